@@ -1,0 +1,53 @@
+/** sandcheck.yaml, after validation against schema.ts. Sections are owned by the capability that reads them. */
+export interface SandcheckConfig {
+  /** File the config came from, or null for the built-in defaults. */
+  file: string | null;
+  waivers: Waiver[];
+  attestations: Attestation[];
+  trustBoundaries: TrustBoundary[];
+  keys: { maxAgeDays: number };
+  secrets: { ignore: { fingerprint: string; reason: string; expires?: string }[] };
+  egress?: EgressConfig;
+}
+
+export interface Waiver {
+  rule: string;
+  /** Glob over target ids / names (`*` any run of characters). */
+  target: string;
+  reason: string;
+  owner?: string;
+  expires?: string; // YYYY-MM-DD
+}
+
+export interface Attestation {
+  item: string; // checklist id
+  by: string;
+  date: string;
+  evidence: string;
+  expires?: string;
+  note?: string;
+}
+
+export interface TrustBoundary {
+  name: string;
+  namespaces?: string[];
+  labels?: Record<string, string>;
+  paths?: string[];
+}
+
+export interface EgressConfig {
+  contexts?: Record<string, unknown>[];
+  allow?: { cidr?: string; host?: string; proto?: string; ports?: number[] }[];
+  internal?: { cidr: string; proto?: string; ports?: number[] }[];
+  dns?: { resolvers?: string[] };
+  ipv6?: 'auto' | 'disabled';
+}
+
+export const DEFAULT_CONFIG: SandcheckConfig = {
+  file: null,
+  waivers: [],
+  attestations: [],
+  trustBoundaries: [],
+  keys: { maxAgeDays: 90 },
+  secrets: { ignore: [] },
+};

@@ -1,0 +1,42 @@
+import type { SkippedObject } from '../model/finding.js';
+import type { Target } from '../model/target.js';
+import type { YamlFile } from '../util/yaml-source.js';
+
+/** One file (or stdin) handed to the input handlers. */
+export interface SourceFile {
+  /** Path as shown in reports: relative to the working directory when inside it; `<stdin>` for stdin. */
+  path: string;
+  /** Absolute path on disk; null for stdin. */
+  absPath: string | null;
+  text: string;
+  /** Parsed lazily, once, and shared by every YAML-based handler. Throws InputError on bad YAML. */
+  yaml(): YamlFile;
+}
+
+export interface ParseOutput {
+  targets: Target<object>[];
+  skipped?: SkippedObject[];
+}
+
+/**
+ * A format: detection by name and content, and parse → normalized targets. Handlers know nothing
+ * about rules. A handler throws InputError for input it recognised but cannot read.
+ */
+export interface InputHandler {
+  format: string;
+  /** Cheap test. `yaml` parsing is shared, so a YAML-based detector may call file.yaml(). */
+  detect(file: SourceFile): boolean;
+  parse(file: SourceFile): ParseOutput;
+}
+
+export class InputError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(`${file}${line ? `:${line}` : ''}${line && column ? `:${column}` : ''}: ${reason}`);
+    this.name = 'InputError';
+  }
+}

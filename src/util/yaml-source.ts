@@ -1,0 +1,85 @@
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { InputError } from '../inputs/types.js';
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** One YAML (or JSON) document with its plain value and the means to find where any path is. */
+export interface YamlDoc {
+  index: number;
+  value: unknown;
+  doc: Document.Parsed;
+  /** Position of the node at `path`, or of its deepest existing ancestor (`exact` false). */
+  positionOf(path: readonly (string | number)[]): Position & { exact: boolean };
+  /** The comment lines directly above the node at `path` (for `# expect:` / `# sandcheck-ignore`). */
+  line(path: readonly (string | number)[]): number;
+}
+
+export interface YamlFile {
+  docs: YamlDoc[];
+  lineCounter: LineCounter;
+}
+
+export function parseYaml(text: string, file: string): YamlFile {
+  const lineCounter = new LineCounter();
+  let parsed: Document.Parsed[];
+  try {
+    parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false }) as Document.Parsed[];
+  } catch (err) {
+    throw new InputError(file, `not valid YAML: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(parsed)) parsed = [parsed as unknown as Document.Parsed];
+  const docs: YamlDoc[] = [];
+  parsed.forEach((doc, index) => {
+    const err = doc.errors[0];
+    if (err) {
+      const pos = lineCounter.linePos(err.pos[0]);
+      throw new InputError(file, `not valid YAML: ${firstLine(err.message)}`, pos.line, pos.col);
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      throw new InputError(file, `YAML could not be resolved: ${(e as Error).message}`);
+    }
+    const positionOf = (path: readonly (string | number)[]) => locateNode(doc, path, lineCounter);
+    docs.push({ index, value, doc, positionOf, line: (path) => positionOf(path).line });
+  });
+  return { docs, lineCounter };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.trim();
+}
+
+function locateNode(doc: Document.Parsed, path: readonly (string | number)[], lc: LineCounter): Position & { exact: boolean } {
+  let node: unknown = doc.contents;
+  let offset = (node as Node | null)?.range?.[0] ?? 0;
+  let exact = true;
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && keyOf(p.key) === String(seg));
+      if (!pair) {
+        exact = false;
+        break;
+      }
+      offset = (pair.key as Node | null)?.range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number' && seg < node.items.length) {
+      node = node.items[seg];
+      offset = (node as Node | null)?.range?.[0] ?? offset;
+    } else {
+      exact = false;
+      break;
+    }
+  }
+  const pos = lc.linePos(offset);
+  return { line: pos.line, column: pos.col, exact };
+}
+
+function keyOf(key: unknown): string {
+  if (isScalar(key)) return String(key.value);
+  return String(key);
+}
