@@ -1,0 +1,9 @@
+import type { Command } from 'commander';
+import { registerScan } from './scan.js';
+import { registerRules } from './rules.js';
+
+/** Every sub-command registers itself here; heavy ones import their dependencies lazily inside the action. */
+export const COMMANDS: ((program: Command) => void)[] = [
+  registerScan,
+  registerRules,
+];

@@ -1,0 +1,30 @@
+import { Command, CommanderError } from 'commander';
+import { COMMANDS } from './commands.js';
+import { VERSION } from '../util/version.js';
+import { UsageError, exitWith } from './exit.js';
+
+const program = new Command();
+program
+  .name('sandcheck')
+  .description('Audit a self-hosted agent sandbox against the shared-responsibility checklist.')
+  .version(VERSION, '-V, --version')
+  .showHelpAfterError()
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+
+for (const register of COMMANDS) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // --help and --version end with exit code 0; every usage error is 2.
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`sandcheck: ${err.message}\n`);
+    exitWith(2);
+  }
+  process.stderr.write(`sandcheck: internal error: ${(err as Error)?.stack ?? err}\n`);
+  exitWith(2);
+}

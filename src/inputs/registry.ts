@@ -1,0 +1,10 @@
+import type { InputHandler } from './types.js';
+import { kubernetesHandler } from './kubernetes/handler.js';
+
+/**
+ * Every input format, in detection order: the first handler whose detect() accepts a file parses it.
+ * Specific formats come before generic ones (a compose file is YAML but not Kubernetes).
+ */
+export const HANDLERS: InputHandler[] = [
+  kubernetesHandler,
+];
