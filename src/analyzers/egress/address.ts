@@ -1,0 +1,121 @@
+import ipaddr from 'ipaddr.js';
+import { IntervalSet } from './interval-set.js';
+
+export type Family = 'ipv4' | 'ipv6';
+export const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
+
+export const ADDR_MAX: Record<Family, bigint> = { ipv4: (1n << 32n) - 1n, ipv6: (1n << 128n) - 1n };
+const BITS: Record<Family, bigint> = { ipv4: 32n, ipv6: 128n };
+
+export interface ParsedPrefix {
+  family: Family;
+  lo: bigint;
+  hi: bigint;
+}
+
+function bytesToBigint(bytes: number[]): bigint {
+  let v = 0n;
+  for (const b of bytes) v = (v << 8n) | BigInt(b);
+  return v;
+}
+
+/**
+ * `10.0.0.0/8`, `10.1.2.3` (a host), `2001:db8::/32`, `::ffff:1.2.3.4` stays IPv6. Host bits below the
+ * prefix are ignored, as iptables and the cloud APIs do. Returns null for anything else.
+ */
+export function parsePrefix(text: string): ParsedPrefix | null {
+  const s = text.trim();
+  try {
+    let addr: ipaddr.IPv4 | ipaddr.IPv6;
+    let len: number;
+    if (s.includes('/')) {
+      const [a, l] = s.split('/', 2) as [string, string];
+      if (!/^\d+$/.test(l)) {
+        // iptables also accepts a dotted netmask: 10.0.0.0/255.0.0.0
+        if (!ipaddr.IPv4.isValidFourPartDecimal(a) || !ipaddr.IPv4.isValidFourPartDecimal(l)) return null;
+        const maskLen = ipaddr.IPv4.parse(l).prefixLengthFromSubnetMask();
+        if (maskLen === null) return null;
+        addr = ipaddr.IPv4.parse(a);
+        len = maskLen;
+      } else {
+        addr = ipaddr.parse(a);
+        len = Number(l);
+      }
+    } else {
+      addr = ipaddr.parse(s);
+      len = addr.kind() === 'ipv4' ? 32 : 128;
+    }
+    if (addr.kind() === 'ipv4' && !ipaddr.IPv4.isValidFourPartDecimal(s.split('/')[0]!)) return null;
+    const family: Family = addr.kind() === 'ipv4' ? 'ipv4' : 'ipv6';
+    const bits = BITS[family];
+    if (len < 0 || BigInt(len) > bits) return null;
+    const host = bits - BigInt(len);
+    const v = bytesToBigint(addr.toByteArray());
+    const lo = (v >> host) << host;
+    return { family, lo, hi: lo + (1n << host) - 1n };
+  } catch {
+    return null;
+  }
+}
+
+/** `a.b.c.d-e.f.g.h` ranges (`-m iprange`, nft `1.2.3.4-1.2.3.9`). */
+export function parseAddressRange(text: string): ParsedPrefix | null {
+  const m = /^([^-\s]+)-([^-\s]+)$/.exec(text.trim());
+  if (!m) return null;
+  const a = parsePrefix(m[1]!);
+  const b = parsePrefix(m[2]!);
+  if (!a || !b || a.family !== b.family || a.lo !== a.hi || b.lo !== b.hi || b.lo < a.lo) return null;
+  return { family: a.family, lo: a.lo, hi: b.hi };
+}
+
+export function formatAddress(family: Family, v: bigint): string {
+  if (family === 'ipv4') {
+    return [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 255n)).join('.');
+  }
+  const parts: number[] = [];
+  for (let s = 112n; s >= 0n; s -= 16n) parts.push(Number((v >> s) & 0xffffn));
+  return ipaddr.fromByteArray(parts.flatMap((p) => [p >> 8, p & 255])).toString();
+}
+
+/** The smallest list of CIDR blocks that covers [lo, hi] exactly. */
+export function rangeToCidrs(family: Family, lo: bigint, hi: bigint): string[] {
+  const out: string[] = [];
+  const bits = BITS[family];
+  let cur = lo;
+  while (cur <= hi) {
+    let size = 0n;
+    while (size < bits) {
+      const next = size + 1n;
+      const block = 1n << next;
+      if (cur % block !== 0n || cur + block - 1n > hi) break;
+      size = next;
+    }
+    out.push(`${formatAddress(family, cur)}/${bits - size}`);
+    cur += 1n << size;
+  }
+  return out;
+}
+
+/** A compact, readable form of an address set: CIDRs, or ranges when a range would need many blocks. */
+export function formatAddressSet(family: Family, set: IntervalSet, limit = 6): string {
+  if (set.isEmpty()) return 'nothing';
+  if (set.lo[0] === 0n && set.hi[0] === ADDR_MAX[family] && set.count === 1) return family === 'ipv4' ? '0.0.0.0/0' : '::/0';
+  const items: string[] = [];
+  for (const [lo, hi] of set.ranges()) {
+    const cidrs = rangeToCidrs(family, lo, hi);
+    if (cidrs.length <= 2) items.push(...cidrs);
+    else items.push(`${formatAddress(family, lo)}-${formatAddress(family, hi)}`);
+  }
+  if (items.length > limit) return `${items.slice(0, limit).join(', ')} … (+${items.length - limit} more)`;
+  return items.join(', ');
+}
+
+/** Address set from CIDR strings of one family (others ignored). */
+export function addressSet(family: Family, cidrs: readonly string[]): IntervalSet {
+  const ranges: [bigint, bigint][] = [];
+  for (const c of cidrs) {
+    const p = parsePrefix(c);
+    if (p && p.family === family) ranges.push([p.lo, p.hi]);
+  }
+  return IntervalSet.of(ranges);
+}

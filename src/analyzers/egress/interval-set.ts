@@ -1,0 +1,228 @@
+/**
+ * Sets of integers as sorted, disjoint, non-adjacent inclusive intervals over bigint. One type serves
+ * every dimension of the header space: IPv4 (0..2^32-1), IPv6 (0..2^128-1), ports, protocol numbers.
+ * Instances are immutable; operations return new sets.
+ */
+export class IntervalSet {
+  static readonly EMPTY = new IntervalSet([], []);
+
+  private constructor(
+    /** Lower bounds, ascending. */
+    readonly lo: readonly bigint[],
+    /** Upper bounds (inclusive); hi[i] + 1 < lo[i + 1]. */
+    readonly hi: readonly bigint[],
+  ) {}
+
+  static range(lo: bigint, hi: bigint): IntervalSet {
+    if (hi < lo) return IntervalSet.EMPTY;
+    return new IntervalSet([lo], [hi]);
+  }
+
+  static point(v: bigint): IntervalSet {
+    return new IntervalSet([v], [v]);
+  }
+
+  /** Any list of (possibly overlapping, unsorted) intervals. */
+  static of(ranges: Iterable<readonly [bigint, bigint]>): IntervalSet {
+    const list = [...ranges].filter(([a, b]) => a <= b).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+    const lo: bigint[] = [];
+    const hi: bigint[] = [];
+    for (const [a, b] of list) {
+      const n = hi.length;
+      if (n > 0 && a <= hi[n - 1]! + 1n) {
+        if (b > hi[n - 1]!) hi[n - 1] = b;
+      } else {
+        lo.push(a);
+        hi.push(b);
+      }
+    }
+    return new IntervalSet(lo, hi);
+  }
+
+  get count(): number {
+    return this.lo.length;
+  }
+
+  isEmpty(): boolean {
+    return this.lo.length === 0;
+  }
+
+  /** Number of members. */
+  size(): bigint {
+    let s = 0n;
+    for (let i = 0; i < this.lo.length; i++) s += this.hi[i]! - this.lo[i]! + 1n;
+    return s;
+  }
+
+  min(): bigint | undefined {
+    return this.lo[0];
+  }
+
+  has(v: bigint): boolean {
+    const i = this.indexAtOrBefore(v);
+    return i >= 0 && v <= this.hi[i]!;
+  }
+
+  /** Index of the last interval whose lo <= v, or -1. */
+  private indexAtOrBefore(v: bigint): number {
+    let a = 0;
+    let b = this.lo.length - 1;
+    let r = -1;
+    while (a <= b) {
+      const m = (a + b) >> 1;
+      if (this.lo[m]! <= v) {
+        r = m;
+        a = m + 1;
+      } else b = m - 1;
+    }
+    return r;
+  }
+
+  equals(o: IntervalSet): boolean {
+    if (o === this) return true;
+    if (o.lo.length !== this.lo.length) return false;
+    for (let i = 0; i < this.lo.length; i++) if (o.lo[i] !== this.lo[i] || o.hi[i] !== this.hi[i]) return false;
+    return true;
+  }
+
+  union(o: IntervalSet): IntervalSet {
+    if (o.isEmpty()) return this;
+    if (this.isEmpty()) return o;
+    const lo: bigint[] = [];
+    const hi: bigint[] = [];
+    let i = 0;
+    let j = 0;
+    const push = (a: bigint, b: bigint): void => {
+      const n = hi.length;
+      if (n > 0 && a <= hi[n - 1]! + 1n) {
+        if (b > hi[n - 1]!) hi[n - 1] = b;
+      } else {
+        lo.push(a);
+        hi.push(b);
+      }
+    };
+    while (i < this.lo.length || j < o.lo.length) {
+      if (j >= o.lo.length || (i < this.lo.length && this.lo[i]! <= o.lo[j]!)) {
+        push(this.lo[i]!, this.hi[i]!);
+        i++;
+      } else {
+        push(o.lo[j]!, o.hi[j]!);
+        j++;
+      }
+    }
+    return new IntervalSet(lo, hi);
+  }
+
+  intersect(o: IntervalSet): IntervalSet {
+    if (this.isEmpty() || o.isEmpty()) return IntervalSet.EMPTY;
+    // A small set against a large one: binary search instead of a full merge.
+    if (o.lo.length * 8 < this.lo.length) return this.intersectSmall(o);
+    if (this.lo.length * 8 < o.lo.length) return o.intersectSmall(this);
+    const lo: bigint[] = [];
+    const hi: bigint[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < this.lo.length && j < o.lo.length) {
+      const a = this.lo[i]! > o.lo[j]! ? this.lo[i]! : o.lo[j]!;
+      const b = this.hi[i]! < o.hi[j]! ? this.hi[i]! : o.hi[j]!;
+      if (a <= b) {
+        lo.push(a);
+        hi.push(b);
+      }
+      if (this.hi[i]! < o.hi[j]!) i++;
+      else j++;
+    }
+    return lo.length === 0 ? IntervalSet.EMPTY : new IntervalSet(lo, hi);
+  }
+
+  private intersectSmall(small: IntervalSet): IntervalSet {
+    const lo: bigint[] = [];
+    const hi: bigint[] = [];
+    for (let k = 0; k < small.lo.length; k++) {
+      const a = small.lo[k]!;
+      const b = small.hi[k]!;
+      let i = this.indexAtOrBefore(a);
+      if (i < 0) i = 0;
+      for (; i < this.lo.length && this.lo[i]! <= b; i++) {
+        const x = this.lo[i]! > a ? this.lo[i]! : a;
+        const y = this.hi[i]! < b ? this.hi[i]! : b;
+        if (x <= y) {
+          lo.push(x);
+          hi.push(y);
+        }
+      }
+    }
+    return lo.length === 0 ? IntervalSet.EMPTY : new IntervalSet(lo, hi);
+  }
+
+  /** this \ o */
+  subtract(o: IntervalSet): IntervalSet {
+    if (this.isEmpty() || o.isEmpty()) return this;
+    if (o.lo.length === 1) return this.subtractOne(o.lo[0]!, o.hi[0]!);
+    const lo: bigint[] = [];
+    const hi: bigint[] = [];
+    let j = 0;
+    for (let i = 0; i < this.lo.length; i++) {
+      let a = this.lo[i]!;
+      const b = this.hi[i]!;
+      while (j < o.lo.length && o.hi[j]! < a) j++;
+      let k = j;
+      while (a <= b) {
+        if (k >= o.lo.length || o.lo[k]! > b) {
+          lo.push(a);
+          hi.push(b);
+          break;
+        }
+        if (o.lo[k]! > a) {
+          lo.push(a);
+          hi.push(o.lo[k]! - 1n);
+        }
+        if (o.hi[k]! >= b) break;
+        a = o.hi[k]! + 1n;
+        k++;
+      }
+    }
+    return lo.length === 0 ? IntervalSet.EMPTY : new IntervalSet(lo, hi);
+  }
+
+  /** this \ [a, b], by binary search: only the touched intervals are rebuilt. */
+  private subtractOne(a: bigint, b: bigint): IntervalSet {
+    let first = this.indexAtOrBefore(a);
+    if (first < 0 || this.hi[first]! < a) first++;
+    let last = this.indexAtOrBefore(b);
+    if (first > last) return this;
+    const lo = this.lo.slice(0, first);
+    const hi = this.hi.slice(0, first);
+    if (this.lo[first]! < a) {
+      lo.push(this.lo[first]!);
+      hi.push(a - 1n);
+    }
+    if (this.hi[last]! > b) {
+      lo.push(b + 1n);
+      hi.push(this.hi[last]!);
+    }
+    for (let i = last + 1; i < this.lo.length; i++) {
+      lo.push(this.lo[i]!);
+      hi.push(this.hi[i]!);
+    }
+    return lo.length === 0 ? IntervalSet.EMPTY : new IntervalSet(lo, hi);
+  }
+
+  /** Complement within [0, max]. */
+  complement(max: bigint): IntervalSet {
+    return IntervalSet.range(0n, max).subtract(this);
+  }
+
+  /** this ⊆ o */
+  isSubsetOf(o: IntervalSet): boolean {
+    return this.subtract(o).isEmpty();
+  }
+
+  intersects(o: IntervalSet): boolean {
+    return !this.intersect(o).isEmpty();
+  }
+
+  *ranges(): Generator<[bigint, bigint]> {
+    for (let i = 0; i < this.lo.length; i++) yield [this.lo[i]!, this.hi[i]!];
+  }
+}
