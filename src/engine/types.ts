@@ -72,7 +72,7 @@ export interface RuleFunction<O = Record<string, unknown>> {
   description: string;
   /** JSON Schema of the options; every property needs a description (checked by the docs test). */
   options: object;
-  run(node: unknown, options: O, ctx: RuleFunctionContext): Violation[];
+  run(node: unknown, options: O, ctx: RuleFunctionContext): Violation[] | typeof NOT_APPLICABLE;
 }
 
 /** A function may also decide it does not apply to a node (e.g. no evidence of that kind). */

@@ -1,3 +1,4 @@
+import type { ChecklistId } from '../model/checklist.js';
 import type { SkippedObject } from '../model/finding.js';
 import type { Target } from '../model/target.js';
 import type { YamlFile } from '../util/yaml-source.js';
@@ -24,6 +25,8 @@ export interface ParseOutput {
  */
 export interface InputHandler {
   format: string;
+  /** Checklist items this format can give evidence for: an unreadable input of this format makes them `error`. */
+  items: ChecklistId[];
   /** Cheap test. `yaml` parsing is shared, so a YAML-based detector may call file.yaml(). */
   detect(file: SourceFile): boolean;
   parse(file: SourceFile): ParseOutput;

@@ -9,6 +9,7 @@ export type TargetKind =
   | 'workload' // a pod template, a compose service, a live container's runtime settings
   | 'container' // one container with effective settings after inheritance
   | 'namespace' // a Kubernetes Namespace (Pod Security Admission labels)
+  | 'serviceaccount' // a Kubernetes ServiceAccount (token automount default for its pods)
   | 'build' // a Dockerfile
   | 'envfile' // a dotenv file
   | 'image' // a container image (config, history, layers)
@@ -23,6 +24,8 @@ export interface Suppression {
   reason: string | null; // null = given without a reason (itself a finding)
   source: 'annotation' | 'compose-extension' | 'comment' | 'config';
   location?: Location;
+  /** For comment suppressions: the line they cover (the next instruction/entry). Absent = the whole target. */
+  appliesToLine?: number;
   expires?: string;
 }
 

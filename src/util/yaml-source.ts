@@ -1,4 +1,4 @@
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { InputError } from '../inputs/types.js';
 
 export interface Position {
@@ -12,7 +12,7 @@ export interface YamlDoc {
   value: unknown;
   doc: Document.Parsed;
   /** Position of the node at `path`, or of its deepest existing ancestor (`exact` false). */
-  positionOf(path: readonly (string | number)[]): Position & { exact: boolean };
+  positionOf(path: readonly (string | number)[]): Position & { exact: boolean; depth: number };
   /** The comment lines directly above the node at `path` (for `# expect:` / `# sandcheck-ignore`). */
   line(path: readonly (string | number)[]): number;
 }
@@ -26,7 +26,7 @@ export function parseYaml(text: string, file: string): YamlFile {
   const lineCounter = new LineCounter();
   let parsed: Document.Parsed[];
   try {
-    parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false }) as Document.Parsed[];
+    parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false, merge: true }) as Document.Parsed[];
   } catch (err) {
     throw new InputError(file, `not valid YAML: ${(err as Error).message}`);
   }
@@ -54,13 +54,14 @@ function firstLine(s: string): string {
   return s.split('\n')[0]!.trim();
 }
 
-function locateNode(doc: Document.Parsed, path: readonly (string | number)[], lc: LineCounter): Position & { exact: boolean } {
+function locateNode(doc: Document.Parsed, path: readonly (string | number)[], lc: LineCounter): Position & { exact: boolean; depth: number } {
   let node: unknown = doc.contents;
   let offset = (node as Node | null)?.range?.[0] ?? 0;
   let exact = true;
+  let depth = 0;
   for (const seg of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && keyOf(p.key) === String(seg));
+      const pair = findPair(node, String(seg), doc);
       if (!pair) {
         exact = false;
         break;
@@ -74,9 +75,28 @@ function locateNode(doc: Document.Parsed, path: readonly (string | number)[], lc
       exact = false;
       break;
     }
+    depth++;
   }
   const pos = lc.linePos(offset);
-  return { line: pos.line, column: pos.col, exact };
+  return { line: pos.line, column: pos.col, exact, depth };
+}
+
+/** The pair for `key`, also when it comes from a `<<: *anchor` merge key (compose files use them a lot). */
+function findPair(map: YAMLMap, key: string, doc: Document.Parsed, depth = 0): Pair | undefined {
+  const own = map.items.find((p) => isPair(p) && keyOf(p.key) === key);
+  if (own || depth > 10) return own;
+  for (const p of map.items) {
+    if (!isPair(p) || keyOf(p.key) !== '<<') continue;
+    const sources = isSeq(p.value) ? p.value.items : [p.value];
+    for (const src of sources) {
+      const target = isAlias(src) ? src.resolve(doc) : src;
+      if (isMap(target)) {
+        const found = findPair(target, key, doc, depth + 1);
+        if (found) return found;
+      }
+    }
+  }
+  return undefined;
 }
 
 function keyOf(key: unknown): string {

@@ -1,0 +1,67 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Option, type Command } from 'commander';
+import { RuleLoadError, loadRules, type RuleSet } from '../engine/load-rules.js';
+import { CHECKLIST_IDS } from '../model/checklist.js';
+import { renderAllDocs, renderRuleDoc } from '../report/rule-docs.js';
+import { packageRoot } from '../util/package-root.js';
+import { UsageError } from './exit.js';
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+function load(dirs: string[]): RuleSet {
+  try {
+    return loadRules(dirs);
+  } catch (err) {
+    if (err instanceof RuleLoadError) throw new UsageError(`invalid rule ${err.message}`);
+    throw err;
+  }
+}
+
+export function registerRules(program: Command): void {
+  program
+    .command('rules')
+    .description('list the rules (built-in and --rules folders)')
+    .addOption(new Option('--checklist <item>', 'only rules of this checklist item').choices([...CHECKLIST_IDS]))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--rules <dir>', 'extra rule folder (repeatable)', collect, [])
+    .action((opts: { checklist?: string; format: string; rules: string[] }) => {
+      const set = load(opts.rules);
+      const rules = set.rules.filter((r) => !opts.checklist || r.checklist === opts.checklist);
+      if (opts.format === 'json') {
+        const rows = rules.map((r) => ({ id: r.id, checklist: r.checklist, severity: r.severity, verdict: r.verdict ?? 'fail', targets: r.targets, title: r.title, builtin: r.builtin, aliases: r.aliases ?? [] }));
+        process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+        return;
+      }
+      const w = Math.max(...rules.map((r) => r.id.length), 4);
+      for (const r of rules) process.stdout.write(`${r.id.padEnd(w)}  ${r.checklist.padEnd(18)} ${r.severity.padEnd(8)} ${r.title}\n`);
+      process.stdout.write(`${rules.length} rule${rules.length === 1 ? '' : 's'}\n`);
+    });
+
+  program
+    .command('explain')
+    .description("print a rule's title, rationale, remediation and examples")
+    .argument('<rule-id>', 'rule id (or an old alias)')
+    .option('--rules <dir>', 'extra rule folder (repeatable)', collect, [])
+    .action(async (id: string, opts: { rules: string[] }) => {
+      const set = load(opts.rules);
+      const rule = set.byId.get(id) ?? set.byId.get(set.aliases.get(id) ?? '');
+      if (!rule) throw new UsageError(`unknown rule "${id}" (see \`sandcheck rules\`)`);
+      const doc = join(packageRoot(), 'docs', 'rules', `${rule.id}.md`);
+      process.stdout.write(rule.builtin && existsSync(doc) ? readFileSync(doc, 'utf8') : await renderRuleDoc(rule));
+    });
+
+  program
+    .command('docs')
+    .description('generate docs/rules/*.md from the rule files and their fixtures')
+    .option('--out <dir>', 'output folder', 'docs')
+    .action(async (opts: { out: string }) => {
+      const set = load([]);
+      const files = await renderAllDocs(set.rules);
+      const dir = join(opts.out, 'rules');
+      if (existsSync(dir)) for (const f of readdirSync(dir)) if (f.endsWith('.md')) rmSync(join(dir, f));
+      mkdirSync(dir, { recursive: true });
+      for (const [name, text] of files) writeFileSync(join(dir, name), text);
+      process.stderr.write(`wrote ${files.size} files to ${dir}\n`);
+    });
+}

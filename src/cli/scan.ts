@@ -1,0 +1,106 @@
+import { writeFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { ConfigError, loadConfig } from '../config/load.js';
+import type { SandcheckConfig } from '../config/types.js';
+import { audit } from '../engine/audit.js';
+import { RuleLoadError, loadRules, type RuleSet } from '../engine/load-rules.js';
+import type { Collected } from '../inputs/collect.js';
+import { collectPaths } from '../inputs/collect.js';
+import type { Report } from '../model/finding.js';
+import type { Severity } from '../model/severity.js';
+import { WRITERS, parseOutputSpecs, type OutputSpec } from '../report/writers.js';
+import { UsageError, exitWith } from './exit.js';
+
+export interface CommonOptions {
+  format: string[];
+  output?: string;
+  failOn: Severity | 'any';
+  config?: string;
+  rules: string[];
+  quiet?: boolean;
+  verbose?: boolean;
+  color: boolean;
+  root?: string;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** The options every auditing command shares (scan, image, docker, kubernetes, egress). */
+export function addCommonOptions(cmd: Command): Command {
+  return cmd
+    .option('-f, --format <format>', 'output format: text | json (repeatable; FORMAT=FILE writes to a file)', collect, [])
+    .option('-o, --output <file>', 'write the report to FILE instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 only for failures at or above this severity').choices(['critical', 'high', 'medium', 'low', 'any']).default('any'))
+    .option('-c, --config <file>', 'sandcheck.yaml to use (default: ./sandcheck.yaml if present)')
+    .option('--rules <dir>', 'extra rule folder (repeatable)', collect, [])
+    .option('-q, --quiet', 'print only failing items, errors and the summary')
+    .option('--verbose', 'list every skipped input')
+    .option('--no-color', 'never colour the text report')
+    .option('--root <dir>', 'base folder for relative paths in SARIF (default: the working directory)');
+}
+
+/** Loads config and rules, or ends the run with exit 2 and one clear line. */
+export function prepare(opts: CommonOptions): { config: SandcheckConfig; rules: RuleSet; outputs: OutputSpec[] } {
+  let outputs: OutputSpec[];
+  try {
+    outputs = parseOutputSpecs(opts.format, opts.output);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  try {
+    const config = loadConfig(opts.config);
+    const rules = loadRules(opts.rules);
+    return { config, rules, outputs };
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(`invalid config ${err.message}`);
+    if (err instanceof RuleLoadError) throw new UsageError(`invalid rule ${err.message}`);
+    throw err;
+  }
+}
+
+/** Audits collected targets, writes every requested output, sets the exit code. */
+export function finish(collected: Collected, opts: CommonOptions, prepared: ReturnType<typeof prepare>): Report {
+  const report = audit(collected, { rules: prepared.rules, config: prepared.config, failOn: opts.failOn });
+  for (const i of report.inputs.filter((x) => x.status === 'error')) process.stderr.write(`sandcheck: input error: ${i.error}\n`);
+  for (const e of report.errors) process.stderr.write(`sandcheck: error: ${e.message}\n`);
+  if (report.summary.inputs.parsed === 0 && report.summary.inputs.error === 0) {
+    process.stderr.write('sandcheck: nothing recognisable to audit (no Kubernetes manifest, compose file, Dockerfile or other supported input found)\n');
+  }
+  writeOutputs(report, opts, prepared);
+  exitWith(report.summary.exitCode);
+  return report;
+}
+
+export function writeOutputs(report: Report, opts: CommonOptions, prepared: ReturnType<typeof prepare>): void {
+  for (const spec of prepared.outputs) {
+    const toStdout = spec.file === null;
+    const text = WRITERS[spec.format]!(report, {
+      rules: prepared.rules.rules,
+      color: toStdout && opts.color !== false && !!process.stdout.isTTY && !process.env.NO_COLOR,
+      quiet: !!opts.quiet,
+      verbose: !!opts.verbose,
+      root: opts.root ?? process.cwd(),
+    });
+    if (toStdout) process.stdout.write(text);
+    else {
+      try {
+        writeFileSync(spec.file!, text);
+      } catch (err) {
+        throw new UsageError(`cannot write ${spec.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+    }
+  }
+}
+
+export function registerScan(program: Command): void {
+  addCommonOptions(
+    program
+      .command('scan')
+      .description('audit files and folders: Kubernetes manifests, compose files, Dockerfiles, env files, firewall rules (`-` reads stdin)')
+      .argument('[paths...]', 'files or folders (default: the current folder); - for stdin'),
+  ).action(async (paths: string[], opts: CommonOptions) => {
+    const prepared = prepare(opts);
+    const collected = await collectPaths(paths);
+    finish(collected, opts, prepared);
+  });
+}

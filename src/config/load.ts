@@ -1,0 +1,74 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import type { ValidateFunction } from 'ajv';
+import { createAjv, describeAjvError } from '../engine/ajv.js';
+import { InputError } from '../inputs/types.js';
+import { parseYaml } from '../util/yaml-source.js';
+import { CONFIG_SCHEMA } from './schema.js';
+import { DEFAULT_CONFIG, type SandcheckConfig } from './types.js';
+
+export const DEFAULT_CONFIG_FILE = 'sandcheck.yaml';
+
+/** A config that cannot be used: `file:line:col: reason`, exit 2. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(`${file}${line ? `:${line}` : ''}${line && column ? `:${column}` : ''}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+let validate: ValidateFunction | undefined;
+
+/** `--config FILE` (must exist), else ./sandcheck.yaml if present, else the defaults. */
+export function loadConfig(explicit?: string, cwd = process.cwd()): SandcheckConfig {
+  const file = explicit ? resolve(cwd, explicit) : resolve(cwd, DEFAULT_CONFIG_FILE);
+  if (!existsSync(file)) {
+    if (explicit) throw new ConfigError(explicit, 'config file does not exist');
+    return structuredClone(DEFAULT_CONFIG);
+  }
+  const shown = relative(cwd, file) || file;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(shown, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return parseConfig(text, shown);
+}
+
+export function parseConfig(text: string, shown: string): SandcheckConfig {
+  let parsed;
+  try {
+    parsed = parseYaml(text, shown);
+  } catch (err) {
+    if (err instanceof InputError) throw new ConfigError(shown, err.reason, err.line, err.column);
+    throw err;
+  }
+  const doc = parsed.docs[0];
+  const value = doc?.value ?? {};
+  if (parsed.docs.length > 1) throw new ConfigError(shown, 'the config holds exactly one YAML document');
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(shown, 'the config must be a mapping', 1, 1);
+  validate ??= createAjv().compile(CONFIG_SCHEMA);
+  if (!validate(value)) {
+    const e = validate.errors![0]!;
+    let path = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    if (e.keyword === 'additionalProperties') path = [...path, (e.params as { additionalProperty: string }).additionalProperty];
+    const pos = doc!.positionOf(path);
+    throw new ConfigError(shown, describeAjvError(e), pos.line, pos.column);
+  }
+  const v = value as Partial<SandcheckConfig>;
+  return {
+    file: shown,
+    waivers: v.waivers ?? [],
+    attestations: v.attestations ?? [],
+    trustBoundaries: v.trustBoundaries ?? [],
+    keys: { maxAgeDays: v.keys?.maxAgeDays ?? DEFAULT_CONFIG.keys.maxAgeDays },
+    secrets: { ignore: v.secrets?.ignore ?? [] },
+    ...(v.egress ? { egress: v.egress } : {}),
+  };
+}

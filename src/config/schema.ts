@@ -1,0 +1,97 @@
+import { CHECKLIST_IDS } from '../model/checklist.js';
+
+const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A date, YYYY-MM-DD.' };
+
+/**
+ * JSON Schema of sandcheck.yaml (published: `sandcheck config schema`). Each capability owns its
+ * section; unknown top-level keys are errors so a typo never silently disables a setting.
+ */
+export const CONFIG_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://sandcheck.dev/schema/sandcheck.schema.json',
+  title: 'sandcheck configuration',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    version: { const: 1, description: 'Configuration format version.' },
+    waivers: {
+      type: 'array',
+      description: 'Accepted findings: they are reported as suppressed until they expire.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['rule', 'target', 'reason'],
+        properties: {
+          rule: { type: 'string', description: 'Rule id (or an old alias).' },
+          target: { type: 'string', description: 'Glob over target ids and names; `*` matches any run of characters.' },
+          reason: { type: 'string', minLength: 1, description: 'Why the finding is accepted.' },
+          owner: { type: 'string', description: 'Who owns the waiver.' },
+          expires: { ...date, description: 'After this date the waiver stops suppressing and the report says so.' },
+        },
+      },
+    },
+    attestations: {
+      type: 'array',
+      description: 'Evidence for checklist items no file can prove (e.g. session-data retention).',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['item', 'by', 'date', 'evidence'],
+        properties: {
+          item: { enum: [...CHECKLIST_IDS], description: 'Checklist item id.' },
+          by: { type: 'string', description: 'Who attests.' },
+          date: { ...date, description: 'When it was attested.' },
+          evidence: { type: 'string', description: 'Link or reference to the evidence.' },
+          expires: { ...date, description: 'After this date the item fails until attested again.' },
+          note: { type: 'string', description: 'Free text.' },
+        },
+      },
+    },
+    trustBoundaries: {
+      type: 'array',
+      description: 'Trust boundaries: one environment and one key each. Defaults: namespaces and compose projects.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: {
+          name: { type: 'string', description: 'Boundary name.' },
+          namespaces: { type: 'array', items: { type: 'string' }, description: 'Kubernetes namespaces in this boundary.' },
+          labels: { type: 'object', additionalProperties: { type: 'string' }, description: 'Workload labels that put a workload in this boundary.' },
+          paths: { type: 'array', items: { type: 'string' }, description: 'Path globs of input files in this boundary.' },
+        },
+      },
+    },
+    keys: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Service key policy.',
+      properties: { maxAgeDays: { type: 'integer', minimum: 1, description: 'Warn when a key is older than this (default 90).' } },
+    },
+    secrets: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Secret detection settings.',
+      properties: {
+        ignore: {
+          type: 'array',
+          description: 'Accepted secrets, by fingerprint (so a swapped secret is not hidden).',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['fingerprint', 'reason'],
+            properties: {
+              fingerprint: { type: 'string', description: 'The fingerprint shown in the finding.' },
+              reason: { type: 'string', minLength: 1, description: 'Why it is accepted.' },
+              expires: { ...date, description: 'After this date it is reported again.' },
+            },
+          },
+        },
+      },
+    },
+    egress: {
+      type: 'object',
+      description: 'Egress allowlist and sandbox contexts (see README, Egress control).',
+    },
+  },
+} as const;

@@ -1,0 +1,11 @@
+import type { AuditOptions } from './audit.js';
+import type { EvaluationResult } from './evaluate.js';
+import type { Inventory } from './types.js';
+
+/**
+ * Steps after rule evaluation and inline suppression, before aggregation: config waivers, secret
+ * fingerprint ignores, baselines. Each may mark findings suppressed or add findings/errors.
+ */
+export type PostEvaluationHook = (result: EvaluationResult, inventory: Inventory, opts: AuditOptions) => void;
+
+export const POST_EVALUATION_HOOKS: PostEvaluationHook[] = [];

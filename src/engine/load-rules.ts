@@ -1,0 +1,164 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { ValidateFunction } from 'ajv';
+import { InputError } from '../inputs/types.js';
+import { packageRoot } from '../util/package-root.js';
+import { parseYaml } from '../util/yaml-source.js';
+import { createAjv, describeAjvError } from './ajv.js';
+import { FUNCTION_REGISTRY } from './functions/index.js';
+import { RULE_SCHEMA } from './rule-schema.js';
+import type { LoadedRule, RuleDefinition, RuleFunction } from './types.js';
+
+/** A rule file that cannot be used: `file:line:col: reason`. The CLI exits 2 before scanning. */
+export class RuleLoadError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(`${file}${line ? `:${line}` : ''}${line && column ? `:${column}` : ''}: ${reason}`);
+    this.name = 'RuleLoadError';
+  }
+}
+
+export interface CompiledRule extends LoadedRule {
+  whenFn?: ValidateFunction;
+  assertFn?: ValidateFunction;
+  fn?: RuleFunction<Record<string, unknown>>;
+}
+
+const ajv = createAjv();
+let validateRuleFile: ValidateFunction | undefined;
+
+export function builtinRulesDir(): string {
+  return join(packageRoot(), 'rules');
+}
+
+function listRuleFiles(dir: string): string[] {
+  const out: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).sort();
+  } catch (err) {
+    throw new RuleLoadError(dir, `cannot read rule folder: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  for (const name of entries) {
+    const full = join(dir, name);
+    const st = statSync(full);
+    if (st.isDirectory()) out.push(...listRuleFiles(full));
+    else if (/\.ya?ml$/i.test(name)) out.push(full);
+  }
+  return out;
+}
+
+function display(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') ? rel : file;
+}
+
+/** Parses and validates one rule file; throws RuleLoadError pointing at the offending line. */
+export function loadRuleFile(file: string, builtin: boolean): CompiledRule {
+  const shown = display(file);
+  let parsed;
+  try {
+    parsed = parseYaml(readFileSync(file, 'utf8'), shown);
+  } catch (err) {
+    if (err instanceof InputError) throw new RuleLoadError(shown, err.reason, err.line, err.column);
+    throw new RuleLoadError(shown, (err as Error).message);
+  }
+  const doc = parsed.docs[0];
+  if (!doc || parsed.docs.length !== 1) throw new RuleLoadError(shown, 'a rule file holds exactly one YAML document');
+  validateRuleFile ??= ajv.compile(RULE_SCHEMA);
+  const def = doc.value as RuleDefinition;
+  if (!validateRuleFile(def)) {
+    const errors = validateRuleFile.errors ?? [];
+    // Prefer a concrete error over the oneOf summary.
+    const e = errors.find((x) => x.keyword !== 'oneOf' && x.keyword !== 'anyOf') ?? errors[0]!;
+    let path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (e.keyword === 'additionalProperties') path = [...path, (e.params as { additionalProperty: string }).additionalProperty];
+    const pos = doc.positionOf(path);
+    const reason = e.keyword === 'oneOf' && e.instancePath === '' ? 'a rule needs exactly one of `assert` or `then`' : describeAjvError(e);
+    throw new RuleLoadError(shown, reason, pos.line, pos.column);
+  }
+  const at = (path: (string | number)[]) => doc.positionOf(path);
+  const rule: CompiledRule = {
+    ...def,
+    targets: Array.isArray(def.target) ? def.target : [def.target],
+    givens: def.given === undefined ? [''] : Array.isArray(def.given) ? def.given : [def.given],
+    file: shown,
+    builtin,
+  };
+  const compile = (schema: object, key: 'when' | 'assert') => {
+    try {
+      return ajv.compile(schema);
+    } catch (err) {
+      const p = at([key]);
+      throw new RuleLoadError(shown, `${key} is not a valid JSON Schema: ${(err as Error).message}`, p.line, p.column);
+    }
+  };
+  if (def.when) rule.whenFn = compile(def.when, 'when');
+  if (def.assert) rule.assertFn = compile(def.assert, 'assert');
+  if (def.then) {
+    const fn = FUNCTION_REGISTRY.get(def.then.function) as RuleFunction<Record<string, unknown>> | undefined;
+    if (!fn) {
+      const p = at(['then', 'function']);
+      const known = [...FUNCTION_REGISTRY.keys()].sort().join(', ') || 'none';
+      throw new RuleLoadError(shown, `unknown function "${def.then.function}" (known: ${known})`, p.line, p.column);
+    }
+    let validateOptions: ValidateFunction;
+    try {
+      validateOptions = ajv.compile(fn.options);
+    } catch (err) {
+      throw new RuleLoadError(shown, `function ${fn.name} has an invalid options schema: ${(err as Error).message}`);
+    }
+    const options = def.then.options ?? {};
+    if (!validateOptions(options)) {
+      const e = validateOptions.errors![0]!;
+      const sub = e.instancePath.split('/').slice(1);
+      const path = e.keyword === 'additionalProperties' ? [...sub, (e.params as { additionalProperty: string }).additionalProperty] : sub;
+      const p = at(['then', 'options', ...path]);
+      throw new RuleLoadError(shown, `function ${fn.name} options ${describeAjvError(e)}`, p.line, p.column);
+    }
+    rule.fn = fn;
+  }
+  return rule;
+}
+
+export interface RuleSet {
+  rules: CompiledRule[];
+  byId: Map<string, CompiledRule>;
+  /** alias → current id */
+  aliases: Map<string, string>;
+}
+
+/** Built-in rules plus every user folder; ids and aliases must be unique across all of them. */
+export function loadRules(userDirs: string[] = [], options: { builtin?: boolean } = {}): RuleSet {
+  const files: [string, boolean][] = [];
+  if (options.builtin !== false) for (const f of listRuleFiles(builtinRulesDir())) files.push([f, true]);
+  for (const dir of userDirs) {
+    let st;
+    try {
+      st = statSync(dir);
+    } catch {
+      throw new RuleLoadError(dir, 'rule folder does not exist');
+    }
+    if (!st.isDirectory()) throw new RuleLoadError(dir, 'not a folder (--rules takes a folder of rule YAML files)');
+    for (const f of listRuleFiles(dir)) files.push([f, false]);
+  }
+  const rules = files.map(([f, builtin]) => loadRuleFile(f, builtin));
+  const byId = new Map<string, CompiledRule>();
+  const aliases = new Map<string, string>();
+  for (const r of rules) {
+    const clash = byId.get(r.id) ?? (aliases.has(r.id) ? byId.get(aliases.get(r.id)!) : undefined);
+    if (clash) throw new RuleLoadError(r.file, `duplicate rule id "${r.id}" (also in ${clash.file})`);
+    byId.set(r.id, r);
+  }
+  for (const r of rules) {
+    for (const a of r.aliases ?? []) {
+      if (byId.has(a) || aliases.has(a)) throw new RuleLoadError(r.file, `alias "${a}" collides with another rule id or alias`);
+      aliases.set(a, r.id);
+    }
+  }
+  return { rules: rules.sort((a, b) => a.id.localeCompare(b.id)), byId, aliases };
+}

@@ -1,0 +1,180 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { CHECKLIST_IDS, type ChecklistId } from '../model/checklist.js';
+import type { InputRecord } from '../model/finding.js';
+import type { Target } from '../model/target.js';
+import { parseYaml, type YamlFile } from '../util/yaml-source.js';
+import { HANDLERS } from './registry.js';
+import { InputError, type InputHandler, type SourceFile } from './types.js';
+
+export interface Collected {
+  targets: Target<object>[];
+  inputs: InputRecord[];
+  /** Checklist items for which an input could not be read. */
+  inputErrorItems: Set<ChecklistId>;
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
+/** Files larger than this are listed as skipped (no configuration file is this large). */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+const CONFIG_NAMES = new Set(['sandcheck.yaml', 'sandcheck.yml', '.sandcheck.yaml']);
+
+export function emptyCollected(): Collected {
+  return { targets: [], inputs: [], inputErrorItems: new Set() };
+}
+
+export function makeSourceFile(path: string, absPath: string | null, text: string): SourceFile {
+  let cached: YamlFile | undefined;
+  let failure: unknown;
+  return {
+    path,
+    absPath,
+    text,
+    yaml() {
+      if (failure) throw failure;
+      if (!cached) {
+        try {
+          cached = parseYaml(text, path);
+        } catch (err) {
+          failure = err;
+          throw err;
+        }
+      }
+      return cached;
+    },
+  };
+}
+
+function displayPath(abs: string, cwd: string): string {
+  const rel = relative(cwd, abs);
+  return rel && !rel.startsWith('..') ? rel : abs;
+}
+
+/** Walks the paths (files, folders recursively, `-` for stdin) and parses every file it recognises. */
+export async function collectPaths(paths: string[], opts: { cwd?: string; stdin?: () => Promise<string>; handlers?: InputHandler[] } = {}): Promise<Collected> {
+  const cwd = opts.cwd ?? process.cwd();
+  const out = emptyCollected();
+  const handlers = opts.handlers ?? HANDLERS;
+  for (const p of paths.length ? paths : ['.']) {
+    if (p === '-') {
+      const text = await (opts.stdin ?? readStdin)();
+      collectFile(makeSourceFile('<stdin>', null, text), handlers, out);
+      continue;
+    }
+    const abs = resolve(cwd, p);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch (err) {
+      addError(out, { path: p, format: null, status: 'error', error: `${p}: ${errnoReason(err)}` }, null);
+      continue;
+    }
+    if (st.isDirectory()) walk(abs, cwd, handlers, out, true);
+    else readAndCollect(abs, cwd, handlers, out, true);
+  }
+  return out;
+}
+
+function walk(dir: string, cwd: string, handlers: InputHandler[], out: Collected, top: boolean): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  } catch (err) {
+    addError(out, { path: displayPath(dir, cwd), format: null, status: 'error', error: `${displayPath(dir, cwd)}: ${errnoReason(err)}` }, null);
+    return;
+  }
+  void top;
+  for (const e of entries) {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!SKIP_DIRS.has(e.name)) walk(full, cwd, handlers, out, false);
+    } else if (e.isFile()) readAndCollect(full, cwd, handlers, out, false);
+    else if (e.isSymbolicLink()) {
+      // Follow links to files only; links to folders could loop.
+      try {
+        if (statSync(full).isFile()) readAndCollect(full, cwd, handlers, out, false);
+        else out.inputs.push({ path: displayPath(full, cwd), format: null, status: 'skipped', reason: 'symbolic link to a folder (not followed)' });
+      } catch {
+        out.inputs.push({ path: displayPath(full, cwd), format: null, status: 'skipped', reason: 'broken symbolic link' });
+      }
+    }
+  }
+}
+
+function readAndCollect(abs: string, cwd: string, handlers: InputHandler[], out: Collected, explicit: boolean): void {
+  const shown = displayPath(abs, cwd);
+  if (CONFIG_NAMES.has(basename(abs)) && !explicit) {
+    out.inputs.push({ path: shown, format: 'sandcheck-config', status: 'skipped', reason: 'sandcheck configuration (read with --config or from the working directory)' });
+    return;
+  }
+  let buf: Buffer;
+  try {
+    if (statSync(abs).size > MAX_FILE_BYTES) {
+      out.inputs.push({ path: shown, format: null, status: 'skipped', reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` });
+      return;
+    }
+    buf = readFileSync(abs);
+  } catch (err) {
+    addError(out, { path: shown, format: null, status: 'error', error: `${shown}: ${errnoReason(err)}` }, null);
+    return;
+  }
+  if (buf.subarray(0, 8192).includes(0)) {
+    out.inputs.push({ path: shown, format: null, status: 'skipped', reason: 'binary file' });
+    return;
+  }
+  collectFile(makeSourceFile(shown, abs, buf.toString('utf8')), handlers, out);
+}
+
+/** Detects the format and parses; every file ends up in `inputs` as parsed, skipped or error. */
+export function collectFile(file: SourceFile, handlers: InputHandler[], out: Collected): void {
+  let handler: InputHandler | undefined;
+  for (const h of handlers) {
+    try {
+      if (h.detect(file)) {
+        handler = h;
+        break;
+      }
+    } catch (err) {
+      // Detection parsed the file and it is broken (e.g. bad YAML in a .yaml file): an error, not a skip.
+      addError(out, inputErrorRecord(file, null, err), null);
+      return;
+    }
+  }
+  if (!handler) {
+    out.inputs.push({ path: file.path, format: null, status: 'skipped', reason: 'not a recognised format' });
+    return;
+  }
+  try {
+    const res = handler.parse(file);
+    out.targets.push(...res.targets);
+    const rec: InputRecord = { path: file.path, format: handler.format, status: 'parsed', targets: res.targets.length };
+    if (res.skipped?.length) rec.skippedObjects = res.skipped;
+    out.inputs.push(rec);
+  } catch (err) {
+    addError(out, inputErrorRecord(file, handler.format, err), handler);
+  }
+}
+
+function inputErrorRecord(file: SourceFile, format: string | null, err: unknown): InputRecord {
+  if (err instanceof InputError) return { path: file.path, format, status: 'error', error: err.message, ...(err.line ? { line: err.line } : {}) };
+  return { path: file.path, format, status: 'error', error: `${file.path}: cannot be read: ${(err as Error)?.message ?? String(err)}` };
+}
+
+function addError(out: Collected, rec: InputRecord, handler: InputHandler | null): void {
+  out.inputs.push(rec);
+  for (const item of handler ? handler.items : CHECKLIST_IDS) out.inputErrorItems.add(item);
+}
+
+function errnoReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a folder';
+  return (err as Error).message;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,284 @@
+import type { ContainerData, EnvVar, Mount, Profile, ProfileType, UserInfo, ValueSource, Volume, VolumeType } from '../../model/workload.js';
+import { normalizeCapabilities } from '../../util/capabilities.js';
+import { parseImageRef } from '../../util/image-ref.js';
+import type { SourcePath } from '../source-locator.js';
+
+/**
+ * The effective security settings of one container of a pod spec, after pod → container inheritance
+ * and Kubernetes defaults. Pure: plain objects in, data plus the source path of every value out, so
+ * a finding can point at the field that decided it (or at the nearest enclosing object when none did).
+ */
+
+type Obj = Record<string, unknown>;
+
+export interface PodContext {
+  spec: Obj;
+  /** Path of the pod spec inside the document, e.g. ['spec','template','spec']. */
+  specPath: SourcePath;
+  /** Pod-template annotations (legacy seccomp/AppArmor annotations live there). */
+  annotations: Record<string, string>;
+  annotationsPath: SourcePath;
+  volumes: Map<string, Volume>;
+}
+
+export interface Resolved<D> {
+  data: D;
+  /** normalized pointer → path in the source document */
+  paths: Map<string, SourcePath>;
+}
+
+export type ContainerRole = ContainerData['role'];
+
+const asObj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+const asArr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const has = (o: Obj, k: string) => o[k] !== undefined && o[k] !== null;
+const bool = (v: unknown) => v === true || v === 'true';
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
+
+export function resolveContainer(pod: PodContext, container: Obj, role: ContainerRole, containerPath: SourcePath): Resolved<ContainerData> {
+  const paths = new Map<string, SourcePath>();
+  const cPath = containerPath;
+  const cSc = asObj(container.securityContext);
+  const cScPath = [...cPath, 'securityContext'];
+  const pSc = asObj(pod.spec.securityContext);
+  const pScPath = [...pod.specPath, 'securityContext'];
+  const name = String(container.name ?? '');
+  paths.set('', cPath);
+  paths.set('/name', [...cPath, 'name']);
+  paths.set('/image', [...cPath, 'image']);
+
+  // Each container-level field: its own path when set; else the container's securityContext; else the container.
+  const scField = (field: string) => (has(cSc, field) ? [...cScPath, field] : has(container, 'securityContext') ? cScPath : cPath);
+
+  const privileged = bool(cSc.privileged);
+  paths.set('/privileged', scField('privileged'));
+
+  const readOnlyRootFilesystem = bool(cSc.readOnlyRootFilesystem);
+  paths.set('/readOnlyRootFilesystem', scField('readOnlyRootFilesystem'));
+
+  const add = normalizeCapabilities(asObj(cSc.capabilities).add);
+  const drop = normalizeCapabilities(asObj(cSc.capabilities).drop);
+  const capsPath = has(cSc, 'capabilities') ? [...cScPath, 'capabilities'] : scField('capabilities');
+  paths.set('/capabilities', capsPath);
+  paths.set('/capabilities/add', has(asObj(cSc.capabilities), 'add') ? [...capsPath, 'add'] : capsPath);
+  paths.set('/capabilities/drop', has(asObj(cSc.capabilities), 'drop') ? [...capsPath, 'drop'] : capsPath);
+  add.forEach((_, i) => paths.set(`/capabilities/add/${i}`, [...capsPath, 'add', i]));
+  drop.forEach((_, i) => paths.set(`/capabilities/drop/${i}`, [...capsPath, 'drop', i]));
+
+  // allowPrivilegeEscalation defaults to true, and is always true when privileged or CAP_SYS_ADMIN is added.
+  const forcedEscalation = privileged || add.includes('SYS_ADMIN') || add.includes('ALL');
+  const allowPrivilegeEscalation = forcedEscalation || cSc.allowPrivilegeEscalation !== false;
+  paths.set('/allowPrivilegeEscalation', scField('allowPrivilegeEscalation'));
+
+  const user = resolveUser(cSc, pSc, cScPath, pScPath, cPath, paths);
+
+  const seccomp = resolveProfile('seccomp', cSc, pSc, cScPath, pScPath, pod, name, paths, cPath);
+  const apparmor = resolveProfile('apparmor', cSc, pSc, cScPath, pScPath, pod, name, paths, cPath);
+
+  const cSel = asObj(cSc.seLinuxOptions);
+  const pSel = asObj(pSc.seLinuxOptions);
+  let selinux: ContainerData['selinux'] = { type: null, source: 'unset' };
+  if (has(cSel, 'type')) {
+    selinux = { type: String(cSel.type), source: 'container' };
+    paths.set('/selinux', [...cScPath, 'seLinuxOptions', 'type']);
+  } else if (has(pSel, 'type')) {
+    selinux = { type: String(pSel.type), source: 'pod' };
+    paths.set('/selinux', [...pScPath, 'seLinuxOptions', 'type']);
+  } else paths.set('/selinux', scField('seLinuxOptions'));
+
+  const mounts: Mount[] = asArr(container.volumeMounts).map((m, i) => {
+    const mo = asObj(m);
+    const vol = pod.volumes.get(String(mo.name));
+    paths.set(`/mounts/${i}`, [...cPath, 'volumeMounts', i]);
+    return {
+      volume: String(mo.name ?? ''),
+      mountPath: String(mo.mountPath ?? ''),
+      readOnly: bool(mo.readOnly),
+      hostPath: vol?.hostPath ?? null,
+      volumeType: vol?.type ?? 'other',
+    };
+  });
+  paths.set('/mounts', has(container, 'volumeMounts') ? [...cPath, 'volumeMounts'] : cPath);
+
+  const ports = asArr(container.ports).map((p, i) => {
+    const po = asObj(p);
+    paths.set(`/ports/${i}`, [...cPath, 'ports', i]);
+    if (has(po, 'hostPort')) paths.set(`/ports/${i}/hostPort`, [...cPath, 'ports', i, 'hostPort']);
+    return {
+      containerPort: num(po.containerPort),
+      hostPort: num(po.hostPort) || null,
+      hostIp: has(po, 'hostIP') ? String(po.hostIP) : null,
+      protocol: String(po.protocol ?? 'TCP'),
+    };
+  });
+
+  const env: EnvVar[] = asArr(container.env).map((e, i) => {
+    const eo = asObj(e);
+    paths.set(`/env/${i}`, [...cPath, 'env', i]);
+    if (has(eo, 'value')) paths.set(`/env/${i}/value`, [...cPath, 'env', i, 'value']);
+    return { name: String(eo.name ?? ''), value: has(eo, 'value') ? String(eo.value) : null, valueFrom: envRef(asObj(eo.valueFrom)) };
+  });
+  const envFrom = asArr(container.envFrom).flatMap((e, i): ContainerData['envFrom'] => {
+    const eo = asObj(e);
+    paths.set(`/envFrom/${i}`, [...cPath, 'envFrom', i]);
+    if (has(eo, 'secretRef')) return [{ kind: 'secret', name: String(asObj(eo.secretRef).name ?? '') }];
+    if (has(eo, 'configMapRef')) return [{ kind: 'configMap', name: String(asObj(eo.configMapRef).name ?? '') }];
+    return [];
+  });
+
+  const data: ContainerData = {
+    name,
+    role,
+    image: parseImageRef(container.image as string | undefined),
+    user,
+    privileged,
+    allowPrivilegeEscalation,
+    readOnlyRootFilesystem,
+    capabilities: { add, drop, dropsAll: drop.includes('ALL') },
+    seccomp,
+    apparmor,
+    selinux,
+    mounts,
+    ports,
+    env,
+    envFrom,
+  };
+  return { data, paths };
+}
+
+function resolveUser(cSc: Obj, pSc: Obj, cScPath: SourcePath, pScPath: SourcePath, cPath: SourcePath, paths: Map<string, SourcePath>): UserInfo {
+  const pick = (field: string): { value: unknown; source: ValueSource; path: SourcePath } | null => {
+    if (has(cSc, field)) return { value: cSc[field], source: 'container', path: [...cScPath, field] };
+    if (has(pSc, field)) return { value: pSc[field], source: 'pod', path: [...pScPath, field] };
+    return null;
+  };
+  const uidP = pick('runAsUser');
+  const gidP = pick('runAsGroup');
+  const nonRootP = pick('runAsNonRoot');
+  const uid = uidP ? num(uidP.value) : null;
+  const gid = gidP ? num(gidP.value) : null;
+  const runAsNonRoot = nonRootP ? bool(nonRootP.value) : null;
+  let nonRoot: boolean;
+  let reason: string;
+  let source: ValueSource;
+  if (uidP && uid !== null) {
+    source = uidP.source;
+    paths.set('/user', uidP.path);
+    if (uid === 0) {
+      nonRoot = false;
+      reason = runAsNonRoot
+        ? `runAsUser 0 on the ${uidP.source} contradicts runAsNonRoot: true (uid 0 is root; the kubelet refuses to start it)`
+        : `runAsUser 0 on the ${uidP.source}`;
+    } else {
+      nonRoot = true;
+      reason = `runAsUser ${uid} on the ${uidP.source}`;
+    }
+  } else if (runAsNonRoot && nonRootP) {
+    source = nonRootP.source;
+    paths.set('/user', nonRootP.path);
+    nonRoot = true;
+    reason = `runAsNonRoot: true on the ${nonRootP.source} (the kubelet refuses a root user)`;
+  } else {
+    source = 'unset';
+    paths.set('/user', nonRootP?.path ?? (Object.keys(cSc).length ? cScPath : cPath));
+    nonRoot = false;
+    reason = nonRootP ? `runAsNonRoot: false on the ${nonRootP.source} and no runAsUser; the image's USER applies` : "no runAsUser or runAsNonRoot; the image's USER applies";
+  }
+  if (uidP) paths.set('/user/uid', uidP.path);
+  if (nonRootP) paths.set('/user/runAsNonRoot', nonRootP.path);
+  return { uid, gid, name: null, runAsNonRoot, nonRoot, reason, source };
+}
+
+function resolveProfile(
+  which: 'seccomp' | 'apparmor',
+  cSc: Obj,
+  pSc: Obj,
+  cScPath: SourcePath,
+  pScPath: SourcePath,
+  pod: PodContext,
+  containerName: string,
+  paths: Map<string, SourcePath>,
+  cPath: SourcePath,
+): Profile {
+  const field = which === 'seccomp' ? 'seccompProfile' : 'appArmorProfile';
+  const fromField = (o: Obj, base: SourcePath, source: ValueSource): Profile | null => {
+    const p = asObj(o[field]);
+    if (!has(p, 'type')) return null;
+    paths.set(`/${which}`, [...base, field, 'type']);
+    return { type: profileType(String(p.type)), profile: has(p, 'localhostProfile') ? String(p.localhostProfile) : null, source };
+  };
+  const fromAnnotation = (key: string, source: ValueSource): Profile | null => {
+    const v = pod.annotations[key];
+    if (v === undefined) return null;
+    paths.set(`/${which}`, [...pod.annotationsPath, key]);
+    return annotationProfile(v, source);
+  };
+  const legacy =
+    which === 'seccomp'
+      ? [`container.seccomp.security.alpha.kubernetes.io/${containerName}`, 'seccomp.security.alpha.kubernetes.io/pod']
+      : [`container.apparmor.security.beta.kubernetes.io/${containerName}`];
+  const found =
+    fromField(cSc, cScPath, 'container') ??
+    fromAnnotation(legacy[0]!, 'container') ??
+    fromField(pSc, pScPath, 'pod') ??
+    (legacy[1] ? fromAnnotation(legacy[1], 'pod') : null);
+  if (found) return found;
+  paths.set(`/${which}`, Object.keys(cSc).length ? cScPath : cPath);
+  return { type: 'unset', profile: null, source: 'unset' };
+}
+
+function profileType(t: string): ProfileType {
+  const l = t.toLowerCase();
+  if (l === 'runtimedefault') return 'RuntimeDefault';
+  if (l === 'localhost') return 'Localhost';
+  if (l === 'unconfined') return 'Unconfined';
+  return 'unset';
+}
+
+function annotationProfile(v: string, source: ValueSource): Profile {
+  if (v === 'runtime/default' || v === 'docker/default') return { type: 'RuntimeDefault', profile: null, source };
+  if (v === 'unconfined') return { type: 'Unconfined', profile: null, source };
+  if (v.startsWith('localhost/')) return { type: 'Localhost', profile: v.slice('localhost/'.length), source };
+  return { type: 'unset', profile: v, source };
+}
+
+function envRef(vf: Obj): EnvVar['valueFrom'] {
+  if (has(vf, 'secretKeyRef')) {
+    const r = asObj(vf.secretKeyRef);
+    return { kind: 'secret', name: has(r, 'name') ? String(r.name) : null, key: has(r, 'key') ? String(r.key) : null };
+  }
+  if (has(vf, 'configMapKeyRef')) {
+    const r = asObj(vf.configMapKeyRef);
+    return { kind: 'configMap', name: has(r, 'name') ? String(r.name) : null, key: has(r, 'key') ? String(r.key) : null };
+  }
+  if (has(vf, 'fieldRef')) return { kind: 'field', name: null, key: String(asObj(vf.fieldRef).fieldPath ?? '') };
+  if (has(vf, 'resourceFieldRef')) return { kind: 'resource', name: null, key: String(asObj(vf.resourceFieldRef).resource ?? '') };
+  return null;
+}
+
+const VOLUME_TYPES: [string, VolumeType][] = [
+  ['hostPath', 'hostPath'],
+  ['emptyDir', 'emptyDir'],
+  ['secret', 'secret'],
+  ['configMap', 'configMap'],
+  ['projected', 'projected'],
+  ['persistentVolumeClaim', 'pvc'],
+  ['csi', 'csi'],
+];
+
+/** Pod volumes by name; `readOnly` is filled in once every container's mounts are known. */
+export function resolveVolumes(spec: Obj, specPath: SourcePath, paths: Map<string, SourcePath>): Map<string, Volume> {
+  const out = new Map<string, Volume>();
+  asArr(spec.volumes).forEach((v, i) => {
+    const vo = asObj(v);
+    const name = String(vo.name ?? '');
+    const typeEntry = VOLUME_TYPES.find(([k]) => has(vo, k));
+    const type: VolumeType = typeEntry ? typeEntry[1] : 'other';
+    const hostPath = type === 'hostPath' ? String(asObj(vo.hostPath).path ?? '') : null;
+    const driver = type === 'csi' ? String(asObj(vo.csi).driver ?? '') : null;
+    paths.set(`/volumes/${i}`, [...specPath, 'volumes', i]);
+    if (type === 'hostPath') paths.set(`/volumes/${i}/hostPath`, [...specPath, 'volumes', i, 'hostPath', 'path']);
+    out.set(name, { name, type, hostPath, driver, readOnly: true });
+  });
+  return out;
+}

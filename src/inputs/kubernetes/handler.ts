@@ -1,0 +1,251 @@
+import type { SkippedObject } from '../../model/finding.js';
+import type { Suppression, Target } from '../../model/target.js';
+import type { ContainerData, WorkloadData } from '../../model/workload.js';
+import { SANDBOXED_RUNTIME } from '../../model/workload.js';
+import type { YamlDoc } from '../../util/yaml-source.js';
+import { SourceLocator, type SourcePath } from '../source-locator.js';
+import type { InputHandler, ParseOutput, SourceFile } from '../types.js';
+import { resolveContainer, resolveVolumes, type ContainerRole, type PodContext } from './effective.js';
+import { POD_TEMPLATE_PATHS, skipReason } from './kinds.js';
+
+type Obj = Record<string, unknown>;
+const asObj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+const asArr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const strMap = (v: unknown): Record<string, string> =>
+  Object.fromEntries(Object.entries(asObj(v)).map(([k, x]) => [k, x === null || x === undefined ? '' : String(x)]));
+
+export const SUPPRESS_ANNOTATION = 'ignore.sandcheck.dev/';
+
+const isK8sObject = (v: unknown): v is Obj => {
+  const o = asObj(v);
+  return typeof o.apiVersion === 'string' && typeof o.kind === 'string';
+};
+
+/** Hook for other capabilities (NetworkPolicy → egress, ConfigMap/Secret → key storage): kind → object handler. */
+export type ObjectHandler = (obj: Obj, path: SourcePath, ctx: ObjectContext) => Target<object>[];
+export interface ObjectContext {
+  file: SourceFile;
+  doc: YamlDoc;
+  locator: SourceLocator;
+}
+export const OBJECT_HANDLERS = new Map<string, ObjectHandler>();
+
+export const kubernetesHandler: InputHandler = {
+  format: 'kubernetes',
+  items: ['image-hardening', 'blast-radius', 'tool-isolation', 'supply-chain', 'key-storage', 'workload-isolation', 'egress-control'],
+  detect(file) {
+    if (!/\.(ya?ml|json)$/i.test(file.path) && file.absPath !== null) return false;
+    if (!/\bkind\b/.test(file.text) || !/\bapiVersion\b/.test(file.text)) return false;
+    return file.yaml().docs.some((d) => isK8sObject(d.value));
+  },
+  parse(file) {
+    const out: Required<ParseOutput> = { targets: [], skipped: [] };
+    for (const doc of file.yaml().docs) {
+      if (doc.value === null || doc.value === undefined) continue;
+      const locator = new SourceLocator(file.path, doc);
+      visit(doc.value, [], { file, doc, locator }, out);
+    }
+    return out;
+  },
+};
+
+function visit(value: unknown, path: SourcePath, ctx: ObjectContext, out: Required<ParseOutput>): void {
+  if (!isK8sObject(value)) {
+    out.skipped.push({ kind: '(not a Kubernetes object)', name: '', line: ctx.doc.positionOf(path).line, reason: 'document has no apiVersion/kind' });
+    return;
+  }
+  const kind = value.kind as string;
+  if (kind === 'List' || /List$/.test(kind)) {
+    asArr(value.items).forEach((item, i) => visit(item, [...path, 'items', i], ctx, out));
+    return;
+  }
+  const meta = asObj(value.metadata);
+  const name = String(meta.name ?? meta.generateName ?? '(unnamed)');
+  const template = POD_TEMPLATE_PATHS[kind];
+  if (template) {
+    out.targets.push(...podTargets(value, kind, path, template, ctx));
+    return;
+  }
+  if (kind === 'Namespace') {
+    out.targets.push(namespaceTarget(value, path, ctx));
+    return;
+  }
+  if (kind === 'ServiceAccount') {
+    out.targets.push(serviceAccountTarget(value, path, ctx));
+    return;
+  }
+  const handler = OBJECT_HANDLERS.get(kind);
+  if (handler) {
+    out.targets.push(...handler(value, path, ctx));
+    return;
+  }
+  const skipped: SkippedObject = { kind, name: meta.namespace ? `${meta.namespace}/${name}` : name, line: ctx.doc.positionOf(path).line, reason: skipReason(kind) };
+  out.skipped.push(skipped);
+}
+
+function get(obj: Obj, path: SourcePath): unknown {
+  let cur: unknown = obj;
+  for (const seg of path) cur = asObj(cur)[seg as string];
+  return cur;
+}
+
+function objectName(obj: Obj, kind: string): { ns: string | null; name: string; display: string; id: string } {
+  const meta = asObj(obj.metadata);
+  const ns = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : null;
+  const name = String(meta.name ?? meta.generateName ?? '(unnamed)');
+  const display = `${ns ? `${ns}/` : ''}${kind}/${name}`;
+  return { ns, name, display, id: `k8s:${ns ?? ''}/${kind}/${name}` };
+}
+
+function suppressionsOf(annotations: Record<string, string>, annotationsPath: SourcePath, locator: SourceLocator): Suppression[] {
+  return Object.entries(annotations)
+    .filter(([k]) => k.startsWith(SUPPRESS_ANNOTATION))
+    .map(([k, v]) => ({
+      ruleId: k.slice(SUPPRESS_ANNOTATION.length),
+      reason: v.trim() ? v.trim() : null,
+      source: 'annotation' as const,
+      location: locator.at([...annotationsPath, k]),
+    }));
+}
+
+function podTargets(obj: Obj, kind: string, path: SourcePath, template: { spec: SourcePath; meta: SourcePath }, ctx: ObjectContext): Target<object>[] {
+  const { locator } = ctx;
+  const specPath = [...path, ...template.spec];
+  const tmplMetaPath = [...path, ...template.meta];
+  const spec = asObj(get(obj, template.spec));
+  const meta = asObj(obj.metadata);
+  const tmplMeta = kind === 'Pod' ? meta : asObj(get(obj, template.meta));
+  const ident = objectName(obj, kind);
+  const annotations = { ...strMap(meta.annotations), ...strMap(tmplMeta.annotations) };
+  const labels = { ...strMap(meta.labels), ...strMap(tmplMeta.labels) };
+  const suppressions = [
+    ...suppressionsOf(strMap(meta.annotations), [...path, 'metadata', 'annotations'], locator),
+    ...(kind === 'Pod' ? [] : suppressionsOf(strMap(tmplMeta.annotations), [...tmplMetaPath, 'annotations'], locator)),
+  ];
+
+  const wPaths = new Map<string, SourcePath>();
+  wPaths.set('', path);
+  const volumes = resolveVolumes(spec, specPath, wPaths);
+  const pod: PodContext = { spec, specPath, annotations: strMap(tmplMeta.annotations), annotationsPath: [...tmplMetaPath, 'annotations'], volumes };
+
+  const groups: [string, ContainerRole][] = [
+    ['initContainers', 'init'],
+    ['containers', 'main'],
+    ['ephemeralContainers', 'ephemeral'],
+  ];
+  const containers: Target<ContainerData>[] = [];
+  for (const [field, role] of groups) {
+    asArr(spec[field]).forEach((c, i) => {
+      const cPath = [...specPath, field, i];
+      const resolved = resolveContainer(pod, asObj(c), role, cPath);
+      const label = role === 'main' ? 'container' : `${role} container`;
+      const t: Target<ContainerData> = {
+        kind: 'container',
+        id: `${ident.id}#container=${resolved.data.name}`,
+        name: `${ident.display} › ${label} ${resolved.data.name}`,
+        platform: 'kubernetes',
+        file: ctx.file.path,
+        data: resolved.data,
+        locations: new Map(),
+        suppressions,
+        boundary: ident.ns ?? undefined,
+        parentId: ident.id,
+      };
+      locator.record(t, resolved.paths);
+      containers.push(t);
+      for (const m of resolved.data.mounts) {
+        const v = volumes.get(m.volume);
+        if (v && !m.readOnly) v.readOnly = false;
+      }
+    });
+  }
+
+  const field = (f: string): SourcePath => (spec[f] !== undefined ? [...specPath, f] : specPath);
+  for (const f of ['hostNetwork', 'hostPID', 'hostIPC', 'hostUsers', 'shareProcessNamespace', 'runtimeClassName', 'serviceAccountName']) {
+    wPaths.set(`/${f}`, field(f));
+  }
+  const automountSet = typeof spec.automountServiceAccountToken === 'boolean';
+  wPaths.set('/automountServiceAccountToken', field('automountServiceAccountToken'));
+  wPaths.set('/volumes', field('volumes'));
+  wPaths.set('/labels', [...tmplMetaPath, 'labels']);
+  const runtimeClassName = typeof spec.runtimeClassName === 'string' ? spec.runtimeClassName : null;
+  const data: WorkloadData = {
+    platform: 'kubernetes',
+    kind,
+    name: ident.name,
+    namespace: ident.ns,
+    labels,
+    annotations,
+    hostNetwork: spec.hostNetwork === true,
+    hostPID: spec.hostPID === true,
+    hostIPC: spec.hostIPC === true,
+    hostUsers: false,
+    shareProcessNamespace: spec.shareProcessNamespace === true,
+    serviceAccountName: String(spec.serviceAccountName ?? spec.serviceAccount ?? 'default'),
+    automountServiceAccountToken: automountSet ? (spec.automountServiceAccountToken as boolean) : true,
+    automountSource: automountSet ? 'pod' : 'default',
+    runtimeClassName,
+    sandboxedRuntime: runtimeClassName !== null && SANDBOXED_RUNTIME.test(runtimeClassName),
+    volumes: [...volumes.values()],
+    containers: containers.map((c) => c.data.name),
+    logging: null,
+    networkMode: null,
+  };
+  const workload: Target<WorkloadData> = {
+    kind: 'workload',
+    id: ident.id,
+    name: ident.display,
+    platform: 'kubernetes',
+    file: ctx.file.path,
+    data,
+    locations: new Map(),
+    suppressions,
+    boundary: ident.ns ?? undefined,
+  };
+  locator.record(workload, wPaths);
+  return [workload, ...containers];
+}
+
+function namespaceTarget(obj: Obj, path: SourcePath, ctx: ObjectContext): Target<object> {
+  const ident = objectName(obj, 'Namespace');
+  const labels = strMap(asObj(obj.metadata).labels);
+  const psa = (mode: string) => labels[`pod-security.kubernetes.io/${mode}`] ?? null;
+  const t: Target<object> = {
+    kind: 'namespace',
+    id: `k8s:/Namespace/${ident.name}`,
+    name: `Namespace/${ident.name}`,
+    platform: 'kubernetes',
+    file: ctx.file.path,
+    data: { name: ident.name, labels, psa: { enforce: psa('enforce'), audit: psa('audit'), warn: psa('warn') } },
+    locations: new Map(),
+    suppressions: suppressionsOf(strMap(asObj(obj.metadata).annotations), [...path, 'metadata', 'annotations'], ctx.locator),
+    boundary: ident.name,
+  };
+  ctx.locator.record(t, [
+    ['', path],
+    ['/labels', [...path, 'metadata', 'labels']],
+    ['/psa/enforce', [...path, 'metadata', 'labels', 'pod-security.kubernetes.io/enforce']],
+  ]);
+  return t;
+}
+
+function serviceAccountTarget(obj: Obj, path: SourcePath, ctx: ObjectContext): Target<object> {
+  const ident = objectName(obj, 'ServiceAccount');
+  const automount = typeof obj.automountServiceAccountToken === 'boolean' ? obj.automountServiceAccountToken : null;
+  const t: Target<object> = {
+    kind: 'serviceaccount',
+    id: ident.id,
+    name: ident.display,
+    platform: 'kubernetes',
+    file: ctx.file.path,
+    data: { name: ident.name, namespace: ident.ns, automountServiceAccountToken: automount },
+    locations: new Map(),
+    suppressions: [],
+    boundary: ident.ns ?? undefined,
+  };
+  ctx.locator.record(t, [
+    ['', path],
+    ['/automountServiceAccountToken', automount === null ? path : [...path, 'automountServiceAccountToken']],
+  ]);
+  return t;
+}

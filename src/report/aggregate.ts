@@ -1,0 +1,103 @@
+import type { SandcheckConfig } from '../config/types.js';
+import { CHECKLIST, type ChecklistId, type ItemVerdict } from '../model/checklist.js';
+import type { ChecklistResult, Evaluation, Finding, InputRecord, Report } from '../model/finding.js';
+import { SEVERITIES, atLeast, type Severity } from '../model/severity.js';
+import { VERSION } from '../util/version.js';
+
+export interface AggregateInput {
+  findings: Finding[];
+  evaluations: Evaluation[];
+  inputs: InputRecord[];
+  /** Checklist items each input-with-error could have given evidence for (all items when unknown). */
+  inputErrorItems: ChecklistId[];
+  errors: Report['errors'];
+  failOn: Severity | 'any';
+  config: SandcheckConfig;
+  targets: number;
+  rules: number;
+  now?: Date;
+}
+
+/**
+ * Findings and evaluations → one verdict per checklist item, the summary and the exit code.
+ * fail (an active failing finding) > error (evidence could not be read) > warn > pass (at least one
+ * applicable evaluation) > manual (an attestation) > not-assessed (no evidence at all).
+ */
+export function aggregate(input: AggregateInput): Report {
+  const now = input.now ?? new Date();
+  const active = input.findings.filter((f) => !f.suppressed);
+  const checklist: ChecklistResult[] = CHECKLIST.map(({ id, title }) => {
+    const evals = input.evaluations.filter((e) => e.checklist === id);
+    const fs = input.findings.filter((f) => f.checklist === id);
+    const counts = {
+      fail: fs.filter((f) => !f.suppressed && f.verdict === 'fail').length,
+      warn: fs.filter((f) => !f.suppressed && f.verdict === 'warn').length,
+      pass: evals.filter((e) => e.outcome === 'pass').length,
+      notApplicable: evals.filter((e) => e.outcome === 'not-applicable').length,
+      error: evals.filter((e) => e.outcome === 'error').length,
+      suppressed: fs.filter((f) => f.suppressed).length,
+    };
+    const applicable = evals.some((e) => e.outcome === 'pass' || e.outcome === 'fail');
+    const inputError = input.inputErrorItems.includes(id);
+    const attestation = input.config.attestations.find((a) => a.item === id);
+    let verdict: ItemVerdict;
+    let note: string | undefined;
+    if (counts.fail > 0) verdict = 'fail';
+    else if (counts.error > 0 || inputError) {
+      verdict = 'error';
+      note = counts.error > 0 ? 'a rule could not be evaluated' : 'an input that could give evidence for this item could not be read';
+    } else if (counts.warn > 0) verdict = 'warn';
+    else if (applicable) verdict = 'pass';
+    else if (attestation) {
+      const expired = attestation.expires !== undefined && new Date(`${attestation.expires}T23:59:59Z`) < now;
+      verdict = expired ? 'fail' : 'manual';
+      note = expired ? `attestation by ${attestation.by} expired on ${attestation.expires}` : `attested by ${attestation.by} on ${attestation.date}`;
+    } else {
+      verdict = 'not-assessed';
+      note = 'no input gave evidence for this item';
+    }
+    const result: ChecklistResult = { id, title, verdict, counts };
+    if (note) result.note = note;
+    if (attestation) {
+      const expired = attestation.expires !== undefined && new Date(`${attestation.expires}T23:59:59Z`) < now;
+      result.attestation = { by: attestation.by, date: attestation.date, evidence: attestation.evidence, ...(attestation.expires ? { expires: attestation.expires } : {}), expired };
+    }
+    return result;
+  });
+
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, active.filter((f) => f.verdict === 'fail' && f.severity === s).length])) as Record<Severity, number>;
+  const inputs = {
+    parsed: input.inputs.filter((i) => i.status === 'parsed').length,
+    skipped: input.inputs.filter((i) => i.status === 'skipped').length,
+    error: input.inputs.filter((i) => i.status === 'error').length,
+  };
+  const gating = active.filter((f) => f.verdict === 'fail' && (input.failOn === 'any' || atLeast(f.severity, input.failOn)));
+  const expiredAttestation = checklist.some((c) => c.attestation?.expired && c.verdict === 'fail');
+  const cannotAudit = inputs.error > 0 || input.errors.length > 0 || inputs.parsed === 0;
+  const exitCode: 0 | 1 | 2 = cannotAudit ? 2 : gating.length > 0 || expiredAttestation ? 1 : 0;
+  return {
+    schemaVersion: 1,
+    tool: { name: 'sandcheck', version: VERSION },
+    generatedAt: now.toISOString(),
+    checklist,
+    findings: input.findings,
+    inputs: input.inputs,
+    errors: input.errors,
+    summary: {
+      verdict: exitCode === 2 ? 'error' : exitCode === 1 ? 'fail' : 'pass',
+      exitCode,
+      failOn: input.failOn,
+      findings: {
+        fail: active.filter((f) => f.verdict === 'fail').length,
+        warn: active.filter((f) => f.verdict === 'warn').length,
+        suppressed: input.findings.length - active.length,
+      },
+      bySeverity,
+      inputs,
+      targets: input.targets,
+      rules: input.rules,
+      evaluations: input.evaluations.length,
+    },
+    evaluations: input.evaluations,
+  };
+}

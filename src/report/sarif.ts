@@ -1,0 +1,229 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { LoadedRule } from '../engine/types.js';
+import type { Finding, Report } from '../model/finding.js';
+import type { Location } from '../model/location.js';
+import type { Severity } from '../model/severity.js';
+import { repositoryUrl, ruleDocUrl } from './links.js';
+
+/**
+ * SARIF 2.1.0 for GitHub code scanning and any SARIF viewer. One run; `rules[]` comes from the rule
+ * registry (not from the findings) so a clean run still documents what was checked.
+ */
+export interface SarifOptions {
+  /** Artifact URIs are relative to this folder (`--root`); default: the working directory. */
+  root?: string;
+  /** The folder the report's display paths are relative to; default: the working directory. */
+  cwd?: string;
+}
+
+export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+export const FINGERPRINT_KEY = 'sandcheck/v1';
+
+/** GitHub maps 9.0+ to critical, 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low. */
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
+const LEVEL: Record<Severity, SarifLevel> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+
+type SarifLevel = 'error' | 'warning' | 'note' | 'none';
+type Json = Record<string, unknown>;
+
+interface RuleLike {
+  id: string;
+  title: string;
+  checklist: string;
+  severity: Severity;
+  rationale?: string;
+  remediation: string;
+  verdict?: 'fail' | 'warn';
+  status?: string;
+}
+
+export function renderSarif(report: Report, rules: readonly LoadedRule[], opts: SarifOptions = {}): string {
+  return JSON.stringify(buildSarif(report, rules, opts), null, 2) + '\n';
+}
+
+export function buildSarif(report: Report, rules: readonly LoadedRule[], opts: SarifOptions = {}): Json {
+  const cwd = opts.cwd ?? process.cwd();
+  const root = resolve(cwd, opts.root ?? '.');
+  const uriOf = (file: string): string | undefined => artifactUri(file, cwd, root);
+
+  const registry: RuleLike[] = [...rules];
+  // A finding of a rule that is not in the registry (should not happen) still gets a descriptor.
+  const known = new Set(registry.map((r) => r.id));
+  for (const f of report.findings) {
+    if (!known.has(f.ruleId)) {
+      known.add(f.ruleId);
+      registry.push({ id: f.ruleId, title: f.title, checklist: f.checklist, severity: f.severity, remediation: f.remediation, verdict: f.verdict });
+    }
+  }
+  const index = new Map(registry.map((r, i) => [r.id, i]));
+
+  const results = [...report.findings].sort(compareFindings).map((f) => result(f, index.get(f.ruleId)!, uriOf));
+  const notifications = [
+    ...report.inputs.filter((i) => i.status === 'error').map((i) => notification('error', i.error ?? `${i.path}: could not be read`, 'input-error', i.path === '<stdin>' ? undefined : uriOf(i.path), i.line)),
+    ...report.errors.map((e) => {
+      const n = notification('error', e.message, e.ruleId ? 'rule-error' : 'run-error', e.file ? uriOf(e.file) : undefined);
+      if (e.ruleId && index.has(e.ruleId)) n.associatedRule = { id: e.ruleId, index: index.get(e.ruleId) };
+      return n;
+    }),
+    ...report.inputs.filter((i) => i.status === 'skipped').map((i) => notification('note', `${i.path} skipped: ${i.reason ?? 'not a recognised format'}`, 'input-skipped', undefined)),
+  ];
+
+  const invocation: Json = {
+    executionSuccessful: report.summary.exitCode !== 2,
+    exitCode: report.summary.exitCode,
+    toolExecutionNotifications: notifications,
+  };
+
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: report.tool.name,
+            version: report.tool.version,
+            semanticVersion: report.tool.version,
+            informationUri: repositoryUrl(),
+            rules: registry.map(descriptor),
+            notifications: NOTIFICATIONS.map(({ id, text }) => ({ id, shortDescription: { text } })),
+          },
+        },
+        invocations: [invocation],
+        originalUriBaseIds: { ROOT: { uri: pathToFileURL(root + sep).href } },
+        columnKind: 'utf16CodeUnits',
+        results,
+        properties: { verdict: report.summary.verdict, failOn: report.summary.failOn, checklist: report.checklist.map((c) => ({ id: c.id, verdict: c.verdict })) },
+      },
+    ],
+  };
+}
+
+function descriptor(r: RuleLike): Json {
+  const d: Json = {
+    id: r.id,
+    name: pascalCase(r.id),
+    shortDescription: { text: sentence(r.title) },
+    fullDescription: { text: sentence(r.rationale?.trim() || r.title) },
+    help: { text: r.remediation.trim(), markdown: r.remediation.trim() },
+    helpUri: ruleDocUrl(r.id),
+    defaultConfiguration: { level: r.verdict === 'warn' ? 'warning' : LEVEL[r.severity] },
+    properties: {
+      tags: ['security', r.checklist],
+      'security-severity': SECURITY_SEVERITY[r.severity],
+      severity: r.severity,
+      checklist: r.checklist,
+      ...(r.status ? { status: r.status } : {}),
+    },
+  };
+  return d;
+}
+
+function result(f: Finding, ruleIndex: number, uriOf: (file: string) => string | undefined): Json {
+  const level: SarifLevel = f.verdict === 'warn' && LEVEL[f.severity] === 'error' ? 'warning' : LEVEL[f.severity];
+  const r: Json = {
+    ruleId: f.ruleId,
+    ruleIndex,
+    level,
+    message: { text: sentence(f.message + (f.location.detail ? ` (${f.location.detail})` : '')) },
+    locations: [location(f.location, f.target.name, uriOf)],
+    partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+    properties: {
+      checklist: f.checklist,
+      severity: f.severity,
+      verdict: f.verdict,
+      targetId: f.target.id,
+      targetName: f.target.name,
+      ...(f.location.pointer !== undefined ? { pointer: f.location.pointer } : {}),
+      ...(f.evidence ? { evidence: f.evidence } : {}),
+    },
+  };
+  if (f.suppressed) {
+    r.suppressions = [
+      {
+        kind: f.suppressed.by === 'inline' ? 'inSource' : 'external',
+        status: 'accepted',
+        justification: f.suppressed.reason,
+        properties: { by: f.suppressed.by, ...(f.suppressed.expires ? { expires: f.suppressed.expires } : {}) },
+      },
+    ];
+  }
+  return r;
+}
+
+/** A file → physical location (1-based region); a live object or image → logical location by its uri. */
+function location(loc: Location, targetName: string, uriOf: (file: string) => string | undefined): Json {
+  const uri = loc.file && loc.file !== '<stdin>' ? uriOf(loc.file) : undefined;
+  if (uri) {
+    const physical: Json = { artifactLocation: isAbsoluteUri(uri) ? { uri } : { uri, uriBaseId: 'ROOT' } };
+    if (loc.line && loc.line >= 1) physical.region = { startLine: loc.line, ...(loc.column && loc.column >= 1 ? { startColumn: loc.column } : {}) };
+    return { physicalLocation: physical };
+  }
+  const name = loc.uri ?? (loc.file === '<stdin>' ? '<stdin>' : targetName);
+  return {
+    logicalLocations: [{ name, fullyQualifiedName: loc.uri ?? name, kind: logicalKind(loc.uri) }],
+  };
+}
+
+function logicalKind(uri: string | undefined): string {
+  if (!uri) return 'resource';
+  if (uri.startsWith('docker://')) return 'container';
+  if (uri.startsWith('k8s://')) return 'object';
+  if (uri.startsWith('image://')) return 'image';
+  return 'resource';
+}
+
+const NOTIFICATIONS = [
+  { id: 'input-error', text: 'An input could not be read or parsed; the audit is incomplete.' },
+  { id: 'rule-error', text: 'A rule could not be evaluated on a target.' },
+  { id: 'run-error', text: 'A run-level problem (configuration, rules) made the audit incomplete.' },
+  { id: 'input-skipped', text: 'An input was not audited (unrecognised format, binary, too large).' },
+] as const;
+type NotificationId = (typeof NOTIFICATIONS)[number]['id'];
+
+function notification(level: 'error' | 'note', text: string, id: NotificationId, uri: string | undefined, line?: number): Json {
+  const n: Json = { level, message: { text: sentence(text) }, descriptor: { id, index: NOTIFICATIONS.findIndex((d) => d.id === id) } };
+  if (uri) {
+    const physical: Json = { artifactLocation: isAbsoluteUri(uri) ? { uri } : { uri, uriBaseId: 'ROOT' } };
+    if (line && line >= 1) physical.region = { startLine: line };
+    n.locations = [{ physicalLocation: physical }];
+  }
+  return n;
+}
+
+/** Relative to root with `/` separators and percent-encoding; a file outside root gets a file:// URI. */
+export function artifactUri(file: string, cwd: string, root: string): string | undefined {
+  if (!file) return undefined;
+  const abs = isAbsolute(file) ? file : resolve(cwd, file);
+  const rel = relative(root, abs);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return pathToFileURL(abs).href;
+  return rel.split(sep).map(encodeURIComponent).join('/');
+}
+
+function isAbsoluteUri(uri: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(uri);
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.location.file ?? a.location.uri ?? '').localeCompare(b.location.file ?? b.location.uri ?? '') ||
+    (a.location.line ?? 0) - (b.location.line ?? 0) ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    a.fingerprint.localeCompare(b.fingerprint)
+  );
+}
+
+function pascalCase(id: string): string {
+  return id
+    .split(/[^a-zA-Z0-9]+/)
+    .filter(Boolean)
+    .map((s) => s[0]!.toUpperCase() + s.slice(1))
+    .join('');
+}
+
+/** SARIF viewers show the first sentence; messages should end with a period. */
+function sentence(text: string): string {
+  const t = text.trim().replace(/\s+/g, ' ');
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}

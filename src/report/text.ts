@@ -1,0 +1,104 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { ItemVerdict } from '../model/checklist.js';
+import type { Finding, Report } from '../model/finding.js';
+import { formatLocation } from '../model/location.js';
+import { severityRank } from '../model/severity.js';
+
+export interface TextOptions {
+  color: boolean;
+  quiet?: boolean;
+  /** List every skipped input instead of a count. */
+  verbose?: boolean;
+}
+
+const VERDICT_LABEL: Record<ItemVerdict, string> = {
+  pass: 'PASS',
+  fail: 'FAIL',
+  warn: 'WARN',
+  manual: 'MANUAL',
+  'not-assessed': 'NOT ASSESSED',
+  error: 'ERROR',
+};
+
+function verdictColor(c: ChalkInstance, v: ItemVerdict): (s: string) => string {
+  switch (v) {
+    case 'pass':
+      return c.green;
+    case 'fail':
+    case 'error':
+      return c.red.bold;
+    case 'warn':
+      return c.yellow;
+    default:
+      return c.gray;
+  }
+}
+
+/** Grouped by checklist item, each with its verdict and findings; then inputs; then one summary line. */
+export function renderText(report: Report, opts: TextOptions): string {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const lines: string[] = [];
+  const width = Math.max(...report.checklist.map((i) => i.id.length));
+  for (const item of report.checklist) {
+    const findings = report.findings
+      .filter((f) => f.checklist === item.id && !f.suppressed)
+      .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.location.file ?? '').localeCompare(b.location.file ?? '') || (a.location.line ?? 0) - (b.location.line ?? 0));
+    const suppressed = report.findings.filter((f) => f.checklist === item.id && f.suppressed);
+    if (opts.quiet && findings.length === 0 && item.verdict !== 'error') continue;
+    const label = verdictColor(c, item.verdict)(VERDICT_LABEL[item.verdict].padEnd(12));
+    lines.push(`${label} ${c.bold(item.id.padEnd(width))}  ${item.title}${item.note ? c.gray(` — ${item.note}`) : ''}`);
+    for (const f of findings) lines.push(...renderFinding(c, f));
+    if (suppressed.length) lines.push(c.gray(`             ${suppressed.length} suppressed: ${suppressed.map((f) => `${f.ruleId} (${f.suppressed!.by}: ${f.suppressed!.reason})`).join('; ')}`));
+  }
+  if (!opts.quiet) lines.push('', ...renderInputs(c, report, opts.verbose ?? false));
+  else for (const i of report.inputs.filter((x) => x.status === 'error')) lines.push(c.red(`input error: ${i.error}`));
+  for (const e of report.errors) lines.push(c.red(`error: ${e.message}`));
+  lines.push('', summaryLine(c, report));
+  return lines.join('\n') + '\n';
+}
+
+function renderFinding(c: ChalkInstance, f: Finding): string[] {
+  const sev = f.verdict === 'warn' ? c.yellow(`warn/${f.severity}`) : f.severity === 'critical' || f.severity === 'high' ? c.red(f.severity) : c.yellow(f.severity);
+  const out = [`  ${sev.padEnd(8)} ${c.bold(f.ruleId)}  ${f.target.name}`];
+  const where = formatLocation(f.location);
+  out.push(`           ${where ? c.cyan(where) + '  ' : ''}${f.message}`);
+  out.push(c.gray(`           fix: ${f.remediation.trim().split('\n')[0]}`));
+  return out;
+}
+
+function renderInputs(c: ChalkInstance, report: Report, verbose: boolean): string[] {
+  const out = ['Inputs:'];
+  const skipped = report.inputs.filter((i) => i.status === 'skipped');
+  for (const i of report.inputs) {
+    if (i.status === 'parsed') {
+      out.push(`  ${c.green('parsed ')} ${i.path} (${i.format}, ${i.targets} target${i.targets === 1 ? '' : 's'})`);
+      for (const s of i.skippedObjects ?? []) out.push(c.gray(`            skipped ${s.kind} ${s.name}${s.line ? ` (line ${s.line})` : ''}: ${s.reason}`));
+    } else if (i.status === 'error') out.push(`  ${c.red('error  ')} ${i.error}`);
+    else if (verbose || skipped.length <= 5) out.push(c.gray(`  skipped ${i.path}: ${i.reason}`));
+  }
+  if (!verbose && skipped.length > 5) {
+    const reasons = new Map<string, number>();
+    for (const s of skipped) reasons.set(s.reason ?? '', (reasons.get(s.reason ?? '') ?? 0) + 1);
+    out.push(c.gray(`  skipped ${skipped.length} files (${[...reasons].map(([r, n]) => `${n} ${r}`).join(', ')}); --verbose lists them`));
+  }
+  return out;
+}
+
+function summaryLine(c: ChalkInstance, report: Report): string {
+  const s = report.summary;
+  const items = (v: ItemVerdict) => report.checklist.filter((i) => i.verdict === v).length;
+  const sev = Object.entries(s.bySeverity)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+  const head = s.verdict === 'pass' ? c.green.bold('PASS') : s.verdict === 'fail' ? c.red.bold('FAIL') : c.red.bold('ERROR');
+  const parts = [
+    `${s.findings.fail} failing finding${s.findings.fail === 1 ? '' : 's'}${sev ? ` (${sev})` : ''}`,
+    `${s.findings.warn} warning${s.findings.warn === 1 ? '' : 's'}`,
+    `${s.findings.suppressed} suppressed`,
+  ];
+  const itemParts = (['fail', 'error', 'warn', 'pass', 'manual', 'not-assessed'] as ItemVerdict[]).filter((v) => items(v) > 0).map((v) => `${items(v)} ${VERDICT_LABEL[v].toLowerCase()}`);
+  const inputs = `${s.inputs.parsed} input${s.inputs.parsed === 1 ? '' : 's'} parsed${s.inputs.error ? `, ${s.inputs.error} unreadable` : ''}`;
+  const why = s.exitCode === 2 ? (s.inputs.parsed === 0 && s.inputs.error === 0 ? ' — nothing recognisable to audit' : ' — the audit is incomplete') : '';
+  return `${head}${why}: ${parts.join(', ')}; checklist: ${itemParts.join(', ')}; ${inputs}. Exit code ${s.exitCode}.`;
+}
