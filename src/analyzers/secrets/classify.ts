@@ -1,0 +1,72 @@
+import { commonDropReason, genericDropReason } from './false-positives.js';
+import { fingerprint } from './fingerprint.js';
+import { isAnthropicKeyName, isEnvironmentKeyName, secretNameKind } from './names.js';
+import { scanText } from './scan-text.js';
+import type { ScanOptions, SecretHit } from './types.js';
+
+export interface PairPosition {
+  /** Where the value starts (1-based); hits inside a multi-line value are offset from here. */
+  line: number;
+  column: number;
+}
+
+/**
+ * Classifies one (name, value) pair read from a file's structure (env entries, env vars, ConfigMap
+ * data, build args), with every tier:
+ * 1. `ANTHROPIC_ENVIRONMENT_KEY` with any literal value (not a reference, not a placeholder);
+ * 2. provider formats inside the value;
+ * 3. other Anthropic key names with any literal value;
+ * 4. generic `*_KEY`/`*_TOKEN`/`*_SECRET`/`*_PASSWORD` names whose value passes the false-positive pipeline.
+ */
+export function classifyPair(name: string, value: string | null | undefined, at: PairPosition = { line: 1, column: 1 }, options: ScanOptions = {}): SecretHit[] {
+  if (value === null || value === undefined) return [];
+  const v = value.trim();
+  if (v === '') return [];
+  const drop = (detector: string, reason: NonNullable<ReturnType<typeof commonDropReason>>) => {
+    options.onDrop?.({ detector, reason, line: at.line, name });
+    return [];
+  };
+
+  if (isEnvironmentKeyName(name)) {
+    const reason = commonDropReason(v);
+    if (reason) return drop('anthropic-environment-key', reason);
+    return [named('anthropic-environment-key', 'Anthropic environment key (ANTHROPIC_ENVIRONMENT_KEY)', name, v, at)];
+  }
+
+  const provider = scanText(value, options);
+  if (provider.length > 0) {
+    return provider.map((h) => ({
+      ...h,
+      name,
+      line: at.line + h.line - 1,
+      column: h.line === 1 ? at.column + h.column - 1 : h.column,
+    }));
+  }
+
+  if (isAnthropicKeyName(name)) {
+    const reason = commonDropReason(v);
+    if (reason) return drop('anthropic-key-variable', reason);
+    return [named('anthropic-key-variable', 'Anthropic key in a named variable', name, v, at)];
+  }
+
+  const kind = secretNameKind(name);
+  if (!kind) return [];
+  const reason = genericDropReason(v, kind);
+  if (reason) return drop('generic-secret', reason);
+  return [
+    {
+      detector: 'generic-secret',
+      title: kind === 'password' ? 'Password' : 'Secret value',
+      severity: 'high',
+      confidence: 'medium',
+      fingerprint: fingerprint(v),
+      name,
+      line: at.line,
+      column: at.column,
+    },
+  ];
+}
+
+function named(detector: string, title: string, name: string, value: string, at: PairPosition): SecretHit {
+  return { detector, title, severity: 'critical', confidence: 'high', fingerprint: fingerprint(value), name, line: at.line, column: at.column };
+}

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { parseDotenv } from '../../src/inputs/envfile/parse.js';
+import { envfileHandler, isEnvFileName } from '../../src/inputs/envfile/handler.js';
+import { InputError, type SourceFile } from '../../src/inputs/types.js';
+
+function source(path: string, text: string): SourceFile {
+  return { path, absPath: null, text, yaml: () => { throw new Error('not yaml'); } } as unknown as SourceFile;
+}
+
+describe('dotenv grammar', () => {
+  it('reads the forms people write', () => {
+    const text = [
+      '# comment',
+      '',
+      'PLAIN=value',
+      'export EXPORTED=1',
+      '  SPACED = padded value   ',
+      'INLINE=abc # trailing comment',
+      'HASH=ab#cd',
+      "SINGLE='lit $HOME \\n'",
+      'DOUBLE="a\\nb \\"q\\""',
+      'BACKTICK=`tick`',
+      'MULTI="line1',
+      'line2"',
+      'AFTER=x',
+      'REF=${OTHER}',
+      'EMPTY=',
+      'BARE',
+      'COLON: yes',
+      'dotted.name=1',
+    ].join('\n');
+    const { entries, comments } = parseDotenv(text, '.env');
+    expect(entries.map((e) => [e.name, e.value, e.line, e.column])).toEqual([
+      ['PLAIN', 'value', 3, 7],
+      ['EXPORTED', '1', 4, 17],
+      ['SPACED', 'padded value', 5, 12],
+      ['INLINE', 'abc', 6, 8],
+      ['HASH', 'ab#cd', 7, 6],
+      ['SINGLE', 'lit $HOME \\n', 8, 8],
+      ['DOUBLE', 'a\nb "q"', 9, 8],
+      ['BACKTICK', 'tick', 10, 10],
+      ['MULTI', 'line1\nline2', 11, 7],
+      ['AFTER', 'x', 13, 7],
+      ['REF', '${OTHER}', 14, 5],
+      ['EMPTY', '', 15, 7],
+      ['BARE', null, 16, 5],
+      ['COLON', 'yes', 17, 8],
+      ['dotted.name', '1', 18, 13],
+    ]);
+    expect(entries[1]!.exported).toBe(true);
+    expect(comments.map((c) => [c.text, c.line, c.column])).toEqual([
+      ['# comment', 1, 1],
+      ['# trailing comment', 6, 12],
+    ]);
+  });
+
+  it('expands \\n-escaped PEM blocks in double quotes', () => {
+    const { entries } = parseDotenv('KEY="-----BEGIN X-----\\nabc\\n-----END X-----"\n', '.env');
+    expect(entries[0]!.value).toBe('-----BEGIN X-----\nabc\n-----END X-----');
+  });
+
+  it('handles CRLF and a BOM', () => {
+    const { entries } = parseDotenv('\ufeffA=1\r\nB="2"\r\n# c\r\n', '.env');
+    expect(entries.map((e) => [e.name, e.value, e.line])).toEqual([
+      ['A', '1', 1],
+      ['B', '2', 2],
+    ]);
+  });
+
+  it('a comment after a multi-line value is on the closing line', () => {
+    const { comments, entries } = parseDotenv('K="a\nb" # note\nN=1\n', '.env');
+    expect(comments).toEqual([{ text: '# note', line: 2, column: 4 }]);
+    expect(entries[1]).toMatchObject({ name: 'N', line: 3 });
+  });
+
+  const bad: [string, string, number][] = [
+    ['not an assignment', 'A=1\nthis is prose\n', 2],
+    ['unterminated quote', 'A=1\nB="Sekr3tValue\nC=3\n', 2],
+    ['text after a quoted value', "A='x' Sekr3tValue\n", 1],
+    ['bad name', '1A=2\n', 1],
+  ];
+  for (const [why, text, line] of bad) {
+    it(`rejects ${why} with the file and line, never echoing the value`, () => {
+      let err: unknown;
+      try {
+        parseDotenv(text, 'conf/.env');
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as InputError).file).toBe('conf/.env');
+      expect((err as InputError).line).toBe(line);
+      expect((err as InputError).message).not.toContain('Sekr3tValue');
+    });
+  }
+});
+
+describe('envfile handler', () => {
+  it('claims .env, .env.*, *.env and nothing else', () => {
+    for (const p of ['.env', 'app/.env.production', 'deploy/worker.env', '.env.example']) expect(isEnvFileName(p), p).toBe(true);
+    for (const p of ['.envrc', 'env', 'environment.yaml', 'app/.env/x.yaml', 'x.envy']) expect(isEnvFileName(p), p).toBe(false);
+  });
+
+  it('emits one envfile target with a location per entry and value', () => {
+    const { targets } = envfileHandler.parse(source('deploy/.env', '# x\nANTHROPIC_ENVIRONMENT_KEY=${KEY}\nB="q"\n'));
+    expect(targets).toHaveLength(1);
+    const t = targets[0]!;
+    expect([t.kind, t.id, t.platform, t.file]).toEqual(['envfile', 'envfile:deploy/.env', 'file', 'deploy/.env']);
+    expect(t.locations.get('/entries/0/value')).toEqual({ file: 'deploy/.env', line: 2, column: 27 });
+    expect(t.locations.get('/entries/1')).toEqual({ file: 'deploy/.env', line: 3, column: 1 });
+    expect((t.data as { sops: boolean }).sops).toBe(false);
+  });
+
+  it('recognises SOPS-encrypted dotenv files', () => {
+    const { targets } = envfileHandler.parse(source('.env.enc', 'KEY=ENC[AES256_GCM,data:abc,iv:d,tag:e,type:str]\nsops_version=3.8.1\n'));
+    expect((targets[0]!.data as { sops: boolean }).sops).toBe(true);
+  });
+});
