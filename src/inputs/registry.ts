@@ -1,4 +1,5 @@
 import type { InputHandler } from './types.js';
+import { composeHandler } from './compose/handler.js';
 import { kubernetesHandler } from './kubernetes/handler.js';
 
 /**
@@ -6,5 +7,6 @@ import { kubernetesHandler } from './kubernetes/handler.js';
  * Specific formats come before generic ones (a compose file is YAML but not Kubernetes).
  */
 export const HANDLERS: InputHandler[] = [
+  composeHandler,
   kubernetesHandler,
 ];

@@ -86,7 +86,7 @@ function findPair(map: YAMLMap, key: string, doc: Document.Parsed, depth = 0): P
   const own = map.items.find((p) => isPair(p) && keyOf(p.key) === key);
   if (own || depth > 10) return own;
   for (const p of map.items) {
-    if (!isPair(p) || keyOf(p.key) !== '<<') continue;
+    if (!isPair(p) || !isMergeKey(p.key)) continue;
     const sources = isSeq(p.value) ? p.value.items : [p.value];
     for (const src of sources) {
       const target = isAlias(src) ? src.resolve(doc) : src;
@@ -98,6 +98,9 @@ function findPair(map: YAMLMap, key: string, doc: Document.Parsed, depth = 0): P
   }
   return undefined;
 }
+
+// With `merge: true` the key of a `<<` pair is a scalar whose value is the symbol `<<`.
+const isMergeKey = (key: unknown): boolean => isScalar(key) && (key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<'));
 
 function keyOf(key: unknown): string {
   if (isScalar(key)) return String(key.value);

@@ -1,0 +1,152 @@
+import { basename, dirname } from 'node:path';
+import type { Suppression, Target } from '../../model/target.js';
+import type { YamlDoc } from '../../util/yaml-source.js';
+import { SourceLocator, type SourcePath } from '../source-locator.js';
+import { InputError, type InputHandler, type ParseOutput, type SourceFile } from '../types.js';
+import { normalizeService } from './service.js';
+import type { ComposeContainerData, ComposeWorkloadData } from './types.js';
+import { FieldReader, describe, isObj, type Obj } from './values.js';
+import { readTopLevelVolumes } from './volumes.js';
+
+/** compose.yaml, compose.override.yml, docker-compose.yml, docker-compose.prod.yaml, docker-compose-dev.yml… */
+const COMPOSE_NAME = /^(?:compose(?:\.[\w.-]+)?|docker-compose[\w.-]*)\.ya?ml$/i;
+
+/** Keys that only a compose service has (a top-level `services:` of something else rarely uses them). */
+const SERVICE_KEYS = new Set([
+  'image', 'build', 'command', 'entrypoint', 'environment', 'env_file', 'ports', 'expose', 'volumes', 'user',
+  'privileged', 'cap_add', 'cap_drop', 'security_opt', 'network_mode', 'networks', 'depends_on', 'restart',
+  'deploy', 'read_only', 'healthcheck', 'labels', 'logging', 'runtime', 'pid', 'ipc', 'userns_mode', 'devices',
+  'container_name', 'working_dir', 'extends', 'profiles', 'tmpfs', 'init', 'ulimits', 'sysctls', 'platform',
+]);
+
+export const SUPPRESS_KEY = 'x-sandcheck-ignore';
+
+const firstValue = (file: SourceFile): YamlDoc | undefined => file.yaml().docs.find((d) => d.value !== null && d.value !== undefined);
+
+function looksLikeCompose(value: unknown): boolean {
+  if (!isObj(value) || 'apiVersion' in value || 'kind' in value) return false;
+  const services = value.services;
+  if (!isObj(services)) return false;
+  const defs = Object.values(services);
+  return defs.length > 0 && defs.every((d) => isObj(d) && Object.keys(d).some((k) => SERVICE_KEYS.has(k)));
+}
+
+export const composeHandler: InputHandler = {
+  format: 'compose',
+  items: ['image-hardening', 'blast-radius', 'tool-isolation', 'supply-chain', 'key-storage', 'workload-isolation', 'session-data'],
+  detect(file) {
+    if (COMPOSE_NAME.test(basename(file.path))) return true;
+    if (file.absPath !== null && !/\.(ya?ml|json)$/i.test(file.path)) return false;
+    if (!/^["']?services["']?\s*:/m.test(file.text) && !/"services"\s*:/.test(file.text)) return false;
+    try {
+      return looksLikeCompose(firstValue(file)?.value);
+    } catch {
+      return false; // not YAML at all: another handler (or the unrecognised list) deals with it
+    }
+  },
+  parse(file) {
+    const docs = file.yaml().docs.filter((d) => d.value !== null && d.value !== undefined);
+    if (docs.length === 0) throw new InputError(file.path, 'empty compose file: no services to audit');
+    if (docs.length > 1) {
+      throw new InputError(file.path, `a compose file holds one YAML document; found ${docs.length}`, docs[1]!.positionOf([]).line);
+    }
+    const doc = docs[0]!;
+    const root = doc.value;
+    if (!isObj(root)) throw new InputError(file.path, `the top level of a compose file must be a mapping, not ${describe(root)}`, doc.positionOf([]).line);
+    const locator = new SourceLocator(file.path, doc);
+    const project = projectName(file, root, locator);
+    const out: Required<ParseOutput> = { targets: [], skipped: [] };
+    if (root.services === undefined || root.services === null) {
+      out.skipped.push({ kind: 'compose file', name: project, line: 1, reason: 'no services: defined, so nothing to evaluate' });
+      return out;
+    }
+    if (!isObj(root.services)) {
+      const pos = doc.positionOf(['services']);
+      throw new InputError(file.path, `services must be a mapping of service names to definitions, not ${describe(root.services)}`, pos.line, pos.column);
+    }
+    const volumes = readTopLevelVolumes(root.volumes);
+    for (const [name, def] of Object.entries(root.services)) {
+      const servicePath: SourcePath = ['services', name];
+      const r = new FieldReader(locator, servicePath);
+      if (!isObj(def)) r.fail([], `service '${name}' must be a mapping, not ${describe(def)}`);
+      out.targets.push(...serviceTargets(file, locator, r, project, name, def as Obj, volumes));
+    }
+    return out;
+  },
+};
+
+function serviceTargets(
+  file: SourceFile,
+  locator: SourceLocator,
+  r: FieldReader,
+  project: string,
+  name: string,
+  def: Obj,
+  volumes: ReturnType<typeof readTopLevelVolumes>,
+): Target<object>[] {
+  const n = normalizeService(r, name, def, { project, file: file.path, volumes });
+  const suppressions = readSuppressions(r, locator, def);
+  const workloadId = `compose:${project}/${name}`;
+  const workload: Target<ComposeWorkloadData> = {
+    kind: 'workload',
+    id: workloadId,
+    name: `${project}/service ${name}`,
+    platform: 'compose',
+    file: file.path,
+    data: n.workload,
+    locations: new Map(),
+    suppressions,
+    boundary: project,
+  };
+  const container: Target<ComposeContainerData> = {
+    kind: 'container',
+    id: `${workloadId}#container=${name}`,
+    name: `${project}/service ${name} › container ${name}`,
+    platform: 'compose',
+    file: file.path,
+    data: n.container,
+    locations: new Map(),
+    suppressions: suppressions.map((s) => ({ ...s })),
+    boundary: project,
+    parentId: workloadId,
+  };
+  const under = (paths: Map<string, SourcePath>) => [...paths].map(([p, path]): [string, SourcePath] => [p, [...r.servicePath, ...path]]);
+  locator.record(workload, under(n.workloadPaths));
+  locator.record(container, under(n.containerPaths));
+  return [workload, container];
+}
+
+/** `x-sandcheck-ignore: { <rule-id>: <reason> }`; a list of rule ids is accepted but records no reason (itself a finding). */
+function readSuppressions(r: FieldReader, locator: SourceLocator, def: Obj): Suppression[] {
+  const value = def[SUPPRESS_KEY];
+  if (value === undefined || value === null) return [];
+  const at = (path: SourcePath) => locator.at([...r.servicePath, SUPPRESS_KEY, ...path]);
+  if (Array.isArray(value)) {
+    return value.map((id, i) => {
+      if (typeof id !== 'string') return r.fail([SUPPRESS_KEY, i], `${r.label([SUPPRESS_KEY, i])} must be a rule id`);
+      return { ruleId: id, reason: null, source: 'compose-extension' as const, location: at([i]) };
+    });
+  }
+  if (!isObj(value)) return r.fail([SUPPRESS_KEY], `${r.label([SUPPRESS_KEY])} must map rule ids to reasons, not ${describe(value)}`);
+  return Object.entries(value).map(([ruleId, reason]) => ({
+    ruleId,
+    reason: typeof reason === 'string' && reason.trim() !== '' ? reason.trim() : null,
+    source: 'compose-extension' as const,
+    location: at([ruleId]),
+  }));
+}
+
+/** The top-level `name:`, else the folder of the file, normalized as compose does (lower case, [a-z0-9_-]). */
+function projectName(file: SourceFile, root: Obj, locator: SourceLocator): string {
+  if (root.name !== undefined && root.name !== null) {
+    if (typeof root.name !== 'string' || root.name.trim() === '') {
+      const loc = locator.at(['name']);
+      throw new InputError(file.path, 'name must be a non-empty string (the compose project name)', loc.line, loc.column);
+    }
+    return root.name.trim();
+  }
+  if (file.absPath === null) return 'stdin';
+  const dir = basename(dirname(file.absPath));
+  const normalized = dir.toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[^a-z0-9]+/, '');
+  return normalized || 'default';
+}
