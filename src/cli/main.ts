@@ -24,7 +24,8 @@ try {
   if (err instanceof UsageError) {
     process.stderr.write(`sandcheck: ${err.message}\n`);
     exitWith(2);
+  } else {
+    process.stderr.write(`sandcheck: internal error: ${(err as Error)?.stack ?? err}\n`);
+    exitWith(2);
   }
-  process.stderr.write(`sandcheck: internal error: ${(err as Error)?.stack ?? err}\n`);
-  exitWith(2);
 }

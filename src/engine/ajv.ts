@@ -6,7 +6,8 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 
 /** One ajv for rule conditions: strict, all errors (the deepest one locates the finding). */
 export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  // Unknown keywords are errors (strictSchema); implied types are fine (`properties` without `type: object`).
+  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true });
   addFormats(ajv);
   return ajv;
 }

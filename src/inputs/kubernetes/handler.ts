@@ -166,6 +166,7 @@ function podTargets(obj: Obj, kind: string, path: SourcePath, template: { spec: 
   }
   const automountSet = typeof spec.automountServiceAccountToken === 'boolean';
   wPaths.set('/automountServiceAccountToken', field('automountServiceAccountToken'));
+  wPaths.set('/sandboxedRuntime', field('runtimeClassName'));
   wPaths.set('/volumes', field('volumes'));
   wPaths.set('/labels', [...tmplMetaPath, 'labels']);
   const runtimeClassName = typeof spec.runtimeClassName === 'string' ? spec.runtimeClassName : null;

@@ -1,0 +1,157 @@
+import type { LoadedRule } from '../engine/types.js';
+import { formatLocation } from '../model/location.js';
+import type { Evaluation, Finding, Report } from '../model/finding.js';
+
+/**
+ * JUnit XML for CI test tabs: one <testsuite> per checklist item, one <testcase> per (rule, target)
+ * evaluation. fail → <failure> (active fail-verdict findings), not-applicable → <skipped>, error →
+ * <error>. Findings that are only warnings, or all suppressed, leave the case passing with the
+ * details in <system-out>. Inputs get their own suite: a case per input, <error> when unreadable.
+ */
+export interface JunitOptions {
+  /** Suite name on <testsuites>; default `sandcheck`. */
+  name?: string;
+}
+
+export function renderJunit(report: Report, rules: readonly LoadedRule[], opts: JunitOptions = {}): string {
+  const titles = new Map(rules.map((r) => [r.id, r.title]));
+  const evaluations = report.evaluations ?? [];
+  const findingsByCase = new Map<string, Finding[]>();
+  const targetNames = new Map<string, string>();
+  for (const f of report.findings) {
+    const key = caseKey(f.ruleId, f.target.id);
+    (findingsByCase.get(key) ?? findingsByCase.set(key, []).get(key)!).push(f);
+    targetNames.set(f.target.id, f.target.name);
+  }
+
+  const suites: Suite[] = report.checklist.map((item) => {
+    const cases = evaluations
+      .filter((e) => e.checklist === item.id)
+      .sort((a, b) => a.ruleId.localeCompare(b.ruleId) || a.targetId.localeCompare(b.targetId))
+      .map((e) => evaluationCase(e, findingsByCase.get(caseKey(e.ruleId, e.targetId)) ?? [], titles, targetNames));
+    const properties: [string, string][] = [
+      ['title', item.title],
+      ['verdict', item.verdict],
+    ];
+    if (item.note) properties.push(['note', item.note]);
+    if (item.attestation) {
+      properties.push(['attestation.by', item.attestation.by], ['attestation.date', item.attestation.date], ['attestation.evidence', item.attestation.evidence]);
+      if (item.attestation.expires) properties.push(['attestation.expires', item.attestation.expires]);
+    }
+    return { name: item.id, cases, properties };
+  });
+
+  const inputCases: Case[] = report.inputs.map((i) => {
+    const c: Case = { classname: 'inputs', name: i.path };
+    if (i.status === 'error') c.error = { message: i.error ?? 'could not be read', type: 'input-error', body: i.error ?? '' };
+    else if (i.status === 'skipped') c.skipped = i.reason ?? 'not a recognised format';
+    else c.out = `${i.format}: ${i.targets ?? 0} target(s)`;
+    return c;
+  });
+  // Run-level errors not tied to one evaluation (a rule error already shows as that case's <error>).
+  for (const e of report.errors.filter((x) => !x.ruleId)) {
+    inputCases.push({ classname: 'inputs', name: e.file ?? 'run', error: { message: e.message, type: 'run-error', body: e.message } });
+  }
+  suites.push({ name: 'inputs', cases: inputCases, properties: [] });
+
+  return serialize(suites, opts.name ?? 'sandcheck', report);
+}
+
+interface Case {
+  classname: string;
+  name: string;
+  failure?: { message: string; type: string; body: string };
+  error?: { message: string; type: string; body: string };
+  skipped?: string;
+  out?: string;
+}
+
+interface Suite {
+  name: string;
+  cases: Case[];
+  properties: [string, string][];
+}
+
+function caseKey(ruleId: string, targetId: string): string {
+  return `${ruleId}\u0000${targetId}`;
+}
+
+function evaluationCase(e: Evaluation, findings: Finding[], titles: Map<string, string>, targetNames: Map<string, string>): Case {
+  const c: Case = { classname: `${e.checklist}.${e.ruleId}`, name: `${e.ruleId} · ${targetNames.get(e.targetId) ?? e.targetId}` };
+  if (e.outcome === 'not-applicable') {
+    c.skipped = 'not applicable';
+    return c;
+  }
+  if (e.outcome === 'error') {
+    c.error = { message: e.error ?? 'rule could not be evaluated', type: 'rule-error', body: e.error ?? '' };
+    return c;
+  }
+  const failing = findings.filter((f) => !f.suppressed && f.verdict === 'fail');
+  const other = findings.filter((f) => !failing.includes(f));
+  if (failing.length) {
+    const first = failing[0]!;
+    c.failure = {
+      message: failing.length === 1 ? first.message : `${first.message} (and ${failing.length - 1} more)`,
+      type: first.severity,
+      body: failing.map(describe).join('\n\n'),
+    };
+  }
+  const title = titles.get(e.ruleId);
+  const notes = other.map((f) => (f.suppressed ? `suppressed (${f.suppressed.by}: ${f.suppressed.reason}): ` : 'warning: ') + describe(f));
+  if (notes.length || (title && !failing.length)) c.out = [title ? `${title}` : '', ...notes].filter(Boolean).join('\n');
+  return c;
+}
+
+function describe(f: Finding): string {
+  const where = formatLocation(f.location);
+  return [`${f.severity} ${f.ruleId}: ${f.message}`, where ? `  at ${where}` : '', `  fix: ${f.remediation.trim().split('\n')[0]}`].filter(Boolean).join('\n');
+}
+
+function serialize(suites: Suite[], name: string, report: Report): string {
+  const count = (s: Suite, k: 'failure' | 'error' | 'skipped'): number => s.cases.filter((c) => c[k] !== undefined).length;
+  const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  for (const s of suites) {
+    totals.tests += s.cases.length;
+    totals.failures += count(s, 'failure');
+    totals.errors += count(s, 'error');
+    totals.skipped += count(s, 'skipped');
+  }
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  out.push(`<testsuites name="${attr(name)}" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}" time="0">`);
+  suites.forEach((s, id) => {
+    out.push(
+      `  <testsuite name="${attr(s.name)}" id="${id}" tests="${s.cases.length}" failures="${count(s, 'failure')}" errors="${count(s, 'error')}" skipped="${count(s, 'skipped')}" time="0" timestamp="${attr(report.generatedAt.replace(/\.\d+Z$/, ''))}">`,
+    );
+    if (s.properties.length) {
+      out.push('    <properties>');
+      for (const [k, v] of s.properties) out.push(`      <property name="${attr(k)}" value="${attr(v)}"/>`);
+      out.push('    </properties>');
+    }
+    for (const c of s.cases) {
+      const open = `    <testcase classname="${attr(c.classname)}" name="${attr(c.name)}" time="0"`;
+      const inner: string[] = [];
+      if (c.failure) inner.push(`      <failure message="${attr(c.failure.message)}" type="${attr(c.failure.type)}">${text(c.failure.body)}</failure>`);
+      if (c.error) inner.push(`      <error message="${attr(c.error.message)}" type="${attr(c.error.type)}">${text(c.error.body)}</error>`);
+      if (c.skipped !== undefined) inner.push(`      <skipped message="${attr(c.skipped)}"/>`);
+      if (c.out) inner.push(`      <system-out>${text(c.out)}</system-out>`);
+      out.push(inner.length ? `${open}>\n${inner.join('\n')}\n    </testcase>` : `${open}/>`);
+    }
+    out.push('  </testsuite>');
+  });
+  out.push('</testsuites>');
+  return out.join('\n') + '\n';
+}
+
+/** XML 1.0 cannot carry most control characters at all, even escaped: drop them. */
+function clean(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+}
+
+function text(s: string): string {
+  return clean(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function attr(s: string): string {
+  return text(s).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+}

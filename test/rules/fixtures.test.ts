@@ -1,0 +1,33 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadRules } from '../../src/engine/load-rules.js';
+import { RULE_FIXTURES, expectedLocations, runFixture } from '../helpers/fixtures.js';
+
+// One table-driven test over every rule and its fixtures: the exact (rule, file:line) pairs must match
+// the `# expect:` annotations, no more and no fewer, and every fixture must make the rule applicable.
+// SANDCHECK_RULE=<id> runs one rule.
+const only = process.env.SANDCHECK_RULE;
+const rules = loadRules().rules.filter((r) => !only || r.id === only);
+
+describe.each(rules.map((r) => [r.id, r] as const))('%s', (id, rule) => {
+  const dir = join(RULE_FIXTURES, id);
+  const fixtures = readdirSync(dir).filter((f) => /^(pass|fail)/.test(f) && !f.endsWith('.expect.yaml'));
+
+  it.each(fixtures)('%s', async (fixture) => {
+    const report = await runFixture(rule, join(dir, fixture), dir);
+    expect(report.inputs.filter((i) => i.status === 'error')).toEqual([]);
+    expect(report.errors).toEqual([]);
+    const evaluations = report.evaluations!.filter((e) => e.ruleId === id);
+    expect(evaluations.some((e) => e.outcome === 'pass' || e.outcome === 'fail'), 'the rule must apply to its fixture').toBe(true);
+    const actual = report.findings
+      .filter((f) => f.ruleId === id)
+      .map((f) => `${f.location.file}:${f.location.line}`)
+      .sort();
+    const expected = expectedLocations(join(dir, fixture), id, dir);
+    if (fixture.startsWith('pass')) expect(expected, 'pass fixtures carry no expect annotations').toEqual([]);
+    else expect(expected.length, 'fail fixtures need at least one `# expect:` annotation').toBeGreaterThan(0);
+    expect(actual).toEqual(expected);
+    for (const f of report.findings) expect(f.message, 'placeholders must resolve').not.toMatch(/\{\{/);
+  });
+});
