@@ -33,13 +33,15 @@ export function classifyPair(name: string, value: string | null | undefined, at:
     return [named('anthropic-environment-key', 'Anthropic environment key (ANTHROPIC_ENVIRONMENT_KEY)', name, v, at)];
   }
 
-  const provider = scanText(value, options);
+  // The name goes in front so that rules keyed on a name (the AWS secret key) see it.
+  const prefix = `${name}=`;
+  const provider = scanText(prefix + value, options);
   if (provider.length > 0) {
     return provider.map((h) => ({
       ...h,
       name,
       line: at.line + h.line - 1,
-      column: h.line === 1 ? at.column + h.column - 1 : h.column,
+      column: h.line === 1 ? at.column + Math.max(0, h.column - 1 - prefix.length) : h.column,
     }));
   }
 

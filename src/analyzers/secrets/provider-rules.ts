@@ -180,7 +180,8 @@ export const PROVIDER_RULES: ProviderRule[] = [
     provider: 'url',
     severity: 'high',
     keywords: ['://'],
-    regex: re(`${'(?<![A-Za-z0-9+.-])'}[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\\s:@/'"\`<>]{1,64}:(?<s>[^\\s:@/'"\`<>]{1,128})@[A-Za-z0-9_.-]{1,253}`),
+    // Starts at the literal `://` (fast to find); the scheme is not needed to recognise the shape.
+    regex: re(`://[^\\s:@/'"\`<>]{1,64}:(?<s>[^\\s:@/'"\`<>]{1,128})@[A-Za-z0-9_.-]{1,253}`),
     validate: (v) => {
       const common = commonDropReason(v);
       if (common) return common;

@@ -1,0 +1,168 @@
+import { parseAddressRange, parsePrefix, type Family } from './address.js';
+import { CT, CT_STATES, DPORT, DST, OIF, PROTO, cubeOf, dimMax, type Cube } from './header-space.js';
+import { IntervalSet } from './interval-set.js';
+import type { DimMatch, EgressContext, MatchSpec, NormRuleset } from './model.js';
+
+/**
+ * Compiles MatchSpecs into header-space cubes for one family and one source context. Conditions on the
+ * source (address, input interface, uid/gid) are decided against the context: a false one removes the
+ * rule, an unknown one makes it imprecise (under = ∅, over = the destination part).
+ */
+
+export interface CompiledMatch {
+  over: Cube[];
+  under: Cube[];
+  /** Why under ≠ over, in words. */
+  unknown: string[];
+}
+
+type Tri = true | false | 'unknown';
+
+/** Output-interface atoms: each literal name, each wildcard prefix, and "any other" (indices ≥ n). */
+export class InterfaceAtoms {
+  readonly atoms: { name: string; prefix: boolean }[] = [];
+
+  constructor(patterns: Iterable<string>) {
+    const lits = new Set<string>();
+    const prefixes = new Set<string>();
+    for (const p of patterns) {
+      const w = wildcardPrefix(p);
+      if (w === null) lits.add(p);
+      else prefixes.add(w);
+    }
+    for (const l of [...lits].sort()) this.atoms.push({ name: l, prefix: false });
+    for (const p of [...prefixes].sort()) this.atoms.push({ name: p, prefix: true });
+  }
+
+  /** The atoms a pattern covers, as an interval set over atom indices. */
+  setOf(pattern: string): IntervalSet {
+    const w = wildcardPrefix(pattern);
+    const ranges: [bigint, bigint][] = [];
+    this.atoms.forEach((a, i) => {
+      const hit = w === null ? !a.prefix && a.name === pattern : a.name.startsWith(w);
+      if (hit) ranges.push([BigInt(i), BigInt(i)]);
+    });
+    return IntervalSet.of(ranges);
+  }
+
+  label(index: number): string {
+    const a = this.atoms[index];
+    if (!a) return 'any other interface';
+    return a.prefix ? `${a.name}*` : a.name;
+  }
+
+  indexOf(name: string): number {
+    return this.atoms.findIndex((a) => !a.prefix && a.name === name);
+  }
+}
+
+function wildcardPrefix(p: string): string | null {
+  if (p.endsWith('+') || p.endsWith('*')) return p.slice(0, -1);
+  return null;
+}
+
+export function interfaceAtomsOf(rulesets: readonly NormRuleset[]): InterfaceAtoms {
+  const names = new Set<string>(['lo']);
+  for (const rs of rulesets)
+    for (const t of rs.tables) for (const c of t.chains) for (const r of c.rules) for (const m of r.match) for (const v of m.oif?.values ?? []) names.add(v);
+  return new InterfaceAtoms(names);
+}
+
+function ifaceMatches(pattern: string, name: string): boolean {
+  const w = wildcardPrefix(pattern);
+  return w === null ? pattern === name : name.startsWith(w);
+}
+
+function applyNeg(set: IntervalSet, neg: boolean | undefined, max: bigint): IntervalSet {
+  return neg ? set.complement(max) : set;
+}
+
+function tri(v: Tri, negate?: boolean): Tri {
+  if (v === 'unknown' || !negate) return v;
+  return !v;
+}
+
+function resolveSrc(m: DimMatch<string>, family: Family, ctx: EgressContext): Tri {
+  const covers = m.values.some((v) => {
+    const p = parsePrefix(v);
+    return p !== null && p.family === family && p.lo === 0n && p.hi === dimMax(family, DST);
+  });
+  if (covers) return tri(true, m.negate);
+  if (ctx.kind === 'container' && ctx.sourceCidr) {
+    const s = parsePrefix(ctx.sourceCidr);
+    if (s && s.family === family) {
+      const set = addrSet(m.values, family);
+      const own = IntervalSet.range(s.lo, s.hi);
+      if (own.isSubsetOf(set)) return tri(true, m.negate);
+      if (!own.intersects(set)) return tri(false, m.negate);
+    }
+  }
+  return 'unknown';
+}
+
+function resolveIif(m: DimMatch<string>, ctx: EgressContext): Tri {
+  // Locally generated packets have no input interface: `iifname "x"` never matches on output.
+  if (ctx.kind === 'host-process') return tri(false, m.negate);
+  if (!ctx.interface) return 'unknown';
+  return tri(
+    m.values.some((p) => ifaceMatches(p, ctx.interface!)),
+    m.negate,
+  );
+}
+
+function resolveId(m: DimMatch<[number, number]>, id: number | undefined, ctx: EgressContext): Tri {
+  if (ctx.kind !== 'host-process' || id === undefined) return 'unknown';
+  return tri(
+    m.values.some(([a, b]) => id >= a && id <= b),
+    m.negate,
+  );
+}
+
+function addrSet(values: readonly string[], family: Family): IntervalSet {
+  const ranges: [bigint, bigint][] = [];
+  for (const v of values) {
+    const p = parsePrefix(v) ?? parseAddressRange(v);
+    if (p && p.family === family) ranges.push([p.lo, p.hi]);
+  }
+  return IntervalSet.of(ranges);
+}
+
+export function compileSpec(spec: MatchSpec, family: Family, ctx: EgressContext, atoms: InterfaceAtoms): { cube: Cube | null; unknown: string[] } {
+  if (spec.never) return { cube: null, unknown: [] };
+  const unknown: string[] = [...(spec.opaque ?? [])];
+  const conds: [string, Tri][] = [];
+  if (spec.src) conds.push([`source ${spec.src.negate ? '! ' : ''}${spec.src.values.join(',')}`, resolveSrc(spec.src, family, ctx)]);
+  if (spec.iif) conds.push([`input interface ${spec.iif.negate ? '! ' : ''}${spec.iif.values.join(',')}`, resolveIif(spec.iif, ctx)]);
+  if (spec.uid) conds.push([`uid ${spec.uid.negate ? '! ' : ''}${spec.uid.values.map(([a, b]) => (a === b ? a : `${a}-${b}`)).join(',')}`, resolveId(spec.uid, ctx.uid, ctx)]);
+  if (spec.gid) conds.push([`gid ${spec.gid.negate ? '! ' : ''}${spec.gid.values.map(([a, b]) => (a === b ? a : `${a}-${b}`)).join(',')}`, resolveId(spec.gid, ctx.gid, ctx)]);
+  for (const [what, v] of conds) {
+    if (v === false) return { cube: null, unknown: [] };
+    if (v === 'unknown') unknown.push(`${what} (depends on the source, not known for this context)`);
+  }
+  const dims: Partial<Record<number, IntervalSet>> = {};
+  if (spec.dst) dims[DST] = applyNeg(addrSet(spec.dst.values, family), spec.dst.negate, dimMax(family, DST));
+  if (spec.proto) dims[PROTO] = applyNeg(IntervalSet.of(spec.proto.values.map((n) => [BigInt(n), BigInt(n)])), spec.proto.negate, dimMax(family, PROTO));
+  if (spec.dport) dims[DPORT] = applyNeg(IntervalSet.of(spec.dport.values.map(([a, b]) => [BigInt(a), BigInt(b)])), spec.dport.negate, dimMax(family, DPORT));
+  if (spec.ct) dims[CT] = applyNeg(IntervalSet.of(spec.ct.values.map((s) => { const i = BigInt(CT_STATES.indexOf(s)); return [i, i]; })), spec.ct.negate, dimMax(family, CT));
+  if (spec.oif) {
+    let s = IntervalSet.EMPTY;
+    for (const p of spec.oif.values) s = s.union(atoms.setOf(p));
+    dims[OIF] = applyNeg(s, spec.oif.negate, dimMax(family, OIF));
+  }
+  for (const v of Object.values(dims)) if (v && v.isEmpty()) return { cube: null, unknown: [] };
+  return { cube: cubeOf(family, dims), unknown };
+}
+
+export function compileMatch(specs: readonly MatchSpec[], family: Family, ctx: EgressContext, atoms: InterfaceAtoms): CompiledMatch {
+  const over: Cube[] = [];
+  const under: Cube[] = [];
+  const unknown: string[] = [];
+  for (const s of specs) {
+    const c = compileSpec(s, family, ctx, atoms);
+    if (!c.cube) continue;
+    over.push(c.cube);
+    if (c.unknown.length === 0) under.push(c.cube);
+    else unknown.push(...c.unknown);
+  }
+  return { over, under, unknown };
+}

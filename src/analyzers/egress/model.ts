@@ -1,0 +1,125 @@
+import type { Family } from './address.js';
+import type { CtState } from './header-space.js';
+
+/**
+ * The normalized, JSON-serialisable form of an ordered packet filter (iptables, nftables), shared by
+ * every netfilter parser and stored as the `data` of `egress` targets. Addresses are strings so that the
+ * data stays plain JSON; the analyzer compiles them into header-space cubes.
+ */
+
+export interface DimMatch<T> {
+  values: T[];
+  /** `! -d …`, `ip daddr != …`: the complement within the dimension. */
+  negate?: boolean;
+}
+
+/** A conjunction of conditions; one rule matches the union (OR) of its MatchSpecs. */
+export interface MatchSpec {
+  /** CIDRs or `a-b` ranges of the rule's family. */
+  dst?: DimMatch<string>;
+  /** Protocol numbers. */
+  proto?: DimMatch<number>;
+  /** Inclusive port ranges. */
+  dport?: DimMatch<[number, number]>;
+  ct?: DimMatch<CtState>;
+  /** Output interface names; a trailing `+` (iptables) or `*` (nft) is a prefix wildcard. */
+  oif?: DimMatch<string>;
+  /** Conditions on the source, resolved against the context (true / false / unknown). */
+  src?: DimMatch<string>;
+  iif?: DimMatch<string>;
+  uid?: DimMatch<[number, number]>;
+  gid?: DimMatch<[number, number]>;
+  /** Matches the analyzer cannot evaluate, in words (`-m string`, `xt match "conntrack"`, `ipset "x" not given`). */
+  opaque?: string[];
+  /** The rule can never match a packet of this family (an `ip daddr` match seen from IPv6). */
+  never?: boolean;
+}
+
+export type VerdictKind = 'accept' | 'drop' | 'return' | 'continue' | 'jump' | 'goto' | 'unknown' | 'notrack' | 'redirect' | 'dnat';
+
+export interface RuleVerdict {
+  kind: VerdictKind;
+  /** jump/goto target chain. */
+  target?: string;
+  /** The text as written: `REJECT`, `DROP`, `LOG`, `NFQUEUE`, `redirect to :3128`. */
+  text: string;
+  /** redirect/dnat: where the flow goes instead (`127.0.0.1:3128`, `10.0.0.5:8080`). */
+  to?: { addr?: string; ports?: [number, number] };
+}
+
+export interface Origin {
+  file: string;
+  line: number;
+}
+
+export interface NormRule {
+  match: MatchSpec[];
+  verdict: RuleVerdict;
+  origin: Origin;
+  /** The rule as written (for evidence), without counters. */
+  text: string;
+}
+
+export interface NormChain {
+  name: string;
+  /** Built-in (iptables) or base (nft) chain: it has a policy and a hook. */
+  base: boolean;
+  policy?: 'accept' | 'drop';
+  hook?: string;
+  priority?: number;
+  /** nft chain type: filter / nat / route. iptables: the table name. */
+  type?: string;
+  rules: NormRule[];
+  origin: Origin;
+}
+
+export interface NormTable {
+  /** iptables table (filter, nat…) or nft `family table` name. */
+  name: string;
+  /** Families this table filters. */
+  families: Family[];
+  chains: NormChain[];
+}
+
+export type RulesetSource = 'iptables-save' | 'ip6tables-save' | 'nft-json' | 'nft-text';
+
+export interface NormRuleset {
+  source: RulesetSource;
+  /** `nf_tables` or `legacy` for iptables-save output; null when not stated. */
+  backend: string | null;
+  /** The families this ruleset speaks for: an iptables-save file is IPv4 only, an nft ruleset both. */
+  families: Family[];
+  tables: NormTable[];
+  /** Input-level problems (warnings in the file, opaque statements) with where they were seen. */
+  notes: { text: string; line: number; severity: 'opaque' | 'incomplete' | 'info' }[];
+}
+
+export type ContextKind = 'host-process' | 'container' | 'pod';
+
+export interface EgressContext {
+  kind: ContextKind;
+  uid?: number;
+  gid?: number;
+  interface?: string;
+  sourceCidr?: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  /** Why this context is judged: `configured` (sandcheck.yaml) or what in the input implied it. */
+  origin?: string;
+}
+
+export function contextLabel(c: EgressContext): string {
+  switch (c.kind) {
+    case 'host-process':
+      return c.uid !== undefined ? `host process uid ${c.uid}` : 'host processes';
+    case 'container':
+      return `containers${c.interface ? ` on ${c.interface}` : ''}${c.sourceCidr ? ` (${c.sourceCidr})` : ''}`;
+    case 'pod':
+      return `pods${c.namespace ? ` in ${c.namespace}` : ''}${c.labels ? ` with ${Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).join(',')}` : ''}`;
+  }
+}
+
+/** The hook a context's new connections traverse on the host. */
+export function hookOf(c: EgressContext): 'output' | 'forward' {
+  return c.kind === 'host-process' ? 'output' : 'forward';
+}

@@ -1,0 +1,420 @@
+import type { Family } from './address.js';
+import { compileMatch, type InterfaceAtoms } from './compile.js';
+import { CT, OIF, Space, cubeOf, flowCube, type Cube, type Flow } from './header-space.js';
+import { IntervalSet } from './interval-set.js';
+import type { EgressContext, NormChain, NormRule, NormRuleset, NormTable, Origin, RuleVerdict } from './model.js';
+
+/**
+ * Symbolic evaluation of ordered netfilter chains (iptables and nftables share the semantics: first
+ * terminal verdict wins, jump pushes a return point, goto does not, RETURN/fall-through of a base chain
+ * applies its policy, ACCEPT ends only the current base chain). Sets of packets are propagated through the
+ * rules twice: once over-approximating unknown matches (may) and once under-approximating (must).
+ */
+
+export interface CompiledRule {
+  over: Cube[];
+  under: Cube[];
+  unknown: string[];
+  verdict: RuleVerdict;
+  origin: Origin;
+  text: string;
+  /** 1-based position in its chain. */
+  index: number;
+}
+
+export interface CompiledChain {
+  table: string;
+  name: string;
+  base: boolean;
+  policy?: 'accept' | 'drop';
+  rules: CompiledRule[];
+  origin: Origin;
+}
+
+export interface Stage {
+  /** `filter/OUTPUT` or `inet sandbox/output`. */
+  label: string;
+  chain: CompiledChain;
+  lookup: (name: string) => CompiledChain | undefined;
+  nat: boolean;
+  raw: boolean;
+}
+
+const IPT_STAGES: Record<'output' | 'forward', [string, string][]> = {
+  output: [
+    ['raw', 'OUTPUT'],
+    ['mangle', 'OUTPUT'],
+    ['nat', 'OUTPUT'],
+    ['filter', 'OUTPUT'],
+    ['security', 'OUTPUT'],
+    ['mangle', 'POSTROUTING'],
+    ['nat', 'POSTROUTING'],
+  ],
+  forward: [
+    ['raw', 'PREROUTING'],
+    ['mangle', 'PREROUTING'],
+    ['nat', 'PREROUTING'],
+    ['mangle', 'FORWARD'],
+    ['filter', 'FORWARD'],
+    ['security', 'FORWARD'],
+    ['mangle', 'POSTROUTING'],
+    ['nat', 'POSTROUTING'],
+  ],
+};
+const NFT_HOOKS: Record<'output' | 'forward', string[]> = { output: ['output', 'postrouting'], forward: ['prerouting', 'forward', 'postrouting'] };
+
+function compileChain(table: NormTable, chain: NormChain, family: Family, ctx: EgressContext, atoms: InterfaceAtoms): CompiledChain {
+  return {
+    table: table.name,
+    name: chain.name,
+    base: chain.base,
+    policy: chain.policy,
+    origin: chain.origin,
+    rules: chain.rules.map((r: NormRule, i) => {
+      const m = compileMatch(r.match, family, ctx, atoms);
+      return { ...m, verdict: r.verdict, origin: r.origin, text: r.text, index: i + 1 };
+    }),
+  };
+}
+
+/** The base chains a context's new connections traverse, in kernel order, for one ruleset. */
+export function stagesOf(rs: NormRuleset, family: Family, ctx: EgressContext, hook: 'output' | 'forward', atoms: InterfaceAtoms): Stage[] {
+  const stages: Stage[] = [];
+  for (const table of rs.tables) {
+    if (!table.families.includes(family)) continue;
+    const cache = new Map<string, CompiledChain>();
+    const lookup = (name: string): CompiledChain | undefined => {
+      let c = cache.get(name);
+      if (!c) {
+        const src = table.chains.find((x) => x.name === name);
+        if (!src) return undefined;
+        c = compileChain(table, src, family, ctx, atoms);
+        cache.set(name, c);
+      }
+      return c;
+    };
+    if (rs.source === 'iptables-save' || rs.source === 'ip6tables-save') {
+      IPT_STAGES[hook].forEach(([t, c], order) => {
+        if (t !== table.name) return;
+        const chain = table.chains.find((x) => x.name === c && x.base);
+        if (chain) stages.push(Object.assign({ label: `${t}/${c}`, chain: lookup(c)!, lookup, nat: t === 'nat', raw: t === 'raw' }, { order: order * 1000 }));
+      });
+    } else {
+      for (const chain of table.chains) {
+        if (!chain.base || !chain.hook || !NFT_HOOKS[hook].includes(chain.hook)) continue;
+        const order = NFT_HOOKS[hook].indexOf(chain.hook) * 100000 + (chain.priority ?? 0);
+        stages.push(Object.assign({ label: `${table.name}/${chain.name}`, chain: lookup(chain.name)!, lookup, nat: chain.type === 'nat', raw: (chain.priority ?? 0) <= -300 }, { order }));
+      }
+    }
+  }
+  return stages.sort((a, b) => (a as unknown as { order: number }).order - (b as unknown as { order: number }).order);
+}
+
+export type Mode = 'may' | 'must';
+
+export interface Delegation {
+  stage: string;
+  rule: CompiledRule;
+  chain: string;
+  flows: Space;
+}
+
+interface WalkResult {
+  acc: Space;
+  ret: Space;
+}
+
+const MAX_DEPTH = 64;
+
+class Walker {
+  readonly delegations: Delegation[] = [];
+  readonly notracked: Space[] = [];
+  opaqueSeen = new Map<string, CompiledRule>();
+
+  constructor(
+    readonly family: Family,
+    readonly mode: Mode,
+    readonly stage: Stage,
+  ) {}
+
+  walk(chain: CompiledChain, input: Space, depth: number, stack: string[]): WalkResult {
+    const fam = this.family;
+    let R = input;
+    let A: Space[] = [];
+    let Ret: Space[] = [];
+    for (const rule of chain.rules) {
+      if (R.isEmpty()) break;
+      if (rule.over.length === 0) continue;
+      const enterCubes = this.mode === 'may' ? rule.over : rule.under;
+      const leaveCubes = this.mode === 'may' ? rule.under : rule.over;
+      const enter = intersectAll(R, enterCubes);
+      if (enter.isEmpty() && this.mode === 'must' && intersectAll(R, rule.over).isEmpty()) continue;
+      if (rule.unknown.length) this.opaqueSeen.set(`${rule.origin.file}:${rule.origin.line}`, rule);
+      const leave = (): Space => subtractAll(R, leaveCubes);
+      const v = rule.verdict;
+      switch (v.kind) {
+        case 'continue':
+          break;
+        case 'notrack':
+          if (!enter.isEmpty()) this.notracked.push(enter);
+          break;
+        case 'accept':
+          A.push(enter);
+          R = leave();
+          break;
+        case 'redirect':
+        case 'dnat':
+          if (!enter.isEmpty()) this.delegations.push({ stage: this.stage.label, rule, chain: chain.name, flows: enter });
+          A.push(enter);
+          R = leave();
+          break;
+        case 'drop':
+          R = leave();
+          break;
+        case 'return':
+          Ret.push(enter);
+          R = leave();
+          break;
+        case 'jump':
+        case 'goto': {
+          const target = v.target ? this.stage.lookup(v.target) : undefined;
+          let sub: WalkResult;
+          if (!target || depth >= MAX_DEPTH || stack.includes(target.name)) {
+            // Unknown target or a loop: it may accept anything it receives, and certainly accepts nothing.
+            sub = this.mode === 'may' ? { acc: enter, ret: enter } : { acc: Space.empty(fam), ret: Space.empty(fam) };
+          } else {
+            sub = this.walk(target, enter, depth + 1, [...stack, target.name]);
+          }
+          A.push(sub.acc);
+          if (v.kind === 'jump') R = leave().union(sub.ret);
+          else {
+            Ret.push(sub.ret);
+            R = leave();
+          }
+          break;
+        }
+        case 'unknown':
+          if (this.mode === 'may') A.push(enter);
+          R = leave();
+          break;
+      }
+      if (A.length > 16) A = [unionAll(fam, A)];
+      if (Ret.length > 16) Ret = [unionAll(fam, Ret)];
+    }
+    if (chain.base) {
+      const P = unionAll(fam, [R, ...Ret]);
+      if (chain.policy !== 'drop') A.push(P);
+      return { acc: unionAll(fam, A), ret: Space.empty(fam) };
+    }
+    return { acc: unionAll(fam, A), ret: unionAll(fam, [R, ...Ret]) };
+  }
+}
+
+function intersectAll(R: Space, cubes: readonly Cube[]): Space {
+  if (cubes.length === 1) return R.intersectCube(cubes[0]!);
+  let out = Space.empty(R.family);
+  for (const c of cubes) out = out.union(R.intersectCube(c));
+  return out;
+}
+
+function subtractAll(R: Space, cubes: readonly Cube[]): Space {
+  let out = R;
+  for (const c of cubes) out = out.subtractCube(c);
+  return out;
+}
+
+function unionAll(family: Family, spaces: Space[]): Space {
+  const cubes: Cube[] = [];
+  for (const s of spaces) cubes.push(...s.cubes);
+  return new Space(family, cubes).compact();
+}
+
+export interface HookResult {
+  family: Family;
+  /** New connections that may leave (over-approximation). */
+  may: Space;
+  /** New connections that certainly leave (under-approximation). */
+  must: Space;
+  delegations: Delegation[];
+  /** Rules whose match could not be decided and that touched the traffic. */
+  opaque: CompiledRule[];
+  stages: Stage[];
+}
+
+/**
+ * Universe of the question: new connections (and untracked ones where a raw rule disables conntrack) on
+ * any output interface except loopback.
+ */
+export function universe(family: Family, atoms: InterfaceAtoms, ctStates: bigint[]): Space {
+  const lo = atoms.indexOf('lo');
+  const oif = lo >= 0 ? IntervalSet.range(0n, 65535n).subtract(IntervalSet.point(BigInt(lo))) : IntervalSet.range(0n, 65535n);
+  return Space.of(family, [cubeOf(family, { [CT]: IntervalSet.of(ctStates.map((s) => [s, s])), [OIF]: oif })]);
+}
+
+/** Evaluates one hook over several rulesets (e.g. iptables-nft and iptables-legacy): a flow must survive all. */
+export function evaluateHook(rulesets: readonly NormRuleset[], family: Family, ctx: EgressContext, hook: 'output' | 'forward', atoms: InterfaceAtoms): HookResult {
+  const stages = rulesets.flatMap((rs) => stagesOf(rs, family, ctx, hook, atoms));
+  // Untracked flows exist only where a raw-priority rule disables conntrack.
+  const base = universe(family, atoms, [0n]);
+  let notrackMay = Space.empty(family);
+  let notrackMust = Space.empty(family);
+  for (const st of stages.filter((s) => s.raw)) {
+    const wMay = new Walker(family, 'may', st);
+    wMay.walk(st.chain, base, 0, [st.chain.name]);
+    const wMust = new Walker(family, 'must', st);
+    wMust.walk(st.chain, base, 0, [st.chain.name]);
+    notrackMay = unionAll(family, [notrackMay, ...wMay.notracked]);
+    notrackMust = unionAll(family, [notrackMust, ...wMust.notracked]);
+  }
+  const asUntracked = (s: Space): Space => Space.of(family, s.cubes.map((c) => c.map((d, i) => (i === CT ? IntervalSet.point(4n) : d))));
+  let may = base.union(asUntracked(notrackMay));
+  let must = base.subtract(notrackMay).union(asUntracked(notrackMust));
+  const delegations: Delegation[] = [];
+  const opaque = new Map<string, CompiledRule>();
+  for (const st of stages) {
+    const wMay = new Walker(family, 'may', st);
+    const rMay = wMay.walk(st.chain, may, 0, [st.chain.name]);
+    const wMust = new Walker(family, 'must', st);
+    const rMust = wMust.walk(st.chain, must, 0, [st.chain.name]);
+    may = rMay.acc;
+    must = rMust.acc;
+    for (const [k, r] of wMay.opaqueSeen) opaque.set(k, r);
+    if (st.nat && wMay.delegations.length) {
+      // Redirected flows no longer go where they were addressed: they are reported as delegated.
+      const dMay = unionAll(family, wMay.delegations.map((d) => d.flows));
+      const dMust = unionAll(family, wMust.delegations.map((d) => d.flows));
+      may = may.subtract(dMust);
+      must = must.subtract(dMay);
+      delegations.push(...wMay.delegations);
+    }
+  }
+  return { family, may, must, delegations, opaque: [...opaque.values()], stages };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Concrete traces: which rules decide one flow (for the witness shown with a finding).
+
+export interface TraceStep {
+  stage: string;
+  chain: string;
+  /** 0 for the chain policy. */
+  index: number;
+  verdict: string;
+  origin: Origin;
+}
+
+export interface TraceOutcome {
+  result: 'accept' | 'drop';
+  steps: TraceStep[];
+  /** Unknown matches assumed to match (or not) on this path. */
+  assumptions: string[];
+}
+
+interface ChainRun {
+  result: 'accept' | 'drop' | 'return';
+  steps: TraceStep[];
+  assumptions: string[];
+}
+
+function inCubes(cubes: readonly Cube[], flow: Cube): boolean {
+  return cubes.some((c) => c.every((s, d) => s.intersects(flow[d]!)));
+}
+
+function runChain(stage: Stage, chain: CompiledChain, flow: Cube, path: TraceStep[], assumptions: string[], depth: number, budget: { n: number }): ChainRun[] {
+  const out: ChainRun[] = [];
+  const step = (rule: CompiledRule, verdict: string): TraceStep => ({ stage: stage.label, chain: chain.name, index: rule.index, verdict, origin: rule.origin });
+  const go = (from: number, steps: TraceStep[], asm: string[]): void => {
+    for (let i = from; i < chain.rules.length; i++) {
+      if (budget.n-- <= 0) return;
+      const rule = chain.rules[i]!;
+      if (!inCubes(rule.over, flow)) continue;
+      const certain = inCubes(rule.under, flow);
+      if (!certain) {
+        // Explore the path where the unknown match does not match first, then the one where it does.
+        go(i + 1, steps, [...asm, `not: ${rule.unknown.join('; ')} (${rule.origin.file}:${rule.origin.line})`]);
+        asm = [...asm, `${rule.unknown.join('; ')} (${rule.origin.file}:${rule.origin.line})`];
+      }
+      const v = rule.verdict;
+      switch (v.kind) {
+        case 'continue':
+        case 'notrack':
+          continue;
+        case 'accept':
+        case 'redirect':
+        case 'dnat':
+          out.push({ result: 'accept', steps: [...steps, step(rule, v.text)], assumptions: asm });
+          return;
+        case 'unknown':
+          out.push({ result: 'accept', steps: [...steps, step(rule, v.text)], assumptions: [...asm, `${v.text} decides elsewhere`] });
+          return;
+        case 'drop':
+          out.push({ result: 'drop', steps: [...steps, step(rule, v.text)], assumptions: asm });
+          return;
+        case 'return':
+          out.push({ result: 'return', steps: [...steps, step(rule, v.text)], assumptions: asm });
+          return;
+        case 'jump':
+        case 'goto': {
+          const target = v.target ? stage.lookup(v.target) : undefined;
+          const here = step(rule, `${v.kind === 'goto' ? 'goto ' : ''}${v.target}`);
+          if (!target || depth >= MAX_DEPTH) {
+            out.push({ result: 'accept', steps: [...steps, here], assumptions: [...asm, `chain ${v.target} not in the input`] });
+            return;
+          }
+          for (const sub of runChain(stage, target, flow, [...steps, here], asm, depth + 1, budget)) {
+            if (sub.result !== 'return') out.push(sub);
+            else if (v.kind === 'goto') out.push(sub);
+            else go(i + 1, sub.steps, sub.assumptions);
+          }
+          return;
+        }
+      }
+    }
+    out.push({ result: 'return', steps, assumptions: asm });
+  };
+  go(0, path, assumptions);
+  return out;
+}
+
+/** Every way (up to a budget) the stages can decide one flow, each with its rule path. */
+export function traceFlow(stages: readonly Stage[], flow: Flow): TraceOutcome[] {
+  const cube = flowCube(flow);
+  let partial: TraceOutcome[] = [{ result: 'accept', steps: [], assumptions: [] }];
+  for (const st of stages) {
+    const next: TraceOutcome[] = [];
+    for (const p of partial) {
+      if (p.result === 'drop') {
+        next.push(p);
+        continue;
+      }
+      const runs = runChain(st, st.chain, cube, [], [], 0, { n: 5000 });
+      for (const r of runs) {
+        let result: 'accept' | 'drop' = r.result === 'drop' ? 'drop' : 'accept';
+        const steps = [...p.steps, ...r.steps];
+        if (r.result === 'return') {
+          result = st.chain.policy === 'drop' ? 'drop' : 'accept';
+          // Only the decisive policy is worth showing; an accepting policy of an empty stage is noise.
+          if (r.steps.length > 0 || st.chain.policy === 'drop' || st.label.endsWith('OUTPUT') || st.label.endsWith('FORWARD') || /\/(output|forward)$/.test(st.label))
+            steps.push({ stage: st.label, chain: st.chain.name, index: 0, verdict: `policy ${(st.chain.policy ?? 'accept').toUpperCase()}`, origin: st.chain.origin });
+        }
+        next.push({ result, steps, assumptions: [...p.assumptions, ...r.assumptions] });
+      }
+    }
+    partial = next.slice(0, 64);
+  }
+  return partial;
+}
+
+/** `filter/OUTPUT #3 → SANDBOX-EGRESS #2 ACCEPT (iptables.rules:11)` */
+export function formatTrace(steps: readonly TraceStep[]): string {
+  const last = steps[steps.length - 1];
+  if (!last) return 'no rule';
+  const decisive = steps.filter((s) => s.stage === last.stage);
+  const parts = decisive.map((s, i) => {
+    const name = i === 0 ? s.stage : s.chain;
+    if (s.index === 0) return `${name} ${s.verdict}`;
+    const showVerdict = i === decisive.length - 1 || s.verdict === 'RETURN' || s.verdict === 'return';
+    return `${name} #${s.index}${showVerdict ? ` ${s.verdict}` : ''}`;
+  });
+  return `${parts.join(' → ')} (${last.origin.file}:${last.origin.line})`;
+}

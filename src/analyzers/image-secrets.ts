@@ -1,0 +1,57 @@
+import type { FileScanner } from '../inputs/image/layer-scan.js';
+import type { PairDetectors } from '../inputs/image/normalize.js';
+import { scoredKind } from '../inputs/image/scored-paths.js';
+import type { SecretHit } from '../inputs/image/types.js';
+import { classifyPair, fingerprint, scanText } from './secrets/index.js';
+
+/**
+ * The shared secret detector (src/analyzers/secrets), applied to what images carry: ENV values and
+ * history lines (as name/value pairs and free text) and the content of scored layer files.
+ */
+export const imagePairDetectors: PairDetectors = {
+  pair: (name, value) => classifyPair(name, value).map(slim),
+  text: (text) => scanText(text).map(slim),
+};
+
+function slim(h: { detector: string; fingerprint: string; line: number; confidence: 'high' | 'medium'; name?: string }): SecretHit {
+  return { detector: h.detector, fingerprint: h.fingerprint, line: h.line, confidence: h.confidence, ...(h.name ? { name: h.name } : {}) };
+}
+
+/** Kinds whose lines are `name=value` pairs (so generic `*_TOKEN=…` names count, not only provider formats). */
+const PAIR_KINDS = new Set(['dotenv', 'npmrc', 'pypirc']);
+
+export const scanLayerFile: FileScanner = ({ path, kind, content }) => {
+  const strong = scoredKind(path)?.strong ?? false;
+  if (content.length === 0) return [];
+  const head = content.subarray(0, 8192);
+  if (head.includes(0)) {
+    // Binary (a PKCS#12 bundle, a keyring): the name is the only evidence.
+    return strong ? [nameOnly(content)] : [];
+  }
+  const text = content.toString('utf8');
+  const hits = new Map<string, SecretHit>();
+  const add = (h: SecretHit) => {
+    if (!hits.has(h.fingerprint)) hits.set(h.fingerprint, h);
+  };
+  if (PAIR_KINDS.has(kind)) {
+    const lines = text.split('\n');
+    lines.forEach((raw, i) => {
+      const line = raw.replace(/^\s*export\s+/, '');
+      if (/^\s*[#;]/.test(line)) return;
+      const m = /^\s*([^=:\s][^=:]*?)\s*[=:]\s*(.*?)\s*$/.exec(line);
+      if (!m) return;
+      let value = m[2]!;
+      if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) value = value.slice(1, -1);
+      // `//registry.npmjs.org/:_authToken` → `_authToken`
+      const name = m[1]!.replace(/^.*:(?=[^:]+$)/, '');
+      for (const h of classifyPair(name, value, { line: i + 1, column: 1 })) add(slim(h));
+    });
+  }
+  for (const h of scanText(text)) add(slim(h));
+  if (hits.size === 0 && strong && text.trim() !== '') add(nameOnly(content));
+  return [...hits.values()];
+};
+
+function nameOnly(content: Buffer): SecretHit {
+  return { detector: 'credential-file', fingerprint: fingerprint(content.toString('latin1')), line: null, confidence: 'medium' };
+}

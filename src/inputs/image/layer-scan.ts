@@ -1,0 +1,237 @@
+import { createHash } from 'node:crypto';
+import { Readable, Transform, pipeline, type TransformCallback } from 'node:stream';
+import type { OpenedBlob } from './blob.js';
+import { decompressor } from './decompress.js';
+import type { ImageLimits } from './limits.js';
+import { scoredKind } from './scored-paths.js';
+import { basename, dirname, normalizeEntryPath } from './tar-path.js';
+import type { Compression, EntryType, LayerAnomaly, LayerSummary, NotableEntry, ScoredFile, SecretHit } from './types.js';
+
+/** Scans one scored file's content for secrets. Gets the content (capped) and returns hits without values. */
+export type FileScanner = (file: { path: string; kind: string; content: Buffer; truncated: boolean }) => SecretHit[];
+
+export interface LayerScanOptions {
+  limits: ImageLimits;
+  scanFile: FileScanner;
+  /** Shared across the layers of one input, for the total decompressed-bytes cap. */
+  budget: { remaining: number };
+}
+
+export class LayerError extends Error {}
+
+const TYPE_CODES: EntryType[] = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'other'];
+
+export function packEntry(type: EntryType, mode: number): number {
+  return TYPE_CODES.indexOf(type) | ((mode & 0o7777) << 3);
+}
+
+export function unpackType(packed: number): EntryType {
+  return TYPE_CODES[packed & 7]!;
+}
+
+export function unpackMode(packed: number): number {
+  return packed >>> 3;
+}
+
+const MAX_ANOMALIES = 100;
+const CAPABILITY_XATTR = 'SCHILY.xattr.security.capability';
+
+function entryType(t: string | null | undefined): EntryType {
+  switch (t) {
+    case 'file':
+    case 'contiguous-file':
+      return 'file';
+    case 'directory':
+      return 'dir';
+    case 'symlink':
+      return 'symlink';
+    case 'link':
+      return 'hardlink';
+    case 'character-device':
+      return 'char';
+    case 'block-device':
+      return 'block';
+    case 'fifo':
+      return 'fifo';
+    default:
+      return 'other';
+  }
+}
+
+/** Streams one layer blob (tar, gzip or zstd) through the tar parser once. Nothing is written to disk. */
+export async function scanLayer(blob: OpenedBlob, name: string, opts: LayerScanOptions): Promise<LayerSummary> {
+  if (blob.kind !== 'tar' && blob.kind !== 'gzip' && blob.kind !== 'zstd') {
+    throw new LayerError(`${name} is not a layer (neither tar, gzip nor zstd)`);
+  }
+  const compression: Compression = blob.kind === 'tar' ? 'none' : blob.kind;
+  const { limits, scanFile, budget } = opts;
+  const summary: LayerSummary = {
+    blob: name,
+    compression,
+    digest: '',
+    diffId: '',
+    size: 0,
+    uncompressedSize: 0,
+    entryCount: 0,
+    paths: new Map(),
+    whiteouts: new Set(),
+    opaque: new Set(),
+    notable: [],
+    files: [],
+    hardlinks: new Map(),
+    anomalies: [],
+  };
+  const anomaly = (a: LayerAnomaly) => {
+    if (summary.anomalies.length < MAX_ANOMALIES) summary.anomalies.push(a);
+  };
+
+  const diffHash = createHash('sha256');
+  // An uncompressed layer's diff id is its digest: hash it once.
+  const hashDiff = compression !== 'none';
+  let uncompressed = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      uncompressed += chunk.length;
+      budget.remaining -= chunk.length;
+      if (uncompressed > limits.maxLayerBytes) return cb(new LayerError(`${name} decompresses to more than ${limits.maxLayerBytes} bytes (layer cap)`));
+      if (budget.remaining < 0) return cb(new LayerError(`the image decompresses to more than the total cap while reading ${name}`));
+      if (hashDiff) diffHash.update(chunk);
+      cb(null, chunk);
+    },
+  });
+
+  const { extract } = await import('tar-stream');
+  const ex = extract();
+  const raw = Readable.from(blob.chunks, { objectMode: false, highWaterMark: 1024 * 1024 });
+  const dec = await decompressor(compression);
+
+  await new Promise<void>((resolve, reject) => {
+    let failed = false;
+    const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
+      ex.destroy();
+      reject(err);
+    };
+    const source = dec
+      ? pipeline(raw, dec, meter, (err) => err && fail(err))
+      : pipeline(raw, meter, (err) => err && fail(err));
+
+    ex.on('entry', (header, stream, next) => {
+      try {
+        summary.entryCount++;
+        if (summary.entryCount > limits.maxEntriesPerLayer) throw new LayerError(`${name} has more than ${limits.maxEntriesPerLayer} entries`);
+        if (header.name.length > limits.maxPathLength) {
+          anomaly({ path: header.name.slice(0, 200), kind: 'long-path', detail: `name longer than ${limits.maxPathLength} characters` });
+          stream.on('end', () => next());
+          stream.resume();
+          return;
+        }
+        const norm = normalizeEntryPath(header.name);
+        const path = norm.path;
+        if (norm.escapes) anomaly({ path, kind: 'path-escape', detail: 'name climbs above the root with ..' });
+        else if (norm.absolute) anomaly({ path, kind: 'absolute-path', detail: 'absolute name' });
+        const base = basename(path);
+        if (base.startsWith('.wh.')) {
+          if (base === '.wh..wh..opq') summary.opaque.add(dirname(path));
+          else if (!base.startsWith('.wh..wh.')) summary.whiteouts.add(joinPath(dirname(path), base.slice(4)));
+          stream.on('end', () => next());
+          stream.resume();
+          return;
+        }
+        if (path === '') {
+          // the root directory itself (`./`)
+          stream.on('end', () => next());
+          stream.resume();
+          return;
+        }
+        const type = entryType(header.type);
+        const mode = header.mode ?? 0;
+        const prev = summary.paths.get(path);
+        if (prev !== undefined && !(type === 'dir' && unpackType(prev) === 'dir')) {
+          anomaly({ path, kind: 'duplicate-entry', detail: 'the path appears twice in this layer; the last one wins' });
+        }
+        summary.paths.set(path, packEntry(type, mode));
+        const linkname = header.linkname ? normalizeEntryPath(header.linkname).path : null;
+        const pax = header.pax as Record<string, string> | null | undefined;
+        const fileCaps = !!pax && Object.prototype.hasOwnProperty.call(pax, CAPABILITY_XATTR);
+        const special = (mode & 0o6000) !== 0 && type !== 'dir';
+        const scored = type === 'file' || type === 'hardlink' ? scoredKind(path) : null;
+        if (type === 'hardlink' && linkname) summary.hardlinks.set(path, linkname);
+        if (special || fileCaps || scored) {
+          const entry: NotableEntry = {
+            path,
+            type,
+            mode,
+            uid: header.uid ?? 0,
+            gid: header.gid ?? 0,
+            size: header.size ?? 0,
+            linkname: type === 'symlink' ? header.linkname || null : linkname,
+            fileCaps,
+          };
+          summary.notable.push(entry);
+        }
+        if (scored && type === 'file') {
+          const cap = limits.maxFileBytes;
+          const parts: Buffer[] = [];
+          let kept = 0;
+          let total = 0;
+          stream.on('data', (data: unknown) => {
+            const c = data as Buffer;
+            total += c.length;
+            if (kept < cap) {
+              const take = Math.min(c.length, cap - kept);
+              parts.push(take === c.length ? c : c.subarray(0, take));
+              kept += take;
+            }
+          });
+          stream.on('end', () => {
+            try {
+              const content = Buffer.concat(parts);
+              const truncated = total > cap;
+              const keepText = scored.kind === 'passwd' || scored.kind === 'group';
+              const file: ScoredFile = {
+                path,
+                size: total,
+                truncated,
+                kind: scored.kind,
+                text: keepText ? content.toString('utf8') : null,
+                secrets: keepText ? [] : scanFile({ path, kind: scored.kind, content, truncated }),
+                hardlinkTo: null,
+              };
+              summary.files.push(file);
+              next();
+            } catch (err) {
+              next(err as Error);
+            }
+          });
+          return;
+        }
+        if (scored && type === 'hardlink') {
+          summary.files.push({ path, size: 0, truncated: false, kind: scored.kind, text: null, secrets: [], hardlinkTo: linkname });
+        }
+        stream.on('end', () => next());
+        stream.resume();
+      } catch (err) {
+        stream.resume();
+        next(err as Error);
+      }
+    });
+    ex.on('finish', () => {
+      if (!failed) resolve();
+    });
+    ex.on('error', fail);
+    source.on('error', fail);
+    source.pipe(ex);
+  });
+
+  summary.digest = blob.digest();
+  summary.size = blob.size();
+  summary.diffId = hashDiff ? 'sha256:' + diffHash.digest('hex') : summary.digest;
+  summary.uncompressedSize = uncompressed;
+  return summary;
+}
+
+function joinPath(dir: string, name: string): string {
+  return dir ? `${dir}/${name}` : name;
+}

@@ -1,0 +1,374 @@
+import type { Location } from '../../model/location.js';
+import { pointerOf, type Target } from '../../model/target.js';
+import type { ContainerData, UserInfo } from '../../model/workload.js';
+import { parseImageRef } from '../../util/image-ref.js';
+import { parseHistory } from './history.js';
+import type { FileData, ImageConfigData, ImageData, ProvenanceData, SecretData, SetuidData } from './image-data.js';
+import { MergedView } from './merged-view.js';
+import { parseGroup, parsePasswd, resolveUser, type GroupEntry, type PasswdEntry } from './passwd.js';
+import { GROUP, PASSWD } from './scored-paths.js';
+import type { ImageScan, SecretHit } from './types.js';
+
+/** The detectors the normalizer applies to ENV values and history lines (injected: inputs do not import analyzers). */
+export interface PairDetectors {
+  pair(name: string, value: string): SecretHit[];
+  text(text: string): SecretHit[];
+}
+
+export interface NormalizeOptions {
+  /** The reference the user asked for (engine images), or null for paths. */
+  reference: string | null;
+  detectors: PairDetectors;
+}
+
+/** Setuid/setgid programs every Debian, Ubuntu or Alpine base ships; flagged only beyond these. */
+export const BASE_SETUID_ALLOWANCE = new Set([
+  'bin/su', 'usr/bin/su', 'bin/mount', 'usr/bin/mount', 'bin/umount', 'usr/bin/umount', 'usr/bin/passwd', 'usr/bin/chsh',
+  'usr/bin/chfn', 'usr/bin/newgrp', 'usr/bin/gpasswd', 'usr/bin/chage', 'usr/bin/expiry', 'sbin/unix_chkpwd',
+  'usr/sbin/unix_chkpwd', 'usr/bin/wall', 'usr/bin/ssh-agent', 'usr/lib/openssh/ssh-keysign', 'bin/bbsuid',
+  'usr/libexec/openssh/ssh-keysign', 'usr/sbin/pam_timestamp_check', 'usr/bin/crontab',
+]);
+
+export interface ImageTargets {
+  image: Target<ImageData>;
+  container: Target<ContainerData & { fromImage: true }>;
+}
+
+export function imageDisplayRef(scan: ImageScan, reference: string | null): string {
+  return reference ?? scan.input;
+}
+
+export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTargets {
+  const refOrPath = imageDisplayRef(scan, opts.reference);
+  const id = `image:${refOrPath}@${scan.configDigest}`;
+  const uri = `image://${refOrPath}@${scan.configDigest}`;
+  const tag = opts.reference ?? scan.tags[0] ?? null;
+  const name = opts.reference ? opts.reference : tag ? `${tag} (${scan.input})` : scan.input;
+  const locations = new Map<string, Location>();
+  const at = (pointer: string, detail: string) => locations.set(pointer, { uri, pointer, detail });
+  at('', 'image config');
+
+  const cfg = (isObj(scan.config['config']) ? scan.config['config'] : {}) as Record<string, unknown>;
+  const layers = scan.layers;
+  const view = new MergedView(layers);
+
+  // Final /etc/passwd and /etc/group (the topmost visible copy).
+  const finalText = (path: string): string | null => {
+    const e = view.lookup(path);
+    if (!e) return null;
+    return layers[e.layer]!.files.find((f) => f.path === path)?.text ?? null;
+  };
+  const passwdText = finalText(PASSWD);
+  const groupText = finalText(GROUP);
+  const passwd: PasswdEntry[] | null = passwdText === null ? null : parsePasswd(passwdText);
+  const group: GroupEntry[] | null = groupText === null ? null : parseGroup(groupText);
+
+  const userText = typeof cfg['User'] === 'string' ? cfg['User'] : '';
+  const effective = resolveUser(userText, passwd, group);
+  at('/config/user', 'config User');
+  at('/config/effectiveUser', 'config User');
+
+  const env = strings(cfg['Env']).map((kv) => {
+    const i = kv.indexOf('=');
+    return i < 0 ? { name: kv, value: '' } : { name: kv.slice(0, i), value: kv.slice(i + 1) };
+  });
+  const healthRaw = cfg['Healthcheck'];
+  const ociConfig = !!scan.configMediaType && scan.configMediaType.startsWith('application/vnd.oci.');
+  const healthcheck: ImageConfigData['healthcheck'] = isObj(healthRaw)
+    ? Array.isArray(healthRaw['Test']) && healthRaw['Test'][0] === 'NONE'
+      ? { state: 'disabled', reason: 'HEALTHCHECK NONE' }
+      : { state: 'present', reason: 'config Healthcheck' }
+    : ociConfig
+      ? { state: 'unknown', reason: 'the OCI image config cannot carry Healthcheck (converters drop it)' }
+      : { state: 'absent', reason: 'no Healthcheck in the image config' };
+
+  const config: ImageConfigData = {
+    user: userText,
+    effectiveUser: {
+      uid: effective.uid,
+      gid: effective.gid,
+      name: effective.name,
+      root: effective.root,
+      gidRoot: effective.gidRoot,
+      unresolvable: effective.unresolvable,
+      reason: effective.reason,
+    },
+    env,
+    entrypoint: stringsOrNull(cfg['Entrypoint']),
+    cmd: stringsOrNull(cfg['Cmd']),
+    workingDir: typeof cfg['WorkingDir'] === 'string' && cfg['WorkingDir'] ? cfg['WorkingDir'] : null,
+    exposedPorts: isObj(cfg['ExposedPorts']) ? Object.keys(cfg['ExposedPorts']) : [],
+    volumes: isObj(cfg['Volumes']) ? Object.keys(cfg['Volumes']) : [],
+    labels: stringMap(cfg['Labels']),
+    healthcheck,
+  };
+  at('/config/env', 'config Env');
+  at('/config/healthcheck', 'config Healthcheck');
+
+  // History
+  const steps = parseHistory(scan.config['history']);
+  const history = steps.map((s) => ({
+    index: s.index,
+    instruction: s.instruction,
+    layer: s.layer,
+    emptyLayer: s.emptyLayer,
+    buildkit: s.buildkit,
+    remoteAdd: s.remoteAdd,
+    created: s.created,
+    comment: s.comment,
+  }));
+  for (const s of steps) at(pointerOf('history', s.index), `history ${s.index} (${s.instruction}${s.layer ? `, layer ${s.layer}` : ''})`);
+
+  // Secrets in ENV and history (build args, ENV steps, anything with a provider format).
+  const envSecrets: SecretData[] = [];
+  env.forEach((e, i) => {
+    for (const h of opts.detectors.pair(e.name, e.value)) {
+      envSecrets.push(secret(h, e.name, `config Env ${e.name}`, null, null));
+    }
+    void i;
+  });
+  const historySecrets: SecretData[] = [];
+  for (const s of steps) {
+    const seen = new Set<string>();
+    const push = (h: SecretHit, name: string) => {
+      if (seen.has(h.fingerprint)) return;
+      seen.add(h.fingerprint);
+      historySecrets.push({ ...secret(h, name, `history ${s.index} (${s.instruction})`, s.layer, null), line: null });
+    };
+    for (const a of s.buildArgs) for (const h of opts.detectors.pair(a.name, a.value)) push(h, `build arg ${a.name}`);
+    for (const e of s.env) for (const h of opts.detectors.pair(e.name, e.value)) push(h, `ENV ${e.name}`);
+    for (const h of opts.detectors.text(s.createdBy)) push(h, h.name ?? s.instruction);
+  }
+
+  // Files in every layer, with their fate in the final view.
+  const files: FileData[] = [];
+  const fileSecrets: SecretData[] = [];
+  const anomalies: ImageData['anomalies'] = [];
+  layers.forEach((l, i) => {
+    for (const f of l.files) {
+      if (f.kind === 'passwd' || f.kind === 'group') continue;
+      const hidden = view.hiddenBy(i, f.path);
+      let hardlinkTo = f.hardlinkTo;
+      if (hardlinkTo && !l.paths.has(hardlinkTo) && !view.lookup(hardlinkTo, i - 1)) {
+        anomalies.push({ layer: i + 1, path: f.path, kind: 'hardlink-target-missing', detail: `hard link to ${hardlinkTo}, which no layer up to this one has` });
+        hardlinkTo = null;
+      }
+      const data: FileData = {
+        path: '/' + f.path,
+        layer: i + 1,
+        kind: f.kind,
+        size: f.size,
+        deleted: hidden !== null,
+        deletedIn: hidden ? hidden.by + 1 : null,
+        hardlinkTo: hardlinkTo ? '/' + hardlinkTo : null,
+      };
+      files.push(data);
+      let hits = f.secrets;
+      if (f.hardlinkTo) {
+        // The content lives under the link's target: reuse what was found there.
+        const target = findFile(layers, i, f.hardlinkTo);
+        if (target) hits = target.secrets;
+      }
+      for (const h of hits) {
+        const where = `layer ${i + 1} /${f.path}${h.line ? `:${h.line}` : ''}${f.hardlinkTo ? ` (hard link to /${f.hardlinkTo})` : ''}`;
+        fileSecrets.push(secret(h, h.name ?? '/' + f.path, where, i + 1, '/' + f.path, hidden ? hidden.by + 1 : null));
+      }
+    }
+    for (const a of l.anomalies) anomalies.push({ layer: i + 1, path: '/' + a.path, kind: a.kind, detail: a.detail });
+    for (const n of l.notable) {
+      const through = view.symlinkAncestor(i, n.path);
+      if (through) anomalies.push({ layer: i + 1, path: '/' + n.path, kind: 'write-through-symlink', detail: `written through the symlink /${through} of a lower layer` });
+    }
+  });
+  files.forEach((f, i) => at(pointerOf('files', i), `layer ${f.layer} ${f.path}`));
+  fileSecrets.forEach((s, i) => at(pointerOf('secrets', 'files', i), s.where));
+  envSecrets.forEach((s, i) => at(pointerOf('secrets', 'env', i), s.where));
+  historySecrets.forEach((s, i) => at(pointerOf('secrets', 'history', i), s.where));
+  anomalies.forEach((a, i) => at(pointerOf('anomalies', i), `layer ${a.layer} ${a.path}`));
+
+  // setuid/setgid/capabilities that survive into the final view.
+  const setuid: SetuidData[] = [];
+  layers.forEach((l, i) => {
+    for (const n of l.notable) {
+      if (n.type !== 'file' && n.type !== 'hardlink') continue;
+      const suid = (n.mode & 0o4000) !== 0;
+      const sgid = (n.mode & 0o2000) !== 0;
+      if (!suid && !sgid && !n.fileCaps) continue;
+      if (view.hiddenBy(i, n.path)) continue;
+      setuid.push({
+        path: '/' + n.path,
+        layer: i + 1,
+        mode: (n.mode & 0o7777).toString(8).padStart(4, '0'),
+        uid: n.uid,
+        setuid: suid,
+        setgid: sgid,
+        fileCaps: n.fileCaps,
+        baseAllowance: BASE_SETUID_ALLOWANCE.has(n.path) && !n.fileCaps,
+      });
+    }
+  });
+  setuid.forEach((s, i) => at(pointerOf('setuid', i), `layer ${s.layer} ${s.path}`));
+
+  const ref = parseImageRef(opts.reference ?? tag);
+  const repoDigests = scan.repoDigests;
+  const reference = { ...ref, repoDigests, pinned: ref.pinned || repoDigests.length > 0 };
+  at('/reference', opts.reference ? 'reference' : 'image tag');
+
+  const provenance = provenanceOf(scan, cfg, steps.length > 0 && steps.every((s) => s.instruction === 'NONE'));
+  at('/provenance', 'provenance');
+
+  const data: ImageData = {
+    name,
+    source: scan.source,
+    reference,
+    id: scan.configDigest,
+    manifestDigest: scan.manifestDigest,
+    platform: {
+      os: str(scan.config['os']),
+      architecture: str(scan.config['architecture']),
+      variant: str(scan.config['variant']),
+    },
+    config,
+    history,
+    layers: layers.map((l, i) => ({
+      index: i + 1,
+      digest: l.digest,
+      diffId: l.diffId,
+      compression: l.compression,
+      size: l.size,
+      uncompressedSize: l.uncompressedSize,
+      entries: l.entryCount,
+    })),
+    users: passwd ? passwd.map((p) => ({ name: p.name, uid: p.uid, gid: p.gid, shell: p.shell })) : null,
+    setuid,
+    files,
+    secrets: { env: envSecrets, history: historySecrets, files: fileSecrets },
+    anomalies,
+    provenance,
+  };
+
+  const image: Target<ImageData> = {
+    kind: 'image',
+    id,
+    name,
+    platform: 'image',
+    uri,
+    data,
+    locations,
+    suppressions: [],
+  };
+
+  const user: UserInfo = {
+    uid: effective.uid,
+    gid: effective.gid,
+    name: effective.name,
+    runAsNonRoot: null,
+    nonRoot: !effective.root && effective.uid !== null,
+    reason: effective.reason,
+    source: 'image',
+  };
+  const containerLocations = new Map<string, Location>([
+    ['', { uri, detail: 'image config' }],
+    ['/user', { uri, pointer: '/config/user', detail: 'config User' }],
+    ['/image', { uri, detail: 'image reference' }],
+  ]);
+  const container: Target<ContainerData & { fromImage: true }> = {
+    kind: 'container',
+    id: `${id}#container`,
+    name: `${name} › image defaults`,
+    platform: 'image',
+    uri,
+    data: {
+      name: tag ?? scan.input,
+      role: 'main',
+      image: reference,
+      user,
+      // An image cannot carry runtime settings: these are Docker's defaults, marked by fromImage.
+      privileged: false,
+      allowPrivilegeEscalation: true,
+      readOnlyRootFilesystem: false,
+      capabilities: { add: [], drop: [], dropsAll: false },
+      seccomp: { type: 'unset', profile: null, source: 'unset' },
+      apparmor: { type: 'unset', profile: null, source: 'unset' },
+      selinux: { type: null, source: 'unset' },
+      mounts: [],
+      ports: config.exposedPorts.map((p) => {
+        const [port, proto] = p.split('/');
+        return { containerPort: Number(port) || null, hostPort: null, hostIp: null, protocol: (proto ?? 'tcp').toUpperCase() };
+      }),
+      // ENV is reported by the image rules (with the config location); not repeated here.
+      env: [],
+      envFrom: [],
+      fromImage: true,
+    },
+    locations: containerLocations,
+    suppressions: [],
+    parentId: id,
+  };
+  return { image, container };
+}
+
+function provenanceOf(scan: ImageScan, cfg: Record<string, unknown>, imported: boolean): ProvenanceData {
+  const labels = stringMap(cfg['Labels']);
+  const ann = { ...labels, ...scan.annotations };
+  const baseName = ann['org.opencontainers.image.base.name'] ?? null;
+  const baseDigest = ann['org.opencontainers.image.base.digest'] ?? null;
+  const signals: string[] = [];
+  const missing: string[] = [];
+  if (baseName) signals.push(`base image named (${baseName})`);
+  if (baseDigest) signals.push('base image digest annotated');
+  else missing.push('org.opencontainers.image.base.digest annotation');
+  if (ann['org.opencontainers.image.source']) signals.push('source repository annotated');
+  if (ann['org.opencontainers.image.revision']) signals.push('source revision annotated');
+  if (scan.attestations) signals.push('BuildKit attestation manifest present (not verified offline)');
+  else missing.push('build attestation (SLSA provenance)');
+  if (scan.manifestDigest || scan.repoDigests.length) signals.push('content digest known');
+  missing.push('a signature or a base image whose layers match by digest');
+  // Nothing read offline proves where the layers came from: a digest match against a trusted base is needed.
+  return { verified: false, signals, missing, baseName, baseDigest, attestations: scan.attestations, imported };
+}
+
+function findFile(layers: ImageScan['layers'], upTo: number, path: string) {
+  for (let i = upTo; i >= 0; i--) {
+    const f = layers[i]!.files.find((x) => x.path === path && x.hardlinkTo === null);
+    if (f) return f;
+  }
+  return null;
+}
+
+function secret(h: SecretHit, name: string, where: string, layer: number | null, path: string | null, deletedIn: number | null = null): SecretData {
+  return {
+    detector: h.detector,
+    fingerprint: h.fingerprint,
+    confidence: h.confidence,
+    name,
+    where,
+    layer,
+    path,
+    deleted: deletedIn !== null,
+    deletedIn,
+    line: h.line ?? null,
+  };
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function stringsOrNull(v: unknown): string[] | null {
+  return Array.isArray(v) ? strings(v) : null;
+}
+
+function stringMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isObj(v)) for (const [k, s] of Object.entries(v)) if (typeof s === 'string') out[k] = s;
+  return out;
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v ? v : null;
+}
