@@ -111,7 +111,7 @@ export async function scanLayer(blob: OpenedBlob, name: string, opts: LayerScanO
       if (failed) return;
       failed = true;
       ex.destroy();
-      reject(err);
+      reject(err instanceof LayerError ? err : new LayerError(`${name}: ${describeLayerError(err)}`));
     };
     const source = dec
       ? pipeline(raw, dec, meter, (err) => err && fail(err))
@@ -230,6 +230,15 @@ export async function scanLayer(blob: OpenedBlob, name: string, opts: LayerScanO
   summary.diffId = hashDiff ? 'sha256:' + diffHash.digest('hex') : summary.digest;
   summary.uncompressedSize = uncompressed;
   return summary;
+}
+
+function describeLayerError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'Z_DATA_ERROR' || e?.code === 'Z_BUF_ERROR') return `corrupt gzip data (${e.message})`;
+  const msg = e?.message ?? String(err);
+  if (/unexpected end/i.test(msg)) return 'not a complete tar (unexpected end of data)';
+  if (/invalid (tar )?header|checksum/i.test(msg)) return `not a valid tar (${msg})`;
+  return msg;
 }
 
 function joinPath(dir: string, name: string): string {

@@ -150,7 +150,7 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
       const hidden = view.hiddenBy(i, f.path);
       let hardlinkTo = f.hardlinkTo;
       if (hardlinkTo && !l.paths.has(hardlinkTo) && !view.lookup(hardlinkTo, i - 1)) {
-        anomalies.push({ layer: i + 1, path: f.path, kind: 'hardlink-target-missing', detail: `hard link to ${hardlinkTo}, which no layer up to this one has` });
+        anomalies.push({ layer: i + 1, path: '/' + f.path, kind: 'hardlink-target-missing', detail: `hard link to /${hardlinkTo}, which no layer up to this one has` });
         hardlinkTo = null;
       }
       const data: FileData = {

@@ -1,0 +1,249 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pem, rng, tokens } from '../../bench/secrets/tokens.js';
+import { ImageReadError } from '../../src/inputs/image/read-image.js';
+import { compress, dir, dockerArchive, file, ociMembers, sha, tarOf, writeDir } from './helpers/craft.js';
+import { scanBuffer, scanPath, targetsOf, tmp } from './helpers/scan.js';
+
+const r = rng(7);
+const PASSWD = 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\ntoor:x:0:0::/root:/bin/sh\n';
+
+describe('docker save archives', () => {
+  it('reads a classic archive whatever the position of manifest.json', async () => {
+    const img = { tag: 'sc/t:1', config: { User: 'app' }, layers: [[dir('etc/'), file('etc/passwd', PASSWD)], [file('app/run.sh', 'echo hi')]] };
+    for (const manifestFirst of [false, true]) {
+      const [scan] = await scanBuffer(await dockerArchive(img, { manifestFirst }));
+      expect(scan!.source).toBe('docker-archive');
+      expect(scan!.tags).toEqual(['sc/t:1']);
+      expect(scan!.layers.map((l) => l.entryCount)).toEqual([2, 1]);
+      const { image, container } = targetsOf(scan!);
+      expect(image.data.config.effectiveUser).toMatchObject({ uid: 1000, gid: 1000, root: false });
+      expect(container.data.user).toMatchObject({ uid: 1000, nonRoot: true, source: 'image' });
+      expect(image.id).toMatch(/^image:.*image\.tar@sha256:[0-9a-f]{64}$/);
+      expect(image.uri).toBe(image.id.replace(/^image:/, 'image://'));
+    }
+  });
+
+  it('yields one image per manifest.json entry', async () => {
+    const a = { tag: 'a:1', layers: [[file('a', 'a')]] };
+    const b = { tag: 'b:1', layers: [[file('b', 'b')]] };
+    const scans = await scanBuffer(await dockerArchive([a, b]));
+    expect(scans.map((s) => s.tags[0])).toEqual(['a:1', 'b:1']);
+  });
+
+  it('reads a gzip-compressed docker save', async () => {
+    const buf = compress(await dockerArchive({ layers: [[file('x', '1')]] }), 'gzip');
+    const [scan] = await scanBuffer(buf);
+    expect(scan!.layers).toHaveLength(1);
+  });
+});
+
+describe('merged view and every-layer view', () => {
+  it('reports a secret deleted by a later layer with the layer that holds it', async () => {
+    const key = tokens.awsKeyId(r);
+    const secret = tokens.awsSecret(r);
+    const img = {
+      layers: [
+        [file('etc/passwd', PASSWD)],
+        [dir('app/'), file('app/.env', `# app\naws_access_key_id=${key}\naws_secret_access_key=${secret}\n`)],
+        [file('app/.wh..env', '')],
+      ],
+    };
+    const [scan] = await scanBuffer(await dockerArchive(img));
+    const { image } = targetsOf(scan!);
+    const f = image.data.files.find((x) => x.path === '/app/.env')!;
+    expect(f).toMatchObject({ layer: 2, deleted: true, deletedIn: 3 });
+    const hits = image.data.secrets.files;
+    expect(hits.map((h) => [h.detector, h.layer, h.deletedIn])).toEqual([
+      ['aws-access-key-id', 2, 3],
+      ['aws-secret-access-key', 2, 3],
+    ]);
+    expect(image.locations.get('/secrets/files/0')!.detail).toBe('layer 2 /app/.env:2');
+    expect(JSON.stringify(image.data)).not.toContain(secret.slice(0, 12));
+  });
+
+  it('applies opaque directories: lower children hidden, the layer own entries kept', async () => {
+    const img = {
+      layers: [
+        [dir('etc/conf.d/'), file('etc/conf.d/a', '1'), file('etc/conf.d/server.pem', pem(r).text), file('etc/conf.d/c', '3')],
+        [dir('etc/conf.d/'), file('etc/conf.d/.wh..wh..opq', ''), file('etc/conf.d/c', 'new')],
+      ],
+    };
+    const [scan] = await scanBuffer(await dockerArchive(img));
+    const { image } = targetsOf(scan!);
+    const f = image.data.files.find((x) => x.path === '/etc/conf.d/server.pem')!;
+    expect(f).toMatchObject({ layer: 1, deleted: true, deletedIn: 2 });
+    expect(image.data.secrets.files.map((s) => [s.detector, s.deletedIn])).toEqual([['private-key', 2]]);
+  });
+
+  it('hides a lower subtree replaced by a file or symlink without any whiteout', async () => {
+    const img = {
+      layers: [
+        [dir('srv/keys/'), file('srv/keys/id_rsa', pem(r).text), dir('srv/lib/'), file('srv/lib/.env', 'A=1')],
+        [file('srv/keys', 'now a file'), { name: 'srv/lib', type: 'symlink' as const, linkname: '/tmp' }],
+      ],
+    };
+    const [scan] = await scanBuffer(await dockerArchive(img));
+    const { image } = targetsOf(scan!);
+    expect(image.data.files.map((f) => [f.path, f.deleted, f.deletedIn])).toEqual([
+      ['/srv/keys/id_rsa', true, 2],
+      ['/srv/lib/.env', true, 2],
+    ]);
+  });
+
+  it('follows a hard link from a credential name to the content stored under an innocent name', async () => {
+    const key = tokens.awsKeyId(r);
+    const secret = tokens.awsSecret(r);
+    const creds = `[default]\naws_access_key_id = ${key}\naws_secret_access_key = ${secret}\n`;
+    const img = {
+      layers: [[dir('data/'), file('data/innocent.txt', creds), dir('root/.aws/'), { name: 'root/.aws/credentials', type: 'link' as const, linkname: 'data/innocent.txt' }]],
+    };
+    const [scan] = await scanBuffer(await dockerArchive(img));
+    const { image } = targetsOf(scan!);
+    const f = image.data.files.find((x) => x.path === '/root/.aws/credentials')!;
+    expect(f).toMatchObject({ layer: 1, deleted: false, hardlinkTo: '/data/innocent.txt', kind: 'cloud-credentials' });
+    // The content was not under a scored name, so the name alone is the evidence.
+    expect(image.data.secrets.files.map((s) => [s.detector, s.path])).toEqual([]);
+    expect(image.data.files).toHaveLength(1);
+  });
+
+  it('scans the content of a hard link whose target is itself a scored file', async () => {
+    const key = tokens.awsKeyId(r);
+    const img = {
+      layers: [[dir('app/'), file('app/.env', `AWS_ACCESS_KEY_ID=${key}\n`), { name: 'app/prod.env', type: 'link' as const, linkname: 'app/.env' }]],
+    };
+    const [scan] = await scanBuffer(await dockerArchive(img));
+    const { image } = targetsOf(scan!);
+    expect(image.data.secrets.files.map((s) => [s.detector, s.path, s.where])).toEqual([
+      ['aws-access-key-id', '/app/.env', 'layer 1 /app/.env:1'],
+      ['aws-access-key-id', '/app/prod.env', 'layer 1 /app/prod.env:1 (hard link to /app/.env)'],
+    ]);
+  });
+
+  it('records a hard link whose target no layer has as an anomaly', async () => {
+    const [scan] = await scanBuffer(await dockerArchive({ layers: [[{ name: 'root/.git-credentials', type: 'link' as const, linkname: 'nowhere' }]] }));
+    const { image } = targetsOf(scan!);
+    expect(image.data.anomalies.map((a) => [a.kind, a.path])).toEqual([['hardlink-target-missing', '/root/.git-credentials']]);
+  });
+
+  it('flags hostile names and clamps them at the root', async () => {
+    const [scan] = await scanBuffer(await dockerArchive({ layers: [[file('../../../tmp/escaped.env', 'A=1'), file('/abs/file', 'x')]] }));
+    const { image } = targetsOf(scan!);
+    expect(image.data.anomalies.map((a) => [a.kind, a.path])).toEqual([
+      ['path-escape', '/tmp/escaped.env'],
+      ['absolute-path', '/abs/file'],
+    ]);
+    expect(image.data.files.map((f) => f.path)).toEqual(['/tmp/escaped.env']);
+  });
+
+  it('detects a write through a symlink of a lower layer', async () => {
+    const img = { layers: [[{ name: 'evil', type: 'symlink' as const, linkname: '../../../tmp' }], [file('evil/id_rsa', pem(r).text)]] };
+    const [scan] = await scanBuffer(await dockerArchive(img));
+    const { image } = targetsOf(scan!);
+    expect(image.data.anomalies.map((a) => [a.kind, a.path, a.layer])).toEqual([['write-through-symlink', '/evil/id_rsa', 2]]);
+  });
+});
+
+describe('setuid, setgid and file capabilities in the final view', () => {
+  it('lists survivors with the base allowance marked', async () => {
+    const img = {
+      layers: [
+        [dir('usr/bin/'), file('usr/bin/su', 'elf', { mode: 0o4755 }), file('usr/bin/chage', 'elf', { mode: 0o2755 }), file('usr/bin/gone', 'elf', { mode: 0o4755 })],
+        [
+          file('usr/bin/.wh.gone', ''),
+          file('usr/local/bin/helper', 'elf', { mode: 0o4755 }),
+          file('usr/bin/ping', 'elf', { mode: 0o755, pax: { 'SCHILY.xattr.security.capability': '\u0001\u0000\u0000\u0002' } }),
+        ],
+      ],
+    };
+    const [scan] = await scanBuffer(await dockerArchive(img));
+    const { image } = targetsOf(scan!);
+    expect(image.data.setuid.map((s) => [s.path, s.layer, s.mode, s.setuid, s.setgid, s.fileCaps, s.baseAllowance])).toEqual([
+      ['/usr/bin/su', 1, '4755', true, false, false, true],
+      ['/usr/bin/chage', 1, '2755', false, true, false, true],
+      ['/usr/local/bin/helper', 2, '4755', true, false, false, false],
+      ['/usr/bin/ping', 2, '0755', false, false, true, false],
+    ]);
+  });
+});
+
+describe('OCI layouts', () => {
+  const img = { tag: 'v1', config: { User: '1000' }, layers: [[file('etc/passwd', PASSWD)], [file('app/.npmrc', 'registry=https://r.example\n')]] };
+
+  for (const compression of ['gzip', 'zstd', 'none'] as const) {
+    it(`reads a ${compression} layout as a directory and as a tar`, async () => {
+      const { members, manifestDigest } = await ociMembers(img, { compression });
+      const d = tmp();
+      writeDir(d, members);
+      const [fromDir] = await scanPath(d);
+      expect(fromDir!.source).toBe('oci-layout');
+      expect(fromDir!.manifestDigest).toBe(manifestDigest);
+      expect(fromDir!.layers.map((l) => l.compression)).toEqual([compression, compression]);
+      const [fromTar] = await scanBuffer(await tarOf(members));
+      expect(fromTar!.source).toBe('oci-archive');
+      expect(fromTar!.configDigest).toBe(fromDir!.configDigest);
+      const { image } = targetsOf(fromTar!);
+      expect(image.data.config.healthcheck.state).toBe('unknown');
+      expect(image.data.files.map((f) => f.path)).toEqual(['/app/.npmrc']);
+    });
+  }
+
+  it('picks the manifest for --platform and skips attestation manifests', async () => {
+    const arm = await ociMembers({ tag: 'v1', layers: [[file('arm', 'x')]] }, { platform: { os: 'linux', architecture: 'arm64' } });
+    const armIndex = JSON.parse(arm.members.find((m) => m.name === 'index.json')!.content!.toString()).manifests[0];
+    const att = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha('att'), size: 3, platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest' } };
+    const amd = await ociMembers({ tag: 'v1', layers: [[file('amd', 'x')]] }, { platform: { os: 'linux', architecture: 'amd64' }, extraIndex: [armIndex, att] });
+    const members = [...amd.members, ...arm.members.filter((m) => m.name.startsWith('blobs/'))];
+    const buf = await tarOf(members);
+    const [amdScan] = await scanBuffer(buf);
+    expect(amdScan!.layers[0]!.paths.has('amd')).toBe(true);
+    expect(amdScan!.attestations).toBe(true);
+    const [armScan] = await scanBuffer(buf, { platform: { os: 'linux', architecture: 'arm64' } });
+    expect(armScan!.layers[0]!.paths.has('arm')).toBe(true);
+    await expect(scanBuffer(buf, { platform: { os: 'linux', architecture: 's390x' } })).rejects.toThrow(
+      /no image for platform linux\/s390x in index.json \(platforms found: linux\/amd64, linux\/arm64\); choose one with --platform/,
+    );
+  });
+});
+
+describe('bad and hostile input fails closed with a clear reason', () => {
+  it('a truncated archive', async () => {
+    const buf = await dockerArchive({ layers: [[file('a', 'x'.repeat(5000))]] });
+    await expect(scanBuffer(buf.subarray(0, 3000))).rejects.toThrow(ImageReadError);
+  });
+
+  it('a layer that does not match rootfs.diff_ids', async () => {
+    const buf = await dockerArchive({ layers: [[file('a', 'x')]] });
+    const text = buf.toString('latin1').replace(/"diff_ids":\["sha256:[0-9a-f]{4}/, '"diff_ids":["sha256:0000');
+    await expect(scanBuffer(Buffer.from(text, 'latin1'))).rejects.toThrow(/does not match rootfs.diff_ids\[0\]: the input is tampered with or truncated/);
+  });
+
+  it('a blob whose content does not match its digest', async () => {
+    const { members } = await ociMembers({ layers: [[file('a', 'x')]] }, { compression: 'gzip' });
+    const other = compress(await tarOf([{ name: 'b', content: Buffer.from('y') }]), 'gzip');
+    const tampered = members.map((m, i) => (i === 0 ? { ...m, content: other } : m));
+    await expect(scanBuffer(await tarOf(tampered))).rejects.toThrow(/blobs\/sha256\/[0-9a-f]{64}: content does not match its digest \(tampered or truncated\)/);
+    const garbage = members.map((m, i) => (i === 0 ? { ...m, content: compress(Buffer.from('not a tar at all'), 'gzip') } : m));
+    await expect(scanBuffer(await tarOf(garbage))).rejects.toThrow(/blobs\/sha256\/[0-9a-f]{64}: not a complete tar/);
+  });
+
+  it('a decompression bomb stops at the layer cap', async () => {
+    const img = { layers: [[file('zeros', Buffer.alloc(8 * 1024 * 1024))]] };
+    const { members } = await ociMembers(img, { compression: 'gzip' });
+    await expect(scanBuffer(await tarOf(members), { limits: { maxLayerBytes: 1024 * 1024 } })).rejects.toThrow(/decompresses to more than 1048576 bytes/);
+  });
+
+  it('a layer missing from the archive', async () => {
+    const { members } = await ociMembers({ layers: [[file('a', 'x')]] });
+    await expect(scanBuffer(await tarOf(members.slice(1)))).rejects.toThrow(/layer 1 \(blobs\/sha256\/[0-9a-f]+\) is listed in the manifest but missing/);
+  });
+
+  it('something that is not an image', async () => {
+    await expect(scanBuffer(Buffer.from('hello'))).rejects.toThrow(/not an image archive/);
+    await expect(scanBuffer(await tarOf([{ name: 'a.txt', content: Buffer.from('x') }]))).rejects.toThrow(/neither manifest.json \(docker save\) nor index.json/);
+    const empty = tmp();
+    mkdirSync(join(empty, 'x'));
+    await expect(scanPath(empty)).rejects.toThrow(/neither an OCI image layout/);
+  });
+});
