@@ -1,5 +1,6 @@
 import type { InputHandler } from './types.js';
 import { composeHandler } from './compose/handler.js';
+import { dockerfileHandler } from './dockerfile/handler.js';
 import { kubernetesHandler } from './kubernetes/handler.js';
 
 /**
@@ -9,4 +10,5 @@ import { kubernetesHandler } from './kubernetes/handler.js';
 export const HANDLERS: InputHandler[] = [
   composeHandler,
   kubernetesHandler,
+  dockerfileHandler,
 ];

@@ -182,9 +182,11 @@ export function splitPipelines(script: string): string[][] {
     pipeline = [];
   };
   let i = 0;
+  let afterPipe = false;
   const s = script;
   while (i < s.length) {
     const ch = s[i]!;
+    if (afterPipe && !/\s/.test(ch)) afterPipe = false;
     if (ch === '\\') {
       if (s[i + 1] === '\n') i += 2;
       else {
@@ -207,6 +209,10 @@ export function splitPipelines(script: string): string[][] {
     }
     if (ch === '#' && (cmd === '' || /\s$/.test(cmd))) {
       while (i < s.length && s[i] !== '\n') i++;
+      continue;
+    }
+    if (ch === '\n' && afterPipe && cmd.trim() === '') {
+      i++; // `a |` at the end of a line: the pipeline goes on
       continue;
     }
     if (ch === '\n' || ch === ';') {
@@ -233,6 +239,7 @@ export function splitPipelines(script: string): string[][] {
       }
       endCommand();
       i += s[i + 1] === '&' ? 2 : 1;
+      afterPipe = true;
       continue;
     }
     if (ch === '(' || ch === ')' || ((ch === '{' || ch === '}') && (cmd.trim() === '' || /\s$/.test(cmd)) && /[\s;]|$/.test(s[i + 1] ?? ''))) {
