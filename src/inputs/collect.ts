@@ -146,6 +146,11 @@ export function collectFile(file: SourceFile, handlers: InputHandler[], out: Col
   }
   try {
     const res = handler.parse(file);
+    // The same object can be defined in several files (overlays, dev/ and prod/): ids name the file too.
+    for (const t of res.targets) {
+      t.id = `${t.id}@${file.path}`;
+      if (t.parentId) t.parentId = `${t.parentId}@${file.path}`;
+    }
     out.targets.push(...res.targets);
     const rec: InputRecord = { path: file.path, format: handler.format, status: 'parsed', targets: res.targets.length };
     if (res.skipped?.length) rec.skippedObjects = res.skipped;

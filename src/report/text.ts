@@ -47,7 +47,7 @@ export function renderText(report: Report, opts: TextOptions): string {
     if (opts.quiet && findings.length === 0 && item.verdict !== 'error') continue;
     const label = verdictColor(c, item.verdict)(VERDICT_LABEL[item.verdict].padEnd(12));
     lines.push(`${label} ${c.bold(item.id.padEnd(width))}  ${item.title}${item.note ? c.gray(` — ${item.note}`) : ''}`);
-    for (const f of findings) lines.push(...renderFinding(c, f));
+    lines.push(...renderRuleGroups(c, findings));
     if (suppressed.length) lines.push(c.gray(`             ${suppressed.length} suppressed: ${suppressed.map((f) => `${f.ruleId} (${f.suppressed!.by}: ${f.suppressed!.reason})`).join('; ')}`));
   }
   if (!opts.quiet) lines.push('', ...renderInputs(c, report, opts.verbose ?? false));
@@ -57,12 +57,23 @@ export function renderText(report: Report, opts: TextOptions): string {
   return lines.join('\n') + '\n';
 }
 
-function renderFinding(c: ChalkInstance, f: Finding): string[] {
-  const sev = f.verdict === 'warn' ? c.yellow(`warn/${f.severity}`) : f.severity === 'critical' || f.severity === 'high' ? c.red(f.severity) : c.yellow(f.severity);
-  const out = [`  ${sev.padEnd(8)} ${c.bold(f.ruleId)}  ${f.target.name}`];
-  const where = formatLocation(f.location);
-  out.push(`           ${where ? c.cyan(where) + '  ' : ''}${f.message}`);
-  out.push(c.gray(`           fix: ${f.remediation.trim().split('\n')[0]}`));
+/** Findings of one item, grouped by rule: severity, id and title once, each place, then the fix once. */
+function renderRuleGroups(c: ChalkInstance, findings: Finding[]): string[] {
+  const out: string[] = [];
+  const byRule = new Map<string, Finding[]>();
+  for (const f of findings) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+  for (const [ruleId, group] of byRule) {
+    const first = group[0]!;
+    const sevText = first.verdict === 'warn' ? `warn ${first.severity}` : first.severity;
+    const sev = first.verdict === 'warn' ? c.yellow(sevText) : first.severity === 'critical' || first.severity === 'high' ? c.red(sevText) : c.yellow(sevText);
+    out.push(`  ${sev} ${c.bold(ruleId)}  ${first.title}`);
+    for (const f of group) {
+      const where = formatLocation(f.location);
+      out.push(`      ${where ? c.cyan(where) + '  ' : ''}${f.target.name}`);
+      out.push(`        ${f.message}`);
+    }
+    out.push(c.gray(`      fix: ${first.remediation.trim().replace(/\s*\n\s*/g, ' ')}`));
+  }
   return out;
 }
 

@@ -1,0 +1,227 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/fixtures.js';
+import { json, sandcheck, tempDir } from '../helpers/cli.js';
+
+const SPINE_ITEMS = ['image-hardening', 'blast-radius', 'supply-chain', 'tool-isolation'];
+type R = Record<string, any>;
+const verdicts = (r: R) => Object.fromEntries(r.checklist.map((c: R) => [c.id, c.verdict]));
+const where = (r: R, ruleId: string) =>
+  r.findings
+    .filter((f: R) => f.ruleId === ruleId && !f.suppressed)
+    .map((f: R) => `${f.location.file}:${f.location.line}`)
+    .sort();
+
+describe('sandcheck scan on the example sandboxes', () => {
+  it('passes the hardened sandbox on every item the spine covers (exit 0)', () => {
+    const r = sandcheck(['scan', 'fixtures/sandboxes/hardened', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = json(r);
+    const v = verdicts(report);
+    for (const item of SPINE_ITEMS) expect(v[item], item).toBe('pass');
+    expect(Object.values(v)).not.toContain('fail');
+    expect(report.findings.filter((f: R) => f.verdict === 'fail' && !f.suppressed)).toEqual([]);
+  });
+
+  it('fails the leaky sandbox with findings at exact file:line (exit 1)', () => {
+    const r = sandcheck(['scan', 'fixtures/sandboxes/leaky', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(1);
+    const report = json(r);
+    const v = verdicts(report);
+    for (const item of SPINE_ITEMS) expect(v[item], item).toBe('fail');
+    const k8s = 'fixtures/sandboxes/leaky/k8s/worker.yaml';
+    const compose = 'fixtures/sandboxes/leaky/compose/docker-compose.yml';
+    expect(where(report, 'container-privileged')).toEqual([`${compose}:5`, `${k8s}:41`]);
+    expect(where(report, 'workload-runtime-socket')).toEqual([`${compose}:12`, `${k8s}:46`]);
+    expect(where(report, 'workload-host-namespace')).toEqual([`${compose}:6`, `${compose}:7`, `${k8s}:21`]);
+    expect(where(report, 'container-dangerous-capability')).toEqual([`${k8s}:31`, `${k8s}:31`]);
+    expect(where(report, 'workload-shared-process-namespace')).toEqual([`${k8s}:22`]);
+    expect(where(report, 'container-image-latest')).toContain(`${k8s}:25`);
+    const service = report.inputs.find((i: R) => i.path === k8s);
+    expect(service.skippedObjects).toEqual([{ kind: 'Service', name: 'agents/agent-worker', line: 52, reason: 'kind Service carries no evidence sandcheck evaluates' }]);
+  });
+
+  it('documents the JSON report shape (schemaVersion 1)', () => {
+    const report = json(sandcheck(['scan', 'fixtures/sandboxes/leaky', '--format', 'json']));
+    expect(report.schemaVersion).toBe(1);
+    expect(report.tool).toEqual({ name: 'sandcheck', version: JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version });
+    expect(report.checklist.map((c: R) => c.id)).toEqual(['image-hardening', 'egress-control', 'key-storage', 'workload-isolation', 'blast-radius', 'session-data', 'supply-chain', 'tool-isolation']);
+    const f = report.findings.find((x: R) => x.ruleId === 'container-privileged' && x.location.file.endsWith('worker.yaml'));
+    expect(f).toMatchObject({
+      ruleId: 'container-privileged',
+      checklist: 'image-hardening',
+      severity: 'critical',
+      verdict: 'fail',
+      message: 'Runs privileged',
+      target: { kind: 'container', id: 'k8s:agents/Deployment/agent-worker#container=log-shipper@fixtures/sandboxes/leaky/k8s/worker.yaml', name: 'agents/Deployment/agent-worker › container log-shipper' },
+      location: { file: 'fixtures/sandboxes/leaky/k8s/worker.yaml', line: 41, column: 13, pointer: '/spec/template/spec/containers/1/securityContext/privileged' },
+    });
+    expect(f.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(f.remediation).toContain('privileged');
+    expect(report.summary).toMatchObject({ verdict: 'fail', exitCode: 1, failOn: 'any' });
+    expect(report.evaluations).toBeUndefined();
+  });
+
+  it('keeps fingerprints when lines move', () => {
+    const dir = tempDir();
+    cpSync(join(ROOT, 'fixtures/sandboxes/leaky/k8s/worker.yaml'), join(dir, 'worker.yaml'));
+    const before = json(sandcheck(['scan', 'worker.yaml', '--format', 'json'], { cwd: dir }));
+    writeFileSync(join(dir, 'worker.yaml'), '# moved down\n\n\n' + readFileSync(join(dir, 'worker.yaml'), 'utf8'));
+    const after = json(sandcheck(['scan', 'worker.yaml', '--format', 'json'], { cwd: dir }));
+    const fp = (r: R) => r.findings.map((f: R) => f.fingerprint).sort();
+    expect(fp(after)).toEqual(fp(before));
+    expect(after.findings[0].location.line).toBe(before.findings[0].location.line + 3);
+  });
+
+  it('reads stdin with -', () => {
+    const input = readFileSync(join(ROOT, 'fixtures/sandboxes/leaky/k8s/worker.yaml'), 'utf8');
+    const r = sandcheck(['scan', '-', '--format', 'json'], { input });
+    expect(r.code).toBe(1);
+    const report = json(r);
+    expect(report.inputs).toMatchObject([{ path: '<stdin>', format: 'kubernetes', status: 'parsed' }]);
+    expect(where(report, 'container-privileged')).toEqual(['<stdin>:41']);
+  });
+
+  it('writes the report to --output and nothing to stdout', () => {
+    const dir = tempDir();
+    const out = join(dir, 'report.json');
+    const r = sandcheck(['scan', 'fixtures/sandboxes/hardened', '--format', 'json', '--output', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(JSON.parse(readFileSync(out, 'utf8')).schemaVersion).toBe(1);
+  });
+
+  it('gates on --fail-on severity', () => {
+    // Only high and lower findings here: no critical.
+    const file = 'fixtures/rules/container-dangerous-capability/fail-k8s.yaml';
+    expect(sandcheck(['scan', file, '--fail-on', 'critical']).code).toBe(0);
+    expect(sandcheck(['scan', file, '--fail-on', 'high']).code).toBe(1);
+    expect(sandcheck(['scan', file]).code).toBe(1);
+  });
+
+  it('prints the text report grouped by checklist item with file:line', () => {
+    const r = sandcheck(['scan', 'fixtures/sandboxes/leaky']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^FAIL\s+image-hardening/m);
+    expect(r.stdout).toMatch(/^NOT ASSESSED\s+egress-control|^(PASS|FAIL|WARN|ERROR)\s+egress-control/m);
+    expect(r.stdout).toContain('fixtures/sandboxes/leaky/k8s/worker.yaml:41  agents/Deployment/agent-worker › container log-shipper');
+    expect(r.stdout).toMatch(/Exit code 1\.\n$/);
+    expect(r.stdout).not.toMatch(/\x1b\[/);
+  });
+});
+
+describe('sandcheck scan fails closed', () => {
+  it('reports an unparseable file with file:line and reason, still audits the rest, exits 2', () => {
+    const dir = tempDir();
+    cpSync(join(ROOT, 'fixtures/sandboxes/leaky/k8s/worker.yaml'), join(dir, 'good.yaml'));
+    writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n   bad: [\n');
+    const r = sandcheck(['scan', '.', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/broken\.yaml:\d+(:\d+)?: not valid YAML/);
+    const report = json(r);
+    expect(report.inputs.find((i: R) => i.path === 'broken.yaml')).toMatchObject({ status: 'error' });
+    expect(report.findings.some((f: R) => f.ruleId === 'container-privileged')).toBe(true);
+    expect(report.summary.verdict).toBe('error');
+    // An unreadable input never lets an item pass.
+    expect(Object.values(verdicts(report))).not.toContain('pass');
+  });
+
+  it('exits 2 when nothing recognisable is found', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'README.md'), '# hello\n');
+    const r = sandcheck(['scan', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('nothing recognisable to audit');
+  });
+
+  it('exits 2 for a path that does not exist', () => {
+    const r = sandcheck(['scan', 'no/such/path.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no/such/path.yaml: no such file or folder');
+  });
+
+  it('exits 2 on bad usage', () => {
+    expect(sandcheck(['scan', '--format', 'xml']).code).toBe(2);
+    expect(sandcheck(['scan', '--fail-on', 'severe']).code).toBe(2);
+    expect(sandcheck(['frobnicate']).code).toBe(2);
+  });
+
+  it('exits 2 with file:line for a bad user rule', () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'my-rule.yaml'),
+      ['id: my-rule', 'title: T', 'checklist: image-hardening', 'severity: high', 'target: container', 'assert: {}', 'message: m', 'rationale: r', 'remediation: x', 'FailureMessage: typo', ''].join('\n'),
+    );
+    const r = sandcheck(['scan', 'fixtures/sandboxes/hardened', '--rules', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/my-rule\.yaml:10:1: .*unknown key "FailureMessage"/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('exits 2 with file:line for an invalid sandcheck.yaml', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'sandcheck.yaml'), 'waivers:\n  - rule: container-privileged\n    reason: ok\n');
+    const r = sandcheck(['scan', join(ROOT, 'fixtures/sandboxes/hardened')], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/sandcheck\.yaml:2:\d+: .*missing required key "target"/);
+  });
+});
+
+describe('user rules, suppressions, rules and explain', () => {
+  it('runs a user rule folder with the same format', () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'container-no-worker-name.yaml'),
+      [
+        'id: container-no-worker-name',
+        'title: Containers must not be called worker',
+        'checklist: tool-isolation',
+        'severity: low',
+        'target: container',
+        'given: /name',
+        'assert: { not: { const: worker } }',
+        'message: "Container is called {{value}}"',
+        'rationale: test',
+        'remediation: rename it',
+        '',
+      ].join('\n'),
+    );
+    const report = json(sandcheck(['scan', 'fixtures/sandboxes/leaky/k8s', '--rules', dir, '--format', 'json']));
+    expect(where(report, 'container-no-worker-name')).toEqual(['fixtures/sandboxes/leaky/k8s/worker.yaml:24']);
+    expect(report.findings.find((f: R) => f.ruleId === 'container-no-worker-name').message).toBe('Container is called worker');
+  });
+
+  it('honours a Kubernetes suppression annotation only with a reason', () => {
+    const dir = tempDir();
+    const pod = (annotation: string) =>
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    ${annotation}\nspec:\n  containers:\n    - name: c\n      image: c:1\n      securityContext: {privileged: true}\n`;
+    writeFileSync(join(dir, 'with.yaml'), pod('ignore.sandcheck.dev/container-privileged: "node agent needs it, reviewed in SEC-12"'));
+    writeFileSync(join(dir, 'without.yaml'), pod('ignore.sandcheck.dev/container-privileged: ""'));
+    const report = json(sandcheck(['scan', '.', '--format', 'json'], { cwd: dir }));
+    const priv = report.findings.filter((f: R) => f.ruleId === 'container-privileged');
+    expect(priv.find((f: R) => f.location.file === 'with.yaml').suppressed).toMatchObject({ by: 'inline', reason: 'node agent needs it, reviewed in SEC-12' });
+    expect(priv.find((f: R) => f.location.file === 'without.yaml').suppressed).toBeUndefined();
+  });
+
+  it('lists rules filtered by checklist item', () => {
+    const r = sandcheck(['rules', '--checklist', 'tool-isolation', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const ids = JSON.parse(r.stdout).map((x: R) => x.id);
+    expect(ids).toContain('workload-no-sandboxed-runtime');
+    expect(ids).toContain('workload-shared-process-namespace');
+    expect(ids).not.toContain('container-privileged');
+  });
+
+  it('explains a rule with its rationale, remediation and examples', () => {
+    const r = sandcheck(['explain', 'container-privileged']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('# container-privileged');
+    expect(r.stdout).toContain('## Why');
+    expect(r.stdout).toContain('## Noncompliant example');
+    expect(r.stdout).toContain('## How to fix');
+    const bad = sandcheck(['explain', 'no-such-rule']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown rule "no-such-rule"');
+  });
+});
