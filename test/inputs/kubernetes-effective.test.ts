@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { kubernetesHandler } from '../../src/inputs/kubernetes/handler.js';
+import { makeSourceFile } from '../../src/inputs/collect.js';
+import type { Target } from '../../src/model/target.js';
+import type { ContainerData, WorkloadData } from '../../src/model/workload.js';
+import { locate } from '../../src/model/target.js';
+
+function parse(yamlText: string): Target<object>[] {
+  return kubernetesHandler.parse(makeSourceFile('pod.yaml', '/tmp/pod.yaml', yamlText)).targets;
+}
+function containers(yamlText: string): Record<string, Target<ContainerData>> {
+  return Object.fromEntries(parse(yamlText).filter((t) => t.kind === 'container').map((t) => [(t.data as ContainerData).name, t as Target<ContainerData>]));
+}
+const pod = (spec: string, meta = 'name: p') => `apiVersion: v1\nkind: Pod\nmetadata:\n  ${meta}\nspec:\n${spec}`;
+
+describe('effective container settings (pod → container inheritance)', () => {
+  it('inherits runAsNonRoot and runAsUser from the pod into main, init and ephemeral containers', () => {
+    const c = containers(
+      pod(`  securityContext: {runAsNonRoot: true, runAsUser: 1000}
+  initContainers: [{name: init, image: i}]
+  containers: [{name: main, image: m}]
+  ephemeralContainers: [{name: debug, image: d}]
+`),
+    );
+    for (const [name, role] of [['init', 'init'], ['main', 'main'], ['debug', 'ephemeral']] as const) {
+      expect(c[name]!.data.role).toBe(role);
+      expect(c[name]!.data.user).toMatchObject({ uid: 1000, runAsNonRoot: true, nonRoot: true, source: 'pod' });
+    }
+    expect(c.debug!.name).toBe('Pod/p › ephemeral container debug');
+  });
+
+  it('lets the container override the pod, in both directions', () => {
+    const c = containers(
+      pod(`  securityContext: {runAsUser: 0}
+  containers:
+    - {name: a, image: a, securityContext: {runAsUser: 1001}}
+    - {name: b, image: b}
+`),
+    );
+    expect(c.a!.data.user).toMatchObject({ uid: 1001, nonRoot: true, source: 'container' });
+    expect(c.b!.data.user).toMatchObject({ uid: 0, nonRoot: false, source: 'pod' });
+  });
+
+  it('treats runAsUser 0 with runAsNonRoot true as root, and points at the uid', () => {
+    const text = pod(`  securityContext: {runAsNonRoot: true}
+  containers:
+    - name: a
+      image: a
+      securityContext:
+        runAsUser: 0
+`);
+    const a = containers(text).a!;
+    expect(a.data.user.nonRoot).toBe(false);
+    expect(a.data.user.reason).toContain('runAsUser 0 on the container contradicts runAsNonRoot: true');
+    expect(locate(a, '/user/nonRoot')).toMatchObject({ file: 'pod.yaml', line: 11, pointer: '/spec/containers/0/securityContext/runAsUser' });
+  });
+
+  it('accepts runAsNonRoot without a uid (the kubelet enforces it) and not an unset user', () => {
+    const c = containers(pod(`  containers:\n    - {name: a, image: a, securityContext: {runAsNonRoot: true}}\n    - {name: b, image: b}\n`));
+    expect(c.a!.data.user.nonRoot).toBe(true);
+    expect(c.b!.data.user).toMatchObject({ nonRoot: false, source: 'unset', reason: "no runAsUser or runAsNonRoot; the image's USER applies" });
+  });
+
+  it('normalizes capability names: case, CAP_ prefix, lowercase all', () => {
+    const a = containers(pod(`  containers:\n    - {name: a, image: a, securityContext: {capabilities: {add: [cap_net_raw, Sys_Admin], drop: [all]}}}\n`)).a!;
+    expect(a.data.capabilities).toEqual({ add: ['NET_RAW', 'SYS_ADMIN'], drop: ['ALL'], dropsAll: true });
+  });
+
+  it('forces privilege escalation on for privileged containers and SYS_ADMIN, whatever the flag says', () => {
+    const c = containers(
+      pod(`  containers:
+    - {name: p, image: a, securityContext: {privileged: true, allowPrivilegeEscalation: false}}
+    - {name: s, image: a, securityContext: {allowPrivilegeEscalation: false, capabilities: {add: [SYS_ADMIN]}}}
+    - {name: ok, image: a, securityContext: {allowPrivilegeEscalation: false}}
+    - {name: unset, image: a}
+`),
+    );
+    expect([c.p, c.s, c.ok, c.unset].map((t) => t!.data.allowPrivilegeEscalation)).toEqual([true, true, false, true]);
+  });
+
+  it('resolves seccomp from the container, the legacy annotations, then the pod', () => {
+    const c = containers(
+      pod(
+        `  securityContext: {seccompProfile: {type: RuntimeDefault}}
+  containers:
+    - {name: own, image: a, securityContext: {seccompProfile: {type: Localhost, localhostProfile: p.json}}}
+    - {name: annotated, image: a}
+    - {name: inherits, image: a}
+`,
+        'name: p\n  annotations: {container.seccomp.security.alpha.kubernetes.io/annotated: unconfined}',
+      ),
+    );
+    expect(c.own!.data.seccomp).toEqual({ type: 'Localhost', profile: 'p.json', source: 'container' });
+    expect(c.annotated!.data.seccomp).toMatchObject({ type: 'Unconfined', source: 'container' });
+    expect(c.inherits!.data.seccomp).toMatchObject({ type: 'RuntimeDefault', source: 'pod' });
+  });
+
+  it('marks a hostPath volume writable only when some container mounts it writable', () => {
+    const targets = parse(
+      pod(`  containers:
+    - {name: a, image: a, volumeMounts: [{name: ro, mountPath: /r, readOnly: true}, {name: rw, mountPath: /w}]}
+    - {name: b, image: b, volumeMounts: [{name: rw, mountPath: /w, readOnly: true}]}
+  volumes:
+    - {name: ro, hostPath: {path: /srv/ro}}
+    - {name: rw, hostPath: {path: /srv/rw}}
+`),
+    );
+    const w = targets.find((t) => t.kind === 'workload')!.data as WorkloadData;
+    expect(w.volumes.map((v) => [v.name, v.type, v.hostPath, v.readOnly])).toEqual([
+      ['ro', 'hostPath', '/srv/ro', true],
+      ['rw', 'hostPath', '/srv/rw', false],
+    ]);
+    const a = targets.find((t) => t.kind === 'container')!.data as ContainerData;
+    expect(a.mounts.map((m) => [m.mountPath, m.hostPath, m.readOnly])).toEqual([
+      ['/r', '/srv/ro', true],
+      ['/w', '/srv/rw', false],
+    ]);
+  });
+
+  it('finds pod templates in every workload kind and lists other kinds as skipped', () => {
+    const kinds = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job'];
+    const docs = kinds.map((k) => `apiVersion: apps/v1\nkind: ${k}\nmetadata: {name: w}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: c}]\n`);
+    docs.push('apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: w}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: c, image: c}]\n');
+    docs.push('apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: Pod, metadata: {name: listed}, spec: {containers: [{name: c, image: c}]}}\n  - {apiVersion: v1, kind: Service, metadata: {name: svc}}\n');
+    const out = kubernetesHandler.parse(makeSourceFile('all.yaml', null, docs.join('---\n')));
+    expect(out.targets.filter((t) => t.kind === 'workload').map((t) => (t.data as WorkloadData).kind)).toEqual([...kinds, 'CronJob', 'Pod']);
+    expect(out.skipped).toEqual([{ kind: 'Service', name: 'svc', line: expect.any(Number), reason: 'kind Service carries no evidence sandcheck evaluates' }]);
+  });
+
+  it('parses Kubernetes JSON (kubectl get -o json) with line numbers', () => {
+    const text = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'j' }, spec: { containers: [{ name: 'c', image: 'c', securityContext: { privileged: true } }] } }, null, 2);
+    const c = kubernetesHandler.parse(makeSourceFile('pod.json', '/tmp/pod.json', text)).targets.find((t) => t.kind === 'container')!;
+    expect((c.data as ContainerData).privileged).toBe(true);
+    expect(locate(c, '/privileged').line).toBe(text.split('\n').findIndex((l) => l.includes('"privileged"')) + 1);
+  });
+});
