@@ -20,12 +20,16 @@ export function fixtureFiles(ruleId: string): { pass: string[]; fail: string[] }
 
 const EXPECT_LINE = /^\s*(#|\/\/)\s*(expect|todo-expect):/;
 
-function stripAnnotations(text: string): string {
-  return text
-    .split('\n')
-    .filter((l) => !EXPECT_LINE.test(l))
-    .join('\n')
-    .trimEnd();
+/** The fixture without its `# expect:` lines, and a map from original to shown line numbers. */
+function stripAnnotations(text: string): { text: string; lineMap: Map<number, number> } {
+  const kept: string[] = [];
+  const lineMap = new Map<number, number>();
+  text.split('\n').forEach((l, i) => {
+    if (EXPECT_LINE.test(l)) return;
+    kept.push(l);
+    lineMap.set(i + 1, kept.length);
+  });
+  return { text: kept.join('\n').trimEnd(), lineMap };
 }
 
 function fence(file: string): string {
@@ -41,10 +45,10 @@ function oneRule(rule: CompiledRule): RuleSet {
 }
 
 /** The messages a fixture produces for its rule (documented under the noncompliant example). */
-async function messagesFor(rule: CompiledRule, file: string): Promise<string[]> {
+async function messagesFor(rule: CompiledRule, file: string, lineMap: Map<number, number>): Promise<string[]> {
   const collected = await collectPaths([file], { cwd: fixtureDir(rule.id) });
   const report = audit(collected, { rules: oneRule(rule), config: structuredClone(DEFAULT_CONFIG), failOn: 'any', now: new Date('2000-01-01') });
-  return report.findings.filter((f) => f.ruleId === rule.id).map((f) => `line ${f.location.line ?? '?'}: ${f.message}`);
+  return report.findings.filter((f) => f.ruleId === rule.id).map((f) => `${f.location.line ? `line ${lineMap.get(f.location.line) ?? f.location.line}` : (f.location.detail ?? f.location.uri ?? '')}: ${f.message}`);
 }
 
 /** docs/rules/<id>.md, generated from the rule file and its fixtures; never hand-edited. */
@@ -65,14 +69,14 @@ export async function renderRuleDoc(rule: CompiledRule): Promise<string> {
     '',
   ];
   for (const f of fail) {
-    const text = readFileSync(join(fixtureDir(rule.id), f), 'utf8');
-    out.push(`## Noncompliant example (\`${f}\`)`, '', '```' + fence(f), stripAnnotations(text), '```', '');
-    const msgs = await messagesFor(rule, f);
+    const shown = stripAnnotations(readFileSync(join(fixtureDir(rule.id), f), 'utf8'));
+    out.push(`## Noncompliant example (\`${f}\`)`, '', '```' + fence(f), shown.text, '```', '');
+    const msgs = await messagesFor(rule, f, shown.lineMap);
     if (msgs.length) out.push('Reported:', '', ...msgs.map((m) => `- ${m}`), '');
   }
   for (const f of pass) {
-    const text = readFileSync(join(fixtureDir(rule.id), f), 'utf8');
-    out.push(`## Compliant example (\`${f}\`)`, '', '```' + fence(f), stripAnnotations(text), '```', '');
+    const shown = stripAnnotations(readFileSync(join(fixtureDir(rule.id), f), 'utf8'));
+    out.push(`## Compliant example (\`${f}\`)`, '', '```' + fence(f), shown.text, '```', '');
   }
   out.push('## How to fix', '', rule.remediation.trim(), '');
   if (rule.fn) {
