@@ -415,12 +415,99 @@ describe('compose handler: field forms', () => {
     expect(parse('volumes:\n  data: {}\n')).toEqual({ targets: [], skipped: [{ kind: 'compose file', name: 'agent-platform', line: 1, reason: 'no services: defined, so nothing to evaluate' }] });
   });
 
+  it('lists a top-level include: as not merged', () => {
+    expect(parse('include:\n  - ../common/compose.yaml\nservices:\n  web:\n    image: nginx\n').skipped).toEqual([
+      { kind: 'compose include', name: 'agent-platform', line: 1, reason: 'included compose files are not merged into this one; pass them to sandcheck as inputs of their own' },
+    ]);
+  });
+
   it('records a suppression without a reason as reason null', () => {
     const { c } = one('image: x\nx-sandcheck-ignore:\n  container-privileged: ""\n  container-root: ~');
     expect(c.suppressions.map((s) => [s.ruleId, s.reason, s.location?.line])).toEqual([
       ['container-privileged', null, 5],
       ['container-root', null, 6],
     ]);
+  });
+});
+
+describe('compose handler: extends', () => {
+  const STACK = `services:
+  base:
+    image: registry.internal/agent/worker:2.3
+    user: "10001"
+    cap_drop: [ALL]
+    cap_add: [CHOWN]
+    security_opt:
+      - no-new-privileges:true
+    environment:
+      - LOG_LEVEL=info
+      - REGION=eu
+    volumes:
+      - cache:/cache
+      - ./config:/etc/worker:ro
+    x-sandcheck-ignore:
+      container-rootfs-writable: the worker unpacks tools into /opt at start-up
+  gpu-worker:
+    extends: base
+    privileged: true
+    cap_add: [SYS_ADMIN]
+    environment:
+      REGION: us
+      DEBUG: "1"
+    volumes:
+      - /srv/config:/etc/worker
+  remote:
+    extends:
+      file: common.yml
+      service: worker
+    image: x
+volumes:
+  cache: {}
+`;
+  const { targets, skipped } = parse(STACK);
+  const c = byId<ComposeContainerData>(targets, 'compose:agent-platform/gpu-worker#container=gpu-worker');
+
+  it('merges the base service with compose rules: scalars override, lists append, env by key, volumes by target', () => {
+    expect(c.data.user.uid).toBe(10001);
+    expect(c.data.privileged).toBe(true);
+    expect(c.data.allowPrivilegeEscalation).toBe(false);
+    expect(c.data.capabilities).toEqual({ add: ['CHOWN', 'SYS_ADMIN'], drop: ['ALL'], dropsAll: true });
+    expect(c.data.env).toEqual([
+      { name: 'LOG_LEVEL', value: 'info', valueFrom: null },
+      { name: 'REGION', value: 'us', valueFrom: null },
+      { name: 'DEBUG', value: '1', valueFrom: null },
+    ]);
+    expect(c.data.mounts.map((m) => `${m.volume}:${m.mountPath}:${m.readOnly}`)).toEqual(['cache:/cache:false', '/srv/config:/etc/worker:false']);
+  });
+
+  it('points inherited values at the base service and overrides at the child', () => {
+    expect(locate(c, '/user')).toMatchObject({ line: 4, pointer: '/services/base/user' });
+    expect(locate(c, '/privileged')).toMatchObject({ line: 19, pointer: '/services/gpu-worker/privileged' });
+    expect(locate(c, '/capabilities/add/0')).toMatchObject({ line: 6, pointer: '/services/base/cap_add/0' });
+    expect(locate(c, '/capabilities/add/1')).toMatchObject({ line: 20, pointer: '/services/gpu-worker/cap_add/0' });
+    expect(locate(c, '/allowPrivilegeEscalation').line).toBe(8);
+    expect([0, 1, 2].map((i) => locate(c, `/env/${i}`).line)).toEqual([10, 22, 23]);
+    expect([0, 1].map((i) => locate(c, `/mounts/${i}`).line)).toEqual([13, 25]);
+    // Fields set nowhere point at the service that was asked about.
+    expect(locate(c, '/readOnlyRootFilesystem')).toMatchObject({ line: 17, pointer: '/services/gpu-worker' });
+    expect(c.suppressions.map((s) => [s.ruleId, s.location?.line])).toEqual([['container-rootfs-writable', 16]]);
+  });
+
+  it('lists an extends from another file, whose fields it cannot see', () => {
+    expect(skipped).toEqual([
+      {
+        kind: 'compose extends',
+        name: 'agent-platform/service remote',
+        line: 27,
+        reason: "extends service 'worker' of common.yml: the fields it inherits from that file are not evaluated",
+      },
+    ]);
+    expect(byId(targets, 'compose:agent-platform/remote#container=remote')).toBeDefined();
+  });
+
+  it('rejects a cycle and an unknown base service', () => {
+    expect(parseError('services:\n  a:\n    extends: b\n  b:\n    extends: a\n')).toMatchObject({ line: 3, reason: 'services.a.extends forms a cycle: a → b → a' });
+    expect(parseError('services:\n  a:\n    image: x\n    extends: { service: nope }\n')).toMatchObject({ line: 4, reason: "services.a.extends names service 'nope', which is not defined in this file" });
   });
 });
 

@@ -3,6 +3,7 @@ import type { Suppression, Target } from '../../model/target.js';
 import type { YamlDoc } from '../../util/yaml-source.js';
 import { SourceLocator, type SourcePath } from '../source-locator.js';
 import { InputError, type InputHandler, type ParseOutput, type SourceFile } from '../types.js';
+import { resolveExtends, resolvePath } from './extends.js';
 import { normalizeService } from './service.js';
 import type { ComposeContainerData, ComposeWorkloadData } from './types.js';
 import { FieldReader, describe, isObj, type Obj } from './values.js';
@@ -64,12 +65,30 @@ export const composeHandler: InputHandler = {
       const pos = doc.positionOf(['services']);
       throw new InputError(file.path, `services must be a mapping of service names to definitions, not ${describe(root.services)}`, pos.line, pos.column);
     }
+    if (root.include !== undefined && root.include !== null) {
+      out.skipped.push({
+        kind: 'compose include',
+        name: project,
+        line: locator.at(['include']).line,
+        reason: 'included compose files are not merged into this one; pass them to sandcheck as inputs of their own',
+      });
+    }
     const volumes = readTopLevelVolumes(root.volumes);
-    for (const [name, def] of Object.entries(root.services)) {
+    const services = root.services;
+    for (const [name, def] of Object.entries(services)) {
       const servicePath: SourcePath = ['services', name];
-      const r = new FieldReader(locator, servicePath);
-      if (!isObj(def)) r.fail([], `service '${name}' must be a mapping, not ${describe(def)}`);
-      out.targets.push(...serviceTargets(file, locator, r, project, name, def as Obj, volumes));
+      if (!isObj(def)) new FieldReader(locator, servicePath).fail([], `service '${name}' must be a mapping, not ${describe(def)}`);
+      const resolved = resolveExtends(services, name, locator);
+      const r = new FieldReader(locator, servicePath, (path) => resolvePath(resolved.prov, path));
+      if (resolved.external) {
+        out.skipped.push({
+          kind: 'compose extends',
+          name: `${project}/service ${name}`,
+          line: locator.at([...servicePath, 'extends']).line,
+          reason: `extends service '${resolved.external.service}' of ${resolved.external.file}: the fields it inherits from that file are not evaluated`,
+        });
+      }
+      out.targets.push(...serviceTargets(file, locator, r, project, name, resolved.value, volumes));
     }
     return out;
   },
@@ -110,7 +129,7 @@ function serviceTargets(
     boundary: project,
     parentId: workloadId,
   };
-  const under = (paths: Map<string, SourcePath>) => [...paths].map(([p, path]): [string, SourcePath] => [p, [...r.servicePath, ...path]]);
+  const under = (paths: Map<string, SourcePath>) => [...paths].map(([p, path]): [string, SourcePath] => [p, r.resolve(path)]);
   locator.record(workload, under(n.workloadPaths));
   locator.record(container, under(n.containerPaths));
   return [workload, container];
@@ -120,7 +139,7 @@ function serviceTargets(
 function readSuppressions(r: FieldReader, locator: SourceLocator, def: Obj): Suppression[] {
   const value = def[SUPPRESS_KEY];
   if (value === undefined || value === null) return [];
-  const at = (path: SourcePath) => locator.at([...r.servicePath, SUPPRESS_KEY, ...path]);
+  const at = (path: SourcePath) => locator.at(r.resolve([SUPPRESS_KEY, ...path]));
   if (Array.isArray(value)) {
     return value.map((id, i) => {
       if (typeof id !== 'string') return r.fail([SUPPRESS_KEY, i], `${r.label([SUPPRESS_KEY, i])} must be a rule id`);

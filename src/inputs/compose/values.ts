@@ -12,13 +12,19 @@ export const present = (v: unknown): boolean => v !== undefined && v !== null;
 export const INTERPOLATION = /\$\{?[A-Za-z_]/;
 
 export class FieldReader {
+  /** Where a path inside the service was written (a field inherited through `extends` lives in another service). */
+  readonly resolve: (path: SourcePath) => SourcePath;
+
   constructor(
     readonly locator: SourceLocator,
     readonly servicePath: SourcePath,
-  ) {}
+    resolve?: (path: SourcePath) => SourcePath,
+  ) {
+    this.resolve = resolve ?? ((path) => [...servicePath, ...path]);
+  }
 
   fail(path: SourcePath, reason: string): never {
-    const loc = this.locator.at([...this.servicePath, ...path]);
+    const loc = this.locator.at(this.resolve(path));
     throw new InputError(this.locator.file, reason, loc.line, loc.column);
   }
 

@@ -1,0 +1,153 @@
+import type { SourcePath } from '../source-locator.js';
+import { InputError } from '../types.js';
+import type { SourceLocator } from '../source-locator.js';
+import { isObj, type Obj } from './values.js';
+
+/**
+ * Where each part of a (possibly merged) service definition was written. A path with no entry for a
+ * segment continues under the nearest recorded one, so an unmerged service is just `{ path: servicePath }`.
+ */
+export interface Provenance {
+  path: SourcePath;
+  children?: Map<string, Provenance>;
+}
+
+export function resolvePath(prov: Provenance, rel: SourcePath): SourcePath {
+  let node = prov;
+  for (let i = 0; i < rel.length; i++) {
+    const next = node.children?.get(String(rel[i]));
+    if (!next) return [...node.path, ...rel.slice(i)];
+    node = next;
+  }
+  return node.path;
+}
+
+const child = (prov: Provenance, key: string | number): Provenance => prov.children?.get(String(key)) ?? { path: [...prov.path, key] };
+
+/** Sequences that compose merges by appending (duplicates dropped). */
+const UNION = new Set(['cap_add', 'cap_drop', 'devices', 'security_opt', 'dns', 'dns_search', 'expose', 'external_links', 'tmpfs', 'env_file', 'ports', 'group_add', 'links', 'profiles']);
+/** Written as a list of KEY=VALUE or a mapping; merged by key. */
+const KEYED = new Set(['environment', 'labels', 'extra_hosts', 'sysctls', 'annotations']);
+/** The child's value replaces the base's. */
+const REPLACE = new Set(['command', 'entrypoint']);
+
+export interface ResolvedService {
+  value: Obj;
+  prov: Provenance;
+  /** `extends` from another file: its fields are not read (reported as a skipped object). */
+  external: { file: string; service: string } | null;
+}
+
+/** Applies same-file `extends:` (recursively), with compose's merge rules, keeping where each value came from. */
+export function resolveExtends(services: Obj, name: string, locator: SourceLocator, seen: string[] = []): ResolvedService {
+  const def = services[name];
+  const own: ResolvedService = { value: isObj(def) ? def : {}, prov: { path: ['services', name] }, external: null };
+  if (!isObj(def) || def.extends === undefined || def.extends === null) return own;
+  const ext = def.extends;
+  const fail = (reason: string): never => {
+    const loc = locator.at(['services', name, 'extends']);
+    throw new InputError(locator.file, reason, loc.line, loc.column);
+  };
+  const base = typeof ext === 'string' ? ext : isObj(ext) && typeof ext.service === 'string' ? ext.service : fail(`services.${name}.extends must name a service`);
+  const { extends: _ignored, ...rest } = def;
+  if (isObj(ext) && typeof ext.file === 'string') {
+    return { value: rest, prov: own.prov, external: { file: ext.file, service: base } };
+  }
+  if (seen.includes(name)) fail(`services.${name}.extends forms a cycle: ${[...seen, name].join(' → ')}`);
+  if (!isObj(services[base])) fail(`services.${name}.extends names service '${base}', which is not defined in this file`);
+  const parent = resolveExtends(services, base, locator, [...seen, name]);
+  const merged = mergeService(parent, { value: rest, prov: own.prov });
+  return { ...merged, external: parent.external };
+}
+
+function mergeService(base: { value: Obj; prov: Provenance }, over: { value: Obj; prov: Provenance }): { value: Obj; prov: Provenance } {
+  const value: Obj = {};
+  const children = new Map<string, Provenance>();
+  for (const key of new Set([...Object.keys(base.value), ...Object.keys(over.value)])) {
+    const inBase = key in base.value;
+    const inOver = key in over.value;
+    if (!inOver || !inBase || REPLACE.has(key)) {
+      const from = inOver ? over : base;
+      value[key] = from.value[key];
+      children.set(key, child(from.prov, key));
+      continue;
+    }
+    const b = { value: base.value[key], prov: child(base.prov, key) };
+    const o = { value: over.value[key], prov: child(over.prov, key) };
+    const merged = UNION.has(key) ? union(b, o) : KEYED.has(key) ? keyed(b, o) : key === 'volumes' ? byTarget(b, o) : mergeAny(b, o);
+    value[key] = merged.value;
+    children.set(key, merged.prov);
+  }
+  return { value, prov: { path: over.prov.path, children } };
+}
+
+type Part = { value: unknown; prov: Provenance };
+
+function mergeAny(b: Part, o: Part): Part {
+  if (!isObj(b.value) || !isObj(o.value)) return o;
+  const value: Obj = {};
+  const children = new Map<string, Provenance>();
+  for (const key of new Set([...Object.keys(b.value), ...Object.keys(o.value)])) {
+    const from = key in o.value ? (key in b.value ? null : o) : b;
+    if (from) {
+      value[key] = (from.value as Obj)[key];
+      children.set(key, child(from.prov, key));
+    } else {
+      const m = mergeAny({ value: b.value[key], prov: child(b.prov, key) }, { value: o.value[key], prov: child(o.prov, key) });
+      value[key] = m.value;
+      children.set(key, m.prov);
+    }
+  }
+  return { value, prov: { path: o.prov.path, children } };
+}
+
+const asList = (p: Part): Part[] => (Array.isArray(p.value) ? p.value.map((v, i) => ({ value: v, prov: child(p.prov, i) })) : [{ value: p.value, prov: p.prov }]);
+
+function fromItems(items: Part[], prov: Provenance): Part {
+  return { value: items.map((i) => i.value), prov: { path: prov.path, children: new Map(items.map((it, i) => [String(i), it.prov])) } };
+}
+
+function union(b: Part, o: Part): Part {
+  const items: Part[] = [];
+  const seen = new Set<string>();
+  for (const it of [...asList(b), ...asList(o)]) {
+    const k = JSON.stringify(it.value);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    items.push(it);
+  }
+  return fromItems(items, o.prov);
+}
+
+function byTarget(b: Part, o: Part): Part {
+  const target = (v: unknown): string | null => {
+    if (isObj(v)) return typeof v.target === 'string' ? v.target : null;
+    if (typeof v !== 'string') return null;
+    const parts = v.split(':');
+    return parts.length === 1 ? parts[0]! : (parts[1] ?? null);
+  };
+  const over = asList(o);
+  const taken = new Set<string | null>(over.map((x) => target(x.value)).filter((t) => t !== null));
+  return fromItems([...asList(b).filter((x) => !taken.has(target(x.value))), ...over], o.prov);
+}
+
+/** KEY=VALUE lists and mappings, merged by key into a mapping. */
+function keyed(b: Part, o: Part): Part {
+  const entries = new Map<string, Part>();
+  for (const side of [b, o]) {
+    if (Array.isArray(side.value)) {
+      if (side.value.some((item) => typeof item !== 'string')) return o;
+      side.value.forEach((item, i) => {
+        const text = String(item);
+        const eq = text.indexOf('=');
+        entries.set(eq < 0 ? text : text.slice(0, eq), { value: eq < 0 ? null : text.slice(eq + 1), prov: child(side.prov, i) });
+      });
+    } else if (isObj(side.value)) {
+      for (const [k, v] of Object.entries(side.value)) entries.set(k, { value: v, prov: child(side.prov, k) });
+    } else return o; // malformed: let the field reader report the child's value
+  }
+  return {
+    value: Object.fromEntries([...entries].map(([k, p]) => [k, p.value])),
+    prov: { path: o.prov.path, children: new Map([...entries].map(([k, p]) => [k, p.prov])) },
+  };
+}
