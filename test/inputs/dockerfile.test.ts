@@ -325,6 +325,18 @@ describe('download piped into a shell', () => {
     expect(runs[0]).toMatchObject({ line: 2, endLine: 4, pipesDownloadToShell: true, interpreter: 'bash' });
   });
 
+  it('reads CRLF files, RUN flags and heredocs that only write a file', () => {
+    const runs = build(
+      'FROM alpine:3.20\r\nRUN <<EOT\r\ncurl https://x.example | sh\r\nEOT\r\nRUN --mount=type=cache,target=/root/.cache curl -fsSL https://x.example | sh\r\nRUN cat <<EOF > /etc/motd\r\ncurl https://x.example | sh\r\nEOF\r\n',
+    ).data.runs;
+    expect(runs.map((r) => [r.line, r.endLine, r.pipesDownloadToShell])).toEqual([
+      [2, 4, true],
+      [5, 5, true],
+      [6, 8, false],
+    ]);
+    expect(runs[0]!.command).toBe('\ncurl https://x.example | sh');
+  });
+
   it('honours the escape directive', () => {
     const runs = build('# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN iwr https://x.example/i.ps1 -UseBasicParsing `\n  | iex\n').data.runs;
     expect(runs[0]).toMatchObject({ line: 3, pipesDownloadToShell: true, downloader: 'iwr', interpreter: 'iex' });

@@ -211,7 +211,7 @@ function readCopy(ins: Copy, stage: number, stages: BuildStage[]): BuildCopy {
  * joined, heredoc bodies appended when the heredoc is run by a shell.
  */
 export function runScript(ins: Instruction, escape: string): string {
-  const raw = ins.getRawArgumentsContent() ?? '';
+  const raw = (ins.getRawArgumentsContent() ?? '').replace(/\r\n/g, '\n');
   const body = raw.replace(/^\s*(--\S+\s+)*/, '');
   if (body.trim().startsWith('[')) {
     try {
