@@ -539,6 +539,7 @@ describe('compose handler: malformed input gives an InputError with file, line a
     ['services:\n  api:\n    image: x\n    volumes:\n      - type: bind\n        target: /x\n', 5, 'services.api.volumes.0 is a bind mount without a source'],
     ['services:\n  api:\n    image: x\n    volumes:\n      - source: data\n        target: /x\n', 5, 'services.api.volumes.0 has no type (bind, volume, tmpfs, npipe, image or cluster)'],
     ['services:\n  api:\n    image: x\n    ports:\n      - "http:80"\n', 5, "services.api.ports.0 has an invalid host port 'http'"],
+    ['services:\n  api:\n    image: x\n    ports:\n      - 0\n', 5, 'services.api.ports.0 is not a port number (1-65535)'],
     ['services:\n  api:\n    image: x\n    environment: KEY=value\n', 4, 'services.api.environment must be a list of KEY=VALUE strings or a mapping, not a string'],
     ['services:\n  api:\n    image: x\n    security_opt:\n      - seccomp\n', 5, "services.api.security_opt.0 'seccomp' needs a value"],
     ['services:\n  api:\n    image: x\n    security_opt:\n      - privileged=true\n', 5, "services.api.security_opt.0 'privileged' is not a Docker security option (seccomp, apparmor, label, no-new-privileges, systempaths)"],
@@ -559,6 +560,26 @@ describe('compose handler: malformed input gives an InputError with file, line a
     const e = parseError('services:\n  api:\n    image: x\n    environment:\n      KEY: {nested: sk-ant-secret-value}\n');
     expect(e.message).toBe('compose.yaml:5:7: services.api.environment.KEY must be a scalar, not a mapping');
     expect(e.message).not.toContain('sk-ant');
+  });
+
+  it('random field shapes give an InputError or targets, never a crash', () => {
+    const values: unknown[] = [null, 1, -1, 'x', true, [], {}, ['a'], [1], [{}], { a: 1 }, [null], 'a:b:c:d', '${X}', [{ type: 'bind' }], [{ target: 1 }], ['x=1', 5]];
+    const keys = ['image', 'user', 'privileged', 'cap_add', 'security_opt', 'volumes', 'tmpfs', 'pid', 'devices', 'environment', 'env_file', 'logging', 'log_opt', 'ports', 'labels', 'build', 'extends', 'x-sandcheck-ignore'];
+    let seed = 7;
+    const pick = <T>(list: T[]): T => list[(seed = (seed * 1103515245 + 12345) & 0x7fffffff) % list.length]!;
+    let errors = 0;
+    for (let k = 0; k < 600; k++) {
+      const svc = Object.fromEntries([0, 1, 2].map(() => [pick(keys), pick(values)]));
+      const text = JSON.stringify({ services: { a: svc, b: { extends: 'a', image: 'y', environment: pick(values), volumes: pick(values) } }, volumes: pick(values) });
+      try {
+        parse(text);
+      } catch (e) {
+        if (!(e instanceof InputError)) throw new Error(`crash on ${text}: ${(e as Error).stack}`);
+        errors++;
+      }
+    }
+    expect(errors).toBeGreaterThan(50);
+    expect(errors).toBeLessThan(600);
   });
 
   it('an empty compose file is an error, not a pass', () => {

@@ -311,6 +311,21 @@ describe('download piped into a shell', () => {
     expect(findDownloadPipe(script)).toBeNull();
   });
 
+  it('random shell-ish and Dockerfile-ish text never crashes or hangs', () => {
+    const parts = ['curl ', 'sh', ' | ', '$(', ')', '`', "'", '"', '\\', '\n', '<(', '&&', ';', '#', 'bash -c ', ' -s', '{', '}', 'x', ' ', '<<EOF\n', 'EOF\n', 'RUN ', 'FROM a\n', 'USER ', '${A}', 'ADD ', 'http://x ', '[', ']', 'ARG A=1\n'];
+    let seed = 11;
+    const pick = () => parts[(seed = (seed * 1103515245 + 12345) & 0x7fffffff) % parts.length]!;
+    for (let k = 0; k < 1500; k++) {
+      const text = Array.from({ length: k % 30 }, pick).join('');
+      findDownloadPipe(text);
+      try {
+        dockerfileHandler.parse(source('Dockerfile', text));
+      } catch (e) {
+        if (!(e instanceof InputError)) throw new Error(`crash on ${JSON.stringify(text)}: ${(e as Error).stack}`);
+      }
+    }
+  });
+
   it('reads the JSON form and ignores heredocs run by a non-shell', () => {
     const runs = build('FROM debian:12\nRUN ["/bin/sh", "-c", "curl -s https://x.example | sh"]\nRUN python3 <<EOF\nprint("curl https://x | sh")\nEOF\nRUN ["curl", "-o", "/x", "https://x.example"]\n').data.runs;
     expect(runs.map((r) => [r.line, r.pipesDownloadToShell])).toEqual([

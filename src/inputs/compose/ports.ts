@@ -9,7 +9,10 @@ import { FieldReader, INTERPOLATION, isObj, describe } from './values.js';
 export function readPorts(r: FieldReader, value: unknown): { port: PortInfo; path: SourcePath }[] {
   return r.list(value, ['ports']).map((entry, i) => {
     const path: SourcePath = ['ports', i];
-    if (typeof entry === 'number') return { port: { containerPort: entry, hostPort: 0, hostIp: null, protocol: 'tcp' }, path };
+    if (typeof entry === 'number') {
+      if (!Number.isInteger(entry) || entry < 1 || entry > 65535) return r.fail(path, `${r.label(path)} is not a port number (1-65535)`);
+      return { port: { containerPort: entry, hostPort: 0, hostIp: null, protocol: 'tcp' }, path };
+    }
     if (typeof entry === 'string') return { port: shortPort(r, entry, path), path };
     if (isObj(entry)) return { port: longPort(r, entry, path), path };
     return r.fail(path, `${r.label(path)} must be a string, a number or a mapping, not ${describe(entry)}`);
