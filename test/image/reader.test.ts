@@ -104,7 +104,9 @@ describe('merged view and every-layer view', () => {
     const f = image.data.files.find((x) => x.path === '/root/.aws/credentials')!;
     expect(f).toMatchObject({ layer: 1, deleted: false, hardlinkTo: '/data/innocent.txt', kind: 'cloud-credentials' });
     // The content was not under a scored name, so the name alone is the evidence.
-    expect(image.data.secrets.files.map((s) => [s.detector, s.path])).toEqual([]);
+    expect(image.data.secrets.files.map((s) => [s.detector, s.path, s.where])).toEqual([
+      ['credential-file', '/root/.aws/credentials', 'layer 1 /root/.aws/credentials (hard link to /data/innocent.txt)'],
+    ]);
     expect(image.data.files).toHaveLength(1);
   });
 

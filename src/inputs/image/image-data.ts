@@ -114,6 +114,8 @@ export interface SecretData {
   deleted: boolean;
   deletedIn: number | null;
   line: number | null;
+  /** In words, for messages: `visible in the final filesystem`, `deleted in layer 3 but still in the image`. */
+  state: string;
 }
 
 export interface ProvenanceData {
@@ -126,6 +128,8 @@ export interface ProvenanceData {
   baseDigest: string | null;
   attestations: boolean;
   imported: boolean;
+  /** The trusted base (given with --base) whose layers are the bottom of this image, if any. */
+  base: { name: string; layers: number } | null;
 }
 
 export type { SecretHit };

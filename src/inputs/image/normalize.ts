@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Location } from '../../model/location.js';
 import { pointerOf, type Target } from '../../model/target.js';
 import type { ContainerData, UserInfo } from '../../model/workload.js';
@@ -6,7 +7,7 @@ import { parseHistory } from './history.js';
 import type { FileData, ImageConfigData, ImageData, ProvenanceData, SecretData, SetuidData } from './image-data.js';
 import { MergedView } from './merged-view.js';
 import { parseGroup, parsePasswd, resolveUser, type GroupEntry, type PasswdEntry } from './passwd.js';
-import { GROUP, PASSWD } from './scored-paths.js';
+import { GROUP, PASSWD, scoredKind } from './scored-paths.js';
 import type { ImageScan, SecretHit } from './types.js';
 
 /** The detectors the normalizer applies to ENV values and history lines (injected: inputs do not import analyzers). */
@@ -19,6 +20,8 @@ export interface NormalizeOptions {
   /** The reference the user asked for (engine images), or null for paths. */
   reference: string | null;
   detectors: PairDetectors;
+  /** Trusted base images (`--base`): the image is verified when one's layers are the bottom of it, by digest. */
+  bases?: { name: string; diffIds: string[] }[];
 }
 
 /** Setuid/setgid programs every Debian, Ubuntu or Alpine base ships; flagged only beyond these. */
@@ -133,7 +136,7 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
     const push = (h: SecretHit, name: string) => {
       if (seen.has(h.fingerprint)) return;
       seen.add(h.fingerprint);
-      historySecrets.push({ ...secret(h, name, `history ${s.index} (${s.instruction})`, s.layer, null), line: null });
+      historySecrets.push({ ...secret(h, name, `history ${s.index} (${s.instruction})`, null, null), line: null, state: 'recorded in the image history' });
     };
     for (const a of s.buildArgs) for (const h of opts.detectors.pair(a.name, a.value)) push(h, `build arg ${a.name}`);
     for (const e of s.env) for (const h of opts.detectors.pair(e.name, e.value)) push(h, `ENV ${e.name}`);
@@ -165,9 +168,11 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
       files.push(data);
       let hits = f.secrets;
       if (f.hardlinkTo) {
-        // The content lives under the link's target: reuse what was found there.
+        // The content lives under the link's target: reuse what was found there. A credential name
+        // whose content sits under a name that was not read is reported by its name alone.
         const target = findFile(layers, i, f.hardlinkTo);
         if (target) hits = target.secrets;
+        else if (scoredKind(f.path)?.strong) hits = [{ detector: 'credential-file', fingerprint: nameFingerprint(f.path), line: null, confidence: 'medium' }];
       }
       for (const h of hits) {
         const where = `layer ${i + 1} /${f.path}${h.line ? `:${h.line}` : ''}${f.hardlinkTo ? ` (hard link to /${f.hardlinkTo})` : ''}`;
@@ -209,12 +214,14 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
   });
   setuid.forEach((s, i) => at(pointerOf('setuid', i), `layer ${s.layer} ${s.path}`));
 
-  const ref = parseImageRef(opts.reference ?? tag);
+  // An OCI ref.name may be a bare tag (`v1`): not a reference anyone deploys by.
+  const deployRef = opts.reference ?? scan.tags.find((t) => t.includes(':') || t.includes('/')) ?? null;
+  const ref = parseImageRef(deployRef);
   const repoDigests = scan.repoDigests;
   const reference = { ...ref, repoDigests, pinned: ref.pinned || repoDigests.length > 0 };
   at('/reference', opts.reference ? 'reference' : 'image tag');
 
-  const provenance = provenanceOf(scan, cfg, steps.length > 0 && steps.every((s) => s.instruction === 'NONE'));
+  const provenance = provenanceOf(scan, cfg, steps.length > 0 && steps.every((s) => s.instruction === 'NONE'), opts.bases ?? []);
   at('/provenance', 'provenance');
 
   const data: ImageData = {
@@ -308,7 +315,7 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
   return { image, container };
 }
 
-function provenanceOf(scan: ImageScan, cfg: Record<string, unknown>, imported: boolean): ProvenanceData {
+function provenanceOf(scan: ImageScan, cfg: Record<string, unknown>, imported: boolean, bases: { name: string; diffIds: string[] }[]): ProvenanceData {
   const labels = stringMap(cfg['Labels']);
   const ann = { ...labels, ...scan.annotations };
   const baseName = ann['org.opencontainers.image.base.name'] ?? null;
@@ -323,9 +330,27 @@ function provenanceOf(scan: ImageScan, cfg: Record<string, unknown>, imported: b
   if (scan.attestations) signals.push('BuildKit attestation manifest present (not verified offline)');
   else missing.push('build attestation (SLSA provenance)');
   if (scan.manifestDigest || scan.repoDigests.length) signals.push('content digest known');
-  missing.push('a signature or a base image whose layers match by digest');
-  // Nothing read offline proves where the layers came from: a digest match against a trusted base is needed.
-  return { verified: false, signals, missing, baseName, baseDigest, attestations: scan.attestations, imported };
+  // Nothing read offline proves where the layers came from, except a digest match against a base the
+  // user trusts: its layer diff_ids must be the bottom of this image's, in order.
+  const diffIds = scan.layers.map((l) => l.diffId);
+  const base = bases.find((b) => b.diffIds.length > 0 && b.diffIds.length <= diffIds.length && b.diffIds.every((d, i) => d === diffIds[i]));
+  if (base) signals.push(`layers 1-${base.diffIds.length} match the trusted base ${base.name} by digest`);
+  else missing.unshift(bases.length ? `a match with the trusted base (${bases.map((b) => b.name).join(', ')}): its layers are not the bottom of this image` : 'a trusted base image to match by digest (--base)');
+  return {
+    verified: !!base,
+    signals,
+    missing,
+    baseName,
+    baseDigest,
+    attestations: scan.attestations,
+    imported,
+    base: base ? { name: base.name, layers: base.diffIds.length } : null,
+  };
+}
+
+/** For a credential known by name only (its content was not read): stable, and derived from no secret. */
+function nameFingerprint(path: string): string {
+  return '****:' + createHash('sha256').update('sandcheck/credential-name\0').update(path).digest('hex').slice(0, 12);
 }
 
 function findFile(layers: ImageScan['layers'], upTo: number, path: string) {
@@ -348,6 +373,14 @@ function secret(h: SecretHit, name: string, where: string, layer: number | null,
     deleted: deletedIn !== null,
     deletedIn,
     line: h.line ?? null,
+    state:
+      deletedIn !== null
+        ? `deleted in layer ${deletedIn} but still in the image`
+        : path !== null
+          ? 'visible in the final filesystem'
+          : layer !== null
+            ? 'recorded in the image history'
+            : 'set in the image config',
   };
 }
 

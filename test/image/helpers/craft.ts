@@ -32,7 +32,7 @@ export type Compression = 'none' | 'gzip' | 'zstd';
 export async function layerTar(entries: CraftEntry[]): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
-  p.on('data', (c: Buffer) => chunks.push(c));
+  p.on('data', (c: unknown) => chunks.push(c as Buffer));
   const done = new Promise<void>((resolve, reject) => {
     p.on('end', () => resolve());
     p.on('error', reject);
@@ -177,5 +177,5 @@ export function writeDir(dir: string, members: Member[]): void {
   }
 }
 
-export const file = (name: string, content: string, extra: Partial<CraftEntry> = {}): CraftEntry => ({ name, content, ...extra });
+export const file = (name: string, content: string | Buffer, extra: Partial<CraftEntry> = {}): CraftEntry => ({ name, content, ...extra });
 export const dir = (name: string, extra: Partial<CraftEntry> = {}): CraftEntry => ({ name, type: 'directory', ...extra });

@@ -1,0 +1,128 @@
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import type Docker from 'dockerode';
+import type { Collected } from '../collect.js';
+import type { ChecklistId } from '../../model/checklist.js';
+import { EngineError, engineFailure } from '../docker/engine.js';
+import type { FileScanner } from './layer-scan.js';
+import type { ImageLimits } from './limits.js';
+import { normalizeImage, type ImageTargets, type PairDetectors } from './normalize.js';
+import { ImageReadError, readImagePath, readImageStream } from './read-image.js';
+import type { ImageScan, Platform } from './types.js';
+
+/** Checklist items an image gives evidence for: an unreadable image makes them `error`. */
+export const IMAGE_ITEMS: ChecklistId[] = ['image-hardening', 'key-storage', 'supply-chain'];
+
+export interface CollectImageOptions {
+  platform: Platform;
+  scanFile: FileScanner;
+  detectors: PairDetectors;
+  limits?: Partial<ImageLimits>;
+  cwd?: string;
+  /** Connects on first use (only when an argument is not a path). */
+  engine?: () => Promise<{ docker: Docker; url: string }>;
+  /** Also emit the container target built from the image config (sandcheck image; not for docker --images). */
+  containers?: boolean;
+  /** Trusted base images, for provenance by digest match. */
+  bases?: { name: string; diffIds: string[] }[];
+}
+
+export function emptyCollected(): Collected {
+  return { targets: [], inputs: [], inputErrorItems: new Set() };
+}
+
+/** Reads every argument (a path if it exists, else an image reference from the engine) into targets. */
+export async function collectImages(args: string[], opts: CollectImageOptions): Promise<Collected> {
+  const out = emptyCollected();
+  const cwd = opts.cwd ?? process.cwd();
+  for (const arg of args) {
+    const abs = resolve(cwd, arg);
+    if (existsSync(abs)) {
+      const rel = relative(cwd, abs);
+      const display = rel && !rel.startsWith('..') ? rel : abs;
+      await collectOne(out, display, () => readImagePath(display, abs, opts), null, opts);
+    } else {
+      if (!opts.engine) {
+        recordError(out, arg, `${arg}: no such file or folder`);
+        continue;
+      }
+      const { docker } = await opts.engine();
+      await collectOne(out, arg, () => readEngineImage(docker, arg, opts), arg, opts);
+    }
+  }
+  return out;
+}
+
+async function collectOne(out: Collected, display: string, read: () => Promise<ImageScan[]>, reference: string | null, opts: CollectImageOptions): Promise<void> {
+  let scans: ImageScan[];
+  try {
+    scans = await read();
+  } catch (err) {
+    if (err instanceof EngineError) throw err;
+    const message = err instanceof ImageReadError ? err.message : `${display}: ${(err as Error).message}`;
+    recordError(out, display, message);
+    return;
+  }
+  let count = 0;
+  for (const scan of scans) {
+    const t = normalizeImage(scan, { reference, detectors: opts.detectors, bases: opts.bases });
+    count += addTargets(out, t, opts.containers !== false);
+  }
+  out.inputs.push({ path: display, format: scans[0]?.source ?? null, status: 'parsed', targets: count });
+}
+
+/** Reads trusted base images (paths or references) into their layer diff_ids. */
+export async function readBases(args: string[], opts: CollectImageOptions): Promise<{ name: string; diffIds: string[] }[]> {
+  const out: { name: string; diffIds: string[] }[] = [];
+  const cwd = opts.cwd ?? process.cwd();
+  for (const arg of args) {
+    const abs = resolve(cwd, arg);
+    let scans: ImageScan[];
+    if (existsSync(abs)) scans = await readImagePath(arg, abs, opts);
+    else if (opts.engine) scans = await readEngineImage((await opts.engine()).docker, arg, opts);
+    else throw new ImageReadError(arg, 'no such file or folder');
+    for (const s of scans) out.push({ name: arg, diffIds: s.layers.map((l) => l.diffId) });
+  }
+  return out;
+}
+
+export function addTargets(out: Collected, t: ImageTargets, containers: boolean): number {
+  out.targets.push(t.image);
+  if (containers) out.targets.push(t.container);
+  return containers ? 2 : 1;
+}
+
+function recordError(out: Collected, path: string, error: string): void {
+  out.inputs.push({ path, format: 'image', status: 'error', error });
+  for (const item of IMAGE_ITEMS) out.inputErrorItems.add(item);
+}
+
+/**
+ * An image from the engine: inspect (id, RepoDigests), then stream the engine's export (the same bytes
+ * as `docker save`) through the reader. Nothing is written to disk.
+ */
+export async function readEngineImage(docker: Docker, ref: string, opts: CollectImageOptions): Promise<ImageScan[]> {
+  const image = docker.getImage(ref);
+  let info: Docker.ImageInspectInfo;
+  try {
+    info = await image.inspect();
+  } catch (err) {
+    const e = err as { statusCode?: number };
+    if (e.statusCode === 404) throw new ImageReadError(ref, 'no such image in the Docker engine (sandcheck does not pull)');
+    throw new EngineError(engineFailure('the Docker engine', err));
+  }
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await image.get();
+  } catch (err) {
+    throw new EngineError(engineFailure('the Docker engine', err));
+  }
+  const scans = await readImageStream(ref, stream as unknown as AsyncIterable<Uint8Array>, 'engine', opts);
+  const mine = scans.filter((s) => s.configDigest === info.Id);
+  const chosen = mine.length ? mine : scans;
+  for (const s of chosen) {
+    s.repoDigests = info.RepoDigests ?? [];
+    if (!s.tags.length) s.tags = info.RepoTags ?? [];
+  }
+  return chosen;
+}

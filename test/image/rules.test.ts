@@ -1,0 +1,61 @@
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { imagePairDetectors, scanLayerFile } from '../../src/analyzers/image-secrets.js';
+import { rulesForImages } from '../../src/cli/image-common.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import { audit } from '../../src/engine/audit.js';
+import { loadRules } from '../../src/engine/load-rules.js';
+import { collectImages, readBases } from '../../src/inputs/image/collect-images.js';
+import { onlyRule, RULE_FIXTURES } from '../helpers/fixtures.js';
+import { craftFixture, loadImageFixture } from './helpers/fixture-image.js';
+import { AMD64, tmp } from './helpers/scan.js';
+
+// The image counterpart of test/rules/fixtures.test.ts: every `*.image.json` fixture of every rule is
+// crafted into an archive and audited with only that rule; the findings' details must equal `expect`.
+const only = process.env.SANDCHECK_RULE;
+const set = rulesForImages(loadRules());
+const cases = set.rules
+  .filter((r) => !only || r.id === only)
+  .flatMap((r) => {
+    const dir = join(RULE_FIXTURES, r.id);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .filter((f) => /^(pass|fail).*\.image\.json$/.test(f))
+      .map((f) => [r.id, f, r, join(dir, f)] as const);
+  });
+
+describe('image rule fixtures', () => {
+  it('every image rule has image fixtures', () => {
+    const withFixtures = new Set(cases.map((c) => c[0]));
+    for (const r of set.rules.filter((x) => x.targets.includes('image'))) expect(withFixtures.has(r.id), r.id).toBe(true);
+  });
+
+  it.each(cases)('%s: %s', async (id, name, rule, path) => {
+    const { fixture, image, base } = loadImageFixture(path);
+    const dir = tmp();
+    const file = join(dir, 'image.tar');
+    writeFileSync(file, await craftFixture(image, fixture.format));
+    const opts = { platform: AMD64, scanFile: scanLayerFile, detectors: imagePairDetectors, containers: true, cwd: dir };
+    let bases: { name: string; diffIds: string[] }[] = [];
+    if (base) {
+      writeFileSync(join(dir, 'base.tar'), await craftFixture(base));
+      bases = await readBases(['base.tar'], opts);
+    }
+    const collected = await collectImages(['image.tar'], { ...opts, bases });
+    expect(collected.inputs.filter((i) => i.status === 'error')).toEqual([]);
+    const report = audit(collected, { rules: onlyRule(rule), config: structuredClone(DEFAULT_CONFIG), failOn: 'any', now: new Date('2026-11-24T00:00:00Z') });
+    expect(report.errors).toEqual([]);
+    const evaluations = report.evaluations!.filter((e) => e.ruleId === id);
+    expect(evaluations.some((e) => e.outcome === 'pass' || e.outcome === 'fail'), 'the rule must apply to its fixture').toBe(true);
+    const actual = report.findings.filter((f) => f.ruleId === id).map((f) => f.location.detail);
+    const expected = fixture.expect.filter((e) => e.rule === id).map((e) => e.detail);
+    if (name.startsWith('pass')) expect(fixture.expect, 'pass fixtures expect nothing').toEqual([]);
+    else expect(expected.length, 'fail fixtures expect at least one finding').toBeGreaterThan(0);
+    expect(actual.sort()).toEqual(expected.sort());
+    for (const f of report.findings) {
+      expect(f.message, 'placeholders must resolve').not.toMatch(/\{\{/);
+      expect(f.location.uri).toMatch(/^image:\/\/image\.tar@sha256:[0-9a-f]{64}$/);
+    }
+  });
+});
