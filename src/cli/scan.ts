@@ -9,6 +9,8 @@ import { collectPaths } from '../inputs/collect.js';
 import type { Report } from '../model/finding.js';
 import type { Severity } from '../model/severity.js';
 import { WRITERS, parseOutputSpecs, type OutputSpec } from '../report/writers.js';
+import { writeStepSummary } from '../report/step-summary.js';
+import { BaselineError, readBaseline, staleEntries, writeBaseline, type Baseline } from '../engine/baseline.js';
 import { UsageError, exitWith } from './exit.js';
 
 export interface CommonOptions {
@@ -21,6 +23,8 @@ export interface CommonOptions {
   verbose?: boolean;
   color: boolean;
   root?: string;
+  baseline?: string;
+  writeBaseline?: string;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -28,7 +32,7 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 /** The options every auditing command shares (scan, image, docker, kubernetes, egress). */
 export function addCommonOptions(cmd: Command): Command {
   return cmd
-    .option('-f, --format <format>', 'output format: text | json (repeatable; FORMAT=FILE writes to a file)', collect, [])
+    .option('-f, --format <format>', 'output format: text | json | sarif | junit | markdown (repeatable; FORMAT=FILE writes to a file)', collect, [])
     .option('-o, --output <file>', 'write the report to FILE instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'exit 1 only for failures at or above this severity').choices(['critical', 'high', 'medium', 'low', 'any']).default('any'))
     .option('-c, --config <file>', 'sandcheck.yaml to use (default: ./sandcheck.yaml if present)')
@@ -36,11 +40,13 @@ export function addCommonOptions(cmd: Command): Command {
     .option('-q, --quiet', 'print only failing items, errors and the summary')
     .option('--verbose', 'list every skipped input')
     .option('--no-color', 'never colour the text report')
-    .option('--root <dir>', 'base folder for relative paths in SARIF (default: the working directory)');
+    .option('--root <dir>', 'base folder for relative paths in SARIF (default: the working directory)')
+    .option('--baseline <file>', 'report findings recorded in this baseline as known; only new ones fail')
+    .option('--write-baseline <file>', 'record the current findings (by fingerprint) in a baseline file');
 }
 
 /** Loads config and rules, or ends the run with exit 2 and one clear line. */
-export function prepare(opts: CommonOptions): { config: SandcheckConfig; rules: RuleSet; outputs: OutputSpec[] } {
+export function prepare(opts: CommonOptions): { config: SandcheckConfig; rules: RuleSet; outputs: OutputSpec[]; baseline?: Baseline } {
   let outputs: OutputSpec[];
   try {
     outputs = parseOutputSpecs(opts.format, opts.output);
@@ -50,8 +56,10 @@ export function prepare(opts: CommonOptions): { config: SandcheckConfig; rules: 
   try {
     const config = loadConfig(opts.config);
     const rules = loadRules(opts.rules);
-    return { config, rules, outputs };
+    const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
+    return { config, rules, outputs, ...(baseline ? { baseline } : {}) };
   } catch (err) {
+    if (err instanceof BaselineError) throw new UsageError(`invalid baseline ${err.message}`);
     if (err instanceof ConfigError) throw new UsageError(`invalid config ${err.message}`);
     if (err instanceof RuleLoadError) throw new UsageError(`invalid rule ${err.message}`);
     throw err;
@@ -60,13 +68,14 @@ export function prepare(opts: CommonOptions): { config: SandcheckConfig; rules: 
 
 /** Audits collected targets, writes every requested output, sets the exit code. */
 export function finish(collected: Collected, opts: CommonOptions, prepared: ReturnType<typeof prepare>): Report {
-  const report = audit(collected, { rules: prepared.rules, config: prepared.config, failOn: opts.failOn });
+  const report = audit(collected, { rules: prepared.rules, config: prepared.config, failOn: opts.failOn, ...(prepared.baseline ? { baseline: prepared.baseline } : {}) });
   for (const i of report.inputs.filter((x) => x.status === 'error')) process.stderr.write(`sandcheck: input error: ${i.error}\n`);
   for (const e of report.errors) process.stderr.write(`sandcheck: error: ${e.message}\n`);
   if (report.summary.inputs.parsed === 0 && report.summary.inputs.error === 0) {
     process.stderr.write('sandcheck: nothing recognisable to audit (no Kubernetes manifest, compose file, Dockerfile or other supported input found)\n');
   }
   writeOutputs(report, opts, prepared);
+  reportBaseline(report, opts, prepared.baseline);
   exitWith(report.summary.exitCode);
   return report;
 }
@@ -90,6 +99,7 @@ export function writeOutputs(report: Report, opts: CommonOptions, prepared: Retu
       }
     }
   }
+  writeStepSummary(report, prepared.rules.rules, prepared.outputs);
 }
 
 export function registerScan(program: Command): void {
@@ -103,4 +113,21 @@ export function registerScan(program: Command): void {
     const collected = await collectPaths(paths);
     finish(collected, opts, prepared);
   });
+}
+
+/** `--write-baseline` after the outputs; stale `--baseline` entries are worth a note on stderr. */
+function reportBaseline(report: Report, opts: CommonOptions, baseline: Baseline | undefined): void {
+  if (baseline) {
+    const stale = staleEntries(baseline);
+    if (stale.length) process.stderr.write(`sandcheck: ${stale.length} baseline entr${stale.length === 1 ? 'y no longer matches' : 'ies no longer match'} a finding (fixed or renamed); rewrite it with --write-baseline ${baseline.file}\n`);
+  }
+  if (opts.writeBaseline) {
+    try {
+      const n = writeBaseline(opts.writeBaseline, report);
+      process.stderr.write(`sandcheck: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${opts.writeBaseline}\n`);
+    } catch (err) {
+      if (err instanceof BaselineError) throw new UsageError(err.message);
+      throw err;
+    }
+  }
 }

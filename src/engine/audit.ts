@@ -9,12 +9,15 @@ import { buildInventory } from './inventory.js';
 import type { RuleSet } from './load-rules.js';
 import { applyInlineSuppressions } from './suppress.js';
 import { POST_EVALUATION_HOOKS } from './hooks.js';
+import type { Baseline } from './baseline.js';
 
 export interface AuditOptions {
   rules: RuleSet;
   config: SandcheckConfig;
   failOn: Severity | 'any';
   now?: Date;
+  /** `--baseline FILE`: findings recorded there are reported as known (suppressed by the baseline). */
+  baseline?: Baseline;
 }
 
 /** analyze → evaluate → suppress → aggregate, over targets collected by any front end (files, images, live). */

@@ -1,6 +1,9 @@
 import type { AuditOptions } from './audit.js';
 import type { EvaluationResult } from './evaluate.js';
 import type { Inventory } from './types.js';
+import { applyBaseline } from './baseline.js';
+import { reportSuppressionsWithoutReason } from './suppression-findings.js';
+import { applyWaivers } from './waivers.js';
 
 /**
  * Steps after rule evaluation and inline suppression, before aggregation: config waivers, secret
@@ -8,4 +11,9 @@ import type { Inventory } from './types.js';
  */
 export type PostEvaluationHook = (result: EvaluationResult, inventory: Inventory, opts: AuditOptions) => void;
 
-export const POST_EVALUATION_HOOKS: PostEvaluationHook[] = [];
+export const POST_EVALUATION_HOOKS: PostEvaluationHook[] = [
+  // Order matters: reasonless suppressions become findings first, so waivers and baselines cover them too.
+  reportSuppressionsWithoutReason,
+  applyWaivers,
+  applyBaseline,
+];

@@ -1,5 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SUPPRESSION_WITHOUT_REASON_RULE } from '../engine/suppression-findings.js';
 import type { LoadedRule } from '../engine/types.js';
 import type { Finding, Report } from '../model/finding.js';
 import type { Location } from '../model/location.js';
@@ -30,7 +31,8 @@ type Json = Record<string, unknown>;
 interface RuleLike {
   id: string;
   title: string;
-  checklist: string;
+  /** Absent for checks that report under the item of another rule (suppression-without-reason). */
+  checklist?: string;
   severity: Severity;
   rationale?: string;
   remediation: string;
@@ -48,8 +50,12 @@ export function buildSarif(report: Report, rules: readonly LoadedRule[], opts: S
   const uriOf = (file: string): string | undefined => artifactUri(file, cwd, root);
 
   const registry: RuleLike[] = [...rules];
-  // A finding of a rule that is not in the registry (should not happen) still gets a descriptor.
   const known = new Set(registry.map((r) => r.id));
+  if (!known.has(SUPPRESSION_WITHOUT_REASON_RULE.id)) {
+    registry.push(SUPPRESSION_WITHOUT_REASON_RULE);
+    known.add(SUPPRESSION_WITHOUT_REASON_RULE.id);
+  }
+  // A finding of a rule that is not in the registry (should not happen) still gets a descriptor.
   for (const f of report.findings) {
     if (!known.has(f.ruleId)) {
       known.add(f.ruleId);
@@ -110,10 +116,10 @@ function descriptor(r: RuleLike): Json {
     helpUri: ruleDocUrl(r.id),
     defaultConfiguration: { level: r.verdict === 'warn' ? 'warning' : LEVEL[r.severity] },
     properties: {
-      tags: ['security', r.checklist],
+      tags: r.checklist ? ['security', r.checklist] : ['security'],
       'security-severity': SECURITY_SEVERITY[r.severity],
       severity: r.severity,
-      checklist: r.checklist,
+      ...(r.checklist ? { checklist: r.checklist } : {}),
       ...(r.status ? { status: r.status } : {}),
     },
   };
@@ -126,7 +132,8 @@ function result(f: Finding, ruleIndex: number, uriOf: (file: string) => string |
     ruleId: f.ruleId,
     ruleIndex,
     level,
-    message: { text: sentence(f.message + (f.location.detail ? ` (${f.location.detail})` : '')) },
+    // The rule's message states the fact; the target name says which object in the file it is about.
+    message: { text: sentence(`${f.target.name}: ${f.message}${f.location.detail ? ` (${f.location.detail})` : ''}`) },
     locations: [location(f.location, f.target.name, uriOf)],
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
     properties: {

@@ -1,6 +1,9 @@
 import type { LoadedRule } from '../engine/types.js';
 import type { Report } from '../model/finding.js';
 import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
 export interface WriterContext {
@@ -19,6 +22,9 @@ export type Writer = (report: Report, ctx: WriterContext) => string;
 export const WRITERS: Record<string, Writer> = {
   text: (r, ctx) => renderText(r, { color: ctx.color, quiet: ctx.quiet, verbose: ctx.verbose }),
   json: (r) => renderJson(r),
+  sarif: (r, ctx) => renderSarif(r, ctx.rules, { root: ctx.root }),
+  junit: (r, ctx) => renderJunit(r, ctx.rules),
+  markdown: (r, ctx) => renderMarkdown(r, ctx.rules),
 };
 
 export interface OutputSpec {

@@ -24,7 +24,7 @@ describe('SARIF 2.1.0', () => {
     expect(run.tool.driver.name).toBe('sandcheck');
     expect(run.tool.driver.version).toBe('0.1.0');
     expect(run.tool.driver.informationUri).toMatch(/^https:\/\//);
-    expect(run.tool.driver.rules.map((r: any) => r.id)).toEqual(['container-privileged', 'container-run-as-root', 'env-secret-literal']);
+    expect(run.tool.driver.rules.map((r: any) => r.id)).toEqual(['container-privileged', 'container-run-as-root', 'env-secret-literal', 'suppression-without-reason']);
     const r0 = run.tool.driver.rules[0];
     expect(r0).toMatchObject({
       name: 'ContainerPrivileged',
@@ -57,7 +57,7 @@ describe('SARIF 2.1.0', () => {
     expect(results[1].partialFingerprints).toEqual({ 'sandcheck/v1': 'fp-container-privileged' });
     expect(results[1].properties).toMatchObject({ targetId: 'k8s:default/Deployment/web#container=app', pointer: '/privileged', checklist: 'image-hardening' });
     expect(log.runs[0].originalUriBaseIds.ROOT.uri).toBe('file:///work/');
-    expect(results[1].message.text).toBe('Container "web" violates container-privileged.');
+    expect(results[1].message.text).toBe('default/Deployment/web › container app: Container "web" violates container-privileged.');
   });
 
   it('uses a logical location for live containers, Kubernetes objects and images', () => {

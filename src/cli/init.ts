@@ -1,0 +1,58 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { UsageError } from './exit.js';
+
+/**
+ * A starter sandcheck.yaml: valid as written (empty lists), with commented examples of every section
+ * a team fills in over an audit. The modeline lets YAML editors complete it from the shipped schema.
+ */
+export const STARTER_CONFIG = `# sandcheck configuration. Reference: docs/ci-and-workflow.md; schema: \`sandcheck config schema\`.
+# yaml-language-server: $schema=./node_modules/sandcheck/schema/sandcheck.schema.json
+version: 1
+
+# Accepted findings. Every waiver needs a reason; give it an owner and an expiry date so that it is
+# reviewed. \`target\` is a glob (\`*\` = any characters) over the target id, its name or the file.
+# Once \`expires\` has passed, the waiver stops suppressing and the report says it expired.
+waivers: []
+#  - rule: container-run-as-root
+#    target: "legacy/Deployment/importer*"
+#    reason: Vendor image runs as root; replacement tracked in OPS-123
+#    owner: platform-team@example.com
+#    expires: 2026-12-31
+
+# Evidence for checklist items that no file can prove (session-data retention, key rotation
+# procedures, per-tool isolation reviews). The item shows \`manual\` with the attestation, and
+# \`fail\` once it has expired.
+attestations: []
+#  - item: session-data
+#    by: security@example.com
+#    date: 2026-01-15
+#    evidence: https://wiki.example.com/sandbox/retention-review
+#    expires: 2026-07-15
+
+# Trust boundaries: one environment and one key each (default: one per namespace / compose project).
+trustBoundaries: []
+#  - name: tenant-a
+#    namespaces: [tenant-a-sandbox]
+
+# Service keys older than this many days are reported where rotation metadata shows their age.
+keys:
+  maxAgeDays: 90
+`;
+
+export function registerInit(program: Command): void {
+  program
+    .command('init')
+    .description('write a commented starter sandcheck.yaml (never overwrites an existing file)')
+    .argument('[file]', 'where to write it', 'sandcheck.yaml')
+    .action((file: string) => {
+      try {
+        writeFileSync(file, STARTER_CONFIG, { flag: 'wx' });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') throw new UsageError(`${file} already exists; not overwriting it (edit it, or remove it first)`);
+        throw new UsageError(`cannot write ${file}: ${code ?? (err as Error).message}`);
+      }
+      process.stdout.write(`wrote ${file}; check it with: sandcheck config validate ${file}\n`);
+    });
+}

@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * Bundles the CLI from src/ into a private folder under dist/ (so the package root is still found
+ * by walking up), the same way scripts/build.mjs does: the tests exercise the code in the tree,
+ * never a stale dist/, and parallel test files do not overwrite each other's bundle.
+ */
+export async function buildCli(): Promise<{ bin: string; cleanup(): void }> {
+  const dir = mkdtempSync(join(REPO, 'dist', '.test-'));
+  const bin = join(dir, 'sandcheck.mjs');
+  await build({
+    entryPoints: [join(REPO, 'src/cli/main.ts')],
+    outfile: bin,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['dockerode', '@kubernetes/client-node', 'fzstd', 'tar-stream'],
+    banner: { js: "import { createRequire as __scCreateRequire } from 'node:module'; const require = __scCreateRequire(import.meta.url);" },
+    logLevel: 'error',
+  });
+  return { bin, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(bin: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CliResult {
+  const env = { ...process.env, ...opts.env };
+  // The run must not see the CI's own step summary unless a test sets it.
+  if (!opts.env || !('GITHUB_STEP_SUMMARY' in opts.env)) delete env.GITHUB_STEP_SUMMARY;
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: opts.cwd ?? REPO, env, input: opts.input, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}

@@ -1,0 +1,63 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { CONFIG_SCHEMA } from '../../src/config/schema.js';
+import { STARTER_CONFIG } from '../../src/cli/init.js';
+import { REPO, buildCli, runCli } from './cli.js';
+
+let cli: Awaited<ReturnType<typeof buildCli>>;
+beforeAll(async () => {
+  cli = await buildCli();
+});
+afterAll(() => cli?.cleanup());
+
+describe('sandcheck config schema', () => {
+  it('prints the schema the loader validates with, and the shipped schema/sandcheck.schema.json is the same text', () => {
+    const r = runCli(cli.bin, ['config', 'schema']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(JSON.stringify(CONFIG_SCHEMA)));
+    const shipped = readFileSync(join(REPO, 'schema/sandcheck.schema.json'), 'utf8');
+    // When this fails, the config schema changed: run `node bin/sandcheck.js config schema > schema/sandcheck.schema.json`.
+    expect(shipped).toBe(r.stdout);
+  });
+});
+
+describe('sandcheck init', () => {
+  it('writes a starter config that validates as written and with every example uncommented', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandcheck-init-'));
+    const r = runCli(cli.bin, ['init'], { cwd: dir });
+    expect(r.status).toBe(0);
+    const text = readFileSync(join(dir, 'sandcheck.yaml'), 'utf8');
+    expect(text).toBe(STARTER_CONFIG);
+    expect(parseConfig(text, 'sandcheck.yaml')).toMatchObject({ waivers: [], attestations: [], keys: { maxAgeDays: 90 } });
+    // Uncomment the examples the way a user would: drop `[]` from the key and the `#` before each item line.
+    const filled = text.replace(/: \[\]\n((?:#  .*\n)+)/g, (_m, block: string) => ':\n' + block.replace(/^#/gm, ''));
+    const config = parseConfig(filled, 'sandcheck.yaml');
+    expect(config.waivers).toEqual([{ rule: 'container-run-as-root', target: 'legacy/Deployment/importer*', reason: 'Vendor image runs as root; replacement tracked in OPS-123', owner: 'platform-team@example.com', expires: '2026-12-31' }]);
+    expect(config.attestations[0]).toMatchObject({ item: 'session-data', by: 'security@example.com', expires: '2026-07-15' });
+    expect(config.trustBoundaries).toEqual([{ name: 'tenant-a', namespaces: ['tenant-a-sandbox'] }]);
+  });
+
+  it('refuses to overwrite an existing file (exit 2, file untouched)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandcheck-init-'));
+    writeFileSync(join(dir, 'sandcheck.yaml'), 'waivers: []\n');
+    const r = runCli(cli.bin, ['init'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('sandcheck.yaml already exists; not overwriting it');
+    expect(readFileSync(join(dir, 'sandcheck.yaml'), 'utf8')).toBe('waivers: []\n');
+  });
+});
+
+describe('sandcheck config validate', () => {
+  it('exits 2 with file:line and the reason for an invalid config', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandcheck-config-'));
+    writeFileSync(join(dir, 'sandcheck.yaml'), 'version: 1\nwaivers:\n  - rule: container-privileged\n    target: "*"\n    reasn: typo\n');
+    const r = runCli(cli.bin, ['config', 'validate'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/sandcheck\.yaml:\d+(:\d+)?: /);
+    const ok = runCli(cli.bin, ['config', 'validate', join(REPO, 'fixtures/workflow/config/waivers.yaml')]);
+    expect(ok.status).toBe(0);
+  });
+});
