@@ -570,7 +570,7 @@ describe('compose handler: malformed input gives an InputError with file, line a
     let errors = 0;
     for (let k = 0; k < 600; k++) {
       const svc = Object.fromEntries([0, 1, 2].map(() => [pick(keys), pick(values)]));
-      const text = JSON.stringify({ services: { a: svc, b: { extends: 'a', image: 'y', environment: pick(values), volumes: pick(values) } }, volumes: pick(values) });
+      const text = JSON.stringify({ services: { a: svc, b: { extends: 'a', image: 'y', environment: ['A=1'], volumes: ['data:/data'] } }, volumes: k % 2 ? pick(values) : { data: {} } });
       try {
         parse(text);
       } catch (e) {
