@@ -525,6 +525,7 @@ describe('compose handler: detection', () => {
     expect(detect('catalog.yaml', 'services:\n  billing:\n    owner: team-a\n')).toBe(false);
     expect(detect('notes.txt', 'services:\n  api:\n    image: nginx\n')).toBe(false);
     expect(detect('broken.yaml', 'services: [\n')).toBe(false);
+    expect(detect('compose.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n')).toBe(false);
   });
 });
 

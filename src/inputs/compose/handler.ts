@@ -36,7 +36,8 @@ export const composeHandler: InputHandler = {
   format: 'compose',
   items: ['image-hardening', 'blast-radius', 'tool-isolation', 'supply-chain', 'key-storage', 'workload-isolation', 'session-data'],
   detect(file) {
-    if (COMPOSE_NAME.test(basename(file.path))) return true;
+    // By name, unless it is plainly a Kubernetes manifest that happens to be called compose.yaml.
+    if (COMPOSE_NAME.test(basename(file.path)) && !(/^apiVersion\s*:/m.test(file.text) && /^kind\s*:/m.test(file.text))) return true;
     if (file.absPath !== null && !/\.(ya?ml|json)$/i.test(file.path)) return false;
     if (!/^["']?services["']?\s*:/m.test(file.text) && !/"services"\s*:/.test(file.text)) return false;
     try {
