@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { composeHandler } from '../../src/inputs/compose/handler.js';
 import type { ComposeContainerData, ComposeWorkloadData } from '../../src/inputs/compose/types.js';
+import { makeSourceFile } from '../../src/inputs/collect.js';
 import { InputError, type SourceFile } from '../../src/inputs/types.js';
 import { locate, type Target } from '../../src/model/target.js';
-import { parseYaml, type YamlFile } from '../../src/util/yaml-source.js';
 
 function source(path: string, text: string, absPath: string | null = `/srv/agent-platform/${path}`): SourceFile {
-  let parsed: YamlFile | undefined;
-  return { path, absPath, text, yaml: () => (parsed ??= parseYaml(text, path)) };
+  return makeSourceFile(path, absPath, text);
 }
 
 function parse(text: string, path = 'compose.yaml', absPath?: string | null) {

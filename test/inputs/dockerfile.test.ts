@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { dockerfileHandler } from '../../src/inputs/dockerfile/handler.js';
 import { findDownloadPipe } from '../../src/inputs/dockerfile/shell-pipe.js';
+import { makeSourceFile } from '../../src/inputs/collect.js';
 import { InputError, type SourceFile } from '../../src/inputs/types.js';
 import type { BuildData } from '../../src/model/build.js';
 import { locate, type Target } from '../../src/model/target.js';
 
 function source(path: string, text: string, absPath: string | null = `/repo/${path}`): SourceFile {
-  return {
-    path,
-    absPath,
-    text,
-    yaml: () => {
-      throw new Error('a Dockerfile is not YAML');
-    },
-  };
+  return makeSourceFile(path, absPath, text);
 }
 
 function build(text: string, path = 'Dockerfile'): Target<BuildData> {
