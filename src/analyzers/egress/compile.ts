@@ -47,7 +47,10 @@ export class InterfaceAtoms {
 
   label(index: number): string {
     const a = this.atoms[index];
-    if (!a) return 'any other interface';
+    if (!a) {
+      const named = this.atoms.filter((x) => x.name !== 'lo').map((x) => (x.prefix ? `${x.name}*` : x.name));
+      return named.length ? `an interface other than ${named.join(', ')}` : 'any interface';
+    }
     return a.prefix ? `${a.name}*` : a.name;
   }
 
@@ -128,7 +131,7 @@ function addrSet(values: readonly string[], family: Family): IntervalSet {
 }
 
 export function compileSpec(spec: MatchSpec, family: Family, ctx: EgressContext, atoms: InterfaceAtoms): { cube: Cube | null; unknown: string[] } {
-  if (spec.never) return { cube: null, unknown: [] };
+  if (spec.never || (spec.family && spec.family !== family)) return { cube: null, unknown: [] };
   const unknown: string[] = [...(spec.opaque ?? [])];
   const conds: [string, Tri][] = [];
   if (spec.src) conds.push([`source ${spec.src.negate ? '! ' : ''}${spec.src.values.join(',')}`, resolveSrc(spec.src, family, ctx)]);

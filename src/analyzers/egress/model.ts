@@ -31,8 +31,10 @@ export interface MatchSpec {
   gid?: DimMatch<[number, number]>;
   /** Matches the analyzer cannot evaluate, in words (`-m string`, `xt match "conntrack"`, `ipset "x" not given`). */
   opaque?: string[];
-  /** The rule can never match a packet of this family (an `ip daddr` match seen from IPv6). */
+  /** The rule can never match (e.g. `! -p all`). */
   never?: boolean;
+  /** Matches only packets of this family (nft `ip daddr …` in an inet table implies IPv4). */
+  family?: Family;
 }
 
 export type VerdictKind = 'accept' | 'drop' | 'return' | 'continue' | 'jump' | 'goto' | 'unknown' | 'notrack' | 'redirect' | 'dnat';
@@ -58,6 +60,8 @@ export interface NormRule {
   origin: Origin;
   /** The rule as written (for evidence), without counters. */
   text: string;
+  /** Position shown in rule paths when one source rule became several (nft verdict maps). */
+  index?: number;
 }
 
 export interface NormChain {

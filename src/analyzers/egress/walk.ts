@@ -1,6 +1,7 @@
 import type { Family } from './address.js';
 import { compileMatch, type InterfaceAtoms } from './compile.js';
-import { CT, OIF, Space, cubeOf, flowCube, type Cube, type Flow } from './header-space.js';
+import { parsePrefix } from './address.js';
+import { CT, DPORT, DST, OIF, Space, cubeOf, flowCube, type Cube, type Flow } from './header-space.js';
 import { IntervalSet } from './interval-set.js';
 import type { EgressContext, NormChain, NormRule, NormRuleset, NormTable, Origin, RuleVerdict } from './model.js';
 
@@ -72,7 +73,7 @@ function compileChain(table: NormTable, chain: NormChain, family: Family, ctx: E
     origin: chain.origin,
     rules: chain.rules.map((r: NormRule, i) => {
       const m = compileMatch(r.match, family, ctx, atoms);
-      return { ...m, verdict: r.verdict, origin: r.origin, text: r.text, index: i + 1 };
+      return { ...m, verdict: r.verdict, origin: r.origin, text: r.text, index: r.index ?? i + 1 };
     }),
   };
 }
@@ -130,12 +131,20 @@ class Walker {
   readonly delegations: Delegation[] = [];
   readonly notracked: Space[] = [];
   opaqueSeen = new Map<string, CompiledRule>();
+  /** may mode: what each accepting rule (or a base chain policy) lets through, before later stages. */
+  readonly contributions: { rule: CompiledRule | null; chain: CompiledChain; space: Space }[] = [];
+  /** Flows accepted by falling through to an accepting base-chain policy. */
+  policyAcc: Space;
+  /** Whether anything can be dropped in this stage (policy DROP or a DROP/REJECT rule that is reached). */
+  canDrop = false;
 
   constructor(
     readonly family: Family,
     readonly mode: Mode,
     readonly stage: Stage,
-  ) {}
+  ) {
+    this.policyAcc = Space.empty(family);
+  }
 
   walk(chain: CompiledChain, input: Space, depth: number, stack: string[]): WalkResult {
     const fam = this.family;
@@ -149,7 +158,7 @@ class Walker {
       const leaveCubes = this.mode === 'may' ? rule.under : rule.over;
       const enter = intersectAll(R, enterCubes);
       if (enter.isEmpty() && this.mode === 'must' && intersectAll(R, rule.over).isEmpty()) continue;
-      if (rule.unknown.length) this.opaqueSeen.set(`${rule.origin.file}:${rule.origin.line}`, rule);
+      if (rule.unknown.length && rule.verdict.kind !== 'continue' && rule.verdict.kind !== 'notrack') this.opaqueSeen.set(`${rule.origin.file}:${rule.origin.line}`, rule);
       const leave = (): Space => subtractAll(R, leaveCubes);
       const v = rule.verdict;
       switch (v.kind) {
@@ -160,6 +169,7 @@ class Walker {
           break;
         case 'accept':
           A.push(enter);
+          if (!enter.isEmpty()) this.contributions.push({ rule, chain, space: enter });
           R = leave();
           break;
         case 'redirect':
@@ -169,6 +179,7 @@ class Walker {
           R = leave();
           break;
         case 'drop':
+          if (!enter.isEmpty()) this.canDrop = true;
           R = leave();
           break;
         case 'return':
@@ -195,6 +206,7 @@ class Walker {
         }
         case 'unknown':
           if (this.mode === 'may') A.push(enter);
+          if (!enter.isEmpty()) this.canDrop = true;
           R = leave();
           break;
       }
@@ -203,7 +215,13 @@ class Walker {
     }
     if (chain.base) {
       const P = unionAll(fam, [R, ...Ret]);
-      if (chain.policy !== 'drop') A.push(P);
+      if (chain.policy !== 'drop') {
+        A.push(P);
+        if (!P.isEmpty()) {
+          this.contributions.push({ rule: null, chain, space: P });
+          this.policyAcc = this.policyAcc.union(P);
+        }
+      } else this.canDrop = true;
       return { acc: unionAll(fam, A), ret: Space.empty(fam) };
     }
     return { acc: unionAll(fam, A), ret: unionAll(fam, [R, ...Ret]) };
@@ -239,6 +257,10 @@ export interface HookResult {
   /** Rules whose match could not be decided and that touched the traffic. */
   opaque: CompiledRule[];
   stages: Stage[];
+  /** Flows that leave only because no rule decided them and a policy (or a missing ruleset) accepts them. */
+  defaultAcc: Space;
+  /** Accepting rules and policies of the stages that can drop, with what each lets through (may). */
+  contributions: { stage: string; rule: CompiledRule | null; chain: CompiledChain; space: Space }[];
 }
 
 /**
@@ -253,7 +275,9 @@ export function universe(family: Family, atoms: InterfaceAtoms, ctStates: bigint
 
 /** Evaluates one hook over several rulesets (e.g. iptables-nft and iptables-legacy): a flow must survive all. */
 export function evaluateHook(rulesets: readonly NormRuleset[], family: Family, ctx: EgressContext, hook: 'output' | 'forward', atoms: InterfaceAtoms): HookResult {
-  const stages = rulesets.flatMap((rs) => stagesOf(rs, family, ctx, hook, atoms));
+  const stages = rulesets
+    .flatMap((rs) => stagesOf(rs, family, ctx, hook, atoms))
+    .sort((a, b) => (a as unknown as { order: number }).order - (b as unknown as { order: number }).order);
   // Untracked flows exist only where a raw-priority rule disables conntrack.
   const base = universe(family, atoms, [0n]);
   let notrackMay = Space.empty(family);
@@ -271,6 +295,8 @@ export function evaluateHook(rulesets: readonly NormRuleset[], family: Family, c
   let must = base.subtract(notrackMay).union(asUntracked(notrackMust));
   const delegations: Delegation[] = [];
   const opaque = new Map<string, CompiledRule>();
+  const policyParts: Space[] = [];
+  const contributions: HookResult['contributions'] = [];
   for (const st of stages) {
     const wMay = new Walker(family, 'may', st);
     const rMay = wMay.walk(st.chain, may, 0, [st.chain.name]);
@@ -279,6 +305,10 @@ export function evaluateHook(rulesets: readonly NormRuleset[], family: Family, c
     may = rMay.acc;
     must = rMust.acc;
     for (const [k, r] of wMay.opaqueSeen) opaque.set(k, r);
+    if (wMay.canDrop) {
+      policyParts.push(wMay.policyAcc);
+      for (const c of wMay.contributions) contributions.push({ stage: st.label, ...c });
+    }
     if (st.nat && wMay.delegations.length) {
       // Redirected flows no longer go where they were addressed: they are reported as delegated.
       const dMay = unionAll(family, wMay.delegations.map((d) => d.flows));
@@ -286,9 +316,20 @@ export function evaluateHook(rulesets: readonly NormRuleset[], family: Family, c
       may = may.subtract(dMust);
       must = must.subtract(dMay);
       delegations.push(...wMay.delegations);
+      // A DNAT to one address sends the flow there instead; later stages judge it at its new destination.
+      for (const d of wMay.delegations) {
+        const to = d.rule.verdict.to;
+        if (d.rule.verdict.kind !== 'dnat' || !to?.addr) continue;
+        const p = parsePrefix(to.addr);
+        if (!p || p.family !== family) continue;
+        const moved = Space.of(family, d.flows.cubes.map((c) => c.map((set, dim) => (dim === DST ? IntervalSet.range(p.lo, p.hi) : dim === DPORT && to.ports ? IntervalSet.range(BigInt(to.ports[0]), BigInt(to.ports[1])) : set))));
+        may = may.union(moved);
+      }
     }
   }
-  return { family, may, must, delegations, opaque: [...opaque.values()], stages };
+  let defaultAcc = may;
+  for (const p of policyParts) defaultAcc = defaultAcc.intersect(p);
+  return { family, may, must, delegations, opaque: [...opaque.values()], stages, defaultAcc, contributions };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,0 +1,443 @@
+import { ADDR_MAX, FAMILIES, addressSet, formatAddress, parsePrefix, type Family } from './address.js';
+import { interfaceAtomsOf, type InterfaceAtoms } from './compile.js';
+import { describeSpace, familyLabel, formatFlow } from './describe.js';
+import { CT, DPORT, DST, OIF, PROTO, PROTO_NUMBERS, Space, cubeOf, pickFlow, type Cube, type Flow } from './header-space.js';
+import { IntervalSet } from './interval-set.js';
+import { contextLabel, hookOf, type EgressContext, type NormRuleset, type Origin } from './model.js';
+import { evaluateHook, formatTrace, traceFlow, universe, type HookResult, type Stage } from './walk.js';
+
+/**
+ * Verdicts of one host's netfilter rulesets against the declared allowlist (§4.4 of the egress notes).
+ * Every finding carries one concrete flow and the rule path that decides it.
+ */
+
+export interface AllowEntry {
+  cidr?: string;
+  host?: string;
+  proto?: string;
+  ports?: number[];
+}
+
+export interface Allowlist {
+  allow: AllowEntry[];
+  internal: AllowEntry[];
+  resolvers: string[];
+  ipv6: 'auto' | 'disabled';
+}
+
+export type FindingCode =
+  | 'no-default-deny'
+  | 'allow-any'
+  | 'excess'
+  | 'ipv6-open'
+  | 'dns'
+  | 'metadata'
+  | 'internal'
+  | 'required-blocked'
+  | 'opaque'
+  | 'delegated';
+
+export interface EgressFinding {
+  code: FindingCode;
+  verdict: 'fail' | 'warn';
+  context: string;
+  family: Family | null;
+  message: string;
+  witness?: string;
+  path?: string;
+  location: Origin;
+  /** Distinguishes findings of one code at one place (fingerprint key). */
+  key: string;
+  evidence: Record<string, string | number | boolean>;
+}
+
+export interface FamilyExplain {
+  family: Family;
+  rulesets: string[];
+  defaultVerdict: 'accept' | 'drop';
+  mayReach: string[];
+  mustReach: string[];
+  allowedBy: { rule: string; reaches: string[] }[];
+  opaque: string[];
+  delegations: string[];
+}
+
+export interface ContextExplain {
+  context: EgressContext;
+  label: string;
+  families: FamilyExplain[];
+}
+
+export interface HostAnalysis {
+  findings: EgressFinding[];
+  explain: ContextExplain[];
+  /** Layers seen, in words (`iptables-save (nf_tables) IPv4 from rules.v4`). */
+  layers: string[];
+}
+
+const META_V4 = ['169.254.169.254/32', '169.254.170.2/32', '100.100.100.200/32', '169.254.169.253/32'];
+const META_V6 = ['fd00:ec2::254/128'];
+const PRIV_V4 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16'];
+const PRIV_V6 = ['fc00::/7', 'fe80::/10'];
+const LOCAL_V4 = ['127.0.0.0/8', '0.0.0.0/32', '255.255.255.255/32', '224.0.0.0/4'];
+const LOCAL_V6 = ['::1/128', '::/128', 'ff00::/8', 'fe80::/10'];
+const NON_PUBLIC_V4 = [...PRIV_V4, ...LOCAL_V4, '0.0.0.0/8', '240.0.0.0/4', '192.0.0.0/24', '198.18.0.0/15'];
+const NON_PUBLIC_V6 = [...PRIV_V6, ...LOCAL_V6, '::ffff:0:0/96', '64:ff9b::/96', '2001:db8::/32', '100::/64'];
+
+function spaceOfCidrs(family: Family, cidrs: string[], extra: Partial<Record<number, IntervalSet>> = {}): Space {
+  const set = addressSet(family, cidrs);
+  if (set.isEmpty()) return Space.empty(family);
+  return Space.of(family, [cubeOf(family, { [DST]: set, ...extra })]);
+}
+
+function entrySpace(family: Family, e: AllowEntry): Space {
+  if (!e.cidr) return Space.empty(family);
+  const proto = PROTO_NUMBERS[(e.proto ?? 'tcp').toLowerCase()];
+  const dims: Partial<Record<number, IntervalSet>> = {};
+  if (e.proto !== 'any' && proto !== undefined) dims[PROTO] = IntervalSet.point(BigInt(proto));
+  if (e.ports && e.ports.length) dims[DPORT] = IntervalSet.of(e.ports.map((p) => [BigInt(p), BigInt(p)]));
+  return spaceOfCidrs(family, [e.cidr], dims);
+}
+
+const DNS_PORTS = IntervalSet.of([
+  [53n, 53n],
+  [853n, 853n],
+]);
+const UDP_TCP = IntervalSet.of([
+  [6n, 6n],
+  [17n, 17n],
+]);
+
+interface Spaces {
+  allow: Space;
+  internal: Space;
+  resolvers: Space;
+  dnsAny: Space;
+  meta: Space;
+  priv: Space;
+  local: Space;
+  public: Space;
+}
+
+function spacesFor(family: Family, al: Allowlist): Spaces {
+  const all = Space.full(family);
+  const allow = al.allow.reduce((s, e) => s.union(entrySpace(family, e)), Space.empty(family));
+  const internal = al.internal.reduce((s, e) => s.union(entrySpace(family, e)), Space.empty(family));
+  const dnsDims = { [PROTO]: UDP_TCP, [DPORT]: DNS_PORTS };
+  return {
+    allow,
+    internal,
+    resolvers: spaceOfCidrs(family, al.resolvers, dnsDims),
+    dnsAny: Space.of(family, [cubeOf(family, dnsDims)]),
+    meta: spaceOfCidrs(family, family === 'ipv4' ? META_V4 : META_V6),
+    priv: spaceOfCidrs(family, family === 'ipv4' ? PRIV_V4 : PRIV_V6),
+    local: spaceOfCidrs(family, family === 'ipv4' ? LOCAL_V4 : LOCAL_V6),
+    public: all.subtract(spaceOfCidrs(family, family === 'ipv4' ? NON_PUBLIC_V4 : NON_PUBLIC_V6)),
+  };
+}
+
+/** Addresses to prefer as witnesses: documentation ranges read as "some host on the internet". */
+const WITNESS_ADDRS: Record<Family, bigint[]> = {
+  ipv4: [parsePrefix('198.51.100.7')!.lo, parsePrefix('203.0.113.7')!.lo, parsePrefix('93.184.215.14')!.lo],
+  ipv6: [parsePrefix('2606:4700::1111')!.lo, parsePrefix('2001:4860:4860::8888')!.lo],
+};
+
+interface FamilyEval {
+  family: Family;
+  present: boolean;
+  result: HookResult | null;
+  may: Space;
+  must: Space;
+  defaultAcc: Space;
+  stages: Stage[];
+}
+
+export interface AnalyzeInput {
+  rulesets: NormRuleset[];
+  contexts: EgressContext[];
+  allowlist: Allowlist;
+}
+
+/** Contexts implied by the rulesets when sandcheck.yaml names none: host processes, and each bridge seen in FORWARD. */
+export function impliedContexts(rulesets: readonly NormRuleset[]): EgressContext[] {
+  const out: EgressContext[] = [{ kind: 'host-process', origin: 'every host ruleset has an output path' }];
+  const ifaces = new Set<string>();
+  for (const rs of rulesets)
+    for (const t of rs.tables)
+      for (const c of t.chains) {
+        const forwardish = c.hook === 'forward' || /^(DOCKER|KUBE|CILIUM|cali|FORWARD|ufw-.*forward)/i.test(c.name) || /forward/i.test(c.name);
+        if (!forwardish) continue;
+        for (const r of c.rules) for (const m of r.match) if (m.iif && !m.iif.negate) for (const v of m.iif.values) if (v !== 'lo' && !v.endsWith('+') && !v.endsWith('*')) ifaces.add(v);
+      }
+  for (const i of [...ifaces].sort()) out.push({ kind: 'container', interface: i, origin: `interface ${i} is matched on the forward path` });
+  return out;
+}
+
+export function analyzeHost(input: AnalyzeInput): HostAnalysis {
+  const { rulesets, allowlist } = input;
+  const atoms = interfaceAtomsOf(rulesets);
+  const contexts = input.contexts.length ? input.contexts : impliedContexts(rulesets);
+  const findings: EgressFinding[] = [];
+  const explain: ContextExplain[] = [];
+  const anyOrigin: Origin = firstOrigin(rulesets);
+  const layers = rulesets.map((r) => `${r.source}${r.backend ? ` (${r.backend})` : ''} ${r.families.map(familyLabel).join('+')} from ${r.tables[0]?.chains[0]?.origin.file ?? '?'}`);
+
+  // Input-level notes (legacy tables present, xt statements) are findings of their own.
+  for (const rs of rulesets)
+    for (const n of rs.notes) {
+      if (n.severity === 'info') continue;
+      findings.push({
+        code: 'opaque',
+        verdict: 'warn',
+        context: 'all',
+        family: null,
+        message: `Firewall input is incomplete: ${n.text}`,
+        location: { file: rs.tables[0]?.chains[0]?.origin.file ?? anyOrigin.file, line: n.line },
+        key: `note:${n.text}`,
+        evidence: { note: n.text },
+      });
+    }
+
+  for (const ctx of contexts) {
+    const hook = hookOf(ctx);
+    const label = contextLabel(ctx);
+    const evals: Record<Family, FamilyEval> = {} as Record<Family, FamilyEval>;
+    const ctxExplain: ContextExplain = { context: ctx, label, families: [] };
+    for (const family of FAMILIES) {
+      const rs = rulesets.filter((r) => r.families.includes(family));
+      if (rs.length === 0) {
+        const u = universe(family, atoms, [0n]);
+        evals[family] = { family, present: false, result: null, may: u, must: u, defaultAcc: u, stages: [] };
+      } else {
+        const r = evaluateHook(rs, family, ctx, hook, atoms);
+        evals[family] = { family, present: true, result: r, may: r.may, must: r.must, defaultAcc: r.defaultAcc, stages: r.stages };
+      }
+    }
+    for (const family of FAMILIES) {
+      const ev = evals[family];
+      const sp = spacesFor(family, allowlist);
+      const may = ev.may.subtract(sp.local);
+      const must = ev.must.subtract(sp.local);
+      const dflt = ev.defaultAcc.subtract(sp.local);
+      const fam = familyLabel(family);
+      const v6Disabled = family === 'ipv6' && allowlist.ipv6 === 'disabled';
+      ctxExplain.families.push({
+        family,
+        rulesets: rulesets.filter((r) => r.families.includes(family)).map((r) => r.source),
+        defaultVerdict: dflt.isEmpty() ? 'drop' : 'accept',
+        mayReach: describeSpace(may.project([DST, PROTO, DPORT]), undefined, 12),
+        mustReach: describeSpace(must.project([DST, PROTO, DPORT]), undefined, 12),
+        allowedBy: (ev.result?.contributions ?? [])
+          .map((c) => ({ rule: c.rule ? `${c.stage}${c.chain.name !== c.stage.split('/').pop() ? ` → ${c.chain.name}` : ''} #${c.rule.index} ${c.rule.verdict.text} (${c.rule.origin.file}:${c.rule.origin.line})` : `${c.stage} policy ACCEPT (${c.chain.origin.file}:${c.chain.origin.line})`, space: c.space.intersect(may) }))
+          .filter((c) => !c.space.isEmpty())
+          .map((c) => ({ rule: c.rule, reaches: describeSpace(c.space.project([DST, PROTO, DPORT]), atoms, 6) })),
+        opaque: (ev.result?.opaque ?? []).map((r) => `${r.origin.file}:${r.origin.line} ${r.unknown.join('; ')}`),
+        delegations: (ev.result?.delegations ?? []).map((d) => `${d.stage} #${d.rule.index} ${d.rule.verdict.text} (${d.rule.origin.file}:${d.rule.origin.line})`),
+      });
+      if (v6Disabled) continue;
+
+      const witness = (space: Space, prefer: bigint[] = WITNESS_ADDRS[family]): { flow: Flow; text: string; path: string; origin: Origin; assumptions: string[] } | null => {
+        const flow = pickFlow(space, prefer);
+        if (!flow) return null;
+        const text = formatFlow(flow, atoms);
+        if (!ev.present) return { flow, text, path: `nothing (no ${fam} ruleset among the inputs, so nothing filters ${fam})`, origin: anyOrigin, assumptions: [] };
+        const outcomes = traceFlow(ev.stages, flow);
+        const accepted = outcomes.find((o) => o.result === 'accept' && o.assumptions.length === 0) ?? outcomes.find((o) => o.result === 'accept');
+        if (!accepted) return { flow, text, path: 'no accepting path found', origin: anyOrigin, assumptions: [] };
+        const last = accepted.steps[accepted.steps.length - 1];
+        return { flow, text, path: formatTrace(accepted.steps), origin: last?.origin ?? anyOrigin, assumptions: accepted.assumptions };
+      };
+      const add = (code: FindingCode, verdict: 'fail' | 'warn', msg: string, w: ReturnType<typeof witness>, extra: Record<string, string | number | boolean> = {}, key = ''): void => {
+        const ev2: Record<string, string | number | boolean> = { context: label, family: fam, ...extra };
+        if (w) {
+          ev2.witness = w.text;
+          ev2.path = w.path;
+          if (w.assumptions.length) ev2.assuming = w.assumptions.join('; ');
+        }
+        findings.push({
+          code,
+          verdict,
+          context: label,
+          family,
+          message: w ? `${msg}: ${w.text}, ${ev.present ? 'allowed by' : 'filtered by'} ${w.path}${w.assumptions.length ? ` if ${w.assumptions.join('; ')}` : ''}` : msg,
+          witness: w?.text,
+          path: w?.path,
+          location: w?.origin ?? anyOrigin,
+          key: `${label}|${family}|${code}|${key}`,
+          evidence: ev2,
+        });
+      };
+
+      // EGRESS-001: no default deny. A family with no ruleset at all gets only this (or EGRESS-004).
+      const dfltPublic = dflt.intersect(sp.public);
+      const v4RestrictedHere = family === 'ipv6' && evals.ipv4.present && evals.ipv4.defaultAcc.subtract(spacesFor('ipv4', allowlist).local).intersect(spacesFor('ipv4', allowlist).public).isEmpty();
+      if (!ev.present) {
+        const w = witness(dfltPublic);
+        if (v4RestrictedHere) add('ipv6-open', 'fail', `IPv6 egress of ${label} is open while IPv4 is restricted (no IPv6 ruleset was given; set egress.ipv6: disabled only if IPv6 is really off)`, w, { ipv6RulesetGiven: false });
+        else add('no-default-deny', 'fail', `No default deny for ${fam} egress of ${label}`, w, { present: false });
+        continue;
+      }
+      if (!dfltPublic.isEmpty() && !v4RestrictedHere) {
+        const w = witness(dfltPublic);
+        add('no-default-deny', 'fail', `No default deny for ${fam} egress of ${label}; a new connection no rule decides is allowed`, w, { present: ev.present });
+      }
+
+      // EGRESS-002: allow-any, after merging (0.0.0.0/1 + 128.0.0.0/1 counts).
+      const allPublic = sp.public;
+      const coverage = (reach: Space): Space => {
+        const missing = allPublic.subtract(reach.project([DST, PROTO, DPORT]));
+        const pp = Space.full(family).project([PROTO, DPORT]);
+        return pp.subtract(missing.project([PROTO, DPORT])).intersectCube(cubeOf(family, {}));
+      };
+      const anyMust = coverage(must);
+      const anyMay = anyMust.isEmpty() ? coverage(may) : anyMust;
+      const allowAny = !anyMay.isEmpty();
+      if (allowAny && dfltPublic.isEmpty()) {
+        const pp = anyMay.cubes[0]!;
+        const target = allPublic.intersectCube(cubeOf(family, { [PROTO]: pp[PROTO]!, [DPORT]: pp[DPORT]! })).intersect(may);
+        const w = witness(target);
+        const what = describeSpace(Space.of(family, [cubeOf(family, { [PROTO]: pp[PROTO]!, [DPORT]: pp[DPORT]! })]))[0]!.replace(/^\S+ /, '');
+        add('allow-any', anyMust.isEmpty() ? 'warn' : 'fail', `${anyMust.isEmpty() ? 'Possibly every' : 'Every'} public ${fam} address is reachable from ${label} on ${what}`, w, { definite: !anyMust.isEmpty(), ports: what });
+      }
+
+      // EGRESS-003: reachable public destinations outside the allowlist (DNS is judged separately).
+      const excessOf = (reach: Space): Space => reach.intersect(sp.public).subtract(sp.allow).subtract(sp.internal).subtract(sp.dnsAny);
+      const exMust = excessOf(must);
+      const exMay = excessOf(may);
+      if (!allowAny && dfltPublic.isEmpty() && !exMay.isEmpty()) {
+        const definite = !exMust.isEmpty();
+        const ex = definite ? exMust : exMay;
+        const onlyPorts = ex.project([DST]).isSubsetOf(sp.allow.project([DST]));
+        const w = witness(ex);
+        const size = describeSpace(ex.project([DST, PROTO, DPORT]), undefined, 3).join('; ');
+        add(
+          'excess',
+          definite && !onlyPorts ? 'fail' : 'warn',
+          `${definite ? '' : 'Possibly (depends on matches sandcheck cannot evaluate): '}${label} can reach ${fam} destinations outside the allowlist${onlyPorts ? ' (other ports or protocols of allowlisted addresses)' : ''} (${size})`,
+          w,
+          { definite, excess: size },
+        );
+      }
+
+      // EGRESS-004: IPv6 open while IPv4 is restricted.
+      if (family === 'ipv6') {
+        const v4 = evals.ipv4;
+        const v4sp = spacesFor('ipv4', allowlist);
+        const v4Restricted = v4.present && v4.defaultAcc.subtract(v4sp.local).intersect(v4sp.public).isEmpty();
+        const v6Open = !dfltPublic.isEmpty();
+        if (v4Restricted && v6Open) {
+          const w = witness(!dfltPublic.isEmpty() ? dfltPublic : may.intersect(sp.public));
+          add('ipv6-open', 'fail', `IPv6 egress of ${label} is open while IPv4 is restricted${ev.present ? '' : ' (no IPv6 ruleset was given; set egress.ipv6: disabled only if IPv6 is really off)'}`, w, { ipv6RulesetGiven: ev.present });
+        }
+      }
+
+      // EGRESS-005: DNS (53, DoT 853) to servers other than the declared resolvers.
+      const dnsOf = (reach: Space): Space => reach.intersect(sp.dnsAny).subtract(sp.resolvers).subtract(sp.internal).subtract(sp.allow);
+      const dnsMust = dnsOf(must);
+      const dnsMay = dnsOf(may);
+      if (!dnsMay.isEmpty()) {
+        const definite = !dnsMust.isEmpty();
+        const w = witness(definite ? dnsMust : dnsMay, family === 'ipv4' ? [parsePrefix('8.8.8.8')!.lo, parsePrefix('1.1.1.1')!.lo, ...WITNESS_ADDRS.ipv4] : [parsePrefix('2001:4860:4860::8888')!.lo, ...WITNESS_ADDRS.ipv6]);
+        add('dns', definite ? 'fail' : 'warn', `${definite ? '' : 'Possibly: '}${label} can send DNS to ${fam} servers other than the declared resolvers${allowlist.resolvers.length ? ` (${allowlist.resolvers.join(', ')})` : ' (none declared)'}`, w, { definite });
+      }
+
+      // EGRESS-006: cloud metadata endpoints.
+      const metaMust = must.intersect(sp.meta).subtract(sp.allow).subtract(sp.internal);
+      const metaMay = may.intersect(sp.meta).subtract(sp.allow).subtract(sp.internal);
+      if (!metaMay.isEmpty()) {
+        const definite = !metaMust.isEmpty();
+        const w = witness(definite ? metaMust : metaMay, [parsePrefix(family === 'ipv4' ? '169.254.169.254' : 'fd00:ec2::254')!.lo]);
+        add('metadata', definite ? 'fail' : 'warn', `${definite ? '' : 'Possibly: '}${label} can reach a cloud metadata endpoint`, w, { definite });
+      }
+
+      // EGRESS-007: internal ranges beyond the declared internal services.
+      const intMay = may.intersect(sp.priv).subtract(sp.meta).subtract(sp.internal).subtract(sp.resolvers).subtract(sp.allow);
+      if (!intMay.isEmpty()) {
+        const w = witness(intMay, family === 'ipv4' ? [parsePrefix('10.0.0.7')!.lo, parsePrefix('192.168.1.7')!.lo] : [parsePrefix('fd00::7')!.lo]);
+        const size = describeSpace(intMay.project([DST, PROTO, DPORT]), undefined, 3).join('; ');
+        add('internal', 'warn', `${label} can reach internal ${fam} ranges beyond the declared internal services (${size})`, w, { internal: size });
+      }
+
+      // EGRESS-008: a required endpoint blocked.
+      allowlist.allow.forEach((e, i) => {
+        const need = entrySpace(family, e);
+        if (need.isEmpty()) return;
+        const blocked = need.intersect(universe(family, atoms, [0n])).subtract(must);
+        if (blocked.isEmpty()) return;
+        const flow = pickFlow(blocked);
+        if (!flow) return;
+        let path = `no ${fam} ruleset`;
+        let origin = anyOrigin;
+        if (ev.present) {
+          const outs = traceFlow(ev.stages, flow);
+          const drop = outs.find((o) => o.result === 'drop') ?? outs[0];
+          if (drop) {
+            path = drop.result === 'drop' ? `${formatTrace(drop.steps)}${drop.assumptions.length ? ` if ${drop.assumptions.join('; ')}` : ''}` : `nothing certain: it depends on ${drop.assumptions.join('; ')}`;
+            origin = drop.steps[drop.steps.length - 1]?.origin ?? anyOrigin;
+          }
+        }
+        const text = formatFlow(flow, atoms);
+        findings.push({
+          code: 'required-blocked',
+          verdict: 'warn',
+          context: label,
+          family,
+          message: `Required endpoint ${e.host ? `${e.host} ` : ''}${e.cidr} is not certainly reachable from ${label}: ${text}, blocked by ${path}`,
+          witness: text,
+          path,
+          location: origin,
+          key: `${label}|${family}|required|${i}`,
+          evidence: { context: label, family: fam, endpoint: e.cidr ?? '', witness: text, path },
+        });
+      });
+
+      // EGRESS-009: opaque rules that change the answer.
+      if (ev.result && !may.subtract(must).isEmpty()) {
+        for (const r of ev.result.opaque) {
+          findings.push({
+            code: 'opaque',
+            verdict: 'warn',
+            context: label,
+            family,
+            message: `Rule ${r.origin.file}:${r.origin.line} (${r.verdict.text}) depends on matches sandcheck cannot evaluate for ${label}: ${r.unknown.join('; ')}`,
+            location: r.origin,
+            key: `${label}|${family}|opaque|${r.origin.line}`,
+            evidence: { context: label, family: fam, unknown: r.unknown.join('; '), rule: r.text },
+          });
+        }
+      }
+
+      // EGRESS-010: delegation to a proxy.
+      for (const d of ev.result?.delegations ?? []) {
+        const to = d.rule.verdict.to;
+        const dest = to?.addr === 'local' || !to?.addr ? `a local port${to?.ports ? ` ${to.ports[0]}` : ''}` : `${to.addr}${to.ports ? `:${to.ports[0]}` : ''}`;
+        const sample = pickFlow(d.flows, WITNESS_ADDRS[family]);
+        findings.push({
+          code: 'delegated',
+          verdict: 'warn',
+          context: label,
+          family,
+          message: `${label}: ${fam} egress is redirected to ${dest} by ${d.stage}${d.chain !== d.stage.split('/').pop() ? ` → ${d.chain}` : ''} #${d.rule.index} ${d.rule.verdict.text} (${d.rule.origin.file}:${d.rule.origin.line})${sample ? `, e.g. ${formatFlow(sample, atoms)}` : ''}; the proxy's own allowlist is not evaluated`,
+          location: d.rule.origin,
+          key: `${label}|${family}|delegated|${d.rule.origin.line}`,
+          evidence: { context: label, family: fam, to: dest, rule: d.rule.text },
+        });
+      }
+    }
+    explain.push(ctxExplain);
+  }
+  return { findings: dedupe(findings), explain, layers };
+}
+
+function dedupe(fs: EgressFinding[]): EgressFinding[] {
+  const seen = new Set<string>();
+  return fs.filter((f) => (seen.has(f.key) ? false : (seen.add(f.key), true)));
+}
+
+function firstOrigin(rulesets: readonly NormRuleset[]): Origin {
+  for (const rs of rulesets) for (const t of rs.tables) for (const c of t.chains) return c.origin;
+  return { file: '(no ruleset)', line: 1 };
+}
+
+export { formatAddress, ADDR_MAX };
+export type { InterfaceAtoms, Cube };

@@ -1,0 +1,79 @@
+import { ADDR_MAX, formatAddress, formatAddressSet, type Family } from './address.js';
+import type { InterfaceAtoms } from './compile.js';
+import { CT, CT_STATES, DPORT, DST, OIF, PORT_MAX, PORT_PROTOS, PROTO, PROTO_MAX, protoName, type Cube, type Flow, type Space } from './header-space.js';
+import type { IntervalSet } from './interval-set.js';
+
+export function familyLabel(f: Family): string {
+  return f === 'ipv4' ? 'IPv4' : 'IPv6';
+}
+
+function formatPorts(s: IntervalSet): string {
+  if (s.lo[0] === 0n && s.hi[0] === PORT_MAX && s.count === 1) return 'all ports';
+  const parts = [...s.ranges()].map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`));
+  return parts.length > 8 ? `${parts.slice(0, 8).join(',')},…` : parts.join(',');
+}
+
+function formatProtos(s: IntervalSet): string {
+  if (s.lo[0] === 0n && s.hi[0] === PROTO_MAX && s.count === 1) return 'any protocol';
+  const names: string[] = [];
+  for (const [a, b] of s.ranges()) {
+    if (b - a > 4n) names.push(`protocols ${a}-${b}`);
+    else for (let p = a; p <= b; p++) names.push(protoName(Number(p)));
+  }
+  return names.length > 6 ? `${names.length} protocols` : names.join('/');
+}
+
+/** `160.79.104.0/23 tcp/443`, `0.0.0.0/0 any protocol`. One line per cube, at most `limit`. */
+export function describeSpace(space: Space, atoms?: InterfaceAtoms, limit = 8): string[] {
+  const lines: string[] = [];
+  for (const c of space.cubes) {
+    lines.push(describeCube(space.family, c, atoms));
+    if (lines.length >= limit) {
+      if (space.cubes.length > limit) lines.push(`… and ${space.cubes.length - limit} more`);
+      break;
+    }
+  }
+  return lines;
+}
+
+export function describeCube(family: Family, c: Cube, atoms?: InterfaceAtoms): string {
+  const dst = formatAddressSet(family, c[DST]!);
+  const protos = c[PROTO]!;
+  const onlyPortProtos = [...protos.ranges()].every(([a, b]) => {
+    for (let p = a; p <= b; p++) if (!PORT_PROTOS.includes(Number(p))) return false;
+    return true;
+  });
+  let l4 = formatProtos(protos);
+  if (onlyPortProtos) l4 += `/${formatPorts(c[DPORT]!)}`;
+  else if (!(c[DPORT]!.lo[0] === 0n && c[DPORT]!.hi[0] === PORT_MAX)) l4 += ` (tcp/udp ports ${formatPorts(c[DPORT]!)})`;
+  let extra = '';
+  const oif = c[OIF]!;
+  if (atoms && !(oif.count === 1 && oif.hi[0]! >= BigInt(atoms.atoms.length) && oif.lo[0]! <= 0n)) {
+    const named = [...oif.ranges()].flatMap(([a, b]) => {
+      const out: string[] = [];
+      for (let i = a; i <= b && i < BigInt(atoms.atoms.length); i++) out.push(atoms.label(Number(i)));
+      if (b >= BigInt(atoms.atoms.length)) out.push('other interfaces');
+      return out;
+    });
+    extra = ` via ${named.join(',')}`;
+  }
+  const ct = c[CT]!;
+  if (ct.count === 1 && ct.lo[0] === ct.hi[0] && ct.lo[0] === 4n) extra += ' (untracked)';
+  return `${dst} ${l4}${extra}`;
+}
+
+/** `IPv4 tcp → 198.51.100.7:8443, new connection` */
+export function formatFlow(f: Flow, atoms?: InterfaceAtoms): string {
+  const addr = formatAddress(f.family, f.dst);
+  const host = f.family === 'ipv6' && f.dport !== null ? `[${addr}]` : addr;
+  const named = atoms ? atoms.atoms.filter((a) => a.name !== 'lo').length : 0;
+  const oif = atoms && named > 0 ? ` via ${atoms.label(f.oif)}` : '';
+  const ct = f.ct === 'untracked' ? 'untracked (conntrack disabled by a raw rule)' : `${f.ct} connection`;
+  return `${familyLabel(f.family)} ${protoName(f.proto)} → ${host}${f.dport !== null ? `:${f.dport}` : ''}${oif}, ${ct}`;
+}
+
+export function isAllAddresses(family: Family, s: IntervalSet): boolean {
+  return s.count === 1 && s.lo[0] === 0n && s.hi[0] === ADDR_MAX[family];
+}
+
+export { CT_STATES };
