@@ -18,6 +18,8 @@ export interface BuildData {
 }
 
 export interface BuildFrom extends ImageRef {
+  /** For messages: where the image is named. */
+  instruction: 'FROM';
   /** The image as written in the FROM line, before build-argument defaults are applied. */
   written: string;
   /** FROM names an earlier stage of this Dockerfile (`FROM build`), not an image. */
@@ -91,6 +93,8 @@ export interface BuildCopy {
   from: string | null;
   /** The stage it names, when it names one. */
   fromStage: number | null;
+  /** `--from=<image>` naming an external image (not a stage): copied content comes from it like a base image's. */
+  image: (ImageRef & { instruction: 'COPY --from'; written: string; unresolved: boolean; pinning: string }) | null;
   line: number;
   stage: number;
 }

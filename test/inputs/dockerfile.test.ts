@@ -136,8 +136,19 @@ describe('dockerfile handler: a multi-stage agent worker', () => {
       },
     ]);
     expect(t.data.copies).toEqual([
-      { sources: ['pyproject.toml', 'poetry.lock'], destination: './', from: null, fromStage: null, line: 10, stage: 0 },
-      { sources: ['/app'], destination: '/app', from: 'build', fromStage: 1, line: 25, stage: 2 },
+      { sources: ['pyproject.toml', 'poetry.lock'], destination: './', from: null, fromStage: null, image: null, line: 10, stage: 0 },
+      { sources: ['/app'], destination: '/app', from: 'build', fromStage: 1, image: null, line: 25, stage: 2 },
+    ]);
+  });
+
+  it('resolves COPY --from to a stage (by name, index or build arg) or an external image', () => {
+    const copies = build('ARG UV=ghcr.io/astral-sh/uv:0.4.18\nARG STAGE=base\nFROM debian:12 AS Base\nFROM scratch\nCOPY --from=0 /a /a\nCOPY --from=BASE /b /b\nCOPY --from=${STAGE} /c /c\nCOPY --from=${UV} /uv /bin/\nCOPY --from=busybox /bin/sh /bin/sh\n').data.copies;
+    expect(copies.map((c) => [c.line, c.fromStage, c.image && [c.image.instruction, c.image.ref, c.image.written, c.image.pinned, c.image.latest]])).toEqual([
+      [5, 0, null],
+      [6, 0, null],
+      [7, 0, null],
+      [8, null, ['COPY --from', 'ghcr.io/astral-sh/uv:0.4.18', '${UV}', false, false]],
+      [9, null, ['COPY --from', 'busybox', 'busybox', false, true]],
     ]);
   });
 

@@ -92,7 +92,8 @@ export function normalizeDockerfile(text: string, file: string): NormalizedBuild
         break;
       case 'COPY':
         at(`/copies/${data.copies.length}`, ins);
-        data.copies.push(readCopy(ins as Copy, stage, data.stages));
+        at(`/copies/${data.copies.length}/image`, ins);
+        data.copies.push(readCopy(ins as Copy, stage, data.stages, globalArgs, escape));
         break;
       case 'RUN':
         at(`/runs/${data.runs.length}`, ins);
@@ -132,6 +133,7 @@ function readFrom(ins: From, index: number, earlier: BuildStage[], globalArgs: S
   const ref = parseImageRef(value);
   const from: BuildFrom = {
     ...ref,
+    instruction: 'FROM',
     written,
     stage: parent !== undefined,
     stageIndex: parent?.index ?? null,
@@ -195,15 +197,26 @@ function readAdd(ins: Add, stage: number): BuildAdd {
   };
 }
 
-function readCopy(ins: Copy, stage: number, stages: BuildStage[]): BuildCopy {
+function readCopy(ins: Copy, stage: number, stages: BuildStage[], globalArgs: Scope, escape: string): BuildCopy {
   const args = pathArgs(ins);
   const from = ins.getFromFlag()?.getValue() ?? null;
   let fromStage: number | null = null;
+  let image: BuildCopy['image'] = null;
   if (from !== null) {
     const byName = stages.find((s) => s.name === from.toLowerCase());
-    fromStage = byName ? byName.index : /^\d+$/.test(from) && Number(from) < stages.length ? Number(from) : null;
+    fromStage = byName ? byName.index : /^\d+$/.test(from) ? Number(from) : null;
+    if (fromStage === null) {
+      // Only global ARGs are expanded in --from (as BuildKit does for FROM); a stage ARG is not in scope here.
+      const { value, unresolved } = expand(from, globalArgs, escape);
+      const named = stages.find((s) => s.name === value.toLowerCase());
+      if (named) fromStage = named.index;
+      else {
+        const ref = parseImageRef(value);
+        image = { ...ref, instruction: 'COPY --from', written: from, unresolved: unresolved.length > 0, pinning: pinning(ref, unresolved, false, false) };
+      }
+    }
   }
-  return { sources: args.slice(0, -1), destination: args.length > 1 ? args[args.length - 1]! : null, from, fromStage, line: lineOf(ins), stage };
+  return { sources: args.slice(0, -1), destination: args.length > 1 ? args[args.length - 1]! : null, from, fromStage, image, line: lineOf(ins), stage };
 }
 
 /**
