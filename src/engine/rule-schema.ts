@@ -1,7 +1,7 @@
 import { CHECKLIST_IDS } from '../model/checklist.js';
 import { SEVERITIES } from '../model/severity.js';
 
-export const TARGET_KINDS = ['workload', 'container', 'namespace', 'serviceaccount', 'build', 'envfile', 'image', 'egress', 'secret', 'inventory'] as const;
+export const TARGET_KINDS = ['workload', 'container', 'namespace', 'serviceaccount', 'build', 'envfile', 'image', 'egress', 'secret', 'configmap', 'textfile', 'inventory'] as const;
 
 /** JSON Schema of a rule file. Strict: unknown keys are errors (Polaris's `FailureMessage` typo would load). */
 export const RULE_SCHEMA = {

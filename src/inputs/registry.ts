@@ -1,6 +1,9 @@
 import type { InputHandler } from './types.js';
 import { composeHandler } from './compose/handler.js';
 import { dockerfileHandler } from './dockerfile/handler.js';
+import { envfileHandler } from './envfile/handler.js';
+import './k8s-secrets/objects.js'; // ConfigMap/Secret/ExternalSecret/SecretProviderClass objects for the Kubernetes handler
+import { textfileHandler } from './textfile/handler.js';
 import { kubernetesHandler } from './kubernetes/handler.js';
 import { iptablesHandler } from './iptables/handler.js';
 import { nftablesHandler } from './nftables/handler.js';
@@ -15,4 +18,6 @@ export const HANDLERS: InputHandler[] = [
   composeHandler,
   kubernetesHandler,
   dockerfileHandler,
+  envfileHandler,
+  textfileHandler, // last: any other text file, provider-format secret rules only
 ];

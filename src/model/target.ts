@@ -14,7 +14,9 @@ export type TargetKind =
   | 'envfile' // a dotenv file
   | 'image' // a container image (config, history, layers)
   | 'egress' // the egress posture of one scope (firewall, network policy, security group)
-  | 'secret' // a detected secret (never its value)
+  | 'secret' // a secret object: a Kubernetes Secret, ExternalSecret or SecretProviderClass (values never printed)
+  | 'configmap' // a Kubernetes ConfigMap (its data is scanned for keys)
+  | 'textfile' // any other text file: provider-format secret rules only
   | 'inventory'; // the whole scan: for rules that look across inputs (key reuse, evidence presence)
 
 export type Platform = 'kubernetes' | 'compose' | 'docker' | 'dockerfile' | 'image' | 'file' | 'firewall' | 'cloud';

@@ -4,6 +4,10 @@ import { isAnthropicKeyName, isEnvironmentKeyName, secretNameKind } from './name
 import { scanText } from './scan-text.js';
 import type { ScanOptions, SecretHit } from './types.js';
 
+/** Cheap tests that let most names skip the name analysis. */
+const ANTHROPIC_HINT = /anthropic|claude/i;
+const SECRET_HINT = /key|token|secret|pass|pwd|credential/i;
+
 export interface PairPosition {
   /** Where the value starts (1-based); hits inside a multi-line value are offset from here. */
   line: number;
@@ -27,7 +31,8 @@ export function classifyPair(name: string, value: string | null | undefined, at:
     return [];
   };
 
-  if (isEnvironmentKeyName(name)) {
+  const anthropicName = ANTHROPIC_HINT.test(name);
+  if (anthropicName && isEnvironmentKeyName(name)) {
     const reason = commonDropReason(v);
     if (reason) return drop('anthropic-environment-key', reason);
     return [named('anthropic-environment-key', 'Anthropic environment key (ANTHROPIC_ENVIRONMENT_KEY)', name, v, at)];
@@ -45,13 +50,13 @@ export function classifyPair(name: string, value: string | null | undefined, at:
     }));
   }
 
-  if (isAnthropicKeyName(name)) {
+  if (anthropicName && isAnthropicKeyName(name)) {
     const reason = commonDropReason(v);
     if (reason) return drop('anthropic-key-variable', reason);
     return [named('anthropic-key-variable', 'Anthropic key in a named variable', name, v, at)];
   }
 
-  const kind = secretNameKind(name);
+  const kind = SECRET_HINT.test(name) ? secretNameKind(name) : null;
   if (!kind) return [];
   const reason = genericDropReason(v, kind);
   if (reason) return drop('generic-secret', reason);

@@ -26,12 +26,14 @@ export function isReference(value: string): boolean {
   return REFERENCE.test(value) || REFERENCE_URI.test(value) || SECRET_ARN.test(value) || SOPS_VALUE.test(value);
 }
 
+/** Long enough that a random body never contains them by chance. */
 const PLACEHOLDER_PARTS = [
-  'xxxx', 'example', 'placeholder', 'changeme', 'change_me', 'change-me', 'changethis', 'redacted',
-  'your-', 'your_', 'yourkey', 'yourtoken', 'yoursecret', 'replace', 'dummy', 'todo', 'fixme', 'sample',
-  'insert', '****', '...', 'notreal', 'not-a-real', 'not_a_real', 'fakekey', 'fake-key', 'fake_key',
-  '0123456789', 'abcdefgh', 'qwerty', 'lorem',
+  'example', 'placeholder', 'changeme', 'change_me', 'change-me', 'changethis', 'redacted',
+  'yourkey', 'yourtoken', 'yoursecret', 'replace', 'notreal', 'not-a-real', 'not_a_real', 'fakekey', 'fake-key', 'fake_key',
+  '0123456789', 'abcdefgh',
 ];
+/** Short marks that random text of a few hundred characters can contain: checked on short values only. */
+const SHORT_PLACEHOLDER_PARTS = ['xxxx', 'your-', 'your_', 'dummy', 'todo', 'fixme', 'sample', 'insert', '****', '...', 'qwerty', 'lorem'];
 const PLACEHOLDER_EXACT = new Set([
   'password', 'secret', 'token', 'key', 'apikey', 'api_key', 'null', 'nil', 'none', 'undefined', 'true', 'false',
   'pass', 'passwd', 'admin', 'root', 'default', 'test', 'tbd', 'n/a', 'na', 'empty', 'unset', 'required', 'optional',
@@ -43,6 +45,7 @@ export function isPlaceholder(value: string): boolean {
   if (PLACEHOLDER_EXACT.has(v)) return true;
   if (/^<[^<>]*>$|^\[[^\]]*\]$/.test(v)) return true;
   for (const p of PLACEHOLDER_PARTS) if (v.includes(p)) return true;
+  if (v.length <= 120) for (const p of SHORT_PLACEHOLDER_PARTS) if (v.includes(p)) return true;
   return false;
 }
 

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { Location } from '../../model/location.js';
 import { pointerOf, type Target } from '../../model/target.js';
+import { parseCommentSuppressions, toTargetSuppressions } from '../../util/comment-suppressions.js';
 import type { InputHandler, SourceFile } from '../types.js';
 import { parseDotenv, type EnvComment, type EnvEntry } from './parse.js';
 
@@ -36,7 +37,7 @@ export function envfileTarget(file: SourceFile): Target<EnvfileData> {
     file: file.path,
     data: { path: file.path, entries, comments, sops: entries.some((e) => e.name.startsWith('sops_')) },
     locations,
-    suppressions: [],
+    suppressions: comments.length > 0 ? toTargetSuppressions(file.path, parseCommentSuppressions(file.text).suppressions) : [],
   };
 }
 

@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+// Secret-detection benchmark: generates (once) a reproducible corpus with planted secrets and
+// decoys, then in one run measures, each in its own process, Node merely reading the files,
+// sandcheck's detector, and secretlint 12 with its recommended preset. Prints recall, precision,
+// throughput and peak memory for each, and the ratios the issue sets as targets.
+//
+//   node bench/secrets/run.mjs [--size-mb 50] [--seed 1] [--runs 3] [--secretlint-runs 1] [--no-secretlint] [--regenerate]
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const outDir = join(root, 'bench/out');
+const opts = parseArgs(process.argv.slice(2));
+const corpus = join(outDir, `secrets-corpus-${opts.sizeMb}mb-s${opts.seed}`);
+const manifestPath = `${corpus}.manifest.json`;
+mkdirSync(outDir, { recursive: true });
+
+const bundle = join(outDir, 'secrets-bench.mjs');
+await build({ entryPoints: [join(root, 'bench/secrets/main.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
+
+if (opts.regenerate || !existsSync(manifestPath)) {
+  process.stderr.write(`generating ${opts.sizeMb} MB corpus (seed ${opts.seed}) in ${relative(root, corpus)} …\n`);
+  await run(process.execPath, [bundle, 'generate', corpus, String(opts.sizeMb), String(opts.seed)]);
+}
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+const mb = manifest.bytes / 1024 / 1024;
+console.log(`corpus: ${manifest.files} files, ${mb.toFixed(1)} MB, ${manifest.planted.length} planted secrets, ${manifest.decoys} decoys (seed ${manifest.seed})`);
+
+const results = {};
+results.read = await repeat(opts.runs, () => run(process.execPath, [bundle, 'read', corpus]).then(parseJsonLine));
+results.sandcheck = await repeat(opts.runs, () => run(process.execPath, [bundle, 'sandcheck', corpus]).then(parseJsonLine));
+if (opts.secretlint) results.secretlint = await repeat(opts.secretlintRuns, () => runSecretlint());
+
+const rows = [];
+for (const [name, r] of Object.entries(results)) {
+  const q = name === 'read' ? null : score(r.findings);
+  rows.push({ tool: name, seconds: r.seconds, mbps: mb / r.seconds, peakMb: r.peakKb / 1024, ...q });
+}
+console.log('');
+console.log(pad('tool', 12) + pad('median s', 10) + pad('MB/s', 9) + pad('peak RSS MB', 13) + pad('recall', 8) + pad('precision', 10) + 'TP/FP/FN');
+for (const r of rows) {
+  console.log(
+    pad(r.tool, 12) + pad(r.seconds.toFixed(2), 10) + pad(r.mbps.toFixed(1), 9) + pad(r.peakMb.toFixed(0), 13) +
+      pad(r.recall === undefined ? '-' : r.recall.toFixed(3), 8) + pad(r.precision === undefined ? '-' : r.precision.toFixed(3), 10) +
+      (r.tp === undefined ? '-' : `${r.tp}/${r.fp}/${r.fn}`),
+  );
+}
+const sc = rows.find((r) => r.tool === 'sandcheck');
+const rd = rows.find((r) => r.tool === 'read');
+const sl = rows.find((r) => r.tool === 'secretlint');
+console.log('');
+console.log(`sandcheck time / read-only time: ${(sc.seconds / rd.seconds).toFixed(2)} (target ≤ 2)`);
+if (sl) console.log(`sandcheck throughput / secretlint: ${(sc.mbps / sl.mbps).toFixed(1)}× (target ≥ 3)`);
+console.log(`recall ${sc.recall.toFixed(3)} (target ≥ 0.95), precision ${sc.precision.toFixed(3)} (target ≥ 0.98)`);
+console.log('\nsandcheck recall by kind:');
+for (const [kind, v] of Object.entries(sc.byKind).sort()) console.log(`  ${pad(kind, 30)} ${v.found}/${v.total}`);
+if (sl) {
+  console.log('\nsecretlint recall by kind:');
+  for (const [kind, v] of Object.entries(sl.byKind).sort()) console.log(`  ${pad(kind, 30)} ${v.found}/${v.total}`);
+}
+if (opts.showMisses) {
+  console.log('\nsandcheck misses:', JSON.stringify(sc.misses.slice(0, 20), null, 1));
+  console.log('sandcheck false positives:', JSON.stringify(sc.fps.slice(0, 20), null, 1));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function score(findings) {
+  const byFile = new Map();
+  for (const p of manifest.planted) {
+    const list = byFile.get(p.file) ?? [];
+    list.push({ ...p, found: false });
+    byFile.set(p.file, list);
+  }
+  let tp = 0;
+  let fp = 0;
+  const fps = [];
+  for (const f of findings) {
+    const hit = (byFile.get(f.file) ?? []).filter((p) => f.line >= p.line && f.line <= p.endLine);
+    if (hit.length > 0) {
+      tp++;
+      for (const p of hit) p.found = true;
+    } else {
+      fp++;
+      fps.push(f);
+    }
+  }
+  const byKind = {};
+  const misses = [];
+  for (const list of byFile.values()) {
+    for (const p of list) {
+      const k = (byKind[p.kind] ??= { found: 0, total: 0 });
+      k.total++;
+      if (p.found) k.found++;
+      else misses.push(p);
+    }
+  }
+  const fn = misses.length;
+  const found = manifest.planted.length - fn;
+  return { recall: found / manifest.planted.length, precision: tp + fp === 0 ? 1 : tp / (tp + fp), tp, fp, fn, byKind, misses, fps };
+}
+
+async function runSecretlint() {
+  const rc = join(outDir, 'secretlintrc.json');
+  writeFileSync(rc, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
+  const output = join(outDir, 'secretlint-result.json');
+  const bin = join(root, 'node_modules/secretlint/bin/secretlint.js');
+  // Run from inside the corpus: secretlint honours .gitignore files, and bench/out is git-ignored.
+  const t = await run(process.execPath, [bin, '--secretlintrc', rc, '--format', 'json', '--output', output, '--no-color', '**/*'], { cwd: corpus, okCodes: [0, 1] });
+  const results = JSON.parse(readFileSync(output, 'utf8'));
+  const findings = [];
+  for (const r of results) {
+    for (const m of r.messages ?? []) findings.push({ file: relative(corpus, resolve(corpus, r.filePath)), line: m.loc?.start?.line ?? 0, detector: m.ruleId });
+  }
+  return { seconds: t.seconds, peakKb: t.peakKb, findings, files: results.length };
+}
+
+function parseJsonLine(t) {
+  const m = JSON.parse(t.stdout.trim().split('\n').pop());
+  return { ...m, peakKb: t.peakKb };
+}
+
+async function repeat(n, fn) {
+  const all = [];
+  for (let i = 0; i < n; i++) all.push(await fn());
+  all.sort((a, b) => a.seconds - b.seconds);
+  const median = all[Math.floor((all.length - 1) / 2)];
+  return { ...median, peakKb: Math.max(...all.map((a) => a.peakKb)) };
+}
+
+/** Runs a process and samples its peak RSS (VmHWM) from /proc until it exits. */
+function run(cmd, args, { cwd = root, okCodes = [0] } = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    let peakKb = 0;
+    child.stdout.on('data', (d) => (stdout += d));
+    const sample = () => {
+      try {
+        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peakKb = Math.max(peakKb, Number(m[1]));
+      } catch {
+        /* exited */
+      }
+    };
+    const timer = setInterval(sample, 20);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (!okCodes.includes(code)) return reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`));
+      // In-process timing (excludes Node start-up) when the child reports it; wall time otherwise.
+      let seconds = wall;
+      try {
+        const j = JSON.parse(stdout.trim().split('\n').pop());
+        if (typeof j.seconds === 'number') seconds = j.seconds;
+      } catch {
+        /* not JSON */
+      }
+      resolvePromise({ stdout, seconds, peakKb, wall });
+    });
+  });
+}
+
+function parseArgs(argv) {
+  const o = { sizeMb: 50, seed: 1, runs: 3, secretlintRuns: 1, secretlint: true, regenerate: false, showMisses: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--size-mb') o.sizeMb = Number(argv[++i]);
+    else if (a === '--seed') o.seed = Number(argv[++i]);
+    else if (a === '--runs') o.runs = Number(argv[++i]);
+    else if (a === '--secretlint-runs') o.secretlintRuns = Number(argv[++i]);
+    else if (a === '--no-secretlint') o.secretlint = false;
+    else if (a === '--regenerate') o.regenerate = true;
+    else if (a === '--show-misses') o.showMisses = true;
+    else if (a === '--generate-only') o.generateOnly = true;
+    else {
+      console.error(`unknown option ${a}`);
+      process.exit(2);
+    }
+  }
+  return o;
+}
+
+function pad(s, n) {
+  return String(s).padEnd(n);
+}
+void readdirSync;

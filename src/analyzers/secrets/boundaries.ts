@@ -1,0 +1,57 @@
+import type { TrustBoundary } from '../../config/types.js';
+import type { Target } from '../../model/target.js';
+
+export interface BoundaryLookup {
+  byId(id: string): Target<object> | undefined;
+  trustBoundaries: TrustBoundary[];
+}
+
+/** `deploy/tenant-a/**`, `*.env`, or a folder prefix `deploy/tenant-a/`. */
+export function globToRegExp(glob: string): RegExp {
+  let src = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*' && glob[i + 1] === '*') {
+      src += '.*';
+      i++;
+      if (glob[i + 1] === '/') i++;
+    } else if (c === '*') src += '[^/]*';
+    else if (c === '?') src += '[^/]';
+    else src += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  if (glob.endsWith('/')) src += '.*';
+  return new RegExp(`^(?:\\./)?${src}$`);
+}
+
+interface Facts {
+  namespace: string | null;
+  labels: Record<string, string>;
+}
+
+/** Namespace and labels of a target, from its own data or its parent workload's. */
+function factsOf(target: Target<object>, lookup: BoundaryLookup): Facts {
+  const d = target.data as { namespace?: unknown; labels?: unknown };
+  const parent = target.parentId ? lookup.byId(target.parentId) : undefined;
+  const p = (parent?.data ?? {}) as { namespace?: unknown; labels?: unknown };
+  const namespace = typeof d.namespace === 'string' ? d.namespace : typeof p.namespace === 'string' ? p.namespace : target.platform === 'kubernetes' ? (target.boundary ?? null) : null;
+  const labels = (d.labels && typeof d.labels === 'object' ? d.labels : p.labels && typeof p.labels === 'object' ? p.labels : {}) as Record<string, string>;
+  return { namespace, labels };
+}
+
+/**
+ * The trust boundary of a target: the first `trustBoundaries:` entry of sandcheck.yaml that matches
+ * (namespaces, all labels, or a path glob), else its namespace or compose project, else none (a
+ * loose file that no configured boundary claims belongs to none).
+ */
+export function boundaryOf(target: Target<object>, lookup: BoundaryLookup): string | null {
+  const facts = factsOf(target, lookup);
+  for (const b of lookup.trustBoundaries) {
+    if (b.namespaces && facts.namespace !== null && b.namespaces.includes(facts.namespace)) return b.name;
+    if (b.labels && Object.keys(b.labels).length > 0 && Object.entries(b.labels).every(([k, v]) => facts.labels[k] === v)) return b.name;
+    if (b.paths && target.file && b.paths.some((g) => globToRegExp(g).test(target.file!))) return b.name;
+  }
+  if (!target.boundary) return null;
+  if (target.platform === 'kubernetes') return `namespace ${target.boundary}`;
+  if (target.platform === 'compose') return `compose project ${target.boundary}`;
+  return target.boundary;
+}

@@ -1,0 +1,155 @@
+import type { ConfigMapData, SecretObjectData } from '../../model/secret-object.js';
+import type { BuildData } from '../../model/build.js';
+import type { Location } from '../../model/location.js';
+import { locate, pointerOf, type Target } from '../../model/target.js';
+import type { ContainerData } from '../../model/workload.js';
+import { classifyPair } from './classify.js';
+import { scanText } from './scan-text.js';
+import type { SecretHit } from './types.js';
+
+/** A secret found in a target, with where it is. Never carries the value. */
+export interface LocatedSecret extends SecretHit {
+  /** Pointer into the target's data (for the finding's fingerprint and suppression). */
+  pointer: string;
+  location: Location;
+  /** How the value got there, in words for messages: `env value`, `comment`, `ENV`, `RUN`, `ConfigMap data`… */
+  where: string;
+}
+
+/** Kinds whose data the detector reads. */
+export const SECRET_SOURCE_KINDS = ['container', 'envfile', 'build', 'configmap', 'secret', 'textfile', 'image'] as const;
+
+const cache = new WeakMap<object, LocatedSecret[]>();
+
+/** Every secret in one target (computed once per target, shared by every rule that asks). */
+export function secretsOf(target: Target<object>): LocatedSecret[] {
+  let found = cache.get(target);
+  if (!found) {
+    found = detect(target);
+    cache.set(target, found);
+  }
+  return found;
+}
+
+/** `ANTHROPIC_*_KEY=value` written as a shell/properties assignment inside free text (RUN lines, scripts). */
+const NAMED_ASSIGNMENT = /\b((?:ANTHROPIC_(?:ENVIRONMENT_|API_|ADMIN_)?KEY|CLAUDE_API_KEY))\s*[=:]\s*("[^"\n]*"|'[^'\n]*'|[^\s"';&|]+)/g;
+
+function namedAssignments(text: string): { name: string; value: string; line: number; column: number }[] {
+  if (!text.includes('ANTHROPIC_') && !text.includes('CLAUDE_')) return [];
+  const out: { name: string; value: string; line: number; column: number }[] = [];
+  NAMED_ASSIGNMENT.lastIndex = 0;
+  for (let m = NAMED_ASSIGNMENT.exec(text); m; m = NAMED_ASSIGNMENT.exec(text)) {
+    let value = m[2]!;
+    if (/^["']/.test(value)) value = value.slice(1, -1);
+    const before = text.slice(0, m.index);
+    const line = before.split('\n').length;
+    out.push({ name: m[1]!, value, line, column: m.index - before.lastIndexOf('\n') });
+  }
+  return out;
+}
+
+function at(file: string | undefined, line: number, column: number, pointer: string): Location {
+  return { file, line, column, pointer };
+}
+
+function detect(target: Target<object>): LocatedSecret[] {
+  const out: LocatedSecret[] = [];
+  const push = (hits: SecretHit[], pointer: string, where: string, locationOf: (h: SecretHit) => Location) => {
+    for (const h of hits) out.push({ ...h, pointer, where, location: locationOf(h) });
+  };
+  const file = target.file;
+  switch (target.kind) {
+    case 'container': {
+      const data = target.data as ContainerData;
+      (data.env ?? []).forEach((e, i) => {
+        if (e.value === null || e.valueFrom) return;
+        const pointer = pointerOf('env', i, 'value');
+        const loc = locate(target, pointer);
+        const hits = classifyPair(e.name, e.value, { line: loc.line ?? 1, column: loc.column ?? 1 });
+        push(hits, pointer, 'env value', (h) => (loc.line ? { ...loc, line: h.line, column: h.column } : loc));
+      });
+      break;
+    }
+    case 'envfile': {
+      const data = target.data as { entries: { name: string; value: string | null; line: number; column: number }[]; comments: { text: string; line: number; column: number }[] };
+      data.entries.forEach((e, i) => {
+        const hits = classifyPair(e.name, e.value, { line: e.line, column: e.column });
+        push(hits, pointerOf('entries', i, 'value'), 'value', (h) => at(file, h.line, h.column, pointerOf('entries', i, 'value')));
+      });
+      data.comments.forEach((c, i) => {
+        const hits = scanText(c.text);
+        push(hits, pointerOf('comments', i), 'comment', (h) => at(file, c.line, c.column + h.column - 1, pointerOf('comments', i)));
+      });
+      break;
+    }
+    case 'build': {
+      const data = target.data as BuildData;
+      const vars = (list: BuildData['env'], field: 'env' | 'args', where: string) =>
+        list.forEach((v, i) => {
+          const pointer = pointerOf(field, i);
+          const loc = locate(target, pointer);
+          const hits = classifyPair(v.name, v.value, { line: v.line, column: loc.column ?? 1 });
+          push(hits, pointer, where, (h) => at(file, h.line, h.column, pointer));
+        });
+      vars(data.env, 'env', 'ENV');
+      vars(data.args, 'args', 'ARG default');
+      data.runs.forEach((r, i) => {
+        const pointer = pointerOf('runs', i);
+        push(scanText(r.command), pointer, 'RUN', (h) => at(file, r.line + h.line - 1, h.column, pointer));
+        for (const a of namedAssignments(r.command)) {
+          push(classifyPair(a.name, a.value, { line: r.line + a.line - 1, column: a.column }), pointer, 'RUN', (h) => at(file, h.line, h.column, pointer));
+        }
+      });
+      break;
+    }
+    case 'configmap':
+    case 'secret': {
+      const data = target.data as ConfigMapData | SecretObjectData;
+      if ('sops' in data && data.sops) break;
+      if ('objectKind' in data && data.objectKind !== 'Secret') break;
+      const where = target.kind === 'configmap' ? 'ConfigMap data' : 'Secret data';
+      data.entries.forEach((e, i) => {
+        const pointer = pointerOf('entries', i, 'value');
+        const loc = locate(target, pointer);
+        const hits = classifyPair(e.key, e.value, { line: loc.line ?? 1, column: loc.column ?? 1 });
+        push(hits, pointer, where, (h) => ({ ...loc, line: h.line, column: h.column }));
+      });
+      break;
+    }
+    case 'textfile': {
+      const data = target.data as { text: string };
+      push(scanText(data.text), '', 'text', (h) => at(file, h.line, h.column, ''));
+      for (const a of namedAssignments(data.text)) {
+        if (out.some((s) => s.location.line === a.line)) continue;
+        push(classifyPair(a.name, a.value, { line: a.line, column: a.column }), '', 'text', (h) => at(file, h.line, h.column, ''));
+      }
+      break;
+    }
+    case 'image': {
+      // The image normalizer already ran the detectors (inputs cannot import analyzers); reuse its results.
+      const data = target.data as { secrets?: Record<'env' | 'history' | 'files', { detector: string; fingerprint: string; confidence: string; name: string; where: string; line: number | null }[]> };
+      for (const part of ['env', 'history', 'files'] as const) {
+        (data.secrets?.[part] ?? []).forEach((s, i) => {
+          const pointer = pointerOf('secrets', part, i);
+          out.push({
+            detector: s.detector,
+            title: s.detector,
+            severity: 'high',
+            confidence: s.confidence === 'medium' ? 'medium' : 'high',
+            fingerprint: s.fingerprint,
+            name: s.name,
+            line: s.line ?? 0,
+            column: 0,
+            pointer,
+            where: s.where,
+            location: locate(target, pointer),
+          });
+        });
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return out;
+}

@@ -1,0 +1,115 @@
+import { boundaryOf } from '../../analyzers/secrets/boundaries.js';
+import { SECRET_SOURCE_KINDS, secretsOf } from '../../analyzers/secrets/targets.js';
+import { formatLocation, type Location } from '../../model/location.js';
+import type { SecretObjectData } from '../../model/secret-object.js';
+import { locate, pointerOf, type Target } from '../../model/target.js';
+import type { ContainerData } from '../../model/workload.js';
+import { NOT_APPLICABLE, type Inventory, type RuleFunction, type Violation } from '../types.js';
+
+/** One use of a key: a literal (by fingerprint) or a reference to one secret object or store entry. */
+interface Use {
+  identity: string;
+  /** For messages: `key ****:3f9c0e12ab77`, `Secret sandbox/env-key`, `store key vault/anthropic`. */
+  label: string;
+  boundary: string | null;
+  targetId: string;
+  pointer: string;
+  location: Location;
+}
+
+interface Index {
+  byIdentity: Map<string, Use[]>;
+  byTarget: Map<string, Use[]>;
+  boundaries: Set<string>;
+}
+
+const indexes = new WeakMap<Inventory, Index>();
+
+function usesOf(t: Target<object>, inventory: Inventory): Omit<Use, 'boundary'>[] {
+  const out: Omit<Use, 'boundary'>[] = [];
+  for (const s of secretsOf(t)) {
+    out.push({ identity: `fp:${s.fingerprint}`, label: `key ${s.fingerprint}`, targetId: t.id, pointer: s.pointer, location: s.location });
+  }
+  if (t.kind === 'container' && t.platform === 'kubernetes') {
+    const d = t.data as ContainerData;
+    const parent = t.parentId ? inventory.byId(t.parentId) : undefined;
+    const ns = ((parent?.data as { namespace?: string | null } | undefined)?.namespace ?? t.boundary ?? 'default') || 'default';
+    const ref = (name: string | null, pointer: string) => {
+      if (!name) return;
+      out.push({ identity: `k8s-secret:${ns}/${name}`, label: `Secret ${ns}/${name}`, targetId: t.id, pointer, location: locate(t, pointer) });
+    };
+    d.env.forEach((e, i) => e.valueFrom?.kind === 'secret' && ref(e.valueFrom.name, pointerOf('env', i)));
+    d.envFrom.forEach((e, i) => e.kind === 'secret' && ref(e.name, pointerOf('envFrom', i)));
+  }
+  if (t.kind === 'secret') {
+    const d = t.data as SecretObjectData;
+    d.remoteKeys.forEach((k, i) => {
+      const pointer = pointerOf('remoteKeys', i);
+      out.push({ identity: `store:${d.store ?? '?'}:${k}`, label: `store key ${d.store ?? '?'} ${k}`, targetId: t.id, pointer, location: locate(t, pointer) });
+    });
+  }
+  return out;
+}
+
+function buildIndex(inventory: Inventory): Index {
+  const lookup = { byId: inventory.byId, trustBoundaries: inventory.config.trustBoundaries };
+  const index: Index = { byIdentity: new Map(), byTarget: new Map(), boundaries: new Set() };
+  for (const t of inventory.targets) {
+    const boundary = boundaryOf(t, lookup);
+    if (boundary !== null) index.boundaries.add(boundary);
+    if (!(SECRET_SOURCE_KINDS as readonly string[]).includes(t.kind)) continue;
+    for (const u of usesOf(t, inventory)) {
+      const use = { ...u, boundary };
+      const list = index.byIdentity.get(use.identity) ?? [];
+      // The same place seen twice (a value reported by two detectors) is one use.
+      if (!list.some((x) => x.targetId === use.targetId && x.pointer === use.pointer && x.location.line === use.location.line)) list.push(use);
+      index.byIdentity.set(use.identity, list);
+      const mine = index.byTarget.get(t.id) ?? [];
+      mine.push(use);
+      index.byTarget.set(t.id, mine);
+    }
+  }
+  return index;
+}
+
+function describe(u: Use): string {
+  return `${u.boundary ?? 'no boundary'} (${formatLocation(u.location) || u.targetId})`;
+}
+
+/**
+ * workload-isolation: the same key (same fingerprint, across every input of the run) or the same
+ * secret object / store entry used in more than one trust boundary. Every place is named. With fewer
+ * than two boundaries in the scan there is nothing to compare: not applicable (item not-assessed).
+ */
+export const keyReuse: RuleFunction<Record<string, never>> = {
+  name: 'keyReuse',
+  description: 'The same key or secret object used in more than one trust boundary (namespaces, compose projects, or trustBoundaries in sandcheck.yaml).',
+  options: { type: 'object', additionalProperties: false, properties: {} },
+  run(_node, _options, ctx) {
+    let index = indexes.get(ctx.inventory);
+    if (!index) {
+      index = buildIndex(ctx.inventory);
+      indexes.set(ctx.inventory, index);
+    }
+    if (index.boundaries.size < 2) return NOT_APPLICABLE;
+    const mine = (index.byTarget.get(ctx.target.id) ?? []).filter((u) => u.boundary !== null);
+    if (mine.length === 0) return NOT_APPLICABLE;
+    const out: Violation[] = [];
+    const seen = new Set<string>();
+    for (const u of mine) {
+      const all = index.byIdentity.get(u.identity) ?? [];
+      const boundaries = new Set(all.map((x) => x.boundary).filter((b) => b !== null));
+      if (boundaries.size < 2 || seen.has(`${u.identity}@${u.location.line}`)) continue;
+      seen.add(`${u.identity}@${u.location.line}`);
+      const others = all.filter((x) => x !== u).map(describe);
+      out.push({
+        pointer: u.pointer,
+        location: u.location,
+        key: `${u.identity}@${u.location.line ?? 0}`,
+        data: { what: u.label, boundary: u.boundary!, count: boundaries.size, places: others.join('; ') },
+        evidence: { ...(u.identity.startsWith('fp:') ? { fingerprint: u.identity.slice(3) } : {}), boundaries: [...boundaries].join(', ') },
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,167 @@
+import type { ConfigMapData, SecretEntry, SecretObjectData, SecretObjectKind } from '../../model/secret-object.js';
+import { pointerOf, type Suppression, type Target } from '../../model/target.js';
+import { OBJECT_HANDLERS, SUPPRESS_ANNOTATION, type ObjectContext } from '../kubernetes/handler.js';
+import type { SourcePath } from '../source-locator.js';
+
+type Obj = Record<string, unknown>;
+const asObj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+const asArr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null);
+const strMap = (v: unknown): Record<string, string> =>
+  Object.fromEntries(Object.entries(asObj(v)).map(([k, x]) => [k, x === null || x === undefined ? '' : String(x)]));
+
+const ROTATION_ANNOTATION = /(?:rotated-?at|last-?rotated|rotation-?(?:date|timestamp))$/i;
+
+interface Ident {
+  name: string;
+  namespace: string | null;
+  display: string;
+  id: string;
+}
+
+function ident(obj: Obj, kind: string): Ident {
+  const meta = asObj(obj.metadata);
+  const namespace = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : null;
+  const name = String(meta.name ?? meta.generateName ?? '(unnamed)');
+  return { name, namespace, display: `${namespace ? `${namespace}/` : ''}${kind}/${name}`, id: `k8s:${namespace ?? ''}/${kind}/${name}` };
+}
+
+function suppressions(obj: Obj, path: SourcePath, ctx: ObjectContext): Suppression[] {
+  return Object.entries(strMap(asObj(obj.metadata).annotations))
+    .filter(([k]) => k.startsWith(SUPPRESS_ANNOTATION))
+    .map(([k, v]) => ({
+      ruleId: k.slice(SUPPRESS_ANNOTATION.length),
+      reason: v.trim() ? v.trim() : null,
+      source: 'annotation' as const,
+      location: ctx.locator.at([...path, 'metadata', 'annotations', k]),
+    }));
+}
+
+/** base64 → text when it decodes to text; otherwise the raw base64 stands for the (binary) value. */
+function decodeData(raw: string): string {
+  const compact = raw.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return raw;
+  const text = Buffer.from(compact, 'base64').toString('utf8');
+  return /^[\t\n\r\x20-\x7e\u00a0-\uffff]*$/.test(text) && !text.includes('\ufffd') ? text : compact;
+}
+
+function secretObject(kind: SecretObjectKind) {
+  return (obj: Obj, path: SourcePath, ctx: ObjectContext): Target<object>[] => {
+    const id = ident(obj, kind);
+    const meta = asObj(obj.metadata);
+    const annotations = strMap(meta.annotations);
+    const spec = asObj(obj.spec);
+    const entries: SecretEntry[] = [];
+    const entryPaths: SourcePath[] = [];
+    const sops = obj.sops !== undefined && obj.sops !== null;
+    const addEntries = (field: SecretEntry['field'], values: unknown, base: SourcePath, decode: boolean) => {
+      for (const [key, v] of Object.entries(asObj(values))) {
+        const s = str(v);
+        entries.push({ key, value: s === null ? null : decode && !sops ? decodeData(s) : s, field });
+        entryPaths.push([...base, key]);
+      }
+    };
+    let remoteKeys: string[] = [];
+    const remoteKeyPaths: SourcePath[] = [];
+    let store: string | null = null;
+    let producesSecret: string | null = null;
+    if (kind === 'Secret') {
+      addEntries('data', obj.data, [...path, 'data'], true);
+      addEntries('stringData', obj.stringData, [...path, 'stringData'], false);
+    } else if (kind === 'SealedSecret') {
+      addEntries('encryptedData', spec.encryptedData, [...path, 'spec', 'encryptedData'], false);
+      producesSecret = str(asObj(asObj(spec.template).metadata).name) ?? id.name;
+    } else if (kind === 'ExternalSecret') {
+      const ref = asObj(spec.secretStoreRef);
+      store = `${str(ref.kind) ?? 'SecretStore'}/${str(ref.name) ?? '?'}`;
+      asArr(spec.data).forEach((d, i) => {
+        const k = str(asObj(asObj(d).remoteRef).key);
+        if (k) remoteKeyPaths.push([...path, 'spec', 'data', i, 'remoteRef', 'key']) && remoteKeys.push(k);
+      });
+      asArr(spec.dataFrom).forEach((d, i) => {
+        const extract = str(asObj(asObj(d).extract).key);
+        if (extract) remoteKeyPaths.push([...path, 'spec', 'dataFrom', i, 'extract', 'key']) && remoteKeys.push(extract);
+      });
+      producesSecret = str(asObj(spec.target).name) ?? id.name;
+    } else if (kind === 'SecretProviderClass') {
+      store = str(spec.provider);
+      const params = asObj(spec.parameters);
+      // Providers list objects in a YAML string (Azure, Vault) or as secretObjects; keep their names.
+      const objects = str(params.objects) ?? '';
+      remoteKeys = [...objects.matchAll(/(?:objectName|secretPath|path)\s*:\s*["']?([^"'\s]+)/g)].map((m) => m[1]!);
+      producesSecret = str(asObj(asArr(spec.secretObjects)[0]).secretName);
+    }
+    const rotatedKey = Object.keys(annotations).find((k) => ROTATION_ANNOTATION.test(k));
+    const data: SecretObjectData = {
+      objectKind: kind,
+      name: id.name,
+      namespace: id.namespace,
+      type: kind === 'Secret' ? (str(obj.type) ?? 'Opaque') : null,
+      entries,
+      sops,
+      labels: strMap(meta.labels),
+      annotations,
+      createdAt: str(meta.creationTimestamp),
+      rotatedAt: rotatedKey ? annotations[rotatedKey]! : null,
+      refreshInterval: str(spec.refreshInterval),
+      store,
+      remoteKeys,
+      producesSecret,
+    };
+    const t: Target<SecretObjectData> = {
+      kind: 'secret',
+      id: id.id,
+      name: id.display,
+      platform: 'kubernetes',
+      file: ctx.file.path,
+      data,
+      locations: new Map(),
+      suppressions: suppressions(obj, path, ctx),
+      boundary: id.namespace ?? undefined,
+    };
+    const paths: [string, SourcePath][] = [['', path]];
+    entryPaths.forEach((p, i) => {
+      paths.push([pointerOf('entries', i), p], [pointerOf('entries', i, 'value'), p]);
+    });
+    remoteKeyPaths.forEach((p, i) => paths.push([pointerOf('remoteKeys', i), p]));
+    if (rotatedKey) paths.push(['/rotatedAt', [...path, 'metadata', 'annotations', rotatedKey]]);
+    if (data.createdAt) paths.push(['/createdAt', [...path, 'metadata', 'creationTimestamp']]);
+    if (data.refreshInterval) paths.push(['/refreshInterval', [...path, 'spec', 'refreshInterval']]);
+    ctx.locator.record(t, paths);
+    return [t];
+  };
+}
+
+function configMap(obj: Obj, path: SourcePath, ctx: ObjectContext): Target<object>[] {
+  const id = ident(obj, 'ConfigMap');
+  const entries: ConfigMapData['entries'] = [];
+  const paths: [string, SourcePath][] = [['', path]];
+  for (const [key, v] of Object.entries(asObj(obj.data))) {
+    paths.push([pointerOf('entries', entries.length), [...path, 'data', key]], [pointerOf('entries', entries.length, 'value'), [...path, 'data', key]]);
+    entries.push({ key, value: str(v) });
+  }
+  const t: Target<ConfigMapData> = {
+    kind: 'configmap',
+    id: id.id,
+    name: id.display,
+    platform: 'kubernetes',
+    file: ctx.file.path,
+    data: { name: id.name, namespace: id.namespace, entries },
+    locations: new Map(),
+    suppressions: suppressions(obj, path, ctx),
+    boundary: id.namespace ?? undefined,
+  };
+  ctx.locator.record(t, paths);
+  return [t];
+}
+
+/** Registers the key-storage object kinds with the Kubernetes handler (imported once by the input registry). */
+export function registerSecretObjects(): void {
+  OBJECT_HANDLERS.set('Secret', secretObject('Secret'));
+  OBJECT_HANDLERS.set('SealedSecret', secretObject('SealedSecret'));
+  OBJECT_HANDLERS.set('ExternalSecret', secretObject('ExternalSecret'));
+  OBJECT_HANDLERS.set('SecretProviderClass', secretObject('SecretProviderClass'));
+  OBJECT_HANDLERS.set('ConfigMap', configMap);
+}
+
+registerSecretObjects();
