@@ -32,6 +32,7 @@ export function audit(collected: Collected, opts: AuditOptions): Report {
     evaluations: result.evaluations,
     inputs: collected.inputs,
     inputErrorItems: [...collected.inputErrorItems],
+    recognisedInputs: collected.recognised,
     errors: result.errors,
     failOn: opts.failOn,
     config: opts.config,

@@ -3,6 +3,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { CHECKLIST_IDS, type ChecklistId } from '../model/checklist.js';
 import type { InputRecord } from '../model/finding.js';
 import type { Target } from '../model/target.js';
+import { parseYamlFast } from '../util/yaml-fast.js';
 import { parseYaml, type YamlFile } from '../util/yaml-source.js';
 import { HANDLERS } from './registry.js';
 import { InputError, type InputHandler, type SourceFile } from './types.js';
@@ -12,6 +13,8 @@ export interface Collected {
   inputs: InputRecord[];
   /** Checklist items for which an input could not be read. */
   inputErrorItems: Set<ChecklistId>;
+  /** Parsed inputs of a specific format (not a catch-all handler). Zero means nothing to audit. */
+  recognised?: number;
 }
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
@@ -20,28 +23,34 @@ export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const CONFIG_NAMES = new Set(['sandcheck.yaml', 'sandcheck.yml', '.sandcheck.yaml']);
 
 export function emptyCollected(): Collected {
-  return { targets: [], inputs: [], inputErrorItems: new Set() };
+  return { targets: [], inputs: [], inputErrorItems: new Set(), recognised: 0 };
+}
+
+/** Memoizes a parse, including its failure, so detect() and parse() never parse twice. */
+function once(parse: () => YamlFile): () => YamlFile {
+  let cached: YamlFile | undefined;
+  let failure: unknown;
+  return () => {
+    if (failure) throw failure;
+    if (!cached) {
+      try {
+        cached = parse();
+      } catch (err) {
+        failure = err;
+        throw err;
+      }
+    }
+    return cached;
+  };
 }
 
 export function makeSourceFile(path: string, absPath: string | null, text: string): SourceFile {
-  let cached: YamlFile | undefined;
-  let failure: unknown;
   return {
     path,
     absPath,
     text,
-    yaml() {
-      if (failure) throw failure;
-      if (!cached) {
-        try {
-          cached = parseYaml(text, path);
-        } catch (err) {
-          failure = err;
-          throw err;
-        }
-      }
-      return cached;
-    },
+    yaml: once(() => parseYaml(text, path)),
+    fastYaml: once(() => parseYamlFast(text, path)),
   };
 }
 
@@ -152,6 +161,7 @@ export function collectFile(file: SourceFile, handlers: InputHandler[], out: Col
       if (t.parentId) t.parentId = `${t.parentId}@${file.path}`;
     }
     out.targets.push(...res.targets);
+    if (!handler.generic) out.recognised = (out.recognised ?? 0) + 1;
     const rec: InputRecord = { path: file.path, format: handler.format, status: 'parsed', targets: res.targets.length };
     if (res.skipped?.length) rec.skippedObjects = res.skipped;
     out.inputs.push(rec);

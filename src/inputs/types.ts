@@ -12,6 +12,8 @@ export interface SourceFile {
   text: string;
   /** Parsed lazily, once, and shared by every YAML-based handler. Throws InputError on bad YAML. */
   yaml(): YamlFile;
+  /** The same through the fast reader (js-yaml + position listener), for large manifest streams. */
+  fastYaml(): YamlFile;
 }
 
 export interface ParseOutput {
@@ -27,6 +29,8 @@ export interface InputHandler {
   format: string;
   /** Checklist items this format can give evidence for: an unreadable input of this format makes them `error`. */
   items: ChecklistId[];
+  /** A catch-all (any text file scanned for secrets): parsing only such files is not "something to audit". */
+  generic?: boolean;
   /** Cheap test. `yaml` parsing is shared, so a YAML-based detector may call file.yaml(). */
   detect(file: SourceFile): boolean;
   parse(file: SourceFile): ParseOutput;

@@ -82,7 +82,8 @@ export interface Report {
     failOn: string;
     findings: { fail: number; warn: number; suppressed: number };
     bySeverity: Record<Severity, number>;
-    inputs: { parsed: number; skipped: number; error: number };
+    /** recognised: parsed inputs of a specific format (a text file only scanned for secrets does not count). */
+    inputs: { parsed: number; skipped: number; error: number; recognised: number };
     targets: number;
     rules: number;
     evaluations: number;

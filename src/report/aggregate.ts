@@ -10,6 +10,8 @@ export interface AggregateInput {
   inputs: InputRecord[];
   /** Checklist items each input-with-error could have given evidence for (all items when unknown). */
   inputErrorItems: ChecklistId[];
+  /** Parsed inputs of a specific format; defaults to every parsed input. Zero = nothing to audit (exit 2). */
+  recognisedInputs?: number;
   errors: Report['errors'];
   failOn: Severity | 'any';
   config: SandcheckConfig;
@@ -71,9 +73,10 @@ export function aggregate(input: AggregateInput): Report {
     skipped: input.inputs.filter((i) => i.status === 'skipped').length,
     error: input.inputs.filter((i) => i.status === 'error').length,
   };
+  const recognised = input.recognisedInputs ?? inputs.parsed;
   const gating = active.filter((f) => f.verdict === 'fail' && (input.failOn === 'any' || atLeast(f.severity, input.failOn)));
   const expiredAttestation = checklist.some((c) => c.attestation?.expired && c.verdict === 'fail');
-  const cannotAudit = inputs.error > 0 || input.errors.length > 0 || inputs.parsed === 0;
+  const cannotAudit = inputs.error > 0 || input.errors.length > 0 || recognised === 0;
   const exitCode: 0 | 1 | 2 = cannotAudit ? 2 : gating.length > 0 || expiredAttestation ? 1 : 0;
   return {
     schemaVersion: 1,
@@ -93,7 +96,7 @@ export function aggregate(input: AggregateInput): Report {
         suppressed: input.findings.length - active.length,
       },
       bySeverity,
-      inputs,
+      inputs: { ...inputs, recognised },
       targets: input.targets,
       rules: input.rules,
       evaluations: input.evaluations.length,

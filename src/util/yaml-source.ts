@@ -10,7 +10,6 @@ export interface Position {
 export interface YamlDoc {
   index: number;
   value: unknown;
-  doc: Document.Parsed;
   /** Position of the node at `path`, or of its deepest existing ancestor (`exact` false). */
   positionOf(path: readonly (string | number)[]): Position & { exact: boolean; depth: number };
   /** The comment lines directly above the node at `path` (for `# expect:` / `# sandcheck-ignore`). */
@@ -19,7 +18,6 @@ export interface YamlDoc {
 
 export interface YamlFile {
   docs: YamlDoc[];
-  lineCounter: LineCounter;
 }
 
 export function parseYaml(text: string, file: string): YamlFile {
@@ -45,9 +43,9 @@ export function parseYaml(text: string, file: string): YamlFile {
       throw new InputError(file, `YAML could not be resolved: ${(e as Error).message}`);
     }
     const positionOf = (path: readonly (string | number)[]) => locateNode(doc, path, lineCounter);
-    docs.push({ index, value, doc, positionOf, line: (path) => positionOf(path).line });
+    docs.push({ index, value, positionOf, line: (path) => positionOf(path).line });
   });
-  return { docs, lineCounter };
+  return { docs };
 }
 
 function firstLine(s: string): string {

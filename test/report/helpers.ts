@@ -142,7 +142,7 @@ export function makeReport(parts: Partial<Report> & { findings?: Finding[] } = {
       failOn: 'any',
       findings: { fail: active.filter((f) => f.verdict === 'fail').length, warn: active.filter((f) => f.verdict === 'warn').length, suppressed: findings.length - active.length },
       bySeverity: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
-      inputs: { parsed: 1, skipped: 0, error: 0 },
+      inputs: { parsed: 1, skipped: 0, error: 0, recognised: 1 },
       targets: 2,
       rules: 2,
       evaluations: parts.evaluations?.length ?? 0,

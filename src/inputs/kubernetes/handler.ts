@@ -36,11 +36,11 @@ export const kubernetesHandler: InputHandler = {
   detect(file) {
     if (!/\.(ya?ml|json)$/i.test(file.path) && file.absPath !== null) return false;
     if (!/\bkind\b/.test(file.text) || !/\bapiVersion\b/.test(file.text)) return false;
-    return file.yaml().docs.some((d) => isK8sObject(d.value));
+    return file.fastYaml().docs.some((d) => isK8sObject(d.value));
   },
   parse(file) {
     const out: Required<ParseOutput> = { targets: [], skipped: [] };
-    for (const doc of file.yaml().docs) {
+    for (const doc of file.fastYaml().docs) {
       if (doc.value === null || doc.value === undefined) continue;
       const locator = new SourceLocator(file.path, doc);
       visit(doc.value, [], { file, doc, locator }, out);

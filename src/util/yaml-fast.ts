@@ -1,0 +1,117 @@
+import jsyaml from 'js-yaml';
+import { InputError } from '../inputs/types.js';
+import type { Position, YamlDoc, YamlFile } from './yaml-source.js';
+
+/**
+ * A fast YAML reader for large manifest streams. js-yaml composes values about an order of magnitude
+ * faster than `yaml`'s document model (see bench/manifests), and its `listener` option reports where
+ * every node opens and closes; from those events this builds, for each mapping and sequence, the
+ * position of each key and item, so positionOf() answers like the `yaml`-based reader does.
+ * YAML 1.2 core schema plus merge keys (no timestamps: dates stay strings, as with `yaml`).
+ * Duplicate keys are an error, as they are for kubectl.
+ */
+
+// @types/js-yaml does not declare the built-in types; the merge type is part of js-yaml's public API.
+const MERGE = (jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge;
+const SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [MERGE] });
+
+interface Pos {
+  line: number; // 0-based
+  col: number; // 0-based
+}
+interface Frame extends Pos {
+  children: Frame[];
+  kind: string | null;
+  result: unknown;
+}
+interface ContainerPositions {
+  keys?: Map<string, Pos>;
+  items?: Pos[];
+}
+
+export function parseYamlFast(text: string, file: string): YamlFile {
+  const positions = new WeakMap<object, ContainerPositions>();
+  const stack: Frame[] = [{ line: 0, col: 0, children: [], kind: null, result: null }];
+  const values: unknown[] = [];
+
+  const listener = (event: 'open' | 'close', state: { line: number; position: number; lineStart: number; kind: string | null; result: unknown }) => {
+    if (event === 'open') {
+      stack.push({ line: state.line, col: state.position - state.lineStart, children: [], kind: null, result: null });
+      return;
+    }
+    const f = stack.pop()!;
+    f.kind = state.kind;
+    f.result = state.result;
+    stack[stack.length - 1]!.children.push(f);
+    if (f.result === null || typeof f.result !== 'object' || positions.has(f.result)) return;
+    if (f.kind === 'sequence' && Array.isArray(f.result)) positions.set(f.result, { items: f.children.map(({ line, col }) => ({ line, col })) });
+    else if (f.kind === 'mapping') positions.set(f.result, { keys: keyPositions(f) });
+    f.children = [];
+  };
+
+  try {
+    jsyaml.loadAll(
+      text,
+      // js-yaml parses every document before it calls this, so the root frames are read afterwards.
+      (doc) => values.push(doc),
+      { schema: SCHEMA, filename: file, listener: listener as never },
+    );
+  } catch (err) {
+    const e = err as { reason?: string; mark?: { line: number; column: number }; message: string };
+    if (e.mark) throw new InputError(file, `not valid YAML: ${e.reason ?? e.message}`, e.mark.line + 1, e.mark.column + 1);
+    throw new InputError(file, `not valid YAML: ${e.message}`);
+  }
+
+  // One root node per document, in order.
+  const roots = stack[0]!.children;
+  const docs: YamlDoc[] = values.map((value, index) => {
+    const root: Pos = roots[index] ?? { line: 0, col: 0 };
+    const positionOf = (path: readonly (string | number)[]): Position & { exact: boolean; depth: number } => {
+      let node: unknown = value;
+      let pos: Pos = root;
+      let depth = 0;
+      for (const seg of path) {
+        if (node === null || typeof node !== 'object') break;
+        const info = positions.get(node);
+        const p = Array.isArray(node) ? info?.items?.[Number(seg)] : info?.keys?.get(String(seg));
+        if (!p) break;
+        pos = p;
+        node = (node as Record<string, unknown>)[seg as string];
+        depth++;
+      }
+      return { line: pos.line + 1, column: pos.col + 1, exact: depth === path.length, depth };
+    };
+    return { index, value, positionOf, line: (path) => positionOf(path).line };
+  });
+  return { docs };
+}
+
+/**
+ * Children of a mapping alternate key, value — except that an empty value (`key:` then the next key)
+ * has no node of its own. A scalar that names a key of the result, on a later line at the same column
+ * as the previous key, is that next key.
+ */
+function keyPositions(f: Frame): Map<string, Pos> {
+  const keys = new Map<string, Pos>();
+  const obj = f.result as Record<string, unknown>;
+  let expectKey = true;
+  let lastKey: Frame | null = null;
+  for (const c of f.children) {
+    const isKeyName = c.kind === 'scalar' && c.result !== null && typeof c.result !== 'object' && Object.prototype.hasOwnProperty.call(obj, String(c.result));
+    if (expectKey) {
+      if (isKeyName) {
+        if (!keys.has(String(c.result))) keys.set(String(c.result), { line: c.line, col: c.col });
+        lastKey = c;
+        expectKey = false;
+      }
+      continue;
+    }
+    if (isKeyName && lastKey && c.line > lastKey.line && c.col === lastKey.col) {
+      if (!keys.has(String(c.result))) keys.set(String(c.result), { line: c.line, col: c.col });
+      lastKey = c;
+      continue;
+    }
+    expectKey = true;
+  }
+  return keys;
+}

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/inputs/types.js';
+import { parseYamlFast } from '../../src/util/yaml-fast.js';
+import { parseYaml } from '../../src/util/yaml-source.js';
+import { ROOT, filesUnder } from '../helpers/fixtures.js';
+
+/** Every path to every node of a value (keys and items). */
+function paths(value: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+  out.push(prefix);
+  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...prefix, i], out));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) paths(v, [...prefix, k], out);
+  return out;
+}
+
+const k8sFiles = [...filesUnder(join(ROOT, 'fixtures', 'rules')), ...filesUnder(join(ROOT, 'fixtures', 'sandboxes'))].filter((f) => {
+  if (!/\.ya?ml$/.test(f)) return false;
+  const text = readFileSync(f, 'utf8');
+  return /^apiVersion:/m.test(text) && /^kind:/m.test(text);
+});
+
+describe('fast YAML reader', () => {
+  it('finds Kubernetes fixtures to compare', () => expect(k8sFiles.length).toBeGreaterThan(20));
+
+  it.each(k8sFiles.map((f) => [f.slice(ROOT.length + 1), f]))('agrees with the yaml package on values and lines: %s', (_, file) => {
+    const text = readFileSync(file, 'utf8');
+    const slow = parseYaml(text, file).docs;
+    const fast = parseYamlFast(text, file).docs;
+    expect(fast.map((d) => d.value)).toEqual(slow.map((d) => d.value));
+    fast.forEach((doc, i) => {
+      for (const p of paths(doc.value)) {
+        const a = doc.positionOf(p);
+        const b = slow[i]!.positionOf(p);
+        expect({ path: p, line: a.line, depth: a.depth }).toEqual({ path: p, line: b.line, depth: b.depth });
+      }
+    });
+  });
+
+  it('keeps key positions when a key has an empty value', () => {
+    const doc = parseYamlFast('metadata:\n  annotations:\n  name: x\n  labels: {a: b}\n', 'f.yaml').docs[0]!;
+    expect(doc.positionOf(['metadata', 'annotations']).line).toBe(2);
+    expect(doc.positionOf(['metadata', 'name']).line).toBe(3);
+    expect(doc.positionOf(['metadata', 'labels', 'a']).line).toBe(4);
+  });
+
+  it('applies merge keys, keeps dates as strings and positions documents after ---', () => {
+    const { docs } = parseYamlFast('a: 1\n---\nkind: Pod\nbase: &b {x: 1}\nts: 2024-01-01T00:00:00Z\nm:\n  <<: *b\n  y: 2\n', 'f.yaml');
+    expect(docs[1]!.value).toEqual({ kind: 'Pod', base: { x: 1 }, ts: '2024-01-01T00:00:00Z', m: { x: 1, y: 2 } });
+    expect(docs[1]!.positionOf(['kind']).line).toBe(3);
+    expect(docs[1]!.positionOf(['m', 'y']).line).toBe(8);
+    // A merged key has no node of its own under m: the nearest is m itself.
+    expect(docs[1]!.positionOf(['m', 'x'])).toMatchObject({ line: 6, exact: false });
+  });
+
+  it('rejects bad YAML and duplicate keys with file, line and reason', () => {
+    expect(() => parseYamlFast('a: [1, 2\nb: 3\n', 'bad.yaml')).toThrow(InputError);
+    try {
+      parseYamlFast('spec:\n  privileged: false\n  privileged: true\n', 'dup.yaml');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      expect((e as InputError).message).toMatch(/^dup\.yaml:3:\d+: not valid YAML: duplicated mapping key/);
+    }
+  });
+});
