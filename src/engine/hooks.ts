@@ -2,6 +2,7 @@ import type { AuditOptions } from './audit.js';
 import type { EvaluationResult } from './evaluate.js';
 import type { Inventory } from './types.js';
 import { applyBaseline } from './baseline.js';
+import { applySecretIgnores } from './secret-ignores.js';
 import { reportSuppressionsWithoutReason } from './suppression-findings.js';
 import { applyWaivers } from './waivers.js';
 
@@ -15,5 +16,6 @@ export const POST_EVALUATION_HOOKS: PostEvaluationHook[] = [
   // Order matters: reasonless suppressions become findings first, so waivers and baselines cover them too.
   reportSuppressionsWithoutReason,
   applyWaivers,
+  applySecretIgnores,
   applyBaseline,
 ];

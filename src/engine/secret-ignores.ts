@@ -1,0 +1,31 @@
+import type { AuditOptions } from './audit.js';
+import type { EvaluationResult } from './evaluate.js';
+import type { Inventory } from './types.js';
+import { isExpired } from './waivers.js';
+
+/**
+ * `secrets.ignore` in sandcheck.yaml: accepted secrets by fingerprint (`sk-a:3f9c0e12ab77`), never by
+ * file:line, so a different secret put in the same place is still reported, and a moved one stays
+ * accepted. Matches any finding whose evidence carries that fingerprint (every secret rule, key
+ * reuse). An expired entry stops suppressing and the message says so.
+ */
+export function applySecretIgnores(result: EvaluationResult, inventory: Inventory, opts: AuditOptions): void {
+  const entries = inventory.config.secrets?.ignore ?? [];
+  if (entries.length === 0) return;
+  const now = opts.now ?? new Date();
+  for (const f of result.findings) {
+    if (f.suppressed) continue;
+    const fp = f.evidence?.fingerprint;
+    if (typeof fp !== 'string') continue;
+    const matching = entries.filter((e) => e.fingerprint === fp);
+    if (matching.length === 0) continue;
+    const live = matching.find((e) => !isExpired(e.expires, now));
+    if (live) {
+      f.suppressed = { by: 'waiver', reason: `secrets.ignore: ${live.reason}`, ...(live.expires ? { expires: live.expires } : {}) };
+      continue;
+    }
+    const last = [...matching].sort((a, b) => (b.expires ?? '').localeCompare(a.expires ?? ''))[0]!;
+    f.message += ` [secrets.ignore entry expired on ${last.expires}: ${last.reason}]`;
+    f.evidence = { ...f.evidence, ignoreExpired: last.expires! };
+  }
+}

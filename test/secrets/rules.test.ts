@@ -1,0 +1,188 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fingerprint } from '../../src/analyzers/secrets/index.js';
+import { globToRegExp } from '../../src/analyzers/secrets/boundaries.js';
+import { parseConfig } from '../../src/config/load.js';
+import { DEFAULT_CONFIG, type SandcheckConfig } from '../../src/config/types.js';
+import { audit } from '../../src/engine/audit.js';
+import { parseGoDuration } from '../../src/engine/functions/secret-rotation-age.js';
+import { loadRules } from '../../src/engine/load-rules.js';
+import { collectPaths } from '../../src/inputs/collect.js';
+import type { Report } from '../../src/model/finding.js';
+import { rng, tokens } from '../../bench/secrets/tokens.js';
+
+const rules = loadRules();
+const r = rng(7);
+let dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  dirs = [];
+});
+
+function tree(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sc-secrets-'));
+  dirs.push(dir);
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), text);
+  }
+  return dir;
+}
+
+async function scan(dir: string, config: SandcheckConfig = structuredClone(DEFAULT_CONFIG), now = new Date('2026-11-24T00:00:00Z')): Promise<Report> {
+  const collected = await collectPaths([dir], { cwd: dir });
+  return audit(collected, { rules, config, failOn: 'any', now });
+}
+
+const item = (rep: Report, id: string) => rep.checklist.find((c) => c.id === id)!;
+const active = (rep: Report, rule: string) => rep.findings.filter((f) => f.ruleId === rule && !f.suppressed);
+const at = (rep: Report, rule: string) => active(rep, rule).map((f) => `${f.location.file}:${f.location.line}`).sort();
+
+function deployment(ns: string, labels: Record<string, string>, env: string): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: worker-${Object.values(labels).join('-') || 'x'}
+  namespace: ${ns}
+spec:
+  template:
+    metadata:
+      labels: ${JSON.stringify(labels)}
+    spec:
+      containers:
+        - name: worker
+          image: registry.internal/worker@sha256:${'d4'.repeat(32)}
+          env:
+${env}
+`;
+}
+
+describe('key-storage verdicts', () => {
+  it('passes when every source is a reference and there is nothing literal', async () => {
+    const dir = tree({
+      '.env': 'ANTHROPIC_ENVIRONMENT_KEY=${ANTHROPIC_ENVIRONMENT_KEY}\nLOG_LEVEL=info\n',
+      'k8s.yaml': deployment('sandbox', {}, '            - name: ANTHROPIC_ENVIRONMENT_KEY\n              valueFrom:\n                secretKeyRef: { name: env-key, key: key }'),
+    });
+    const rep = await scan(dir);
+    expect(item(rep, 'key-storage').verdict).toBe('pass');
+    expect(rep.findings.filter((f) => f.checklist === 'key-storage')).toEqual([]);
+  });
+
+  it('fails on a literal environment key and names the variable, file, line and fingerprint, never the value', async () => {
+    const key = tokens.environmentKey(r);
+    const dir = tree({ 'deploy/.env.production': `# poller\nANTHROPIC_ENVIRONMENT_KEY="${key}"\n` });
+    const rep = await scan(dir);
+    expect(item(rep, 'key-storage').verdict).toBe('fail');
+    const [f] = active(rep, 'secret-environment-key-literal');
+    expect(f).toMatchObject({ severity: 'critical', location: { file: 'deploy/.env.production', line: 2 } });
+    expect(f!.message).toContain('ANTHROPIC_ENVIRONMENT_KEY');
+    expect(f!.message).toContain(fingerprint(key));
+    expect(JSON.stringify(rep)).not.toContain(key.slice(0, 12));
+    expect(rep.summary.exitCode).toBe(1);
+  });
+});
+
+describe('suppression', () => {
+  it('a # sandcheck-ignore comment with a reason suppresses the next line only', async () => {
+    const a = tokens.anthropicApi(r);
+    const b = tokens.anthropicApi(r);
+    const dir = tree({ '.env': `# sandcheck-ignore secret-anthropic-key-literal -- revoked test key kept for the parser test\nA_KEY=${a}\nB_KEY=${b}\n` });
+    const rep = await scan(dir);
+    expect(rep.findings.filter((f) => f.ruleId === 'secret-anthropic-key-literal').map((f) => [f.location.line, !!f.suppressed])).toEqual([
+      [2, true],
+      [3, false],
+    ]);
+  });
+
+  it('secrets.ignore is keyed on the fingerprint: a swapped secret in the same place is reported', async () => {
+    const accepted = tokens.github(r);
+    const config = parseConfig(`secrets:\n  ignore:\n    - fingerprint: "${fingerprint(accepted)}"\n      reason: read-only token for a public mirror\n`, 'sandcheck.yaml');
+    const same = await scan(tree({ 'ci.sh': `export GH_TOKEN=${accepted}\n` }), config);
+    expect(same.findings.map((f) => [f.ruleId, f.suppressed?.by])).toEqual([['secret-provider-token', 'waiver']]);
+    expect(same.summary.exitCode).not.toBe(1);
+    const swapped = await scan(tree({ 'ci.sh': `export GH_TOKEN=${tokens.github(r)}\n` }), config);
+    expect(active(swapped, 'secret-provider-token')).toHaveLength(1);
+  });
+
+  it('an expired secrets.ignore entry stops suppressing and says so', async () => {
+    const token = tokens.npm(r);
+    const config = parseConfig(`secrets:\n  ignore:\n    - fingerprint: "${fingerprint(token)}"\n      reason: migration\n      expires: 2026-01-31\n`, 'sandcheck.yaml');
+    const rep = await scan(tree({ '.npmrc.sh': `echo "//registry.npmjs.org/:_authToken=${token}" > ~/.npmrc\n` }), config);
+    const [f] = active(rep, 'secret-provider-token');
+    expect(f!.message).toContain('secrets.ignore entry expired on 2026-01-31');
+  });
+});
+
+describe('workload-isolation: key reuse across trust boundaries', () => {
+  const literal = (v: string) => `            - name: ANTHROPIC_ENVIRONMENT_KEY\n              value: "${v}"`;
+  const ref = (name: string) => `            - name: ANTHROPIC_ENVIRONMENT_KEY\n              valueFrom:\n                secretKeyRef: { name: ${name}, key: key }`;
+
+  it('is not assessed when the scan holds one boundary only', async () => {
+    const k = tokens.environmentKey(r);
+    const rep = await scan(tree({ 'a.yaml': deployment('only', { app: 'a' }, literal(k)), 'b.yaml': deployment('only', { app: 'b' }, literal(k)) }));
+    expect(item(rep, 'workload-isolation').verdict).toBe('not-assessed');
+  });
+
+  it('fails when one value serves two namespaces, naming every place', async () => {
+    const k = tokens.environmentKey(r);
+    const rep = await scan(tree({ 'red.yaml': deployment('red', {}, literal(k)), 'blue.yaml': deployment('blue', {}, literal(k)) }));
+    expect(item(rep, 'workload-isolation').verdict).toBe('fail');
+    expect(at(rep, 'secret-key-shared-across-boundaries')).toEqual(['blue.yaml:16', 'red.yaml:16']);
+    const msg = active(rep, 'secret-key-shared-across-boundaries').find((f) => f.location.file === 'red.yaml')!.message;
+    expect(msg).toContain('namespace red');
+    expect(msg).toContain('namespace blue (blue.yaml:16)');
+    expect(msg).toContain(fingerprint(k));
+  });
+
+  it('passes when each boundary has its own key', async () => {
+    const rep = await scan(tree({ 'red.yaml': deployment('red', {}, literal(tokens.environmentKey(r))), 'blue.yaml': deployment('blue', {}, literal(tokens.environmentKey(r))) }));
+    expect(item(rep, 'workload-isolation').verdict).toBe('pass');
+  });
+
+  it('fails when trustBoundaries by label split one namespace and both sides use the same Secret object', async () => {
+    const config = parseConfig(
+      'trustBoundaries:\n  - name: tenant-red\n    labels: { tenant: red }\n  - name: tenant-blue\n    labels: { tenant: blue }\n',
+      'sandcheck.yaml',
+    );
+    const dir = tree({ 'red.yaml': deployment('shared', { tenant: 'red' }, ref('env-key')), 'blue.yaml': deployment('shared', { tenant: 'blue' }, ref('env-key')) });
+    const rep = await scan(dir, config);
+    expect(at(rep, 'secret-key-shared-across-boundaries')).toEqual(['blue.yaml:15', 'red.yaml:15']);
+    expect(active(rep, 'secret-key-shared-across-boundaries')[0]!.message).toContain('Secret shared/env-key');
+    // Without the config both are in one namespace: one boundary, nothing to compare.
+    expect(item(await scan(dir), 'workload-isolation').verdict).toBe('not-assessed');
+  });
+
+  it('uses path globs for loose files (env files have no namespace of their own)', async () => {
+    const k = tokens.environmentKey(r);
+    const config = parseConfig('trustBoundaries:\n  - name: red\n    paths: ["red/**"]\n  - name: blue\n    paths: ["blue/"]\n', 'sandcheck.yaml');
+    const dir = tree({ 'red/.env': `ANTHROPIC_ENVIRONMENT_KEY=${k}\n`, 'blue/.env': `ANTHROPIC_ENVIRONMENT_KEY=${k}\n` });
+    expect(at(await scan(dir, config), 'secret-key-shared-across-boundaries')).toEqual(['blue/.env:1', 'red/.env:1']);
+    expect(item(await scan(dir), 'workload-isolation').verdict).toBe('not-assessed');
+  });
+
+  it('matches the same key across formats (a PEM in a Secret and \\n-escaped in an env file)', async () => {
+    const { pem } = await import('../../bench/secrets/tokens.js');
+    const key = pem(r, 'RSA PRIVATE KEY');
+    const config = parseConfig('trustBoundaries:\n  - name: ops\n    paths: ["ops/**"]\n', 'sandcheck.yaml');
+    const secret = `apiVersion: v1\nkind: Secret\nmetadata: { name: tls, namespace: web }\nstringData:\n  tls.key: |\n    ${key.text.replace(/\n/g, '\n    ')}\n`;
+    const dir = tree({ 'web/secret.yaml': secret, 'ops/.env': `TLS_KEY="${key.text.replace(/\n/g, '\\n')}"\n` });
+    expect(at(await scan(dir, config), 'secret-key-shared-across-boundaries')).toEqual(['ops/.env:1', 'web/secret.yaml:5']);
+  });
+});
+
+describe('helpers', () => {
+  it('parses Go durations', () => {
+    expect(parseGoDuration('1h')).toBe(3_600_000);
+    expect(parseGoDuration('24h0m0s')).toBe(86_400_000);
+    expect(parseGoDuration('0')).toBe(0);
+    expect(parseGoDuration('90d')).toBeNull();
+  });
+  it('matches path globs', () => {
+    expect(globToRegExp('red/**').test('red/a/.env')).toBe(true);
+    expect(globToRegExp('blue/').test('blue/x.yaml')).toBe(true);
+    expect(globToRegExp('*.env').test('deploy/x.env')).toBe(false);
+    expect(globToRegExp('**/*.env').test('deploy/x.env')).toBe(true);
+  });
+});
