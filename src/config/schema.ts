@@ -1,4 +1,5 @@
 import { CHECKLIST_IDS } from '../model/checklist.js';
+import { EGRESS_SCHEMA } from './egress-schema.js';
 
 const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A date, YYYY-MM-DD.' };
 
@@ -89,9 +90,6 @@ export const CONFIG_SCHEMA = {
         },
       },
     },
-    egress: {
-      type: 'object',
-      description: 'Egress allowlist and sandbox contexts (see README, Egress control).',
-    },
+    egress: EGRESS_SCHEMA,
   },
 } as const;

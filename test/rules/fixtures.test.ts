@@ -1,6 +1,7 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
 import { loadRules } from '../../src/engine/load-rules.js';
 import { RULE_FIXTURES, expectedLocations, runFixture } from '../helpers/fixtures.js';
 
@@ -17,7 +18,9 @@ describe.each(rules.map((r) => [r.id, r] as const))('%s', (id, rule) => {
   const fixtures = textFixtures(id);
 
   it.each(fixtures)('%s', async (fixture) => {
-    const report = await runFixture(rule, join(dir, fixture), dir);
+    // A fixture folder may carry the sandcheck.yaml its rule needs (e.g. the egress allowlist).
+    const cfg = join(dir, 'sandcheck.yaml');
+    const report = await runFixture(rule, join(dir, fixture), dir, existsSync(cfg) ? parseConfig(readFileSync(cfg, 'utf8'), cfg) : undefined);
     expect(report.inputs.filter((i) => i.status === 'error')).toEqual([]);
     expect(report.errors).toEqual([]);
     const evaluations = report.evaluations!.filter((e) => e.ruleId === id);

@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { analyzeHost } from '../../analyzers/egress/analyze.js';
 import type { NormRuleset } from '../../analyzers/egress/model.js';
 import type { Target } from '../../model/target.js';
+import { parseCommentSuppressions, toTargetSuppressions } from '../../util/comment-suppressions.js';
 import type { InputHandler, SourceFile } from '../types.js';
 import { looksLikeIptablesSave, parseIptablesSave } from './parse.js';
 
@@ -28,8 +29,7 @@ export function netfilterTarget(file: SourceFile, format: string, rulesets: Norm
     file: file.path,
     data: { layer: 'host-netfilter', format, host: file.absPath ? dirname(file.absPath) : '<stdin>', rulesets, summary },
     locations: new Map([['', { file: file.path, line: 1 }]]),
-    suppressions: [],
-    boundary: undefined,
+    suppressions: file.text.includes('sandcheck-ignore') ? toTargetSuppressions(file.path, parseCommentSuppressions(file.text).suppressions) : [],
   };
 }
 

@@ -310,6 +310,8 @@ export function parseNftText(text: string, file: string): NormRuleset {
         }
         const po = t.indexOf('policy');
         if (po >= 0) c.policy = t[po + 1];
+        // Findings about the chain's policy point at the line that sets it.
+        positions[items.indexOf(chainItem!)] = { line: lineNo, column: 1 };
         continue;
       }
       if (t[0] === 'policy') {

@@ -1,0 +1,67 @@
+/** The `egress:` section of sandcheck.yaml (docs/egress.md). Owned by the egress capability. */
+
+const cidr = { type: 'string', pattern: '^[0-9a-fA-F:.]+(/\\d{1,3})?$', description: 'An IPv4 or IPv6 address or CIDR block.' };
+const proto = { type: 'string', enum: ['tcp', 'udp', 'sctp', 'icmp', 'icmpv6', 'any'], description: 'L4 protocol (default tcp; `any` = every protocol).' };
+const ports = {
+  type: 'array',
+  items: { type: 'integer', minimum: 1, maximum: 65535 },
+  description: 'Destination ports; omitted = every port of the protocol.',
+};
+
+const endpoint = (what: string) => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['cidr'],
+  description: what,
+  properties: { cidr, proto, ports, name: { type: 'string', description: 'A label shown in findings.' } },
+});
+
+export const EGRESS_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Egress allowlist and sandbox contexts (docs/egress.md).',
+  properties: {
+    contexts: {
+      type: 'array',
+      description: 'Who the sandbox is. Without it, every context found in the inputs is judged.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['kind'],
+        properties: {
+          kind: { enum: ['host-process', 'container', 'pod'], description: 'host-process: iptables/nft OUTPUT path; container: FORWARD path of a bridge; pod: Kubernetes pods.' },
+          uid: { type: 'integer', minimum: 0, description: 'host-process: the uid the sandbox runs as (decides `-m owner` / `meta skuid` rules).' },
+          gid: { type: 'integer', minimum: 0, description: 'host-process: the gid the sandbox runs as.' },
+          interface: { type: 'string', description: 'container: the bridge interface its traffic enters the host by (docker0, br-…).' },
+          sourceCidr: { ...cidr, description: 'container: the subnet its addresses come from (decides `-s` rules).' },
+          namespace: { type: 'string', description: 'pod: the namespace.' },
+          labels: { type: 'object', additionalProperties: { type: 'string' }, description: 'pod: labels of the sandbox pods.' },
+        },
+      },
+    },
+    allow: {
+      type: 'array',
+      description: 'The endpoints the tools need.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          cidr,
+          host: { type: 'string', description: 'Host name; used by FQDN-based layers (Cilium toFQDNs). IP-based layers need cidr.' },
+          proto,
+          ports,
+          name: { type: 'string', description: 'A label shown in findings.' },
+        },
+        anyOf: [{ required: ['cidr'] }, { required: ['host'] }],
+      },
+    },
+    internal: { type: 'array', description: 'Private services the sandbox may reach (listed, not failed).', items: endpoint('One internal service.') },
+    dns: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'DNS resolvers the sandbox may query.',
+      properties: { resolvers: { type: 'array', items: cidr, description: 'Resolver addresses; DNS (53, 853) anywhere else is a finding.' } },
+    },
+    ipv6: { enum: ['auto', 'disabled'], description: '`disabled` asserts that IPv6 is off on the sandbox hosts (printed as an assumption); `auto` (default) judges IPv6 rules as found.' },
+  },
+} as const;
