@@ -4,6 +4,7 @@ import { registerRules } from './rules.js';
 import { registerConfig } from './config.js';
 import { registerInit } from './init.js';
 import { registerImage } from './image.js';
+import { registerDocker } from './docker.js';
 
 /** Every sub-command registers itself here; heavy ones import their dependencies lazily inside the action. */
 export const COMMANDS: ((program: Command) => void)[] = [
@@ -12,4 +13,5 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerConfig,
   registerInit,
   registerImage,
+  registerDocker,
 ];

@@ -131,8 +131,10 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
     void i;
   });
   const historySecrets: SecretData[] = [];
+  // The classic builder repeats build args in front of every later RUN: report each secret once, at
+  // the first step that records it.
+  const seen = new Set<string>();
   for (const s of steps) {
-    const seen = new Set<string>();
     const push = (h: SecretHit, name: string) => {
       if (seen.has(h.fingerprint)) return;
       seen.add(h.fingerprint);

@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { addCommonOptions, finish, prepare, type CommonOptions } from './scan.js';
+import { UsageError } from './exit.js';
+
+export interface DockerOptions extends CommonOptions {
+  name: string[];
+  label: string[];
+  all?: boolean;
+  images?: boolean;
+  dockerHost?: string;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+export function registerDocker(program: Command): void {
+  addCommonOptions(
+    program
+      .command('docker')
+      .description('audit live containers of a Docker engine (privileges, capabilities, mounts, namespaces, logging, env), and with --images their images')
+      .option('--name <name>', 'only this container (repeatable)', collect, [])
+      .option('--label <key[=value]>', 'only containers with this label (repeatable)', collect, [])
+      .option('-a, --all', 'include stopped containers')
+      .option('--images', "also audit each container's image (once per image)")
+      .option('--docker-host <url>', 'Docker engine (default: $DOCKER_HOST, else unix:///var/run/docker.sock)'),
+  ).action(async (opts: DockerOptions) => {
+    const prepared = prepare(opts);
+    const { connectEngine, EngineError } = await import('../inputs/docker/engine.js');
+    const { collectContainers } = await import('../inputs/docker/collect-containers.js');
+    const { imagePairDetectors, scanLayerFile } = await import('../analyzers/image-secrets.js');
+    try {
+      const { docker } = await connectEngine(opts.dockerHost);
+      const collected = await collectContainers(docker, {
+        names: opts.name,
+        labels: opts.label,
+        all: !!opts.all,
+        images: opts.images ? { platform: { os: 'linux', architecture: 'amd64' }, scanFile: scanLayerFile, detectors: imagePairDetectors } : null,
+      });
+      if (collected.targets.length === 0 && collected.inputs.length === 0) {
+        throw new UsageError(`no ${opts.all ? '' : 'running '}containers to audit${opts.label.length ? ` with label ${opts.label.join(', ')}` : ''}${opts.all ? '' : ' (use --all to include stopped ones)'}`);
+      }
+      finish(collected, opts, prepared);
+    } catch (err) {
+      if (err instanceof EngineError) throw new UsageError(err.message);
+      throw err;
+    }
+  });
+}

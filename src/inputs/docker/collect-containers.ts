@@ -1,0 +1,120 @@
+import type Docker from 'dockerode';
+import type { Collected } from '../collect.js';
+import { emptyCollected, addTargets, readEngineImage, type CollectImageOptions, IMAGE_ITEMS } from '../image/collect-images.js';
+import { normalizeImage } from '../image/normalize.js';
+import { ImageReadError } from '../image/read-image.js';
+import { CHECKLIST_IDS } from '../../model/checklist.js';
+import { EngineError, engineFailure } from './engine.js';
+import { containerUri, normalizeContainer, parseContainerFiles, type ContainerInspect } from './containers.js';
+
+export interface CollectContainerOptions {
+  names: string[];
+  labels: string[];
+  /** Include stopped containers. */
+  all: boolean;
+  /** Also audit each container's image, once per image id. */
+  images: CollectImageOptions | null;
+}
+
+const MAX_ACCOUNT_FILE = 1024 * 1024;
+
+/** Lists, inspects and normalizes live containers into workload/container targets (and their images). */
+export async function collectContainers(docker: Docker, opts: CollectContainerOptions): Promise<Collected> {
+  const out = emptyCollected();
+  const filters: Record<string, string[]> = {};
+  if (opts.labels.length) filters['label'] = opts.labels;
+  let list: Docker.ContainerInfo[];
+  try {
+    list = await docker.listContainers({ all: opts.all, filters: JSON.stringify(filters) } as Docker.ContainerListOptions);
+  } catch (err) {
+    throw new EngineError(engineFailure('the Docker engine', err));
+  }
+  const wanted = new Set(opts.names.map((n) => n.replace(/^\//, '')));
+  const nameOf = (c: Docker.ContainerInfo) => (c.Names?.[0] ?? c.Id).replace(/^\//, '');
+  if (wanted.size) list = list.filter((c) => (c.Names ?? []).some((n) => wanted.has(n.replace(/^\//, ''))) || wanted.has(c.Id) || wanted.has(c.Id.slice(0, 12)));
+  for (const n of wanted) {
+    if (!list.some((c) => nameOf(c) === n || c.Id === n || c.Id.slice(0, 12) === n)) {
+      out.inputs.push({ path: containerUri(n), format: 'docker-container', status: 'error', error: `${containerUri(n)}: no such container${opts.all ? '' : ' running (use --all to include stopped ones)'}` });
+      for (const item of CHECKLIST_IDS) out.inputErrorItems.add(item);
+    }
+  }
+  list.sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
+
+  const images = new Map<string, string>(); // image id → reference as the first container used it
+  for (const info of list) {
+    const uri = containerUri(nameOf(info));
+    let inspect: ContainerInspect;
+    try {
+      inspect = (await docker.getContainer(info.Id).inspect()) as unknown as ContainerInspect;
+    } catch (err) {
+      const e = err as { statusCode?: number };
+      if (e.statusCode === 404) continue; // removed between list and inspect
+      throw new EngineError(engineFailure('the Docker engine', err));
+    }
+    const passwd = await readContainerFile(docker, info.Id, '/etc/passwd');
+    const group = await readContainerFile(docker, info.Id, '/etc/group');
+    const t = normalizeContainer(inspect, parseContainerFiles(passwd, group));
+    out.targets.push(t.workload, t.container);
+    out.inputs.push({ path: uri, format: 'docker-container', status: 'parsed', targets: 2 });
+    if (!images.has(inspect.Image)) images.set(inspect.Image, inspect.Config?.Image ?? inspect.Image);
+  }
+
+  if (opts.images) {
+    for (const [imageId, reference] of images) {
+      const display = `image://${reference}`;
+      try {
+        const scans = await readEngineImage(docker, imageId, opts.images);
+        let count = 0;
+        for (const s of scans) count += addTargets(out, normalizeImage(s, { reference, detectors: opts.images.detectors, bases: opts.images.bases }), false);
+        out.inputs.push({ path: display, format: 'docker-engine', status: 'parsed', targets: count });
+      } catch (err) {
+        if (err instanceof EngineError) throw err;
+        const reason = err instanceof ImageReadError ? err.reason : (err as Error).message;
+        out.inputs.push({ path: display, format: 'docker-engine', status: 'error', error: `${display}: ${reason}` });
+        for (const item of IMAGE_ITEMS) out.inputErrorItems.add(item);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * One file of a container's filesystem through `GET /containers/{id}/archive` (a tar of that path):
+ * works for running and stopped containers and runs nothing inside them. Null when absent.
+ */
+async function readContainerFile(docker: Docker, id: string, path: string): Promise<string | null> {
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await docker.getContainer(id).getArchive({ path });
+  } catch {
+    return null;
+  }
+  const { extract } = await import('tar-stream');
+  const ex = extract();
+  let text: string | null = null;
+  await new Promise<void>((resolve) => {
+    ex.on('entry', (header, entry, next) => {
+      if (text !== null || header.type !== 'file') {
+        entry.on('end', () => next());
+        entry.resume();
+        return;
+      }
+      const parts: Buffer[] = [];
+      let len = 0;
+      entry.on('data', (c: unknown) => {
+        const b = c as Buffer;
+        if (len < MAX_ACCOUNT_FILE) parts.push(b);
+        len += b.length;
+      });
+      entry.on('end', () => {
+        text = Buffer.concat(parts).subarray(0, MAX_ACCOUNT_FILE).toString('utf8');
+        next();
+      });
+    });
+    ex.on('finish', () => resolve());
+    ex.on('error', () => resolve());
+    (stream as unknown as NodeJS.ReadableStream).on('error', () => resolve());
+    (stream as NodeJS.ReadableStream).pipe(ex as unknown as NodeJS.WritableStream);
+  });
+  return text;
+}
