@@ -2,10 +2,19 @@
 // `sandcheck scan` of a small file close to the cost of starting Node (see bench/startup).
 // Heavy clients stay external and are imported lazily by the commands that need them.
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+
+rmSync('dist', { recursive: true, force: true });
 
 await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/sandcheck.mjs',
+  entryPoints: { sandcheck: 'src/cli/main.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  // Code behind a dynamic import() (image, docker, egress, extra report formats) becomes its own chunk,
+  // parsed only by the commands that use it.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  minify: true,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -15,3 +24,12 @@ await build({
   banner: { js: "import { createRequire as __scCreateRequire } from 'node:module'; const require = __scCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// Built-in rules compiled once here (definitions + ajv standalone validators); see src/engine/precompiled.ts.
+// A rule that does not load fails the build with file:line, like it fails a scan.
+const { execFileSync } = await import('node:child_process');
+try {
+  execFileSync(process.execPath, ['bin/sandcheck.js', 'precompile-rules', 'dist/builtin-rules.cjs'], { stdio: 'inherit' });
+} catch {
+  console.error('build: the built-in rules did not compile (see above); sandcheck will compile them at run time');
+}

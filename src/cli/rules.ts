@@ -65,3 +65,16 @@ export function registerRules(program: Command): void {
       process.stderr.write(`wrote ${files.size} files to ${dir}\n`);
     });
 }
+
+/** Build step (scripts/build.mjs): writes dist/builtin-rules.cjs. Hidden: not for users. */
+export function registerPrecompile(program: Command): void {
+  program
+    .command('precompile-rules', { hidden: true })
+    .argument('<out>', 'output file')
+    .action(async (out: string) => {
+      const { listRuleFiles, builtinRulesDir } = await import('../engine/load-rules.js');
+      const { precompileRules, rulesHash } = await import('../engine/precompiled.js');
+      const set = loadRules([], { precompiled: false });
+      writeFileSync(out, precompileRules(set.rules, rulesHash(packageRoot(), listRuleFiles(builtinRulesDir()))));
+    });
+}

@@ -6,6 +6,7 @@ import { packageRoot } from '../util/package-root.js';
 import { parseYaml } from '../util/yaml-source.js';
 import { createAjv, describeAjvError } from './ajv.js';
 import { FUNCTION_REGISTRY } from './functions/index.js';
+import { loadPrecompiled } from './precompiled.js';
 import { RULE_SCHEMA } from './rule-schema.js';
 import type { LoadedRule, RuleDefinition, RuleFunction } from './types.js';
 
@@ -35,7 +36,7 @@ export function builtinRulesDir(): string {
   return join(packageRoot(), 'rules');
 }
 
-function listRuleFiles(dir: string): string[] {
+export function listRuleFiles(dir: string): string[] {
   const out: string[] = [];
   let entries: string[];
   try {
@@ -133,9 +134,14 @@ export interface RuleSet {
 }
 
 /** Built-in rules plus every user folder; ids and aliases must be unique across all of them. */
-export function loadRules(userDirs: string[] = [], options: { builtin?: boolean } = {}): RuleSet {
+export function loadRules(userDirs: string[] = [], options: { builtin?: boolean; precompiled?: boolean } = {}): RuleSet {
   const files: [string, boolean][] = [];
-  if (options.builtin !== false) for (const f of listRuleFiles(builtinRulesDir())) files.push([f, true]);
+  let precompiled: CompiledRule[] | null = null;
+  if (options.builtin !== false) {
+    const builtinFiles = listRuleFiles(builtinRulesDir());
+    precompiled = options.precompiled === false ? null : loadPrecompiled(builtinFiles);
+    if (!precompiled) for (const f of builtinFiles) files.push([f, true]);
+  }
   for (const dir of userDirs) {
     let st;
     try {
@@ -146,7 +152,7 @@ export function loadRules(userDirs: string[] = [], options: { builtin?: boolean 
     if (!st.isDirectory()) throw new RuleLoadError(dir, 'not a folder (--rules takes a folder of rule YAML files)');
     for (const f of listRuleFiles(dir)) files.push([f, false]);
   }
-  const rules = files.map(([f, builtin]) => loadRuleFile(f, builtin));
+  const rules = [...(precompiled ?? []), ...files.map(([f, builtin]) => loadRuleFile(f, builtin))];
   const byId = new Map<string, CompiledRule>();
   const aliases = new Map<string, string>();
   for (const r of rules) {
