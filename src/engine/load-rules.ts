@@ -74,8 +74,8 @@ export function loadRuleFile(file: string, builtin: boolean): CompiledRule {
   const def = doc.value as RuleDefinition;
   if (!validateRuleFile(def)) {
     const errors = validateRuleFile.errors ?? [];
-    // Prefer a concrete error over the oneOf summary.
-    const e = errors.find((x) => x.keyword !== 'oneOf' && x.keyword !== 'anyOf') ?? errors[0]!;
+    // Prefer a concrete error; the top-level oneOf (assert xor then) only when nothing else is wrong.
+    const e = errors.find((x) => x.keyword !== 'oneOf' && x.keyword !== 'anyOf' && !x.schemaPath.startsWith('#/oneOf/')) ?? errors[0]!;
     let path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     if (e.keyword === 'additionalProperties') path = [...path, (e.params as { additionalProperty: string }).additionalProperty];
     const pos = doc.positionOf(path);

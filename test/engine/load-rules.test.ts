@@ -1,0 +1,94 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RuleLoadError, loadRules } from '../../src/engine/load-rules.js';
+import { tempDir } from '../helpers/cli.js';
+
+const rule = (fields: Record<string, string>) =>
+  Object.entries({
+    id: 'my-rule',
+    title: 'T',
+    checklist: 'image-hardening',
+    severity: 'high',
+    target: 'container',
+    assert: '{ properties: { privileged: { const: false } } }',
+    message: 'm',
+    rationale: 'r',
+    remediation: 'x',
+    ...fields,
+  })
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n') + '\n';
+
+function loadOne(text: string, name = 'my-rule.yaml'): RuleLoadError {
+  const dir = tempDir();
+  writeFileSync(join(dir, name), text);
+  try {
+    loadRules([dir], { builtin: false });
+  } catch (e) {
+    expect(e).toBeInstanceOf(RuleLoadError);
+    return e as RuleLoadError;
+  }
+  throw new Error('expected the rule to be rejected');
+}
+
+describe('rule loading is strict and says where', () => {
+  it('rejects an unknown checklist item at its line', () => {
+    const e = loadOne(rule({ checklist: 'image-hardenning' }));
+    expect(e.line).toBe(3);
+    expect(e.reason).toMatch(/\/checklist: must be one of "image-hardening"/);
+  });
+
+  it('rejects an unknown target kind and a bad id', () => {
+    expect(loadOne(rule({ target: 'pod' })).line).toBe(5);
+    expect(loadOne(rule({ id: 'My_Rule' })).line).toBe(1);
+  });
+
+  it('needs exactly one of assert or then', () => {
+    expect(loadOne(rule({ assert: '' })).reason).toBe('a rule needs exactly one of `assert` or `then`');
+    expect(loadOne(rule({ then: '{ function: keyReuse }' })).reason).toBe('a rule needs exactly one of `assert` or `then`');
+  });
+
+  it('rejects a JSON Schema keyword that does not exist (strict ajv)', () => {
+    const e = loadOne(rule({ assert: '{ properties: { privileged: { konst: false } } }' }));
+    expect(e.reason).toMatch(/assert is not a valid JSON Schema: strict mode: unknown keyword: "konst"/);
+    expect(e.line).toBe(6);
+  });
+
+  it('rejects an unknown function and bad function options at their line', () => {
+    const unknown = loadOne(rule({ assert: '', then: '\n  function: noSuchFunction' }));
+    expect(unknown.reason).toMatch(/^unknown function "noSuchFunction" \(known: .+\)$/);
+    expect(unknown.line).toBe(10);
+  });
+
+  it('rejects duplicate ids and aliases that collide', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'a'));
+    writeFileSync(join(dir, 'a', 'one.yaml'), rule({}));
+    writeFileSync(join(dir, 'two.yaml'), rule({}));
+    expect(() => loadRules([dir], { builtin: false })).toThrow(/duplicate rule id "my-rule"/);
+    const dir2 = tempDir();
+    writeFileSync(join(dir2, 'one.yaml'), rule({ id: 'rule-one', aliases: '[rule-two]' }));
+    writeFileSync(join(dir2, 'two.yaml'), rule({ id: 'rule-two' }));
+    expect(() => loadRules([dir2], { builtin: false })).toThrow(/alias "rule-two" collides/);
+  });
+
+  it('rejects a user rule that reuses a built-in id', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'x.yaml'), rule({ id: 'container-privileged' }));
+    expect(() => loadRules([dir])).toThrow(/duplicate rule id "container-privileged"/);
+  });
+
+  it('reports bad YAML in a rule file with its position', () => {
+    const e = loadOne('id: x\ntitle: [unclosed\n');
+    expect(e.reason).toMatch(/not valid YAML/);
+    expect(e.line).toBeGreaterThanOrEqual(2);
+  });
+
+  it('loads the built-in rules the same way whether precompiled or not', () => {
+    const pre = loadRules();
+    const yaml = loadRules([], { precompiled: false });
+    expect(pre.rules.map((r) => [r.id, r.checklist, r.severity, r.file])).toEqual(yaml.rules.map((r) => [r.id, r.checklist, r.severity, r.file]));
+  });
+});
