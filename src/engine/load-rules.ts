@@ -75,7 +75,10 @@ export function loadRuleFile(file: string, builtin: boolean): CompiledRule {
   if (!validateRuleFile(def)) {
     const errors = validateRuleFile.errors ?? [];
     // Prefer a concrete error; the top-level oneOf (assert xor then) only when nothing else is wrong.
-    const e = errors.find((x) => x.keyword !== 'oneOf' && x.keyword !== 'anyOf' && !x.schemaPath.startsWith('#/oneOf/')) ?? errors[0]!;
+    const e =
+      errors.find((x) => x.keyword !== 'oneOf' && x.keyword !== 'anyOf' && !x.schemaPath.startsWith('#/oneOf/')) ??
+      errors.find((x) => x.keyword === 'oneOf' && x.instancePath === '') ??
+      errors[0]!;
     let path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     if (e.keyword === 'additionalProperties') path = [...path, (e.params as { additionalProperty: string }).additionalProperty];
     const pos = doc.positionOf(path);
