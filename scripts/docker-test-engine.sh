@@ -25,6 +25,10 @@ answers() {
 }
 
 start() {
+  mkdir -p "$ROOT"
+  # Test files running in parallel may all ask for the engine: start it once.
+  exec 9>"$ROOT.lock"
+  flock 9
   if [ -S "$SOCK" ] && answers; then
     echo "$HOST"
     return 0
@@ -41,7 +45,7 @@ start() {
   rm -f "$SOCK"
   nohup dockerd --storage-driver=vfs --iptables=false --ip6tables=false --bridge=none \
     --host="$HOST" --data-root="$ROOT/data" --exec-root="$ROOT/exec" \
-    --pidfile="$PIDFILE" >"$LOG" 2>&1 </dev/null &
+    --pidfile="$PIDFILE" >"$LOG" 2>&1 </dev/null 9>&- &
   for _ in $(seq 1 120); do
     if [ -S "$SOCK" ] && answers; then
       echo "$HOST"

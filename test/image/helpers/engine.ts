@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ROOT } from '../../helpers/fixtures.js';
 
 /**
- * A Docker engine for tests: SANDCHECK_DOCKER_HOST if set, else the private engine of
+ * A Docker engine for tests: SANDCHECK_TEST_DOCKER_HOST (set by .ci/run) if set, else the private engine of
  * scripts/docker-test-engine.sh (started here if needed; .ci/run stops it). Where none can be started
  * the tests are skipped with the reason printed — except under CI, where that is a failure.
  */
@@ -19,7 +19,7 @@ let cached: TestEngine | undefined;
 
 export function testEngine(): TestEngine {
   if (cached) return cached;
-  const explicit = process.env['SANDCHECK_DOCKER_HOST'];
+  const explicit = process.env['SANDCHECK_TEST_DOCKER_HOST'] || process.env['SANDCHECK_DOCKER_HOST'];
   let host: string | null = null;
   let reason = '';
   if (explicit) host = explicit;
