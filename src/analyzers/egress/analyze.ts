@@ -57,6 +57,10 @@ export interface FamilyExplain {
   defaultVerdict: 'accept' | 'drop';
   mayReach: string[];
   mustReach: string[];
+  /** Reachable only if matches sandcheck cannot evaluate go one way (may \ must). */
+  possibleReach: string[];
+  /** The family has no ruleset among the inputs (nothing filters it). */
+  absent: boolean;
   allowedBy: { rule: string; reaches: string[] }[];
   opaque: string[];
   delegations: string[];
@@ -173,14 +177,38 @@ export function impliedContexts(rulesets: readonly NormRuleset[]): EgressContext
   return out;
 }
 
+const IPTABLES_NFT_TABLES = /^(ip|ip6) (filter|nat|mangle|raw|security)$/;
+
+/**
+ * iptables-nft keeps its rules in nft tables (`ip filter`, `ip6 nat`…), so a host dumped both with
+ * iptables-save (nf_tables backend) and nft shows those rules twice; the iptables-save copy is the one
+ * with every parameter (nft -j prints them as parameterless xt statements). The nft copy is dropped.
+ */
+export function withoutIptablesNftDuplicates(rulesets: readonly NormRuleset[]): NormRuleset[] {
+  const covered = new Set<string>();
+  for (const rs of rulesets)
+    if ((rs.source === 'iptables-save' || rs.source === 'ip6tables-save') && rs.backend === 'nf_tables')
+      for (const t of rs.tables) covered.add(`${rs.source === 'iptables-save' ? 'ip' : 'ip6'} ${t.name}`);
+  if (covered.size === 0) return [...rulesets];
+  return rulesets.flatMap((rs) => {
+    if (rs.source !== 'nft-json' && rs.source !== 'nft-text') return [rs];
+    const tables = rs.tables.filter((t) => !(IPTABLES_NFT_TABLES.test(t.name) && covered.has(t.name)));
+    if (tables.length === rs.tables.length) return [rs];
+    if (tables.length === 0) return [];
+    const families = FAMILIES.filter((f) => tables.some((t) => t.families.includes(f)));
+    return [{ ...rs, tables, families, notes: rs.notes.filter((n) => !n.text.startsWith('rules created by iptables-nft')) }];
+  });
+}
+
 export function analyzeHost(input: AnalyzeInput): HostAnalysis {
-  const { rulesets, allowlist } = input;
+  const { allowlist } = input;
+  const rulesets = withoutIptablesNftDuplicates(input.rulesets);
   const atoms = interfaceAtomsOf(rulesets);
   const contexts = input.contexts.length ? input.contexts : impliedContexts(rulesets);
   const findings: EgressFinding[] = [];
   const explain: ContextExplain[] = [];
   const anyOrigin: Origin = firstOrigin(rulesets);
-  const layers = rulesets.map((r) => `${r.source}${r.backend ? ` (${r.backend})` : ''} ${r.families.map(familyLabel).join('+')} from ${r.tables[0]?.chains[0]?.origin.file ?? '?'}`);
+  const layers = rulesets.map((r) => `${r.source}${r.backend ? ` (${r.backend})` : ''} ${r.families.map(familyLabel).join('+')} from ${r.file ?? r.tables[0]?.chains[0]?.origin.file ?? '?'}`);
 
   // Input-level notes (legacy tables present, xt statements) are findings of their own.
   for (const rs of rulesets)
@@ -227,6 +255,8 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         defaultVerdict: dflt.isEmpty() ? 'drop' : 'accept',
         mayReach: describeSpace(may.project([DST, PROTO, DPORT]), undefined, 12),
         mustReach: describeSpace(must.project([DST, PROTO, DPORT]), undefined, 12),
+        possibleReach: describeSpace(may.project([DST, PROTO, DPORT]).subtract(must.project([DST, PROTO, DPORT])), undefined, 12),
+        absent: !ev.present,
         allowedBy: (ev.result?.contributions ?? [])
           .map((c) => ({ rule: c.rule ? `${c.stage}${c.chain.name !== c.stage.split('/').pop() ? ` → ${c.chain.name}` : ''} #${c.rule.index} ${c.rule.verdict.text} (${c.rule.origin.file}:${c.rule.origin.line})` : `${c.stage} policy ACCEPT (${c.chain.origin.file}:${c.chain.origin.line})`, space: c.space.intersect(may) }))
           .filter((c) => !c.space.isEmpty())
@@ -309,7 +339,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         const ex = definite ? exMust : exMay;
         const onlyPorts = ex.project([DST]).isSubsetOf(sp.allow.project([DST]));
         const w = witness(ex);
-        const size = describeSpace(ex.project([DST, PROTO, DPORT]), undefined, 3).join('; ');
+        const size = describeSpace(ex.project([DST, PROTO, DPORT]), undefined, 2).join('; ');
         add(
           'excess',
           definite && !onlyPorts ? 'fail' : 'warn',
@@ -354,7 +384,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       const intMay = may.intersect(sp.priv).subtract(sp.meta).subtract(sp.internal).subtract(sp.resolvers).subtract(sp.allow);
       if (!intMay.isEmpty()) {
         const w = witness(intMay, family === 'ipv4' ? [parsePrefix('10.0.0.7')!.lo, parsePrefix('192.168.1.7')!.lo] : [parsePrefix('fd00::7')!.lo]);
-        const size = describeSpace(intMay.project([DST, PROTO, DPORT]), undefined, 3).join('; ');
+        const size = describeSpace(intMay.project([DST, PROTO, DPORT]), undefined, 2).join('; ');
         add('internal', 'warn', `${label} can reach internal ${fam} ranges beyond the declared internal services (${size})`, w, { internal: size });
       }
 

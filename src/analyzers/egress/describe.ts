@@ -15,6 +15,7 @@ function formatPorts(s: IntervalSet): string {
 
 function formatProtos(s: IntervalSet): string {
   if (s.lo[0] === 0n && s.hi[0] === PROTO_MAX && s.count === 1) return 'any protocol';
+  if (s.size() > 128n) return `any protocol but ${formatProtos(s.complement(PROTO_MAX))}`;
   const names: string[] = [];
   for (const [a, b] of s.ranges()) {
     if (b - a > 4n) names.push(`protocols ${a}-${b}`);

@@ -89,6 +89,8 @@ export type RulesetSource = 'iptables-save' | 'ip6tables-save' | 'nft-json' | 'n
 
 export interface NormRuleset {
   source: RulesetSource;
+  /** The file it was read from (display path). */
+  file?: string;
   /** `nf_tables` or `legacy` for iptables-save output; null when not stated. */
   backend: string | null;
   /** The families this ruleset speaks for: an iptables-save file is IPv4 only, an nft ruleset both. */

@@ -158,7 +158,7 @@ class Walker {
       const leaveCubes = this.mode === 'may' ? rule.under : rule.over;
       const enter = intersectAll(R, enterCubes);
       if (enter.isEmpty() && this.mode === 'must' && intersectAll(R, rule.over).isEmpty()) continue;
-      if (rule.unknown.length && rule.verdict.kind !== 'continue' && rule.verdict.kind !== 'notrack') this.opaqueSeen.set(`${rule.origin.file}:${rule.origin.line}`, rule);
+      if (rule.unknown.length && rule.verdict.kind !== 'continue' && rule.verdict.kind !== 'notrack' && !intersectAll(R, rule.over).isEmpty()) this.opaqueSeen.set(`${rule.origin.file}:${rule.origin.line}`, rule);
       const leave = (): Space => subtractAll(R, leaveCubes);
       const v = rule.verdict;
       switch (v.kind) {

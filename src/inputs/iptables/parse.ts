@@ -150,6 +150,7 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
     // Re-number rule positions after -I inserts; nothing else depends on order here.
     return {
       source: family === 'ipv6' ? 'ip6tables-save' : 'iptables-save',
+      file,
       backend: p.backend,
       families: [family],
       tables: p.tables,

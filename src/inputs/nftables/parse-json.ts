@@ -134,7 +134,7 @@ export function buildRuleset(doc: NftDoc, file: string, source: 'nft-json' | 'nf
     notes.push({ text: 'rules created by iptables-nft contain xt statements whose parameters `nft -j` does not print; give the iptables-save output (or the nft text listing) as well', line: 1, severity: 'opaque' });
   const families = new Set<Family>();
   for (const t of tables.values()) for (const f of t.families) families.add(f);
-  return { source, backend: 'nf_tables', families: [...families], tables: [...tables.values()], notes };
+  return { source, file, backend: 'nf_tables', families: [...families], tables: [...tables.values()], notes };
 }
 
 interface RuleCtx {

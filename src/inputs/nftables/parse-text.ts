@@ -232,7 +232,15 @@ function parseRuleTokens(t: string[]): { expr: J[]; comment?: string } {
           j += 2;
         }
         right = parts.length > 1 ? { concat: parts.map(value) } : raw.startsWith('@') ? raw : value(raw);
-      } else if ((left as { ct?: unknown }).ct || raw.includes(',')) right = raw.split(',').map(value);
+      } else if ((left as { ct?: unknown }).ct || t[j] === ',' || raw.includes(',')) {
+        // Flag lists print without braces: `ct state established,related`.
+        const parts = raw.split(',').filter(Boolean);
+        while (t[j] === ',' && t[j + 1] !== undefined) {
+          parts.push(t[j + 1]!);
+          j += 2;
+        }
+        right = parts.map(value);
+      }
       else right = raw.startsWith('@') ? raw : value(raw);
     }
     expr.push({ match: { op: op === '==' && right && typeof right === 'object' && 'set' in (right as J) ? '==' : op, left, right } });

@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { collectPaths } from '../inputs/collect.js';
+import { addCommonOptions, finish, prepare, type CommonOptions } from './scan.js';
+
+interface EgressOptions extends CommonOptions {
+  explain?: boolean;
+}
+
+/** `sandcheck egress [PATH...]`: only the egress-control rules; `--explain` prints the reachable set per context. */
+export function registerEgress(program: Command): void {
+  addCommonOptions(
+    program
+      .command('egress')
+      .description('judge firewall rules (iptables-save, ip6tables-save, nft) against the egress allowlist of sandcheck.yaml')
+      .argument('[paths...]', 'files or folders (default: the current folder); - for stdin')
+      .option('--explain', 'print, per host, context and address family, what new connections can reach and which rule allows each'),
+  ).action(async (paths: string[], opts: EgressOptions) => {
+    const prepared = prepare(opts);
+    const rules = prepared.rules.rules.filter((r) => r.checklist === 'egress-control');
+    const ruleSet = { ...prepared.rules, rules, byId: new Map(rules.map((r) => [r.id, r])) };
+    const collected = await collectPaths(paths);
+    if (opts.explain) {
+      const { analyzeInventory } = await import('../engine/functions/egress-verdict.js');
+      const { renderExplain } = await import('../analyzers/egress/explain.js');
+      const hosts = [...analyzeInventory(collected.targets, prepared.config)].map(([host, v]) => ({ host, analysis: v.analysis }));
+      const assumptions = prepared.config.egress?.ipv6 === 'disabled' ? ['IPv6 is disabled on the host (egress.ipv6: disabled); IPv6 is not judged'] : [];
+      // The explanation never mixes into a machine-readable report on stdout.
+      const reportOnStdout = prepared.outputs.some((o) => o.file === null && o.format !== 'text');
+      (reportOnStdout ? process.stderr : process.stdout).write(renderExplain(hosts, assumptions) + '\n');
+    }
+    finish(collected, opts, { ...prepared, rules: ruleSet });
+  });
+}

@@ -1,0 +1,58 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { json, sandcheck, tempDir } from '../helpers/cli.js';
+
+type R = Record<string, any>;
+const CONFIG = 'fixtures/rules/egress-allow-any/sandcheck.yaml';
+const item = (r: R) => r.checklist.find((c: R) => c.id === 'egress-control');
+
+describe('sandcheck egress / scan on firewall input', () => {
+  it('fails with the witness flow and rule path at the responsible line (exit 1)', () => {
+    const r = sandcheck(['egress', 'fixtures/egress/kernel/user-chain-accept/iptables.save', 'fixtures/egress/kernel/user-chain-accept/ip6tables.save', '-c', CONFIG, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(1);
+    const report = json(r);
+    expect(item(report).verdict).toBe('fail');
+    const f = report.findings.filter((x: R) => x.ruleId.startsWith('egress-'));
+    expect(f.map((x: R) => `${x.ruleId} ${x.location.file}:${x.location.line}`)).toEqual([
+      'egress-destination-not-allowlisted fixtures/egress/kernel/user-chain-accept/iptables.save:13',
+    ]);
+    expect(f[0].evidence.witness).toBe('IPv4 tcp → 198.51.100.7:443, new connection');
+    expect(f[0].evidence.path).toBe('filter/OUTPUT #3 → SANDBOX-EGRESS #3 ACCEPT (fixtures/egress/kernel/user-chain-accept/iptables.save:13)');
+    // only egress-control rules run under `egress`
+    expect(report.checklist.filter((c: R) => c.id !== 'egress-control').every((c: R) => c.verdict === 'not-assessed')).toBe(true);
+  });
+
+  it('--explain prints the reachable set per context (to stderr when the report is JSON on stdout)', () => {
+    const r = sandcheck(['egress', 'fixtures/egress/kernel/docker-forward', '-c', CONFIG, '--explain', '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(json(r).findings.length).toBeGreaterThan(0);
+    expect(r.stderr).toContain('containers on docker0 (interface docker0 is matched on the forward path)');
+    expect(r.stderr).toContain('filter/FORWARD → DOCKER-FORWARD #1 ACCEPT');
+    // iptables-nft rules dumped twice (iptables-save and nft) are judged once, from iptables-save.
+    expect(r.stderr).toContain('layers: ip6tables-save (nf_tables) IPv6 from fixtures/egress/kernel/docker-forward/ip6tables.save; iptables-save (nf_tables) IPv4 from fixtures/egress/kernel/docker-forward/iptables.save\n');
+    expect(r.stderr).toMatch(/host processes[^\n]*\n\s+IPv4: default deny \(iptables-save\)\n\s+reachable \(new connections\):\n\s+160\.79\.104\.0\/23 tcp\/443/);
+    const t = sandcheck(['egress', 'fixtures/egress/kernel/established-only', '--explain', '-q']);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).toContain('reachable: nothing (new connections)');
+  });
+
+  it('passes a locked rule set (exit 0) and is not-assessed without any firewall input', () => {
+    const pass = sandcheck(['scan', 'fixtures/rules/egress-allow-any/pass.rules', '-c', CONFIG, '--format', 'json']);
+    expect(pass.code, pass.stderr).toBe(0);
+    expect(item(json(pass)).verdict).toBe('pass');
+    const dir = tempDir();
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\nUSER 1000\n');
+    const none = sandcheck(['scan', dir, '--format', 'json']);
+    expect(item(json(none)).verdict).toBe('not-assessed');
+  });
+
+  it('a malformed rule set is an input error naming file and line (exit 2), never a pass', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'rules.v4'), '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -d not-an-ip -j ACCEPT\nCOMMIT\n');
+    const r = sandcheck(['egress', join(dir, 'rules.v4'), '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('rules.v4:3: "not-an-ip" is not an address or CIDR');
+    expect(item(json(r)).verdict).toBe('error');
+  });
+});
