@@ -14,7 +14,6 @@ COPY bin/ bin/
 COPY scripts/ scripts/
 COPY src/ src/
 COPY rules/ rules/
-COPY schema/ schema/
 RUN node scripts/build.mjs \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
@@ -27,7 +26,6 @@ COPY --from=build /src/node_modules/ node_modules/
 COPY --from=build /src/bin/ bin/
 COPY --from=build /src/dist/ dist/
 COPY --from=build /src/rules/ rules/
-COPY --from=build /src/schema/ schema/
 USER 10001:10001
 WORKDIR /scan
 # A one-shot CLI: there is no service to probe.

@@ -33,3 +33,7 @@ try {
 } catch {
   console.error('build: the built-in rules did not compile (see above); sandcheck will compile them at run time');
 }
+
+// The JSON Schema of sandcheck.yaml ships in the package for editors and CI (`sandcheck config schema` prints the same text).
+const { writeFileSync } = await import('node:fs');
+writeFileSync('dist/sandcheck.schema.json', execFileSync(process.execPath, ['bin/sandcheck.js', 'config', 'schema'], { encoding: 'utf8' }));

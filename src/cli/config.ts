@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '../config/load.js';
 import { CONFIG_SCHEMA } from '../config/schema.js';
 import { UsageError } from './exit.js';
 
-/** The JSON Schema of sandcheck.yaml as published (also shipped as schema/sandcheck.schema.json). */
+/** The JSON Schema of sandcheck.yaml as published (the build also writes it to dist/sandcheck.schema.json, which ships in the package). */
 export function renderConfigSchema(): string {
   return JSON.stringify(CONFIG_SCHEMA, null, 2) + '\n';
 }

@@ -7,7 +7,7 @@ import { UsageError } from './exit.js';
  * a team fills in over an audit. The modeline lets YAML editors complete it from the shipped schema.
  */
 export const STARTER_CONFIG = `# sandcheck configuration. Reference: docs/ci-and-workflow.md; schema: \`sandcheck config schema\`.
-# yaml-language-server: $schema=./node_modules/sandcheck/schema/sandcheck.schema.json
+# yaml-language-server: $schema=./node_modules/sandcheck/dist/sandcheck.schema.json
 version: 1
 
 # Accepted findings. Every waiver needs a reason; give it an owner and an expiry date so that it is

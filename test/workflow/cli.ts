@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -7,12 +7,14 @@ import { build } from 'esbuild';
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
- * Bundles the CLI from src/ into a private folder under dist/ (so the package root is still found
- * by walking up), the same way scripts/build.mjs does: the tests exercise the code in the tree,
- * never a stale dist/, and parallel test files do not overwrite each other's bundle.
+ * Bundles the CLI from src/ into a private folder under node_modules/.cache (the package root is
+ * still found by walking up; dist/ is not used because the build wipes it): the tests exercise the
+ * code in the tree, never a stale dist/, and parallel test files do not share a bundle.
  */
 export async function buildCli(): Promise<{ bin: string; cleanup(): void }> {
-  const dir = mkdtempSync(join(REPO, 'dist', '.test-'));
+  const cache = join(REPO, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, 'sandcheck-test-'));
   const bin = join(dir, 'sandcheck.mjs');
   await build({
     entryPoints: [join(REPO, 'src/cli/main.ts')],

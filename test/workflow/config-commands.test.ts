@@ -14,13 +14,10 @@ beforeAll(async () => {
 afterAll(() => cli?.cleanup());
 
 describe('sandcheck config schema', () => {
-  it('prints the schema the loader validates with, and the shipped schema/sandcheck.schema.json is the same text', () => {
+  it('prints the schema the loader validates sandcheck.yaml with (the package ships the same text: package.test.ts)', () => {
     const r = runCli(cli.bin, ['config', 'schema']);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(JSON.parse(JSON.stringify(CONFIG_SCHEMA)));
-    const shipped = readFileSync(join(REPO, 'schema/sandcheck.schema.json'), 'utf8');
-    // When this fails, the config schema changed: run `node bin/sandcheck.js config schema > schema/sandcheck.schema.json`.
-    expect(shipped).toBe(r.stdout);
   });
 });
 

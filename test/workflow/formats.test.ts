@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -9,7 +9,6 @@ import { REPO, buildCli, runCli } from './cli.js';
 let cli: Awaited<ReturnType<typeof buildCli>>;
 let out: string;
 beforeAll(async () => {
-  mkdirSync(join(REPO, 'dist'), { recursive: true });
   cli = await buildCli();
   out = mkdtempSync(join(tmpdir(), 'sandcheck-formats-'));
 });

@@ -2,7 +2,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from './cli.js';
 
@@ -16,8 +15,8 @@ let stage: string;
 let files: string[];
 
 /**
- * A copy of the working tree as git sees it (tracked and new, never ignored files), with dist/ built
- * the way `prepare` builds it, so `npm pack` judges the package.json `files` list against everything
+ * A copy of the working tree as git sees it (tracked and new, never ignored files), built with
+ * scripts/build.mjs as `prepare` builds it, so `npm pack` judges the package.json `files` list against everything
  * the repository holds, fixtures and tests included.
  */
 beforeAll(async () => {
@@ -28,19 +27,9 @@ beforeAll(async () => {
     mkdirSync(dirname(join(stage, f)), { recursive: true });
     copyFileSync(join(REPO, f), join(stage, f));
   }
-  await build({
-    entryPoints: [join(stage, 'src/cli/main.ts')],
-    outfile: join(stage, 'dist/sandcheck.mjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'linked',
-    external: ['dockerode', '@kubernetes/client-node', 'fzstd', 'tar-stream'],
-    banner: { js: "import { createRequire as __scCreateRequire } from 'node:module'; const require = __scCreateRequire(import.meta.url);" },
-    logLevel: 'error',
-    nodePaths: [join(REPO, 'node_modules')],
-  });
+  // The real build (bundle, chunks, precompiled rules, config schema), with the repository's dependencies.
+  symlinkSync(join(REPO, 'node_modules'), join(stage, 'node_modules'), 'dir');
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: stage, stdio: 'pipe' });
   const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   files = (JSON.parse(out) as { files: PackFile[] }[])[0]!.files.map((f) => f.path).sort();
 }, 120_000);
@@ -53,21 +42,22 @@ describe('npm package', () => {
     expect(pkg.license).toBe('Apache-2.0');
     expect(pkg.repository).toMatchObject({ type: 'git', url: expect.stringMatching(/^git\+https:\/\/github\.com\/.+\.git$/) });
     expect(pkg.type).toBe('module');
-    expect(pkg.files).toEqual(['bin/', 'dist/', 'rules/', 'schema/']);
+    expect(pkg.files).toEqual(['bin/', 'dist/', 'rules/']);
   });
 
   it('the tarball holds the launcher, the bundle, every rule and the config schema', () => {
+    expect(files).toContain('dist/builtin-rules.cjs');
     expect(files).toContain('package.json');
     expect(files).toContain('bin/sandcheck.js');
     expect(files).toContain('dist/sandcheck.mjs');
-    expect(files).toContain('schema/sandcheck.schema.json');
+    expect(files).toContain('dist/sandcheck.schema.json');
     const rules = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', 'rules'], { cwd: REPO, encoding: 'utf8' }).split('\n').filter((f) => /\.ya?ml$/.test(f));
     expect(rules.length).toBeGreaterThan(10);
     expect(rules.filter((r) => !files.includes(r))).toEqual([]);
   });
 
   it('and nothing else: no fixtures, tests, sources, benchmarks, docs or CI files', () => {
-    const allowed = /^(package\.json|README\.md|LICENSE|bin\/sandcheck\.js|dist\/sandcheck\.mjs(\.map)?|rules\/.+\.ya?ml|schema\/sandcheck\.schema\.json)$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|bin\/sandcheck\.js|dist\/.+\.(mjs|cjs|map|json)|rules\/.+\.ya?ml)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(files.some((f) => /^(fixtures|test|src|bench|docs|scripts|\.ci)\//.test(f))).toBe(false);
   });
@@ -87,6 +77,6 @@ describe('npm package', () => {
     const report = JSON.parse(scan.stdout);
     expect(report.summary.rules).toBe(files.filter((f) => f.startsWith('rules/')).length);
     expect(report.findings.some((f: { ruleId: string }) => f.ruleId === 'container-privileged')).toBe(true);
-    expect(JSON.parse(run('config', 'schema').stdout)).toEqual(JSON.parse(readFileSync(join(unpacked, 'schema/sandcheck.schema.json'), 'utf8')));
+    expect(JSON.parse(run('config', 'schema').stdout)).toEqual(JSON.parse(readFileSync(join(unpacked, 'dist/sandcheck.schema.json'), 'utf8')));
   });
 });
