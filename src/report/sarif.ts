@@ -134,7 +134,7 @@ function result(f: Finding, ruleIndex: number, uriOf: (file: string) => string |
     level,
     // The rule's message states the fact; the target name says which object in the file it is about.
     message: { text: sentence(`${f.target.name}: ${f.message}${f.location.detail ? ` (${f.location.detail})` : ''}`) },
-    locations: [location(f.location, f.target.name, uriOf)],
+    locations: [location(f.location, f.target, uriOf)],
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
     properties: {
       checklist: f.checklist,
@@ -159,17 +159,22 @@ function result(f: Finding, ruleIndex: number, uriOf: (file: string) => string |
   return r;
 }
 
-/** A file → physical location (1-based region); a live object or image → logical location by its uri. */
-function location(loc: Location, targetName: string, uriOf: (file: string) => string | undefined): Json {
+/**
+ * A file → physical location relative to ROOT with a 1-based region. A live object or image →
+ * a logical location by its uri (`docker://…`, `k8s://…`, `image://…`), plus that uri as the
+ * artifact: GitHub code scanning rejects a whole upload when one result has no physical location.
+ */
+function location(loc: Location, target: Finding['target'], uriOf: (file: string) => string | undefined): Json {
   const uri = loc.file && loc.file !== '<stdin>' ? uriOf(loc.file) : undefined;
   if (uri) {
     const physical: Json = { artifactLocation: isAbsoluteUri(uri) ? { uri } : { uri, uriBaseId: 'ROOT' } };
     if (loc.line && loc.line >= 1) physical.region = { startLine: loc.line, ...(loc.column && loc.column >= 1 ? { startColumn: loc.column } : {}) };
     return { physicalLocation: physical };
   }
-  const name = loc.uri ?? (loc.file === '<stdin>' ? '<stdin>' : targetName);
+  const fqn = loc.uri ?? `sandcheck:${encodeURIComponent(target.id)}`;
   return {
-    logicalLocations: [{ name, fullyQualifiedName: loc.uri ?? name, kind: logicalKind(loc.uri) }],
+    physicalLocation: { artifactLocation: { uri: fqn } },
+    logicalLocations: [{ name: loc.uri ?? (loc.file === '<stdin>' ? '<stdin>' : target.name), fullyQualifiedName: fqn, kind: logicalKind(loc.uri) }],
   };
 }
 
