@@ -11,7 +11,8 @@ import { NOT_APPLICABLE, type Inventory, type RuleFunction, type Violation } fro
  * committed with values (created out of band, by External Secrets, a SealedSecret, or the CSI driver),
  * or a mounted secret file. Not compliant: a Secret committed with values, a ConfigMap. Undecidable
  * from files: the deploy host's environment (`${VAR}` in compose) → warn. A literal value is left to
- * secret-environment-key-literal.
+ * secret-environment-key-literal. A workload with no key in its env that takes secrets from a Vault
+ * agent or the Secrets Store CSI driver passes (the key arrives as a file from the store).
  */
 export const environmentKeySource: RuleFunction<Record<string, never>> = {
   name: 'environmentKeySource',
@@ -53,9 +54,21 @@ export const environmentKeySource: RuleFunction<Record<string, never>> = {
         }
       }
     });
+    if (!applicable && deliveredAsFile(ctx.target, ctx.inventory)) return [];
     return applicable ? out : NOT_APPLICABLE;
   },
 };
+
+const VAULT_INJECT = 'vault.hashicorp.com/agent-inject-secret-';
+const CSI_SECRETS_STORE = 'secrets-store.csi.k8s.io';
+
+/** A Vault agent injector annotation or a Secrets Store CSI volume: keys arrive as files from a store. */
+function deliveredAsFile(target: Target<object>, inventory: Inventory): boolean {
+  const parent = target.parentId ? inventory.byId(target.parentId) : undefined;
+  const w = (parent?.data ?? {}) as { annotations?: Record<string, string>; volumes?: { type: string; driver: string | null }[] };
+  if (Object.keys(w.annotations ?? {}).some((k) => k.startsWith(VAULT_INJECT))) return true;
+  return (w.volumes ?? []).some((v) => v.type === 'csi' && v.driver === CSI_SECRETS_STORE);
+}
 
 function violation(pointer: string, detail: string): Violation {
   return { pointer, key: detail, data: { detail } };
