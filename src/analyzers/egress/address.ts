@@ -23,8 +23,32 @@ function bytesToBigint(bytes: number[]): bigint {
  * `10.0.0.0/8`, `10.1.2.3` (a host), `2001:db8::/32`, `::ffff:1.2.3.4` stays IPv6. Host bits below the
  * prefix are ignored, as iptables and the cloud APIs do. Returns null for anything else.
  */
+const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/;
+const cache = new Map<string, ParsedPrefix | null>();
+
 export function parsePrefix(text: string): ParsedPrefix | null {
+  let r = cache.get(text);
+  if (r !== undefined || cache.has(text)) return r ?? null;
+  r = parsePrefixUncached(text);
+  if (cache.size > 100_000) cache.clear();
+  cache.set(text, r);
+  return r;
+}
+
+function parsePrefixUncached(text: string): ParsedPrefix | null {
   const s = text.trim();
+  const m = V4.exec(s);
+  if (m) {
+    // Fast path for dotted-quad IPv4 (the bulk of real rule sets); no leading zeros, as ipaddr.js.
+    const parts = [m[1]!, m[2]!, m[3]!, m[4]!];
+    if (parts.some((p) => (p.length > 1 && p[0] === '0') || Number(p) > 255)) return null;
+    const len = m[5] === undefined ? 32 : Number(m[5]);
+    if (len > 32) return null;
+    const v = ((Number(parts[0]) * 256 + Number(parts[1])) * 256 + Number(parts[2])) * 256 + Number(parts[3]);
+    const host = 32 - len;
+    const lo = host === 32 ? 0 : Math.floor(v / 2 ** host) * 2 ** host;
+    return { family: 'ipv4', lo: BigInt(lo), hi: BigInt(lo + 2 ** host - 1) };
+  }
   try {
     let addr: ipaddr.IPv4 | ipaddr.IPv6;
     let len: number;

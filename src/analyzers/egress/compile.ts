@@ -1,5 +1,5 @@
 import { parseAddressRange, parsePrefix, type Family } from './address.js';
-import { CT, CT_STATES, DPORT, DST, OIF, PROTO, cubeOf, dimMax, type Cube } from './header-space.js';
+import { CT, CT_STATES, DPORT, DST, OIF, PROTO, dimMax, fullCube, type Cube } from './header-space.js';
 import { IntervalSet } from './interval-set.js';
 import type { DimMatch, EgressContext, MatchSpec, NormRuleset } from './model.js';
 
@@ -122,6 +122,10 @@ function resolveId(m: DimMatch<[number, number]>, id: number | undefined, ctx: E
 }
 
 function addrSet(values: readonly string[], family: Family): IntervalSet {
+  if (values.length === 1) {
+    const p = parsePrefix(values[0]!) ?? parseAddressRange(values[0]!);
+    return p && p.family === family ? IntervalSet.range(p.lo, p.hi) : IntervalSet.EMPTY;
+  }
   const ranges: [bigint, bigint][] = [];
   for (const v of values) {
     const p = parsePrefix(v) ?? parseAddressRange(v);
@@ -142,18 +146,18 @@ export function compileSpec(spec: MatchSpec, family: Family, ctx: EgressContext,
     if (v === false) return { cube: null, unknown: [] };
     if (v === 'unknown') unknown.push(`${what} (depends on the source, not known for this context)`);
   }
-  const dims: Partial<Record<number, IntervalSet>> = {};
-  if (spec.dst) dims[DST] = applyNeg(addrSet(spec.dst.values, family), spec.dst.negate, dimMax(family, DST));
-  if (spec.proto) dims[PROTO] = applyNeg(IntervalSet.of(spec.proto.values.map((n) => [BigInt(n), BigInt(n)])), spec.proto.negate, dimMax(family, PROTO));
-  if (spec.dport) dims[DPORT] = applyNeg(IntervalSet.of(spec.dport.values.map(([a, b]) => [BigInt(a), BigInt(b)])), spec.dport.negate, dimMax(family, DPORT));
-  if (spec.ct) dims[CT] = applyNeg(IntervalSet.of(spec.ct.values.map((s) => { const i = BigInt(CT_STATES.indexOf(s)); return [i, i]; })), spec.ct.negate, dimMax(family, CT));
+  const cube = fullCube(family);
+  if (spec.dst) cube[DST] = applyNeg(addrSet(spec.dst.values, family), spec.dst.negate, dimMax(family, DST));
+  if (spec.proto) cube[PROTO] = applyNeg(IntervalSet.of(spec.proto.values.map((n) => [BigInt(n), BigInt(n)])), spec.proto.negate, dimMax(family, PROTO));
+  if (spec.dport) cube[DPORT] = applyNeg(IntervalSet.of(spec.dport.values.map(([a, b]) => [BigInt(a), BigInt(b)])), spec.dport.negate, dimMax(family, DPORT));
+  if (spec.ct) cube[CT] = applyNeg(IntervalSet.of(spec.ct.values.map((s) => { const i = BigInt(CT_STATES.indexOf(s)); return [i, i]; })), spec.ct.negate, dimMax(family, CT));
   if (spec.oif) {
     let s = IntervalSet.EMPTY;
     for (const p of spec.oif.values) s = s.union(atoms.setOf(p));
-    dims[OIF] = applyNeg(s, spec.oif.negate, dimMax(family, OIF));
+    cube[OIF] = applyNeg(s, spec.oif.negate, dimMax(family, OIF));
   }
-  for (const v of Object.values(dims)) if (v && v.isEmpty()) return { cube: null, unknown: [] };
-  return { cube: cubeOf(family, dims), unknown };
+  for (const v of cube) if (v.isEmpty()) return { cube: null, unknown: [] };
+  return { cube, unknown };
 }
 
 export function compileMatch(specs: readonly MatchSpec[], family: Family, ctx: EgressContext, atoms: InterfaceAtoms): CompiledMatch {

@@ -72,10 +72,13 @@ export function dimMax(family: Family, dim: number): bigint {
 
 export type Cube = readonly IntervalSet[];
 
+const FULL: Record<Family, IntervalSet[]> = {
+  ipv4: Array.from({ length: DIMS }, (_, d) => IntervalSet.range(0n, dimMax('ipv4', d))),
+  ipv6: Array.from({ length: DIMS }, (_, d) => IntervalSet.range(0n, dimMax('ipv6', d))),
+};
+
 export function fullCube(family: Family): IntervalSet[] {
-  const c: IntervalSet[] = [];
-  for (let d = 0; d < DIMS; d++) c.push(IntervalSet.range(0n, dimMax(family, d)));
-  return c;
+  return [...FULL[family]];
 }
 
 /** A cube that is everything except the given dimensions. */
@@ -174,8 +177,16 @@ export class Space {
 
   subtractCube(c: Cube): Space {
     const out: Cube[] = [];
-    for (const a of this.cubes) cubeSubtract(a, c, out);
-    return new Space(this.family, out).compact();
+    let touched = false;
+    for (const a of this.cubes) {
+      const before = out.length;
+      cubeSubtract(a, c, out);
+      if (out.length !== before + 1 || out[before] !== a) touched = true;
+    }
+    if (!touched) return this;
+    const s = new Space(this.family, out);
+    // Compacting costs a pass over every address set; do it only when the cube count has grown.
+    return out.length > 2 * this.cubes.length + 4 || out.length > 24 ? s.compact() : s;
   }
 
   subtract(o: Space): Space {
@@ -213,7 +224,9 @@ export class Space {
   compact(): Space {
     if (this.cubes.length < 2) return this;
     let cubes = this.cubes as Cube[];
-    for (const dim of [DST, DPORT, PROTO, DST]) {
+    // Merging along other dimensions keys cubes by their address sets; worth it only while those are small.
+    const smallDst = cubes.every((c) => c[DST]!.count <= 8);
+    for (const dim of smallDst ? [DST, DPORT, PROTO, DST] : [DST]) {
       if (cubes.length < 2) break;
       cubes = mergeAlong(cubes, dim);
     }
@@ -258,10 +271,10 @@ function mergeAlong(cubes: Cube[], dim: number): Cube[] {
       out.push(g[0]!);
       continue;
     }
-    const ranges: [bigint, bigint][] = [];
-    for (const c of g) for (const r of c[dim]!.ranges()) ranges.push(r);
+    let set = g[0]![dim]!;
+    for (let i = 1; i < g.length; i++) set = set.union(g[i]![dim]!);
     const merged = [...g[0]!];
-    merged[dim] = IntervalSet.of(ranges);
+    merged[dim] = set;
     out.push(merged);
   }
   return out;

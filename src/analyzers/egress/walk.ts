@@ -73,7 +73,7 @@ function compileChain(table: NormTable, chain: NormChain, family: Family, ctx: E
     origin: chain.origin,
     rules: chain.rules.map((r: NormRule, i) => {
       const m = compileMatch(r.match, family, ctx, atoms);
-      return { ...m, verdict: r.verdict, origin: r.origin, text: r.text, index: r.index ?? i + 1 };
+      return { over: m.over, under: m.under, unknown: m.unknown, verdict: r.verdict, origin: r.origin, text: r.text, index: r.index ?? i + 1 };
     }),
   };
 }
@@ -273,8 +273,32 @@ export function universe(family: Family, atoms: InterfaceAtoms, ctStates: bigint
   return Space.of(family, [cubeOf(family, { [CT]: IntervalSet.of(ctStates.map((s) => [s, s])), [OIF]: oif })]);
 }
 
-/** Evaluates one hook over several rulesets (e.g. iptables-nft and iptables-legacy): a flow must survive all. */
+const memo = new WeakMap<NormRuleset, Map<string, HookResult>>();
+const ids = new WeakMap<NormRuleset, number>();
+let nextId = 1;
+const idOf = (rs: NormRuleset): number => {
+  let id = ids.get(rs);
+  if (id === undefined) ids.set(rs, (id = nextId++));
+  return id;
+};
+
+/**
+ * Evaluates one hook over several rulesets (e.g. iptables-nft and iptables-legacy): a flow must survive
+ * all. Memoized per ruleset objects, context and interface table: the parse-time summary and the rules
+ * of a scan ask the same question.
+ */
 export function evaluateHook(rulesets: readonly NormRuleset[], family: Family, ctx: EgressContext, hook: 'output' | 'forward', atoms: InterfaceAtoms): HookResult {
+  if (rulesets.length === 0) return evaluateHookUncached(rulesets, family, ctx, hook, atoms);
+  const { origin: _origin, ...ctxKey } = ctx;
+  const key = `${rulesets.map(idOf).join(',')}|${family}|${hook}|${JSON.stringify(ctxKey)}|${atoms.atoms.map((a) => `${a.name}${a.prefix ? '*' : ''}`).join(',')}`;
+  let m = memo.get(rulesets[0]!);
+  if (!m) memo.set(rulesets[0]!, (m = new Map()));
+  let r = m.get(key);
+  if (!r) m.set(key, (r = evaluateHookUncached(rulesets, family, ctx, hook, atoms)));
+  return r;
+}
+
+function evaluateHookUncached(rulesets: readonly NormRuleset[], family: Family, ctx: EgressContext, hook: 'output' | 'forward', atoms: InterfaceAtoms): HookResult {
   const stages = rulesets
     .flatMap((rs) => stagesOf(rs, family, ctx, hook, atoms))
     .sort((a, b) => (a as unknown as { order: number }).order - (b as unknown as { order: number }).order);

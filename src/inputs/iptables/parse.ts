@@ -25,6 +25,7 @@ const CONTINUE_TARGETS = new Set([
 
 /** Tokenizes one rule line, keeping quoted strings (`--comment "a b"`) as one token. */
 export function tokenize(line: string): string[] {
+  if (!line.includes('"')) return line.split(/[ \t]+/).filter((t) => t !== '');
   const out: string[] = [];
   let i = 0;
   while (i < line.length) {
@@ -68,8 +69,9 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
   let table: NormTable | null = null;
   let tableLine = 0;
   const newRuleset = (family: Family | null, backend: string | null): PendingRuleset => ({ family, explicitFamily: family !== null, backend, tables: [], notes: [], sawV4: false, sawV6: false });
+  let chainIndex = new Map<string, NormChain>();
   const chainOf = (name: string, lineNo: number): NormChain => {
-    const c = table!.chains.find((x) => x.name === name);
+    const c = chainIndex.get(name);
     if (!c) throw new InputError(file, `rule for chain ${name}, which is not declared in table ${table!.name}`, lineNo);
     return c;
   };
@@ -110,6 +112,7 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
       if (!BUILTIN[name]) throw new InputError(file, `unknown table "${name}"`, lineNo);
       if (cur.tables.some((t) => t.name === name)) throw new InputError(file, `table ${name} appears twice in one dump`, lineNo);
       table = { name, families: [], chains: [] };
+      chainIndex = new Map();
       tableLine = lineNo;
       continue;
     }
@@ -127,7 +130,10 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
       const m = /^:(\S+)\s+(ACCEPT|DROP|-)(?:\s+\[\d+:\d+\])?$/.exec(line);
       if (!m) throw new InputError(file, `malformed chain declaration "${line.slice(0, 60)}"`, lineNo);
       const base = BUILTIN[table.name]!.includes(m[1]!) && m[2] !== '-';
-      table.chains.push({ name: m[1]!, base, policy: base ? (m[2] === 'DROP' ? 'drop' : 'accept') : undefined, hook: base ? m[1]!.toLowerCase() : undefined, type: table.name, rules: [], origin: { file, line: lineNo } });
+      if (chainIndex.has(m[1]!)) throw new InputError(file, `chain ${m[1]} declared twice in table ${table.name}`, lineNo);
+      const chain: NormChain = { name: m[1]!, base, policy: base ? (m[2] === 'DROP' ? 'drop' : 'accept') : undefined, hook: base ? m[1]!.toLowerCase() : undefined, type: table.name, rules: [], origin: { file, line: lineNo } };
+      table.chains.push(chain);
+      chainIndex.set(chain.name, chain);
       continue;
     }
     if (line.startsWith('-A ') || line.startsWith('-I ') || line.startsWith('[')) {
