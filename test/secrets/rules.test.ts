@@ -84,6 +84,28 @@ describe('key-storage verdicts', () => {
   });
 });
 
+describe('compose env_file', () => {
+  it('reads a file named by env_file as dotenv even when its name is not .env-like', async () => {
+    const k = tokens.environmentKey(r);
+    const dir = tree({
+      'compose.yaml': 'services:\n  poller:\n    image: registry.internal/poller:1\n    env_file: [config/worker.vars]\n',
+      'config/worker.vars': `LOG_LEVEL=info\nANTHROPIC_ENVIRONMENT_KEY=${k}\n`,
+      'other/notes.vars': `ANTHROPIC_ENVIRONMENT_KEY=${tokens.environmentKey(r)}\n`,
+    });
+    const rep = await scan(dir);
+    // The opaque key is found by name in the env_file; an unreferenced text file gets the named-assignment scan too.
+    expect(at(rep, 'secret-environment-key-literal')).toEqual(['config/worker.vars:2', 'other/notes.vars:1']);
+    const jwt = tokens.generic(r);
+    const rep2 = await scan(tree({
+      'compose.yaml': 'services:\n  poller:\n    image: registry.internal/poller:1\n    env_file: worker.vars\n',
+      'worker.vars': `JWT_SECRET=${jwt}\n`,
+      'loose.vars': `JWT_SECRET=${tokens.generic(r)}\n`,
+    }));
+    // Generic names need structure: only the file compose reads as an env file gets them.
+    expect(at(rep2, 'secret-generic-literal')).toEqual(['worker.vars:1']);
+  });
+});
+
 describe('suppression', () => {
   it('a # sandcheck-ignore comment with a reason suppresses the next line only', async () => {
     const a = tokens.anthropicApi(r);

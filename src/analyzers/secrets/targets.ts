@@ -3,6 +3,8 @@ import type { BuildData } from '../../model/build.js';
 import type { Location } from '../../model/location.js';
 import { locate, pointerOf, type Target } from '../../model/target.js';
 import type { ContainerData } from '../../model/workload.js';
+import { InputError } from '../../inputs/types.js';
+import { parseDotenv } from '../../inputs/envfile/parse.js';
 import { classifyPair } from './classify.js';
 import { scanText } from './scan-text.js';
 import type { SecretHit } from './types.js';
@@ -21,14 +23,49 @@ export const SECRET_SOURCE_KINDS = ['container', 'envfile', 'build', 'configmap'
 
 const cache = new WeakMap<object, LocatedSecret[]>();
 
+export interface SecretsOfOptions {
+  /** Set of file paths named by a compose `env_file:`: such text files are read as dotenv (every tier). */
+  envFiles?: ReadonlySet<string>;
+}
+
 /** Every secret in one target (computed once per target, shared by every rule that asks). */
-export function secretsOf(target: Target<object>): LocatedSecret[] {
+export function secretsOf(target: Target<object>, options: SecretsOfOptions = {}): LocatedSecret[] {
   let found = cache.get(target);
   if (!found) {
-    found = detect(target);
+    found = target.kind === 'textfile' && target.file && options.envFiles?.has(target.file) ? detectDotenvText(target) : detect(target);
     cache.set(target, found);
   }
   return found;
+}
+
+const envFileSets = new WeakMap<object, Set<string>>();
+
+/** Files named by compose `env_file:` in this scan (by display path). */
+export function composeEnvFiles(inventory: { targets: Target<object>[] }): Set<string> {
+  let set = envFileSets.get(inventory);
+  if (!set) {
+    set = new Set();
+    for (const t of inventory.targets) {
+      if (t.kind !== 'container') continue;
+      for (const ref of (t.data as { envFiles?: { file?: string }[] }).envFiles ?? []) if (ref.file) set.add(ref.file);
+    }
+    envFileSets.set(inventory, set);
+  }
+  return set;
+}
+
+/** A compose env_file with a name the dotenv handler does not claim (`worker.vars`): dotenv tiers, falling back to text. */
+function detectDotenvText(target: Target<object>): LocatedSecret[] {
+  const text = (target.data as { text: string }).text;
+  let parsed;
+  try {
+    parsed = parseDotenv(text, target.file!);
+  } catch (err) {
+    if (err instanceof InputError) return detect(target);
+    throw err;
+  }
+  const asEnvfile = { ...target, kind: 'envfile' as const, data: parsed };
+  return detect(asEnvfile).map((s) => ({ ...s, pointer: '', location: { ...s.location, pointer: '' } }));
 }
 
 /** `ANTHROPIC_*_KEY=value` written as a shell/properties assignment inside free text (RUN lines, scripts). */
