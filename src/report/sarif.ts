@@ -93,7 +93,7 @@ export function buildSarif(report: Report, rules: readonly LoadedRule[], opts: S
             semanticVersion: report.tool.version,
             informationUri: repositoryUrl(),
             rules: registry.map(descriptor),
-            notifications: NOTIFICATIONS.map(({ id, text }) => ({ id, shortDescription: { text } })),
+            notifications: NOTIFICATIONS.map(({ id, text, help }) => ({ id, shortDescription: { text }, fullDescription: { text }, help: { text: help, markdown: help } })),
           },
         },
         invocations: [invocation],
@@ -187,10 +187,10 @@ function logicalKind(uri: string | undefined): string {
 }
 
 const NOTIFICATIONS = [
-  { id: 'input-error', text: 'An input could not be read or parsed; the audit is incomplete.' },
-  { id: 'rule-error', text: 'A rule could not be evaluated on a target.' },
-  { id: 'run-error', text: 'A run-level problem (configuration, rules) made the audit incomplete.' },
-  { id: 'input-skipped', text: 'An input was not audited (unrecognised format, binary, too large).' },
+  { id: 'input-error', text: 'An input could not be read or parsed; the audit is incomplete.', help: 'Fix the file at the line given (or leave it out of the scan); sandcheck never passes an input it cannot read.' },
+  { id: 'rule-error', text: 'A rule could not be evaluated on a target.', help: 'Report it with the rule id and the input; the audit of that item is incomplete.' },
+  { id: 'run-error', text: 'A run-level problem (configuration, rules) made the audit incomplete.', help: 'Fix the configuration or rule file named in the message.' },
+  { id: 'input-skipped', text: 'An input was not audited (unrecognised format, binary, too large).', help: 'Nothing to do if the file is not part of the sandbox; otherwise check its format.' },
 ] as const;
 type NotificationId = (typeof NOTIFICATIONS)[number]['id'];
 

@@ -58,7 +58,7 @@ export interface MultitoolResult {
   warnings: string[];
 }
 
-/** Runs `Sarif.Multitool validate` (offline, built-in rules and schema) and returns its error/warning results. */
+/** Runs `Sarif.Multitool validate` (offline: built-in SARIF and GitHub ingestion rules, built-in schema) and returns its error/warning results. */
 export function multitoolValidate(sarifText: string): MultitoolResult {
   const { path, why } = multitoolPath();
   if (!path) throw new Error(why);
@@ -66,7 +66,8 @@ export function multitoolValidate(sarifText: string): MultitoolResult {
   const input = join(dir, 'input.sarif');
   const output = join(dir, 'validation.sarif');
   writeFileSync(input, sarifText);
-  execFileSync(path, ['validate', input, '--output', output, '--log', 'ForceOverwrite'], {
+  // Sarif: the spec's rules; Gh: GitHub code scanning's ingestion rules (what upload-sarif would reject).
+  execFileSync(path, ['validate', input, '--output', output, '--log', 'ForceOverwrite', '--rule-kind', 'Sarif;Gh'], {
     env: { ...process.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1', DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 60_000,

@@ -155,6 +155,12 @@ describe('SARIF 2.1.0', () => {
     for (const r of log.runs[0].results) expect(typeof r.locations[0].physicalLocation.artifactLocation.uri).toBe('string');
   });
 
+  it.skipIf(!mt.path)('the multitool applies GitHub ingestion rules too (a descriptor without help is an error)', () => {
+    const log = buildSarif(makeReport(), rules, { cwd: '/w' }) as any;
+    delete log.runs[0].tool.driver.rules[0].help;
+    expect(multitoolValidate(JSON.stringify(log)).errors.some((e) => e.startsWith('GH2012:'))).toBe(true);
+  });
+
   it.skipIf(!mt.path)('the multitool reports errors in a broken log (the validator is not vacuous)', () => {
     const log = buildSarif(makeReport({ findings: [finding('container-privileged')] }), rules, { cwd: '/w' }) as any;
     log.runs[0].results[0].ruleIndex = 7;
