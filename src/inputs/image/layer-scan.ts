@@ -89,14 +89,20 @@ export async function scanLayer(blob: OpenedBlob, name: string, opts: LayerScanO
   // An uncompressed layer's diff id is its digest: hash it once.
   const hashDiff = compression !== 'none';
   let uncompressed = 0;
+  // Hashing and tar parsing happen after the current tick, so that zlib can start inflating the next
+  // chunk on its thread meanwhile (2 cores: inflate and parse overlap instead of alternating).
   const meter = new Transform({
+    writableHighWaterMark: 4 * 1024 * 1024,
     transform(chunk: Buffer, _enc, cb: TransformCallback) {
       uncompressed += chunk.length;
       budget.remaining -= chunk.length;
       if (uncompressed > limits.maxLayerBytes) return cb(new LayerError(`${name} decompresses to more than ${limits.maxLayerBytes} bytes (layer cap)`));
       if (budget.remaining < 0) return cb(new LayerError(`the image decompresses to more than the total cap while reading ${name}`));
-      if (hashDiff) diffHash.update(chunk);
-      cb(null, chunk);
+      if (!hashDiff) return cb(null, chunk);
+      setImmediate(() => {
+        diffHash.update(chunk);
+        cb(null, chunk);
+      });
     },
   });
 
