@@ -74,6 +74,17 @@ describe('inline suppressions', () => {
     expect(meta[0]!.message).toBe('annotation ignore.sandcheck.dev/container-privileged gives no reason, so it suppresses nothing');
   });
 
+  it('a reasonless # sandcheck-ignore comment (Dockerfile) and x-sandcheck-ignore entry (compose) are findings too', () => {
+    const { report } = scanJson(['fixtures/workflow/reasonless']);
+    const meta = report.findings.filter((f) => f.ruleId === 'suppression-without-reason').map((f) => [f.location.file, f.location.line, f.checklist, f.message]);
+    expect(meta).toEqual([
+      ['fixtures/workflow/reasonless/compose.yaml', 6, 'image-hardening', 'x-sandcheck-ignore entry container-privileged gives no reason, so it suppresses nothing'],
+      ['fixtures/workflow/reasonless/Dockerfile', 2, 'supply-chain', '# sandcheck-ignore dockerfile-from-unpinned gives no reason, so it suppresses nothing'],
+    ]);
+    // And they suppressed nothing.
+    expect(report.findings.filter((f) => ['container-privileged', 'dockerfile-from-unpinned'].includes(f.ruleId)).map((f) => f.suppressed)).toEqual([undefined, undefined]);
+  });
+
   it('with a reason, the annotation suppresses the finding and there is no meta finding', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sandcheck-inline-'));
     const text = readFileSync(join(REPO, 'fixtures/workflow/leaky/tools.yaml'), 'utf8').replace('ignore.sandcheck.dev/container-privileged: ""', 'ignore.sandcheck.dev/container-privileged: "strace of tool crashes, lab cluster only"');
