@@ -236,6 +236,17 @@ describe('bad and hostile input fails closed with a clear reason', () => {
     await expect(scanBuffer(await tarOf(members), { limits: { maxLayerBytes: 1024 * 1024 } })).rejects.toThrow(/decompresses to more than 1048576 bytes/);
   });
 
+  it('a layer with more entries than the cap', async () => {
+    const entries = Array.from({ length: 20 }, (_, i) => file(`f${i}`, 'x'));
+    await expect(scanBuffer(await dockerArchive({ layers: [entries] }), { limits: { maxEntriesPerLayer: 10 } })).rejects.toThrow(/layer\.tar has more than 10 entries/);
+  });
+
+  it('a zstd bomb stops at the total cap across layers', async () => {
+    const img = { layers: [[file('a', Buffer.alloc(3 * 1024 * 1024))], [file('b', Buffer.alloc(3 * 1024 * 1024))]] };
+    const { members } = await ociMembers(img, { compression: 'zstd' });
+    await expect(scanBuffer(await tarOf(members), { limits: { maxTotalBytes: 4 * 1024 * 1024 } })).rejects.toThrow(/the image decompresses to more than the total cap/);
+  });
+
   it('a layer missing from the archive', async () => {
     const { members } = await ociMembers({ layers: [[file('a', 'x')]] });
     await expect(scanBuffer(await tarOf(members.slice(1)))).rejects.toThrow(/layer 1 \(blobs\/sha256\/[0-9a-f]+\) is listed in the manifest but missing/);

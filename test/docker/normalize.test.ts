@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { normalizeContainer, parseContainerFiles, securityOpts, type ContainerInspect } from '../../src/inputs/docker/containers.js';
+import { EngineError, engineFailure, engineTarget } from '../../src/inputs/docker/engine.js';
+
+// `docker inspect` output captured from Docker 20.10 (the containers were created with the flags named
+// in each test), normalized without an engine.
+const load = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8')) as ContainerInspect;
+const PASSWD = 'root:x:0:0:root:/root:/bin/sh\ntoor:x:0:0::/root:/bin/sh\napp:x:10001:10001::/home/app:/bin/sh\n';
+
+describe('docker inspect → workload and container targets', () => {
+  it('a risky container: --privileged, host namespaces, caps, unconfined profiles, socket and /etc binds, env', () => {
+    const { workload, container } = normalizeContainer(load('inspect-risky.json'), parseContainerFiles(PASSWD, null));
+    expect(workload.id).toBe('docker:container/sc-cap1');
+    expect(workload.uri).toBe('docker://container/sc-cap1');
+    expect(workload.data).toMatchObject({
+      platform: 'docker',
+      kind: 'container',
+      hostNetwork: true,
+      hostPID: true,
+      hostIPC: true,
+      hostUsers: true,
+      runtimeClassName: null,
+      sandboxedRuntime: false,
+      labels: { team: 'agents' },
+      logging: { driver: 'json-file', options: {} },
+    });
+    expect(workload.data.volumes).toEqual([
+      { name: '/etc', type: 'bind', hostPath: '/etc', driver: null, readOnly: true },
+      { name: '/var/run/docker.sock', type: 'bind', hostPath: '/var/run/docker.sock', driver: null, readOnly: false },
+    ]);
+    const c = container.data;
+    expect(c.privileged).toBe(true);
+    expect(c.capabilities).toEqual({ add: ['SYS_ADMIN'], drop: ['NET_RAW'], dropsAll: false });
+    expect(c.effectiveCapabilities).toEqual(['ALL']);
+    expect(c.addedBeyondDefault).toEqual(['SYS_ADMIN']);
+    expect(c.seccomp.type).toBe('Unconfined');
+    expect(c.apparmor.type).toBe('Unconfined');
+    expect(c.selinux).toEqual({ type: 'spc_t', source: 'container' });
+    expect(c.allowPrivilegeEscalation).toBe(true);
+    expect(c.readOnlyRootFilesystem).toBe(false);
+    expect(c.user).toMatchObject({ uid: 0, nonRoot: false, source: 'runtime-default' });
+    expect(c.env.map((e) => e.name)).toContain('ANTHROPIC_ENVIRONMENT_KEY');
+    expect(c.mounts.map((m) => [m.hostPath, m.mountPath, m.readOnly])).toEqual([
+      ['/etc', '/host-etc', true],
+      ['/var/run/docker.sock', '/var/run/docker.sock', false],
+    ]);
+    expect(container.locations.get('/mounts/1')).toEqual({ uri: 'docker://container/sc-cap1', pointer: '/mounts/1', detail: 'Mounts[1] /var/run/docker.sock' });
+    expect(container.locations.get('/env/0')!.detail).toMatch(/^Config\.Env /);
+  });
+
+  it('a hardened container: cap-drop ALL + one add, read-only, no-new-privileges, numeric user, rotated logs', () => {
+    const { workload, container } = normalizeContainer(load('inspect-hardened.json'), parseContainerFiles(PASSWD, null));
+    const c = container.data;
+    expect(c.capabilities).toEqual({ add: ['NET_BIND_SERVICE'], drop: ['ALL'], dropsAll: true });
+    expect(c.effectiveCapabilities).toEqual(['NET_BIND_SERVICE']);
+    expect(c.addedBeyondDefault).toEqual([]);
+    expect(c.readOnlyRootFilesystem).toBe(true);
+    expect(c.allowPrivilegeEscalation).toBe(false);
+    expect(c.seccomp).toEqual({ type: 'RuntimeDefault', profile: null, source: 'runtime-default' });
+    expect(c.user).toMatchObject({ uid: 10001, gid: 10001, name: 'app', nonRoot: true, source: 'container' });
+    expect(workload.data.logging).toEqual({ driver: 'json-file', options: { 'max-size': '5m', 'max-file': '2' } });
+    expect(workload.data.hostNetwork).toBe(false);
+  });
+
+  it('resolves the user through the container passwd: a uid-0 alias is root, an unknown name is not claimed non-root by uid', () => {
+    const base = load('inspect-hardened.json');
+    const toor = normalizeContainer({ ...base, Config: { ...base.Config, User: 'toor' } }, parseContainerFiles(PASSWD, null));
+    expect(toor.container.data.user).toMatchObject({ uid: 0, nonRoot: false, reason: 'user toor: /etc/passwd maps toor to uid 0' });
+    const noPasswd = normalizeContainer({ ...base, Config: { ...base.Config, User: 'svc' } }, parseContainerFiles(null, null));
+    expect(noPasswd.container.data.user).toMatchObject({ uid: null, nonRoot: true });
+  });
+
+  it('reads SecurityOpt in the forms Docker stores', () => {
+    expect(securityOpts(['no-new-privileges'])).toMatchObject({ noNewPrivileges: true });
+    expect(securityOpts(['no-new-privileges:false'])).toMatchObject({ noNewPrivileges: false });
+    expect(securityOpts(['seccomp={"defaultAction":"SCMP_ACT_ALLOW"}']).seccomp).toEqual({ type: 'Localhost', profile: '(inline JSON profile)', source: 'container' });
+    expect(securityOpts(['label=type:spc_t']).selinuxType).toBe('spc_t');
+    expect(securityOpts([], 'unconfined').apparmor.type).toBe('Unconfined');
+  });
+});
+
+describe('Docker host resolution and failures', () => {
+  it('takes --docker-host, else DOCKER_HOST, else the default socket', () => {
+    expect(engineTarget(null, {})).toEqual({ url: 'unix:///var/run/docker.sock', options: { socketPath: '/var/run/docker.sock' } });
+    expect(engineTarget(null, { DOCKER_HOST: 'tcp://10.0.0.5:2375' }).options).toEqual({ host: '10.0.0.5', port: 2375, protocol: 'http' });
+    expect(engineTarget('unix:///tmp/d.sock', { DOCKER_HOST: 'tcp://x:1' }).options).toEqual({ socketPath: '/tmp/d.sock' });
+    expect(() => engineTarget('ssh://me@host', {})).toThrow(EngineError);
+    expect(() => engineTarget(null, { DOCKER_HOST: 'tcp://h:2376', DOCKER_TLS_VERIFY: '1' })).toThrow(/TLS connections are not supported/);
+  });
+
+  it('says in one line why the engine cannot be used', () => {
+    const url = 'unix:///var/run/docker.sock';
+    expect(engineFailure(url, Object.assign(new Error('x'), { code: 'EACCES' }))).toBe(
+      'permission denied on the Docker engine at unix:///var/run/docker.sock (run as a user in the docker group, or point --docker-host at a socket you can use)',
+    );
+    expect(engineFailure(url, Object.assign(new Error('x'), { code: 'ENOENT' }))).toMatch(/no such socket/);
+    expect(engineFailure(url, { statusCode: 500, message: 'boom', json: { message: 'server error' } })).toBe('the Docker engine at unix:///var/run/docker.sock answered 500: server error');
+  });
+});
