@@ -32,6 +32,21 @@ describe('docker save archives', () => {
     expect(scans.map((s) => s.tags[0])).toEqual(['a:1', 'b:1']);
   });
 
+  for (const compression of ['none', 'gzip'] as const) {
+    it(`reads the Docker 25+ layout (OCI blobs plus manifest.json), layers ${compression === 'none' ? 'by diff id' : 'gzip (containerd store)'}`, async () => {
+      const img = { tag: 'sc/new:25', config: { User: '10001' }, layers: [[file('etc/passwd', 'app:x:10001:10001::/:/bin/sh\n')], [file('app/.env', 'A=1')]] };
+      const { members, configDigest } = await ociMembers(img, { compression });
+      const manifest = JSON.parse(members.find((m) => m.content!.toString().includes('"mediaType":"application/vnd.oci.image.manifest.v1+json"'))!.content!.toString());
+      const legacy = [{ Config: `blobs/sha256/${configDigest.slice(7)}`, RepoTags: ['sc/new:25'], Layers: manifest.layers.map((l: { digest: string }) => `blobs/sha256/${l.digest.slice(7)}`) }];
+      const all = [...members.filter((m) => m.name.startsWith('blobs/')), members.find((m) => m.name === 'index.json')!, { name: 'manifest.json', content: Buffer.from(JSON.stringify(legacy)) }, { name: 'oci-layout', content: Buffer.from('{"imageLayoutVersion":"1.0.0"}') }];
+      const [scan] = await scanBuffer(await tarOf(all));
+      expect(scan!.source).toBe('docker-archive');
+      expect(scan!.tags).toEqual(['sc/new:25']);
+      expect(scan!.layers.map((l) => l.compression)).toEqual([compression, compression]);
+      expect(targetsOf(scan!).image.data.files.map((f) => f.path)).toEqual(['/app/.env']);
+    });
+  }
+
   it('reads a gzip-compressed docker save', async () => {
     const buf = compress(await dockerArchive({ layers: [[file('x', '1')]] }), 'gzip');
     const [scan] = await scanBuffer(buf);

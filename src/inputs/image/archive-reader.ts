@@ -64,6 +64,7 @@ export async function readArchiveStream(source: AsyncIterable<Uint8Array>, opts:
     };
     const src = dec ? pipeline(raw, dec, (err) => err && fail(err)) : raw;
     ex.on('entry', (header, stream, next) => {
+      stream.on('error', () => {});
       const name = normalizeEntryPath(header.name).path;
       if (header.type === 'symlink' && header.linkname) {
         const target = header.linkname.startsWith('/') ? header.linkname : `${dirname(name)}/${header.linkname}`;

@@ -124,6 +124,8 @@ export async function scanLayer(blob: OpenedBlob, name: string, opts: LayerScanO
       : pipeline(raw, meter, (err) => err && fail(err));
 
     ex.on('entry', (header, stream, next) => {
+      // The parser's failure is reported once, through `fail`; the entry stream's copy of it is not.
+      stream.on('error', () => {});
       try {
         summary.entryCount++;
         if (summary.entryCount > limits.maxEntriesPerLayer) throw new LayerError(`${name} has more than ${limits.maxEntriesPerLayer} entries`);
