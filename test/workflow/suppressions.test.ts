@@ -94,6 +94,18 @@ describe('inline suppressions', () => {
     expect(report.findings.filter((f) => f.ruleId === 'suppression-without-reason')).toEqual([]);
   });
 
+  it('a finding about something missing (no sandboxed runtime) is suppressed by an annotation on the object', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandcheck-inline-'));
+    const text = readFileSync(join(REPO, 'fixtures/workflow/hardened/worker.yaml'), 'utf8')
+      .replace('      runtimeClassName: gvisor\n', '')
+      .replace('  namespace: sandbox\n', '  namespace: sandbox\n  annotations:\n    ignore.sandcheck.dev/workload-no-sandboxed-runtime: "nodes run Kata via the default RuntimeClass (INFRA-77)"\n');
+    writeFileSync(join(dir, 'worker.yaml'), text);
+    const { status, report } = scanJson(['worker.yaml'], dir);
+    const f = report.findings.filter((x) => x.ruleId === 'workload-no-sandboxed-runtime');
+    expect(f.map((x) => x.suppressed)).toEqual([{ by: 'inline', reason: 'nodes run Kata via the default RuntimeClass (INFRA-77)' }]);
+    expect(status).toBe(0);
+  });
+
   it('a waiver can cover the meta finding too (rule: suppression-without-reason)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sandcheck-inline-'));
     writeFileSync(join(dir, 'sandcheck.yaml'), 'waivers:\n  - rule: suppression-without-reason\n    target: "*tool-runner*"\n    reason: legacy manifest, rewritten in OPS-9\n');
