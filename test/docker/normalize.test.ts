@@ -64,6 +64,13 @@ describe('docker inspect → workload and container targets', () => {
     expect(workload.data.hostNetwork).toBe(false);
   });
 
+  it('takes the trust boundary from the compose project label', () => {
+    const base = load('inspect-hardened.json');
+    const t = normalizeContainer({ ...base, Config: { ...base.Config, Labels: { 'com.docker.compose.project': 'tenant-a' } } }, parseContainerFiles(null, null));
+    expect([t.workload.boundary, t.container.boundary]).toEqual(['compose project tenant-a', 'compose project tenant-a']);
+    expect(normalizeContainer(base, parseContainerFiles(null, null)).container.boundary).toBeUndefined();
+  });
+
   it('resolves the user through the container passwd: a uid-0 alias is root, an unknown name is not claimed non-root by uid', () => {
     const base = load('inspect-hardened.json');
     const toor = normalizeContainer({ ...base, Config: { ...base.Config, User: 'toor' } }, parseContainerFiles(PASSWD, null));

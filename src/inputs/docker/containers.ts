@@ -178,6 +178,9 @@ export function normalizeContainer(c: ContainerInspect, files: ContainerFiles): 
     at(wLoc, `/volumes/${i}`, `Mounts[${mi}] ${mounts[mi]!.mountPath}`);
   });
   const labels = cfg.Labels ?? {};
+  // Containers started by compose carry their project: the same trust boundary as the compose file's.
+  const project = labels['com.docker.compose.project'];
+  const boundary = project ? `compose project ${project}` : undefined;
   for (const k of Object.keys(labels)) at(wLoc, `/labels/${escapePointerSegment(k)}`, `Config.Labels ${k}`);
 
   const workload: DockerTargets['workload'] = {
@@ -212,12 +215,13 @@ export function normalizeContainer(c: ContainerInspect, files: ContainerFiles): 
     },
     locations: wLoc,
     suppressions: [],
+    ...(boundary ? { boundary } : {}),
   };
   wLoc.set('', { uri, detail: 'container' });
   cLoc.set('', { uri, detail: 'container' });
   return {
     workload,
-    container: { kind: 'container', id: `${id}#container`, name, platform: 'docker', uri, data: container, locations: cLoc, suppressions: [], parentId: id },
+    container: { kind: 'container', id: `${id}#container`, name, platform: 'docker', uri, data: container, locations: cLoc, suppressions: [], parentId: id, ...(boundary ? { boundary } : {}) },
   };
 }
 
