@@ -12,6 +12,8 @@ export const SUPPRESSION_WITHOUT_REASON_RULE = {
   title: 'Inline suppressions must give a reason',
   severity: 'low',
   rationale: 'A suppression without a reason cannot be reviewed: nobody can tell later whether the accepted risk still holds. It suppresses nothing, and is reported under the checklist item of the rule it names.',
+  /** Its documentation (it has no generated rule page). */
+  docPath: 'docs/ci-and-workflow.md#suppressing-a-finding-inline-always-with-a-reason',
   remediation: 'Add the reason: `ignore.sandcheck.dev/<rule-id>: "<reason>"` (Kubernetes annotation), `x-sandcheck-ignore: { <rule-id>: "<reason>" }` (compose), `# sandcheck-ignore <rule-id> -- <reason>` (Dockerfile, env and firewall files).',
 } as const;
 

@@ -20,7 +20,12 @@ export function repositoryUrl(): string {
   return repoUrl;
 }
 
+/** A file of the repository's docs/ at the tag of this version. */
+export function docUrl(path: string): string {
+  return `${repositoryUrl()}/blob/v${VERSION}/${path}`;
+}
+
 /** The rule's generated docs page (docs/rules/<id>.md) at the tag of this version. */
 export function ruleDocUrl(ruleId: string): string {
-  return `${repositoryUrl()}/blob/v${VERSION}/docs/rules/${encodeURIComponent(ruleId)}.md`;
+  return docUrl(`docs/rules/${encodeURIComponent(ruleId)}.md`);
 }

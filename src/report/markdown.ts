@@ -35,7 +35,8 @@ const HEADLINE: Record<Report['summary']['verdict'], string> = {
 export function renderMarkdown(report: Report, rules: readonly LoadedRule[], opts: MarkdownOptions = {}): string {
   const max = opts.maxFindings ?? 50;
   const links = opts.links ?? true;
-  const known = new Set(rules.map((r) => r.id));
+  // Only built-in rules have a page in sandcheck's docs.
+  const known = new Set(rules.filter((r) => r.builtin).map((r) => r.id));
   const s = report.summary;
   const lines: string[] = [];
   lines.push(`### ${HEADLINE[s.verdict]}`, '');

@@ -5,7 +5,7 @@ import type { LoadedRule } from '../engine/types.js';
 import type { Finding, Report } from '../model/finding.js';
 import type { Location } from '../model/location.js';
 import type { Severity } from '../model/severity.js';
-import { repositoryUrl, ruleDocUrl } from './links.js';
+import { docUrl, repositoryUrl, ruleDocUrl } from './links.js';
 
 /**
  * SARIF 2.1.0 for GitHub code scanning and any SARIF viewer. One run; `rules[]` comes from the rule
@@ -38,6 +38,10 @@ interface RuleLike {
   remediation: string;
   verdict?: 'fail' | 'warn';
   status?: string;
+  /** False for rules from --rules folders: they have no page in sandcheck's docs. */
+  builtin?: boolean;
+  references?: string[];
+  docPath?: string;
 }
 
 export function renderSarif(report: Report, rules: readonly LoadedRule[], opts: SarifOptions = {}): string {
@@ -113,7 +117,6 @@ function descriptor(r: RuleLike): Json {
     shortDescription: { text: sentence(r.title) },
     fullDescription: { text: sentence(r.rationale?.trim() || r.title) },
     help: { text: r.remediation.trim(), markdown: r.remediation.trim() },
-    helpUri: ruleDocUrl(r.id),
     defaultConfiguration: { level: r.verdict === 'warn' ? 'warning' : LEVEL[r.severity] },
     properties: {
       tags: r.checklist ? ['security', r.checklist] : ['security'],
@@ -123,7 +126,16 @@ function descriptor(r: RuleLike): Json {
       ...(r.status ? { status: r.status } : {}),
     },
   };
+  const help = helpUri(r);
+  if (help) d.helpUri = help;
   return d;
+}
+
+/** Built-in rules link to their generated page; a user rule to its first reference, if it is a URL. */
+function helpUri(r: RuleLike): string | undefined {
+  if (r.docPath) return docUrl(r.docPath);
+  if (r.builtin !== false) return ruleDocUrl(r.id);
+  return r.references?.find((u) => /^https?:\/\/\S+$/.test(u));
 }
 
 function result(f: Finding, ruleIndex: number, uriOf: (file: string) => string | undefined): Json {

@@ -43,6 +43,13 @@ describe('SARIF 2.1.0', () => {
     expect(run.tool.driver.rules[2].properties['security-severity']).toBe('9.5');
     expect(run.tool.driver.rules[1].defaultConfiguration.level).toBe('warning');
     expect(run.invocations[0].executionSuccessful).toBe(true);
+    expect(run.tool.driver.rules[3].helpUri).toMatch(/\/docs\/ci-and-workflow\.md#suppressing-a-finding-inline-always-with-a-reason$/);
+  });
+
+  it('a rule from a --rules folder links to its own reference, not to a sandcheck docs page', () => {
+    const own = [rule('acme-no-debug', { builtin: false, references: ['not a url', 'https://wiki.acme.example/rules/no-debug'] }), rule('acme-bare', { builtin: false })];
+    const log = validated(renderSarif(makeReport(), own, { cwd: '/w' }));
+    expect(log.runs[0].tool.driver.rules.map((r: any) => r.helpUri)).toEqual(['https://wiki.acme.example/rules/no-debug', undefined, expect.stringContaining('ci-and-workflow.md')]);
   });
 
   it('gives each result its rule index, level, a path relative to --root with a 1-based region, and a fingerprint', () => {
