@@ -15,7 +15,7 @@ export function registerImage(program: Command): void {
     program
       .command('image')
       .description('audit container images: docker save archives, OCI layouts (folder or tar), or references in a Docker engine, streamed layer by layer')
-      .argument('<images...>', 'paths to archives or OCI layouts, or image references (myorg/worker:1.4) in the Docker engine')
+      .argument('<images...>', 'paths to archives or OCI layouts, image references (myorg/worker:1.4) in the Docker engine, or - for an archive on stdin')
       .addOption(new Option('--platform <os/arch[/variant]>', 'which image of a multi-platform index to audit').default('linux/amd64'))
       .option('--docker-host <url>', 'Docker engine for image references (default: $DOCKER_HOST, else unix:///var/run/docker.sock)')
       .option('--base <image>', 'a trusted base image (path or reference): provenance is verified when its layers are the bottom of the audited image, by digest (repeatable)', (v: string, prev: string[]) => [...prev, v], [])

@@ -1,10 +1,13 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pem, rng, tokens } from '../../bench/secrets/tokens.js';
+import { imagePairDetectors, scanLayerFile } from '../../src/analyzers/image-secrets.js';
+import { collectImages } from '../../src/inputs/image/collect-images.js';
 import { ImageReadError } from '../../src/inputs/image/read-image.js';
 import { compress, dir, dockerArchive, file, ociMembers, sha, tarOf, writeDir } from './helpers/craft.js';
-import { scanBuffer, scanPath, targetsOf, tmp } from './helpers/scan.js';
+import { AMD64, scanBuffer, scanPath, targetsOf, tmp } from './helpers/scan.js';
 
 const r = rng(7);
 const PASSWD = 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\ntoor:x:0:0::/root:/bin/sh\n';
@@ -185,6 +188,30 @@ describe('setuid, setgid and file capabilities in the final view', () => {
   });
 });
 
+describe('collectImages', () => {
+  it('reads an archive from stdin (`docker save img | sandcheck image -`)', async () => {
+    const buf = await dockerArchive({ tag: 'sc/stdin:1', layers: [[file('a', 'x')]] });
+    const collected = await collectImages(['-'], { platform: AMD64, scanFile: scanLayerFile, detectors: imagePairDetectors, stdin: Readable.from([buf]) });
+    expect(collected.inputs).toEqual([{ path: '<stdin>', format: 'docker-archive', status: 'parsed', targets: 2 }]);
+    expect(collected.targets[0]!.id).toMatch(/^image:<stdin>@sha256:[0-9a-f]{64}$/);
+  });
+
+  it('records an unreadable input as an error for the image items, and goes on', async () => {
+    const d = tmp();
+    const bad = join(d, 'bad.tar');
+    writeFileSync(bad, 'not an archive');
+    const good = join(d, 'good.tar');
+    writeFileSync(good, await dockerArchive({ layers: [[file('a', 'x')]] }));
+    const collected = await collectImages([bad, good, join(d, 'missing.tar')], { platform: AMD64, scanFile: scanLayerFile, detectors: imagePairDetectors, cwd: d });
+    expect(collected.inputs.map((i) => [i.path, i.status, i.error ?? ''])).toEqual([
+      ['bad.tar', 'error', 'bad.tar: not an image archive (neither tar, gzip nor zstd)'],
+      ['good.tar', 'parsed', ''],
+      [join(d, 'missing.tar'), 'error', `${join(d, 'missing.tar')}: no such file or folder`],
+    ]);
+    expect([...collected.inputErrorItems].sort()).toEqual(['image-hardening', 'key-storage', 'supply-chain']);
+  });
+});
+
 describe('OCI layouts', () => {
   const img = { tag: 'v1', config: { User: '1000' }, layers: [[file('etc/passwd', PASSWD)], [file('app/.npmrc', 'registry=https://r.example\n')]] };
 
@@ -221,6 +248,41 @@ describe('OCI layouts', () => {
     await expect(scanBuffer(buf, { platform: { os: 'linux', architecture: 's390x' } })).rejects.toThrow(
       /no image for platform linux\/s390x in index.json \(platforms found: linux\/amd64, linux\/arm64\); choose one with --platform/,
     );
+  });
+});
+
+describe('containerd-store archives', () => {
+  it('follows a nested image index and takes the name from io.containerd.image.name', async () => {
+    const amd = await ociMembers({ layers: [[file('amd', 'x')]] }, { platform: { os: 'linux', architecture: 'amd64' } });
+    const arm = await ociMembers({ layers: [[file('arm', 'x')]] }, { platform: { os: 'linux', architecture: 'arm64' } });
+    const entryOf = (m: typeof amd) => JSON.parse(m.members.find((x) => x.name === 'index.json')!.content!.toString()).manifests[0];
+    const nested = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [entryOf(arm), entryOf(amd)] }));
+    const top = {
+      schemaVersion: 2,
+      manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: sha(nested), size: nested.length, annotations: { 'io.containerd.image.name': 'registry.example/worker:1.4' } }],
+    };
+    const members = [
+      ...amd.members.filter((m) => m.name.startsWith('blobs/')),
+      ...arm.members.filter((m) => m.name.startsWith('blobs/')),
+      { name: `blobs/sha256/${sha(nested).slice(7)}`, content: nested },
+      { name: 'index.json', content: Buffer.from(JSON.stringify(top)) },
+    ];
+    const [scan] = await scanBuffer(await tarOf(members));
+    expect(scan!.tags).toEqual(['registry.example/worker:1.4']);
+    expect(scan!.layers[0]!.paths.has('amd')).toBe(true);
+    expect(targetsOf(scan!).container.data.image).toMatchObject({ ref: 'registry.example/worker:1.4', pinned: false });
+  });
+
+  it('reports a foreign-platform blob missing from the archive only when that platform is asked for', async () => {
+    const amd = await ociMembers({ layers: [[file('amd', 'x')]] }, { platform: { os: 'linux', architecture: 'amd64' } });
+    const arm = await ociMembers({ layers: [[file('arm', 'x')]] }, { platform: { os: 'linux', architecture: 'arm64' } });
+    const armEntry = JSON.parse(arm.members.find((x) => x.name === 'index.json')!.content!.toString()).manifests[0];
+    const index = JSON.parse(amd.members.find((x) => x.name === 'index.json')!.content!.toString());
+    index.manifests.push(armEntry);
+    const members = [...amd.members.filter((m) => m.name !== 'index.json'), { name: 'index.json', content: Buffer.from(JSON.stringify(index)) }];
+    const buf = await tarOf(members);
+    expect(await scanBuffer(buf)).toHaveLength(1);
+    await expect(scanBuffer(buf, { platform: { os: 'linux', architecture: 'arm64' } })).rejects.toThrow(/the image manifest \(blobs\/sha256\/[0-9a-f]+\) is missing/);
   });
 });
 

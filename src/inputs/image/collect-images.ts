@@ -23,6 +23,8 @@ export interface CollectImageOptions {
   engine?: () => Promise<{ docker: Docker; url: string }>;
   /** Also emit the container target built from the image config (sandcheck image; not for docker --images). */
   containers?: boolean;
+  /** Archive bytes for the argument `-` (default: process.stdin). */
+  stdin?: AsyncIterable<Uint8Array>;
   /** Trusted base images, for provenance by digest match. */
   bases?: { name: string; diffIds: string[] }[];
 }
@@ -36,6 +38,12 @@ export async function collectImages(args: string[], opts: CollectImageOptions): 
   const out = emptyCollected();
   const cwd = opts.cwd ?? process.cwd();
   for (const arg of args) {
+    if (arg === '-') {
+      // `docker save img | sandcheck image -`
+      const stdin = opts.stdin ?? (process.stdin as unknown as AsyncIterable<Uint8Array>);
+      await collectOne(out, '<stdin>', () => readImageStream('<stdin>', stdin, 'file', opts), null, opts);
+      continue;
+    }
     const abs = resolve(cwd, arg);
     if (existsSync(abs)) {
       const rel = relative(cwd, abs);
