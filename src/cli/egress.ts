@@ -22,7 +22,11 @@ export function registerEgress(program: Command): void {
     if (opts.explain) {
       const { analyzeInventory } = await import('../engine/functions/egress-verdict.js');
       const { renderExplain } = await import('../analyzers/egress/explain.js');
-      const hosts = [...analyzeInventory(collected.targets, prepared.config)].map(([host, v]) => ({ host, analysis: v.analysis }));
+      const { analyzePolicies } = await import('../engine/functions/egress-verdict.js');
+      const hosts = [
+        ...[...analyzeInventory(collected.targets, prepared.config)].map(([host, v]) => ({ host: `Host ${host}`, analysis: v.analysis })),
+        ...analyzePolicies(collected.targets, prepared.config).map(({ pod, analysis }) => ({ host: `Kubernetes NetworkPolicy, pod ${pod.name}`, analysis })),
+      ];
       const assumptions = prepared.config.egress?.ipv6 === 'disabled' ? ['IPv6 is disabled on the host (egress.ipv6: disabled); IPv6 is not judged'] : [];
       // The explanation never mixes into a machine-readable report on stdout.
       const reportOnStdout = prepared.outputs.some((o) => o.file === null && o.format !== 'text');

@@ -3,6 +3,7 @@ import { composeHandler } from './compose/handler.js';
 import { dockerfileHandler } from './dockerfile/handler.js';
 import { envfileHandler } from './envfile/handler.js';
 import './k8s-secrets/objects.js'; // ConfigMap/Secret/ExternalSecret/SecretProviderClass objects for the Kubernetes handler
+import './networkpolicy/objects.js'; // NetworkPolicy/CiliumNetworkPolicy objects for the Kubernetes handler (egress)
 import { textfileHandler } from './textfile/handler.js';
 import { kubernetesHandler } from './kubernetes/handler.js';
 import { iptablesHandler } from './iptables/handler.js';

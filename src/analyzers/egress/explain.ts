@@ -6,11 +6,11 @@ import { familyLabel } from './describe.js';
 export function renderExplain(hosts: { host: string; analysis: HostAnalysis }[], assumptions: string[] = []): string {
   const out: string[] = [];
   if (hosts.length === 0) {
-    out.push('No host packet filter among the inputs: egress-control is not assessed.');
+    out.push('No firewall or network policy among the inputs: egress-control is not assessed.');
     return out.join('\n') + '\n';
   }
   for (const { host, analysis } of hosts) {
-    out.push(`Host ${host}`);
+    out.push(host);
     out.push(`  layers: ${analysis.layers.join('; ')}`);
     for (const a of assumptions) out.push(`  assumption: ${a}`);
     for (const ctx of analysis.explain) {

@@ -85,7 +85,7 @@ export interface NormTable {
   chains: NormChain[];
 }
 
-export type RulesetSource = 'iptables-save' | 'ip6tables-save' | 'nft-json' | 'nft-text';
+export type RulesetSource = 'iptables-save' | 'ip6tables-save' | 'nft-json' | 'nft-text' | 'k8s-networkpolicy';
 
 export interface NormRuleset {
   source: RulesetSource;
@@ -110,6 +110,8 @@ export interface EgressContext {
   sourceCidr?: string;
   namespace?: string;
   labels?: Record<string, string>;
+  /** A display name (a pod's workload). */
+  name?: string;
   /** Why this context is judged: `configured` (sandcheck.yaml) or what in the input implied it. */
   origin?: string;
 }
@@ -121,6 +123,7 @@ export function contextLabel(c: EgressContext): string {
     case 'container':
       return `containers${c.interface ? ` on ${c.interface}` : ''}${c.sourceCidr ? ` (${c.sourceCidr})` : ''}`;
     case 'pod':
+      if (c.name) return `pod ${c.name}`;
       return `pods${c.namespace ? ` in ${c.namespace}` : ''}${c.labels ? ` with ${Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).join(',')}` : ''}`;
   }
 }

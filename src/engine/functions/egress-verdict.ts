@@ -1,7 +1,9 @@
 import { analyzeHost, type Allowlist, type EgressFinding, type FindingCode, type HostAnalysis } from '../../analyzers/egress/analyze.js';
-import type { EgressContext, NormRuleset } from '../../analyzers/egress/model.js';
+import type { EgressContext, NormChain, NormRule, NormRuleset, Origin } from '../../analyzers/egress/model.js';
+import { selectorMatches, type LabelSelector } from '../../inputs/networkpolicy/objects.js';
+import type { WorkloadData } from '../../model/workload.js';
 import type { EgressConfig, SandcheckConfig } from '../../config/types.js';
-import type { Target } from '../../model/target.js';
+import { locate, type Target } from '../../model/target.js';
 import { NOT_APPLICABLE, type Inventory, type RuleFunction } from '../types.js';
 
 /**
@@ -66,6 +68,15 @@ function findingsByTarget(inventory: Inventory): Map<string, EgressFinding[]> {
       byTarget.set(owner.id, list);
     }
   }
+  const policies = inventory.byKind('egress').filter(isPolicy);
+  for (const { analysis } of analyzePolicies(inventory.targets, inventory.config)) {
+    for (const f of analysis.findings) {
+      const owner = policies.find((t) => t.file === f.location.file) ?? policies[0]!;
+      const list = byTarget.get(owner.id) ?? [];
+      list.push(f);
+      byTarget.set(owner.id, list);
+    }
+  }
   cache.set(inventory, byTarget);
   return byTarget;
 }
@@ -82,7 +93,7 @@ export const egressVerdict: RuleFunction<{ code: FindingCode }> = {
     },
   },
   run(_node, options, ctx) {
-    if (!isNetfilter(ctx.target)) return NOT_APPLICABLE;
+    if (!isNetfilter(ctx.target) && !isPolicy(ctx.target)) return NOT_APPLICABLE;
     const mine = (findingsByTarget(ctx.inventory).get(ctx.target.id) ?? []).filter((f) => f.code === options.code);
     return mine.map((f) => ({
       message: f.message.replace(/\{\{/g, '{ {'),
@@ -93,3 +104,82 @@ export const egressVerdict: RuleFunction<{ code: FindingCode }> = {
     }));
   },
 };
+
+// ---------------------------------------------------------------------------------------------------
+// Kubernetes NetworkPolicy / CiliumNetworkPolicy: each pod of the scan gets the rules of the policies
+// that select it, as one ordered filter (deny rules, then accepts, then DROP if any policy isolates it
+// for egress, else ACCEPT).
+
+interface PolicyData {
+  layer: 'k8s-networkpolicy';
+  kind: string;
+  name: string;
+  namespace: string;
+  podSelector: LabelSelector;
+  policyTypes: string[];
+  policyTypesDefaulted: boolean;
+  rules: NormRule[];
+  denyRules: NormRule[];
+  origin: Origin;
+}
+
+function isPolicy(t: Target<object>): t is Target<PolicyData> {
+  return t.kind === 'egress' && (t.data as { layer?: string }).layer === 'k8s-networkpolicy';
+}
+
+interface Pod {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  hostNetwork: boolean;
+  origin: Origin;
+}
+
+function podsOf(targets: readonly Target<object>[], config: SandcheckConfig): Pod[] {
+  const pods: Pod[] = [];
+  for (const t of targets) {
+    if (t.kind !== 'workload' || t.platform !== 'kubernetes') continue;
+    const d = t.data as WorkloadData;
+    const loc = locate(t, '/labels');
+    pods.push({ name: `${d.namespace ?? 'default'}/${d.kind}/${d.name}`, namespace: d.namespace ?? 'default', labels: d.labels, hostNetwork: d.hostNetwork, origin: { file: loc.file ?? t.file ?? '?', line: loc.line ?? 1 } });
+  }
+  const wanted = (config.egress?.contexts ?? []).filter((c) => c.kind === 'pod') as { namespace?: string; labels?: Record<string, string> }[];
+  if (wanted.length === 0) return pods;
+  const out: Pod[] = [];
+  for (const w of wanted) {
+    const hit = pods.filter((p) => (!w.namespace || p.namespace === w.namespace) && selectorMatches({ matchLabels: w.labels ?? {} }, p.labels));
+    if (hit.length) out.push(...hit);
+    else out.push({ name: `${w.namespace ?? 'default'}/(configured pod ${Object.entries(w.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',')})`, namespace: w.namespace ?? 'default', labels: w.labels ?? {}, hostNetwork: false, origin: { file: config.file ?? 'sandcheck.yaml', line: 1 } });
+  }
+  return out;
+}
+
+export function analyzePolicies(targets: readonly Target<object>[], config: SandcheckConfig): { pod: Pod; analysis: HostAnalysis }[] {
+  const policies = targets.filter(isPolicy);
+  if (policies.length === 0) return [];
+  const out: { pod: Pod; analysis: HostAnalysis }[] = [];
+  for (const pod of podsOf(targets, config)) {
+    const selecting = policies.filter((p) => p.data.namespace === pod.namespace && selectorMatches(p.data.podSelector, pod.labels));
+    const egress = selecting.filter((p) => p.data.policyTypes.includes('Egress'));
+    const isolated = egress.length > 0 && !pod.hostNetwork;
+    const ingressOnly = selecting.find((p) => p.data.policyTypesDefaulted && !p.data.policyTypes.includes('Egress'));
+    let chainName = pod.name;
+    if (pod.hostNetwork) chainName += ' (hostNetwork: NetworkPolicy does not apply)';
+    else if (!isolated && ingressOnly) chainName += ` (${ingressOnly.data.kind} ${ingressOnly.data.name} selects it but has no policyTypes, so it is Ingress-only)`;
+    else if (!isolated) chainName += ' (no NetworkPolicy selects it for Egress)';
+    const chain: NormChain = {
+      name: chainName,
+      base: true,
+      hook: 'forward',
+      priority: 0,
+      policy: isolated ? 'drop' : 'accept',
+      type: 'filter',
+      rules: isolated ? [...egress.flatMap((p) => p.data.denyRules), ...egress.flatMap((p) => p.data.rules)] : [],
+      origin: isolated ? egress[0]!.data.origin : ingressOnly ? ingressOnly.data.origin : pod.origin,
+    };
+    const rs: NormRuleset = { source: 'k8s-networkpolicy', file: egress[0]?.file ?? pod.origin.file, backend: null, families: ['ipv4', 'ipv6'], tables: [{ name: 'NetworkPolicy', families: ['ipv4', 'ipv6'], chains: [chain] }], notes: [] };
+    const analysis = analyzeHost({ rulesets: [rs], contexts: [{ kind: 'pod', namespace: pod.namespace, labels: pod.labels, name: pod.name, origin: 'a workload in the scan' }], allowlist: allowlistOf(config.egress) });
+    out.push({ pod, analysis });
+  }
+  return out;
+}

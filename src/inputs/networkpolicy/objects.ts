@@ -1,0 +1,237 @@
+import { addressSet, rangeToCidrs, parsePrefix, type Family } from '../../analyzers/egress/address.js';
+import type { MatchSpec, NormRule, Origin } from '../../analyzers/egress/model.js';
+import type { Location } from '../../model/location.js';
+import type { Target } from '../../model/target.js';
+import { OBJECT_HANDLERS, SUPPRESS_ANNOTATION, type ObjectContext } from '../kubernetes/handler.js';
+import type { SourcePath } from '../source-locator.js';
+
+/**
+ * Kubernetes NetworkPolicy (networking.k8s.io/v1) and CiliumNetworkPolicy → `egress` targets. The
+ * policy's egress rules are normalized into ordered-filter rules (one accept per peer × port), so the
+ * same analyzer judges them once they are attached to the pods they select (egress-verdict.ts).
+ */
+
+type Obj = Record<string, unknown>;
+const asObj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+const asArr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+export interface NetworkPolicyData {
+  layer: 'k8s-networkpolicy';
+  kind: 'NetworkPolicy' | 'CiliumNetworkPolicy';
+  name: string;
+  namespace: string;
+  podSelector: LabelSelector;
+  /** Effective policyTypes after the API defaulting (no policyTypes → Ingress, plus Egress if egress rules exist). */
+  policyTypes: string[];
+  policyTypesDefaulted: boolean;
+  /** Accept rules, then (Cilium egressDeny) drop rules; each with the location of its source rule. */
+  rules: NormRule[];
+  denyRules: NormRule[];
+  /** Peers sandcheck does not turn into addresses (pod/namespace selectors, FQDNs, entities), in words. */
+  inClusterPeers: string[];
+  origin: Origin;
+}
+
+export function selectorMatches(sel: LabelSelector | undefined, labels: Record<string, string>): boolean {
+  if (!sel) return true;
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of sel.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const vals = e.values ?? [];
+    switch (e.operator) {
+      case 'In':
+        if (!has || !vals.includes(labels[e.key]!)) return false;
+        break;
+      case 'NotIn':
+        if (has && vals.includes(labels[e.key]!)) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+function selectorOf(v: unknown): LabelSelector {
+  const o = asObj(v);
+  const out: LabelSelector = {};
+  if (o.matchLabels) out.matchLabels = Object.fromEntries(Object.entries(asObj(o.matchLabels)).map(([k, x]) => [k, String(x)]));
+  if (o.matchExpressions)
+    out.matchExpressions = asArr(o.matchExpressions).map((e) => {
+      const x = asObj(e);
+      return { key: String(x.key), operator: String(x.operator), values: asArr(x.values).map(String) };
+    });
+  return out;
+}
+
+/** `cidr` minus `except`, as CIDR strings of its family. */
+function ipBlockCidrs(cidr: string, except: string[]): { family: Family; cidrs: string[] } | null {
+  const p = parsePrefix(cidr);
+  if (!p) return null;
+  const set = addressSet(p.family, [cidr]).subtract(addressSet(p.family, except));
+  const cidrs: string[] = [];
+  for (const [lo, hi] of set.ranges()) cidrs.push(...rangeToCidrs(p.family, lo, hi));
+  return { family: p.family, cidrs };
+}
+
+const PROTO: Record<string, number> = { TCP: 6, UDP: 17, SCTP: 132 };
+
+interface PortSpec {
+  proto?: number;
+  range?: [number, number];
+  opaque?: string;
+}
+
+function portsOf(v: unknown): PortSpec[] {
+  const list = asArr(v);
+  if (list.length === 0) return [{}];
+  return list.map((p) => {
+    const o = asObj(p);
+    const proto = PROTO[String(o.protocol ?? 'TCP').toUpperCase()];
+    if (o.port === undefined) return { proto };
+    if (typeof o.port === 'string' && !/^\d+$/.test(o.port)) return { proto, opaque: `named port "${o.port}" (resolved through the destination pod; never matches an external address)` };
+    const lo = Number(o.port);
+    const hi = o.endPort !== undefined ? Number(o.endPort) : lo;
+    return { proto, range: [lo, hi] };
+  });
+}
+
+function specFor(port: PortSpec): MatchSpec | null {
+  const m: MatchSpec = {};
+  if (port.proto !== undefined) m.proto = { values: [port.proto] };
+  if (port.range) m.dport = { values: [port.range] };
+  if (port.opaque) return null;
+  return m;
+}
+
+function policyData(obj: Obj, path: SourcePath, ctx: ObjectContext): Target<NetworkPolicyData> {
+  const meta = asObj(obj.metadata);
+  const name = String(meta.name ?? '(unnamed)');
+  const namespace = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default';
+  const kind = obj.kind === 'CiliumNetworkPolicy' ? 'CiliumNetworkPolicy' : 'NetworkPolicy';
+  const spec = asObj(obj.spec);
+  const at = (p: SourcePath): Origin => {
+    const l = ctx.locator.at(p);
+    return { file: l.file ?? ctx.file.path, line: l.line ?? 1 };
+  };
+  const rules: NormRule[] = [];
+  const denyRules: NormRule[] = [];
+  const inClusterPeers: string[] = [];
+  let policyTypes: string[];
+  let defaulted = false;
+  let podSelector: LabelSelector;
+
+  if (kind === 'NetworkPolicy') {
+    podSelector = selectorOf(spec.podSelector);
+    const egress = asArr(spec.egress);
+    if (Array.isArray(spec.policyTypes) && spec.policyTypes.length) policyTypes = spec.policyTypes.map(String);
+    else {
+      defaulted = true;
+      policyTypes = ['Ingress', ...(egress.length ? ['Egress'] : [])];
+    }
+    egress.forEach((r, i) => {
+      const rule = asObj(r);
+      const rp: SourcePath = [...path, 'spec', 'egress', i];
+      const ports = portsOf(rule.ports);
+      const to = rule.to === undefined ? null : asArr(rule.to);
+      const label = `${kind} ${namespace}/${name} egress[${i}]`;
+      const push = (dst: string[] | null, where: SourcePath, what: string): void => {
+        for (const p of ports) {
+          const m = specFor(p);
+          if (!m) continue;
+          if (dst) m.dst = { values: dst };
+          rules.push({ match: [m], verdict: { kind: 'accept', text: `${label}${what}` }, origin: at(where), text: `${label}${what}` });
+        }
+      };
+      if (to === null) push(null, rp, ' (any destination)');
+      else
+        to.forEach((peer, k) => {
+          const pe = asObj(peer);
+          const pp: SourcePath = [...rp, 'to', k];
+          if (pe.ipBlock) {
+            const b = asObj(pe.ipBlock);
+            const r2 = ipBlockCidrs(String(b.cidr ?? ''), asArr(b.except).map(String));
+            if (r2) push(r2.cidrs, [...pp, 'ipBlock', 'cidr'], ` to ipBlock ${String(b.cidr)}${asArr(b.except).length ? ` except ${asArr(b.except).join(',')}` : ''}`);
+          } else inClusterPeers.push(`${label}.to[${k}] (${pe.namespaceSelector ? 'namespaceSelector' : ''}${pe.namespaceSelector && pe.podSelector ? ' + ' : ''}${pe.podSelector ? 'podSelector' : ''})`);
+        });
+    });
+  } else {
+    // CiliumNetworkPolicy: endpointSelector; egress / egressDeny with toCIDR, toCIDRSet, toEntities, toFQDNs, toPorts.
+    podSelector = selectorOf(spec.endpointSelector);
+    const egress = asArr(spec.egress);
+    const deny = asArr(spec.egressDeny);
+    policyTypes = egress.length || deny.length ? ['Egress'] : [];
+    const convert = (list: unknown[], key: 'egress' | 'egressDeny', out: NormRule[], verdict: 'accept' | 'drop'): void => {
+      list.forEach((r, i) => {
+        const rule = asObj(r);
+        const rp: SourcePath = [...path, 'spec', key, i];
+        const label = `${kind} ${namespace}/${name} ${key}[${i}]`;
+        const ports: PortSpec[] = asArr(rule.toPorts).length
+          ? asArr(rule.toPorts).flatMap((tp) => asArr(asObj(tp).ports).map((p) => { const o = asObj(p); return { proto: o.protocol && String(o.protocol).toUpperCase() !== 'ANY' ? PROTO[String(o.protocol).toUpperCase()] : undefined, range: o.port !== undefined ? ([Number(o.port), Number(o.endPort ?? o.port)] as [number, number]) : undefined }; }))
+          : [{}];
+        const dsts: { cidrs: string[] | null; what: string; where: SourcePath }[] = [];
+        asArr(rule.toCIDR).forEach((c, k) => dsts.push({ cidrs: [String(c)], what: ` to ${String(c)}`, where: [...rp, 'toCIDR', k] }));
+        asArr(rule.toCIDRSet).forEach((c, k) => {
+          const o = asObj(c);
+          const r2 = ipBlockCidrs(String(o.cidr ?? ''), asArr(o.except).map(String));
+          if (r2) dsts.push({ cidrs: r2.cidrs, what: ` to ${String(o.cidr)}`, where: [...rp, 'toCIDRSet', k] });
+        });
+        asArr(rule.toEntities).forEach((e, k) => {
+          const ent = String(e);
+          if (ent === 'world' || ent === 'all') dsts.push({ cidrs: null, what: ` to entity ${ent}`, where: [...rp, 'toEntities', k] });
+          else inClusterPeers.push(`${label}.toEntities ${ent}`);
+        });
+        asArr(rule.toFQDNs).forEach((f, k) => {
+          const o = asObj(f);
+          if (o.matchPattern === '*') dsts.push({ cidrs: null, what: ' to any FQDN (matchPattern "*")', where: [...rp, 'toFQDNs', k] });
+          else inClusterPeers.push(`${label}.toFQDNs ${String(o.matchName ?? o.matchPattern)} (resolved by the Cilium DNS proxy; not an address)`);
+        });
+        if (rule.toEndpoints || rule.toServices) inClusterPeers.push(`${label} (toEndpoints/toServices)`);
+        const noPeer = !rule.toCIDR && !rule.toCIDRSet && !rule.toEntities && !rule.toFQDNs && !rule.toEndpoints && !rule.toServices;
+        if (noPeer && rule.toPorts) dsts.push({ cidrs: null, what: ' (any destination)', where: rp });
+        for (const d of dsts)
+          for (const p of ports) {
+            const m = specFor(p)!;
+            if (d.cidrs) m.dst = { values: d.cidrs };
+            out.push({ match: [m], verdict: { kind: verdict, text: `${verdict === 'accept' ? '' : 'deny: '}${label}${d.what}` }, origin: at(d.where), text: `${label}${d.what}` });
+          }
+      });
+    };
+    convert(egress, 'egress', rules, 'accept');
+    convert(deny, 'egressDeny', denyRules, 'drop');
+  }
+
+  const origin = at([...path, 'metadata', 'name']);
+  const loc: Location = { file: origin.file, line: origin.line };
+  return {
+    kind: 'egress',
+    id: `k8s:${namespace}/${kind}/${name}`,
+    name: `${namespace}/${kind}/${name}`,
+    platform: 'kubernetes',
+    file: ctx.file.path,
+    boundary: namespace,
+    data: { layer: 'k8s-networkpolicy', kind, name, namespace, podSelector, policyTypes, policyTypesDefaulted: defaulted, rules, denyRules, inClusterPeers, origin },
+    locations: new Map([['', loc]]),
+    suppressions: Object.entries(asObj(meta.annotations))
+      .filter(([k]) => k.startsWith(SUPPRESS_ANNOTATION))
+      .map(([k, v]) => ({ ruleId: k.slice(SUPPRESS_ANNOTATION.length), reason: String(v ?? '').trim() || null, source: 'annotation' as const, location: ctx.locator.at([...path, 'metadata', 'annotations', k]) })),
+  };
+}
+
+/** Registers the NetworkPolicy kinds with the Kubernetes handler (imported for effect by the registry). */
+export function registerNetworkPolicyObjects(): void {
+  OBJECT_HANDLERS.set('NetworkPolicy', (obj, path, ctx) => [policyData(obj, path, ctx)]);
+  OBJECT_HANDLERS.set('CiliumNetworkPolicy', (obj, path, ctx) => [policyData(obj, path, ctx)]);
+}
+registerNetworkPolicyObjects();

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, type SandcheckConfig } from '../../src/config/types.js';
+import { analyzePolicies } from '../../src/engine/functions/egress-verdict.js';
+import { makeSourceFile } from '../../src/inputs/collect.js';
+import { HANDLERS } from '../../src/inputs/registry.js';
+import { selectorMatches } from '../../src/inputs/networkpolicy/objects.js';
+
+const config: SandcheckConfig = {
+  ...structuredClone(DEFAULT_CONFIG),
+  egress: { allow: [{ cidr: '160.79.104.0/23', proto: 'tcp', ports: [443] }], dns: { resolvers: ['10.96.0.10'] } },
+};
+
+const POD = (extra = '') => `apiVersion: v1
+kind: Pod
+metadata: {name: runner, namespace: sandbox, labels: {app: runner}}
+spec:
+  ${extra}containers: [{name: c, image: "x@sha256:${'0'.repeat(64)}"}]
+`;
+
+function judge(yaml: string) {
+  const file = makeSourceFile('np.yaml', '/x/np.yaml', yaml);
+  const handler = HANDLERS.find((h) => h.detect(file))!;
+  const targets = handler.parse(file).targets;
+  return analyzePolicies(targets, config).flatMap(({ analysis }) => analysis.findings.map((f) => `${f.code} ${f.verdict} ${f.family} @${f.location.line}`)).sort();
+}
+
+describe('Kubernetes NetworkPolicy egress', () => {
+  it('selectors: matchLabels and every matchExpressions operator', () => {
+    const l = { app: 'a', tier: 'x' };
+    expect(selectorMatches({}, l)).toBe(true);
+    expect(selectorMatches({ matchLabels: { app: 'a' } }, l)).toBe(true);
+    expect(selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['x', 'y'] }] }, l)).toBe(true);
+    expect(selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['x'] }] }, l)).toBe(false);
+    expect(selectorMatches({ matchExpressions: [{ key: 'gpu', operator: 'DoesNotExist' }] }, l)).toBe(true);
+    expect(selectorMatches({ matchExpressions: [{ key: 'gpu', operator: 'Exists' }] }, l)).toBe(false);
+  });
+
+  it('no NetworkPolicy in the scan: nothing judged (not assessed)', () => {
+    expect(judge(POD())).toEqual([]);
+  });
+
+  it('a policy that selects other pods leaves this one open (T18)', () => {
+    const y = `${POD()}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: other, namespace: sandbox}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Egress]
+`;
+    expect(judge(y)).toEqual(['dns fail ipv4 @3', 'dns fail ipv6 @3', 'internal warn ipv4 @3', 'internal warn ipv6 @3', 'metadata fail ipv4 @3', 'metadata fail ipv6 @3', 'no-default-deny fail ipv4 @3', 'no-default-deny fail ipv6 @3']);
+  });
+
+  it('ports without `to` allow every address on that port; without protocol they mean TCP (T19)', () => {
+    const y = `${POD()}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: dns, namespace: sandbox}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+    - ports: [{port: 53}]
+`;
+    // tcp/53 to anywhere: allow-any on tcp/53 and DNS to any server; the allowlisted API is blocked at the policy (line 9).
+    expect(judge(y)).toEqual([
+      'allow-any fail ipv4 @14', 'allow-any fail ipv6 @14', 'dns fail ipv4 @14', 'dns fail ipv6 @14', 'internal warn ipv4 @14', 'internal warn ipv6 @14',
+      'metadata fail ipv4 @14', 'metadata fail ipv6 @14', 'required-blocked warn ipv4 @9',
+    ]);
+  });
+
+  it('ipBlock 0.0.0.0/0 with except still allows every public address; egress: [{}] allows everything (T20, T22)', () => {
+    const y = `${POD()}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: except, namespace: sandbox}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+    - to: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8, 169.254.0.0/16, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10]}}]
+`;
+    expect(judge(y)).toEqual(['allow-any fail ipv4 @14', 'dns fail ipv4 @14']);
+    const all = `${POD()}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: all, namespace: sandbox}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress: [{}]
+`;
+    expect(judge(all)).toEqual([
+      'allow-any fail ipv4 @13', 'allow-any fail ipv6 @13', 'dns fail ipv4 @13', 'dns fail ipv6 @13',
+      'internal warn ipv4 @13', 'internal warn ipv6 @13', 'metadata fail ipv4 @13', 'metadata fail ipv6 @13',
+    ]);
+  });
+
+  it('hostNetwork pods are not subject to NetworkPolicy (T23)', () => {
+    const y = `${POD('hostNetwork: true\n  ')}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: lock, namespace: sandbox}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+`;
+    expect(judge(y)).toEqual(['dns fail ipv4 @3', 'dns fail ipv6 @3', 'internal warn ipv4 @3', 'internal warn ipv6 @3', 'metadata fail ipv4 @3', 'metadata fail ipv6 @3', 'no-default-deny fail ipv4 @3', 'no-default-deny fail ipv6 @3']);
+  });
+
+  it('CiliumNetworkPolicy: toEntities world is allow-any, egressDeny wins over allows', () => {
+    const y = `${POD()}---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: cnp, namespace: sandbox}
+spec:
+  endpointSelector: {matchLabels: {app: runner}}
+  egressDeny:
+    - toCIDR: [169.254.169.254/32]
+  egress:
+    - toEntities: [world]
+      toPorts: [{ports: [{port: "443", protocol: TCP}]}]
+`;
+    expect(judge(y)).toEqual(['allow-any fail ipv4 @15', 'allow-any fail ipv6 @15', 'internal warn ipv4 @15', 'internal warn ipv6 @15', 'metadata fail ipv4 @15', 'metadata fail ipv6 @15']);
+  });
+});
