@@ -6,6 +6,7 @@ import type { Target } from '../model/target.js';
 import { parseYamlFast } from '../util/yaml-fast.js';
 import { parseYaml, type YamlFile } from '../util/yaml-source.js';
 import { HANDLERS } from './registry.js';
+import { textTarget } from './textfile/handler.js';
 import { InputError, type InputHandler, type SourceFile } from './types.js';
 
 export interface Collected {
@@ -161,6 +162,8 @@ export function collectFile(file: SourceFile, handlers: InputHandler[], out: Col
       if (t.parentId) t.parentId = `${t.parentId}@${file.path}`;
     }
     out.targets.push(...res.targets);
+    // Every structured file is also scanned as text for provider-format keys (comments, args, labels).
+    if (!handler.generic) out.targets.push({ ...textTarget(file, handler.format), id: `text:${file.path}@${file.path}` });
     if (!handler.generic) out.recognised = (out.recognised ?? 0) + 1;
     const rec: InputRecord = { path: file.path, format: handler.format, status: 'parsed', targets: res.targets.length };
     if (res.skipped?.length) rec.skippedObjects = res.skipped;

@@ -84,6 +84,25 @@ describe('key-storage verdicts', () => {
   });
 });
 
+describe('structured files are also scanned as text', () => {
+  it('finds keys the structure does not expose (YAML comments, compose build args, container args) and reports each once', async () => {
+    const inComment = tokens.anthropicApi(r);
+    const inArgs = tokens.github(r);
+    const inEnv = tokens.anthropicApi(r);
+    const buildArg = tokens.npm(r);
+    const dir = tree({
+      'k8s.yaml': deployment('red', {}, `            - name: ANTHROPIC_API_KEY\n              value: ${inEnv}`).replace(
+        '      containers:',
+        `      # previous key: ${inComment}\n      containers:`,
+      ).replace('          env:', `          args: ["--token=${inArgs}"]\n          env:`),
+      'compose.yaml': `services:\n  worker:\n    image: registry.internal/worker:1\n    build:\n      context: .\n      args:\n        NPM_TOKEN: ${buildArg}\n`,
+    });
+    const rep = await scan(dir);
+    expect(at(rep, 'secret-anthropic-key-literal')).toEqual(['k8s.yaml:11', 'k8s.yaml:18']);
+    expect(at(rep, 'secret-provider-token')).toEqual(['compose.yaml:7', 'k8s.yaml:15']);
+  });
+});
+
 describe('compose env_file', () => {
   it('reads a file named by env_file as dotenv even when its name is not .env-like', async () => {
     const k = tokens.environmentKey(r);

@@ -38,6 +38,33 @@ export function secretsOf(target: Target<object>, options: SecretsOfOptions = {}
   return found;
 }
 
+const structuredByFile = new WeakMap<object, Map<string, Set<string>>>();
+
+/**
+ * The secrets a rule should report for a target, given the whole scan: a file parsed by a structured
+ * handler also has a text target (parsedAs set); that one reports only what the structured targets of
+ * the same file did not (a key in a comment, a build arg, a command line), so nothing is reported twice.
+ */
+export function reportableSecretsOf(target: Target<object>, inventory: { targets: Target<object>[] }): LocatedSecret[] {
+  const envFiles = composeEnvFiles(inventory);
+  const parsedAs = target.kind === 'textfile' ? (target.data as { parsedAs?: string | null }).parsedAs ?? null : null;
+  if (parsedAs === null) return secretsOf(target, { envFiles });
+  if (parsedAs === 'envfile') return []; // the envfile target already reads every entry and comment
+  let byFile = structuredByFile.get(inventory);
+  if (!byFile) {
+    byFile = new Map();
+    for (const t of inventory.targets) {
+      if (t.kind === 'textfile' || !t.file || !(SECRET_SOURCE_KINDS as readonly string[]).includes(t.kind)) continue;
+      const set = byFile.get(t.file) ?? new Set<string>();
+      for (const s of secretsOf(t, { envFiles })) set.add(s.fingerprint);
+      byFile.set(t.file, set);
+    }
+    structuredByFile.set(inventory, byFile);
+  }
+  const known = byFile.get(target.file ?? '');
+  return secretsOf(target, { envFiles }).filter((s) => !known?.has(s.fingerprint));
+}
+
 const envFileSets = new WeakMap<object, Set<string>>();
 
 /** Files named by compose `env_file:` in this scan (by display path). */

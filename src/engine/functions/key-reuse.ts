@@ -1,5 +1,5 @@
 import { boundaryOf } from '../../analyzers/secrets/boundaries.js';
-import { SECRET_SOURCE_KINDS, composeEnvFiles, secretsOf } from '../../analyzers/secrets/targets.js';
+import { SECRET_SOURCE_KINDS, reportableSecretsOf } from '../../analyzers/secrets/targets.js';
 import { formatLocation, type Location } from '../../model/location.js';
 import type { SecretObjectData } from '../../model/secret-object.js';
 import { locate, pointerOf, type Target } from '../../model/target.js';
@@ -27,7 +27,7 @@ const indexes = new WeakMap<Inventory, Index>();
 
 function usesOf(t: Target<object>, inventory: Inventory): Omit<Use, 'boundary'>[] {
   const out: Omit<Use, 'boundary'>[] = [];
-  for (const s of secretsOf(t, { envFiles: composeEnvFiles(inventory) })) {
+  for (const s of reportableSecretsOf(t, inventory)) {
     out.push({ identity: `fp:${s.fingerprint}`, label: `key ${s.fingerprint}`, targetId: t.id, pointer: s.pointer, location: s.location });
   }
   if (t.kind === 'container' && t.platform === 'kubernetes') {

@@ -1,4 +1,4 @@
-import { composeEnvFiles, secretsOf } from '../../analyzers/secrets/targets.js';
+import { reportableSecretsOf } from '../../analyzers/secrets/targets.js';
 import type { RuleFunction, Violation } from '../types.js';
 
 interface Options {
@@ -24,7 +24,7 @@ export const secretLiterals: RuleFunction<Options> = {
   },
   run(_node, options, ctx) {
     const out: Violation[] = [];
-    for (const s of secretsOf(ctx.target, { envFiles: composeEnvFiles(ctx.inventory) })) {
+    for (const s of reportableSecretsOf(ctx.target, ctx.inventory)) {
       if (options.detectors && !options.detectors.includes(s.detector)) continue;
       if (options.exclude?.includes(s.detector)) continue;
       const name = s.name ?? ctx.target.name;
