@@ -21,6 +21,33 @@ export function parseGoDuration(s: string): number | null {
   return consumed === s.length && consumed > 0 ? total : null;
 }
 
+const TF_ROTATION = /resource\s+"aws_secretsmanager_secret_rotation"\s+"([^"]+)"\s*\{/g;
+
+/**
+ * Terraform `aws_secretsmanager_secret_rotation`: `rotation_rules { automatically_after_days = N }` or
+ * `schedule_expression = "rate(N days)"`. Read from the text of .tf files (there is no Terraform input
+ * handler); the block ends at the first line that closes it at column 1.
+ */
+function terraformRotation(d: { path: string; text: string }, maxDays: number): Violation[] | typeof NOT_APPLICABLE {
+  if (!d.path.endsWith('.tf') || !d.text.includes('aws_secretsmanager_secret_rotation')) return NOT_APPLICABLE;
+  const out: Violation[] = [];
+  let evidence = false;
+  TF_ROTATION.lastIndex = 0;
+  for (let m = TF_ROTATION.exec(d.text); m; m = TF_ROTATION.exec(d.text)) {
+    const end = d.text.indexOf('\n}', m.index);
+    const block = d.text.slice(m.index, end === -1 ? undefined : end);
+    const days = /automatically_after_days\s*=\s*(\d+)/.exec(block) ?? /schedule_expression\s*=\s*"rate\((\d+)\s+days?\)"/.exec(block);
+    if (!days) continue;
+    evidence = true;
+    const n = Number(days[1]);
+    if (n > maxDays) {
+      const line = d.text.slice(0, m.index + block.indexOf(days[0])).split('\n').length;
+      out.push({ pointer: '', location: { file: d.path, line, column: 1 }, key: m[1], data: { detail: `rotates every ${n} days (aws_secretsmanager_secret_rotation.${m[1]}), more than keys.maxAgeDays ${maxDays}` } });
+    }
+  }
+  return evidence ? out : NOT_APPLICABLE;
+}
+
 /**
  * Rotation evidence on a secret object: a rotation annotation or creationTimestamp older than
  * keys.maxAgeDays, or an ExternalSecret whose refreshInterval is longer (or 0 = never). Objects
@@ -28,13 +55,14 @@ export function parseGoDuration(s: string): number | null {
  */
 export const secretRotationAge: RuleFunction<Options> = {
   name: 'secretRotationAge',
-  description: 'Compares rotation metadata (rotation annotation, creationTimestamp, ExternalSecret refreshInterval) with keys.maxAgeDays.',
+  description: 'Compares rotation metadata (rotation annotation, creationTimestamp, ExternalSecret refreshInterval, Terraform aws_secretsmanager_secret_rotation) with keys.maxAgeDays.',
   options: {
     type: 'object',
     additionalProperties: false,
     properties: { maxAgeDays: { type: 'integer', minimum: 1, description: 'Overrides keys.maxAgeDays from sandcheck.yaml.' } },
   },
   run(_node, options, ctx) {
+    if (ctx.target.kind === 'textfile') return terraformRotation(ctx.target.data as { path: string; text: string }, options.maxAgeDays ?? ctx.config.keys.maxAgeDays);
     const d = ctx.target.data as SecretObjectData;
     const maxDays = options.maxAgeDays ?? ctx.config.keys.maxAgeDays;
     const out: Violation[] = [];
