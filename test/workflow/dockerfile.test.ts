@@ -33,7 +33,8 @@ describe("sandcheck's own Dockerfile", () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
-    expect(report.inputs).toEqual([{ path: 'Dockerfile', format: 'dockerfile', status: 'parsed', targets: 1 }]);
+    expect(report.inputs).toHaveLength(1);
+    expect(report.inputs[0]).toMatchObject({ path: 'Dockerfile', format: 'dockerfile', status: 'parsed' });
     expect(report.findings).toEqual([]);
     const evals = evaluations(readFileSync(join(dir, 'r.xml'), 'utf8'));
     // The hardening the Dockerfile claims, each checked by a rule that applied and passed.
