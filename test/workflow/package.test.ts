@@ -42,7 +42,7 @@ describe('npm package', () => {
     expect(pkg.license).toBe('Apache-2.0');
     expect(pkg.repository).toMatchObject({ type: 'git', url: expect.stringMatching(/^git\+https:\/\/github\.com\/.+\.git$/) });
     expect(pkg.type).toBe('module');
-    expect(pkg.files).toEqual(['bin/', 'dist/', 'rules/']);
+    expect(pkg.files).toEqual(['bin/', 'dist/', 'docs/rules/', 'rules/']);
   });
 
   it('the tarball holds the launcher, the bundle, every rule and the config schema', () => {
@@ -56,10 +56,12 @@ describe('npm package', () => {
     expect(rules.filter((r) => !files.includes(r))).toEqual([]);
   });
 
-  it('and nothing else: no fixtures, tests, sources, benchmarks, docs or CI files', () => {
-    const allowed = /^(package\.json|README\.md|LICENSE|bin\/sandcheck\.js|dist\/.+\.(mjs|cjs|map|json)|rules\/.+\.ya?ml)$/;
+  it('and nothing else: no fixtures, tests, sources, benchmarks, other docs or CI files', () => {
+    // docs/rules/ ships because `sandcheck explain` prints those generated pages.
+    const allowed = /^(package\.json|README\.md|LICENSE|bin\/sandcheck\.js|dist\/.+\.(mjs|cjs|map|json)|rules\/.+\.ya?ml|docs\/rules\/[a-z0-9-]+\.md|docs\/rules\/README\.md)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
-    expect(files.some((f) => /^(fixtures|test|src|bench|docs|scripts|\.ci)\//.test(f))).toBe(false);
+    expect(files.some((f) => /^(fixtures|test|src|bench|scripts|\.ci)\//.test(f) || (f.startsWith('docs/') && !f.startsWith('docs/rules/')))).toBe(false);
+    expect(files).toContain('LICENSE');
   });
 
   it('what the tarball holds is enough to run the CLI (with the dependencies installed beside it)', () => {
@@ -78,5 +80,8 @@ describe('npm package', () => {
     expect(report.summary.rules).toBe(files.filter((f) => f.startsWith('rules/')).length);
     expect(report.findings.some((f: { ruleId: string }) => f.ruleId === 'container-privileged')).toBe(true);
     expect(JSON.parse(run('config', 'schema').stdout)).toEqual(JSON.parse(readFileSync(join(unpacked, 'dist/sandcheck.schema.json'), 'utf8')));
+    const explain = run('explain', 'container-privileged');
+    expect(explain.status).toBe(0);
+    expect(explain.stdout).toContain('## Noncompliant example');
   });
 });
