@@ -59,3 +59,27 @@ describe('image rule fixtures', () => {
     }
   });
 });
+
+describe('secrets.ignore applies to image secrets (by fingerprint, from the finding evidence)', () => {
+  it('suppresses exactly the accepted secret', async () => {
+    const rule = set.byId.get('image-secret-env')!;
+    const { image } = loadImageFixture(join(RULE_FIXTURES, 'image-secret-env', 'fail.image.json'));
+    const dir = tmp();
+    writeFileSync(join(dir, 'image.tar'), await craftFixture(image));
+    const collected = await collectImages(['image.tar'], { platform: AMD64, scanFile: scanLayerFile, detectors: imagePairDetectors, cwd: dir });
+    const run = (ignore: { fingerprint: string; reason: string }[]) =>
+      audit(collected, { rules: onlyRule(rule), config: { ...structuredClone(DEFAULT_CONFIG), secrets: { ignore } }, failOn: 'any', now: new Date('2026-11-24T00:00:00Z') });
+    const first = run([]);
+    expect(first.findings.map((f) => [f.location.detail, f.evidence?.detector])).toEqual([
+      ['config Env GITHUB_TOKEN', 'github-token'],
+      ['config Env ANTHROPIC_ENVIRONMENT_KEY', 'anthropic-environment-key'],
+    ]);
+    const fp = first.findings[0]!.evidence!.fingerprint as string;
+    expect(fp).toMatch(/^gh[pousr]_:[0-9a-f]{12}$/);
+    const second = run([{ fingerprint: fp, reason: 'test token, revoked' }]);
+    expect(second.findings.map((f) => [f.location.detail, f.suppressed?.reason ?? null])).toEqual([
+      ['config Env GITHUB_TOKEN', 'secrets.ignore: test token, revoked'],
+      ['config Env ANTHROPIC_ENVIRONMENT_KEY', null],
+    ]);
+  });
+});

@@ -5,6 +5,7 @@ import { environmentKeySource } from './environment-key-source.js';
 import { keyReuse } from './key-reuse.js';
 import { secretLiterals } from './secret-literals.js';
 import { secretRotationAge } from './secret-rotation-age.js';
+import { imageSecrets } from './image-secrets.js';
 
 /**
  * Code-backed rule functions, by name (`then: { function: <name> }`). Each module defines one function
@@ -17,6 +18,7 @@ const FUNCTIONS: RuleFunction<never>[] = [
   environmentKeySource as RuleFunction<never>,
   secretRotationAge as RuleFunction<never>,
   keyReuse as RuleFunction<never>,
+  imageSecrets as RuleFunction<never>,
 ];
 
 export const FUNCTION_REGISTRY: ReadonlyMap<string, RuleFunction<never>> = new Map(FUNCTIONS.map((f) => [f.name, f]));
