@@ -12,7 +12,12 @@ for (const rule of PROVIDER_RULES) {
     KEYWORD_RULES.set(k, list);
   }
 }
-const KEYWORDS = [...KEYWORD_RULES.keys()].sort((a, b) => b.length - a.length);
+/**
+ * Keywords that occur many times in ordinary config (`://` in every URL) are looked up once with
+ * indexOf; matching each occurrence in the alternation costs more than the search itself.
+ */
+const FREQUENT = ['://', '"auth"', 'PRIVATE KEY'].filter((k) => KEYWORD_RULES.has(k));
+const KEYWORDS = [...KEYWORD_RULES.keys()].filter((k) => !FREQUENT.includes(k)).sort((a, b) => b.length - a.length);
 const KEYWORD_RE = new RegExp(KEYWORDS.map(escapeRegExp).join('|'), 'g');
 /** How far before its keyword a rule's match may start (the AWS secret's name, a URL's scheme). */
 const LOOKBACK = 300;
@@ -32,14 +37,19 @@ interface RawHit {
 /** Rules whose keyword occurs in the text, with the offset of the first occurrence. */
 export function candidateRules(text: string): Map<ProviderRule, number> {
   const found = new Map<ProviderRule, number>();
+  for (const k of FREQUENT) {
+    const at = text.indexOf(k);
+    if (at !== -1) for (const rule of KEYWORD_RULES.get(k)!) if (!found.has(rule)) found.set(rule, at);
+  }
   KEYWORD_RE.lastIndex = 0;
-  let remaining = PROVIDER_RULES.length;
+  let remaining = PROVIDER_RULES.length - found.size;
   for (let m = KEYWORD_RE.exec(text); m !== null; m = KEYWORD_RE.exec(text)) {
     for (const rule of KEYWORD_RULES.get(m[0])!) {
-      if (!found.has(rule)) {
+      const prev = found.get(rule);
+      if (prev === undefined) {
         found.set(rule, m.index);
         remaining--;
-      }
+      } else if (m.index < prev) found.set(rule, m.index);
     }
     if (remaining === 0) break;
   }
