@@ -22,10 +22,12 @@ export function registerEgress(program: Command): void {
     if (opts.explain) {
       const { analyzeInventory } = await import('../engine/functions/egress-verdict.js');
       const { renderExplain } = await import('../analyzers/egress/explain.js');
-      const { analyzePolicies } = await import('../engine/functions/egress-verdict.js');
+      const { analyzePolicies, analyzeCloud } = await import('../engine/functions/egress-verdict.js');
+      const cloud = collected.targets.filter((t) => t.kind === 'egress' && (t.data as { layer?: string }).layer === 'cloud');
       const hosts = [
         ...[...analyzeInventory(collected.targets, prepared.config)].map(([host, v]) => ({ host: `Host ${host}`, analysis: v.analysis })),
         ...analyzePolicies(collected.targets, prepared.config).map(({ pod, analysis }) => ({ host: `Kubernetes NetworkPolicy, pod ${pod.name}`, analysis })),
+        ...cloud.flatMap((t) => analyzeCloud(t as never, prepared.config).map(({ label, analysis }) => ({ host: label, analysis }))),
       ];
       const assumptions = prepared.config.egress?.ipv6 === 'disabled' ? ['IPv6 is disabled on the host (egress.ipv6: disabled); IPv6 is not judged'] : [];
       // The explanation never mixes into a machine-readable report on stdout.

@@ -8,6 +8,7 @@ import { textfileHandler } from './textfile/handler.js';
 import { kubernetesHandler } from './kubernetes/handler.js';
 import { iptablesHandler } from './iptables/handler.js';
 import { nftablesHandler } from './nftables/handler.js';
+import { cloudHandler } from './cloud/handler.js';
 
 /**
  * Every input format, in detection order: the first handler whose detect() accepts a file parses it.
@@ -16,6 +17,7 @@ import { nftablesHandler } from './nftables/handler.js';
 export const HANDLERS: InputHandler[] = [
   iptablesHandler,
   nftablesHandler,
+  cloudHandler,
   composeHandler,
   kubernetesHandler,
   dockerfileHandler,

@@ -83,7 +83,7 @@ const META_V4 = ['169.254.169.254/32', '169.254.170.2/32', '100.100.100.200/32',
 const META_V6 = ['fd00:ec2::254/128'];
 const PRIV_V4 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16'];
 const PRIV_V6 = ['fc00::/7', 'fe80::/10'];
-const LOCAL_V4 = ['127.0.0.0/8', '0.0.0.0/32', '255.255.255.255/32', '224.0.0.0/4'];
+const LOCAL_V4 = ['127.0.0.0/8', '0.0.0.0/32', '255.255.255.255/32', '224.0.0.0/4', '169.254.169.123/32'];
 const LOCAL_V6 = ['::1/128', '::/128', 'ff00::/8', 'fe80::/10'];
 const NON_PUBLIC_V4 = [...PRIV_V4, ...LOCAL_V4, '0.0.0.0/8', '240.0.0.0/4', '192.0.0.0/24', '198.18.0.0/15'];
 const NON_PUBLIC_V6 = [...PRIV_V6, ...LOCAL_V6, '::ffff:0:0/96', '64:ff9b::/96', '2001:db8::/32', '100::/64'];
@@ -368,7 +368,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       if (!dnsMay.isEmpty()) {
         const definite = !dnsMust.isEmpty();
         const w = witness(definite ? dnsMust : dnsMay, family === 'ipv4' ? [parsePrefix('8.8.8.8')!.lo, parsePrefix('1.1.1.1')!.lo, ...WITNESS_ADDRS.ipv4] : [parsePrefix('2001:4860:4860::8888')!.lo, ...WITNESS_ADDRS.ipv6]);
-        add('dns', definite ? 'fail' : 'warn', `${definite ? '' : 'Possibly: '}${label} can send DNS to ${fam} servers other than the declared resolvers${allowlist.resolvers.length ? ` (${allowlist.resolvers.join(', ')})` : ' (none declared)'}`, w, { definite });
+        add('dns', definite && !(w?.path.includes('platform:') ?? false) ? 'fail' : 'warn', `${definite ? '' : 'Possibly: '}${label} can send DNS to ${fam} servers other than the declared resolvers${allowlist.resolvers.length ? ` (${allowlist.resolvers.join(', ')})` : ' (none declared)'}`, w, { definite });
       }
 
       // EGRESS-006: cloud metadata endpoints.
@@ -377,7 +377,9 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       if (!metaMay.isEmpty()) {
         const definite = !metaMust.isEmpty();
         const w = witness(definite ? metaMust : metaMay, [parsePrefix(family === 'ipv4' ? '169.254.169.254' : 'fd00:ec2::254')!.lo]);
-        add('metadata', definite ? 'fail' : 'warn', `${definite ? '' : 'Possibly: '}${label} can reach a cloud metadata endpoint`, w, { definite });
+        // A cloud firewall that cannot filter the endpoint (AWS security groups, NACLs): a warning that says so.
+        const platform = w?.path.includes('platform:') ?? false;
+        add('metadata', definite && !platform ? 'fail' : 'warn', `${definite ? '' : 'Possibly: '}${label} can reach a cloud metadata endpoint${platform ? ' (this firewall cannot filter it: block it on the host, or require IMDSv2 with hop limit 1)' : ''}`, w, { definite, platform });
       }
 
       // EGRESS-007: internal ranges beyond the declared internal services.

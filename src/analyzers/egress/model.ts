@@ -85,7 +85,7 @@ export interface NormTable {
   chains: NormChain[];
 }
 
-export type RulesetSource = 'iptables-save' | 'ip6tables-save' | 'nft-json' | 'nft-text' | 'k8s-networkpolicy';
+export type RulesetSource = 'iptables-save' | 'ip6tables-save' | 'nft-json' | 'nft-text' | 'k8s-networkpolicy' | 'cloud';
 
 export interface NormRuleset {
   source: RulesetSource;
@@ -119,6 +119,7 @@ export interface EgressContext {
 export function contextLabel(c: EgressContext): string {
   switch (c.kind) {
     case 'host-process':
+      if (c.name) return c.name;
       return c.uid !== undefined ? `host process uid ${c.uid}` : 'host processes';
     case 'container':
       return `containers${c.interface ? ` on ${c.interface}` : ''}${c.sourceCidr ? ` (${c.sourceCidr})` : ''}`;

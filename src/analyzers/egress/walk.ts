@@ -459,7 +459,7 @@ export function traceFlow(stages: readonly Stage[], flow: Flow): TraceOutcome[] 
         if (r.result === 'return') {
           result = st.chain.policy === 'drop' ? 'drop' : 'accept';
           // Only the decisive policy is worth showing; an accepting policy of an empty stage is noise.
-          if (r.steps.length > 0 || st.chain.policy === 'drop' || st.label.endsWith('OUTPUT') || st.label.endsWith('FORWARD') || /\/(output|forward)$/.test(st.label))
+          if (stages.length === 1 || r.steps.length > 0 || st.chain.policy === 'drop' || st.label.endsWith('OUTPUT') || st.label.endsWith('FORWARD') || /\/(output|forward)$/.test(st.label))
             steps.push({ stage: st.label, chain: st.chain.name, index: 0, verdict: `policy ${(st.chain.policy ?? 'accept').toUpperCase()}`, origin: st.chain.origin });
         }
         next.push({ result, steps, assumptions: [...p.assumptions, ...r.assumptions] });

@@ -4,6 +4,7 @@ import { selectorMatches, type LabelSelector } from '../../inputs/networkpolicy/
 import type { WorkloadData } from '../../model/workload.js';
 import type { EgressConfig, SandcheckConfig } from '../../config/types.js';
 import { locate, type Target } from '../../model/target.js';
+import type { CloudEgressData } from '../../inputs/cloud/handler.js';
 import { NOT_APPLICABLE, type Inventory, type RuleFunction } from '../types.js';
 
 /**
@@ -68,6 +69,14 @@ function findingsByTarget(inventory: Inventory): Map<string, EgressFinding[]> {
       byTarget.set(owner.id, list);
     }
   }
+  for (const t of inventory.byKind('egress')) {
+    if (!isCloud(t)) continue;
+    for (const { analysis } of analyzeCloud(t, inventory.config)) {
+      const list = byTarget.get(t.id) ?? [];
+      list.push(...analysis.findings);
+      byTarget.set(t.id, list);
+    }
+  }
   const policies = inventory.byKind('egress').filter(isPolicy);
   for (const { analysis } of analyzePolicies(inventory.targets, inventory.config)) {
     for (const f of analysis.findings) {
@@ -93,7 +102,7 @@ export const egressVerdict: RuleFunction<{ code: FindingCode }> = {
     },
   },
   run(_node, options, ctx) {
-    if (!isNetfilter(ctx.target) && !isPolicy(ctx.target)) return NOT_APPLICABLE;
+    if (!isNetfilter(ctx.target) && !isPolicy(ctx.target) && !isCloud(ctx.target)) return NOT_APPLICABLE;
     const mine = (findingsByTarget(ctx.inventory).get(ctx.target.id) ?? []).filter((f) => f.code === options.code);
     return mine.map((f) => ({
       message: f.message.replace(/\{\{/g, '{ {'),
@@ -182,4 +191,18 @@ export function analyzePolicies(targets: readonly Target<object>[], config: Sand
     out.push({ pod, analysis });
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Cloud firewalls (AWS security groups and NACLs, GCP firewall rules, Azure NSGs): each scope alone.
+
+function isCloud(t: Target<object>): t is Target<CloudEgressData> {
+  return t.kind === 'egress' && (t.data as { layer?: string }).layer === 'cloud';
+}
+
+export function analyzeCloud(t: Target<CloudEgressData>, config: SandcheckConfig): { label: string; analysis: HostAnalysis }[] {
+  return t.data.scopes.map((s) => ({
+    label: s.label,
+    analysis: analyzeHost({ rulesets: [s.ruleset], contexts: [{ kind: 'host-process', name: `instances behind ${s.label}`, origin: 'the scope of this rule list' }], allowlist: allowlistOf(config.egress) }),
+  }));
 }

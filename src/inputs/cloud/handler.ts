@@ -1,0 +1,247 @@
+import type { MatchSpec, NormRule, Origin } from '../../analyzers/egress/model.js';
+import type { Target } from '../../model/target.js';
+import type { YamlDoc } from '../../util/yaml-source.js';
+import { InputError, type InputHandler, type SourceFile } from '../types.js';
+import { AWS_PLATFORM, asArr, asObj, portRanges, protoSpec, rule, scopeRuleset, validCidr, type CloudScope } from './rules.js';
+
+type Obj = Record<string, unknown>;
+type Path = (string | number)[];
+
+export interface CloudEgressData {
+  layer: 'cloud';
+  provider: 'aws' | 'gcp' | 'azure';
+  scopes: CloudScope[];
+}
+
+type Kind = 'aws-sg' | 'aws-nacl' | 'gcp' | 'azure';
+
+function kindOf(v: unknown): Kind | null {
+  const o = asObj(v);
+  if (Array.isArray(o.SecurityGroups)) return 'aws-sg';
+  if (Array.isArray(o.NetworkAcls)) return 'aws-nacl';
+  const list = Array.isArray(v) ? v : null;
+  const first = asObj(list?.[0] ?? v);
+  if (first.kind === 'compute#firewall' || (('allowed' in first || 'denied' in first) && 'network' in first)) return 'gcp';
+  if ('securityRules' in first || 'defaultSecurityRules' in first || String(first.type ?? '').toLowerCase() === 'microsoft.network/networksecuritygroups') return 'azure';
+  return null;
+}
+
+function origin(doc: YamlDoc, file: string, path: Path): Origin {
+  return { file, line: doc.positionOf(path).line };
+}
+
+function awsSecurityGroups(doc: YamlDoc, file: string): CloudScope[] {
+  return asArr(asObj(doc.value).SecurityGroups).map((g, gi) => {
+    const sg = asObj(g);
+    const gp: Path = ['SecurityGroups', gi];
+    const label = `AWS security group ${String(sg.GroupId ?? gi)}${sg.GroupName ? ` (${String(sg.GroupName)})` : ''}`;
+    const at = (p: Path) => origin(doc, file, p);
+    const rules: NormRule[] = AWS_PLATFORM.map((p) =>
+      rule({ dst: { values: [p.cidr] } }, 'accept', `platform: ${p.what}, never filtered by security groups`, at([...gp, 'GroupId'])),
+    );
+    asArr(sg.IpPermissionsEgress).forEach((perm, pi) => {
+      const p = asObj(perm);
+      const pp: Path = [...gp, 'IpPermissionsEgress', pi];
+      const proto = protoSpec(p.IpProtocol as string);
+      const base: MatchSpec = {};
+      if (proto === null) base.opaque = [`IpProtocol ${String(p.IpProtocol)}`];
+      else if (proto !== 'all') {
+        base.proto = { values: proto };
+        const from = Number(p.FromPort ?? -1);
+        const to = Number(p.ToPort ?? -1);
+        if ((proto[0] === 6 || proto[0] === 17) && from >= 0 && to >= from) base.dport = { values: [[from, to]] };
+      }
+      const what = `${String(p.IpProtocol) === '-1' ? 'all traffic' : `${String(p.IpProtocol)}${p.FromPort !== undefined ? ` ${String(p.FromPort)}-${String(p.ToPort)}` : ''}`}`;
+      asArr(p.IpRanges).forEach((r, k) => {
+        const c = String(asObj(r).CidrIp ?? '');
+        if (validCidr(c)) rules.push(rule({ ...base, dst: { values: [c] } }, 'accept', `egress ${what} to ${c}`, at([...pp, 'IpRanges', k, 'CidrIp'])));
+      });
+      asArr(p.Ipv6Ranges).forEach((r, k) => {
+        const c = String(asObj(r).CidrIpv6 ?? '');
+        if (validCidr(c)) rules.push(rule({ ...base, dst: { values: [c] } }, 'accept', `egress ${what} to ${c}`, at([...pp, 'Ipv6Ranges', k, 'CidrIpv6'])));
+      });
+      asArr(p.PrefixListIds).forEach((r, k) => {
+        const id = String(asObj(r).PrefixListId ?? '');
+        rules.push(rule({ ...base, opaque: [...(base.opaque ?? []), `prefix list ${id} (contents not given; an AWS-managed list covers a whole service)`] }, 'accept', `egress ${what} to prefix list ${id}`, at([...pp, 'PrefixListIds', k])));
+      });
+      // UserIdGroupPairs: members of another security group — in-VPC destinations, not public egress.
+    });
+    return { label, ruleset: scopeRuleset(file, label, rules, 'drop', at([...gp, 'GroupId'])) };
+  });
+}
+
+function awsNacls(doc: YamlDoc, file: string): CloudScope[] {
+  return asArr(asObj(doc.value).NetworkAcls).map((n, ni) => {
+    const acl = asObj(n);
+    const np: Path = ['NetworkAcls', ni];
+    const label = `AWS network ACL ${String(acl.NetworkAclId ?? ni)}${acl.IsDefault ? ' (default)' : ''}`;
+    const at = (p: Path) => origin(doc, file, p);
+    const entries = asArr(acl.Entries)
+      .map((e, ei) => ({ e: asObj(e), ei }))
+      .filter(({ e }) => e.Egress === true)
+      .sort((a, b) => Number(a.e.RuleNumber) - Number(b.e.RuleNumber));
+    const rules: NormRule[] = AWS_PLATFORM.map((p) => rule({ dst: { values: [p.cidr] } }, 'accept', `platform: ${p.what}, never filtered by NACLs`, at([...np, 'NetworkAclId'])));
+    for (const { e, ei } of entries) {
+      const c = String(e.CidrBlock ?? e.Ipv6CidrBlock ?? '');
+      if (!validCidr(c)) continue;
+      const m: MatchSpec = { dst: { values: [c] } };
+      const proto = protoSpec(e.Protocol as string);
+      if (proto === null) m.opaque = [`Protocol ${String(e.Protocol)}`];
+      else if (proto !== 'all') {
+        m.proto = { values: proto };
+        const pr = asObj(e.PortRange);
+        if (pr.From !== undefined && (proto[0] === 6 || proto[0] === 17)) m.dport = { values: [[Number(pr.From), Number(pr.To ?? pr.From)]] };
+      }
+      const action = String(e.RuleAction).toLowerCase() === 'allow' ? 'accept' : 'drop';
+      rules.push(rule(m, action, `rule ${String(e.RuleNumber)} ${String(e.RuleAction)} ${c}`, at([...np, 'Entries', ei, 'RuleNumber']), Number(e.RuleNumber)));
+    }
+    return { label, ruleset: scopeRuleset(file, label, rules, 'drop', at([...np, 'NetworkAclId'])) };
+  });
+}
+
+function gcpFirewalls(doc: YamlDoc, file: string): CloudScope[] {
+  const list = Array.isArray(doc.value) ? doc.value : [doc.value];
+  const byNetwork = new Map<string, { r: Obj; i: number }[]>();
+  list.forEach((r, i) => {
+    const o = asObj(r);
+    if (String(o.direction ?? 'INGRESS').toUpperCase() !== 'EGRESS' || o.disabled === true) return;
+    const net = String(o.network ?? 'default').split('/').pop()!;
+    byNetwork.set(net, [...(byNetwork.get(net) ?? []), { r: o, i }]);
+  });
+  const out: CloudScope[] = [];
+  for (const [net, rs] of byNetwork) {
+    const label = `GCP network ${net}`;
+    // Lowest priority number first; at equal priority deny wins.
+    rs.sort((a, b) => Number(a.r.priority ?? 1000) - Number(b.r.priority ?? 1000) || (a.r.denied ? 0 : 1) - (b.r.denied ? 0 : 1));
+    const rules: NormRule[] = [];
+    for (const { r, i } of rs) {
+      const at = origin(doc, file, Array.isArray(doc.value) ? [i, 'name'] : ['name']);
+      const action = r.denied ? 'drop' : 'accept';
+      const ranges = asArr(r.destinationRanges).map(String);
+      const dst = ranges.length ? ranges.filter(validCidr) : ['0.0.0.0/0'];
+      const targets = [...asArr(r.targetTags), ...asArr(r.targetServiceAccounts)].map(String);
+      for (const a of asArr(r.allowed ?? r.denied)) {
+        const ao = asObj(a);
+        const proto = protoSpec(ao.IPProtocol as string);
+        const m: MatchSpec = { dst: { values: dst } };
+        if (targets.length) m.opaque = [`applies only to instances with ${targets.join(', ')}`];
+        if (proto === null) m.opaque = [...(m.opaque ?? []), `protocol ${String(ao.IPProtocol)}`];
+        else if (proto !== 'all') {
+          m.proto = { values: proto };
+          const pr = portRanges(asArr(ao.ports).map(String));
+          if (pr && pr.length) m.dport = { values: pr };
+        }
+        rules.push(rule(m, action, `${String(r.name)} (priority ${String(r.priority ?? 1000)}) ${action === 'accept' ? 'allow' : 'deny'}`, at, Number(r.priority ?? 1000)));
+      }
+    }
+    // The implied allow-egress rule (priority 65535) is the chain's policy: it is the default.
+    out.push({ label, ruleset: scopeRuleset(file, `${label} (implied allow egress at priority 65535)`, rules, 'accept', origin(doc, file, [])) });
+  }
+  return out;
+}
+
+const AZURE_TAGS: Record<string, string[] | null> = {
+  '*': ['0.0.0.0/0', '::/0'],
+  any: ['0.0.0.0/0', '::/0'],
+  internet: ['0.0.0.0/0', '::/0'],
+  '0.0.0.0/0': ['0.0.0.0/0'],
+  virtualnetwork: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
+};
+
+function azureNsgs(doc: YamlDoc, file: string): CloudScope[] {
+  const list = Array.isArray(doc.value) ? doc.value : [doc.value];
+  return list.map((n, ni) => {
+    const nsg = asObj(n);
+    const base: Path = Array.isArray(doc.value) ? [ni] : [];
+    const label = `Azure NSG ${String(nsg.name ?? ni)}`;
+    const all = [
+      ...asArr(nsg.securityRules).map((r, i) => ({ r: asObj(asObj(r).properties ?? r), name: String(asObj(r).name ?? i), path: [...base, 'securityRules', i, 'name'] as Path })),
+      ...asArr(nsg.defaultSecurityRules).map((r, i) => ({ r: asObj(asObj(r).properties ?? r), name: String(asObj(r).name ?? i), path: [...base, 'defaultSecurityRules', i, 'name'] as Path })),
+    ].filter(({ r }) => String(r.direction).toLowerCase() === 'outbound');
+    const hasDefaults = asArr(nsg.defaultSecurityRules).length > 0;
+    const at = (p: Path) => origin(doc, file, p);
+    if (!hasDefaults) {
+      // Terraform and templates omit the platform defaults; the NSG still has them.
+      const here = at([...base, 'name']);
+      all.push({ r: { priority: 65000, access: 'Allow', protocol: '*', destinationAddressPrefix: 'VirtualNetwork', destinationPortRange: '*' }, name: 'AllowVnetOutBound (implicit default)', path: [...base, 'name'] });
+      all.push({ r: { priority: 65001, access: 'Allow', protocol: '*', destinationAddressPrefix: 'Internet', destinationPortRange: '*' }, name: 'AllowInternetOutBound (implicit default)', path: [...base, 'name'] });
+      all.push({ r: { priority: 65500, access: 'Deny', protocol: '*', destinationAddressPrefix: '*', destinationPortRange: '*' }, name: 'DenyAllOutBound (implicit default)', path: [...base, 'name'] });
+      void here;
+    }
+    all.sort((a, b) => Number(a.r.priority) - Number(b.r.priority));
+    const rules: NormRule[] = [];
+    for (const { r, name, path } of all) {
+      const prefixes = [...asArr(r.destinationAddressPrefixes), ...(r.destinationAddressPrefix !== undefined ? [r.destinationAddressPrefix] : [])].map(String);
+      const m: MatchSpec = {};
+      const dst: string[] = [];
+      const opaque: string[] = [];
+      for (const p of prefixes) {
+        const tag = AZURE_TAGS[p.toLowerCase()];
+        if (tag) dst.push(...tag);
+        else if (validCidr(p)) dst.push(p);
+        else opaque.push(`service tag ${p} (every address it stands for; broad tags such as AzureCloud or Storage include addresses anyone can rent)`);
+      }
+      if (opaque.length) m.opaque = opaque;
+      if (dst.length) m.dst = { values: dst };
+      else if (!opaque.length) continue;
+      const proto = protoSpec(r.protocol as string);
+      if (proto === null) m.opaque = [...(m.opaque ?? []), `protocol ${String(r.protocol)}`];
+      else if (proto !== 'all') m.proto = { values: proto };
+      const ports = [...asArr(r.destinationPortRanges), ...(r.destinationPortRange !== undefined ? [r.destinationPortRange] : [])].map(String);
+      const pr = portRanges(ports);
+      if (pr && pr.length && proto !== 'all') m.dport = { values: pr };
+      const action = String(r.access).toLowerCase() === 'allow' ? 'accept' : 'drop';
+      rules.push(rule(m, action, `${name} (priority ${String(r.priority)}) ${String(r.access)}`, at(path), Number(r.priority)));
+    }
+    return { label, ruleset: scopeRuleset(file, label, rules, 'drop', at([...base, 'name'])) };
+  });
+}
+
+export function parseCloud(file: SourceFile): CloudScope[] | null {
+  const docs = file.yaml().docs;
+  const doc = docs[0];
+  if (!doc) return null;
+  const kind = kindOf(doc.value);
+  if (!kind) return null;
+  switch (kind) {
+    case 'aws-sg':
+      return awsSecurityGroups(doc, file.path);
+    case 'aws-nacl':
+      return awsNacls(doc, file.path);
+    case 'gcp':
+      return gcpFirewalls(doc, file.path);
+    case 'azure':
+      return azureNsgs(doc, file.path);
+  }
+}
+
+export const cloudHandler: InputHandler = {
+  format: 'cloud-firewall',
+  items: ['egress-control'],
+  detect(file) {
+    if (!/\.json$/i.test(file.path) && file.absPath !== null) return false;
+    if (!/"(SecurityGroups|NetworkAcls|securityRules|defaultSecurityRules|compute#firewall|destinationRanges|allowed|denied)"/.test(file.text.slice(0, 100_000))) return false;
+    try {
+      return kindOf(file.yaml().docs[0]?.value) !== null;
+    } catch {
+      return false;
+    }
+  },
+  parse(file) {
+    const scopes = parseCloud(file);
+    if (!scopes) throw new InputError(file.path, 'not a security group, network ACL, GCP firewall or Azure NSG listing');
+    const kind = kindOf(file.yaml().docs[0]!.value)!;
+    const provider = kind.startsWith('aws') ? 'aws' : (kind as 'gcp' | 'azure');
+    const target: Target<CloudEgressData> = {
+      kind: 'egress',
+      id: `egress:cloud:${file.path}`,
+      name: `${provider} firewall ${file.path}`,
+      platform: 'cloud',
+      file: file.path,
+      data: { layer: 'cloud', provider, scopes },
+      locations: new Map([['', { file: file.path, line: 1 }]]),
+      suppressions: [],
+    };
+    return { targets: [target] };
+  },
+};

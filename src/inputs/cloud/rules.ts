@@ -1,0 +1,62 @@
+import { parsePrefix } from '../../analyzers/egress/address.js';
+import { PROTO_NUMBERS } from '../../analyzers/egress/header-space.js';
+import type { MatchSpec, NormChain, NormRule, NormRuleset, Origin } from '../../analyzers/egress/model.js';
+
+/**
+ * AWS security groups and network ACLs, GCP firewall rules and Azure NSGs (the JSON their CLIs print)
+ * → one ordered filter per scope (a security group, a NACL, a VPC network, an NSG), so the same
+ * analyzer judges them. Each source's implicit defaults are added as rules of their own.
+ */
+
+export interface CloudScope {
+  /** `AWS security group sg-0abc (sandbox)`. */
+  label: string;
+  ruleset: NormRuleset;
+}
+
+type Obj = Record<string, unknown>;
+export const asObj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+export const asArr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+export function scopeRuleset(file: string, label: string, rules: NormRule[], policy: 'accept' | 'drop', origin: Origin): NormRuleset {
+  const chain: NormChain = { name: label, base: true, hook: 'output', priority: 0, policy, type: 'filter', rules, origin };
+  return { source: 'cloud', file, backend: null, families: ['ipv4', 'ipv6'], tables: [{ name: 'cloud', families: ['ipv4', 'ipv6'], chains: [chain] }], notes: [] };
+}
+
+export function protoSpec(p: string | number | undefined): number[] | null | 'all' {
+  if (p === undefined || p === null) return 'all';
+  const s = String(p).toLowerCase();
+  if (s === '-1' || s === 'all' || s === '*' || s === 'any') return 'all';
+  if (/^\d+$/.test(s)) return [Number(s)];
+  const n = PROTO_NUMBERS[s];
+  return n === undefined ? null : [n];
+}
+
+export function portRanges(list: readonly (string | number)[]): [number, number][] | null {
+  const out: [number, number][] = [];
+  for (const p of list) {
+    const s = String(p).trim();
+    if (s === '*' || s === '') return null;
+    const m = /^(\d+)(?:-(\d+))?$/.exec(s);
+    if (!m) return null;
+    out.push([Number(m[1]), Number(m[2] ?? m[1])]);
+  }
+  return out;
+}
+
+export function validCidr(c: string): boolean {
+  return parsePrefix(c) !== null;
+}
+
+export function rule(match: MatchSpec, kind: 'accept' | 'drop', text: string, origin: Origin, index?: number): NormRule {
+  return { match: [match], verdict: { kind, text }, origin, text, ...(index !== undefined ? { index } : {}) };
+}
+
+/** Addresses AWS never filters with security groups or NACLs (IMDS, ECS task metadata, Amazon DNS, time sync). */
+export const AWS_PLATFORM: { cidr: string; what: string }[] = [
+  { cidr: '169.254.169.254/32', what: 'instance metadata (IMDS)' },
+  { cidr: 'fd00:ec2::254/128', what: 'instance metadata (IMDS, IPv6)' },
+  { cidr: '169.254.170.2/32', what: 'ECS task metadata' },
+  { cidr: '169.254.169.253/32', what: 'Amazon DNS' },
+  { cidr: '169.254.169.123/32', what: 'Amazon Time Sync' },
+];
