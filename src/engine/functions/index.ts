@@ -6,6 +6,7 @@ import { keyReuse } from './key-reuse.js';
 import { secretLiterals } from './secret-literals.js';
 import { secretRotationAge } from './secret-rotation-age.js';
 import { imageSecrets } from './image-secrets.js';
+import { imageSetuid } from './image-setuid.js';
 
 /**
  * Code-backed rule functions, by name (`then: { function: <name> }`). Each module defines one function
@@ -19,6 +20,7 @@ const FUNCTIONS: RuleFunction<never>[] = [
   secretRotationAge as RuleFunction<never>,
   keyReuse as RuleFunction<never>,
   imageSecrets as RuleFunction<never>,
+  imageSetuid as RuleFunction<never>,
 ];
 
 export const FUNCTION_REGISTRY: ReadonlyMap<string, RuleFunction<never>> = new Map(FUNCTIONS.map((f) => [f.name, f]));

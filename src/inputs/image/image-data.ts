@@ -86,8 +86,6 @@ export interface SetuidData {
   setuid: boolean;
   setgid: boolean;
   fileCaps: boolean;
-  /** Part of the usual base-distribution set (su, passwd, mount…): not worth a warning alone. */
-  baseAllowance: boolean;
 }
 
 export interface FileData {

@@ -24,14 +24,6 @@ export interface NormalizeOptions {
   bases?: { name: string; diffIds: string[] }[];
 }
 
-/** Setuid/setgid programs every Debian, Ubuntu or Alpine base ships; flagged only beyond these. */
-export const BASE_SETUID_ALLOWANCE = new Set([
-  'bin/su', 'usr/bin/su', 'bin/mount', 'usr/bin/mount', 'bin/umount', 'usr/bin/umount', 'usr/bin/passwd', 'usr/bin/chsh',
-  'usr/bin/chfn', 'usr/bin/newgrp', 'usr/bin/gpasswd', 'usr/bin/chage', 'usr/bin/expiry', 'sbin/unix_chkpwd',
-  'usr/sbin/unix_chkpwd', 'usr/bin/wall', 'usr/bin/ssh-agent', 'usr/lib/openssh/ssh-keysign', 'bin/bbsuid',
-  'usr/libexec/openssh/ssh-keysign', 'usr/sbin/pam_timestamp_check', 'usr/bin/crontab',
-]);
-
 export interface ImageTargets {
   image: Target<ImageData>;
   container: Target<ContainerData & { fromImage: true }>;
@@ -210,7 +202,6 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
         setuid: suid,
         setgid: sgid,
         fileCaps: n.fileCaps,
-        baseAllowance: BASE_SETUID_ALLOWANCE.has(n.path) && !n.fileCaps,
       });
     }
   });
