@@ -43,6 +43,9 @@ describe('docker save archives', () => {
       const legacy = [{ Config: `blobs/sha256/${configDigest.slice(7)}`, RepoTags: ['sc/new:25'], Layers: manifest.layers.map((l: { digest: string }) => `blobs/sha256/${l.digest.slice(7)}`) }];
       const all = [...members.filter((m) => m.name.startsWith('blobs/')), members.find((m) => m.name === 'index.json')!, { name: 'manifest.json', content: Buffer.from(JSON.stringify(legacy)) }, { name: 'oci-layout', content: Buffer.from('{"imageLayoutVersion":"1.0.0"}') }];
       const [scan] = await scanBuffer(await tarOf(all));
+      // A content-addressed blob whose bytes were swapped is refused even without an OCI descriptor.
+      const swapped = all.map((m) => (m.name === legacy[0]!.Layers[1] ? { ...m, content: all.find((x) => x.name === legacy[0]!.Layers[0])!.content } : m));
+      await expect(scanBuffer(await tarOf(swapped))).rejects.toThrow(/blobs\/sha256\/[0-9a-f]{64}: content does not match its digest \(tampered or truncated\)/);
       expect(scan!.source).toBe('docker-archive');
       expect(scan!.tags).toEqual(['sc/new:25']);
       expect(scan!.layers.map((l) => l.compression)).toEqual([compression, compression]);

@@ -60,15 +60,25 @@ function blobPath(digest: unknown, what: string): string {
   return `blobs/${alg}/${hex}`;
 }
 
+/** A blob stored under `blobs/sha256/<hex>` is content-addressed: its bytes must hash to its name. */
+function checkNamedDigest(path: string, actual: string): void {
+  const m = /(?:^|\/)blobs\/sha256\/([0-9a-f]{64})$/.exec(path);
+  if (m && actual && actual !== `sha256:${m[1]}`) throw new ImageFormatError(`${path}: content does not match its digest (tampered or truncated)`);
+}
+
 async function needJson(store: BlobStore, path: string, what: string): Promise<{ value: unknown; digest: string }> {
   const j = await store.json(path);
   if (!j) throw new ImageFormatError(`${what} (${path}) is missing`);
+  checkNamedDigest(path, j.digest);
   return { value: parseJson(j.buf, `${what} (${path})`), digest: j.digest };
 }
 
 async function needLayer(store: BlobStore, path: string, index: number): Promise<LayerSummary> {
   const l = await store.layer(path);
-  if (l) return l;
+  if (l) {
+    checkNamedDigest(path, l.digest);
+    return l;
+  }
   if (store.isOther(path)) throw new ImageFormatError(`layer ${index} (${path}) is not a tar, gzip or zstd blob`);
   throw new ImageFormatError(`layer ${index} (${path}) is listed in the manifest but missing from the input`);
 }
