@@ -94,7 +94,11 @@ describe('history', () => {
       ['github-token', 'ENV GITHUB_TOKEN', 'history 0 (ENV)'],
       ['npm-token', 'build arg NPM_TOKEN', 'history 1 (RUN)'],
     ]);
-    const json = JSON.stringify(image.data.secrets);
+    const json = JSON.stringify(image.data);
+    expect(image.data.config.env).toEqual([
+      { name: 'PATH', empty: false },
+      { name: 'GITHUB_TOKEN', empty: false },
+    ]);
     expect(json).not.toContain(gh.slice(4, 16));
     expect(json).not.toContain(npm.slice(4, 16));
   });

@@ -45,8 +45,8 @@ export interface ImageConfigData {
     unresolvable: boolean;
     reason: string;
   };
-  /** Values kept for the detectors only; never printed. */
-  env: { name: string; value: string }[];
+  /** Variable names (values are not kept: the detectors ran in the normalizer). */
+  env: { name: string; empty: boolean }[];
   entrypoint: string[] | null;
   cmd: string[] | null;
   workingDir: string | null;

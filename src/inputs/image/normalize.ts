@@ -88,7 +88,8 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
       unresolvable: effective.unresolvable,
       reason: effective.reason,
     },
-    env,
+    // Names only: the detectors read the values here, in the normalizer; a target never carries them.
+    env: env.map((e) => ({ name: e.name, empty: e.value === '' })),
     entrypoint: stringsOrNull(cfg['Entrypoint']),
     cmd: stringsOrNull(cfg['Cmd']),
     workingDir: typeof cfg['WorkingDir'] === 'string' && cfg['WorkingDir'] ? cfg['WorkingDir'] : null,
