@@ -199,6 +199,14 @@ describe('collectImages', () => {
     expect(collected.targets[0]!.id).toMatch(/^image:<stdin>@sha256:[0-9a-f]{64}$/);
   });
 
+  it('audits an image named twice once', async () => {
+    const d = tmp();
+    writeFileSync(join(d, 'a.tar'), await dockerArchive({ layers: [[file('a', 'x')]] }));
+    const collected = await collectImages(['a.tar', './a.tar'], { platform: AMD64, scanFile: scanLayerFile, detectors: imagePairDetectors, cwd: d });
+    expect(collected.targets.map((t) => t.kind)).toEqual(['image', 'container']);
+    expect(collected.inputs.map((i) => i.targets)).toEqual([2, 0]);
+  });
+
   it('records an unreadable input as an error for the image items, and goes on', async () => {
     const d = tmp();
     const bad = join(d, 'bad.tar');

@@ -95,6 +95,8 @@ export async function readBases(args: string[], opts: CollectImageOptions): Prom
 }
 
 export function addTargets(out: Collected, t: ImageTargets, containers: boolean): number {
+  // The same image named twice (a path and its tag, or two tags of one id in one archive) is one target.
+  if (out.targets.some((x) => x.id === t.image.id)) return 0;
   out.targets.push(t.image);
   if (containers) out.targets.push(t.container);
   return containers ? 2 : 1;
