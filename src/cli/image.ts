@@ -8,6 +8,7 @@ export interface ImageOptions extends CommonOptions {
   dockerHost?: string;
   maxLayerSize?: string;
   base: string[];
+  allFiles?: boolean;
 }
 
 export function registerImage(program: Command): void {
@@ -19,6 +20,7 @@ export function registerImage(program: Command): void {
       .addOption(new Option('--platform <os/arch[/variant]>', 'which image of a multi-platform index to audit').default('linux/amd64'))
       .option('--docker-host <url>', 'Docker engine for image references (default: $DOCKER_HOST, else unix:///var/run/docker.sock)')
       .option('--base <image>', 'a trusted base image (path or reference): provenance is verified when its layers are the bottom of the audited image, by digest (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
+      .option('--all-files', 'read every text file of every layer (up to 1 MiB each) for provider-format secrets, not only credential-like names (slower; test keys shipped in packages can match)')
       .option('--max-layer-size <bytes>', 'refuse layers that decompress to more than this (decompression-bomb cap; default 32 GiB)'),
   ).action(async (images: string[], opts: ImageOptions) => {
     const prepared = prepare(opts);
@@ -37,7 +39,7 @@ export function registerImage(program: Command): void {
     const { imagePairDetectors, scanLayerFile } = await import('../analyzers/image-secrets.js');
     let engine: Promise<Awaited<ReturnType<typeof connectEngine>>> | undefined;
     try {
-      const common = { platform, limits, scanFile: scanLayerFile, detectors: imagePairDetectors, engine: () => (engine ??= connectEngine(opts.dockerHost)) };
+      const common = { platform, limits, allFiles: !!opts.allFiles, scanFile: scanLayerFile, detectors: imagePairDetectors, engine: () => (engine ??= connectEngine(opts.dockerHost)) };
       let bases;
       try {
         bases = await readBases(opts.base, common);

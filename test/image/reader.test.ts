@@ -131,6 +131,31 @@ describe('merged view and every-layer view', () => {
     expect(image.data.files).toHaveLength(1);
   });
 
+  it('with --all-files, reads every text file: a token in config.yaml, and the content behind a hard link', async () => {
+    const gh = tokens.github(r);
+    const key = tokens.awsKeyId(r);
+    const img = {
+      layers: [
+        [
+          dir('app/'),
+          file('app/config.yaml', `github:\n  token: ${gh}\n`),
+          file('app/logo.png', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0]), Buffer.from(`token ${gh}`)])),
+          file('data/innocent.txt', `[default]\naws_access_key_id = ${key}\n`),
+          { name: 'root/.aws/credentials', type: 'link' as const, linkname: 'data/innocent.txt' },
+        ],
+      ],
+    };
+    const buf = await dockerArchive(img);
+    const [plain] = await scanBuffer(buf);
+    expect(targetsOf(plain!).image.data.secrets.files.map((s) => [s.detector, s.path])).toEqual([['credential-file', '/root/.aws/credentials']]);
+    const [all] = await scanBuffer(buf, { allFiles: true });
+    expect(targetsOf(all!).image.data.secrets.files.map((s) => [s.detector, s.where])).toEqual([
+      ['github-token', 'layer 1 /app/config.yaml:2'],
+      ['aws-access-key-id', 'layer 1 /data/innocent.txt:2'],
+      ['aws-access-key-id', 'layer 1 /root/.aws/credentials:2 (hard link to /data/innocent.txt)'],
+    ]);
+  });
+
   it('scans the content of a hard link whose target is itself a scored file', async () => {
     const key = tokens.awsKeyId(r);
     const img = {

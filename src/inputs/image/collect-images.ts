@@ -17,6 +17,8 @@ export interface CollectImageOptions {
   platform: Platform;
   scanFile: FileScanner;
   detectors: PairDetectors;
+  /** Read every text file for provider-format secrets (`--all-files`). */
+  allFiles?: boolean;
   limits?: Partial<ImageLimits>;
   cwd?: string;
   /** Connects on first use (only when an argument is not a path). */

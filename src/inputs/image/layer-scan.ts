@@ -15,6 +15,8 @@ export interface LayerScanOptions {
   scanFile: FileScanner;
   /** Shared across the layers of one input, for the total decompressed-bytes cap. */
   budget: { remaining: number };
+  /** Also read every other regular text file up to the per-file cap, for provider-format secrets. */
+  allFiles?: boolean;
 }
 
 export class LayerError extends Error {}
@@ -65,6 +67,7 @@ export async function scanLayer(blob: OpenedBlob, name: string, opts: LayerScanO
   }
   const compression: Compression = blob.kind === 'tar' ? 'none' : blob.kind;
   const { limits, scanFile, budget } = opts;
+  const allFiles = opts.allFiles === true;
   const summary: LayerSummary = {
     blob: name,
     compression,
@@ -208,6 +211,24 @@ export async function scanLayer(blob: OpenedBlob, name: string, opts: LayerScanO
                 hardlinkTo: null,
               };
               summary.files.push(file);
+              next();
+            } catch (err) {
+              next(err as Error);
+            }
+          });
+          return;
+        }
+        if (allFiles && !scored && type === 'file' && (header.size ?? 0) > 0 && (header.size ?? 0) <= limits.maxFileBytes) {
+          // --all-files: any text file, provider formats only; kept only when something is found.
+          const parts: Buffer[] = [];
+          stream.on('data', (data: unknown) => parts.push(data as Buffer));
+          stream.on('end', () => {
+            try {
+              const content = Buffer.concat(parts);
+              if (!content.subarray(0, 8192).includes(0)) {
+                const secrets = scanFile({ path, kind: 'text', content, truncated: false });
+                if (secrets.length) summary.files.push({ path, size: content.length, truncated: false, kind: 'text', text: null, secrets, hardlinkTo: null });
+              }
               next();
             } catch (err) {
               next(err as Error);

@@ -13,6 +13,8 @@ export interface ReadImageOptions {
   platform: Platform;
   limits?: Partial<ImageLimits>;
   scanFile: FileScanner;
+  /** Read every text file up to the per-file cap for provider-format secrets (not only scored names). */
+  allFiles?: boolean;
 }
 
 /** Why an image input could not be read; the CLI turns it into one line naming the input, exit 2. */
@@ -55,7 +57,7 @@ export async function readImageStream(
 ): Promise<ImageScan[]> {
   const limits = limitsOf(opts);
   try {
-    const contents = await readArchiveStream(source, { limits, scanFile: opts.scanFile, budget: { remaining: limits.maxTotalBytes } });
+    const contents = await readArchiveStream(source, { limits, scanFile: opts.scanFile, budget: { remaining: limits.maxTotalBytes }, allFiles: opts.allFiles });
     const store = archiveStore(contents);
     const kind: ImageSourceKind = origin === 'engine' ? 'docker-engine' : contents.json.has('manifest.json') ? 'docker-archive' : 'oci-archive';
     return await resolveImages(store, { source: kind, input: display, platform: opts.platform, maxLayers: limits.maxLayers });
@@ -106,7 +108,7 @@ async function readLayoutDir(display: string, dir: string, opts: ReadImageOption
         layerCache.set(p, null);
         return null;
       }
-      const summary = await scanLayer(blob, p, { limits, scanFile: opts.scanFile, budget });
+      const summary = await scanLayer(blob, p, { limits, scanFile: opts.scanFile, budget, allFiles: opts.allFiles });
       layerCache.set(p, summary);
       return summary;
     },

@@ -14,10 +14,13 @@ export function tmp(prefix = 'sc-image-'): string {
 }
 
 /** Writes the archive to a temp file and reads it the way `sandcheck image PATH` does. */
-export async function scanBuffer(buf: Buffer, opts: { platform?: { os: string; architecture: string; variant?: string }; limits?: Partial<ImageLimits>; name?: string } = {}): Promise<ImageScan[]> {
+export async function scanBuffer(
+  buf: Buffer,
+  opts: { platform?: { os: string; architecture: string; variant?: string }; limits?: Partial<ImageLimits>; name?: string; allFiles?: boolean } = {},
+): Promise<ImageScan[]> {
   const path = join(tmp(), opts.name ?? 'image.tar');
   writeFileSync(path, buf);
-  return readImagePath(path, path, { platform: opts.platform ?? AMD64, scanFile: scanLayerFile, limits: opts.limits });
+  return readImagePath(path, path, { platform: opts.platform ?? AMD64, scanFile: scanLayerFile, limits: opts.limits, allFiles: opts.allFiles });
 }
 
 export async function scanPath(path: string, platform = AMD64) {
