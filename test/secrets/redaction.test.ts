@@ -58,6 +58,8 @@ const imageKey = plant('image env key', tokens.environmentKey(r));
 const layerToken = plant('image layer token', tokens.github(r), 4);
 const brokenLine = plant('value on an unparseable line', tokens.generic(r));
 const stdinKey = plant('stdin key', tokens.anthropicApi(r), 13);
+const brokenYaml = plant('value in broken YAML', tokens.github(r), 4);
+const brokenCompose = plant('value in broken compose', tokens.environmentKey(r));
 
 const FILES: Record<string, string> = {
   'app/.env': [
@@ -106,6 +108,8 @@ data:
   'keys/docker-config.json': JSON.stringify({ auths: { 'registry.internal': { auth: auth.auth } } }),
   ...Object.fromEntries(pems.slice(2).map((p, i) => [`keys/id_${i}.pem`, p + '\n'])),
   'broken/.env': `OK=1\nBROKEN="${brokenLine}\n`,
+  'broken/deploy.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\ndata:\n  token: "${brokenYaml}\n  other: [unclosed ${brokenYaml}\n`,
+  'broken/compose.yaml': `services:\n  worker:\n    image: x\n    environment:\n      - ANTHROPIC_ENVIRONMENT_KEY=${brokenCompose}\n      ANTHROPIC_ENVIRONMENT_KEY: ${brokenCompose}\n`,
 };
 
 let cli: { bin: string; cleanup(): void };
@@ -201,6 +205,7 @@ describe('redaction', () => {
     expect(image.findings.length).toBeGreaterThan(0);
     const broken = JSON.parse(outputs.find((o) => o.what === 'scan broken file (stdout)')!.text);
     expect(broken.inputs.find((i: { path: string }) => i.path.endsWith('.env') && i.path.includes('broken'))).toMatchObject({ status: 'error' });
+    expect(broken.inputs.filter((i: { status: string }) => i.status === 'error').length).toBeGreaterThanOrEqual(2);
     expect(outputs.filter((o) => o.what.startsWith('file ')).length).toBeGreaterThan(10);
   });
 
