@@ -9,6 +9,7 @@ import { kubernetesHandler } from './kubernetes/handler.js';
 import { iptablesHandler } from './iptables/handler.js';
 import { nftablesHandler } from './nftables/handler.js';
 import { cloudHandler } from './cloud/handler.js';
+import { terraformHandler } from './terraform/handler.js';
 
 /**
  * Every input format, in detection order: the first handler whose detect() accepts a file parses it.
@@ -18,6 +19,7 @@ export const HANDLERS: InputHandler[] = [
   iptablesHandler,
   nftablesHandler,
   cloudHandler,
+  terraformHandler,
   composeHandler,
   kubernetesHandler,
   dockerfileHandler,

@@ -1,3 +1,4 @@
+import { addressSet, rangeToCidrs } from '../../analyzers/egress/address.js';
 import type { MatchSpec, NormRule, Origin } from '../../analyzers/egress/model.js';
 import type { Target } from '../../model/target.js';
 import type { YamlDoc } from '../../util/yaml-source.js';
@@ -30,7 +31,7 @@ function origin(doc: YamlDoc, file: string, path: Path): Origin {
   return { file, line: doc.positionOf(path).line };
 }
 
-function awsSecurityGroups(doc: YamlDoc, file: string): CloudScope[] {
+export function awsSecurityGroups(doc: YamlDoc, file: string): CloudScope[] {
   return asArr(asObj(doc.value).SecurityGroups).map((g, gi) => {
     const sg = asObj(g);
     const gp: Path = ['SecurityGroups', gi];
@@ -59,6 +60,10 @@ function awsSecurityGroups(doc: YamlDoc, file: string): CloudScope[] {
       asArr(p.Ipv6Ranges).forEach((r, k) => {
         const c = String(asObj(r).CidrIpv6 ?? '');
         if (validCidr(c)) rules.push(rule({ ...base, dst: { values: [c] } }, 'accept', `egress ${what} to ${c}`, at([...pp, 'Ipv6Ranges', k, 'CidrIpv6'])));
+      });
+      asArr(p.Unresolved).forEach((r, k) => {
+        const expr = String(asObj(r).Expr ?? '?');
+        rules.push(rule({ ...base, opaque: [...(base.opaque ?? []), `destination ${expr} (not resolved; give \`terraform show -json\` output)`] }, 'accept', `egress ${what} to ${expr}`, at([...pp, 'Unresolved', k])));
       });
       asArr(p.PrefixListIds).forEach((r, k) => {
         const id = String(asObj(r).PrefixListId ?? '');
@@ -99,7 +104,7 @@ function awsNacls(doc: YamlDoc, file: string): CloudScope[] {
   });
 }
 
-function gcpFirewalls(doc: YamlDoc, file: string): CloudScope[] {
+export function gcpFirewalls(doc: YamlDoc, file: string): CloudScope[] {
   const list = Array.isArray(doc.value) ? doc.value : [doc.value];
   const byNetwork = new Map<string, { r: Obj; i: number }[]>();
   list.forEach((r, i) => {
@@ -117,14 +122,15 @@ function gcpFirewalls(doc: YamlDoc, file: string): CloudScope[] {
     for (const { r, i } of rs) {
       const at = origin(doc, file, Array.isArray(doc.value) ? [i, 'name'] : ['name']);
       const action = r.denied ? 'drop' : 'accept';
-      const ranges = asArr(r.destinationRanges).map(String);
+      const ranges = asArr(r.destinationRanges).map((x) => (typeof x === 'string' ? x : `${String(asObj(x).unresolved ?? '?')}`));
+      const bad = ranges.filter((x) => !validCidr(x));
       const dst = ranges.length ? ranges.filter(validCidr) : ['0.0.0.0/0'];
       const targets = [...asArr(r.targetTags), ...asArr(r.targetServiceAccounts)].map(String);
       for (const a of asArr(r.allowed ?? r.denied)) {
         const ao = asObj(a);
         const proto = protoSpec(ao.IPProtocol as string);
-        const m: MatchSpec = { dst: { values: dst } };
-        if (targets.length) m.opaque = [`applies only to instances with ${targets.join(', ')}`];
+        const m: MatchSpec = bad.length ? { opaque: [`destination ${bad.join(', ')} (not resolved)`] } : { dst: { values: dst } };
+        if (targets.length) m.opaque = [...(m.opaque ?? []), `applies only to instances with ${targets.join(', ')}`];
         if (proto === null) m.opaque = [...(m.opaque ?? []), `protocol ${String(ao.IPProtocol)}`];
         else if (proto !== 'all') {
           m.proto = { values: proto };
@@ -140,15 +146,21 @@ function gcpFirewalls(doc: YamlDoc, file: string): CloudScope[] {
   return out;
 }
 
+const PRIVATE_V4 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
+/** The `Internet` service tag: the address space outside private ranges (a deny on it leaves the VNet reachable). */
+const INTERNET = (['ipv4', 'ipv6'] as const).flatMap((f) =>
+  [...addressSet(f, [f === 'ipv4' ? '0.0.0.0/0' : '::/0']).subtract(addressSet(f, f === 'ipv4' ? PRIVATE_V4 : ['fc00::/7'])).ranges()].flatMap(([lo, hi]) => rangeToCidrs(f, lo, hi)),
+);
+
 const AZURE_TAGS: Record<string, string[] | null> = {
   '*': ['0.0.0.0/0', '::/0'],
   any: ['0.0.0.0/0', '::/0'],
-  internet: ['0.0.0.0/0', '::/0'],
+  internet: INTERNET,
   '0.0.0.0/0': ['0.0.0.0/0'],
   virtualnetwork: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
 };
 
-function azureNsgs(doc: YamlDoc, file: string): CloudScope[] {
+export function azureNsgs(doc: YamlDoc, file: string): CloudScope[] {
   const list = Array.isArray(doc.value) ? doc.value : [doc.value];
   return list.map((n, ni) => {
     const nsg = asObj(n);
@@ -179,7 +191,8 @@ function azureNsgs(doc: YamlDoc, file: string): CloudScope[] {
         const tag = AZURE_TAGS[p.toLowerCase()];
         if (tag) dst.push(...tag);
         else if (validCidr(p)) dst.push(p);
-        else opaque.push(`service tag ${p} (every address it stands for; broad tags such as AzureCloud or Storage include addresses anyone can rent)`);
+        else if (/^[A-Za-z][\w.]*$/.test(p)) opaque.push(`service tag ${p} (every address it stands for; broad tags such as AzureCloud or Storage include addresses anyone can rent)`);
+        else opaque.push(`destination ${p} (not resolved)`);
       }
       if (opaque.length) m.opaque = opaque;
       if (dst.length) m.dst = { values: dst };
