@@ -103,6 +103,28 @@ describe('structured files are also scanned as text', () => {
   });
 });
 
+describe('named Anthropic assignments in free text', () => {
+  it('reports token-shaped literals and ignores code, references and prose', async () => {
+    const k = tokens.environmentKey(r);
+    const dir = tree({
+      'run.sh': [
+        '#!/bin/sh',
+        `export ANTHROPIC_ENVIRONMENT_KEY=${k}`,
+        'export ANTHROPIC_ENVIRONMENT_KEY=$(vault kv get -field=key secret/x)',
+        'export ANTHROPIC_ENVIRONMENT_KEY="$(cat /run/secrets/env_key)"',
+        'if [ -z "$ANTHROPIC_ENVIRONMENT_KEY" ]; then exit 1; fi',
+      ].join('\n'),
+      'worker.py': 'import os\nANTHROPIC_API_KEY = os.environ["ANTHROPIC_API_KEY"]\nANTHROPIC_ENVIRONMENT_KEY = os.getenv("ANTHROPIC_ENVIRONMENT_KEY")\n',
+      'worker.js': 'const ANTHROPIC_API_KEY = process.env.ANTHROPIC_API_KEY;\n',
+      'ci.yml.txt': 'env:\n  ANTHROPIC_ENVIRONMENT_KEY: ${{ secrets.ENV_KEY }}\n',
+      'README.md': 'Set ANTHROPIC_ENVIRONMENT_KEY: the key from the Console, never a literal.\n',
+    });
+    const rep = await scan(dir);
+    expect(at(rep, 'secret-environment-key-literal')).toEqual(['run.sh:2']);
+    expect(at(rep, 'secret-anthropic-key-literal')).toEqual([]);
+  });
+});
+
 describe('compose env_file', () => {
   it('reads a file named by env_file as dotenv even when its name is not .env-like', async () => {
     const k = tokens.environmentKey(r);

@@ -16,7 +16,7 @@ export type DropReason =
   | 'low-entropy';
 
 /** `${VAR}`, `$VAR`, `$(cmd)`, `{{ tpl }}`, `%(x)s`, `<%= %>`, secret-manager URIs. */
-const REFERENCE = /\$\{[^}]*\}|\$\([^)]*\)|^\$[A-Za-z_][A-Za-z0-9_]*$|\{\{[^}]*\}\}|%\([A-Za-z0-9_]+\)[sd]|<%=?[^%]*%>|^@Microsoft\.KeyVault\(/;
+const REFERENCE = /\$\{[^}]*\}|\$\([^)]*\)|^\$[A-Za-z_({][^\s]*$|\{\{[^}]*\}\}|%\([A-Za-z0-9_]+\)[sd]|<%=?[^%]*%>|^@Microsoft\.KeyVault\(/;
 const REFERENCE_URI = /^(?:vault|ref\+[a-z0-9]+|op|awssm|awsssm|gcpsm|azkv|sops|secretsmanager|ssm|env|file|k8s|secret):\/?\/?/i;
 /** SOPS-encrypted values (`ENC[AES256_GCM,data:…]`) are ciphertext, not secrets. */
 const SOPS_VALUE = /^ENC\[[A-Z0-9_]+,data:/;

@@ -98,6 +98,12 @@ function detectDotenvText(target: Target<object>): LocatedSecret[] {
 /** `ANTHROPIC_*_KEY=value` written as a shell/properties assignment inside free text (RUN lines, scripts). */
 const NAMED_ASSIGNMENT = /\b((?:ANTHROPIC_(?:ENVIRONMENT_|API_|ADMIN_)?KEY|CLAUDE_API_KEY))\s*[=:]\s*("[^"\n]*"|'[^'\n]*'|[^\s"';&|]+)/g;
 
+/**
+ * Free text has no structure to say what is a value: `KEY = process.env.KEY`, `KEY: the key from the
+ * Console`. Only token-shaped values (no spaces, dots, brackets; a digit somewhere) count here.
+ */
+const TOKEN_SHAPED = /^(?=[^\d]*\d)[A-Za-z0-9_\-+/=]{12,}$/;
+
 function namedAssignments(text: string): { name: string; value: string; line: number; column: number }[] {
   if (!text.includes('ANTHROPIC_') && !text.includes('CLAUDE_')) return [];
   const out: { name: string; value: string; line: number; column: number }[] = [];
@@ -105,6 +111,7 @@ function namedAssignments(text: string): { name: string; value: string; line: nu
   for (let m = NAMED_ASSIGNMENT.exec(text); m; m = NAMED_ASSIGNMENT.exec(text)) {
     let value = m[2]!;
     if (/^["']/.test(value)) value = value.slice(1, -1);
+    if (!TOKEN_SHAPED.test(value)) continue;
     const before = text.slice(0, m.index);
     const line = before.split('\n').length;
     out.push({ name: m[1]!, value, line, column: m.index - before.lastIndexOf('\n') });
