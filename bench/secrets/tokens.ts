@@ -80,9 +80,23 @@ export const tokens = {
 
 export const PEM_KINDS = ['RSA PRIVATE KEY', 'EC PRIVATE KEY', 'DSA PRIVATE KEY', 'PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'OPENSSH PRIVATE KEY', 'PGP PRIVATE KEY BLOCK'] as const;
 
+/**
+ * How real bodies of each kind begin (DER SEQUENCE headers, the OpenSSH magic, a PGP secret-key
+ * packet): detectors such as secretlint check these, so random bodies would not be realistic.
+ */
+export const PEM_MAGIC: Record<(typeof PEM_KINDS)[number], string> = {
+  'RSA PRIVATE KEY': 'MIIEpAIBAAKCAQEA',
+  'EC PRIVATE KEY': 'MHcCAQEEI',
+  'DSA PRIVATE KEY': 'MIIBuwIBAAKBgQ',
+  'PRIVATE KEY': 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC',
+  'ENCRYPTED PRIVATE KEY': 'MIIFHDBOBgkqhkiG9w0BBQ0w',
+  'OPENSSH PRIVATE KEY': 'b3BlbnNzaC1rZXktdjEAAAAA',
+  'PGP PRIVATE KEY BLOCK': 'lQOYBF',
+};
+
 /** A PEM block: `body` is what the detector fingerprints (base64 without line breaks). */
 export function pem(r: Rng, kind: (typeof PEM_KINDS)[number] = 'RSA PRIVATE KEY', bytes = 600): { text: string; body: string } {
-  let body = chars(r, Math.ceil((bytes * 4) / 3 / 4) * 4, B64);
+  let body = PEM_MAGIC[kind] + chars(r, Math.ceil((bytes * 4) / 3 / 4) * 4 - PEM_MAGIC[kind].length, B64);
   body = body.slice(0, body.length - 1) + '=';
   const lines = body.match(/.{1,64}/g)!;
   const header = kind === 'PGP PRIVATE KEY BLOCK' ? ['Version: GnuPG v2', ''] : [];

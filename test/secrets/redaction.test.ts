@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/analyzers/secrets/index.js';
 import { dockerArchive } from '../image/helpers/craft.js';
 import { buildCli, runCli, type CliResult } from '../workflow/cli.js';
-import { dockerAuth, googleServiceAccount, pem, PEM_KINDS, rng, tokens } from '../../bench/secrets/tokens.js';
+import { dockerAuth, googleServiceAccount, pem, PEM_KINDS, PEM_MAGIC, rng, tokens } from '../../bench/secrets/tokens.js';
 
 /**
  * The redaction promise of the key-storage capability: secrets of every kind are planted in every
@@ -41,11 +41,12 @@ const slack = plant('slack', tokens.slack(r), 5);
 const stripe = plant('stripe', tokens.stripe(r), 8);
 const pems = PEM_KINDS.map((k) => {
   const p = pem(r, k);
-  plant(`pem ${k}`, p.body);
+  // Every key of a kind starts with the same DER/OpenSSH header: public, like a token prefix.
+  plant(`pem ${k}`, p.body, PEM_MAGIC[k].length);
   return p.text;
 });
 const sa = googleServiceAccount(r);
-plant('google service account', sa.body);
+plant('google service account', sa.body, PEM_MAGIC['PRIVATE KEY'].length);
 const dbPassword = plant('url password', tokens.password(r));
 const auth = dockerAuth(r);
 // The first 8 base64 characters encode the user name `deploy`, not the password.
