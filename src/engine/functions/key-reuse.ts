@@ -28,7 +28,7 @@ const indexes = new WeakMap<Inventory, Index>();
 function usesOf(t: Target<object>, inventory: Inventory): Omit<Use, 'boundary'>[] {
   const out: Omit<Use, 'boundary'>[] = [];
   for (const s of reportableSecretsOf(t, inventory)) {
-    out.push({ identity: `fp:${s.fingerprint}`, label: `key ${s.fingerprint}`, targetId: t.id, pointer: s.pointer, location: s.location });
+    out.push({ identity: `fp:${s.fingerprint}`, label: `Key ${s.fingerprint}`, targetId: t.id, pointer: s.pointer, location: s.location });
   }
   if (t.kind === 'container' && t.platform === 'kubernetes') {
     const d = t.data as ContainerData;
@@ -45,7 +45,7 @@ function usesOf(t: Target<object>, inventory: Inventory): Omit<Use, 'boundary'>[
     const d = t.data as SecretObjectData;
     d.remoteKeys.forEach((k, i) => {
       const pointer = pointerOf('remoteKeys', i);
-      out.push({ identity: `store:${d.store ?? '?'}:${k}`, label: `store key ${d.store ?? '?'} ${k}`, targetId: t.id, pointer, location: locate(t, pointer) });
+      out.push({ identity: `store:${d.store ?? '?'}:${k}`, label: `Store key ${d.store ?? '?'} ${k}`, targetId: t.id, pointer, location: locate(t, pointer) });
     });
   }
   return out;
