@@ -6,7 +6,7 @@ import './k8s-secrets/objects.js'; // ConfigMap/Secret/ExternalSecret/SecretProv
 import './networkpolicy/objects.js'; // NetworkPolicy/CiliumNetworkPolicy objects for the Kubernetes handler (egress)
 import { textfileHandler } from './textfile/handler.js';
 import { kubernetesHandler } from './kubernetes/handler.js';
-import { iptablesHandler } from './iptables/handler.js';
+import { iptablesHandler, ipsetHandler } from './iptables/handler.js';
 import { nftablesHandler } from './nftables/handler.js';
 import { cloudHandler } from './cloud/handler.js';
 import { terraformHandler } from './terraform/handler.js';
@@ -17,6 +17,7 @@ import { terraformHandler } from './terraform/handler.js';
  */
 export const HANDLERS: InputHandler[] = [
   iptablesHandler,
+  ipsetHandler,
   nftablesHandler,
   cloudHandler,
   terraformHandler,

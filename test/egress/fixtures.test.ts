@@ -10,7 +10,7 @@ describe('egress verdicts on committed kernel output', () => {
     it(`${s.name}: ${s.trap}`, () => {
       const dir = join('fixtures/egress/kernel', s.name);
       expect(existsSync(dir), `${dir} missing: run SANDCHECK_WRITE_FIXTURES=1 npx vitest run test/egress/kernel.test.ts as root`).toBe(true);
-      const problems = s.forms.flatMap((form) => check(s, form, judge(s, loadForm(dir, form))));
+      const problems = s.forms.flatMap((form) => check(s, form, judge(s, loadForm(dir, form, s.withIpset))));
       expect(problems).toEqual([]);
     });
   }

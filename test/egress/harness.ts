@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeHost, type HostAnalysis } from '../../src/analyzers/egress/analyze.js';
 import type { NormRuleset } from '../../src/analyzers/egress/model.js';
-import { parseIptablesSave } from '../../src/inputs/iptables/parse.js';
+import { parseIpsetSave, parseIptablesSave } from '../../src/inputs/iptables/parse.js';
 import { parseNftJson } from '../../src/inputs/nftables/parse-json.js';
 import { parseNftText } from '../../src/inputs/nftables/parse-text.js';
 import type { Scenario } from './scenarios.js';
@@ -10,8 +10,9 @@ import type { Scenario } from './scenarios.js';
 export const FORM_FILES = { iptables: ['iptables.save', 'ip6tables.save'], 'nft-json': ['nft.json'], 'nft-text': ['nft.txt'] } as const;
 
 /** Rulesets of one saved form in a scenario directory; empty dumps (no tables at all) are left out. */
-export function loadForm(dir: string, form: Scenario['forms'][number]): NormRuleset[] {
+export function loadForm(dir: string, form: Scenario['forms'][number], withIpset = false): NormRuleset[] {
   const out: NormRuleset[] = [];
+  if (withIpset && form === 'iptables' && existsSync(join(dir, 'ipset.save'))) out.push(parseIpsetSave(readFileSync(join(dir, 'ipset.save'), 'utf8'), 'ipset.save'));
   for (const f of FORM_FILES[form]) {
     const p = join(dir, f);
     if (!existsSync(p)) continue;

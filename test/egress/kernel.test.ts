@@ -38,6 +38,7 @@ function build(name: string, setup: string, dir: string): void {
     writeFileSync(join(dir, 'ip6tables.save'), stamp(out(['ip6tables-save'])));
     writeFileSync(join(dir, 'nft.json'), out(['nft', '-j', 'list', 'ruleset']));
     writeFileSync(join(dir, 'nft.txt'), out(['nft', 'list', 'ruleset']));
+    writeFileSync(join(dir, 'ipset.save'), out(['ipset', 'save']));
   } finally {
     execFileSync('ip', ['netns', 'del', ns]);
     created.splice(created.indexOf(ns), 1);
@@ -55,9 +56,9 @@ describe.skipIf(skip)('egress verdicts on rule sets the kernel printed', () => {
       if (process.env.SANDCHECK_WRITE_FIXTURES === '1') {
         const keep = join('fixtures/egress/kernel', s.name);
         mkdirSync(keep, { recursive: true });
-        for (const f of ['iptables.save', 'ip6tables.save', 'nft.json', 'nft.txt']) execFileSync('cp', [join(dir, f), join(keep, f)]);
+        for (const f of ['iptables.save', 'ip6tables.save', 'nft.json', 'nft.txt', 'ipset.save']) execFileSync('cp', [join(dir, f), join(keep, f)]);
       }
-      const problems = s.forms.flatMap((form) => check(s, form, judge(s, loadForm(dir, form))));
+      const problems = s.forms.flatMap((form) => check(s, form, judge(s, loadForm(dir, form, s.withIpset))));
       expect(problems).toEqual([]);
       // No namespace of this test is left behind.
       expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(`sc-test-${process.pid}-${s.name}`);

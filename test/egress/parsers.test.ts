@@ -91,6 +91,12 @@ COMMIT
     expect(e.reason).toBe(reason);
     expect(e.line).toBe(line);
   });
+  it('reads ipset save output appended to the rules and resolves -m set from it', () => {
+    const [rs] = parseIptablesSave('*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -m set ! --match-set blocked dst -j ACCEPT\nCOMMIT\ncreate blocked hash:net family inet hashsize 1024 maxelem 65536\nadd blocked 10.0.0.0/8\nadd blocked 10.1.0.0/16 nomatch\n', 'r');
+    expect(rs!.ipsets).toEqual({ blocked: { type: 'hash:net', family: 'ipv4', members: ['10.0.0.0/8'], nomatch: ['10.1.0.0/16'], origin: { file: 'r', line: 5 } } });
+    expect(rs!.tables[0]!.chains[0]!.rules[0]!.match[0]!.sets).toEqual([{ name: 'blocked', flags: 'dst', negate: true }]);
+    expect(err(() => parseIptablesSave('*filter\n:OUTPUT DROP [0:0]\nCOMMIT\nadd nope 1.2.3.4\n', 'r')).reason).toBe('ipset add to nope, which has no create line');
+  });
   it('detects by content as well as by name', () => {
     const save = '*filter\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n';
     expect(looksLikeIptablesSave(save)).toBe(true);

@@ -23,6 +23,8 @@ export interface Scenario {
   expectNft?: string[];
   paths?: Record<string, string>;
   witness?: Record<string, string>;
+  /** Judge the iptables form together with the `ipset save` output of the namespace. */
+  withIpset?: boolean;
 }
 
 const ANTHROPIC: Allowlist = { allow: [{ cidr: '160.79.104.0/23', host: 'api.anthropic.com', proto: 'tcp', ports: [443] }], internal: [], resolvers: ['10.96.0.10'], ipv6: 'auto' };
@@ -200,6 +202,23 @@ ${LOCKED_V6}`,
     allowlist: ANTHROPIC,
     forms: ['iptables'],
     expect: ['allow-any warn ipv4', 'dns warn ipv4', 'metadata warn ipv4', 'internal warn ipv4', 'opaque warn ipv4', 'required-blocked warn ipv4'].sort(),
+  },
+  {
+    name: 'ipset-given',
+    trap: 'with `ipset save` output the set is resolved: only the set members are reachable (on every port)',
+    setup: `ipset create allowed hash:net
+ipset add allowed 160.79.104.0/23
+ipset add allowed 160.79.105.0/24 nomatch
+${BASE_V4}
+iptables -A OUTPUT -m set --match-set allowed dst -j ACCEPT
+${LOCKED_V6}`,
+    allowlist: ANTHROPIC,
+    forms: ['iptables'],
+    withIpset: true,
+    // Every port of the set members: DNS to them too (they are not the declared resolver).
+    expect: ['dns fail ipv4', 'excess warn ipv4', 'required-blocked warn ipv4'],
+    witness: { excess: 'IPv4 tcp → 160.79.104.1:80', 'required-blocked': '160.79.105.1:443' },
+    paths: { excess: 'filter/OUTPUT #3 ACCEPT', 'required-blocked': 'filter/OUTPUT policy DROP' },
   },
   {
     name: 'nft-inet-ip-only-drop',

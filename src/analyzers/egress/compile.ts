@@ -1,7 +1,7 @@
 import { parseAddressRange, parsePrefix, type Family } from './address.js';
 import { CT, CT_STATES, DPORT, DST, OIF, PROTO, dimMax, fullCube, type Cube } from './header-space.js';
 import { IntervalSet } from './interval-set.js';
-import type { DimMatch, EgressContext, MatchSpec, NormRuleset } from './model.js';
+import type { DimMatch, EgressContext, IpsetContent, MatchSpec, NormRuleset } from './model.js';
 
 /**
  * Compiles MatchSpecs into header-space cubes for one family and one source context. Conditions on the
@@ -21,6 +21,8 @@ type Tri = true | false | 'unknown';
 /** Output-interface atoms: each literal name, each wildcard prefix, and "any other" (indices ≥ n). */
 export class InterfaceAtoms {
   readonly atoms: { name: string; prefix: boolean }[] = [];
+  /** The host's ipset contents, for `-m set` matches (carried here: it is per-host compile input too). */
+  ipsets: Record<string, IpsetContent> = {};
 
   constructor(patterns: Iterable<string>) {
     const lits = new Set<string>();
@@ -68,7 +70,20 @@ export function interfaceAtomsOf(rulesets: readonly NormRuleset[]): InterfaceAto
   const names = new Set<string>(['lo']);
   for (const rs of rulesets)
     for (const t of rs.tables) for (const c of t.chains) for (const r of c.rules) for (const m of r.match) for (const v of m.oif?.values ?? []) names.add(v);
-  return new InterfaceAtoms(names);
+  const atoms = new InterfaceAtoms(names);
+  for (const rs of rulesets) Object.assign(atoms.ipsets, rs.ipsets ?? {});
+  return atoms;
+}
+
+/** The destination addresses of an ipset match, or why they cannot be known. */
+function ipsetAddresses(set: { name: string; flags: string }, family: Family, atoms: InterfaceAtoms): IntervalSet | string {
+  const content = atoms.ipsets[set.name];
+  if (!content) return `-m set ${set.name} ${set.flags} (ipset contents not given: add \`ipset save\` output)`;
+  const flags = set.flags.split(',');
+  if (flags.length !== 1 || flags[0] !== 'dst') return `-m set ${set.name} ${set.flags} (matches ${flags.length > 1 ? 'several header fields' : 'the source'})`;
+  if (!/^hash:(ip|net)$/.test(content.type)) return `-m set ${set.name} (type ${content.type} is not modelled)`;
+  if (content.family !== family) return IntervalSet.EMPTY;
+  return addrSet(content.members, family).subtract(addrSet(content.nomatch, family));
 }
 
 function ifaceMatches(pattern: string, name: string): boolean {
@@ -155,6 +170,11 @@ export function compileSpec(spec: MatchSpec, family: Family, ctx: EgressContext,
     let s = IntervalSet.EMPTY;
     for (const p of spec.oif.values) s = s.union(atoms.setOf(p));
     cube[OIF] = applyNeg(s, spec.oif.negate, dimMax(family, OIF));
+  }
+  for (const set of spec.sets ?? []) {
+    const a = ipsetAddresses(set, family, atoms);
+    if (typeof a === 'string') unknown.push(`${set.negate ? '! ' : ''}${a}`);
+    else cube[DST] = cube[DST]!.intersect(set.negate ? a.complement(dimMax(family, DST)) : a);
   }
   for (const v of cube) if (v.isEmpty()) return { cube: null, unknown: [] };
   return { cube, unknown };

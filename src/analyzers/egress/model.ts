@@ -29,6 +29,8 @@ export interface MatchSpec {
   iif?: DimMatch<string>;
   uid?: DimMatch<[number, number]>;
   gid?: DimMatch<[number, number]>;
+  /** ipset matches (`-m set --match-set NAME dst`); resolved when the host's ipset contents are given. */
+  sets?: { name: string; flags: string; negate?: boolean }[];
   /** Matches the analyzer cannot evaluate, in words (`-m string`, `xt match "conntrack"`, `ipset "x" not given`). */
   opaque?: string[];
   /** The rule can never match (e.g. `! -p all`). */
@@ -85,7 +87,7 @@ export interface NormTable {
   chains: NormChain[];
 }
 
-export type RulesetSource = 'iptables-save' | 'ip6tables-save' | 'nft-json' | 'nft-text' | 'k8s-networkpolicy' | 'cloud';
+export type RulesetSource = 'iptables-save' | 'ip6tables-save' | 'nft-json' | 'nft-text' | 'k8s-networkpolicy' | 'cloud' | 'ipset-save';
 
 export interface NormRuleset {
   source: RulesetSource;
@@ -96,6 +98,8 @@ export interface NormRuleset {
   /** The families this ruleset speaks for: an iptables-save file is IPv4 only, an nft ruleset both. */
   families: Family[];
   tables: NormTable[];
+  /** ipset contents (`ipset save` output, in this file or another file of the host). */
+  ipsets?: Record<string, IpsetContent>;
   /** Input-level problems (warnings in the file, opaque statements) with where they were seen. */
   notes: { text: string; line: number; severity: 'opaque' | 'incomplete' | 'info' }[];
 }
@@ -132,4 +136,14 @@ export function contextLabel(c: EgressContext): string {
 /** The hook a context's new connections traverse on the host. */
 export function hookOf(c: EgressContext): 'output' | 'forward' {
   return c.kind === 'host-process' ? 'output' : 'forward';
+}
+
+export interface IpsetContent {
+  /** `hash:net`, `hash:ip,port`… */
+  type: string;
+  family: 'ipv4' | 'ipv6';
+  members: string[];
+  /** Members added with `nomatch` (excluded from a hash:net set). */
+  nomatch: string[];
+  origin: Origin;
 }

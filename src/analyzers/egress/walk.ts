@@ -290,7 +290,7 @@ const idOf = (rs: NormRuleset): number => {
 export function evaluateHook(rulesets: readonly NormRuleset[], family: Family, ctx: EgressContext, hook: 'output' | 'forward', atoms: InterfaceAtoms): HookResult {
   if (rulesets.length === 0) return evaluateHookUncached(rulesets, family, ctx, hook, atoms);
   const { origin: _origin, ...ctxKey } = ctx;
-  const key = `${rulesets.map(idOf).join(',')}|${family}|${hook}|${JSON.stringify(ctxKey)}|${atoms.atoms.map((a) => `${a.name}${a.prefix ? '*' : ''}`).join(',')}`;
+  const key = `${rulesets.map(idOf).join(',')}|${family}|${hook}|${JSON.stringify(ctxKey)}|${atoms.atoms.map((a) => `${a.name}${a.prefix ? '*' : ''}`).join(',')}|${Object.entries(atoms.ipsets).map(([n, c]) => `${n}:${c.members.length}:${c.nomatch.length}`).join(',')}`;
   let m = memo.get(rulesets[0]!);
   if (!m) memo.set(rulesets[0]!, (m = new Map()));
   let r = m.get(key);

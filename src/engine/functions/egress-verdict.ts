@@ -49,6 +49,8 @@ export function analyzeInventory(targets: readonly Target<object>[], config: San
   }
   const out = new Map<string, { analysis: HostAnalysis; targets: Target<NetfilterData>[] }>();
   for (const [host, ts] of hosts) {
+    // ipset contents alone are no firewall evidence.
+    if (!ts.some((t) => t.data.rulesets.some((r) => r.tables.length > 0))) continue;
     const analysis = analyzeHost({ rulesets: ts.flatMap((t) => t.data.rulesets), contexts: contextsOf(config.egress), allowlist: allowlistOf(config.egress) });
     out.set(host, { analysis, targets: ts });
   }

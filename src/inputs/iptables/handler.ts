@@ -4,7 +4,7 @@ import type { NormRuleset } from '../../analyzers/egress/model.js';
 import type { Target } from '../../model/target.js';
 import { parseCommentSuppressions, toTargetSuppressions } from '../../util/comment-suppressions.js';
 import type { InputHandler, SourceFile } from '../types.js';
-import { looksLikeIptablesSave, parseIptablesSave } from './parse.js';
+import { looksLikeIpsetSave, looksLikeIptablesSave, parseIpsetSave, parseIptablesSave } from './parse.js';
 
 /** `egress` target data for a host packet filter (iptables-save, ip6tables-save, nftables). */
 export interface NetfilterEgressData {
@@ -20,7 +20,7 @@ export interface NetfilterEgressData {
 const NAME = /(^|\/)(ip6?tables(-legacy|-nft)?(-save)?[^/]*|rules\.v[46]|[^/]*\.(iptables|ip6tables|rules|save))$/i;
 
 export function netfilterTarget(file: SourceFile, format: string, rulesets: NormRuleset[]): Target<NetfilterEgressData> {
-  const summary = analyzeHost({ rulesets, contexts: [], allowlist: { allow: [], internal: [], resolvers: [], ipv6: 'auto' } }).explain;
+  const summary = rulesets.some((r) => r.tables.length > 0) ? analyzeHost({ rulesets, contexts: [], allowlist: { allow: [], internal: [], resolvers: [], ipv6: 'auto' } }).explain : [];
   return {
     kind: 'egress',
     id: `egress:netfilter:${file.path}`,
@@ -43,5 +43,17 @@ export const iptablesHandler: InputHandler = {
   parse(file) {
     const rulesets = parseIptablesSave(file.text, file.path);
     return { targets: [netfilterTarget(file, rulesets.map((r) => r.source).join('+'), rulesets)] };
+  },
+};
+
+/** `ipset save` output: set contents for `-m set` rules of the host (files in the same directory). */
+export const ipsetHandler: InputHandler = {
+  format: 'ipset-save',
+  items: ['egress-control'],
+  detect(file) {
+    return looksLikeIpsetSave(file.text);
+  },
+  parse(file) {
+    return { targets: [netfilterTarget(file, 'ipset-save', [parseIpsetSave(file.text, file.path)])] };
   },
 };

@@ -1,6 +1,6 @@
 import { parseAddressRange, parsePrefix, type Family } from '../../analyzers/egress/address.js';
 import { CT_STATES, PROTO_NUMBERS, type CtState } from '../../analyzers/egress/header-space.js';
-import type { DimMatch, MatchSpec, NormChain, NormRule, NormRuleset, NormTable, RuleVerdict } from '../../analyzers/egress/model.js';
+import type { DimMatch, IpsetContent, MatchSpec, NormChain, NormRule, NormRuleset, NormTable, RuleVerdict } from '../../analyzers/egress/model.js';
 import { InputError } from '../types.js';
 
 /**
@@ -60,6 +60,7 @@ interface PendingRuleset {
   notes: NormRuleset['notes'];
   sawV6: boolean;
   sawV4: boolean;
+  ipsets?: Record<string, IpsetContent>;
 }
 
 export function parseIptablesSave(text: string, file: string): NormRuleset[] {
@@ -68,7 +69,7 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
   let cur: PendingRuleset | null = null;
   let table: NormTable | null = null;
   let tableLine = 0;
-  const newRuleset = (family: Family | null, backend: string | null): PendingRuleset => ({ family, explicitFamily: family !== null, backend, tables: [], notes: [], sawV4: false, sawV6: false });
+  const newRuleset = (family: Family | null, backend: string | null): PendingRuleset => ({ family, explicitFamily: family !== null, backend, tables: [], notes: [], sawV4: false, sawV6: false, ipsets: cur?.ipsets });
   let chainIndex = new Map<string, NormChain>();
   const chainOf = (name: string, lineNo: number): NormChain => {
     const c = chainIndex.get(name);
@@ -123,7 +124,8 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
       continue;
     }
     if (!table) {
-      // Lines from `ipset save` or a shell script are not part of the grammar.
+      // `ipset save` output may be kept in the same file as the rules.
+      if (readIpsetLine(line, lineNo, file, (cur.ipsets ??= {}))) continue;
       throw new InputError(file, `expected "*table" before "${line.slice(0, 40)}"`, lineNo);
     }
     if (line.startsWith(':')) {
@@ -149,6 +151,9 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
   if (table) throw new InputError(file, `table ${table.name} (line ${tableLine}) has no COMMIT`, tableLine);
   if (cur && (cur.tables.length || cur.notes.length)) done.push(cur);
   if (done.length === 0) throw new InputError(file, 'no iptables tables found');
+  // ipsets read after the last table still belong to every dump of the file.
+  const sets = cur?.ipsets;
+  if (sets) for (const p of done) p.ipsets ??= sets;
 
   return done.map((p) => {
     const family: Family = p.family ?? (p.sawV6 && !p.sawV4 ? 'ipv6' : 'ipv4');
@@ -161,6 +166,7 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
       families: [family],
       tables: p.tables,
       notes: p.notes,
+      ...(p.ipsets ? { ipsets: p.ipsets } : {}),
     } satisfies NormRuleset;
   });
 }
@@ -327,7 +333,7 @@ function parseRule(tokens: string[], file: string, line: number, rs: PendingRule
         const name = need(i + (postNeg ? 2 : 1));
         const flags = need(i + (postNeg ? 3 : 2));
         i += postNeg ? 4 : 3;
-        opaque.push(`${isNeg ? '! ' : ''}-m set ${name} ${flags} (ipset contents not given)`);
+        (m.sets ??= []).push({ name, flags, ...(isNeg ? { negate: true } : {}) });
         continue;
       }
       case '--dst-range': {
@@ -412,4 +418,35 @@ function targetVerdict(target: string, isGoto: boolean, rest: string[]): RuleVer
       if (CONTINUE_TARGETS.has(target)) return { kind: 'continue', text: target };
       return { kind: isGoto ? 'goto' : 'jump', target, text: isGoto ? `goto ${target}` : target };
   }
+}
+
+/** One line of `ipset save` output (`create NAME TYPE [family inet6] …`, `add NAME MEMBER [nomatch]`). */
+export function readIpsetLine(line: string, lineNo: number, file: string, sets: Record<string, IpsetContent>): boolean {
+  const t = line.split(/\s+/);
+  if (t[0] === 'create' && t.length >= 3) {
+    const fam = t.indexOf('family');
+    sets[t[1]!] = { type: t[2]!, family: fam >= 0 && t[fam + 1] === 'inet6' ? 'ipv6' : 'ipv4', members: [], nomatch: [], origin: { file, line: lineNo } };
+    return true;
+  }
+  if (t[0] === 'add' && t.length >= 3) {
+    const s = sets[t[1]!];
+    if (!s) throw new InputError(file, `ipset add to ${t[1]}, which has no create line`, lineNo);
+    (t.includes('nomatch') ? s.nomatch : s.members).push(t[2]!);
+    return true;
+  }
+  return false;
+}
+
+export function looksLikeIpsetSave(text: string): boolean {
+  return /^create \S+ (hash|bitmap|list):\S+/m.test(text.slice(0, 100_000)) && !/^\*(filter|nat|mangle|raw)/m.test(text.slice(0, 100_000));
+}
+
+export function parseIpsetSave(text: string, file: string): NormRuleset {
+  const sets: Record<string, IpsetContent> = {};
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    if (!readIpsetLine(line, i + 1, file, sets)) throw new InputError(file, `not an ipset save line: "${line.slice(0, 60)}"`, i + 1);
+  });
+  return { source: 'ipset-save', file, backend: null, families: [], tables: [], notes: [], ipsets: sets };
 }
