@@ -82,7 +82,7 @@ export const CONFIG_SCHEMA = {
             additionalProperties: false,
             required: ['fingerprint', 'reason'],
             properties: {
-              fingerprint: { type: 'string', description: 'The fingerprint shown in the finding.' },
+              fingerprint: { type: 'string', pattern: '^[^\\s:]{4}:[0-9a-f]{12}$', description: 'The fingerprint shown in the finding: four public characters or ****, a colon, 12 hex digits (sk-a:3f9c0e12ab77).' },
               reason: { type: 'string', minLength: 1, description: 'Why it is accepted.' },
               expires: { ...date, description: 'After this date it is reported again.' },
             },

@@ -169,6 +169,21 @@ describe('suppression', () => {
     expect(active(swapped, 'secret-provider-token')).toHaveLength(1);
   });
 
+  it('rejects a secrets.ignore entry that is not a fingerprint (e.g. a pasted secret) with file and line', () => {
+    expect(() => parseConfig('secrets:\n  ignore:\n    - fingerprint: not-a-fingerprint\n      reason: x\n', 'sandcheck.yaml')).toThrow(/sandcheck\.yaml:3/);
+    expect(() => parseConfig('secrets:\n  ignore:\n    - fingerprint: "****:0123456789ab"\n      reason: x\n', 'sandcheck.yaml')).not.toThrow();
+    // Someone pasting the secret itself must not see it echoed back.
+    const pasted = tokens.github(r);
+    let message = '';
+    try {
+      parseConfig(`secrets:\n  ignore:\n    - fingerprint: ${pasted}\n      reason: x\n`, 'sandcheck.yaml');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^sandcheck\.yaml:3/);
+    expect(message).not.toContain(pasted.slice(4, 12));
+  });
+
   it('an expired secrets.ignore entry stops suppressing and says so', async () => {
     const token = tokens.npm(r);
     const config = parseConfig(`secrets:\n  ignore:\n    - fingerprint: "${fingerprint(token)}"\n      reason: migration\n      expires: 2026-01-31\n`, 'sandcheck.yaml');
