@@ -7,6 +7,7 @@ export interface DockerOptions extends CommonOptions {
   label: string[];
   all?: boolean;
   images?: boolean;
+  allFiles?: boolean;
   dockerHost?: string;
 }
 
@@ -21,6 +22,7 @@ export function registerDocker(program: Command): void {
       .option('--label <key[=value]>', 'only containers with this label (repeatable)', collect, [])
       .option('-a, --all', 'include stopped containers')
       .option('--images', "also audit each container's image (once per image)")
+      .option('--all-files', 'with --images: read every text file of every layer for provider-format secrets (see sandcheck image)')
       .option('--docker-host <url>', 'Docker engine (default: $DOCKER_HOST, else unix:///var/run/docker.sock)'),
   ).action(async (opts: DockerOptions) => {
     const prepared = prepare(opts);
@@ -33,7 +35,7 @@ export function registerDocker(program: Command): void {
         names: opts.name,
         labels: opts.label,
         all: !!opts.all,
-        images: opts.images ? { platform: { os: 'linux', architecture: 'amd64' }, scanFile: scanLayerFile, detectors: imagePairDetectors } : null,
+        images: opts.images ? { platform: { os: 'linux', architecture: 'amd64' }, allFiles: !!opts.allFiles, scanFile: scanLayerFile, detectors: imagePairDetectors } : null,
       });
       if (collected.targets.length === 0 && collected.inputs.length === 0) {
         throw new UsageError(`no ${opts.all ? '' : 'running '}containers to audit${opts.label.length ? ` with label ${opts.label.join(', ')}` : ''}${opts.all ? '' : ' (use --all to include stopped ones)'}`);

@@ -117,12 +117,9 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
 
   // Secrets in ENV and history (build args, ENV steps, anything with a provider format).
   const envSecrets: SecretData[] = [];
-  env.forEach((e, i) => {
-    for (const h of opts.detectors.pair(e.name, e.value)) {
-      envSecrets.push(secret(h, e.name, `config Env ${e.name}`, null, null));
-    }
-    void i;
-  });
+  for (const e of env) {
+    for (const h of opts.detectors.pair(e.name, e.value)) envSecrets.push(secret(h, e.name, `config Env ${e.name}`, null, null));
+  }
   const historySecrets: SecretData[] = [];
   // The classic builder repeats build args in front of every later RUN: report each secret once, at
   // the first step that records it.
