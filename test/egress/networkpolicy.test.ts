@@ -3,7 +3,7 @@ import { DEFAULT_CONFIG, type SandcheckConfig } from '../../src/config/types.js'
 import { analyzePolicies } from '../../src/engine/functions/egress-verdict.js';
 import { makeSourceFile } from '../../src/inputs/collect.js';
 import { HANDLERS } from '../../src/inputs/registry.js';
-import { selectorMatches } from '../../src/inputs/networkpolicy/objects.js';
+import { calicoSelectorMatches, selectorMatches } from '../../src/inputs/networkpolicy/objects.js';
 
 const config: SandcheckConfig = {
   ...structuredClone(DEFAULT_CONFIG),
@@ -123,4 +123,73 @@ spec:
 `;
     expect(judge(y)).toEqual(['allow-any fail ipv4 @15', 'allow-any fail ipv6 @15', 'internal warn ipv4 @15', 'internal warn ipv6 @15', 'metadata fail ipv4 @15', 'metadata fail ipv6 @15']);
   });
+
+  it('Calico selectors', () => {
+    const l = { app: 'runner', tier: 'sandbox' };
+    expect(calicoSelectorMatches("app == 'runner' && has(tier)", l)).toBe(true);
+    expect(calicoSelectorMatches("app != 'runner' || tier in {'x', 'sandbox'}", l)).toBe(true);
+    expect(calicoSelectorMatches("!has(app)", l)).toBe(false);
+    expect(calicoSelectorMatches("tier not in {'sandbox'}", l)).toBe(false);
+    expect(calicoSelectorMatches('all()', l)).toBe(true);
+    expect(calicoSelectorMatches("(app == 'a' || app == 'b') && has(x)", l)).toBeNull();
+  });
+
+  it('Calico tiers: a security tier denies metadata and passes the rest to the Kubernetes policies of the default tier', () => {
+    const y = `${POD()}---
+apiVersion: projectcalico.org/v3
+kind: Tier
+metadata: {name: security}
+spec: {order: 100}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: security.block-metadata}
+spec:
+  tier: security
+  order: 10
+  selector: all()
+  types: [Egress]
+  egress:
+    - action: Deny
+      destination: {nets: [169.254.169.254/32]}
+    - action: Pass
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api, namespace: sandbox}
+spec:
+  podSelector: {matchLabels: {app: runner}}
+  policyTypes: [Egress]
+  egress:
+    - to: [{ipBlock: {cidr: 160.79.104.0/23}}]
+      ports: [{port: 443}]
+`;
+    expect(judge(y)).toEqual([]);
+  });
+
+  it('Calico: an Allow without destination in a namespaced policy is allow-any; order decides against a later Deny', () => {
+    const y = `${POD()}---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: deny-later, namespace: sandbox}
+spec:
+  order: 200
+  selector: app == 'runner'
+  egress:
+    - action: Deny
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: allow-first, namespace: sandbox}
+spec:
+  order: 100
+  selector: app == 'runner'
+  egress:
+    - action: Allow
+      protocol: TCP
+      destination: {ports: [443]}
+`;
+    expect(judge(y)).toEqual(['allow-any fail ipv4 @23', 'allow-any fail ipv6 @23', 'internal warn ipv4 @23', 'internal warn ipv6 @23', 'metadata fail ipv4 @23', 'metadata fail ipv6 @23']);
+  });
 });
+

@@ -1,6 +1,6 @@
 import { analyzeHost, type Allowlist, type EgressFinding, type FindingCode, type HostAnalysis } from '../../analyzers/egress/analyze.js';
 import type { EgressContext, NormChain, NormRule, NormRuleset, Origin } from '../../analyzers/egress/model.js';
-import { selectorMatches, type LabelSelector } from '../../inputs/networkpolicy/objects.js';
+import { calicoSelectorMatches, selectorMatches, type CalicoPolicyData, type CalicoTierData, type LabelSelector } from '../../inputs/networkpolicy/objects.js';
 import type { WorkloadData } from '../../model/workload.js';
 import type { EgressConfig, SandcheckConfig } from '../../config/types.js';
 import { locate, type Target } from '../../model/target.js';
@@ -79,7 +79,7 @@ function findingsByTarget(inventory: Inventory): Map<string, EgressFinding[]> {
       byTarget.set(t.id, list);
     }
   }
-  const policies = inventory.byKind('egress').filter(isPolicy);
+  const policies = inventory.byKind('egress').filter((t) => isPolicy(t) || isCalico(t));
   for (const { analysis } of analyzePolicies(inventory.targets, inventory.config)) {
     for (const f of analysis.findings) {
       const owner = policies.find((t) => t.file === f.location.file) ?? policies[0]!;
@@ -104,7 +104,7 @@ export const egressVerdict: RuleFunction<{ code: FindingCode }> = {
     },
   },
   run(_node, options, ctx) {
-    if (!isNetfilter(ctx.target) && !isPolicy(ctx.target) && !isCloud(ctx.target)) return NOT_APPLICABLE;
+    if (!isNetfilter(ctx.target) && !isPolicy(ctx.target) && !isCloud(ctx.target) && !isCalico(ctx.target)) return NOT_APPLICABLE;
     const mine = (findingsByTarget(ctx.inventory).get(ctx.target.id) ?? []).filter((f) => f.code === options.code);
     return mine.map((f) => ({
       message: f.message.replace(/\{\{/g, '{ {'),
@@ -167,32 +167,69 @@ function podsOf(targets: readonly Target<object>[], config: SandcheckConfig): Po
 
 export function analyzePolicies(targets: readonly Target<object>[], config: SandcheckConfig): { pod: Pod; analysis: HostAnalysis }[] {
   const policies = targets.filter(isPolicy);
-  if (policies.length === 0) return [];
+  const calico = targets.filter(isCalico);
+  if (policies.length === 0 && calico.length === 0) return [];
+  const tierInfo = new Map<string, CalicoTierData>();
+  for (const t of targets) if (t.kind === 'egress' && (t.data as { layer?: string }).layer === 'calico-tier') tierInfo.set((t.data as CalicoTierData).name, t.data as CalicoTierData);
   const out: { pod: Pod; analysis: HostAnalysis }[] = [];
   for (const pod of podsOf(targets, config)) {
     const selecting = policies.filter((p) => p.data.namespace === pod.namespace && selectorMatches(p.data.podSelector, pod.labels));
     const egress = selecting.filter((p) => p.data.policyTypes.includes('Egress'));
-    const isolated = egress.length > 0 && !pod.hostNetwork;
+    const nsLabels = { 'kubernetes.io/metadata.name': pod.namespace, 'projectcalico.org/name': pod.namespace };
+    const calicoHere = calico.filter(
+      (c) =>
+        c.data.types.includes('Egress') &&
+        (c.data.namespace === null ? c.data.namespaceSelector === null || calicoSelectorMatches(c.data.namespaceSelector, nsLabels) === true : c.data.namespace === pod.namespace) &&
+        calicoSelectorMatches(c.data.selector, pod.labels) === true,
+    );
+    // Tiers in order; Kubernetes policies sit in the default tier at order 1000, as Calico places them.
+    const tiers = new Map<string, { order: number; defaultAction: 'Deny' | 'Pass'; policies: { order: number; name: string; rules: NormRule[]; origin: Origin }[] }>();
+    const tierOf = (name: string) => {
+      let t = tiers.get(name);
+      if (!t) tiers.set(name, (t = { order: tierInfo.get(name)?.order ?? (name === 'default' ? 1_000_000 : Number.POSITIVE_INFINITY), defaultAction: tierInfo.get(name)?.defaultAction ?? 'Deny', policies: [] }));
+      return t;
+    };
+    if (!pod.hostNetwork) {
+      for (const p of egress) tierOf('default').policies.push({ order: 1000, name: p.data.name, rules: [...p.data.denyRules, ...p.data.rules], origin: p.data.origin });
+      for (const c of calicoHere) tierOf(c.data.tier).policies.push({ order: c.data.order, name: c.data.name, rules: c.data.rules, origin: c.data.origin });
+    }
+    const isolated = tiers.size > 0;
     const ingressOnly = selecting.find((p) => p.data.policyTypesDefaulted && !p.data.policyTypes.includes('Egress'));
     let chainName = pod.name;
     if (pod.hostNetwork) chainName += ' (hostNetwork: NetworkPolicy does not apply)';
     else if (!isolated && ingressOnly) chainName += ` (${ingressOnly.data.kind} ${ingressOnly.data.name} selects it but has no policyTypes, so it is Ingress-only)`;
     else if (!isolated) chainName += ' (no NetworkPolicy selects it for Egress)';
-    const chain: NormChain = {
-      name: chainName,
-      base: true,
-      hook: 'forward',
-      priority: 0,
-      policy: isolated ? 'drop' : 'accept',
-      type: 'filter',
-      rules: isolated ? [...egress.flatMap((p) => p.data.denyRules), ...egress.flatMap((p) => p.data.rules)] : [],
-      origin: isolated ? egress[0]!.data.origin : ingressOnly ? ingressOnly.data.origin : pod.origin,
-    };
-    const rs: NormRuleset = { source: 'k8s-networkpolicy', file: egress[0]?.file ?? pod.origin.file, backend: null, families: ['ipv4', 'ipv6'], tables: [{ name: 'NetworkPolicy', families: ['ipv4', 'ipv6'], chains: [chain] }], notes: [] };
+    const chains: NormChain[] = [];
+    const base: NormChain = { name: chainName, base: true, hook: 'forward', priority: 0, policy: 'accept', type: 'filter', rules: [], origin: ingressOnly ? ingressOnly.data.origin : pod.origin };
+    chains.push(base);
+    let firstOrigin: Origin | null = null;
+    for (const [name, t] of [...tiers].sort((a, b) => a[1].order - b[1].order || a[0].localeCompare(b[0]))) {
+      const ps = [...t.policies].sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
+      const origin = ps[0]!.origin;
+      firstOrigin ??= origin;
+      const rules = ps.flatMap((p) => p.rules);
+      if (t.defaultAction === 'Deny') rules.push({ match: [{}], verdict: { kind: 'drop', text: `end of tier ${name}: no policy allowed it` }, origin, text: `end of tier ${name}`, index: rules.length + 1 });
+      const tierChain = `tier ${name}`;
+      chains.push({ name: tierChain, base: false, rules, origin });
+      base.rules.push({ match: [{}], verdict: { kind: 'jump', target: tierChain, text: tierChain }, origin, text: `tier ${name}` });
+    }
+    if (firstOrigin && tiers.size === 1 && tiers.has('default') && calicoHere.length === 0) {
+      // Plain Kubernetes NetworkPolicy: one ordered list, isolated → DROP at its end.
+      const only = chains[1]!;
+      base.rules = only.rules.slice(0, -1);
+      base.policy = 'drop';
+      base.origin = only.origin;
+      chains.length = 1;
+    }
+    const rs: NormRuleset = { source: 'k8s-networkpolicy', file: firstOrigin?.file ?? pod.origin.file, backend: null, families: ['ipv4', 'ipv6'], tables: [{ name: 'NetworkPolicy', families: ['ipv4', 'ipv6'], chains }], notes: [] };
     const analysis = analyzeHost({ rulesets: [rs], contexts: [{ kind: 'pod', namespace: pod.namespace, labels: pod.labels, name: pod.name, origin: 'a workload in the scan' }], allowlist: allowlistOf(config.egress) });
     out.push({ pod, analysis });
   }
   return out;
+}
+
+function isCalico(t: Target<object>): t is Target<CalicoPolicyData> {
+  return t.kind === 'egress' && (t.data as { layer?: string }).layer === 'calico-policy';
 }
 
 // ---------------------------------------------------------------------------------------------------

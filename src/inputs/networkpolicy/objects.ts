@@ -235,3 +235,171 @@ export function registerNetworkPolicyObjects(): void {
   OBJECT_HANDLERS.set('CiliumNetworkPolicy', (obj, path, ctx) => [policyData(obj, path, ctx)]);
 }
 registerNetworkPolicyObjects();
+
+// ---------------------------------------------------------------------------------------------------
+// Calico (projectcalico.org/v3) NetworkPolicy and GlobalNetworkPolicy: ordered, with tiers and Pass.
+
+export interface CalicoPolicyData {
+  layer: 'calico-policy';
+  kind: 'NetworkPolicy' | 'GlobalNetworkPolicy';
+  name: string;
+  /** null for GlobalNetworkPolicy. */
+  namespace: string | null;
+  tier: string;
+  order: number;
+  selector: string;
+  namespaceSelector: string | null;
+  types: string[];
+  /** Egress rules in order; Pass is a `return` (to the next tier), Log a `continue`. */
+  rules: NormRule[];
+  origin: Origin;
+}
+
+export interface CalicoTierData {
+  layer: 'calico-tier';
+  name: string;
+  order: number;
+  defaultAction: 'Deny' | 'Pass';
+}
+
+/**
+ * Calico selector expressions: all(), has(k), !has(k), k == 'v', k != 'v', k in {'a','b'},
+ * k not in {…}, joined by && and ||. Returns null for syntax this reader does not handle.
+ */
+export function calicoSelectorMatches(expr: string, labels: Record<string, string>): boolean | null {
+  const e = expr.trim();
+  if (e === '' || e === 'all()') return true;
+  // Parentheses other than has(…)/all() (grouping) are not handled.
+  if (/[()]/.test(e.replace(/has\(\s*[\w./-]+\s*\)|all\(\)/g, ''))) return null;
+  const ors = e.split('||');
+  let any = false;
+  for (const or of ors) {
+    let all = true;
+    for (const raw of or.split('&&')) {
+      const t = raw.trim();
+      let m: RegExpExecArray | null;
+      let v: boolean;
+      if (t === 'all()') v = true;
+      else if ((m = /^(!?)\s*has\(\s*([\w./-]+)\s*\)$/.exec(t))) v = (m[2]! in labels) !== (m[1] === '!');
+      else if ((m = /^([\w./-]+)\s*(==|!=)\s*['"]([^'"]*)['"]$/.exec(t))) v = (labels[m[1]!] === m[3]) === (m[2] === '==');
+      else if ((m = /^([\w./-]+)\s+(not\s+in|in)\s*\{([^}]*)\}$/.exec(t))) {
+        const vals = m[3]!.split(',').map((x) => x.trim().replace(/^['"]|['"]$/g, ''));
+        const has = m[1]! in labels && vals.includes(labels[m[1]!]!);
+        v = m[2] === 'in' ? has : !has;
+      } else return null;
+      if (!v) all = false;
+    }
+    if (all) any = true;
+  }
+  return any;
+}
+
+function calicoPorts(list: unknown[]): [number, number][] | null {
+  const out: [number, number][] = [];
+  for (const p of list) {
+    if (typeof p === 'number') out.push([p, p]);
+    else if (typeof p === 'string' && /^\d+(:\d+)?$/.test(p)) {
+      const [a, b] = p.split(':');
+      out.push([Number(a), Number(b ?? a)]);
+    } else return null;
+  }
+  return out;
+}
+
+function calicoPolicy(obj: Obj, path: SourcePath, ctx: ObjectContext): Target<CalicoPolicyData> {
+  const meta = asObj(obj.metadata);
+  const spec = asObj(obj.spec);
+  const kind = obj.kind === 'GlobalNetworkPolicy' ? 'GlobalNetworkPolicy' : 'NetworkPolicy';
+  const namespace = kind === 'GlobalNetworkPolicy' ? null : typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default';
+  const name = String(meta.name ?? '(unnamed)');
+  const at = (p: SourcePath): Origin => {
+    const l = ctx.locator.at(p);
+    return { file: l.file ?? ctx.file.path, line: l.line ?? 1 };
+  };
+  const egress = asArr(spec.egress);
+  const types = Array.isArray(spec.types) && spec.types.length ? spec.types.map(String) : [...(asArr(spec.ingress).length || !egress.length ? ['Ingress'] : []), ...(egress.length ? ['Egress'] : [])];
+  const label = `Calico ${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+  const rules: NormRule[] = [];
+  egress.forEach((r, i) => {
+    const rule = asObj(r);
+    const rp: SourcePath = [...path, 'spec', 'egress', i];
+    const action = String(rule.action ?? 'Allow');
+    const dest = asObj(rule.destination);
+    const m: MatchSpec = {};
+    const opaque: string[] = [];
+    if (rule.protocol !== undefined) {
+      const p = PROTO[String(rule.protocol).toUpperCase()] ?? (String(rule.protocol).toUpperCase() === 'ICMP' ? 1 : String(rule.protocol).toUpperCase() === 'ICMPV6' ? 58 : /^\d+$/.test(String(rule.protocol)) ? Number(rule.protocol) : undefined);
+      if (p === undefined) opaque.push(`protocol ${String(rule.protocol)}`);
+      else m.proto = { values: [p] };
+    }
+    if (dest.nets) m.dst = { values: asArr(dest.nets).map(String) };
+    if (dest.notNets) {
+      if (m.dst) opaque.push('nets combined with notNets');
+      else m.dst = { values: asArr(dest.notNets).map(String), negate: true };
+    }
+    if (dest.ports) {
+      const pr = calicoPorts(asArr(dest.ports));
+      if (pr) m.dport = { values: pr };
+      else opaque.push(`named ports ${JSON.stringify(dest.ports)}`);
+    }
+    if (dest.notPorts) {
+      const pr = calicoPorts(asArr(dest.notPorts));
+      if (pr && !m.dport) m.dport = { values: pr, negate: true };
+      else opaque.push('notPorts');
+    }
+    // Selector-based destinations are in-cluster endpoints; domains need the Enterprise DNS policy.
+    if (dest.selector || dest.namespaceSelector || dest.serviceAccounts || dest.services) opaque.push('destination selected by labels, service or service account (in-cluster endpoints)');
+    if (dest.domains) opaque.push(`domains ${asArr(dest.domains).join(',')} (resolved at run time)`);
+    if (opaque.length) m.opaque = opaque;
+    const kindOf = action === 'Allow' ? 'accept' : action === 'Deny' ? 'drop' : action === 'Pass' ? 'return' : 'continue';
+    rules.push({ match: [m], verdict: { kind: kindOf, text: `${action} (${label} egress[${i}])` }, origin: at(rp), text: `${label} egress[${i}]` });
+  });
+  const tierName = String(spec.tier ?? 'default');
+  return {
+    kind: 'egress',
+    id: `calico:${namespace ?? ''}/${kind}/${name}`,
+    name: `${namespace ? `${namespace}/` : ''}Calico${kind}/${name}`,
+    platform: 'kubernetes',
+    file: ctx.file.path,
+    data: {
+      layer: 'calico-policy',
+      kind,
+      name,
+      namespace,
+      tier: tierName,
+      order: spec.order === undefined ? Number.POSITIVE_INFINITY : Number(spec.order),
+      selector: String(spec.selector ?? 'all()'),
+      namespaceSelector: spec.namespaceSelector === undefined ? null : String(spec.namespaceSelector),
+      types,
+      rules,
+      origin: at([...path, 'metadata', 'name']),
+    },
+    locations: new Map([['', { file: ctx.file.path, line: at([...path, 'metadata', 'name']).line }]]),
+    suppressions: [],
+  };
+}
+
+function calicoTier(obj: Obj, _path: SourcePath, ctx: ObjectContext): Target<CalicoTierData> {
+  const meta = asObj(obj.metadata);
+  const spec = asObj(obj.spec);
+  const name = String(meta.name ?? 'default');
+  return {
+    kind: 'egress',
+    id: `calico:/Tier/${name}`,
+    name: `CalicoTier/${name}`,
+    platform: 'kubernetes',
+    file: ctx.file.path,
+    data: { layer: 'calico-tier', name, order: spec.order === undefined ? Number.POSITIVE_INFINITY : Number(spec.order), defaultAction: spec.defaultAction === 'Pass' ? 'Pass' : 'Deny' },
+    locations: new Map(),
+    suppressions: [],
+  };
+}
+
+/** Registers the Calico kinds. The Kubernetes handler dispatches by kind, so `NetworkPolicy` of both API groups arrives at one handler. */
+export function registerCalicoObjects(): void {
+  const k8sNp = OBJECT_HANDLERS.get('NetworkPolicy')!;
+  OBJECT_HANDLERS.set('NetworkPolicy', (obj, path, ctx) => (String(obj.apiVersion ?? '').startsWith('projectcalico.org/') ? [calicoPolicy(obj, path, ctx)] : k8sNp(obj, path, ctx)));
+  OBJECT_HANDLERS.set('GlobalNetworkPolicy', (obj, path, ctx) => [calicoPolicy(obj, path, ctx)]);
+  OBJECT_HANDLERS.set('Tier', (obj, path, ctx) => [calicoTier(obj, path, ctx)]);
+}
+registerCalicoObjects();
