@@ -103,6 +103,10 @@ COMMIT
     expect(iptablesHandler.detect(file('anything.txt', save))).toBe(true);
     expect(iptablesHandler.detect(file('rules.v4', '*filter\n'))).toBe(true);
     expect(iptablesHandler.detect(file('notes.md', '# iptables\nCOMMIT\n'))).toBe(false);
+    // A document that quotes a rule set is not a rule set.
+    expect(iptablesHandler.detect(file('README.md', `How to lock it down:\n\n${save}\nThat is all.\n`))).toBe(false);
+    expect(nftablesHandler.detect(file('README.md', 'Example:\ntable inet x {\n  chain y {\n  }\n}\n'))).toBe(false);
+    expect(nftablesHandler.detect(file('rules.nft', '#!/usr/sbin/nft -f\nflush ruleset\ntable inet x {\n  chain y {\n  }\n}\n'))).toBe(true);
   });
 });
 

@@ -47,9 +47,23 @@ export function tokenize(line: string): string[] {
   return out;
 }
 
+const SAVE_LINE = /^(#.*|\*(filter|nat|mangle|raw|security)|:\S+ (ACCEPT|DROP|-)( \[\d+:\d+\])?|(\[\d+:\d+\] )?-[AI] \S+.*|COMMIT|(create|add) \S+ .*)$/;
+
+/**
+ * Content test: the file has the iptables-save tables and, line by line, nothing but that grammar (so
+ * a README quoting a rule set is not taken for one).
+ */
 export function looksLikeIptablesSave(text: string): boolean {
   const head = text.slice(0, 200_000);
-  return /^\*(filter|nat|mangle|raw|security)\s*$/m.test(head) && /^COMMIT\s*$/m.test(head) && /^:[^\s]+ (ACCEPT|DROP|-)( \[\d+:\d+\])?\s*$/m.test(head);
+  if (!(/^\*(filter|nat|mangle|raw|security)\s*$/m.test(head) && /^COMMIT\s*$/m.test(head) && /^:[^\s]+ (ACCEPT|DROP|-)( \[\d+:\d+\])?\s*$/m.test(head))) return false;
+  let checked = 0;
+  for (const raw of head.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '') continue;
+    if (!SAVE_LINE.test(line)) return false;
+    if (++checked > 400) break;
+  }
+  return true;
 }
 
 interface PendingRuleset {

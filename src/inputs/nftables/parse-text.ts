@@ -11,7 +11,13 @@ import { buildRuleset } from './parse-json.js';
 type J = Record<string, unknown>;
 
 export function looksLikeNftText(text: string): boolean {
-  return /^\s*table\s+(ip|ip6|inet|arp|bridge|netdev)\s+\S+\s*\{/m.test(text) && /\bchain\s+\S+\s*\{/.test(text);
+  // The first statement must open a table (comments and `flush ruleset` may come before it).
+  const first = text
+    .slice(0, 20_000)
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l !== '' && !l.startsWith('#') && l !== 'flush ruleset');
+  return !!first && /^table\s+(ip|ip6|inet|arp|bridge|netdev)\s+\S+\s*\{$/.test(first) && /\bchain\s+\S+\s*\{/.test(text);
 }
 
 const PRIORITIES: Record<string, number> = { raw: -300, mangle: -150, dstnat: -100, filter: 0, security: 50, srcnat: 100 };
@@ -265,7 +271,7 @@ export function parseNftText(text: string, file: string): NormRuleset {
     const lineNo = n + 1;
     const raw = lines[n]!;
     const line = raw.replace(/\s+$/, '').trim();
-    if (line === '' || line.startsWith('#')) continue;
+    if (line === '' || line.startsWith('#') || (!table && line === 'flush ruleset')) continue;
     // Set element lists may span lines.
     if (set?.pending) {
       set.pending.push(line);
