@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import type { Collected } from '../collect.js';
 import type { ChecklistId } from '../../model/checklist.js';
@@ -51,6 +51,12 @@ export async function collectImages(args: string[], opts: CollectImageOptions): 
       const rel = relative(cwd, abs);
       const display = rel && !rel.startsWith('..') ? rel : abs;
       await collectOne(out, display, () => readImagePath(display, abs, opts), null, opts);
+    } else if (pathWithTag(abs)) {
+      // `layout:v2` / `images.tar:repo:tag`, as skopeo names them: one tagged image of a path.
+      const { path, tag } = pathWithTag(abs)!;
+      const rel = relative(cwd, path);
+      const display = `${rel && !rel.startsWith('..') ? rel : path}:${tag}`;
+      await collectOne(out, display, () => readImagePath(display, path, { ...opts, tag }), null, opts);
     } else {
       if (!opts.engine) {
         recordError(out, arg, `${arg}: no such file or folder`);
@@ -94,6 +100,27 @@ export async function readBases(args: string[], opts: CollectImageOptions): Prom
     for (const s of scans) out.push({ name: arg, diffIds: s.layers.map((l) => l.diffId) });
   }
   return out;
+}
+
+/** `/x/layout:v2` → the existing path `/x/layout` and tag `v2` (also `archive.tar:repo/name:tag`). */
+function pathWithTag(abs: string): { path: string; tag: string } | null {
+  for (let i = abs.indexOf(':'); i > 0; i = abs.indexOf(':', i + 1)) {
+    const path = abs.slice(0, i);
+    const tag = abs.slice(i + 1);
+    if (tag && looksLikeImagePath(path)) return { path, tag };
+  }
+  return null;
+}
+
+/** A file, or a folder holding an image layout: so `worker:1.4` stays a reference when ./worker is source code. */
+function looksLikeImagePath(path: string): boolean {
+  try {
+    const st = statSync(path);
+    if (st.isFile()) return true;
+    return st.isDirectory() && ['index.json', 'manifest.json'].some((f) => existsSync(join(path, f)));
+  } catch {
+    return false;
+  }
 }
 
 export function addTargets(out: Collected, t: ImageTargets, containers: boolean): number {

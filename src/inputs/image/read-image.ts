@@ -15,6 +15,8 @@ export interface ReadImageOptions {
   scanFile: FileScanner;
   /** Read every text file up to the per-file cap for provider-format secrets (not only scored names). */
   allFiles?: boolean;
+  /** Only the image with this tag (`PATH:TAG`). */
+  tag?: string | null;
 }
 
 /** Why an image input could not be read; the CLI turns it into one line naming the input, exit 2. */
@@ -60,7 +62,7 @@ export async function readImageStream(
     const contents = await readArchiveStream(source, { limits, scanFile: opts.scanFile, budget: { remaining: limits.maxTotalBytes }, allFiles: opts.allFiles });
     const store = archiveStore(contents);
     const kind: ImageSourceKind = origin === 'engine' ? 'docker-engine' : contents.json.has('manifest.json') ? 'docker-archive' : 'oci-archive';
-    return await resolveImages(store, { source: kind, input: display, platform: opts.platform, maxLayers: limits.maxLayers });
+    return await resolveImages(store, { source: kind, input: display, platform: opts.platform, maxLayers: limits.maxLayers, tag: opts.tag });
   } catch (err) {
     throw asReadError(display, err);
   }
@@ -119,7 +121,7 @@ async function readLayoutDir(display: string, dir: string, opts: ReadImageOption
   if (!hasManifest && !hasIndex) {
     throw new ImageFormatError('the directory is neither an OCI image layout (index.json) nor an unpacked docker save (manifest.json)');
   }
-  return resolveImages(store, { source: hasManifest ? 'docker-archive' : 'oci-layout', input: display, platform: opts.platform, maxLayers: limits.maxLayers });
+  return resolveImages(store, { source: hasManifest ? 'docker-archive' : 'oci-layout', input: display, platform: opts.platform, maxLayers: limits.maxLayers, tag: opts.tag });
 }
 
 function asReadError(display: string, err: unknown): ImageReadError {

@@ -16,6 +16,13 @@ export interface ResolveOptions {
   input: string;
   platform: Platform;
   maxLayers: number;
+  /** `PATH:TAG`: only the image with this tag (RepoTags, ref.name or io.containerd.image.name). */
+  tag?: string | null;
+}
+
+/** `v2` matches `v2`, `repo:v2` and `registry/repo:v2`; `repo:v2` matches exactly. */
+function tagMatches(want: string, have: string): boolean {
+  return have === want || (!want.includes(':') && have.endsWith(`:${want}`));
 }
 
 const ATTESTATION = 'attestation-manifest';
@@ -109,10 +116,14 @@ export async function resolveImages(store: BlobStore, opts: ResolveOptions): Pro
 async function resolveDockerSave(store: BlobStore, manifest: unknown, opts: ResolveOptions): Promise<ImageScan[]> {
   if (!Array.isArray(manifest) || manifest.length === 0) throw new ImageFormatError('manifest.json is not a non-empty array');
   const images: ImageScan[] = [];
+  const tags = new Set<string>();
   for (const [i, item] of manifest.entries()) {
     if (!isObject(item) || typeof item['Config'] !== 'string' || !Array.isArray(item['Layers'])) {
       throw new ImageFormatError(`manifest.json[${i}] lacks Config or Layers`);
     }
+    const repoTags = Array.isArray(item['RepoTags']) ? (item['RepoTags'] as unknown[]).filter((t): t is string => typeof t === 'string') : [];
+    repoTags.forEach((t) => tags.add(t));
+    if (opts.tag && !repoTags.some((t) => tagMatches(opts.tag!, t))) continue;
     const layerPaths = item['Layers'] as unknown[];
     if (layerPaths.length > opts.maxLayers) throw new ImageFormatError(`manifest.json[${i}] has more than ${opts.maxLayers} layers`);
     const { value: config, digest: configDigest } = await needJson(store, item['Config'], 'the image config');
@@ -123,11 +134,10 @@ async function resolveDockerSave(store: BlobStore, manifest: unknown, opts: Reso
       layers.push(await needLayer(store, p, j + 1));
     }
     checkDiffIds(config, layers);
-    const tags = Array.isArray(item['RepoTags']) ? (item['RepoTags'] as unknown[]).filter((t): t is string => typeof t === 'string') : [];
     images.push({
       source: opts.source,
       input: opts.input,
-      tags,
+      tags: repoTags,
       repoDigests: [],
       configDigest,
       manifestDigest: null,
@@ -138,6 +148,7 @@ async function resolveDockerSave(store: BlobStore, manifest: unknown, opts: Reso
       attestations: false,
     });
   }
+  if (opts.tag && images.length === 0) throw new ImageFormatError(`no image tagged ${opts.tag} (tags found: ${[...tags].join(', ') || 'none'})`);
   return images;
 }
 
@@ -151,6 +162,7 @@ async function resolveOci(store: BlobStore, index: unknown, opts: ResolveOptions
   if (!isObject(index) || !Array.isArray(index['manifests'])) throw new ImageFormatError('index.json has no manifests array');
   const candidates: Candidate[] = [];
   const seenPlatforms: string[] = [];
+  const seenTags: string[] = [];
   let attestations = false;
 
   const walk = async (idx: Record<string, unknown>, where: string, depth: number, inherited: Record<string, string>) => {
@@ -175,6 +187,9 @@ async function resolveOci(store: BlobStore, index: unknown, opts: ResolveOptions
       if (platform) seenPlatforms.push(formatPlatform(platform));
       if (platform?.os === 'unknown' && platform.architecture === 'unknown') continue;
       if (!platformMatches(opts.platform, platform)) continue;
+      const name = merged['io.containerd.image.name'] ?? merged['org.opencontainers.image.ref.name'];
+      if (name) seenTags.push(name);
+      if (opts.tag && !(name && tagMatches(opts.tag, name))) continue;
       candidates.push({ manifestPath: path, descriptor: d, annotations: merged });
     }
   };
@@ -224,6 +239,9 @@ async function resolveOci(store: BlobStore, index: unknown, opts: ResolveOptions
       annotations: { ...c.annotations, ...stringMap(manifest['annotations']) },
       attestations,
     });
+  }
+  if (images.length === 0 && opts.tag) {
+    throw new ImageFormatError(`no image tagged ${opts.tag} for platform ${formatPlatform(opts.platform)} (tags found: ${[...new Set(seenTags)].join(', ') || 'none'})`);
   }
   if (images.length === 0) {
     const seen = [...new Set(seenPlatforms)].join(', ') || 'none declared';
