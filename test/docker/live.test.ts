@@ -100,7 +100,7 @@ describe.skipIf(!engine.host)(`sandcheck docker against live containers${engine.
     const images = report.inputs.filter((i: { format: string }) => i.format === 'docker-engine');
     expect(images).toEqual([{ path: `image://${IMAGE}`, format: 'docker-engine', status: 'parsed', targets: 1 }]);
     const imageFindings = (report.findings as Finding[]).filter((f) => f.location.uri?.startsWith('image://')).map((f) => f.ruleId);
-    expect(imageFindings).toEqual(['image-provenance-unverified']);
+    expect(imageFindings.sort()).toEqual(['image-healthcheck-missing', 'image-provenance-unverified']);
   });
 
   it('a container name that does not exist is an input error, exit 2', () => {

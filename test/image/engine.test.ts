@@ -118,9 +118,9 @@ USER 10001:10001
     }
   });
 
-  it('passes a hardened image except for the digest and provenance', () => {
+  it('passes a hardened image except for the digest, provenance and (a warning) the missing HEALTHCHECK', () => {
     const res = sandcheck(['image', join(dir, 'hardened.tar'), '-f', 'json']);
-    expect(pairs(json(res))).toEqual(['container-image-unpinned @ image reference', 'image-provenance-unverified @ provenance']);
+    expect(pairs(json(res))).toEqual(['container-image-unpinned @ image reference', 'image-healthcheck-missing @ config Healthcheck', 'image-provenance-unverified @ provenance']);
   });
 
   it('verifies provenance when a trusted base matches by layer digest', () => {

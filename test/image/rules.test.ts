@@ -83,3 +83,16 @@ describe('secrets.ignore applies to image secrets (by fingerprint, from the find
     ]);
   });
 });
+
+describe('image-healthcheck-missing on an OCI config', () => {
+  it('does not apply where the format cannot carry Healthcheck (unknown, not a failure)', async () => {
+    const rule = set.byId.get('image-healthcheck-missing')!;
+    const { image } = loadImageFixture(join(RULE_FIXTURES, 'image-healthcheck-missing', 'fail.image.json'));
+    const dir = tmp();
+    writeFileSync(join(dir, 'image.tar'), await craftFixture(image, 'oci-gzip'));
+    const collected = await collectImages(['image.tar'], { platform: AMD64, scanFile: scanLayerFile, detectors: imagePairDetectors, cwd: dir });
+    const report = audit(collected, { rules: onlyRule(rule), config: structuredClone(DEFAULT_CONFIG), failOn: 'any', now: new Date('2026-11-24T00:00:00Z') });
+    expect(report.findings).toEqual([]);
+    expect(report.evaluations!.filter((e) => e.ruleId === rule.id).map((e) => e.outcome)).toEqual(['not-applicable']);
+  });
+});
