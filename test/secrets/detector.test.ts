@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyPair, fingerprint, scanText, type SecretHit } from '../../src/analyzers/secrets/index.js';
-import { decoys, dockerAuth, googleServiceAccount, pem, PEM_KINDS, rng, tokens } from '../../bench/secrets/tokens.js';
+import { ALNUM, B64, chars, decoys, dockerAuth, googleServiceAccount, pem, PEM_KINDS, rng, tokens } from '../../bench/secrets/tokens.js';
 
 const r = rng(42);
 
@@ -55,6 +55,18 @@ describe('provider rules over free text', () => {
       expectRedacted([multi, escaped], key.body);
     });
   }
+
+  it('real OpenSSH bodies with runs of zero bytes are keys; a body of one repeated character is not', () => {
+    const body = 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQyNTUxOQAAACA' + chars(r, 300, B64) + 'AAAAAAAAAAAAECAwQF';
+    const text = `-----BEGIN OPENSSH PRIVATE KEY-----\n${body.match(/.{1,70}/g)!.join('\n')}\n-----END OPENSSH PRIVATE KEY-----\n`;
+    expect(only(scanText(text)).detector).toBe('private-key');
+    expect(scanText(`-----BEGIN RSA PRIVATE KEY-----\n${'A'.repeat(64)}\n${'A'.repeat(64)}\n-----END RSA PRIVATE KEY-----`)).toEqual([]);
+    expect(scanText(`-----BEGIN RSA PRIVATE KEY-----\n${'x'.repeat(64)}\n${'x'.repeat(64)}\n-----END RSA PRIVATE KEY-----`)).toEqual([]);
+  });
+
+  it('a digit run inside a Slack token id is not a placeholder', () => {
+    expect(only(scanText(`token: xoxb-76821077874-9870711111112-${chars(r, 24, ALNUM)}`)).detector).toBe('slack-token');
+  });
 
   it('google service-account JSON is reported once, as a service-account key', () => {
     const sa = googleServiceAccount(r);

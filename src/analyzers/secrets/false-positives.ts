@@ -98,7 +98,7 @@ export function commonDropReason(value: string): DropReason | null {
 
 /** Does the body of a prefixed token (the part after the fixed prefix) look random? */
 export function randomBodyDropReason(body: string, minEntropy = 3.0): DropReason | null {
-  if (hasRepeatedRun(body, 6)) return 'repeated';
+  if (hasRepeatedRun(body)) return 'repeated';
   // Generated bodies mix cases and digits; one lower-case run is words (`thisisnotarealtoken…`).
   if (body.length >= 16 && /^[a-z_-]+$/.test(body)) return 'not-secret-shape';
   if (shannonEntropy(body) < minEntropy) return 'low-entropy';

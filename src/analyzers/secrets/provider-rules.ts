@@ -1,5 +1,6 @@
 import type { Severity } from '../../model/severity.js';
-import { commonDropReason, randomBodyDropReason, type DropReason } from './false-positives.js';
+import { shannonEntropy } from './entropy.js';
+import { commonDropReason, hasRepeatedRun, isPlaceholder, isReference, randomBodyDropReason, type DropReason } from './false-positives.js';
 
 /**
  * Provider-format detectors (tiers A and B of secret-notes §4.1): strict shapes with a literal
@@ -21,6 +22,11 @@ export interface ProviderRule {
   normalize?: (raw: string, match: RegExpExecArray, text: string) => string | null;
   /** Extra false-positive checks on the normalized value; null keeps it. */
   validate?: (value: string, match: RegExpExecArray) => DropReason | null;
+  /**
+   * `validate` does every check itself: the common pipeline (runs of 8 identical characters among
+   * them) does not apply. Key bodies need this: OpenSSH keys encode zero bytes as long runs of `A`.
+   */
+  ownChecks?: boolean;
 }
 
 const B = '(?<![A-Za-z0-9_-])'; // token start: not preceded by a token character
@@ -161,6 +167,7 @@ export const PROVIDER_RULES: ProviderRule[] = [
     regex: re(`"private_key"\\s{0,4}:\\s{0,4}"(?<s>-----BEGIN PRIVATE KEY-----(?:\\\\n|[A-Za-z0-9+/=]){64,12000}-----END PRIVATE KEY-----(?:\\\\n)?)"`),
     normalize: (raw, _m, text) => (/"type"\s*:\s*"service_account"/.test(text) ? pemBody(raw) : null),
     validate: pemDropReason,
+    ownChecks: true,
   },
   {
     id: 'private-key',
@@ -175,6 +182,7 @@ export const PROVIDER_RULES: ProviderRule[] = [
     ),
     normalize: (raw) => pemBody(raw),
     validate: pemDropReason,
+    ownChecks: true,
   },
   {
     id: 'url-credentials',
@@ -252,11 +260,13 @@ function pemBody(raw: string): string {
   return out;
 }
 
+/** Key bodies: long enough, not a placeholder, not one character repeated, real entropy. */
 function pemDropReason(body: string): DropReason | null {
   if (body.length < 64) return 'not-secret-shape';
-  const common = commonDropReason(body);
-  if (common) return common;
-  return randomBodyDropReason(body, 4.0);
+  if (isReference(body)) return 'reference';
+  if (isPlaceholder(body)) return 'placeholder';
+  if (hasRepeatedRun(body, 48)) return 'repeated';
+  return shannonEntropy(body) < 4.0 ? 'low-entropy' : null;
 }
 
 export const PROVIDER_RULE_IDS = PROVIDER_RULES.map((r) => r.id);

@@ -75,7 +75,7 @@ export function scanText(text: string, options: ScanOptions = {}): SecretHit[] {
       }
       const captured = m.groups?.s ?? m[0];
       const value = rule.normalize ? rule.normalize(captured, m, text) : captured;
-      const reason = value === null ? 'not-secret-shape' : commonDropReason(value) ?? rule.validate?.(value, m) ?? null;
+      const reason = value === null ? 'not-secret-shape' : (rule.ownChecks ? null : commonDropReason(value)) ?? rule.validate?.(value, m) ?? null;
       if (reason || value === null) {
         options.onDrop?.({ detector: rule.id, reason: reason ?? 'not-secret-shape', line: lineOf(text, m.index) });
         continue;
