@@ -112,6 +112,7 @@ describe('near misses: nothing is reported', () => {
     ['URL with a reference password', `DATABASE_URL=${decoys.urlReference()}`],
     ['URL with placeholder password', 'postgres://user:password@localhost/db'],
     ['URL with a port and no credentials', 'http://localhost:8080/path'],
+    ['URL with a development default password', 'DATABASE_URL=postgres://postgres:postgres@localhost:5432/app amqp://guest:guest@rabbit:5672/'],
     ['PEM placeholder', decoys.pemPlaceholder()],
     ['public key', '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo\n-----END PUBLIC KEY-----'],
     ['docker auth that is not user:password', '{"auth": "bm90LWEtY3JlZGVudGlhbA=="}'],

@@ -41,6 +41,8 @@ function bodyAfter(prefixLength: number, minEntropy = 3.0) {
   return (value: string) => randomBodyDropReason(value.slice(prefixLength), minEntropy);
 }
 
+const DEFAULT_PASSWORDS = new Set(['postgres', 'mysql', 'guest', 'redis', 'rabbitmq', 'mongo', 'mongodb', 'user', 'pass', 'secret', 'admin', 'root', 'example', 'test', 'password123']);
+
 export const PROVIDER_RULES: ProviderRule[] = [
   {
     id: 'anthropic-api-key',
@@ -191,10 +193,12 @@ export const PROVIDER_RULES: ProviderRule[] = [
     severity: 'high',
     keywords: ['://'],
     // Starts at the literal `://` (fast to find); the scheme is not needed to recognise the shape.
-    regex: re(`://[^\\s:@/'"\`<>]{1,64}:(?<s>[^\\s:@/'"\`<>]{1,128})@[A-Za-z0-9_.-]{1,253}`),
-    validate: (v) => {
+    regex: re(`://(?<u>[^\\s:@/'"\`<>]{1,64}):(?<s>[^\\s:@/'"\`<>]{1,128})@[A-Za-z0-9_.-]{1,253}`),
+    validate: (v, m) => {
       const common = commonDropReason(v);
       if (common) return common;
+      // Development defaults (`postgres://postgres:postgres@localhost`, `amqp://guest:guest@…`).
+      if (v === m.groups?.u || DEFAULT_PASSWORDS.has(v.toLowerCase())) return 'placeholder';
       if (v.includes('$') || v.includes('%s') || v.includes('{')) return 'reference';
       if (v.length < 4) return 'low-entropy';
       return null;
