@@ -173,6 +173,7 @@ describe('classifyPair', () => {
       ['OIDC_SECRET', 'https://vault.internal/v1/secret'],
       ['PUBLIC_KEY', tokens.generic(r)],
       ['STRIPE_PUBLISHABLE_KEY', tokens.generic(r)],
+      ['NEXT_PUBLIC_ANALYTICS_TOKEN', tokens.generic(r)],
       ['API_KEY_ID', tokens.generic(r)],
       ['TOKEN_URL', tokens.generic(r)],
       ['SECRET_FILE', tokens.generic(r)],

@@ -35,6 +35,8 @@ export function secretNameKind(name: string): 'password' | 'key' | null {
   const last = words.at(-1);
   if (!last || !SECRET_WORDS.has(last)) return null;
   if (words.length === 1 && (last === 'KEY' || last === 'TOKEN' || last === 'PASS')) return null;
+  // NEXT_PUBLIC_*, *_PUBLIC_KEY, STRIPE_PUBLISHABLE_KEY: shipped to browsers by design.
+  if (words.includes('PUBLIC') || words.includes('PUBLISHABLE')) return null;
   const qualifier = words.at(-2);
   if (qualifier && NOT_SECRET_QUALIFIERS.has(qualifier)) return null;
   return PASSWORD_WORDS.has(last) ? 'password' : 'key';
