@@ -138,8 +138,10 @@ function resolveId(m: DimMatch<[number, number]>, id: number | undefined, ctx: E
 
 function addrSet(values: readonly string[], family: Family): IntervalSet {
   if (values.length === 1) {
-    const p = parsePrefix(values[0]!) ?? parseAddressRange(values[0]!);
-    return p && p.family === family ? IntervalSet.range(p.lo, p.hi) : IntervalSet.EMPTY;
+    return memoSet(`a${family}${values[0]}`, () => {
+      const p = parsePrefix(values[0]!) ?? parseAddressRange(values[0]!);
+      return p && p.family === family ? IntervalSet.range(p.lo, p.hi) : IntervalSet.EMPTY;
+    });
   }
   const ranges: [bigint, bigint][] = [];
   for (const v of values) {
@@ -147,6 +149,17 @@ function addrSet(values: readonly string[], family: Family): IntervalSet {
     if (p && p.family === family) ranges.push([p.lo, p.hi]);
   }
   return IntervalSet.of(ranges);
+}
+
+/** Interval sets are immutable: the protocol, port and state sets that repeat across rules are shared. */
+const setMemo = new Map<string, IntervalSet>();
+function memoSet(key: string, make: () => IntervalSet): IntervalSet {
+  let v = setMemo.get(key);
+  if (!v) {
+    if (setMemo.size > 50_000) setMemo.clear();
+    setMemo.set(key, (v = make()));
+  }
+  return v;
 }
 
 export function compileSpec(spec: MatchSpec, family: Family, ctx: EgressContext, atoms: InterfaceAtoms): { cube: Cube | null; unknown: string[] } {
@@ -163,9 +176,9 @@ export function compileSpec(spec: MatchSpec, family: Family, ctx: EgressContext,
   }
   const cube = fullCube(family);
   if (spec.dst) cube[DST] = applyNeg(addrSet(spec.dst.values, family), spec.dst.negate, dimMax(family, DST));
-  if (spec.proto) cube[PROTO] = applyNeg(IntervalSet.of(spec.proto.values.map((n) => [BigInt(n), BigInt(n)])), spec.proto.negate, dimMax(family, PROTO));
-  if (spec.dport) cube[DPORT] = applyNeg(IntervalSet.of(spec.dport.values.map(([a, b]) => [BigInt(a), BigInt(b)])), spec.dport.negate, dimMax(family, DPORT));
-  if (spec.ct) cube[CT] = applyNeg(IntervalSet.of(spec.ct.values.map((s) => { const i = BigInt(CT_STATES.indexOf(s)); return [i, i]; })), spec.ct.negate, dimMax(family, CT));
+  if (spec.proto) cube[PROTO] = memoSet(`p${spec.proto.negate ? '!' : ''}${spec.proto.values.join(',')}`, () => applyNeg(IntervalSet.of(spec.proto!.values.map((n) => [BigInt(n), BigInt(n)])), spec.proto!.negate, dimMax(family, PROTO)));
+  if (spec.dport) cube[DPORT] = memoSet(`d${spec.dport.negate ? '!' : ''}${spec.dport.values.join(',')}`, () => applyNeg(IntervalSet.of(spec.dport!.values.map(([a, b]) => [BigInt(a), BigInt(b)])), spec.dport!.negate, dimMax(family, DPORT)));
+  if (spec.ct) cube[CT] = memoSet(`c${spec.ct.negate ? '!' : ''}${spec.ct.values.join(',')}`, () => applyNeg(IntervalSet.of(spec.ct!.values.map((s) => { const i = BigInt(CT_STATES.indexOf(s)); return [i, i]; })), spec.ct!.negate, dimMax(family, CT)));
   if (spec.oif) {
     let s = IntervalSet.EMPTY;
     for (const p of spec.oif.values) s = s.union(atoms.setOf(p));

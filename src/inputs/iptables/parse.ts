@@ -236,6 +236,12 @@ function parseRule(tokens: string[], file: string, line: number, rs: PendingRule
     }
     return v;
   };
+  let postNeg = false;
+  const take = (): string => {
+    const v = need(i + (postNeg ? 2 : 1));
+    i += postNeg ? 3 : 2;
+    return v;
+  };
   while (i < tokens.length) {
     let t = tokens[i]!;
     if (t === '!') {
@@ -244,12 +250,7 @@ function parseRule(tokens: string[], file: string, line: number, rs: PendingRule
       continue;
     }
     // Old syntax: `-p ! tcp`.
-    const postNeg = tokens[i + 1] === '!';
-    const take = (): string => {
-      const v = need(i + (postNeg ? 2 : 1));
-      i += postNeg ? 3 : 2;
-      return v;
-    };
+    postNeg = tokens[i + 1] === '!';
     const isNeg = neg || postNeg;
     neg = false;
     switch (t) {
