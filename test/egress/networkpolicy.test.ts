@@ -191,5 +191,28 @@ spec:
 `;
     expect(judge(y)).toEqual(['allow-any fail ipv4 @23', 'allow-any fail ipv6 @23', 'internal warn ipv4 @23', 'internal warn ipv6 @23', 'metadata fail ipv4 @23', 'metadata fail ipv6 @23']);
   });
+
+  it('Cilium toFQDNs: names are judged against the hosts of egress.allow; a broader pattern is an excess', () => {
+    const y = `${POD()}---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: fqdn, namespace: sandbox}
+spec:
+  endpointSelector: {}
+  egress:
+    - toFQDNs:
+        - matchName: api.anthropic.com
+        - matchPattern: "*.githubusercontent.com"
+      toPorts: [{ports: [{port: "443", protocol: TCP}]}]
+`;
+    const file = makeSourceFile('np.yaml', '/x/np.yaml', y);
+    const targets = HANDLERS.find((h) => h.detect(file))!.parse(file).targets;
+    const cfg: SandcheckConfig = { ...config, egress: { ...config.egress, allow: [{ cidr: '160.79.104.0/23', host: 'api.anthropic.com', proto: 'tcp', ports: [443] }] } };
+    const findings = analyzePolicies(targets, cfg).flatMap(({ analysis }) => analysis.findings);
+    expect(findings.map((f) => `${f.code} ${f.verdict} @${f.location.line}`)).toEqual(['excess fail @15']);
+    expect(findings[0]!.message).toBe(
+      'pod sandbox/Pod/runner can reach any host matching *.githubusercontent.com on port 443, not in egress.allow (api.anthropic.com): allowed by CiliumNetworkPolicy sandbox/fqdn egress[0].toFQDNs[1] (np.yaml:15)',
+    );
+  });
 });
 

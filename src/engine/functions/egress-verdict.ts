@@ -131,7 +131,43 @@ interface PolicyData {
   policyTypesDefaulted: boolean;
   rules: NormRule[];
   denyRules: NormRule[];
+  fqdns: { name: string; pattern: boolean; ports: string; origin: Origin; rule: string }[];
   origin: Origin;
+}
+
+/** `*.example.com` style patterns (Cilium matchPattern) as a test on one host name. */
+function hostMatches(pattern: string, host: string): boolean {
+  const re = new RegExp(`^${pattern.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[-a-zA-Z0-9_.]*')}$`, 'i');
+  return re.test(host);
+}
+
+/**
+ * Cilium toFQDNs: a name or pattern outside the `host` of every egress.allow entry is an excess
+ * destination; a pattern broader than the allowlisted names covers hosts nobody declared.
+ */
+function fqdnFindings(pod: Pod, policies: Target<PolicyData>[], config: SandcheckConfig): EgressFinding[] {
+  const hosts = (config.egress?.allow ?? []).map((a) => a.host).filter((h): h is string => !!h);
+  const out: EgressFinding[] = [];
+  for (const p of policies)
+    for (const f of p.data.fqdns ?? []) {
+      const allowed = f.pattern ? hosts.some((h) => h === f.name) : hosts.some((h) => hostMatches(h, f.name));
+      if (allowed) continue;
+      const label = `pod ${pod.name}`;
+      const what = f.pattern ? `any host matching ${f.name}` : f.name;
+      out.push({
+        code: 'excess',
+        verdict: 'fail',
+        context: label,
+        family: null,
+        message: `${label} can reach ${what} on ${f.ports === 'any' ? 'any port' : `port ${f.ports}`}, not in egress.allow${hosts.length ? ` (${hosts.join(', ')})` : ''}: allowed by ${f.rule} (${f.origin.file}:${f.origin.line})`,
+        witness: `${f.pattern ? f.name.replace(/\*/g, 'x') : f.name}${f.ports !== 'any' ? `:${f.ports.split(',')[0]}` : ''} by name`,
+        path: `${f.rule} (${f.origin.file}:${f.origin.line})`,
+        location: f.origin,
+        key: `${label}|fqdn|${f.name}`,
+        evidence: { context: label, fqdn: f.name, rule: f.rule },
+      });
+    }
+  return out;
 }
 
 function isPolicy(t: Target<object>): t is Target<PolicyData> {
@@ -223,6 +259,12 @@ export function analyzePolicies(targets: readonly Target<object>[], config: Sand
     }
     const rs: NormRuleset = { source: 'k8s-networkpolicy', file: firstOrigin?.file ?? pod.origin.file, backend: null, families: ['ipv4', 'ipv6'], tables: [{ name: 'NetworkPolicy', families: ['ipv4', 'ipv6'], chains }], notes: [] };
     const analysis = analyzeHost({ rulesets: [rs], contexts: [{ kind: 'pod', namespace: pod.namespace, labels: pod.labels, name: pod.name, origin: 'a workload in the scan' }], allowlist: allowlistOf(config.egress) });
+    if (!pod.hostNetwork) {
+      analysis.findings.push(...fqdnFindings(pod, egress, config));
+      // An allowlisted endpoint reached by name (toFQDNs) is not blocked, whatever its addresses.
+      const byName = (config.egress?.allow ?? []).map((a, i) => (a.host && egress.some((p) => (p.data.fqdns ?? []).some((f) => (f.pattern ? hostMatches(f.name, a.host!) : f.name === a.host))) ? i : -1)).filter((i) => i >= 0);
+      analysis.findings = analysis.findings.filter((f) => !(f.code === 'required-blocked' && byName.some((i) => f.key.endsWith(`|required|${i}`))));
+    }
     out.push({ pod, analysis });
   }
   return out;

@@ -34,6 +34,8 @@ export interface NetworkPolicyData {
   denyRules: NormRule[];
   /** Peers sandcheck does not turn into addresses (pod/namespace selectors, FQDNs, entities), in words. */
   inClusterPeers: string[];
+  /** Cilium toFQDNs names and patterns (other than "*"), judged against the `host` of egress.allow entries. */
+  fqdns: { name: string; pattern: boolean; ports: string; origin: Origin; rule: string }[];
   origin: Origin;
 }
 
@@ -128,6 +130,7 @@ function policyData(obj: Obj, path: SourcePath, ctx: ObjectContext): Target<Netw
   const rules: NormRule[] = [];
   const denyRules: NormRule[] = [];
   const inClusterPeers: string[] = [];
+  const fqdns: NetworkPolicyData['fqdns'] = [];
   let policyTypes: string[];
   let defaulted = false;
   let podSelector: LabelSelector;
@@ -195,7 +198,11 @@ function policyData(obj: Obj, path: SourcePath, ctx: ObjectContext): Target<Netw
         asArr(rule.toFQDNs).forEach((f, k) => {
           const o = asObj(f);
           if (o.matchPattern === '*') dsts.push({ cidrs: null, what: ' to any FQDN (matchPattern "*")', where: [...rp, 'toFQDNs', k] });
-          else inClusterPeers.push(`${label}.toFQDNs ${String(o.matchName ?? o.matchPattern)} (resolved by the Cilium DNS proxy; not an address)`);
+          else if (key === 'egress') {
+            const pattern = o.matchPattern !== undefined;
+            const portsText = ports.map((p) => (p.range ? `${p.range[0]}${p.range[1] !== p.range[0] ? `-${p.range[1]}` : ''}` : 'any')).join(',');
+            fqdns.push({ name: String(o.matchName ?? o.matchPattern), pattern, ports: portsText, origin: at([...rp, 'toFQDNs', k]), rule: `${label}.toFQDNs[${k}]` });
+          }
         });
         if (rule.toEndpoints || rule.toServices) inClusterPeers.push(`${label} (toEndpoints/toServices)`);
         const noPeer = !rule.toCIDR && !rule.toCIDRSet && !rule.toEntities && !rule.toFQDNs && !rule.toEndpoints && !rule.toServices;
@@ -221,7 +228,7 @@ function policyData(obj: Obj, path: SourcePath, ctx: ObjectContext): Target<Netw
     platform: 'kubernetes',
     file: ctx.file.path,
     boundary: namespace,
-    data: { layer: 'k8s-networkpolicy', kind, name, namespace, podSelector, policyTypes, policyTypesDefaulted: defaulted, rules, denyRules, inClusterPeers, origin },
+    data: { layer: 'k8s-networkpolicy', kind, name, namespace, podSelector, policyTypes, policyTypesDefaulted: defaulted, rules, denyRules, inClusterPeers, fqdns, origin },
     locations: new Map([['', loc]]),
     suppressions: Object.entries(asObj(meta.annotations))
       .filter(([k]) => k.startsWith(SUPPRESS_ANNOTATION))
