@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { checkWaiverRules } from '../config/check-rules.js';
 import { ConfigError, loadConfig } from '../config/load.js';
+import { RuleLoadError, loadRules } from '../engine/load-rules.js';
 import { CONFIG_SCHEMA } from '../config/schema.js';
 import { UsageError } from './exit.js';
 
@@ -20,12 +22,15 @@ export function registerConfig(program: Command): void {
     .command('validate')
     .description('check a sandcheck.yaml (default ./sandcheck.yaml); exit 2 with file:line and the reason when it is invalid')
     .argument('[file]', 'the config file', 'sandcheck.yaml')
-    .action((file: string) => {
+    .option('--rules <dir>', 'extra rule folder whose ids waivers may name (repeatable)', (v: string, p: string[]) => [...p, v], [])
+    .action((file: string, opts: { rules: string[] }) => {
       try {
         const c = loadConfig(file);
+        checkWaiverRules(c, loadRules(opts.rules));
         process.stdout.write(`${c.file}: valid (${c.waivers.length} waiver${c.waivers.length === 1 ? '' : 's'}, ${c.attestations.length} attestation${c.attestations.length === 1 ? '' : 's'})\n`);
       } catch (err) {
         if (err instanceof ConfigError) throw new UsageError(`invalid config ${err.message}`);
+        if (err instanceof RuleLoadError) throw new UsageError(`invalid rule ${err.message}`);
         throw err;
       }
     });

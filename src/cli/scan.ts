@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
+import { checkWaiverRules, unknownSuppressionWarnings } from '../config/check-rules.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { SandcheckConfig } from '../config/types.js';
 import { audit } from '../engine/audit.js';
@@ -11,6 +12,8 @@ import type { Severity } from '../model/severity.js';
 import { WRITERS, parseOutputSpecs, type OutputSpec } from '../report/writers.js';
 import { writeStepSummary } from '../report/step-summary.js';
 import { BaselineError, readBaseline, staleEntries, writeBaseline, type Baseline } from '../engine/baseline.js';
+import { summaryLine } from '../report/text.js';
+import { SUPPRESSION_WITHOUT_REASON } from '../engine/suppression-findings.js';
 import { UsageError, exitWith } from './exit.js';
 
 export interface CommonOptions {
@@ -56,6 +59,7 @@ export function prepare(opts: CommonOptions): { config: SandcheckConfig; rules: 
   try {
     const config = loadConfig(opts.config);
     const rules = loadRules(opts.rules);
+    checkWaiverRules(config, rules);
     const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
     return { config, rules, outputs, ...(baseline ? { baseline } : {}) };
   } catch (err) {
@@ -68,6 +72,7 @@ export function prepare(opts: CommonOptions): { config: SandcheckConfig; rules: 
 
 /** Audits collected targets, writes every requested output, sets the exit code. */
 export function finish(collected: Collected, opts: CommonOptions, prepared: ReturnType<typeof prepare>): Report {
+  for (const w of unknownSuppressionWarnings(collected.targets, prepared.rules, [SUPPRESSION_WITHOUT_REASON])) process.stderr.write(`sandcheck: warning: ${w}\n`);
   const report = audit(collected, { rules: prepared.rules, config: prepared.config, failOn: opts.failOn, ...(prepared.baseline ? { baseline: prepared.baseline } : {}) });
   for (const i of report.inputs.filter((x) => x.status === 'error')) process.stderr.write(`sandcheck: input error: ${i.error}\n`);
   for (const e of report.errors) process.stderr.write(`sandcheck: error: ${e.message}\n`);
@@ -75,6 +80,10 @@ export function finish(collected: Collected, opts: CommonOptions, prepared: Retu
     process.stderr.write('sandcheck: nothing recognisable to audit (no Kubernetes manifest, compose file, Dockerfile or other supported input found)\n');
   }
   writeOutputs(report, opts, prepared);
+  // Every report went to a file: say on stderr how the run ended, so a terminal or CI log is not silent.
+  if (prepared.outputs.every((o) => o.file !== null) && !opts.quiet) {
+    process.stderr.write(`sandcheck: ${summaryLine(report, false)} Reports: ${prepared.outputs.map((o) => o.file).join(', ')}\n`);
+  }
   reportBaseline(report, opts, prepared.baseline);
   exitWith(report.summary.exitCode);
   return report;

@@ -55,7 +55,7 @@ export function parseConfig(text: string, shown: string): SandcheckConfig {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(shown, 'the config must be a mapping', 1, 1);
   validate ??= createAjv().compile(CONFIG_SCHEMA);
   if (!validate(value)) {
-    const e = validate.errors![0]!;
+    const e = validate.errors!.find((x) => x.keyword === 'additionalProperties') ?? validate.errors![0]!;
     let path = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     if (e.keyword === 'additionalProperties') path = [...path, (e.params as { additionalProperty: string }).additionalProperty];
     const pos = doc!.positionOf(path);
@@ -70,5 +70,6 @@ export function parseConfig(text: string, shown: string): SandcheckConfig {
     keys: { maxAgeDays: v.keys?.maxAgeDays ?? DEFAULT_CONFIG.keys.maxAgeDays },
     secrets: { ignore: v.secrets?.ignore ?? [] },
     ...(v.egress ? { egress: v.egress } : {}),
+    lines: { waiverRules: (v.waivers ?? []).map((_, i) => doc!.positionOf(['waivers', i, 'rule']).line) },
   };
 }

@@ -21,9 +21,9 @@ export const CONFIG_SCHEMA = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['rule', 'target', 'reason'],
+        required: ['rule', 'target', 'reason', 'owner', 'expires'],
         properties: {
-          rule: { type: 'string', description: 'Rule id (or an old alias).' },
+          rule: { type: 'string', description: 'Rule id (or an old alias); must name a rule that exists.' },
           target: { type: 'string', description: 'Glob over target ids and names; `*` matches any run of characters.' },
           reason: { type: 'string', minLength: 1, description: 'Why the finding is accepted.' },
           owner: { type: 'string', description: 'Who owns the waiver.' },

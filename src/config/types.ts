@@ -8,6 +8,8 @@ export interface SandcheckConfig {
   keys: { maxAgeDays: number };
   secrets: { ignore: { fingerprint: string; reason: string; expires?: string }[] };
   egress?: EgressConfig;
+  /** Source lines of fields that are checked after loading (waiver rule ids need the rule set). */
+  lines?: { waiverRules: number[] };
 }
 
 export interface Waiver {

@@ -75,7 +75,9 @@ export function loadRuleFile(file: string, builtin: boolean): CompiledRule {
   if (!validateRuleFile(def)) {
     const errors = validateRuleFile.errors ?? [];
     // Prefer a concrete error; the top-level oneOf (assert xor then) only when nothing else is wrong.
+    // An unknown key first: `severty:` also makes `severity` missing, but the typo is what to point at.
     const e =
+      errors.find((x) => x.keyword === 'additionalProperties') ??
       errors.find((x) => x.keyword !== 'oneOf' && x.keyword !== 'anyOf' && !x.schemaPath.startsWith('#/oneOf/')) ??
       errors.find((x) => x.keyword === 'oneOf' && x.instancePath === '') ??
       errors[0]!;

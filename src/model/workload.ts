@@ -83,6 +83,8 @@ export interface ContainerData {
   /** Effective: false only when explicitly disabled (k8s allowPrivilegeEscalation: false, docker no-new-privileges). */
   allowPrivilegeEscalation: boolean;
   readOnlyRootFilesystem: boolean;
+  /** /proc and /sys are not masked: Kubernetes `procMount: Unmasked`, Docker `systempaths=unconfined`. */
+  systemPathsUnconfined?: boolean;
   capabilities: {
     add: string[]; // upper case, no CAP_ prefix
     drop: string[];

@@ -41,10 +41,10 @@ export function renderText(report: Report, opts: TextOptions): string {
   const width = Math.max(...report.checklist.map((i) => i.id.length));
   for (const item of report.checklist) {
     const findings = report.findings
-      .filter((f) => f.checklist === item.id && !f.suppressed)
+      .filter((f) => f.checklist === item.id && !f.suppressed && (!opts.quiet || f.verdict === 'fail'))
       .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.location.file ?? '').localeCompare(b.location.file ?? '') || (a.location.line ?? 0) - (b.location.line ?? 0));
     const suppressed = report.findings.filter((f) => f.checklist === item.id && f.suppressed);
-    if (opts.quiet && findings.length === 0 && item.verdict !== 'error') continue;
+    if (opts.quiet && item.verdict !== 'fail' && item.verdict !== 'error') continue;
     const label = verdictColor(c, item.verdict)(VERDICT_LABEL[item.verdict].padEnd(12));
     lines.push(`${label} ${c.bold(item.id.padEnd(width))}  ${item.title}${item.note ? c.gray(` — ${item.note}`) : ''}`);
     lines.push(...renderRuleGroups(c, findings));
@@ -53,7 +53,8 @@ export function renderText(report: Report, opts: TextOptions): string {
   if (!opts.quiet) lines.push('', ...renderInputs(c, report, opts.verbose ?? false));
   else for (const i of report.inputs.filter((x) => x.status === 'error')) lines.push(c.red(`input error: ${i.error}`));
   for (const e of report.errors) lines.push(c.red(`error: ${e.message}`));
-  lines.push('', summaryLine(c, report));
+  if (lines.length) lines.push('');
+  lines.push(summaryText(c, report));
   return lines.join('\n') + '\n';
 }
 
@@ -95,14 +96,20 @@ function renderInputs(c: ChalkInstance, report: Report, verbose: boolean): strin
   return out;
 }
 
-function summaryLine(c: ChalkInstance, report: Report): string {
+export function summaryLine(report: Report, color: boolean): string {
+  return summaryText(new Chalk({ level: color ? 1 : 0 }), report);
+}
+
+function summaryText(c: ChalkInstance, report: Report): string {
   const s = report.summary;
   const items = (v: ItemVerdict) => report.checklist.filter((i) => i.verdict === v).length;
   const sev = Object.entries(s.bySeverity)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
-  const head = s.verdict === 'pass' ? c.green.bold('PASS') : s.verdict === 'fail' ? c.red.bold('FAIL') : c.red.bold('ERROR');
+  // Below the --fail-on threshold the gate passes although findings fail: say which gate passed.
+  const passLabel = s.findings.fail > 0 && s.failOn !== 'any' ? `PASS at --fail-on ${s.failOn}` : 'PASS';
+  const head = s.verdict === 'pass' ? c.green.bold(passLabel) : s.verdict === 'fail' ? c.red.bold('FAIL') : c.red.bold('ERROR');
   const parts = [
     `${s.findings.fail} failing finding${s.findings.fail === 1 ? '' : 's'}${sev ? ` (${sev})` : ''}`,
     `${s.findings.warn} warning${s.findings.warn === 1 ? '' : 's'}`,

@@ -168,6 +168,36 @@ describe('sandcheck scan fails closed', () => {
   });
 });
 
+describe('typos never waive silently', () => {
+  it('rejects a waiver naming an unknown rule, at its line (exit 2)', () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'sandcheck.yaml'),
+      'waivers:\n  - rule: container-privileged\n    target: "*"\n    reason: ok\n    owner: a@example.com\n    expires: 2099-01-01\n  - rule: container-run-as-rooot\n    target: "*"\n    reason: typo\n    owner: a@example.com\n    expires: 2099-01-01\n',
+    );
+    const r = sandcheck(['scan', join(ROOT, 'fixtures/sandboxes/leaky')], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('sandcheck.yaml:7: /waivers/1/rule: unknown rule "container-run-as-rooot"');
+    expect(r.stdout).toBe('');
+  });
+
+  it('requires an owner and an expiry date on every waiver', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'sandcheck.yaml'), 'waivers:\n  - rule: container-privileged\n    target: "*"\n    reason: forever\n    owner: a@example.com\n');
+    const r = sandcheck(['scan', join(ROOT, 'fixtures/sandboxes/leaky')], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/sandcheck\.yaml:2:\d+: \/waivers\/0: missing required key "expires"/);
+  });
+
+  it('warns about an inline suppression naming an unknown rule', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    ignore.sandcheck.dev/container-rootfs-writeable: "tools write to /"\nspec:\n  containers: [{name: c, image: c:1}]\n');
+    const r = sandcheck(['scan', 'pod.yaml', '--format', 'json'], { cwd: dir });
+    expect(r.stderr).toContain('sandcheck: warning: pod.yaml:6: suppression names unknown rule "container-rootfs-writeable"; it suppresses nothing');
+    expect(json(r).findings.find((f: R) => f.ruleId === 'container-rootfs-writable').suppressed).toBeUndefined();
+  });
+});
+
 describe('user rules, suppressions, rules and explain', () => {
   it('runs a user rule folder with the same format', () => {
     const dir = tempDir();

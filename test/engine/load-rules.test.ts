@@ -92,3 +92,12 @@ describe('rule loading is strict and says where', () => {
     expect(pre.rules.map((r) => [r.id, r.checklist, r.severity, r.file])).toEqual(yaml.rules.map((r) => [r.id, r.checklist, r.severity, r.file]));
   });
 });
+
+describe('a typo in a required key', () => {
+  it('names and locates the unknown key, not the missing one', () => {
+    const text = rule({}).replace('severity: high', 'severty: high');
+    const e = loadOne(text);
+    expect(e.reason).toBe('(top level): unknown key "severty"');
+    expect(e.line).toBe(4);
+  });
+});

@@ -108,9 +108,9 @@ describe('inline suppressions', () => {
 
   it('a waiver can cover the meta finding too (rule: suppression-without-reason)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sandcheck-inline-'));
-    writeFileSync(join(dir, 'sandcheck.yaml'), 'waivers:\n  - rule: suppression-without-reason\n    target: "*tool-runner*"\n    reason: legacy manifest, rewritten in OPS-9\n');
+    writeFileSync(join(dir, 'sandcheck.yaml'), 'waivers:\n  - rule: suppression-without-reason\n    target: "*tool-runner*"\n    reason: legacy manifest, rewritten in OPS-9\n    owner: platform@example.com\n    expires: 2099-12-31\n');
     writeFileSync(join(dir, 'tools.yaml'), readFileSync(join(REPO, 'fixtures/workflow/leaky/tools.yaml')));
     const { report } = scanJson(['tools.yaml'], dir);
-    expect(report.findings.find((f) => f.ruleId === 'suppression-without-reason')!.suppressed).toEqual({ by: 'waiver', reason: 'legacy manifest, rewritten in OPS-9' });
+    expect(report.findings.find((f) => f.ruleId === 'suppression-without-reason')!.suppressed).toEqual({ by: 'waiver', reason: 'legacy manifest, rewritten in OPS-9 (owner: platform@example.com)', expires: '2099-12-31' });
   });
 });

@@ -55,6 +55,8 @@ export function resolveContainer(pod: PodContext, container: Obj, role: Containe
 
   const readOnlyRootFilesystem = bool(cSc.readOnlyRootFilesystem);
   paths.set('/readOnlyRootFilesystem', scField('readOnlyRootFilesystem'));
+  const systemPathsUnconfined = String(cSc.procMount ?? '').toLowerCase() === 'unmasked';
+  paths.set('/systemPathsUnconfined', scField('procMount'));
 
   const add = normalizeCapabilities(asObj(cSc.capabilities).add);
   const drop = normalizeCapabilities(asObj(cSc.capabilities).drop);
@@ -134,6 +136,7 @@ export function resolveContainer(pod: PodContext, container: Obj, role: Containe
     privileged,
     allowPrivilegeEscalation,
     readOnlyRootFilesystem,
+    systemPathsUnconfined,
     capabilities: { add, drop, dropsAll: drop.includes('ALL') },
     seccomp,
     apparmor,
