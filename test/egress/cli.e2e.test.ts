@@ -55,4 +55,14 @@ describe('sandcheck egress / scan on firewall input', () => {
     expect(r.stderr).toContain('rules.v4:3: "not-an-ip" is not an address or CIDR');
     expect(item(json(r)).verdict).toBe('error');
   });
+
+  it('evidence that judges nothing is not a pass: ipset contents alone, a NetworkPolicy that selects no pod of the scan', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'ipsets'), 'create allowed hash:net family inet hashsize 1024 maxelem 65536\nadd allowed 160.79.104.0/23\n');
+    writeFileSync(join(dir, 'np.yaml'), 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: lock, namespace: sandbox}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n');
+    const r = sandcheck(['egress', dir, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(item(json(r)).verdict).toBe('not-assessed');
+  });
 });
+

@@ -58,12 +58,17 @@ export function analyzeInventory(targets: readonly Target<object>[], config: San
 }
 
 const cache = new WeakMap<Inventory, Map<string, EgressFinding[]>>();
+/** Targets whose layer was actually judged (a host with rules, a policy that selects a pod, a cloud scope). */
+const judged = new WeakMap<Inventory, Set<string>>();
 
 function findingsByTarget(inventory: Inventory): Map<string, EgressFinding[]> {
   let byTarget = cache.get(inventory);
   if (byTarget) return byTarget;
   byTarget = new Map();
+  const seen = new Set<string>();
+  judged.set(inventory, seen);
   for (const { analysis, targets } of analyzeInventory(inventory.byKind('egress'), inventory.config).values()) {
+    for (const t of targets) seen.add(t.id);
     for (const f of analysis.findings) {
       const owner = targets.find((t) => t.file === f.location.file) ?? targets[0]!;
       const list = byTarget.get(owner.id) ?? [];
@@ -73,6 +78,7 @@ function findingsByTarget(inventory: Inventory): Map<string, EgressFinding[]> {
   }
   for (const t of inventory.byKind('egress')) {
     if (!isCloud(t)) continue;
+    if (t.data.scopes.length) seen.add(t.id);
     for (const { analysis } of analyzeCloud(t, inventory.config)) {
       const list = byTarget.get(t.id) ?? [];
       list.push(...analysis.findings);
@@ -80,7 +86,9 @@ function findingsByTarget(inventory: Inventory): Map<string, EgressFinding[]> {
     }
   }
   const policies = inventory.byKind('egress').filter((t) => isPolicy(t) || isCalico(t));
-  for (const { analysis } of analyzePolicies(inventory.targets, inventory.config)) {
+  const podResults = analyzePolicies(inventory.targets, inventory.config);
+  if (podResults.length) for (const p of policies) seen.add(p.id);
+  for (const { analysis } of podResults) {
     for (const f of analysis.findings) {
       const owner = policies.find((t) => t.file === f.location.file) ?? policies[0]!;
       const list = byTarget.get(owner.id) ?? [];
@@ -105,7 +113,10 @@ export const egressVerdict: RuleFunction<{ code: FindingCode }> = {
   },
   run(_node, options, ctx) {
     if (!isNetfilter(ctx.target) && !isPolicy(ctx.target) && !isCloud(ctx.target) && !isCalico(ctx.target)) return NOT_APPLICABLE;
-    const mine = (findingsByTarget(ctx.inventory).get(ctx.target.id) ?? []).filter((f) => f.code === options.code);
+    const byTarget = findingsByTarget(ctx.inventory);
+    // Evidence that judged nothing (ipset contents alone, policies that select no pod of the scan) is no pass.
+    if (!judged.get(ctx.inventory)?.has(ctx.target.id)) return NOT_APPLICABLE;
+    const mine = (byTarget.get(ctx.target.id) ?? []).filter((f) => f.code === options.code);
     return mine.map((f) => ({
       message: f.message.replace(/\{\{/g, '{ {'),
       verdict: f.verdict,

@@ -109,9 +109,11 @@ export function gcpFirewalls(doc: YamlDoc, file: string): CloudScope[] {
   const byNetwork = new Map<string, { r: Obj; i: number }[]>();
   list.forEach((r, i) => {
     const o = asObj(r);
-    if (String(o.direction ?? 'INGRESS').toUpperCase() !== 'EGRESS' || o.disabled === true) return;
     const net = String(o.network ?? 'default').split('/').pop()!;
-    byNetwork.set(net, [...(byNetwork.get(net) ?? []), { r: o, i }]);
+    // A network listed only with ingress rules still has the implied allow-egress rule.
+    if (!byNetwork.has(net)) byNetwork.set(net, []);
+    if (String(o.direction ?? 'INGRESS').toUpperCase() !== 'EGRESS' || o.disabled === true) return;
+    byNetwork.get(net)!.push({ r: o, i });
   });
   const out: CloudScope[] = [];
   for (const [net, rs] of byNetwork) {
