@@ -16,7 +16,8 @@ const file = join(dir, `egress-${N}.rules`);
 const { text, rules } = generate(N);
 writeFileSync(file, text);
 const cfg = join(dir, 'egress-bench.yaml');
-writeFileSync(cfg, 'egress:\n  allow:\n    - {cidr: 160.79.104.0/23, proto: tcp, ports: [443]}\n  dns:\n    resolvers: [10.96.0.10]\n  ipv6: disabled\n');
+// The sandbox runs as uid 1000 (so the generated `-m owner` rules are decided for it), as sandcheck.yaml would say.
+writeFileSync(cfg, 'egress:\n  contexts:\n    - {kind: host-process, uid: 1000}\n  allow:\n    - {cidr: 160.79.104.0/23, proto: tcp, ports: [443]}\n  dns:\n    resolvers: [10.96.0.10]\n  ipv6: disabled\n');
 
 const HOOK = join(ROOT, 'bench', 'egress', 'cpu-hook.cjs');
 /** Wall ms, CPU ms (user + system) and peak RSS of one node run. */
@@ -70,7 +71,7 @@ if (isRoot && have) {
   }
 }
 
-console.log(`egress bench: ${rules} rules, 200 user chains (${(text.length / 1024).toFixed(0)} KiB), ${RUNS} runs, median`);
+console.log(`egress bench: ${rules} rules, 200 user chains (${(text.length / 1024).toFixed(0)} KiB), context host-process uid 1000, ${RUNS} runs, median`);
 console.log(`  sandcheck egress (parse + all verdicts + JSON report): wall ${ms.toFixed(0)} ms, CPU ${cpu.toFixed(0)} ms, peak RSS ${rss.toFixed(0)} MiB, ${findings} findings`);
 console.log(`  node start-up alone (sandcheck --version): wall ${start.ms.toFixed(0)} ms, CPU ${start.cpu.toFixed(0)} ms, peak RSS ${start.rssMiB.toFixed(0)} MiB`);
 console.log(`  → beyond start-up: wall ${(ms - start.ms).toFixed(0)} ms, CPU ${(cpu - start.cpu).toFixed(0)} ms`);

@@ -137,6 +137,8 @@ class Walker {
   policyAcc: Space;
   /** Whether anything can be dropped in this stage (policy DROP or a DROP/REJECT rule that is reached). */
   canDrop = false;
+  /** Whether a rule whose outcome differs between may and must was reached (then both walks are needed). */
+  imprecise = false;
 
   constructor(
     readonly family: Family,
@@ -158,7 +160,8 @@ class Walker {
       const leaveCubes = this.mode === 'may' ? rule.under : rule.over;
       const enter = intersectAll(R, enterCubes);
       if (enter.isEmpty() && this.mode === 'must' && intersectAll(R, rule.over).isEmpty()) continue;
-      if (rule.unknown.length && rule.verdict.kind !== 'continue' && rule.verdict.kind !== 'notrack' && !intersectAll(R, rule.over).isEmpty()) this.opaqueSeen.set(`${rule.origin.file}:${rule.origin.line}`, rule);
+      if (rule.verdict.kind === 'unknown' && !enter.isEmpty()) this.imprecise = true;
+      if (rule.unknown.length && rule.verdict.kind !== 'continue' && rule.verdict.kind !== 'notrack' && !intersectAll(R, rule.over).isEmpty() && (this.imprecise = true)) this.opaqueSeen.set(`${rule.origin.file}:${rule.origin.line}`, rule);
       const leave = (): Space => subtractAll(R, leaveCubes);
       const v = rule.verdict;
       switch (v.kind) {
@@ -191,6 +194,7 @@ class Walker {
           const target = v.target ? this.stage.lookup(v.target) : undefined;
           let sub: WalkResult;
           if (!target || depth >= MAX_DEPTH || stack.includes(target.name)) {
+            if (!enter.isEmpty()) this.imprecise = true;
             // Unknown target or a loop: it may accept anything it receives, and certainly accepts nothing.
             sub = this.mode === 'may' ? { acc: enter, ret: enter } : { acc: Space.empty(fam), ret: Space.empty(fam) };
           } else {
@@ -323,9 +327,12 @@ function evaluateHookUncached(rulesets: readonly NormRuleset[], family: Family, 
   const contributions: HookResult['contributions'] = [];
   for (const st of stages) {
     const wMay = new Walker(family, 'may', st);
+    const same = may === must;
     const rMay = wMay.walk(st.chain, may, 0, [st.chain.name]);
-    const wMust = new Walker(family, 'must', st);
-    const rMust = wMust.walk(st.chain, must, 0, [st.chain.name]);
+    // With the same input and no rule whose outcome is uncertain, the must walk would repeat the may walk.
+    const reuse = same && !wMay.imprecise;
+    const wMust = reuse ? wMay : new Walker(family, 'must', st);
+    const rMust = reuse ? rMay : wMust.walk(st.chain, must, 0, [st.chain.name]);
     may = rMay.acc;
     must = rMust.acc;
     for (const [k, r] of wMay.opaqueSeen) opaque.set(k, r);
@@ -338,7 +345,7 @@ function evaluateHookUncached(rulesets: readonly NormRuleset[], family: Family, 
       const dMay = unionAll(family, wMay.delegations.map((d) => d.flows));
       const dMust = unionAll(family, wMust.delegations.map((d) => d.flows));
       may = may.subtract(dMust);
-      must = must.subtract(dMay);
+      must = reuse ? may : must.subtract(dMay);
       delegations.push(...wMay.delegations);
       // A DNAT to one address sends the flow there instead; later stages judge it at its new destination.
       for (const d of wMay.delegations) {

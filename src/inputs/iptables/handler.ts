@@ -1,5 +1,4 @@
 import { dirname } from 'node:path';
-import { analyzeHost } from '../../analyzers/egress/analyze.js';
 import type { NormRuleset } from '../../analyzers/egress/model.js';
 import type { Target } from '../../model/target.js';
 import { parseCommentSuppressions, toTargetSuppressions } from '../../util/comment-suppressions.js';
@@ -13,14 +12,49 @@ export interface NetfilterEgressData {
   /** Files in one directory are taken to describe one host; their rulesets are combined. */
   host: string;
   rulesets: NormRuleset[];
-  /** What this file alone allows, per implied context (no allowlist applied). */
-  summary: ReturnType<typeof analyzeHost>['explain'];
+  /**
+   * A syntactic digest for readers of the JSON report: per family, the base-chain policies, the
+   * accepting rules and the rules with opaque conditions. The reachable set itself is computed by the
+   * egress rules against sandcheck.yaml (and printed by `sandcheck egress --explain`).
+   */
+  summary: RulesetSummary[];
+}
+
+export interface RulesetSummary {
+  source: string;
+  families: string[];
+  policies: { chain: string; policy: 'accept' | 'drop'; line: number }[];
+  accepts: { rule: string; match: string; line: number }[];
+  opaque: { rule: string; conditions: string; line: number }[];
+  /** How many entries the lists above left out (they keep the first 200 each). */
+  omitted: number;
+}
+
+const SUMMARY_LIMIT = 200;
+
+function summarize(rs: NormRuleset): RulesetSummary {
+  const out: RulesetSummary = { source: rs.source, families: rs.families, policies: [], accepts: [], opaque: [], omitted: 0 };
+  const push = <T,>(list: T[], v: T): void => {
+    if (list.length < SUMMARY_LIMIT) list.push(v);
+    else out.omitted++;
+  };
+  for (const t of rs.tables)
+    for (const c of t.chains) {
+      if (c.base) push(out.policies, { chain: `${t.name}/${c.name}`, policy: c.policy ?? 'accept', line: c.origin.line });
+      c.rules.forEach((r, i) => {
+        const where = `${t.name}/${c.name} #${r.index ?? i + 1}`;
+        if (r.verdict.kind === 'accept') push(out.accepts, { rule: where, match: r.text, line: r.origin.line });
+        const opaque = r.match.flatMap((m) => m.opaque ?? []);
+        if (opaque.length) push(out.opaque, { rule: where, conditions: opaque.join('; '), line: r.origin.line });
+      });
+    }
+  return out;
 }
 
 const NAME = /(^|\/)(ip6?tables(-legacy|-nft)?(-save)?[^/]*|rules\.v[46]|[^/]*\.(iptables|ip6tables|rules|save))$/i;
 
 export function netfilterTarget(file: SourceFile, format: string, rulesets: NormRuleset[]): Target<NetfilterEgressData> {
-  const summary = rulesets.some((r) => r.tables.length > 0) ? analyzeHost({ rulesets, contexts: [], allowlist: { allow: [], internal: [], resolvers: [], ipv6: 'auto' } }).explain : [];
+  const summary = rulesets.map(summarize);
   return {
     kind: 'egress',
     id: `egress:netfilter:${file.path}`,
