@@ -1,4 +1,4 @@
-import { commonDropReason, genericDropReason } from './false-positives.js';
+import { commonDropReason, genericDropReason, namedKeyDropReason } from './false-positives.js';
 import { fingerprint } from './fingerprint.js';
 import { isAnthropicKeyName, isEnvironmentKeyName, secretNameKind } from './names.js';
 import { scanText } from './scan-text.js';
@@ -33,7 +33,7 @@ export function classifyPair(name: string, value: string | null | undefined, at:
 
   const anthropicName = ANTHROPIC_HINT.test(name);
   if (anthropicName && isEnvironmentKeyName(name)) {
-    const reason = commonDropReason(v);
+    const reason = namedKeyDropReason(v);
     if (reason) return drop('anthropic-environment-key', reason);
     return [named('anthropic-environment-key', 'Anthropic environment key (ANTHROPIC_ENVIRONMENT_KEY)', name, v, at)];
   }
@@ -51,7 +51,7 @@ export function classifyPair(name: string, value: string | null | undefined, at:
   }
 
   if (anthropicName && isAnthropicKeyName(name)) {
-    const reason = commonDropReason(v);
+    const reason = namedKeyDropReason(v);
     if (reason) return drop('anthropic-key-variable', reason);
     return [named('anthropic-key-variable', 'Anthropic key in a named variable', name, v, at)];
   }

@@ -49,6 +49,29 @@ export function isPlaceholder(value: string): boolean {
   return false;
 }
 
+const ANTHROPIC_PREFIX = /^sk-ant-(?:[a-z]+\d*-)?/i;
+const FILLER_ONLY = /^[x*._\-0]+$/i;
+const WORDS_ONLY = /^[a-z]+(?:[-_ .][a-z]+)*$/i;
+const PLACEHOLDER_WORD = /example|placeholder|change|replace|your|dummy|sample|todo|fixme|fake|redacted|insert|here|test|notreal|secret|token|key|xxx/i;
+
+/**
+ * For a value a *name* says is a key (ANTHROPIC_ENVIRONMENT_KEY, ANTHROPIC_API_KEY): only a value
+ * that is wholly a placeholder is dropped — `changeme`, `<your-key>`, `sk-ant-api03-xxxx…`,
+ * `sk-ant-api03-REPLACE_ME`. A word inside a generated body (`…Sample…`) proves nothing: the
+ * substring test of isPlaceholder is for values found without a name.
+ */
+export function namedKeyDropReason(value: string): DropReason | null {
+  if (value.trim() === '') return 'empty';
+  if (isReference(value)) return 'reference';
+  if (isKnownExample(value)) return 'example';
+  const v = value.toLowerCase();
+  if (PLACEHOLDER_EXACT.has(v) || /^<[^<>]*>$|^\[[^\]]*\]$/.test(v)) return 'placeholder';
+  const body = value.replace(ANTHROPIC_PREFIX, '');
+  if (body === '' || FILLER_ONLY.test(body) || PLACEHOLDER_EXACT.has(body.toLowerCase()) || /^<[^<>]*>$/.test(body)) return 'placeholder';
+  if (WORDS_ONLY.test(body) && PLACEHOLDER_WORD.test(body)) return 'placeholder';
+  return null;
+}
+
 /** Documented example credentials (AWS docs, GitHub docs, RFCs). */
 const KNOWN_EXAMPLES = new Set([
   'AKIAIOSFODNN7EXAMPLE',
