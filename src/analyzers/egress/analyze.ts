@@ -1,7 +1,7 @@
-import { ADDR_MAX, FAMILIES, addressSet, formatAddress, parsePrefix, type Family } from './address.js';
-import { interfaceAtomsOf, type InterfaceAtoms } from './compile.js';
+import { FAMILIES, addressSet, parsePrefix, type Family } from './address.js';
+import { interfaceAtomsOf } from './compile.js';
 import { describeSpace, familyLabel, formatFlow } from './describe.js';
-import { CT, DPORT, DST, OIF, PROTO, PROTO_NUMBERS, Space, cubeOf, pickFlow, type Cube, type Flow } from './header-space.js';
+import { DPORT, DST, PROTO, PROTO_NUMBERS, Space, cubeOf, pickFlow, type Flow } from './header-space.js';
 import { IntervalSet } from './interval-set.js';
 import { contextLabel, hookOf, type EgressContext, type NormRuleset, type Origin } from './model.js';
 import { evaluateHook, formatTrace, traceFlow, universe, type HookResult, type Stage } from './walk.js';
@@ -471,5 +471,3 @@ function firstOrigin(rulesets: readonly NormRuleset[]): Origin {
   return { file: '(no ruleset)', line: 1 };
 }
 
-export { formatAddress, ADDR_MAX };
-export type { InterfaceAtoms, Cube };

@@ -39,6 +39,8 @@ export interface Stage {
   lookup: (name: string) => CompiledChain | undefined;
   nat: boolean;
   raw: boolean;
+  /** Kernel order of the stage on its hook (hook position, then priority). */
+  order: number;
 }
 
 const IPT_STAGES: Record<'output' | 'forward', [string, string][]> = {
@@ -98,17 +100,17 @@ export function stagesOf(rs: NormRuleset, family: Family, ctx: EgressContext, ho
       IPT_STAGES[hook].forEach(([t, c], order) => {
         if (t !== table.name) return;
         const chain = table.chains.find((x) => x.name === c && x.base);
-        if (chain) stages.push(Object.assign({ label: `${t}/${c}`, chain: lookup(c)!, lookup, nat: t === 'nat', raw: t === 'raw' }, { order: order * 1000 }));
+        if (chain) stages.push({ label: `${t}/${c}`, chain: lookup(c)!, lookup, nat: t === 'nat', raw: t === 'raw', order: order * 1000 });
       });
     } else {
       for (const chain of table.chains) {
         if (!chain.base || !chain.hook || !NFT_HOOKS[hook].includes(chain.hook)) continue;
         const order = NFT_HOOKS[hook].indexOf(chain.hook) * 100000 + (chain.priority ?? 0);
-        stages.push(Object.assign({ label: `${table.name}/${chain.name}`, chain: lookup(chain.name)!, lookup, nat: chain.type === 'nat', raw: (chain.priority ?? 0) <= -300 }, { order }));
+        stages.push({ label: `${table.name}/${chain.name}`, chain: lookup(chain.name)!, lookup, nat: chain.type === 'nat', raw: (chain.priority ?? 0) <= -300, order });
       }
     }
   }
-  return stages.sort((a, b) => (a as unknown as { order: number }).order - (b as unknown as { order: number }).order);
+  return stages.sort((a, b) => a.order - b.order);
 }
 
 export type Mode = 'may' | 'must';
@@ -305,7 +307,7 @@ export function evaluateHook(rulesets: readonly NormRuleset[], family: Family, c
 function evaluateHookUncached(rulesets: readonly NormRuleset[], family: Family, ctx: EgressContext, hook: 'output' | 'forward', atoms: InterfaceAtoms): HookResult {
   const stages = rulesets
     .flatMap((rs) => stagesOf(rs, family, ctx, hook, atoms))
-    .sort((a, b) => (a as unknown as { order: number }).order - (b as unknown as { order: number }).order);
+    .sort((a, b) => a.order - b.order);
   // Untracked flows exist only where a raw-priority rule disables conntrack.
   const base = universe(family, atoms, [0n]);
   let notrackMay = Space.empty(family);

@@ -1,6 +1,6 @@
 import { parseAddressRange, parsePrefix, type Family } from '../../analyzers/egress/address.js';
 import { CT_STATES, PORT_PROTOS, PROTO_NUMBERS, type CtState } from '../../analyzers/egress/header-space.js';
-import type { MatchSpec, NormChain, NormRule, NormRuleset, NormTable, Origin, RuleVerdict } from '../../analyzers/egress/model.js';
+import type { MatchSpec, NormRule, NormRuleset, NormTable, Origin, RuleVerdict } from '../../analyzers/egress/model.js';
 import { InputError } from '../types.js';
 
 /**

@@ -135,7 +135,6 @@ class Parser {
   constructor(
     private readonly toks: Tok[],
     private readonly file: string,
-    private readonly text: string,
   ) {}
 
   private peek(skipNl = false): Tok | undefined {
@@ -298,6 +297,6 @@ class Parser {
 }
 
 export function parseHcl(text: string, file: string): HclBlock[] {
-  const p = new Parser(tokenize(text, file), file, text);
+  const p = new Parser(tokenize(text, file), file);
   return p.body(null).blocks;
 }
