@@ -458,6 +458,9 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
     }
     explain.push(ctxExplain);
   }
+  // Every finding says which layers it was judged from (a layer that is absent counts as allow-all).
+  const seen = layers.join('; ');
+  for (const f of findings) f.evidence.layers = seen;
   return { findings: dedupe(findings), explain, layers };
 }
 
