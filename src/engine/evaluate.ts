@@ -26,7 +26,14 @@ export function evaluateRules(rules: CompiledRule[], inventory: Inventory): Eval
 
 function evaluateOne(rule: CompiledRule, target: Target<object>, inventory: Inventory, out: EvaluationResult): void {
   const record = (outcome: Evaluation['outcome'], error?: string): void => {
-    out.evaluations.push({ ruleId: rule.id, checklist: rule.checklist, targetId: target.id, outcome, ...(error ? { error } : {}) });
+    out.evaluations.push({
+      ruleId: rule.id,
+      checklist: rule.checklist,
+      targetId: target.id,
+      outcome,
+      ...(error ? { error } : {}),
+      ...(outcome === 'pass' && rule.passIsEvidence === false ? { weak: true as const } : {}),
+    });
   };
   if (rule.whenFn && !rule.whenFn(target.data)) return record('not-applicable');
 

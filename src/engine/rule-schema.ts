@@ -15,6 +15,7 @@ export const RULE_SCHEMA = {
     severity: { enum: [...SEVERITIES] },
     verdict: { enum: ['fail', 'warn'] },
     status: { enum: ['stable', 'experimental', 'deprecated'] },
+    passIsEvidence: { type: 'boolean' },
     target: {
       anyOf: [
         { enum: [...TARGET_KINDS] },

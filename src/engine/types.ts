@@ -14,6 +14,11 @@ export interface RuleDefinition {
   /** What a violation yields: `fail` (default) or `warn`. */
   verdict?: 'fail' | 'warn';
   status?: 'stable' | 'experimental' | 'deprecated';
+  /**
+   * false for rules that look for something bad anywhere (a secret in a file): finding nothing does
+   * not show that the item is met, so such passes alone leave the item `not-assessed`.
+   */
+  passIsEvidence?: boolean;
   target: TargetKind | TargetKind[];
   when?: object;
   given?: string | string[];

@@ -34,6 +34,8 @@ export interface Evaluation {
   targetId: string;
   outcome: Outcome;
   error?: string;
+  /** A pass of a rule with passIsEvidence: false (it does not make its item pass). */
+  weak?: true;
 }
 
 export type InputStatus = 'parsed' | 'skipped' | 'error';

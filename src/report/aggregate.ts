@@ -23,7 +23,7 @@ export interface AggregateInput {
 /**
  * Findings and evaluations → one verdict per checklist item, the summary and the exit code.
  * fail (an active failing finding) > error (evidence could not be read) > warn > pass (at least one
- * applicable evaluation) > manual (an attestation) > not-assessed (no evidence at all).
+ * applicable evaluation that counts as evidence) > manual (an attestation) > not-assessed (no evidence).
  */
 export function aggregate(input: AggregateInput): Report {
   const now = input.now ?? new Date();
@@ -39,7 +39,7 @@ export function aggregate(input: AggregateInput): Report {
       error: evals.filter((e) => e.outcome === 'error').length,
       suppressed: fs.filter((f) => f.suppressed).length,
     };
-    const applicable = evals.some((e) => e.outcome === 'pass' || e.outcome === 'fail');
+    const applicable = evals.some((e) => e.outcome === 'fail' || (e.outcome === 'pass' && !e.weak));
     const inputError = input.inputErrorItems.includes(id);
     const attestation = input.config.attestations.find((a) => a.item === id);
     let verdict: ItemVerdict;

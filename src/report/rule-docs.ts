@@ -63,6 +63,7 @@ export async function renderRuleDoc(rule: CompiledRule): Promise<string> {
     '',
     `Severity: ${rule.severity} · Verdict: ${rule.verdict ?? 'fail'} · Status: ${rule.status ?? 'stable'} · Targets: ${rule.targets.join(', ')} · Checklist: \`${rule.checklist}\` (${item.title})`,
     '',
+    ...(rule.passIsEvidence === false ? ['A pass of this rule (nothing found) does not by itself make the checklist item pass.', ''] : []),
     '## Why',
     '',
     rule.rationale.trim(),

@@ -32,14 +32,16 @@ describe('sandcheck scan on the example sandboxes', () => {
     for (const item of SPINE_ITEMS) expect(v[item], item).toBe('fail');
     const k8s = 'fixtures/sandboxes/leaky/k8s/worker.yaml';
     const compose = 'fixtures/sandboxes/leaky/compose/docker-compose.yml';
-    expect(where(report, 'container-privileged')).toEqual([`${compose}:5`, `${k8s}:41`]);
-    expect(where(report, 'workload-runtime-socket')).toEqual([`${compose}:12`, `${k8s}:46`]);
+    expect(where(report, 'container-privileged')).toEqual([`${compose}:5`, `${k8s}:43`]);
+    expect(where(report, 'workload-runtime-socket')).toEqual([`${compose}:12`, `${k8s}:48`]);
     expect(where(report, 'workload-host-namespace')).toEqual([`${compose}:6`, `${compose}:7`, `${k8s}:21`]);
-    expect(where(report, 'container-dangerous-capability')).toEqual([`${k8s}:31`, `${k8s}:31`]);
+    expect(where(report, 'container-dangerous-capability')).toEqual([`${k8s}:33`, `${k8s}:33`]);
+    expect(where(report, 'secret-environment-key-literal')).toEqual([`${compose}:18`, `${k8s}:30`, 'fixtures/sandboxes/leaky/worker/.env:2']);
+    expect(where(report, 'secret-key-shared-across-boundaries')).toEqual([`${compose}:18`, `${k8s}:30`]);
     expect(where(report, 'workload-shared-process-namespace')).toEqual([`${k8s}:22`]);
     expect(where(report, 'container-image-latest')).toContain(`${k8s}:25`);
     const service = report.inputs.find((i: R) => i.path === k8s);
-    expect(service.skippedObjects).toEqual([{ kind: 'Service', name: 'agents/agent-worker', line: 52, reason: 'kind Service carries no evidence sandcheck evaluates' }]);
+    expect(service.skippedObjects).toEqual([{ kind: 'Service', name: 'agents/agent-worker', line: 54, reason: 'kind Service carries no evidence sandcheck evaluates' }]);
   });
 
   it('documents the JSON report shape (schemaVersion 1)', () => {
@@ -55,7 +57,7 @@ describe('sandcheck scan on the example sandboxes', () => {
       verdict: 'fail',
       message: 'Runs privileged',
       target: { kind: 'container', id: 'k8s:agents/Deployment/agent-worker#container=log-shipper@fixtures/sandboxes/leaky/k8s/worker.yaml', name: 'agents/Deployment/agent-worker › container log-shipper' },
-      location: { file: 'fixtures/sandboxes/leaky/k8s/worker.yaml', line: 41, column: 13, pointer: '/spec/template/spec/containers/1/securityContext/privileged' },
+      location: { file: 'fixtures/sandboxes/leaky/k8s/worker.yaml', line: 43, column: 13, pointer: '/spec/template/spec/containers/1/securityContext/privileged' },
     });
     expect(f.fingerprint).toMatch(/^[0-9a-f]{16}$/);
     expect(f.remediation).toContain('privileged');
@@ -80,7 +82,7 @@ describe('sandcheck scan on the example sandboxes', () => {
     expect(r.code).toBe(1);
     const report = json(r);
     expect(report.inputs).toMatchObject([{ path: '<stdin>', format: 'kubernetes', status: 'parsed' }]);
-    expect(where(report, 'container-privileged')).toEqual(['<stdin>:41']);
+    expect(where(report, 'container-privileged')).toEqual(['<stdin>:43']);
   });
 
   it('writes the report to --output and nothing to stdout', () => {
@@ -105,7 +107,7 @@ describe('sandcheck scan on the example sandboxes', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^FAIL\s+image-hardening/m);
     expect(r.stdout).toMatch(/^NOT ASSESSED\s+egress-control|^(PASS|FAIL|WARN|ERROR)\s+egress-control/m);
-    expect(r.stdout).toContain('fixtures/sandboxes/leaky/k8s/worker.yaml:41  agents/Deployment/agent-worker › container log-shipper');
+    expect(r.stdout).toContain('fixtures/sandboxes/leaky/k8s/worker.yaml:43  agents/Deployment/agent-worker › container log-shipper');
     expect(r.stdout).toMatch(/Exit code 1\.\n$/);
     expect(r.stdout).not.toMatch(/\x1b\[/);
   });
@@ -253,5 +255,20 @@ describe('user rules, suppressions, rules and explain', () => {
     const bad = sandcheck(['explain', 'no-such-rule']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown rule "no-such-rule"');
+  });
+});
+
+describe('fingerprints of secret findings', () => {
+  it('survive line moves in every file of the leaky sandbox, key reuse included', () => {
+    const dir = tempDir();
+    cpSync(join(ROOT, 'fixtures/sandboxes/leaky'), join(dir, 'leaky'), { recursive: true });
+    const fp = (r: R) => r.findings.map((f: R) => `${f.ruleId} ${f.fingerprint}`).sort();
+    const before = json(sandcheck(['scan', 'leaky', '--format', 'json'], { cwd: dir }));
+    for (const f of ['leaky/k8s/worker.yaml', 'leaky/compose/docker-compose.yml', 'leaky/worker/.env']) {
+      writeFileSync(join(dir, f), '# moved down\n\n' + readFileSync(join(dir, f), 'utf8'));
+    }
+    const after = json(sandcheck(['scan', 'leaky', '--format', 'json'], { cwd: dir }));
+    expect(before.findings.some((f: R) => f.ruleId === 'secret-key-shared-across-boundaries')).toBe(true);
+    expect(fp(after)).toEqual(fp(before));
   });
 });

@@ -96,16 +96,22 @@ export const keyReuse: RuleFunction<Record<string, never>> = {
     if (mine.length === 0) return NOT_APPLICABLE;
     const out: Violation[] = [];
     const seen = new Set<string>();
+    // Several uses on one line are one finding; the key counts uses per pointer, not lines, so
+    // fingerprints survive line moves.
+    const perPointer = new Map<string, number>();
     for (const u of mine) {
       const all = index.byIdentity.get(u.identity) ?? [];
       const boundaries = new Set(all.map((x) => x.boundary).filter((b) => b !== null));
       if (boundaries.size < 2 || seen.has(`${u.identity}@${u.location.line}`)) continue;
       seen.add(`${u.identity}@${u.location.line}`);
+      const k = `${u.identity}|${u.pointer}`;
+      const n = perPointer.get(k) ?? 0;
+      perPointer.set(k, n + 1);
       const others = all.filter((x) => x !== u).map(describe);
       out.push({
         pointer: u.pointer,
         location: u.location,
-        key: `${u.identity}@${u.location.line ?? 0}`,
+        key: `${u.identity}#${n}`,
         data: { what: u.label, boundary: u.boundary!, count: boundaries.size, places: others.join('; ') },
         evidence: { ...(u.identity.startsWith('fp:') ? { fingerprint: u.identity.slice(3) } : {}), boundaries: [...boundaries].join(', ') },
       });

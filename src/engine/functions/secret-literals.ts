@@ -24,6 +24,8 @@ export const secretLiterals: RuleFunction<Options> = {
   },
   run(_node, options, ctx) {
     const out: Violation[] = [];
+    // The n-th occurrence of one secret at one pointer, not its line: fingerprints survive line moves.
+    const seen = new Map<string, number>();
     for (const s of reportableSecretsOf(ctx.target, ctx.inventory)) {
       if (options.detectors && !options.detectors.includes(s.detector)) continue;
       if (options.exclude?.includes(s.detector)) continue;
@@ -31,7 +33,7 @@ export const secretLiterals: RuleFunction<Options> = {
       out.push({
         pointer: s.pointer,
         location: s.location,
-        key: `${s.fingerprint}@${s.location.line ?? 0}`,
+        key: `${s.fingerprint}#${occurrence(seen, `${s.pointer}|${s.fingerprint}`)}`,
         data: { name, what: s.title, where: s.where, fingerprint: s.fingerprint, detector: s.detector },
         evidence: { fingerprint: s.fingerprint, detector: s.detector, confidence: s.confidence, name },
       });
@@ -39,3 +41,9 @@ export const secretLiterals: RuleFunction<Options> = {
     return out;
   },
 };
+
+function occurrence(seen: Map<string, number>, k: string): number {
+  const n = seen.get(k) ?? 0;
+  seen.set(k, n + 1);
+  return n;
+}
