@@ -81,6 +81,8 @@ function evaluateOne(rule: CompiledRule, target: Target<object>, inventory: Inve
       value: getAtPointer(target.data, pointer),
       data: v.data,
       field: pointer.split('/').pop(),
+      pointer,
+      nodePointer: matchPointer,
     };
     out.findings.push({
       ruleId: rule.id,

@@ -1,4 +1,17 @@
+import { fingerprint, scanText } from '../analyzers/secrets/index.js';
 import { getAtPointer } from './pointer.js';
+
+/** Where literal values live in targets: a placeholder never prints them (env, env-file entries, data). */
+const VALUE_FIELD = /\/(env|entries|data|stringData|environment|args|buildArgs)\//;
+
+/**
+ * The last line of defence for "no secret in any output": a substituted value that a detector
+ * recognises, or that comes from a field holding literal values, is shown as its fingerprint.
+ */
+function safe(text: string, path: string): string {
+  if (VALUE_FIELD.test(`${path}/`) || (text.length >= 8 && scanText(text).length > 0)) return `[redacted ${fingerprint(text)}]`;
+  return text;
+}
 
 export interface MessageScope {
   target: { name: string; id: string; kind: string };
@@ -9,6 +22,10 @@ export interface MessageScope {
   data?: Record<string, string | number | boolean>;
   /** The last segment of the failing pointer, e.g. `hostNetwork`. */
   field?: string;
+  /** The failing pointer (decides whether `{{value}}` comes from a field that holds literal values). */
+  pointer?: string;
+  /** The pointer of the `given` match (the same for `{{node.x}}`). */
+  nodePointer?: string;
 }
 
 /**
@@ -24,8 +41,10 @@ export function interpolate(template: string, scope: MessageScope): string {
     else if (head === 'data') base = scope.data;
     else if (head === 'field') base = scope.field;
     else return whole;
-    const v = rest ? getAtPointer(base, rest.replace(/\./g, '/')) : base;
+    const sub = rest.replace(/\./g, '/');
+    const v = rest ? getAtPointer(base, sub) : base;
     if (v === undefined || v === null || typeof v === 'object') return whole;
-    return String(v);
+    const from = head === 'value' ? (scope.pointer ?? '') : head === 'node' ? `${scope.nodePointer ?? ''}${sub}` : '';
+    return head === 'target' || head === 'field' ? String(v) : safe(String(v), from);
   });
 }
