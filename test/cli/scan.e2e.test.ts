@@ -5,6 +5,9 @@ import { ROOT } from '../helpers/fixtures.js';
 import { json, sandcheck, tempDir } from '../helpers/cli.js';
 
 const SPINE_ITEMS = ['image-hardening', 'blast-radius', 'supply-chain', 'tool-isolation'];
+const ALL_ITEMS = ['image-hardening', 'egress-control', 'key-storage', 'workload-isolation', 'blast-radius', 'session-data', 'supply-chain', 'tool-isolation'];
+// The hardened example declares its egress allowlist in its own sandcheck.yaml.
+const HARDENED = ['fixtures/sandboxes/hardened', '--config', 'fixtures/sandboxes/hardened/sandcheck.yaml'];
 type R = Record<string, any>;
 const verdicts = (r: R) => Object.fromEntries(r.checklist.map((c: R) => [c.id, c.verdict]));
 const where = (r: R, ruleId: string) =>
@@ -14,12 +17,12 @@ const where = (r: R, ruleId: string) =>
     .sort();
 
 describe('sandcheck scan on the example sandboxes', () => {
-  it('passes the hardened sandbox on every item the spine covers (exit 0)', () => {
-    const r = sandcheck(['scan', 'fixtures/sandboxes/hardened', '--format', 'json']);
+  it('passes the hardened sandbox on every checklist item (exit 0)', () => {
+    const r = sandcheck(['scan', ...HARDENED, '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const report = json(r);
     const v = verdicts(report);
-    for (const item of SPINE_ITEMS) expect(v[item], item).toBe('pass');
+    for (const item of ALL_ITEMS) expect(v[item], item).toBe('pass');
     expect(Object.values(v)).not.toContain('fail');
     expect(report.findings.filter((f: R) => f.verdict === 'fail' && !f.suppressed)).toEqual([]);
   });
@@ -29,7 +32,10 @@ describe('sandcheck scan on the example sandboxes', () => {
     expect(r.code, r.stderr).toBe(1);
     const report = json(r);
     const v = verdicts(report);
-    for (const item of SPINE_ITEMS) expect(v[item], item).toBe('fail');
+    for (const item of ALL_ITEMS.filter((i) => i !== 'session-data')) expect(v[item], item).toBe('fail');
+    expect(v['session-data']).toBe('not-assessed');
+    expect(where(report, 'egress-no-default-deny')).toContain('fixtures/sandboxes/leaky/firewall/rules.v4:6');
+    expect(where(report, 'egress-metadata-reachable')).toEqual(['fixtures/sandboxes/leaky/firewall/rules.v4:6']);
     const k8s = 'fixtures/sandboxes/leaky/k8s/worker.yaml';
     const compose = 'fixtures/sandboxes/leaky/compose/docker-compose.yml';
     expect(where(report, 'container-privileged')).toEqual([`${compose}:5`, `${k8s}:43`]);
@@ -88,7 +94,7 @@ describe('sandcheck scan on the example sandboxes', () => {
   it('writes the report to --output and nothing to stdout', () => {
     const dir = tempDir();
     const out = join(dir, 'report.json');
-    const r = sandcheck(['scan', 'fixtures/sandboxes/hardened', '--format', 'json', '--output', out]);
+    const r = sandcheck(['scan', ...HARDENED, '--format', 'json', '--output', out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     expect(JSON.parse(readFileSync(out, 'utf8')).schemaVersion).toBe(1);
