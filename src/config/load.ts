@@ -6,21 +6,12 @@ import { InputError } from '../inputs/types.js';
 import { parseYaml } from '../util/yaml-source.js';
 import { CONFIG_SCHEMA } from './schema.js';
 import { DEFAULT_CONFIG, type SandcheckConfig } from './types.js';
+import { LocatedError } from '../model/located-error.js';
 
 export const DEFAULT_CONFIG_FILE = 'sandcheck.yaml';
 
 /** A config that cannot be used: `file:line:col: reason`, exit 2. */
-export class ConfigError extends Error {
-  constructor(
-    readonly file: string,
-    readonly reason: string,
-    readonly line?: number,
-    readonly column?: number,
-  ) {
-    super(`${file}${line ? `:${line}` : ''}${line && column ? `:${column}` : ''}: ${reason}`);
-    this.name = 'ConfigError';
-  }
-}
+export class ConfigError extends LocatedError {}
 
 let validate: ValidateFunction | undefined;
 

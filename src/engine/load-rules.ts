@@ -9,19 +9,10 @@ import { FUNCTION_REGISTRY } from './functions/index.js';
 import { loadPrecompiled } from './precompiled.js';
 import { RULE_SCHEMA } from './rule-schema.js';
 import type { LoadedRule, RuleDefinition, RuleFunction } from './types.js';
+import { LocatedError } from '../model/located-error.js';
 
 /** A rule file that cannot be used: `file:line:col: reason`. The CLI exits 2 before scanning. */
-export class RuleLoadError extends Error {
-  constructor(
-    readonly file: string,
-    readonly reason: string,
-    readonly line?: number,
-    readonly column?: number,
-  ) {
-    super(`${file}${line ? `:${line}` : ''}${line && column ? `:${column}` : ''}: ${reason}`);
-    this.name = 'RuleLoadError';
-  }
-}
+export class RuleLoadError extends LocatedError {}
 
 export interface CompiledRule extends LoadedRule {
   whenFn?: ValidateFunction;

@@ -2,6 +2,7 @@ import type { ChecklistId } from '../model/checklist.js';
 import type { SkippedObject } from '../model/finding.js';
 import type { Target } from '../model/target.js';
 import type { YamlFile } from '../util/yaml-source.js';
+import { LocatedError } from '../model/located-error.js';
 
 /** One file (or stdin) handed to the input handlers. */
 export interface SourceFile {
@@ -36,14 +37,4 @@ export interface InputHandler {
   parse(file: SourceFile): ParseOutput;
 }
 
-export class InputError extends Error {
-  constructor(
-    readonly file: string,
-    readonly reason: string,
-    readonly line?: number,
-    readonly column?: number,
-  ) {
-    super(`${file}${line ? `:${line}` : ''}${line && column ? `:${column}` : ''}: ${reason}`);
-    this.name = 'InputError';
-  }
-}
+export class InputError extends LocatedError {}
