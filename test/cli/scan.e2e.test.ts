@@ -278,3 +278,23 @@ describe('fingerprints of secret findings', () => {
     expect(fp(after)).toEqual(fp(before));
   });
 });
+
+describe('an env file loaded by compose env_file', () => {
+  it('belongs to the compose project that loads it, for key reuse across boundaries', () => {
+    const dir = tempDir();
+    const key = 'sk-ant-api03-' + 'Q7vL2mN9xR4tY8wZ1aB5cD3eF6gH0jK2lP4sT7uV9wX1yZ3bC5dE7fG9hJ1kL3mN5pQ7rS9tU1vW3xY5zA7bC9dE1fG3hJ5kL7m' + 'AA';
+    writeFileSync(join(dir, 'compose.yaml'), 'name: tenant-a\nservices:\n  worker:\n    image: w:1\n    env_file: worker.env\n');
+    writeFileSync(join(dir, 'worker.env'), `ANTHROPIC_ENVIRONMENT_KEY=${key}\n`);
+    writeFileSync(
+      join(dir, 'pod.yaml'),
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: tenant-b}\nspec:\n  containers:\n    - name: c\n      image: c:1\n      env:\n        - name: ANTHROPIC_ENVIRONMENT_KEY\n          value: ${key}\n`,
+    );
+    const r = sandcheck(['scan', '.', '--format', 'json'], { cwd: dir });
+    const report = json(r);
+    expect(where(report, 'secret-key-shared-across-boundaries')).toEqual(['pod.yaml:10', 'worker.env:1']);
+    const f = report.findings.find((x: R) => x.ruleId === 'secret-key-shared-across-boundaries' && x.location.file === 'worker.env');
+    expect(f.message).toContain('compose project tenant-a');
+    expect(f.message).toContain('namespace tenant-b');
+    expect(r.stdout + r.stderr).not.toContain(key.slice(13, 21));
+  });
+});

@@ -54,15 +54,18 @@ function usesOf(t: Target<object>, inventory: Inventory): Omit<Use, 'boundary'>[
 function buildIndex(inventory: Inventory): Index {
   const lookup = { byId: inventory.byId, trustBoundaries: inventory.config.trustBoundaries };
   const index: Index = { byIdentity: new Map(), byTarget: new Map(), boundaries: new Set() };
+  const envFileUsers = envFileBoundaries(inventory, lookup);
   for (const t of inventory.targets) {
-    const boundary = boundaryOf(t, lookup);
-    if (boundary !== null) index.boundaries.add(boundary);
+    const own = boundaryOf(t, lookup);
+    // A loose env file belongs to every compose project whose services load it with env_file.
+    const boundaries = own === null && t.kind === 'envfile' && t.file ? [...(envFileUsers.get(t.file) ?? [null])] : [own];
+    for (const b of boundaries) if (b !== null) index.boundaries.add(b);
     if (!(SECRET_SOURCE_KINDS as readonly string[]).includes(t.kind)) continue;
-    for (const u of usesOf(t, inventory)) {
+    for (const u of usesOf(t, inventory)) for (const boundary of boundaries) {
       const use = { ...u, boundary };
       const list = index.byIdentity.get(use.identity) ?? [];
       // The same place seen twice (a value reported by two detectors) is one use.
-      if (!list.some((x) => x.targetId === use.targetId && x.pointer === use.pointer && x.location.line === use.location.line)) list.push(use);
+      if (!list.some((x) => x.targetId === use.targetId && x.pointer === use.pointer && x.location.line === use.location.line && x.boundary === use.boundary)) list.push(use);
       index.byIdentity.set(use.identity, list);
       const mine = index.byTarget.get(t.id) ?? [];
       mine.push(use);
@@ -70,6 +73,22 @@ function buildIndex(inventory: Inventory): Index {
     }
   }
   return index;
+}
+
+/** env file display path → boundaries of the compose services that name it in env_file. */
+function envFileBoundaries(inventory: Inventory, lookup: Parameters<typeof boundaryOf>[1]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const c of inventory.byKind('container')) {
+    if (c.platform !== 'compose') continue;
+    const boundary = boundaryOf(c, lookup);
+    if (boundary === null) continue;
+    for (const ref of (c.data as { envFiles?: { file: string }[] }).envFiles ?? []) {
+      const set = out.get(ref.file) ?? new Set<string>();
+      set.add(boundary);
+      out.set(ref.file, set);
+    }
+  }
+  return out;
 }
 
 function describe(u: Use): string {
