@@ -23,8 +23,9 @@ const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const CONFIG_NAMES = new Set(['sandcheck.yaml', 'sandcheck.yml', '.sandcheck.yaml']);
 
+/** recognised stays unset: front ends without catch-all inputs (images, live Docker) count every parsed input. */
 export function emptyCollected(): Collected {
-  return { targets: [], inputs: [], inputErrorItems: new Set(), recognised: 0 };
+  return { targets: [], inputs: [], inputErrorItems: new Set() };
 }
 
 /** Memoizes a parse, including its failure, so detect() and parse() never parse twice. */
@@ -63,7 +64,8 @@ function displayPath(abs: string, cwd: string): string {
 /** Walks the paths (files, folders recursively, `-` for stdin) and parses every file it recognises. */
 export async function collectPaths(paths: string[], opts: { cwd?: string; stdin?: () => Promise<string>; handlers?: InputHandler[] } = {}): Promise<Collected> {
   const cwd = opts.cwd ?? process.cwd();
-  const out = emptyCollected();
+  // Files can be caught by the generic text handler: only specific formats count as something to audit.
+  const out: Collected = { ...emptyCollected(), recognised: 0 };
   const handlers = opts.handlers ?? HANDLERS;
   for (const p of paths.length ? paths : ['.']) {
     if (p === '-') {

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type Docker from 'dockerode';
-import type { Collected } from '../collect.js';
+import { type Collected, emptyCollected } from '../collect.js';
 import type { ChecklistId } from '../../model/checklist.js';
 import { EngineError, engineFailure } from '../docker/engine.js';
 import type { FileScanner } from './layer-scan.js';
@@ -31,9 +31,8 @@ export interface CollectImageOptions {
   bases?: { name: string; diffIds: string[] }[];
 }
 
-export function emptyCollected(): Collected {
-  return { targets: [], inputs: [], inputErrorItems: new Set() };
-}
+// One definition of an empty collection (src/inputs/collect.ts), re-exported for the docker input.
+export { emptyCollected };
 
 /** Reads every argument (a path if it exists, else an image reference from the engine) into targets. */
 export async function collectImages(args: string[], opts: CollectImageOptions): Promise<Collected> {
