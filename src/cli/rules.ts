@@ -48,7 +48,9 @@ export function registerRules(program: Command): void {
       const rule = set.byId.get(id) ?? set.byId.get(set.aliases.get(id) ?? '');
       if (!rule) throw new UsageError(`unknown rule "${id}" (see \`sandcheck rules\`)`);
       const doc = join(packageRoot(), 'docs', 'rules', `${rule.id}.md`);
-      process.stdout.write(rule.builtin && existsSync(doc) ? readFileSync(doc, 'utf8') : await renderRuleDoc(rule));
+      const text = rule.builtin && existsSync(doc) ? readFileSync(doc, 'utf8') : await renderRuleDoc(rule);
+      // The "generated, do not edit" marker is for the repository, not for a reader of explain.
+      process.stdout.write(text.replace(/^<!--.*-->\n/, ''));
     });
 
   program
