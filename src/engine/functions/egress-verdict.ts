@@ -1,6 +1,6 @@
 import { analyzeHost, type Allowlist, type EgressFinding, type FindingCode, type HostAnalysis } from '../../analyzers/egress/analyze.js';
 import type { EgressContext, NormChain, NormRule, NormRuleset, Origin } from '../../analyzers/egress/model.js';
-import { calicoSelectorMatches, selectorMatches, type CalicoPolicyData, type CalicoTierData, type LabelSelector } from '../../inputs/networkpolicy/objects.js';
+import { calicoSelectorMatches, selectorMatches, type CalicoPolicyData, type CalicoTierData, type NetworkPolicyData } from '../../inputs/networkpolicy/objects.js';
 import type { WorkloadData } from '../../model/workload.js';
 import type { EgressConfig, SandcheckConfig } from '../../config/types.js';
 import { locate, type Target } from '../../model/target.js';
@@ -132,19 +132,8 @@ export const egressVerdict: RuleFunction<{ code: FindingCode }> = {
 // that select it, as one ordered filter (deny rules, then accepts, then DROP if any policy isolates it
 // for egress, else ACCEPT).
 
-interface PolicyData {
-  layer: 'k8s-networkpolicy';
-  kind: string;
-  name: string;
-  namespace: string;
-  podSelector: LabelSelector;
-  policyTypes: string[];
-  policyTypesDefaulted: boolean;
-  rules: NormRule[];
-  denyRules: NormRule[];
-  fqdns: { name: string; pattern: boolean; ports: string; origin: Origin; rule: string }[];
-  origin: Origin;
-}
+/** The policy targets of src/inputs/networkpolicy (NetworkPolicy, CiliumNetworkPolicy). */
+type PolicyData = NetworkPolicyData;
 
 /** `*.example.com` style patterns (Cilium matchPattern) as a test on one host name. */
 function hostMatches(pattern: string, host: string): boolean {

@@ -1,5 +1,6 @@
 import type { ImageRef } from '../../model/workload.js';
 import type { ImageSourceKind, SecretHit } from './types.js';
+import type { ResolvedUser } from './passwd.js';
 
 /**
  * The `data` of an `image` target. Fields a format cannot carry are `unknown` rather than absent
@@ -36,15 +37,7 @@ export interface ImageData {
 export interface ImageConfigData {
   /** config.User as written; '' when unset (root). */
   user: string;
-  effectiveUser: {
-    uid: number | null;
-    gid: number | null;
-    name: string | null;
-    root: boolean;
-    gidRoot: boolean;
-    unresolvable: boolean;
-    reason: string;
-  };
+  effectiveUser: Omit<ResolvedUser, 'configured'>;
   /** Variable names (values are not kept: the detectors ran in the normalizer). */
   env: { name: string; empty: boolean }[];
   entrypoint: string[] | null;
