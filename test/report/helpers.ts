@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import Ajv04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import type { Ajv, ValidateFunction } from 'ajv';
+import { expect } from 'vitest';
 import type { LoadedRule } from '../../src/engine/types.js';
 import type { Finding, Report } from '../../src/model/finding.js';
 import { CHECKLIST } from '../../src/model/checklist.js';
@@ -150,4 +151,23 @@ export function makeReport(parts: Partial<Report> & { findings?: Finding[] } = {
     },
     evaluations: parts.evaluations ?? [],
   };
+}
+
+let multitool: ReturnType<typeof multitoolPath> | undefined;
+
+/**
+ * Parses a SARIF log and asserts that both validators accept it: the OASIS schema, and the SARIF
+ * Multitool (when it runs here) with zero errors. SARIF2017 (no region) is the one warning allowed: a
+ * finding on a whole object, image or file has no line, and none is invented.
+ */
+export function expectValidSarif(text: string): any {
+  const log = JSON.parse(text);
+  expect(sarifSchemaErrors(log)).toEqual([]);
+  multitool ??= multitoolPath();
+  if (multitool.path) {
+    const { errors, warnings } = multitoolValidate(text);
+    expect(errors).toEqual([]);
+    expect(warnings.filter((w) => !w.startsWith('SARIF2017:'))).toEqual([]);
+  }
+  return log;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildSarif, renderSarif, artifactUri } from '../../src/report/sarif.js';
-import { finding, makeReport, multitoolPath, multitoolValidate, rule, sarifSchemaErrors } from './helpers.js';
+import { expectValidSarif, finding, makeReport, multitoolPath, multitoolValidate, rule, sarifSchemaErrors } from './helpers.js';
 
 const mt = multitoolPath();
 if (!mt.path) console.warn(`SARIF Multitool checks skipped: ${mt.why}`);
@@ -8,21 +8,10 @@ if (!mt.path) console.warn(`SARIF Multitool checks skipped: ${mt.why}`);
 const rules = [rule('container-privileged'), rule('container-run-as-root', { severity: 'medium', checklist: 'blast-radius' }), rule('env-secret-literal', { severity: 'critical', checklist: 'key-storage' })];
 
 /** Every SARIF these tests make goes through both validators. */
-function validated(text: string): any {
-  const log = JSON.parse(text);
-  expect(sarifSchemaErrors(log)).toEqual([]);
-  if (mt.path) {
-    const { errors, warnings } = multitoolValidate(text);
-    expect(errors).toEqual([]);
-    // SARIF2017 (no region) is the one warning allowed: findings on a whole live object, image or file have no line, and none is invented.
-    expect(warnings.filter((w) => !w.startsWith('SARIF2017:'))).toEqual([]);
-  }
-  return log;
-}
 
 describe('SARIF 2.1.0', () => {
   it('describes the driver and every registry rule, even with no results', () => {
-    const log = validated(renderSarif(makeReport(), rules, { cwd: '/work/repo' }));
+    const log = expectValidSarif(renderSarif(makeReport(), rules, { cwd: '/work/repo' }));
     expect(log.version).toBe('2.1.0');
     const run = log.runs[0];
     expect(run.results).toEqual([]);
@@ -48,7 +37,7 @@ describe('SARIF 2.1.0', () => {
 
   it('a rule from a --rules folder links to its own reference, not to a sandcheck docs page', () => {
     const own = [rule('acme-no-debug', { builtin: false, references: ['not a url', 'https://wiki.acme.example/rules/no-debug'] }), rule('acme-bare', { builtin: false })];
-    const log = validated(renderSarif(makeReport(), own, { cwd: '/w' }));
+    const log = expectValidSarif(renderSarif(makeReport(), own, { cwd: '/w' }));
     expect(log.runs[0].tool.driver.rules.map((r: any) => r.helpUri)).toEqual(['https://wiki.acme.example/rules/no-debug', undefined, expect.stringContaining('ci-and-workflow.md')]);
   });
 
@@ -59,7 +48,7 @@ describe('SARIF 2.1.0', () => {
         finding('container-privileged'),
       ],
     });
-    const log = validated(renderSarif(report, rules, { cwd: '/work/repo', root: '/work' }));
+    const log = expectValidSarif(renderSarif(report, rules, { cwd: '/work/repo', root: '/work' }));
     const results = log.runs[0].results;
     expect(results.map((r: any) => [r.ruleId, r.ruleIndex, r.level])).toEqual([
       ['container-run-as-root', 1, 'warning'],
@@ -80,7 +69,7 @@ describe('SARIF 2.1.0', () => {
         finding('env-secret-literal', { severity: 'critical', checklist: 'key-storage', location: { uri: 'image://registry.example/agent@sha256:abc', detail: 'layer 3 /app/.env' }, fingerprint: 'c' }),
       ],
     });
-    const log = validated(renderSarif(report, rules, { cwd: '/work/repo' }));
+    const log = expectValidSarif(renderSarif(report, rules, { cwd: '/work/repo' }));
     const locs = log.runs[0].results.map((r: any) => r.locations[0]);
     // GitHub rejects a whole upload if one result lacks a physical location: the uri stands in as the artifact.
     expect(locs.map((l: any) => l.physicalLocation)).toEqual([
@@ -101,7 +90,7 @@ describe('SARIF 2.1.0', () => {
         finding('container-privileged', { suppressed: { by: 'baseline', reason: 'in baseline .sandcheck-baseline.json' }, fingerprint: 'x3', location: { file: 'deploy/web.yaml', line: 40 } }),
       ],
     });
-    const log = validated(renderSarif(report, rules, { cwd: '/work/repo' }));
+    const log = expectValidSarif(renderSarif(report, rules, { cwd: '/work/repo' }));
     expect(log.runs[0].results.map((r: any) => r.suppressions)).toEqual([
       [{ kind: 'inSource', status: 'accepted', justification: 'debug pod, never deployed', properties: { by: 'inline' } }],
       [{ kind: 'external', status: 'accepted', justification: 'vendor image', properties: { by: 'waiver', expires: '2027-01-31' } }],
@@ -118,7 +107,7 @@ describe('SARIF 2.1.0', () => {
       errors: [{ message: 'rule container-privileged failed on web: boom', ruleId: 'container-privileged', targetId: 't' }],
       summary: { ...makeReport().summary, exitCode: 2, verdict: 'error' },
     });
-    const log = validated(renderSarif(report, rules, { cwd: '/work/repo' }));
+    const log = expectValidSarif(renderSarif(report, rules, { cwd: '/work/repo' }));
     const inv = log.runs[0].invocations[0];
     expect(inv.executionSuccessful).toBe(false);
     expect(inv.exitCode).toBe(2);
@@ -136,7 +125,7 @@ describe('SARIF 2.1.0', () => {
     expect(artifactUri('../other/x.yaml', '/work/repo', '/work/repo')).toBe('file:///work/other/x.yaml');
     expect(artifactUri('dir with space/a#b.yaml', '/work/repo', '/work/repo')).toBe('dir%20with%20space/a%23b.yaml');
     const report = makeReport({ findings: [finding('container-privileged', { location: { file: '/etc/sandbox/compose.yaml', line: 4 } })] });
-    const log = validated(renderSarif(report, rules, { cwd: '/work/repo' }));
+    const log = expectValidSarif(renderSarif(report, rules, { cwd: '/work/repo' }));
     expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'file:///etc/sandbox/compose.yaml' });
   });
 
@@ -158,7 +147,7 @@ describe('SARIF 2.1.0', () => {
         finding('container-privileged', { location: {}, fingerprint: '4' }),
       ],
     });
-    const log = validated(renderSarif(report, rules, { cwd: '/w' }));
+    const log = expectValidSarif(renderSarif(report, rules, { cwd: '/w' }));
     for (const r of log.runs[0].results) expect(typeof r.locations[0].physicalLocation.artifactLocation.uri).toBe('string');
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { multitoolPath, multitoolValidate, sarifSchemaErrors } from '../report/helpers.js';
+import { expectValidSarif, multitoolPath } from '../report/helpers.js';
 import { REPO, buildCli, runCli } from './cli.js';
 
 let cli: Awaited<ReturnType<typeof buildCli>>;
@@ -17,17 +17,6 @@ afterAll(() => cli?.cleanup());
 const mt = multitoolPath();
 if (!mt.path) console.warn(`SARIF Multitool checks skipped: ${mt.why}`);
 
-function expectValidSarif(text: string): any {
-  const log = JSON.parse(text);
-  expect(sarifSchemaErrors(log)).toEqual([]);
-  if (mt.path) {
-    const { errors, warnings } = multitoolValidate(text);
-    expect(errors).toEqual([]);
-    // SARIF2017 (no region) is allowed: a finding on a whole object or file has no line, and none is invented.
-    expect(warnings.filter((w) => !w.startsWith('SARIF2017:'))).toEqual([]);
-  }
-  return log;
-}
 
 describe('--format with destinations', () => {
   it('writes text to stdout and sarif, junit, markdown and json to their files in one run', () => {
