@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../config/load.js';
 import { RuleLoadError, loadRules } from '../engine/load-rules.js';
 import { CONFIG_SCHEMA } from '../config/schema.js';
 import { UsageError } from './exit.js';
+import { collect } from './options.js';
 
 /** The JSON Schema of sandcheck.yaml as published (the build also writes it to dist/sandcheck.schema.json, which ships in the package). */
 export function renderConfigSchema(): string {
@@ -22,7 +23,7 @@ export function registerConfig(program: Command): void {
     .command('validate')
     .description('check a sandcheck.yaml (default ./sandcheck.yaml); exit 2 with file:line and the reason when it is invalid')
     .argument('[file]', 'the config file', 'sandcheck.yaml')
-    .option('--rules <dir>', 'extra rule folder whose ids waivers may name (repeatable)', (v: string, p: string[]) => [...p, v], [])
+    .option('--rules <dir>', 'extra rule folder whose ids waivers may name (repeatable)', collect, [])
     .action((file: string, opts: { rules: string[] }) => {
       try {
         const c = loadConfig(file);

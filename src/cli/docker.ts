@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { addCommonOptions, finish, prepare, type CommonOptions } from './scan.js';
 import { UsageError } from './exit.js';
+import { collect } from './options.js';
 
 export interface DockerOptions extends CommonOptions {
   name: string[];
@@ -11,7 +12,6 @@ export interface DockerOptions extends CommonOptions {
   dockerHost?: string;
 }
 
-const collect = (v: string, prev: string[]) => [...prev, v];
 
 export function registerDocker(program: Command): void {
   addCommonOptions(

@@ -6,8 +6,8 @@ import { CHECKLIST_IDS } from '../model/checklist.js';
 import { renderAllDocs, renderRuleDoc } from '../report/rule-docs.js';
 import { packageRoot } from '../util/package-root.js';
 import { UsageError } from './exit.js';
+import { collect } from './options.js';
 
-const collect = (v: string, prev: string[]) => [...prev, v];
 
 function load(dirs: string[]): RuleSet {
   try {

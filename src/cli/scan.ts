@@ -15,6 +15,7 @@ import { BaselineError, readBaseline, staleEntries, writeBaseline, type Baseline
 import { summaryLine } from '../report/text.js';
 import { SUPPRESSION_WITHOUT_REASON } from '../engine/suppression-findings.js';
 import { UsageError, exitWith } from './exit.js';
+import { collect } from './options.js';
 
 export interface CommonOptions {
   format: string[];
@@ -30,7 +31,6 @@ export interface CommonOptions {
   writeBaseline?: string;
 }
 
-const collect = (v: string, prev: string[]) => [...prev, v];
 
 /** The options every auditing command shares (scan, image, docker, kubernetes, egress). */
 export function addCommonOptions(cmd: Command): Command {

@@ -164,3 +164,10 @@ export function loadRules(userDirs: string[] = [], options: { builtin?: boolean;
   }
   return { rules: rules.sort((a, b) => a.id.localeCompare(b.id)), byId, aliases };
 }
+
+/** A rule set of just these rules (tests and docs run one rule on its fixtures). */
+export function ruleSetOf(rules: CompiledRule[]): RuleSet {
+  const aliases = new Map<string, string>();
+  for (const r of rules) for (const a of r.aliases ?? []) aliases.set(a, r.id);
+  return { rules, byId: new Map(rules.map((r) => [r.id, r])), aliases };
+}

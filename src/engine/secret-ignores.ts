@@ -1,7 +1,7 @@
 import type { AuditOptions } from './audit.js';
 import type { EvaluationResult } from './evaluate.js';
 import type { Inventory } from './types.js';
-import { isExpired } from './waivers.js';
+import { isExpired } from '../util/expiry.js';
 
 /**
  * `secrets.ignore` in sandcheck.yaml: accepted secrets by fingerprint (`sk-a:3f9c0e12ab77`), never by

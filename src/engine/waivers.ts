@@ -3,6 +3,7 @@ import type { Finding } from '../model/finding.js';
 import type { AuditOptions } from './audit.js';
 import type { EvaluationResult } from './evaluate.js';
 import type { Inventory } from './types.js';
+import { isExpired } from '../util/expiry.js';
 
 /**
  * Waivers from sandcheck.yaml: `rule` (id or old alias, or `*`), `target` (a glob over the target
@@ -48,6 +49,3 @@ export function globToRegExp(glob: string): RegExp {
 }
 
 /** Valid through the whole of the `expires` day in UTC. */
-export function isExpired(expires: string | undefined, now: Date): boolean {
-  return expires !== undefined && new Date(`${expires}T23:59:59.999Z`).getTime() < now.getTime();
-}

@@ -81,13 +81,13 @@ export async function collectPaths(paths: string[], opts: { cwd?: string; stdin?
       addError(out, { path: p, format: null, status: 'error', error: `${p}: ${errnoReason(err)}` }, null);
       continue;
     }
-    if (st.isDirectory()) walk(abs, cwd, handlers, out, true);
+    if (st.isDirectory()) walk(abs, cwd, handlers, out);
     else readAndCollect(abs, cwd, handlers, out, true);
   }
   return out;
 }
 
-function walk(dir: string, cwd: string, handlers: InputHandler[], out: Collected, top: boolean): void {
+function walk(dir: string, cwd: string, handlers: InputHandler[], out: Collected): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
@@ -95,11 +95,10 @@ function walk(dir: string, cwd: string, handlers: InputHandler[], out: Collected
     addError(out, { path: displayPath(dir, cwd), format: null, status: 'error', error: `${displayPath(dir, cwd)}: ${errnoReason(err)}` }, null);
     return;
   }
-  void top;
   for (const e of entries) {
     const full = join(dir, e.name);
     if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) walk(full, cwd, handlers, out, false);
+      if (!SKIP_DIRS.has(e.name)) walk(full, cwd, handlers, out);
     } else if (e.isFile()) readAndCollect(full, cwd, handlers, out, false);
     else if (e.isSymbolicLink()) {
       // Follow links to files only; links to folders could loop.

@@ -3,6 +3,7 @@ import { CHECKLIST, type ChecklistId, type ItemVerdict } from '../model/checklis
 import type { ChecklistResult, Evaluation, Finding, InputRecord, Report } from '../model/finding.js';
 import { SEVERITIES, atLeast, type Severity } from '../model/severity.js';
 import { VERSION } from '../util/version.js';
+import { isExpired } from '../util/expiry.js';
 
 export interface AggregateInput {
   findings: Finding[];
@@ -42,6 +43,7 @@ export function aggregate(input: AggregateInput): Report {
     const applicable = evals.some((e) => e.outcome === 'fail' || (e.outcome === 'pass' && !e.weak));
     const inputError = input.inputErrorItems.includes(id);
     const attestation = input.config.attestations.find((a) => a.item === id);
+    const expired = attestation !== undefined && isExpired(attestation.expires, now);
     let verdict: ItemVerdict;
     let note: string | undefined;
     if (counts.fail > 0) verdict = 'fail';
@@ -51,7 +53,6 @@ export function aggregate(input: AggregateInput): Report {
     } else if (counts.warn > 0) verdict = 'warn';
     else if (applicable) verdict = 'pass';
     else if (attestation) {
-      const expired = attestation.expires !== undefined && new Date(`${attestation.expires}T23:59:59Z`) < now;
       verdict = expired ? 'fail' : 'manual';
       note = expired ? `attestation by ${attestation.by} expired on ${attestation.expires}` : `attested by ${attestation.by} on ${attestation.date}`;
     } else {
@@ -61,7 +62,6 @@ export function aggregate(input: AggregateInput): Report {
     const result: ChecklistResult = { id, title, verdict, counts };
     if (note) result.note = note;
     if (attestation) {
-      const expired = attestation.expires !== undefined && new Date(`${attestation.expires}T23:59:59Z`) < now;
       result.attestation = { by: attestation.by, date: attestation.date, evidence: attestation.evidence, ...(attestation.expires ? { expires: attestation.expires } : {}), expired };
     }
     return result;

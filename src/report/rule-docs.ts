@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../config/types.js';
 import { audit } from '../engine/audit.js';
-import type { CompiledRule, RuleSet } from '../engine/load-rules.js';
+import { ruleSetOf, type CompiledRule } from '../engine/load-rules.js';
 import { collectPaths } from '../inputs/collect.js';
 import { CHECKLIST } from '../model/checklist.js';
 import { packageRoot } from '../util/package-root.js';
@@ -40,14 +40,10 @@ function fence(file: string): string {
   return 'text';
 }
 
-function oneRule(rule: CompiledRule): RuleSet {
-  return { rules: [rule], byId: new Map([[rule.id, rule]]), aliases: new Map((rule.aliases ?? []).map((a) => [a, rule.id])) };
-}
-
 /** The messages a fixture produces for its rule (documented under the noncompliant example). */
 async function messagesFor(rule: CompiledRule, file: string, lineMap: Map<number, number>): Promise<string[]> {
   const collected = await collectPaths([file], { cwd: fixtureDir(rule.id) });
-  const report = audit(collected, { rules: oneRule(rule), config: structuredClone(DEFAULT_CONFIG), failOn: 'any', now: new Date('2000-01-01') });
+  const report = audit(collected, { rules: ruleSetOf([rule]), config: structuredClone(DEFAULT_CONFIG), failOn: 'any', now: new Date('2000-01-01') });
   return report.findings.filter((f) => f.ruleId === rule.id).map((f) => `${f.location.line ? `line ${lineMap.get(f.location.line) ?? f.location.line}` : (f.location.detail ?? f.location.uri ?? '')}: ${f.message}`);
 }
 

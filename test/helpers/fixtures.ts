@@ -3,16 +3,13 @@ import { join, relative } from 'node:path';
 import { parse as parseYamlValue } from 'yaml';
 import { DEFAULT_CONFIG, type SandcheckConfig } from '../../src/config/types.js';
 import { audit } from '../../src/engine/audit.js';
-import type { CompiledRule, RuleSet } from '../../src/engine/load-rules.js';
+import { ruleSetOf, type CompiledRule } from '../../src/engine/load-rules.js';
 import { collectPaths } from '../../src/inputs/collect.js';
 import type { Report } from '../../src/model/finding.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const RULE_FIXTURES = join(ROOT, 'fixtures', 'rules');
 
-export function onlyRule(rule: CompiledRule): RuleSet {
-  return { rules: [rule], byId: new Map([[rule.id, rule]]), aliases: new Map((rule.aliases ?? []).map((a) => [a, rule.id])) };
-}
 
 export function filesUnder(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
@@ -54,5 +51,5 @@ export function expectedLocations(fixture: string, ruleId: string, cwd: string):
 
 export async function runFixture(rule: CompiledRule, fixture: string, cwd: string, config: SandcheckConfig = structuredClone(DEFAULT_CONFIG)): Promise<Report> {
   const collected = await collectPaths([fixture], { cwd });
-  return audit(collected, { rules: onlyRule(rule), config, failOn: 'any', now: new Date('2026-11-24T00:00:00Z') });
+  return audit(collected, { rules: ruleSetOf([rule]), config, failOn: 'any', now: new Date('2026-11-24T00:00:00Z') });
 }

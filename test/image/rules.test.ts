@@ -7,7 +7,8 @@ import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { audit } from '../../src/engine/audit.js';
 import { loadRules } from '../../src/engine/load-rules.js';
 import { collectImages, readBases } from '../../src/inputs/image/collect-images.js';
-import { onlyRule, RULE_FIXTURES } from '../helpers/fixtures.js';
+import { RULE_FIXTURES } from '../helpers/fixtures.js';
+import { ruleSetOf } from '../../src/engine/load-rules.js';
 import { craftFixture, loadImageFixture } from './helpers/fixture-image.js';
 import { AMD64, tmp } from './helpers/scan.js';
 
@@ -44,7 +45,7 @@ describe('image rule fixtures', () => {
     }
     const collected = await collectImages(['image.tar'], { ...opts, bases });
     expect(collected.inputs.filter((i) => i.status === 'error')).toEqual([]);
-    const report = audit(collected, { rules: onlyRule(rule), config: structuredClone(DEFAULT_CONFIG), failOn: 'any', now: new Date('2026-11-24T00:00:00Z') });
+    const report = audit(collected, { rules: ruleSetOf([rule]), config: structuredClone(DEFAULT_CONFIG), failOn: 'any', now: new Date('2026-11-24T00:00:00Z') });
     expect(report.errors).toEqual([]);
     const evaluations = report.evaluations!.filter((e) => e.ruleId === id);
     expect(evaluations.some((e) => e.outcome === 'pass' || e.outcome === 'fail'), 'the rule must apply to its fixture').toBe(true);
@@ -68,7 +69,7 @@ describe('secrets.ignore applies to image secrets (by fingerprint, from the find
     writeFileSync(join(dir, 'image.tar'), await craftFixture(image));
     const collected = await collectImages(['image.tar'], { platform: AMD64, scanFile: scanLayerFile, detectors: imagePairDetectors, cwd: dir });
     const run = (ignore: { fingerprint: string; reason: string }[]) =>
-      audit(collected, { rules: onlyRule(rule), config: { ...structuredClone(DEFAULT_CONFIG), secrets: { ignore } }, failOn: 'any', now: new Date('2026-11-24T00:00:00Z') });
+      audit(collected, { rules: ruleSetOf([rule]), config: { ...structuredClone(DEFAULT_CONFIG), secrets: { ignore } }, failOn: 'any', now: new Date('2026-11-24T00:00:00Z') });
     const first = run([]);
     expect(first.findings.map((f) => [f.location.detail, f.evidence?.detector])).toEqual([
       ['config Env GITHUB_TOKEN', 'github-token'],
@@ -91,7 +92,7 @@ describe('image-healthcheck-missing on an OCI config', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'image.tar'), await craftFixture(image, 'oci-gzip'));
     const collected = await collectImages(['image.tar'], { platform: AMD64, scanFile: scanLayerFile, detectors: imagePairDetectors, cwd: dir });
-    const report = audit(collected, { rules: onlyRule(rule), config: structuredClone(DEFAULT_CONFIG), failOn: 'any', now: new Date('2026-11-24T00:00:00Z') });
+    const report = audit(collected, { rules: ruleSetOf([rule]), config: structuredClone(DEFAULT_CONFIG), failOn: 'any', now: new Date('2026-11-24T00:00:00Z') });
     expect(report.findings).toEqual([]);
     expect(report.evaluations!.filter((e) => e.ruleId === rule.id).map((e) => e.outcome)).toEqual(['not-applicable']);
   });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model/finding.js';
-import { globToRegExp, isExpired } from '../../src/engine/waivers.js';
+import { globToRegExp } from '../../src/engine/waivers.js';
+import { isExpired } from '../../src/util/expiry.js';
 import { REPO, buildCli, runCli } from './cli.js';
 
 let cli: Awaited<ReturnType<typeof buildCli>>;

@@ -1,0 +1,2 @@
+/** commander collector for repeatable options (`--rules A --rules B`). */
+export const collect = (value: string, previous: string[]): string[] => [...previous, value];
