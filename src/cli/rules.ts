@@ -75,8 +75,7 @@ export function registerPrecompile(program: Command): void {
     .argument('<out>', 'output file')
     .action(async (out: string) => {
       const { listRuleFiles, builtinRulesDir } = await import('../engine/load-rules.js');
-      const { rulesHash } = await import('../engine/precompiled.js');
-      const { precompileRules } = await import('../engine/precompile.js');
+      const { precompileRules, rulesHash } = await import('../engine/precompiled.js');
       const set = loadRules([], { precompiled: false });
       writeFileSync(out, precompileRules(set.rules, rulesHash(packageRoot(), listRuleFiles(builtinRulesDir()))));
     });

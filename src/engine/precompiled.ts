@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
-import type { ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import standaloneModule from 'ajv/dist/standalone/index.js';
 import { packageRoot } from '../util/package-root.js';
 import { FUNCTION_REGISTRY } from './functions/index.js';
 import type { CompiledRule } from './load-rules.js';
@@ -15,14 +17,38 @@ import type { RuleFunction } from './types.js';
  * reading and compiling the YAML at run time, so an edited rule is never ignored.
  */
 
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
+const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as (ajv: Ajv, refs: Record<string, string>) => string;
+
 export const PRECOMPILED_FILE = 'builtin-rules.cjs';
 
-export type Stored = Omit<CompiledRule, 'whenFn' | 'assertFn' | 'fn'>;
+type Stored = Omit<CompiledRule, 'whenFn' | 'assertFn' | 'fn'>;
 
 export function rulesHash(root: string, files: string[]): string {
   const h = createHash('sha256');
   for (const f of [...files].sort()) h.update(relative(root, f)).update('\0').update(readFileSync(f)).update('\0');
   return h.digest('hex');
+}
+
+/** The module text for dist/builtin-rules.cjs. */
+export function precompileRules(rules: CompiledRule[], hash: string): string {
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: true,
+    strictTypes: false,
+    strictTuples: false,
+    strictRequired: false,
+    allowUnionTypes: true,
+    code: { source: true, formats: { toString: () => 'require("ajv-formats/dist/formats").fullFormats' } as never },
+  });
+  addFormats(ajv);
+  const refs: Record<string, string> = {};
+  rules.forEach((r, i) => {
+    if (r.when) ajv.addSchema(r.when, (refs[`r${i}_when`] = `sandcheck:${r.id}#when`));
+    if (r.assert) ajv.addSchema(r.assert, (refs[`r${i}_assert`] = `sandcheck:${r.id}#assert`));
+  });
+  const stored: Stored[] = rules.map(({ whenFn: _w, assertFn: _a, fn: _f, ...rest }) => rest);
+  return `${standaloneCode(ajv, refs)}\nexports.__hash = ${JSON.stringify(hash)};\nexports.__rules = ${JSON.stringify(stored)};\n`;
 }
 
 /** The precompiled built-in rules, or null when absent or stale. */
