@@ -5,6 +5,7 @@ import { audit } from '../engine/audit.js';
 import { ruleSetOf, type CompiledRule } from '../engine/load-rules.js';
 import { collectPaths } from '../inputs/collect.js';
 import { CHECKLIST } from '../model/checklist.js';
+import { classifyPair, scanText } from '../analyzers/secrets/index.js';
 import { packageRoot } from '../util/package-root.js';
 
 export function fixtureDir(ruleId: string): string {
@@ -20,6 +21,60 @@ export function fixtureFiles(ruleId: string): { pass: string[]; fail: string[] }
 
 const EXPECT_LINE = /^\s*(#|\/\/)\s*(expect|todo-expect):/;
 
+const PEM_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----/;
+const PEM_END = /-----END [A-Z0-9 ]*-----/;
+const PAIR = /["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*["']?([^"'\s,#}]+)/g;
+/** The secret at or after a detector's column: the first run long enough to be one. */
+const TOKEN_FROM = /[A-Za-z0-9_+/=.~-]{8,}/g;
+/** Test templates (`{{opaque}}`), SOPS values (cut at their first comma here) and store paths are not keys. */
+const NOT_A_VALUE = /^\{\{|^ENC\[|^[a-z0-9_.-]+(\/[a-z0-9_.-]+)+$/;
+
+function mask(value: string): string {
+  return `${value.slice(0, /^sk-ant-/.test(value) ? 14 : 4)}…`;
+}
+
+/**
+ * Examples show the fixtures, and secret-rule fixtures hold realistic synthetic keys. Pages and
+ * `sandcheck explain` show what sandcheck's own detector finds there masked (first characters + `…`),
+ * one line for one line, so no page carries anything a secret scanner would take for a key.
+ */
+export function maskExampleSecrets(text: string): string {
+  let inKey = false;
+  // The whole example at once: some formats are only recognised in context (docker config.json auths).
+  const hitsByLine = new Map<number, number[]>();
+  for (const h of scanText(text)) hitsByLine.set(h.line, [...(hitsByLine.get(h.line) ?? []), h.column]);
+  return text
+    .split('\n')
+    .map((line, i) => {
+      if (PEM_BEGIN.test(line)) {
+        inKey = !PEM_END.test(line) && !line.includes('\\n');
+        // A `\n`-escaped key on one line (JSON, env files): mask the body up to its END marker.
+        return line
+          .replace(/(-----BEGIN[^-]*-----)(.*?)(-----END|$)/, (_, begin: string, body: string, end: string) => begin + body.split('\\n').map((part) => part.replace(/[A-Za-z0-9+/=]{4,}/g, '…')).join('\\n') + end)
+          .replace('-----BEGIN', '-----BEGIN (masked example)');
+      }
+      if (inKey) {
+        if (!PEM_END.test(line)) return line.replace(/[A-Za-z0-9+/=]{4,}/g, '…');
+        inKey = false;
+        return line;
+      }
+      // Credentials in URLs: the password goes whole.
+      let out = line.replace(/(:\/\/[^\s:/@]+:)[^\s@/]+@/g, '$1****@');
+      // Provider formats, from the right so earlier columns stay valid.
+      for (const column of (hitsByLine.get(i + 1) ?? []).sort((a, b) => b - a)) {
+        TOKEN_FROM.lastIndex = column - 1;
+        const m = TOKEN_FROM.exec(out);
+        if (!m) continue;
+        // A hit may start at the variable name (AWS secret keys are found by name): keep `NAME=`.
+        const name = /^[A-Z_][A-Z0-9_]*=(?=.)/.exec(m[0])?.[0] ?? '';
+        out = out.slice(0, m.index) + name + mask(m[0].slice(name.length)) + out.slice(m.index + m[0].length);
+      }
+      // Named values (`ANTHROPIC_ENVIRONMENT_KEY: …`, `DB_PASSWORD=…`), judged like the scan judges them.
+      return out.replace(PAIR, (whole, name: string, value: string) => (!NOT_A_VALUE.test(value) && classifyPair(name, value).length ? whole.replace(value, mask(value)) : whole));
+    })
+    .join('\n');
+}
+
 /** The fixture without its `# expect:` lines, and a map from original to shown line numbers. */
 function stripAnnotations(text: string): { text: string; lineMap: Map<number, number> } {
   const kept: string[] = [];
@@ -29,7 +84,7 @@ function stripAnnotations(text: string): { text: string; lineMap: Map<number, nu
     kept.push(l);
     lineMap.set(i + 1, kept.length);
   });
-  return { text: kept.join('\n').trimEnd(), lineMap };
+  return { text: maskExampleSecrets(kept.join('\n').trimEnd()), lineMap };
 }
 
 function fence(file: string): string {
