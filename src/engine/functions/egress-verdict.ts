@@ -118,7 +118,8 @@ export const egressVerdict: RuleFunction<{ code: FindingCode }> = {
     if (!judged.get(ctx.inventory)?.has(ctx.target.id)) return NOT_APPLICABLE;
     const mine = (byTarget.get(ctx.target.id) ?? []).filter((f) => f.code === options.code);
     return mine.map((f) => ({
-      message: f.message.replace(/\{\{/g, '{ {'),
+      // Capitalised like every other rule's message (the analyzer writes them mid-sentence style).
+      message: (f.message.charAt(0).toUpperCase() + f.message.slice(1)).replace(/\{\{/g, '{ {'),
       verdict: f.verdict,
       key: f.key,
       location: { file: f.location.file, line: f.location.line },
