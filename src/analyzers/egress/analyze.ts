@@ -74,7 +74,8 @@ export interface ContextExplain {
 
 export interface HostAnalysis {
   findings: EgressFinding[];
-  explain: ContextExplain[];
+  /** Computed on first read (only `sandcheck egress --explain` needs it). */
+  readonly explain: ContextExplain[];
   /** Layers seen, in words (`iptables-save (nf_tables) IPv4 from rules.v4`). */
   layers: string[];
 }
@@ -206,7 +207,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
   const atoms = interfaceAtomsOf(rulesets);
   const contexts = input.contexts.length ? input.contexts : impliedContexts(rulesets);
   const findings: EgressFinding[] = [];
-  const explain: ContextExplain[] = [];
+  const explain: (() => ContextExplain)[] = [];
   const anyOrigin: Origin = firstOrigin(rulesets);
   const layers = rulesets.map((r) => `${r.source}${r.backend ? ` (${r.backend})` : ''} ${r.families.map(familyLabel).join('+')} from ${r.file ?? r.tables[0]?.chains[0]?.origin.file ?? '?'}`);
 
@@ -230,7 +231,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
     const hook = hookOf(ctx);
     const label = contextLabel(ctx);
     const evals: Record<Family, FamilyEval> = {} as Record<Family, FamilyEval>;
-    const ctxExplain: ContextExplain = { context: ctx, label, families: [] };
+    const explainParts: (() => FamilyExplain)[] = [];
     for (const family of FAMILIES) {
       const rs = rulesets.filter((r) => r.families.includes(family));
       if (rs.length === 0) {
@@ -249,7 +250,8 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       const dflt = ev.defaultAcc.subtract(sp.local);
       const fam = familyLabel(family);
       const v6Disabled = family === 'ipv6' && allowlist.ipv6 === 'disabled';
-      ctxExplain.families.push({
+      // The explanation (only `--explain` prints it) costs set operations per accepting rule: built on demand.
+      explainParts.push(() => ({
         family,
         rulesets: rulesets.filter((r) => r.families.includes(family)).map((r) => r.source),
         defaultVerdict: dflt.isEmpty() ? 'drop' : 'accept',
@@ -263,7 +265,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
           .map((c) => ({ rule: c.rule, reaches: describeSpace(c.space.project([DST, PROTO, DPORT]), atoms, 6) })),
         opaque: (ev.result?.opaque ?? []).map((r) => `${r.origin.file}:${r.origin.line} ${r.unknown.join('; ')}`),
         delegations: (ev.result?.delegations ?? []).map((d) => `${d.stage} #${d.rule.index} ${d.rule.verdict.text} (${d.rule.origin.file}:${d.rule.origin.line})`),
-      });
+      }));
       if (v6Disabled) continue;
 
       const witness = (space: Space, prefer: bigint[] = WITNESS_ADDRS[family]): { flow: Flow; text: string; path: string; origin: Origin; assumptions: string[] } | null => {
@@ -456,12 +458,19 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         });
       }
     }
-    explain.push(ctxExplain);
+    explain.push(() => ({ context: ctx, label, families: explainParts.map((f) => f()) }));
   }
   // Every finding says which layers it was judged from (a layer that is absent counts as allow-all).
   const seen = layers.join('; ');
   for (const f of findings) f.evidence.layers = seen;
-  return { findings: dedupe(findings), explain, layers };
+  let explained: ContextExplain[] | undefined;
+  return {
+    findings: dedupe(findings),
+    get explain() {
+      return (explained ??= explain.map((e) => e()));
+    },
+    layers,
+  };
 }
 
 function dedupe(fs: EgressFinding[]): EgressFinding[] {

@@ -162,23 +162,38 @@ function memoSet(key: string, make: () => IntervalSet): IntervalSet {
   return v;
 }
 
+/**
+ * Compiled protocol, port and state sets, by condition object: parsers share equal conditions across
+ * rules, so a large rule set compiles each distinct one once (and without building a string key).
+ */
+const dimSets = new WeakMap<object, IntervalSet>();
+function dimSet<T>(m: DimMatch<T>, make: () => IntervalSet): IntervalSet {
+  let v = dimSets.get(m);
+  if (!v) dimSets.set(m, (v = make()));
+  return v;
+}
+const NO_UNKNOWN: readonly string[] = Object.freeze([]);
+
 export function compileSpec(spec: MatchSpec, family: Family, ctx: EgressContext, atoms: InterfaceAtoms): { cube: Cube | null; unknown: string[] } {
   if (spec.never || (spec.family && spec.family !== family)) return { cube: null, unknown: [] };
-  const unknown: string[] = [...(spec.opaque ?? [])];
-  const conds: [string, Tri][] = [];
-  if (spec.src) conds.push([`source ${spec.src.negate ? '! ' : ''}${spec.src.values.join(',')}`, resolveSrc(spec.src, family, ctx)]);
-  if (spec.iif) conds.push([`input interface ${spec.iif.negate ? '! ' : ''}${spec.iif.values.join(',')}`, resolveIif(spec.iif, ctx)]);
-  if (spec.uid) conds.push([`uid ${spec.uid.negate ? '! ' : ''}${spec.uid.values.map(([a, b]) => (a === b ? a : `${a}-${b}`)).join(',')}`, resolveId(spec.uid, ctx.uid, ctx)]);
-  if (spec.gid) conds.push([`gid ${spec.gid.negate ? '! ' : ''}${spec.gid.values.map(([a, b]) => (a === b ? a : `${a}-${b}`)).join(',')}`, resolveId(spec.gid, ctx.gid, ctx)]);
-  for (const [what, v] of conds) {
-    if (v === false) return { cube: null, unknown: [] };
-    if (v === 'unknown') unknown.push(`${what} (depends on the source, not known for this context)`);
+  const unknown: string[] = spec.opaque ? [...spec.opaque] : [];
+  if (spec.src || spec.iif || spec.uid || spec.gid) {
+    const conds: [string, Tri][] = [];
+    if (spec.src) conds.push([`source ${spec.src.negate ? '! ' : ''}${spec.src.values.join(',')}`, resolveSrc(spec.src, family, ctx)]);
+    if (spec.iif) conds.push([`input interface ${spec.iif.negate ? '! ' : ''}${spec.iif.values.join(',')}`, resolveIif(spec.iif, ctx)]);
+    if (spec.uid) conds.push([`uid ${spec.uid.negate ? '! ' : ''}${spec.uid.values.map(([a, b]) => (a === b ? a : `${a}-${b}`)).join(',')}`, resolveId(spec.uid, ctx.uid, ctx)]);
+    if (spec.gid) conds.push([`gid ${spec.gid.negate ? '! ' : ''}${spec.gid.values.map(([a, b]) => (a === b ? a : `${a}-${b}`)).join(',')}`, resolveId(spec.gid, ctx.gid, ctx)]);
+    for (const [what, v] of conds) {
+      if (v === false) return { cube: null, unknown: [] };
+      if (v === 'unknown') unknown.push(`${what} (depends on the source, not known for this context)`);
+    }
   }
   const cube = fullCube(family);
   if (spec.dst) cube[DST] = applyNeg(addrSet(spec.dst.values, family), spec.dst.negate, dimMax(family, DST));
-  if (spec.proto) cube[PROTO] = memoSet(`p${spec.proto.negate ? '!' : ''}${spec.proto.values.join(',')}`, () => applyNeg(IntervalSet.of(spec.proto!.values.map((n) => [BigInt(n), BigInt(n)])), spec.proto!.negate, dimMax(family, PROTO)));
-  if (spec.dport) cube[DPORT] = memoSet(`d${spec.dport.negate ? '!' : ''}${spec.dport.values.join(',')}`, () => applyNeg(IntervalSet.of(spec.dport!.values.map(([a, b]) => [BigInt(a), BigInt(b)])), spec.dport!.negate, dimMax(family, DPORT)));
-  if (spec.ct) cube[CT] = memoSet(`c${spec.ct.negate ? '!' : ''}${spec.ct.values.join(',')}`, () => applyNeg(IntervalSet.of(spec.ct!.values.map((s) => { const i = BigInt(CT_STATES.indexOf(s)); return [i, i]; })), spec.ct!.negate, dimMax(family, CT)));
+  // Protocol, port and state sets have the same bounds in both families.
+  if (spec.proto) cube[PROTO] = dimSet(spec.proto, () => memoSet(`p${spec.proto!.negate ? '!' : ''}${spec.proto!.values.join(',')}`, () => applyNeg(IntervalSet.of(spec.proto!.values.map((n) => [BigInt(n), BigInt(n)])), spec.proto!.negate, dimMax(family, PROTO))));
+  if (spec.dport) cube[DPORT] = dimSet(spec.dport, () => memoSet(`d${spec.dport!.negate ? '!' : ''}${spec.dport!.values.join(',')}`, () => applyNeg(IntervalSet.of(spec.dport!.values.map(([a, b]) => [BigInt(a), BigInt(b)])), spec.dport!.negate, dimMax(family, DPORT))));
+  if (spec.ct) cube[CT] = dimSet(spec.ct, () => memoSet(`c${spec.ct!.negate ? '!' : ''}${spec.ct!.values.join(',')}`, () => applyNeg(IntervalSet.of(spec.ct!.values.map((s) => { const i = BigInt(CT_STATES.indexOf(s)); return [i, i]; })), spec.ct!.negate, dimMax(family, CT))));
   if (spec.oif) {
     let s = IntervalSet.EMPTY;
     for (const p of spec.oif.values) s = s.union(atoms.setOf(p));
@@ -194,6 +209,16 @@ export function compileSpec(spec: MatchSpec, family: Family, ctx: EgressContext,
 }
 
 export function compileMatch(specs: readonly MatchSpec[], family: Family, ctx: EgressContext, atoms: InterfaceAtoms): CompiledMatch {
+  if (specs.length === 1) {
+    // The common case (every iptables rule): one cube, shared by both approximations when exact.
+    const c = compileSpec(specs[0]!, family, ctx, atoms);
+    if (!c.cube) return { over: [], under: [], unknown: NO_UNKNOWN as string[] };
+    if (c.unknown.length === 0) {
+      const one = [c.cube];
+      return { over: one, under: one, unknown: NO_UNKNOWN as string[] };
+    }
+    return { over: [c.cube], under: [], unknown: c.unknown };
+  }
   const over: Cube[] = [];
   const under: Cube[] = [];
   const unknown: string[] = [];

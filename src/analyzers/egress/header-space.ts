@@ -243,8 +243,7 @@ function keyExcept(c: Cube, dim: number): string {
   let k = '';
   for (let d = 0; d < DIMS; d++) {
     if (d === dim) continue;
-    const s = c[d]!;
-    for (let i = 0; i < s.lo.length; i++) k += `${s.lo[i]}-${s.hi[i]},`;
+    k += c[d]!.key;
     k += '|';
   }
   return k;

@@ -39,6 +39,18 @@ export class IntervalSet {
     return new IntervalSet(lo, hi);
   }
 
+  private keyText: string | undefined;
+
+  /** A string equal for equal sets (computed once per instance; sets are shared across many cubes). */
+  get key(): string {
+    if (this.keyText === undefined) {
+      let k = '';
+      for (let i = 0; i < this.lo.length; i++) k += `${this.lo[i]}-${this.hi[i]},`;
+      this.keyText = k;
+    }
+    return this.keyText;
+  }
+
   get count(): number {
     return this.lo.length;
   }

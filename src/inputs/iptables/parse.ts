@@ -25,7 +25,11 @@ const CONTINUE_TARGETS = new Set([
 
 /** Tokenizes one rule line, keeping quoted strings (`--comment "a b"`) as one token. */
 export function tokenize(line: string): string[] {
-  if (!line.includes('"')) return line.split(/[ \t]+/).filter((t) => t !== '');
+  if (!line.includes('"')) {
+    // iptables-save separates tokens by single spaces: split without a regular expression.
+    if (!line.includes('\t') && !line.includes('  ')) return line === '' ? [] : line.split(' ');
+    return line.split(/[ \t]+/).filter((t) => t !== '');
+  }
   const out: string[] = [];
   let i = 0;
   while (i < line.length) {
@@ -153,11 +157,12 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
       continue;
     }
     if (line.startsWith('-A ') || line.startsWith('-I ') || line.startsWith('[')) {
-      const tokens = tokenize(line.replace(/^\[\d+:\d+\]\s*/, ''));
-      const rule = parseRule(tokens, file, lineNo, cur);
+      const ruleText = line.startsWith('[') ? line.replace(/^\[\d+:\d+\]\s*/, '') : line;
+      const tokens = tokenize(ruleText);
+      const rule = parseRule(tokens, file, lineNo, cur, ruleText);
       const chain = chainOf(tokens[1]!, lineNo);
-      if (tokens[0] === '-I') chain.rules.unshift(rule.rule);
-      else chain.rules.push(rule.rule);
+      if (tokens[0] === '-I') chain.rules.unshift(rule);
+      else chain.rules.push(rule);
       continue;
     }
     throw new InputError(file, `unrecognised line "${line.slice(0, 60)}"`, lineNo);
@@ -205,13 +210,35 @@ function idRanges(spec: string): [number, number][] | null {
 }
 
 function protoNumber(p: string, file: string, line: number): number[] {
-  const n = /^\d+$/.test(p) ? Number(p) : PROTO_NUMBERS[p.toLowerCase()];
-  if (p.toLowerCase() === 'all') return [];
+  const lower = p.toLowerCase();
+  if (lower === 'all') return [];
+  const n = /^\d+$/.test(p) ? Number(p) : PROTO_NUMBERS[lower];
   if (n === undefined || n > 255) throw new InputError(file, `unknown protocol "${p}"`, line);
   return [n];
 }
 
-function parseRule(tokens: string[], file: string, line: number, rs: PendingRuleset): { rule: NormRule } {
+/**
+ * Large rule sets repeat the same protocol, port lists and targets thousands of times. The parsed
+ * conditions are never mutated, so equal ones are shared: fewer objects to allocate and to collect, and
+ * the analyzer compiles each shared condition once.
+ */
+const sharedDims = new Map<string, DimMatch<number> | DimMatch<[number, number]>>();
+function shared<T extends DimMatch<number> | DimMatch<[number, number]>>(key: string, make: () => T): T {
+  let d = sharedDims.get(key);
+  if (!d) {
+    if (sharedDims.size > 10_000) sharedDims.clear();
+    sharedDims.set(key, (d = make()));
+  }
+  return d as T;
+}
+const FIXED_VERDICTS: Record<string, RuleVerdict> = {
+  ACCEPT: { kind: 'accept', text: 'ACCEPT' },
+  DROP: { kind: 'drop', text: 'DROP' },
+  REJECT: { kind: 'drop', text: 'REJECT' },
+  RETURN: { kind: 'return', text: 'RETURN' },
+};
+
+function parseRule(tokens: string[], file: string, line: number, rs: PendingRuleset, written: string): NormRule {
   const m: MatchSpec = {};
   const opaque: string[] = [];
   let verdict: RuleVerdict | null = null;
@@ -219,22 +246,24 @@ function parseRule(tokens: string[], file: string, line: number, rs: PendingRule
   let module = '';
   let i = 2;
   if (tokens[0] === '-I' && /^\d+$/.test(tokens[2] ?? '')) i = 3;
-  const text = tokens.join(' ');
+  // The rule as written, without counters; quotes are dropped as the tokens drop them.
+  const text = written.includes('"') || written.includes('\t') || written.includes('  ') ? tokens.join(' ') : written;
   const need = (k: number): string => {
     const v = tokens[k];
     if (v === undefined) throw new InputError(file, `option ${tokens[k - 1]} needs a value`, line);
     return v;
   };
   const dim = <T,>(values: T[], negate: boolean): DimMatch<T> => (negate ? { values, negate: true } : { values });
-  const addr = (v: string): string => {
-    for (const part of v.split(',')) {
+  const addr = (v: string): string[] => {
+    const parts = v.includes(',') ? v.split(',') : [v];
+    for (const part of parts) {
       const p = parsePrefix(part) ?? parseAddressRange(part);
       if (!p) throw new InputError(file, `"${part}" is not an address or CIDR (iptables-save prints resolved addresses)`, line);
       if (p.family === 'ipv6') rs.sawV6 = true;
       else rs.sawV4 = true;
       if (rs.explicitFamily && p.family !== rs.family) throw new InputError(file, `${p.family === 'ipv6' ? 'IPv6' : 'IPv4'} address ${part} in an ${rs.family === 'ipv6' ? 'ip6tables' : 'iptables'}-save dump`, line);
     }
-    return v;
+    return parts;
   };
   let postNeg = false;
   const take = (): string => {
@@ -258,17 +287,17 @@ function parseRule(tokens: string[], file: string, line: number, rs: PendingRule
       case '--protocol': {
         const v = take();
         const nums = protoNumber(v, file, line);
-        if (nums.length) m.proto = dim(nums, isNeg);
+        if (nums.length) m.proto = shared(`${isNeg ? '!' : ''}p${nums[0]}`, () => dim(nums, isNeg));
         else if (isNeg) m.never = true;
         continue;
       }
       case '-d':
       case '--destination':
-        m.dst = dim(addr(take()).split(','), isNeg);
+        m.dst = dim(addr(take()), isNeg);
         continue;
       case '-s':
       case '--source':
-        m.src = dim(addr(take()).split(','), isNeg);
+        m.src = dim(addr(take()), isNeg);
         continue;
       case '-o':
       case '--out-interface':
@@ -303,9 +332,11 @@ function parseRule(tokens: string[], file: string, line: number, rs: PendingRule
       case '--dport':
       case '--destination-port':
       case '--dports':
-      case '--destination-ports':
-        m.dport = dim(ports(take(), file, line), isNeg);
+      case '--destination-ports': {
+        const spec = take();
+        m.dport = shared(`${isNeg ? '!' : ''}d${spec}`, () => dim(ports(spec, file, line), isNeg));
         continue;
+      }
       case '--ports':
         // multiport --ports matches source OR destination port: a sure match only if the destination is in.
         opaque.push(`${isNeg ? '! ' : ''}--ports ${tokens[i + 1]} (source or destination port)`);
@@ -352,12 +383,17 @@ function parseRule(tokens: string[], file: string, line: number, rs: PendingRule
         continue;
       }
       case '--dst-range': {
-        m.dst = dim([addr(take())], isNeg);
+        const v = take();
+        addr(v);
+        m.dst = dim([v], isNeg);
         continue;
       }
-      case '--src-range':
-        m.src = dim([addr(take())], isNeg);
+      case '--src-range': {
+        const v = take();
+        addr(v);
+        m.src = dim([v], isNeg);
         continue;
+      }
       case '--comment':
         take();
         continue;
@@ -380,7 +416,7 @@ function parseRule(tokens: string[], file: string, line: number, rs: PendingRule
   }
   if (opaque.length) m.opaque = opaque;
   verdict ??= { kind: 'continue', text: '(no target: counts only)' };
-  return { rule: { match: [m], verdict, origin: { file, line }, text } };
+  return { match: [m], verdict, origin: { file, line }, text };
 }
 
 function targetVerdict(target: string, isGoto: boolean, rest: string[]): RuleVerdict {
@@ -390,13 +426,10 @@ function targetVerdict(target: string, isGoto: boolean, rest: string[]): RuleVer
   };
   switch (target) {
     case 'ACCEPT':
-      return { kind: 'accept', text: 'ACCEPT' };
     case 'DROP':
-      return { kind: 'drop', text: 'DROP' };
     case 'REJECT':
-      return { kind: 'drop', text: 'REJECT' };
     case 'RETURN':
-      return { kind: 'return', text: 'RETURN' };
+      return FIXED_VERDICTS[target]!;
     case 'NOTRACK':
       return { kind: 'notrack', text: 'NOTRACK' };
     case 'CT':
