@@ -130,14 +130,17 @@ volumes:
 describe('compose handler: an agent worker stack', () => {
   const { targets, skipped } = parse(AGENT_STACK);
 
-  it('gives one workload and one container target per service, ids and names from the project', () => {
+  it('gives one workload, one container and one network (egress) target per service, ids and names from the project', () => {
     expect(targets.map((t) => `${t.kind} ${t.id} | ${t.name}`)).toEqual([
       'workload compose:agent-sandbox/tool-runner | agent-sandbox/service tool-runner',
       'container compose:agent-sandbox/tool-runner#container=tool-runner | agent-sandbox/service tool-runner › container tool-runner',
+      'egress compose:agent-sandbox/tool-runner#network | agent-sandbox/service tool-runner › network',
       'workload compose:agent-sandbox/legacy-worker | agent-sandbox/service legacy-worker',
       'container compose:agent-sandbox/legacy-worker#container=legacy-worker | agent-sandbox/service legacy-worker › container legacy-worker',
+      'egress compose:agent-sandbox/legacy-worker#network | agent-sandbox/service legacy-worker › network',
       'workload compose:agent-sandbox/log-shipper | agent-sandbox/service log-shipper',
       'container compose:agent-sandbox/log-shipper#container=log-shipper | agent-sandbox/service log-shipper › container log-shipper',
+      'egress compose:agent-sandbox/log-shipper#network | agent-sandbox/service log-shipper › network',
     ]);
     expect(skipped).toEqual([]);
     for (const t of targets) {
@@ -182,6 +185,8 @@ describe('compose handler: an agent worker stack', () => {
       devices: [],
       envFiles: [],
       systemPathsUnconfined: false,
+      buildArgs: [],
+      objects: [],
     });
     const w = byId<ComposeWorkloadData>(targets, 'compose:agent-sandbox/tool-runner');
     expect(w.data.runtimeClassName).toBe('runsc');

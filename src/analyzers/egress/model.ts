@@ -87,7 +87,7 @@ export interface NormTable {
   chains: NormChain[];
 }
 
-export type RulesetSource = 'iptables-save' | 'ip6tables-save' | 'nft-json' | 'nft-text' | 'k8s-networkpolicy' | 'cloud' | 'ipset-save';
+export type RulesetSource = 'iptables-save' | 'ip6tables-save' | 'nft-json' | 'nft-text' | 'k8s-networkpolicy' | 'cloud' | 'ipset-save' | 'compose';
 
 export interface NormRuleset {
   source: RulesetSource;

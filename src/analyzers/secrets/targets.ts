@@ -3,6 +3,7 @@ import type { BuildData } from '../../model/build.js';
 import type { Location } from '../../model/location.js';
 import { locate, pointerOf, type Target } from '../../model/target.js';
 import type { ContainerData } from '../../model/workload.js';
+import type { ComposeValueFile } from '../../inputs/compose/types.js';
 import { InputError } from '../../inputs/types.js';
 import { parseDotenv } from '../../inputs/envfile/parse.js';
 import { classifyPair } from './classify.js';
@@ -26,13 +27,16 @@ const cache = new WeakMap<object, LocatedSecret[]>();
 export interface SecretsOfOptions {
   /** Set of file paths named by a compose `env_file:`: such text files are read as dotenv (every tier). */
   envFiles?: ReadonlySet<string>;
+  /** Files named by a compose secret/config `file:`: their content is one value, under the name compose gives it. */
+  valueFiles?: ReadonlyMap<string, ComposeValueFile>;
 }
 
 /** Every secret in one target (computed once per target, shared by every rule that asks). */
 export function secretsOf(target: Target<object>, options: SecretsOfOptions = {}): LocatedSecret[] {
   let found = cache.get(target);
   if (!found) {
-    found = target.kind === 'textfile' && target.file && options.envFiles?.has(target.file) ? detectDotenvText(target) : detect(target);
+    const valueFile = target.kind === 'textfile' && target.file ? options.valueFiles?.get(target.file) : undefined;
+    found = target.kind === 'textfile' && target.file && options.envFiles?.has(target.file) ? detectDotenvText(target) : valueFile ? detectValueFile(target, valueFile) : detect(target);
     cache.set(target, found);
   }
   return found;
@@ -47,8 +51,9 @@ const structuredByFile = new WeakMap<object, Map<string, Set<string>>>();
  */
 export function reportableSecretsOf(target: Target<object>, inventory: { targets: Target<object>[] }): LocatedSecret[] {
   const envFiles = composeEnvFiles(inventory);
+  const valueFiles = composeValueFiles(inventory);
   const parsedAs = target.kind === 'textfile' ? (target.data as { parsedAs?: string | null }).parsedAs ?? null : null;
-  if (parsedAs === null) return secretsOf(target, { envFiles });
+  if (parsedAs === null) return secretsOf(target, { envFiles, valueFiles });
   if (parsedAs === 'envfile') return []; // the envfile target already reads every entry and comment
   let byFile = structuredByFile.get(inventory);
   if (!byFile) {
@@ -79,6 +84,34 @@ export function composeEnvFiles(inventory: { targets: Target<object>[] }): Set<s
     envFileSets.set(inventory, set);
   }
   return set;
+}
+
+const valueFileMaps = new WeakMap<object, Map<string, ComposeValueFile>>();
+
+/** Files named by compose `secrets:`/`configs:` `file:` in this scan (by display path); see src/inputs/compose/handler.ts. */
+export function composeValueFiles(inventory: { targets: Target<object>[] }): Map<string, ComposeValueFile> {
+  let map = valueFileMaps.get(inventory);
+  if (!map) {
+    map = new Map();
+    for (const t of inventory.targets) {
+      if (t.kind !== 'envfile' || t.platform !== 'compose') continue;
+      for (const ref of (t.data as { valueFiles?: ComposeValueFile[] }).valueFiles ?? []) if (!map.has(ref.file)) map.set(ref.file, ref);
+    }
+    valueFileMaps.set(inventory, map);
+  }
+  return map;
+}
+
+/**
+ * A file named by a compose secret/config `file:` holds one value: a key in a file is still a key in a
+ * file. It gets the text scan, plus the named tiers under the name compose gives it (the environment
+ * key by `ANTHROPIC_ENVIRONMENT_KEY_FILE` or the object's name, `*_password`, …).
+ */
+function detectValueFile(target: Target<object>, ref: ComposeValueFile): LocatedSecret[] {
+  const where = `file of compose ${ref.kind} ${ref.object}, named at ${ref.namedAt}`;
+  const text = detect(target).map((s) => ({ ...s, name: s.name ?? ref.name, where }));
+  const named = classifyPair(ref.name, (target.data as { text: string }).text).filter((h) => !text.some((s) => s.fingerprint === h.fingerprint));
+  return [...text, ...named.map((h) => ({ ...h, pointer: '', where, location: at(target.file, h.line, h.column, '') }))];
 }
 
 /** A compose env_file with a name the dotenv handler does not claim (`worker.vars`): dotenv tiers, falling back to text. */
@@ -131,14 +164,17 @@ function detect(target: Target<object>): LocatedSecret[] {
   const file = target.file;
   switch (target.kind) {
     case 'container': {
-      const data = target.data as ContainerData;
-      (data.env ?? []).forEach((e, i) => {
-        if (e.value === null || e.valueFrom) return;
-        const pointer = pointerOf('env', i, 'value');
-        const loc = locate(target, pointer);
-        const hits = classifyPair(e.name, e.value, { line: loc.line ?? 1, column: loc.column ?? 1 });
-        push(hits, pointer, 'env value', (h) => (loc.line ? { ...loc, line: h.line, column: h.column } : loc));
-      });
+      // compose `build.args` have the shape of env entries.
+      const data = target.data as ContainerData & { buildArgs?: ContainerData['env'] };
+      for (const [field, where] of [['env', 'env value'], ['buildArgs', 'build arg']] as const) {
+        (data[field] ?? []).forEach((e, i) => {
+          if (e.value === null || e.valueFrom) return;
+          const pointer = pointerOf(field, i, 'value');
+          const loc = locate(target, pointer);
+          const hits = classifyPair(e.name, e.value, { line: loc.line ?? 1, column: loc.column ?? 1 });
+          push(hits, pointer, where, (h) => (loc.line ? { ...loc, line: h.line, column: h.column } : loc));
+        });
+      }
       break;
     }
     case 'envfile': {

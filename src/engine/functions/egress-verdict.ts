@@ -1,4 +1,5 @@
 import { analyzeHost, type Allowlist, type EgressFinding, type FindingCode, type HostAnalysis } from '../../analyzers/egress/analyze.js';
+import { composeNetworkFindings, isComposeNetwork } from '../../analyzers/egress/compose-networks.js';
 import type { EgressContext, NormChain, NormRule, NormRuleset, Origin } from '../../analyzers/egress/model.js';
 import { calicoSelectorMatches, selectorMatches, type CalicoPolicyData, type CalicoTierData, type NetworkPolicyData } from '../../inputs/networkpolicy/objects.js';
 import type { WorkloadData } from '../../model/workload.js';
@@ -96,6 +97,11 @@ function findingsByTarget(inventory: Inventory): Map<string, EgressFinding[]> {
       byTarget.set(owner.id, list);
     }
   }
+  // Compose services: each judged on its own network attachment (src/analyzers/egress/compose-networks.ts).
+  for (const [id, fs] of composeNetworkFindings(inventory.targets, inventory.config)) {
+    seen.add(id);
+    byTarget.set(id, fs);
+  }
   cache.set(inventory, byTarget);
   return byTarget;
 }
@@ -112,7 +118,7 @@ export const egressVerdict: RuleFunction<{ code: FindingCode }> = {
     },
   },
   run(_node, options, ctx) {
-    if (!isNetfilter(ctx.target) && !isPolicy(ctx.target) && !isCloud(ctx.target) && !isCalico(ctx.target)) return NOT_APPLICABLE;
+    if (!isNetfilter(ctx.target) && !isPolicy(ctx.target) && !isCloud(ctx.target) && !isCalico(ctx.target) && !isComposeNetwork(ctx.target)) return NOT_APPLICABLE;
     const byTarget = findingsByTarget(ctx.inventory);
     // Evidence that judged nothing (ipset contents alone, policies that select no pod of the scan) is no pass.
     if (!judged.get(ctx.inventory)?.has(ctx.target.id)) return NOT_APPLICABLE;

@@ -1,3 +1,6 @@
+import { composeKeySources } from '../../analyzers/compose-key-source.js';
+import { reportableSecretsOf } from '../../analyzers/secrets/targets.js';
+import type { ComposeContainerData } from '../../inputs/compose/types.js';
 import { commonDropReason } from '../../analyzers/secrets/false-positives.js';
 import { isEnvironmentKeyName } from '../../analyzers/secrets/names.js';
 import { formatLocation } from '../../model/location.js';
@@ -54,6 +57,17 @@ export const environmentKeySource: RuleFunction<Record<string, never>> = {
         }
       }
     });
+    // compose secrets/configs that carry the key (src/analyzers/compose-key-source.ts): external → compliant.
+    if (ctx.target.platform === 'compose') {
+      const evidence = (file: string) => {
+        const t = ctx.inventory.targets.find((x) => x.file === file && x.kind === 'textfile');
+        return !t ? 'absent' : reportableSecretsOf(t, ctx.inventory).length > 0 ? 'key' : 'no-key';
+      };
+      for (const c of composeKeySources(data as ComposeContainerData, evidence)) {
+        applicable = true;
+        if (c.detail !== null) out.push({ ...violation(c.pointer, c.detail), verdict: c.verdict });
+      }
+    }
     if (!applicable && deliveredAsFile(ctx.target, ctx.inventory)) return [];
     return applicable ? out : NOT_APPLICABLE;
   },

@@ -5,9 +5,12 @@ import { SourceLocator, type SourcePath } from '../source-locator.js';
 import { InputError, type InputHandler, type ParseOutput, type SourceFile } from '../types.js';
 import { resolveExtends, resolvePath } from './extends.js';
 import { normalizeService } from './service.js';
-import type { ComposeContainerData, ComposeWorkloadData } from './types.js';
+import type { ComposeContainerData, ComposeObjectDef, ComposeObjectsData, ComposeObjectUse, ComposeWorkloadData } from './types.js';
 import { FieldReader, describe, isObj, type Obj } from './values.js';
 import { readTopLevelVolumes } from './volumes.js';
+import { readServiceNetwork, readTopLevelNetworks, type ComposeNetworkData, type TopLevelNetwork } from './networks.js';
+import { readObjectDefinitions } from './secrets.js';
+import type { Location } from '../../model/location.js';
 
 /** compose.yaml, compose.override.yml, docker-compose.yml, docker-compose.prod.yaml, docker-compose-dev.yml… */
 const COMPOSE_NAME = /^(?:compose(?:\.[\w.-]+)?|docker-compose[\w.-]*)\.ya?ml$/i;
@@ -18,6 +21,7 @@ const SERVICE_KEYS = new Set([
   'privileged', 'cap_add', 'cap_drop', 'security_opt', 'network_mode', 'networks', 'depends_on', 'restart',
   'deploy', 'read_only', 'healthcheck', 'labels', 'logging', 'runtime', 'pid', 'ipc', 'userns_mode', 'devices',
   'container_name', 'working_dir', 'extends', 'profiles', 'tmpfs', 'init', 'ulimits', 'sysctls', 'platform',
+  'secrets', 'configs',
 ]);
 
 export const SUPPRESS_KEY = 'x-sandcheck-ignore';
@@ -34,7 +38,7 @@ function looksLikeCompose(value: unknown): boolean {
 
 export const composeHandler: InputHandler = {
   format: 'compose',
-  items: ['image-hardening', 'blast-radius', 'tool-isolation', 'supply-chain', 'key-storage', 'workload-isolation', 'session-data'],
+  items: ['image-hardening', 'blast-radius', 'tool-isolation', 'supply-chain', 'key-storage', 'workload-isolation', 'session-data', 'egress-control'],
   detect(file) {
     // By name, unless it is plainly a Kubernetes manifest that happens to be called compose.yaml.
     if (COMPOSE_NAME.test(basename(file.path)) && !(/^apiVersion\s*:/m.test(file.text) && /^kind\s*:/m.test(file.text))) return true;
@@ -75,7 +79,10 @@ export const composeHandler: InputHandler = {
       });
     }
     const volumes = readTopLevelVolumes(root.volumes);
+    const objects = readObjectDefinitions(locator, root, file.path);
+    const networks = readTopLevelNetworks(locator, root);
     const services = root.services;
+    const uses: { use: ComposeObjectUse; service: string }[] = [];
     for (const [name, def] of Object.entries(services)) {
       const servicePath: SourcePath = ['services', name];
       if (!isObj(def)) new FieldReader(locator, servicePath).fail([], `service '${name}' must be a mapping, not ${describe(def)}`);
@@ -89,8 +96,12 @@ export const composeHandler: InputHandler = {
           reason: `extends service '${resolved.external.service}' of ${resolved.external.file}: the fields it inherits from that file are not evaluated`,
         });
       }
-      out.targets.push(...serviceTargets(file, locator, r, project, name, resolved.value, volumes));
+      const targets = serviceTargets(file, locator, r, project, name, resolved.value, { volumes, objects, networks });
+      for (const use of (targets[1]!.data as ComposeContainerData).objects) uses.push({ use, service: name });
+      out.targets.push(...targets);
     }
+    const objectsTarget = composeObjectsTarget(file, locator, project, objects, uses);
+    if (objectsTarget) out.targets.push(objectsTarget);
     return out;
   },
 };
@@ -102,9 +113,9 @@ function serviceTargets(
   project: string,
   name: string,
   def: Obj,
-  volumes: ReturnType<typeof readTopLevelVolumes>,
+  top: { volumes: ReturnType<typeof readTopLevelVolumes>; objects: ComposeObjectDef[]; networks: Map<string, TopLevelNetwork> },
 ): Target<object>[] {
-  const n = normalizeService(r, name, def, { project, file: file.path, volumes });
+  const n = normalizeService(r, name, def, { project, file: file.path, volumes: top.volumes, objects: top.objects });
   const suppressions = readSuppressions(r, locator, def);
   const workloadId = `compose:${project}/${name}`;
   const workload: Target<ComposeWorkloadData> = {
@@ -133,7 +144,62 @@ function serviceTargets(
   const under = (paths: Map<string, SourcePath>) => [...paths].map(([p, path]): [string, SourcePath] => [p, r.resolve(path)]);
   locator.record(workload, under(n.workloadPaths));
   locator.record(container, under(n.containerPaths));
-  return [workload, container];
+  const network = readServiceNetwork(r, def, project, name, top.networks);
+  const egress: Target<ComposeNetworkData> = {
+    kind: 'egress',
+    id: `${workloadId}#network`,
+    name: `${project}/service ${name} › network`,
+    platform: 'compose',
+    file: file.path,
+    data: network,
+    locations: new Map([['', { file: file.path, line: network.line, column: 1 }]]),
+    suppressions: suppressions.map((s) => ({ ...s })),
+    boundary: project,
+  };
+  return [workload, container, egress];
+}
+
+/**
+ * What the file holds outside its services, as the shape env entries use (an `envfile` target): the
+ * literal `content:` of configs, and which files `file:` names (the secret rules read those files as
+ * one value under the name given here). Null when the file has no secrets or configs.
+ */
+function composeObjectsTarget(
+  file: SourceFile,
+  locator: SourceLocator,
+  project: string,
+  objects: ComposeObjectDef[],
+  uses: { use: ComposeObjectUse; service: string }[],
+): Target<ComposeObjectsData> | null {
+  if (objects.length === 0) return null;
+  const data: ComposeObjectsData = { path: file.path, entries: [], comments: [], sops: false, valueFiles: [] };
+  const locations = new Map<string, Location>([['', { file: file.path, line: objects[0]!.line, column: 1 }]]);
+  for (const o of objects) {
+    const top = o.kind === 'secret' ? 'secrets' : 'configs';
+    // The strongest name a service gives it: `ANTHROPIC_ENVIRONMENT_KEY_FILE=/run/secrets/x` makes x the environment key.
+    const name = uses.find((u) => u.use.kind === o.kind && u.use.source === o.name && u.use.variable)?.use.variable ?? o.name;
+    if (o.content !== null) {
+      const at = locator.at([top, o.name, 'content']);
+      const i = data.entries.length;
+      data.entries.push({ name, value: o.content, line: at.line ?? o.line, column: at.column ?? 1, quote: 'none', exported: false });
+      locations.set(`/entries/${i}`, at);
+      locations.set(`/entries/${i}/value`, at);
+    }
+    if (o.file !== null) {
+      data.valueFiles.push({ file: o.file.file, name, kind: o.kind, object: o.name, namedAt: `${file.path}:${o.fields.file ?? o.line}` });
+    }
+  }
+  return {
+    kind: 'envfile',
+    id: `compose:${project}#objects`,
+    name: `${project}/secrets and configs`,
+    platform: 'compose',
+    file: file.path,
+    data,
+    locations,
+    suppressions: [],
+    boundary: project,
+  };
 }
 
 /** `x-sandcheck-ignore: { <rule-id>: <reason> }`; a list of rule ids is accepted but records no reason (itself a finding). */

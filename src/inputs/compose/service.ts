@@ -5,7 +5,8 @@ import { parseImageRef } from '../../util/image-ref.js';
 import type { SourcePath } from '../source-locator.js';
 import { readPorts } from './ports.js';
 import { readSecurityOpts } from './security-opt.js';
-import type { ComposeContainerData, ComposeWorkloadData, DeviceMapping, EnvFileRef } from './types.js';
+import { fileVariable, hostOrLiteral, readBuildArgs, readObjectUses } from './secrets.js';
+import type { ComposeContainerData, ComposeObjectDef, ComposeWorkloadData, DeviceMapping, EnvFileRef } from './types.js';
 import { FieldReader, INTERPOLATION, describe, isObj, present, type Obj } from './values.js';
 import { readServiceMounts, workloadVolumes, type TopLevelVolume } from './volumes.js';
 
@@ -14,6 +15,8 @@ export interface ServiceContext {
   /** Display path of the compose file (env_file paths are relative to its folder). */
   file: string;
   volumes: Map<string, TopLevelVolume>;
+  /** Top-level `secrets:` / `configs:` of the file. */
+  objects: readonly ComposeObjectDef[];
 }
 
 export interface NormalizedService {
@@ -85,6 +88,12 @@ export function normalizeService(r: FieldReader, name: string, s: Obj, ctx: Serv
     cp.set(`/envFiles/${i}`, e.path);
   });
 
+  const buildArgs = readBuildArgs(r, s.build);
+  buildArgs.forEach((a, i) => cp.set(`/buildArgs/${i}`, a.path));
+
+  const objects = readObjectUses(r, s, ctx.objects).map(({ use, path }) => ({ use: { ...use, variable: fileVariable(use, env.map((e) => e.env)) }, path }));
+  objects.forEach((o, i) => cp.set(`/objects/${i}`, o.path));
+
   const devices = readDevices(r, s.devices);
   devices.forEach((d, i) => cp.set(`/devices/${i}`, d.path));
 
@@ -107,6 +116,8 @@ export function normalizeService(r: FieldReader, name: string, s: Obj, ctx: Serv
     devices: devices.map((d) => d.device),
     envFiles: envFiles.map((e) => e.ref),
     systemPathsUnconfined: sec.systemPathsUnconfined,
+    buildArgs: buildArgs.map((a) => a.env),
+    objects: objects.map((o) => o.use),
   };
 
   // Workload
@@ -195,12 +206,7 @@ export function readUser(r: FieldReader, value: unknown): UserInfo {
 }
 
 function readEnvironment(r: FieldReader, value: unknown): { env: EnvVar; path: SourcePath }[] {
-  return r.keyValues(value, ['environment']).map(({ key, value: v, path }) => {
-    // `KEY` alone, or a value that is exactly `${VAR}`, comes from the host environment at `up` time.
-    const whole = v === null ? key : /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$|^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(v)?.slice(1).find(Boolean);
-    if (v === null || whole) return { env: { name: key, value: null, valueFrom: { kind: 'host', name: whole ?? key, key: null } }, path };
-    return { env: { name: key, value: v, valueFrom: null }, path };
-  });
+  return r.keyValues(value, ['environment']).map(({ key, value: v, path }) => ({ env: hostOrLiteral(key, v), path }));
 }
 
 function readEnvFiles(r: FieldReader, value: unknown, composeFile: string): { ref: EnvFileRef; path: SourcePath }[] {

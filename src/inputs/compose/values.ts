@@ -19,6 +19,8 @@ export class FieldReader {
     readonly locator: SourceLocator,
     readonly servicePath: SourcePath,
     resolve?: (path: SourcePath) => SourcePath,
+    /** How field names start in messages: `services.<name>` unless given (`networks.<name>`). */
+    private readonly prefix?: string,
   ) {
     this.resolve = resolve ?? ((path) => [...servicePath, ...path]);
   }
@@ -29,7 +31,7 @@ export class FieldReader {
   }
 
   label(path: SourcePath): string {
-    return `services.${String(this.servicePath[this.servicePath.length - 1])}.${path.join('.')}`;
+    return `${this.prefix ?? `services.${String(this.servicePath[this.servicePath.length - 1])}`}.${path.join('.')}`;
   }
 
   /**

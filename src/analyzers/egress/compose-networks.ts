@@ -1,0 +1,190 @@
+import type { EgressConfig, SandcheckConfig } from '../../config/types.js';
+import type { ComposeAttachment, ComposeNetworkData } from '../../inputs/compose/networks.js';
+import type { Target } from '../../model/target.js';
+import type { Family } from './address.js';
+import { analyzeHost, type Allowlist, type EgressFinding, type HostAnalysis } from './analyze.js';
+import { familyLabel } from './describe.js';
+import type { NormRuleset, NormTable, Origin } from './model.js';
+
+/**
+ * The compose layer of egress: what a service's network attachment lets out, before any host
+ * firewall. `network_mode: none` → nothing; only `internal: true` networks → nothing outside them;
+ * the default network, any other network, `network_mode: bridge` or `host` → the compose layer does
+ * not restrict egress, which is judged as an absent layer is (allow-all: one no-default-deny per
+ * family that is open). `service:x` / `container:x` share x's network namespace. Layers are judged
+ * separately: a host firewall that filters the bridge is judged on its own, not intersected here.
+ */
+
+export function isComposeNetwork(t: Target<object>): t is Target<ComposeNetworkData> {
+  return t.kind === 'egress' && (t.data as { layer?: string }).layer === 'compose-network';
+}
+
+/** How far the compose layer lets a service reach, and the line that decides it. */
+export type ComposeReach =
+  | { kind: 'none'; why: string; origin: Origin }
+  | { kind: 'internal'; why: string; origin: Origin; networks: string[] }
+  | { kind: 'open'; why: string; origin: Origin; families: Family[] }
+  | { kind: 'unknown'; why: string; origin: Origin };
+
+const MAX_HOPS = 16;
+
+/** Follows `network_mode: service:x` / `container:x` within the same compose file. */
+export function composeReach(t: Target<ComposeNetworkData>, all: readonly Target<ComposeNetworkData>[]): ComposeReach {
+  const file = t.file ?? '?';
+  const at = (line: number): Origin => ({ file, line });
+  const d = t.data;
+  const mode = d.networkMode;
+  if (mode) {
+    const origin = at(mode.line);
+    switch (mode.kind) {
+      case 'none':
+        return { kind: 'none', why: `network_mode: none gives it loopback only (line ${mode.line})`, origin };
+      case 'host':
+        return { kind: 'open', why: `network_mode: host shares the host's network stack, so only the host's own OUTPUT rules can filter it (line ${mode.line})`, origin, families: ['ipv4', 'ipv6'] };
+      case 'bridge':
+        return { kind: 'open', why: `network_mode: ${mode.text} puts it on Docker's default bridge (line ${mode.line}), so the compose layer does not restrict its egress`, origin, families: ['ipv4'] };
+      case 'service':
+      case 'container': {
+        const peers = all.filter((p) => p.file === t.file && p.data.project === d.project);
+        const joined = mode.kind === 'service' ? peers.find((p) => p.data.service === mode.joins) : peers.find((p) => p.data.containerName === mode.joins || p.data.service === mode.joins);
+        if (!joined || joined === t) {
+          return { kind: 'unknown', why: `network_mode: ${mode.text} joins the network namespace of ${mode.kind === 'service' ? 'a service' : 'a container'} not defined in ${file}, whose egress is not known here (line ${mode.line})`, origin };
+        }
+        const chain = [t];
+        let cur: Target<ComposeNetworkData> = joined;
+        for (let hops = 0; hops < MAX_HOPS; hops++) {
+          if (chain.includes(cur)) return { kind: 'unknown', why: `network_mode: ${mode.text} forms a cycle of shared network namespaces (line ${mode.line})`, origin };
+          chain.push(cur);
+          const m = cur.data.networkMode;
+          if (!m || (m.kind !== 'service' && m.kind !== 'container')) break;
+          const next = m.kind === 'service' ? peers.find((p) => p.data.service === m.joins) : peers.find((p) => p.data.containerName === m.joins || p.data.service === m.joins);
+          if (!next) break;
+          cur = next;
+        }
+        const inherited = composeReach(chain[1]!, all);
+        return { ...inherited, why: `network_mode: ${mode.text} shares the network namespace of service ${joined.data.service} (line ${mode.line}), and ${inherited.why.replace(/^./, (c) => c.toLowerCase())}`, origin } as ComposeReach;
+      }
+      default:
+        return { kind: 'unknown', why: `network_mode: ${mode.text} is not one sandcheck can resolve (a variable, or a network of the engine not declared here) (line ${mode.line})`, origin };
+    }
+  }
+  const describeNet = (a: ComposeAttachment) => (a.name === 'default' && a.network.line === null ? `the project's default network` : `network ${a.name}`);
+  const kinds = d.networks.map((a) => ({ a, kind: attachmentKind(a) }));
+  const open = kinds.filter((k) => k.kind === 'host' || k.kind === 'bridge' || k.kind === 'open');
+  if (open.length) {
+    const { a, kind } = open[0]!;
+    const families: Family[] = open.some((k) => k.kind === 'host' || k.a.network.enableIpv6) ? ['ipv4', 'ipv6'] : ['ipv4'];
+    const net = a.name === 'default' && a.network.line === null ? `the project's default network` : `network ${a.name}`;
+    const why =
+      kind === 'host'
+        ? `it is on network ${a.name}, the host's network stack (line ${a.line})`
+        : kind === 'bridge'
+          ? `it is on network ${a.name}, Docker's default bridge (line ${a.line}), so the compose layer does not restrict its egress`
+          : `it is on ${net}, which is not internal: true (line ${a.line}), so the compose layer does not restrict its egress`;
+    return { kind: 'open', why, origin: at(a.line), families };
+  }
+  const unknown = kinds.find((k) => k.kind === 'unknown');
+  if (unknown) {
+    return {
+      kind: 'unknown',
+      why: `network ${unknown.a.name} is external: whether it is internal was decided where it was created (docker network create --internal), which sandcheck cannot see (line ${unknown.a.line})`,
+      origin: at(unknown.a.line),
+    };
+  }
+  if (kinds.every((k) => k.kind === 'none')) {
+    const a = d.networks[0]!;
+    return { kind: 'none', why: `network ${a.name} has no connectivity (driver none) (line ${a.line})`, origin: at(a.line) };
+  }
+  const internal = d.networks.filter((a) => a.network.internal);
+  const lines = internal.map((a) => `${a.name} (line ${a.network.internalLine ?? a.network.line ?? a.line})`);
+  const first = internal[0]!;
+  return {
+    kind: 'internal',
+    why: `it is attached only to internal network${internal.length > 1 ? 's' : ''} ${lines.join(', ')}: it reaches the other services on ${internal.length > 1 ? 'them' : 'it'} and nothing outside`,
+    origin: at(first.network.internalLine ?? first.line),
+    networks: internal.map((a) => a.name),
+  };
+}
+
+/** One attachment: a network created outside the file can still be the host's, `none` or the default bridge. */
+function attachmentKind(a: ComposeAttachment): 'host' | 'none' | 'bridge' | 'internal' | 'open' | 'unknown' {
+  const n = a.network.engineName ?? (a.network.external ? a.name : null);
+  if (a.network.driver === 'host' || (a.network.external && n === 'host')) return 'host';
+  if (a.network.driver === 'none' || (a.network.external && n === 'none')) return 'none';
+  if (a.network.external && n === 'bridge') return 'bridge';
+  if (a.network.internal) return 'internal';
+  return a.network.external ? 'unknown' : 'open';
+}
+
+function allowlistOf(cfg: EgressConfig | undefined, keepRequired: boolean): Allowlist {
+  return {
+    // A service cut off by design is not a blocked required endpoint: the allowlist is judged where there is a network.
+    allow: keepRequired ? (cfg?.allow ?? []).map((a) => ({ cidr: a.cidr, host: a.host, proto: a.proto, ports: a.ports })) : [],
+    internal: (cfg?.internal ?? []).map((a) => ({ cidr: a.cidr, proto: a.proto, ports: a.ports })),
+    resolvers: cfg?.dns?.resolvers ?? [],
+    ipv6: cfg?.ipv6 ?? 'auto',
+  };
+}
+
+function rulesetOf(reach: ComposeReach, file: string): NormRuleset {
+  const table = (family: Family, policy: 'accept' | 'drop', name: string): NormTable => ({
+    name: `compose ${familyLabel(family)}`,
+    families: [family],
+    chains: [{ name, base: true, hook: 'output', priority: 0, policy, type: 'filter', rules: [], origin: reach.origin }],
+  });
+  const openFamilies = reach.kind === 'open' ? reach.families : [];
+  const tables = (['ipv4', 'ipv6'] as const).map((f) =>
+    openFamilies.includes(f) ? table(f, 'accept', 'compose network') : table(f, 'drop', reach.kind === 'open' ? 'compose network (IPv6 not enabled: enable_ipv6 is not set)' : `compose network (${reach.kind === 'none' ? 'no network' : 'internal only'})`),
+  );
+  return { source: 'compose', file, backend: null, families: ['ipv4', 'ipv6'], tables, notes: [] };
+}
+
+export interface ComposeServiceAnalysis {
+  target: Target<ComposeNetworkData>;
+  label: string;
+  reach: ComposeReach;
+  analysis: HostAnalysis;
+}
+
+/** Every compose service of the scan, judged on its own network attachment. */
+export function analyzeComposeNetworks(targets: readonly Target<object>[], config: SandcheckConfig): ComposeServiceAnalysis[] {
+  const all = targets.filter(isComposeNetwork);
+  return all.map((t) => {
+    const label = `compose service ${t.data.project}/${t.data.service}`;
+    const reach = composeReach(t, all);
+    const file = t.file ?? '?';
+    if (reach.kind === 'unknown') {
+      const finding: EgressFinding = {
+        code: 'opaque',
+        verdict: 'warn',
+        context: label,
+        family: null,
+        message: `Egress of ${label} is not known from the compose file: ${reach.why}`,
+        location: reach.origin,
+        key: `${label}|compose|opaque`,
+        evidence: { context: label, layers: `compose network of ${label} from ${file}`, reason: reach.why },
+      };
+      return { target: t, label, reach, analysis: { findings: [finding], explain: [], layers: [`compose network from ${file}`] } };
+    }
+    const analysis = analyzeHost({
+      rulesets: [rulesetOf(reach, file)],
+      contexts: [{ kind: 'host-process', name: label, origin: reach.why }],
+      allowlist: allowlistOf(config.egress, reach.kind === 'open'),
+    });
+    // An allow-all layer is judged as an absent one: one no-default-deny per open family, nothing else.
+    const findings = analysis.findings
+      .filter((f) => reach.kind === 'open' && f.code === 'no-default-deny')
+      .map((f) => ({
+        ...f,
+        message: `No default deny for ${familyLabel(f.family!)} egress of ${label}: ${reach.why}${f.witness ? ` (e.g. ${f.witness})` : ''}`,
+        location: reach.origin,
+        evidence: { ...f.evidence, reason: reach.why },
+      }));
+    return { target: t, label, reach, analysis: { findings, explain: analysis.explain, layers: analysis.layers } };
+  });
+}
+
+/** Findings per compose network target id, for the egressVerdict rule function. Every target listed was judged. */
+export function composeNetworkFindings(targets: readonly Target<object>[], config: SandcheckConfig): Map<string, EgressFinding[]> {
+  return new Map(analyzeComposeNetworks(targets, config).map((a) => [a.target.id, a.analysis.findings]));
+}

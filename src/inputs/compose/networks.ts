@@ -1,0 +1,122 @@
+import type { SourceLocator, SourcePath } from '../source-locator.js';
+import { InputError } from '../types.js';
+import { FieldReader, INTERPOLATION, describe, isObj, present, type Obj } from './values.js';
+
+/**
+ * What the compose file says about a service's network attachment: `network_mode`, the networks it
+ * joins and how each is declared at the top level (`internal`, `external`, `enable_ipv6`, `driver`).
+ * The egress analyzer turns this into a verdict; this module only reads and locates.
+ */
+
+export interface TopLevelNetwork {
+  name: string;
+  /** `internal: true`: Docker gives the network no route out. */
+  internal: boolean;
+  /** `external: true`: created outside this file, so its options (internal or not) are not known here. */
+  external: boolean;
+  /** The engine's name of the network (`name:`, or the old `external: {name: …}`). */
+  engineName: string | null;
+  enableIpv6: boolean;
+  driver: string | null;
+  /** Line of the declaration, and of its `internal:` field when written. */
+  line: number | null;
+  internalLine: number | null;
+}
+
+export interface ComposeAttachment {
+  name: string;
+  /** Line of the service's entry for this network (the service's own line for the implicit `default`). */
+  line: number;
+  network: TopLevelNetwork;
+}
+
+export type NetworkModeKind = 'none' | 'host' | 'bridge' | 'service' | 'container' | 'unknown';
+
+export interface ComposeNetworkData {
+  layer: 'compose-network';
+  project: string;
+  service: string;
+  /** `container_name:`, so that another service's `network_mode: container:<name>` can find it. */
+  containerName: string | null;
+  /** Set when `network_mode` is written; then `networks` is empty. */
+  networkMode: { kind: NetworkModeKind; text: string; joins: string | null; line: number } | null;
+  networks: ComposeAttachment[];
+  /** Line of the service's name. */
+  line: number;
+}
+
+/** Top-level `networks:`; `default` is always present (compose creates `<project>_default`). */
+export function readTopLevelNetworks(locator: SourceLocator, root: Obj): Map<string, TopLevelNetwork> {
+  const out = new Map<string, TopLevelNetwork>();
+  const value = root.networks;
+  const fail = (path: SourcePath, reason: string): never => {
+    const loc = locator.at(path);
+    throw new InputError(locator.file, reason, loc.line, loc.column);
+  };
+  if (present(value) && !isObj(value)) fail(['networks'], `networks must be a mapping of names to definitions, not ${describe(value)}`);
+  for (const [name, def] of Object.entries((value as Obj | undefined) ?? {})) {
+    const path: SourcePath = ['networks', name];
+    if (present(def) && !isObj(def)) fail(path, `networks.${name} must be a mapping, not ${describe(def)}`);
+    const d = (def ?? {}) as Obj;
+    const r = new FieldReader(locator, path, (p) => [...path, ...p], `networks.${name}`);
+    let external = false;
+    let engineName = r.str(d.name, ['name']);
+    if (isObj(d.external)) {
+      external = true;
+      engineName = r.str(d.external.name, ['external', 'name']) ?? engineName;
+    } else external = r.bool(d.external, ['external']) ?? false;
+    out.set(name, {
+      name,
+      internal: r.bool(d.internal, ['internal']) ?? false,
+      external,
+      engineName,
+      enableIpv6: r.bool(d.enable_ipv6, ['enable_ipv6']) ?? false,
+      driver: r.str(d.driver, ['driver']),
+      line: locator.at(path).line ?? null,
+      internalLine: present(d.internal) ? (locator.at([...path, 'internal']).line ?? null) : null,
+    });
+  }
+  if (!out.has('default')) {
+    out.set('default', { name: 'default', internal: false, external: false, engineName: null, enableIpv6: false, driver: null, line: null, internalLine: null });
+  }
+  return out;
+}
+
+/** One service's attachment. `r` resolves paths through `extends`. */
+export function readServiceNetwork(r: FieldReader, s: Obj, project: string, service: string, networks: Map<string, TopLevelNetwork>): ComposeNetworkData {
+  const lineOf = (path: SourcePath) => r.locator.at(r.resolve(path)).line ?? 1;
+  const line = lineOf([]);
+  const containerName = r.str(s.container_name, ['container_name']);
+  const base = { layer: 'compose-network' as const, project, service, containerName, line };
+  const mode = r.str(s.network_mode, ['network_mode']);
+  if (mode !== null) {
+    const text = mode.trim();
+    const m = /^(service|container):(.+)$/.exec(text);
+    const kind: NetworkModeKind = INTERPOLATION.test(text) ? 'unknown' : m ? (m[1] as 'service' | 'container') : text === 'none' || text === 'host' || text === 'bridge' ? text : 'unknown';
+    // `network_mode: default` is the daemon's default network (the bridge); anything else names a network the engine knows.
+    const resolved: NetworkModeKind = kind === 'unknown' && text === 'default' ? 'bridge' : kind;
+    return { ...base, networkMode: { kind: resolved, text, joins: m && resolved === kind ? m[2]!.trim() : null, line: lineOf(['network_mode']) }, networks: [] };
+  }
+  const attached: ComposeAttachment[] = [];
+  const attach = (name: string, path: SourcePath) => {
+    const network = networks.get(name);
+    if (!network) r.fail(path, `${r.label(path)} refers to network '${name}', which is not defined under the top-level networks:`);
+    attached.push({ name, line: lineOf(path), network: network! });
+  };
+  const value = s.networks;
+  if (!present(value)) attach('default', []);
+  else if (Array.isArray(value)) {
+    value.forEach((n, i) => {
+      const name = r.str(n, ['networks', i]);
+      if (!name) r.fail(['networks', i], `${r.label(['networks', i])} names no network`);
+      attach(name!, ['networks', i]);
+    });
+  } else if (isObj(value)) {
+    for (const [name, opts] of Object.entries(value)) {
+      if (present(opts) && !isObj(opts)) r.fail(['networks', name], `${r.label(['networks', name])} must be a mapping, not ${describe(opts)}`);
+      attach(name, ['networks', name]);
+    }
+  } else r.fail(['networks'], `${r.label(['networks'])} must be a list or a mapping, not ${describe(value)}`);
+  if (attached.length === 0) attach('default', ['networks']);
+  return { ...base, networkMode: null, networks: attached };
+}
