@@ -124,8 +124,9 @@ describe('near misses: nothing is reported', () => {
 
   it('says why a candidate was dropped, without the value', () => {
     const drops: unknown[] = [];
-    scanText(`k=${decoys.anthropicPlaceholder()}\n`, { onDrop: (d) => drops.push(d) });
-    expect(drops).toEqual([{ detector: 'anthropic-api-key', reason: 'placeholder', line: 1 }]);
+    const placeholder = decoys.anthropicPlaceholder();
+    scanText(`k=${placeholder}\n`, { onDrop: (d) => drops.push(d) });
+    expect(drops).toEqual([{ detector: 'anthropic-api-key', reason: 'placeholder', line: 1, fingerprint: fingerprint(placeholder) }]);
   });
 });
 

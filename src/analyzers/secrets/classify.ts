@@ -26,8 +26,9 @@ export function classifyPair(name: string, value: string | null | undefined, at:
   if (value === null || value === undefined) return [];
   const v = value.trim();
   if (v === '') return [];
+  const onDrop = options.onDrop;
   const drop = (detector: string, reason: NonNullable<ReturnType<typeof commonDropReason>>) => {
-    options.onDrop?.({ detector, reason, line: at.line, name });
+    if (onDrop) onDrop({ detector, reason, line: at.line, fingerprint: fingerprint(v), name });
     return [];
   };
 
@@ -40,7 +41,8 @@ export function classifyPair(name: string, value: string | null | undefined, at:
 
   // The name goes in front so that rules keyed on a name (the AWS secret key) see it.
   const prefix = `${name}=`;
-  const provider = scanText(prefix + value, options);
+  // Drops inside the value are reported at the value's lines in the file, like hits.
+  const provider = scanText(prefix + value, onDrop ? { onDrop: (d) => onDrop({ ...d, name, line: at.line + d.line - 1 }) } : {});
   if (provider.length > 0) {
     return provider.map((h) => ({
       ...h,

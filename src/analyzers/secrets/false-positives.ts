@@ -39,14 +39,18 @@ const PLACEHOLDER_EXACT = new Set([
   'pass', 'passwd', 'admin', 'root', 'default', 'test', 'tbd', 'n/a', 'na', 'empty', 'unset', 'required', 'optional',
 ]);
 
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** One case-insensitive pass each instead of lower-casing the value and searching it once per mark (key bodies are kilobytes). */
+const PLACEHOLDER_PART = new RegExp(PLACEHOLDER_PARTS.map(escapeRegExp).join('|'), 'i');
+const SHORT_PLACEHOLDER_PART = new RegExp(SHORT_PLACEHOLDER_PARTS.map(escapeRegExp).join('|'), 'i');
+const LONGEST_EXACT = Math.max(...[...PLACEHOLDER_EXACT].map((w) => w.length));
+
 /** `changeme`, `xxxx`, `<your-key>`, `REPLACE_ME`, … (case-insensitive). */
 export function isPlaceholder(value: string): boolean {
-  const v = value.toLowerCase();
-  if (PLACEHOLDER_EXACT.has(v)) return true;
-  if (/^<[^<>]*>$|^\[[^\]]*\]$/.test(v)) return true;
-  for (const p of PLACEHOLDER_PARTS) if (v.includes(p)) return true;
-  if (v.length <= 120) for (const p of SHORT_PLACEHOLDER_PARTS) if (v.includes(p)) return true;
-  return false;
+  if (value.length <= LONGEST_EXACT && PLACEHOLDER_EXACT.has(value.toLowerCase())) return true;
+  if (/^<[^<>]*>$|^\[[^\]]*\]$/.test(value)) return true;
+  if (PLACEHOLDER_PART.test(value)) return true;
+  return value.length <= 120 && SHORT_PLACEHOLDER_PART.test(value);
 }
 
 const ANTHROPIC_PREFIX = /^sk-ant-(?:[a-z]+\d*-)?/i;

@@ -27,6 +27,12 @@ export interface ProviderRule {
    * them) does not apply. Key bodies need this: OpenSSH keys encode zero bytes as long runs of `A`.
    */
   ownChecks?: boolean;
+  /**
+   * For shapes whose keyword is frequent (every URL has `://`) or whose regex would scan long bodies:
+   * the regex runs anchored (sticky) at the start `start` derives from each occurrence of `text`
+   * (-1: no match can start there), instead of scanning the text from the keyword on.
+   */
+  landmark?: { text: string; start: (text: string, at: number) => number };
 }
 
 const B = '(?<![A-Za-z0-9_-])'; // token start: not preceded by a token character
@@ -178,13 +184,18 @@ export const PROVIDER_RULES: ProviderRule[] = [
     severity: 'critical',
     keywords: ['PRIVATE KEY'],
     // PEM (RSA, DSA, EC, PKCS#8, encrypted), OpenSSH, PGP and SSH2 armour; line breaks may be real,
-    // `\n` escapes (env files, JSON), or indentation (YAML block scalars).
+    // `\n` escapes (env files, JSON), or indentation (YAML block scalars). The body runs to the first
+    // `----` (a dash alone occurs in `Proc-Type:`/`DEK-Info:` headers): runs of non-dash characters are
+    // consumed whole, each run starts with a dash, so the match is linear.
     regex: re(
-      `-{4,5} ?BEGIN (?<kind>(?:RSA |DSA |EC |OPENSSH |ENCRYPTED |PGP |SSH2 ENCRYPTED )?PRIVATE KEY(?: BLOCK)?) ?-{4,5}(?<s>[\\s\\S]{40,16384}?)-{4,5} ?END \\k<kind> ?-{4,5}`,
+      `-{4,5} ?BEGIN (?<kind>(?:RSA |DSA |EC |OPENSSH |ENCRYPTED |PGP |SSH2 ENCRYPTED )?PRIVATE KEY(?: BLOCK)?) ?-{4,5}(?<s>[^-]{0,16384}(?:-(?!---)[^-]{0,256}){0,16})-{4,5} ?END \\k<kind> ?-{4,5}`,
     ),
     normalize: (raw) => pemBody(raw),
     validate: pemDropReason,
     ownChecks: true,
+    // `PRIVATE KEY` occurs in the BEGIN line (and the END line, inside the match): the match starts a
+    // kind, `BEGIN `, an optional space and four or five dashes before it.
+    landmark: { text: 'PRIVATE KEY', start: pemStart },
   },
   {
     id: 'url-credentials',
@@ -194,6 +205,9 @@ export const PROVIDER_RULES: ProviderRule[] = [
     keywords: ['://'],
     // Starts at the literal `://` (fast to find); the scheme is not needed to recognise the shape.
     regex: re(`://(?<u>[^\\s:@/'"\`<>]{1,64}):(?<s>[^\\s:@/'"\`<>]{1,128})@[A-Za-z0-9_.-]{1,253}`),
+    // Most files have URLs, few have credentials in one: start from the `@` and walk back over the
+    // password and the user to the `://` (image references have an `@` too, and fail after a few characters).
+    landmark: { text: '@', start: urlCredentialStart },
     validate: (v, m) => {
       const common = commonDropReason(v);
       if (common) return common;
@@ -251,15 +265,84 @@ export const PROVIDER_RULES: ProviderRule[] = [
   },
 ];
 
-/** A PEM/OpenSSH body without armour headers, line breaks, `\n` escapes or indentation. */
+const PEM_KINDS = ['', 'RSA ', 'DSA ', 'EC ', 'OPENSSH ', 'ENCRYPTED ', 'PGP ', 'SSH2 ENCRYPTED '];
+
+/** Where a `-----BEGIN <kind>PRIVATE KEY` header around this `PRIVATE KEY` starts, or -1. */
+function pemStart(text: string, at: number): number {
+  for (const kind of PEM_KINDS) {
+    let i = at - kind.length - 6;
+    if (i < 0 || !text.startsWith(kind, at - kind.length) || !text.startsWith('BEGIN ', i)) continue;
+    if (text.charCodeAt(i - 1) === 32) i--;
+    let dashes = 0;
+    while (dashes < 5 && text.charCodeAt(i - 1) === 45) {
+      i--;
+      dashes++;
+    }
+    return dashes >= 4 ? i : -1;
+  }
+  return -1;
+}
+
+/** Characters of a URL's user or password in the url-credentials regex: not `\s:@/'"\`<>`. */
+function isUrlCredentialChar(c: number): boolean {
+  if (c <= 32) return c !== 32 && (c < 9 || c > 13);
+  switch (c) {
+    case 58: case 64: case 47: case 39: case 34: case 96: case 60: case 62: // : @ / ' " ` < >
+    case 0xa0: case 0x1680: case 0x2028: case 0x2029: case 0x202f: case 0x205f: case 0x3000: case 0xfeff:
+      return false;
+    default:
+      return !(c >= 0x2000 && c <= 0x200a);
+  }
+}
+
+/** From an `@`, back over a password (1–128 characters), `:`, a user (1–64) to `://`: where the match starts, or -1. */
+function urlCredentialStart(text: string, at: number): number {
+  let i = at - 1;
+  while (i >= 0 && at - i <= 128 && isUrlCredentialChar(text.charCodeAt(i))) i--;
+  if (i === at - 1 || text.charCodeAt(i) !== 58) return -1;
+  const colon = i;
+  i--;
+  while (i >= 0 && colon - i <= 64 && isUrlCredentialChar(text.charCodeAt(i))) i--;
+  if (i === colon - 1 || i < 2 || !text.startsWith('://', i - 2)) return -1;
+  return i - 2;
+}
+
+/** Base64 characters of a key body. */
+const B64_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=') B64_CHAR[c.charCodeAt(0)] = 1;
+
+/**
+ * A PEM/OpenSSH body without armour headers, line breaks, `\n` escapes or indentation: the base64
+ * characters of every line that is not a header (`Proc-Type:`, `DEK-Info:`, `Version:`, `Comment:`) or
+ * an armour line.
+ */
 function pemBody(raw: string): string {
-  const lines = raw.replace(/\\r\\n|\\n/g, '\n').split(/\r?\n/);
   let out = '';
-  for (const line of lines) {
-    const t = line.trim().replace(/^["']|["',]$/g, '');
-    if (t.includes(':')) continue; // Proc-Type:, DEK-Info:, Version:, Comment:
-    if (t.startsWith('-----')) continue;
-    out += t.replace(/[^A-Za-z0-9+/=]/g, '');
+  const n = raw.length;
+  let start = 0;
+  while (start <= n) {
+    // A line ends at a real line break or at a `\n` escape (`\r\n` escapes leave a `\r` that is dropped below).
+    let end = start;
+    while (end < n && raw.charCodeAt(end) !== 10 && !(raw.charCodeAt(end) === 92 && raw.charCodeAt(end + 1) === 110)) end++;
+    const escaped = end < n && raw.charCodeAt(end) === 92;
+    const next = escaped ? end + 2 : end + 1;
+    let a = start;
+    let b = escaped && raw.charCodeAt(end - 2) === 92 && raw.charCodeAt(end - 1) === 114 ? end - 2 : end;
+    while (a < b && raw.charCodeAt(a) <= 32) a++;
+    while (b > a && raw.charCodeAt(b - 1) <= 32) b--;
+    const q = raw.charCodeAt(a);
+    if (!raw.startsWith('-----', q === 34 || q === 39 ? a + 1 : a)) {
+      let clean = true;
+      let header = false;
+      for (let i = a; i < b; i++) {
+        const c = raw.charCodeAt(i);
+        if (c === 58) header = true;
+        else if (B64_CHAR[c] !== 1) clean = false;
+      }
+      if (clean && !header) out += raw.slice(a, b);
+      else if (!header) for (let i = a; i < b; i++) if (B64_CHAR[raw.charCodeAt(i)] === 1) out += raw[i];
+    }
+    start = next;
   }
   return out;
 }

@@ -3,28 +3,97 @@ import { fingerprint } from './fingerprint.js';
 import { PROVIDER_RULES, type ProviderRule } from './provider-rules.js';
 import type { ScanOptions, SecretHit } from './types.js';
 
-/** One alternation of every rule keyword: a single pass over the text tells which rules can match. */
-const KEYWORD_RULES = new Map<string, ProviderRule[]>();
+/**
+ * The keyword prefilter: which rules can match a text, found without running any rule's regex.
+ *
+ * An alternation of every keyword runs the regex engine at almost every position of the text (the
+ * keywords start with common letters), which cost more than reading the file. Instead each keyword is
+ * found through its rarest character (its anchor): `indexOf` of one character is a memchr, and only at
+ * the few places where an anchor occurs are the keywords that contain it compared, picked by the
+ * character next to the anchor. Keywords with none of the anchor characters are searched with indexOf.
+ */
+interface Keyword {
+  text: string;
+  /** Index of the anchor character in `text`. */
+  offset: number;
+  rules: ProviderRule[];
+}
+
+/** Anchor characters, rarest first in configuration text (measured on the bench corpus and on this repository). */
+const ANCHORS = ['K', 'x', 'k', 'A', '_'];
+
+interface AnchorGroup {
+  char: string;
+  keywords: Keyword[];
+  /** By the char code before the anchor (keywords whose anchor is not their first character). */
+  before: (Keyword[] | undefined)[];
+  /** By the char code after the anchor (keywords that start with their anchor). */
+  after: (Keyword[] | undefined)[];
+}
+
+const KEYWORDS: Keyword[] = [];
 for (const rule of PROVIDER_RULES) {
   for (const k of rule.keywords) {
-    const list = KEYWORD_RULES.get(k) ?? [];
-    list.push(rule);
-    KEYWORD_RULES.set(k, list);
+    const known = KEYWORDS.find((x) => x.text === k);
+    if (known) known.rules.push(rule);
+    else KEYWORDS.push({ text: k, offset: -1, rules: [rule] });
   }
 }
-/**
- * Keywords that occur many times in ordinary config (`://` in every URL) are looked up once with
- * indexOf; matching each occurrence in the alternation costs more than the search itself.
- */
-const FREQUENT = ['://', '"auth"', 'PRIVATE KEY'].filter((k) => KEYWORD_RULES.has(k));
-const KEYWORDS = [...KEYWORD_RULES.keys()].filter((k) => !FREQUENT.includes(k)).sort((a, b) => b.length - a.length);
-const KEYWORD_RE = new RegExp(KEYWORDS.map(escapeRegExp).join('|'), 'g');
+const GROUPS: AnchorGroup[] = [];
+/** Keywords without an anchor character, searched as a whole. */
+const PLAIN: Keyword[] = [];
+for (const k of KEYWORDS) {
+  const char = ANCHORS.find((c) => k.text.includes(c));
+  if (char === undefined || k.text.length < 2) {
+    PLAIN.push(k);
+    continue;
+  }
+  k.offset = k.text.indexOf(char);
+  let g = GROUPS.find((x) => x.char === char);
+  if (!g) GROUPS.push((g = { char, keywords: [], before: [], after: [] }));
+  g.keywords.push(k);
+  const [table, code] = k.offset > 0 ? [g.before, k.text.charCodeAt(k.offset - 1)] : [g.after, k.text.charCodeAt(1)];
+  (table[code] ??= []).push(k);
+}
+
+/** Rules whose keyword occurs in the text, with the offset of the keyword's first occurrence. */
+export function candidateRules(text: string): Map<ProviderRule, number> {
+  const found = new Map<ProviderRule, number>();
+  for (const k of PLAIN) {
+    const at = text.indexOf(k.text);
+    if (at !== -1) hit(found, k, at);
+  }
+  for (const g of GROUPS) {
+    // Each keyword counts once, at its first occurrence (anchors are visited in text order).
+    let seen = 0;
+    let mark: Set<Keyword> | undefined;
+    for (let i = text.indexOf(g.char); i !== -1; i = text.indexOf(g.char, i + 1)) {
+      const before = g.before[text.charCodeAt(i - 1)];
+      const after = g.after[text.charCodeAt(i + 1)];
+      if (before === undefined && after === undefined) continue;
+      for (const list of before === undefined ? [after!] : after === undefined ? [before] : [before, after]) {
+        for (const k of list) {
+          if (i < k.offset || mark?.has(k) || !text.startsWith(k.text, i - k.offset)) continue;
+          (mark ??= new Set()).add(k);
+          seen++;
+          hit(found, k, i - k.offset);
+        }
+      }
+      if (seen === g.keywords.length) break;
+    }
+  }
+  return found;
+}
+
+function hit(found: Map<ProviderRule, number>, k: Keyword, at: number): void {
+  for (const rule of k.rules) {
+    const prev = found.get(rule);
+    if (prev === undefined || at < prev) found.set(rule, at);
+  }
+}
+
 /** How far before its keyword a rule's match may start (the AWS secret's name, a URL's scheme). */
 const LOOKBACK = 300;
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 interface RawHit {
   rule: ProviderRule;
@@ -34,57 +103,61 @@ interface RawHit {
   order: number;
 }
 
-/** Rules whose keyword occurs in the text, with the offset of the first occurrence. */
-export function candidateRules(text: string): Map<ProviderRule, number> {
-  const found = new Map<ProviderRule, number>();
-  for (const k of FREQUENT) {
-    const at = text.indexOf(k);
-    if (at !== -1) for (const rule of KEYWORD_RULES.get(k)!) if (!found.has(rule)) found.set(rule, at);
-  }
-  KEYWORD_RE.lastIndex = 0;
-  let remaining = PROVIDER_RULES.length - found.size;
-  for (let m = KEYWORD_RE.exec(text); m !== null; m = KEYWORD_RE.exec(text)) {
-    for (const rule of KEYWORD_RULES.get(m[0])!) {
-      const prev = found.get(rule);
-      if (prev === undefined) {
-        found.set(rule, m.index);
-        remaining--;
-      } else if (m.index < prev) found.set(rule, m.index);
+/** Sticky copies of the rules' regexes, for rules that start matching at a landmark. */
+const STICKY = new Map<ProviderRule, RegExp>();
+for (const rule of PROVIDER_RULES) if (rule.landmark) STICKY.set(rule, new RegExp(rule.regex.source, rule.regex.flags.replace('g', '') + 'y'));
+
+/** Every match of one rule, from `from` on. */
+function* matches(rule: ProviderRule, text: string, from: number): Generator<RegExpExecArray> {
+  const landmark = rule.landmark;
+  if (!landmark) {
+    const re = rule.regex;
+    re.lastIndex = from;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      if (m[0].length === 0) re.lastIndex++;
+      else yield m;
     }
-    if (remaining === 0) break;
+    return;
   }
-  return found;
+  const re = STICKY.get(rule)!;
+  let end = 0;
+  for (let at = text.indexOf(landmark.text, from); at !== -1; at = text.indexOf(landmark.text, at + 1)) {
+    if (at < end) continue;
+    const start = landmark.start(text, at);
+    if (start < end) continue;
+    re.lastIndex = start;
+    const m = re.exec(text);
+    if (m === null || m[0].length === 0) continue;
+    end = m.index + m[0].length;
+    yield m;
+  }
 }
 
 /**
  * Provider-format rules over free text (any file, a comment, a value). Only rules whose keyword
- * occurs run, each from just before its first keyword. Overlapping matches keep the more specific
- * rule (earlier in PROVIDER_RULES).
+ * occurs run, each from just before its first keyword (or at its landmarks). Overlapping matches
+ * keep the more specific rule (earlier in PROVIDER_RULES). Line numbers are computed for hits only.
  */
 export function scanText(text: string, options: ScanOptions = {}): SecretHit[] {
   const rules = candidateRules(text);
   if (rules.size === 0) return [];
   const raw: RawHit[] = [];
   for (const [rule, first] of rules) {
-    const re = rule.regex;
-    re.lastIndex = Math.max(0, first - LOOKBACK);
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      if (m[0].length === 0) {
-        re.lastIndex++;
-        continue;
-      }
+    for (const m of matches(rule, text, Math.max(0, first - LOOKBACK))) {
       const captured = m.groups?.s ?? m[0];
       const value = rule.normalize ? rule.normalize(captured, m, text) : captured;
       const reason = value === null ? 'not-secret-shape' : (rule.ownChecks ? null : commonDropReason(value)) ?? rule.validate?.(value, m) ?? null;
-      if (reason || value === null) {
-        options.onDrop?.({ detector: rule.id, reason: reason ?? 'not-secret-shape', line: lineOf(text, m.index) });
+      if (reason !== null || value === null) {
+        if (options.onDrop) options.onDrop({ detector: rule.id, reason: reason ?? 'not-secret-shape', line: lineOf(text, m.index), fingerprint: fingerprint(value ?? captured) });
         continue;
       }
-      raw.push({ rule, start: m.index, end: m.index + m[0].length, value, order: PROVIDER_RULES.indexOf(rule) });
+      raw.push({ rule, start: m.index, end: m.index + m[0].length, value, order: RULE_ORDER.get(rule)! });
     }
   }
   return toHits(text, dedupe(raw));
 }
+
+const RULE_ORDER = new Map(PROVIDER_RULES.map((r, i) => [r, i]));
 
 function dedupe(hits: RawHit[]): RawHit[] {
   hits.sort((a, b) => a.start - b.start || a.order - b.order);

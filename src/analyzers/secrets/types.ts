@@ -19,11 +19,14 @@ export interface SecretHit {
   column: number;
 }
 
-/** Why a candidate was not reported (for debug output): never the value. */
+/** Why a candidate was not reported (for debug output): never the value, nor its length. */
 export interface DroppedCandidate {
   detector: string;
   reason: DropReason;
+  /** 1-based, relative to the text that was scanned (classifyPair: to the file, like its hits). */
   line: number;
+  /** Of the candidate value, as a finding would show it. */
+  fingerprint: string;
   name?: string;
 }
 
