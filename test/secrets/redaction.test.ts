@@ -61,6 +61,11 @@ const brokenLine = plant('value on an unparseable line', tokens.generic(r));
 const stdinKey = plant('stdin key', tokens.anthropicApi(r), 13);
 const brokenYaml = plant('value in broken YAML', tokens.github(r), 4);
 const brokenCompose = plant('value in broken compose', tokens.environmentKey(r));
+// compose build.args, a config's content: and a file named by a compose secret.
+const composeArgKey = plant('compose build arg', tokens.environmentKey(r));
+const composeConfig = plant('compose config content', tokens.generic(r));
+const composeSecretFile = plant('compose secret file', tokens.environmentKey(r));
+const brokenComposeArg = plant('build arg in broken compose', tokens.environmentKey(r));
 
 const FILES: Record<string, string> = {
   'app/.env': [
@@ -103,13 +108,15 @@ data:
   ANTHROPIC_ENVIRONMENT_KEY: ${envKey}
   STRIPE_KEY: ${stripe}
 `,
-  'compose/compose.yaml': `services:\n  worker:\n    image: registry.internal/worker:1\n    environment:\n      SLACK_TOKEN: ${slack}\n      GITLAB_TOKEN: ${gl}\n`,
+  'compose/compose.yaml': `services:\n  worker:\n    image: registry.internal/worker:1\n    environment:\n      SLACK_TOKEN: ${slack}\n      GITLAB_TOKEN: ${gl}\n      ANTHROPIC_ENVIRONMENT_KEY_FILE: /run/secrets/env_key\n    build:\n      context: .\n      args:\n        ANTHROPIC_ENVIRONMENT_KEY: ${composeArgKey}\n    secrets: [env_key]\n    configs: [session_secret]\nsecrets:\n  env_key:\n    file: ./secrets/env_key.txt\nconfigs:\n  session_secret:\n    content: ${composeConfig}\n`,
+  'compose/secrets/env_key.txt': `${composeSecretFile}\n`,
   'build/Dockerfile': `FROM debian:bookworm@sha256:${'f6'.repeat(32)}\nARG NPM_TOKEN=${npm}\nENV GH_PAT=${ghFine}\nRUN echo "ANTHROPIC_ADMIN_KEY=${admin}" > /etc/admin.env\nUSER 10001\n`,
   'keys/sa.json': sa.text,
   'keys/docker-config.json': JSON.stringify({ auths: { 'registry.internal': { auth: auth.auth } } }),
   ...Object.fromEntries(pems.slice(2).map((p, i) => [`keys/id_${i}.pem`, p + '\n'])),
   'broken/.env': `OK=1\nBROKEN="${brokenLine}\n`,
   'broken/deploy.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\ndata:\n  token: "${brokenYaml}\n  other: [unclosed ${brokenYaml}\n`,
+  'broken/docker-compose.secrets.yml': `services:\n  worker:\n    image: x\n    build:\n      context: .\n      args: [ANTHROPIC_ENVIRONMENT_KEY=${brokenComposeArg}]\n    secrets: [undefined_secret]\n`,
   'broken/compose.yaml': `services:\n  worker:\n    image: x\n    environment:\n      - ANTHROPIC_ENVIRONMENT_KEY=${brokenCompose}\n      ANTHROPIC_ENVIRONMENT_KEY: ${brokenCompose}\n`,
 };
 
@@ -201,12 +208,13 @@ describe('redaction', () => {
     const rules = new Set(report.findings.map((f: { ruleId: string }) => f.ruleId));
     for (const id of ['secret-environment-key-literal', 'secret-anthropic-key-literal', 'secret-provider-token', 'secret-manifest-committed', 'secret-key-shared-across-boundaries', 'secret-rotation-overdue']) expect(rules, id).toContain(id);
     const fps = new Set(report.findings.map((f: { evidence?: { fingerprint?: string } }) => f.evidence?.fingerprint));
-    for (const v of [envKey, api, awsId, awsSecret, gh, ghFine, gl, npm, slack, stripe, dbPassword, auth.auth]) expect(fps.has(fingerprint(v)), `fingerprint of a planted value`).toBe(true);
+    for (const v of [envKey, api, awsId, awsSecret, gh, ghFine, gl, npm, slack, stripe, dbPassword, auth.auth, composeArgKey, composeConfig, composeSecretFile]) expect(fps.has(fingerprint(v)), `fingerprint of a planted value`).toBe(true);
     const image = JSON.parse(outputs.find((o) => o.what === 'image -f json (stdout)')!.text);
     expect(image.findings.length).toBeGreaterThan(0);
     const broken = JSON.parse(outputs.find((o) => o.what === 'scan broken file (stdout)')!.text);
     expect(broken.inputs.find((i: { path: string }) => i.path.endsWith('.env') && i.path.includes('broken'))).toMatchObject({ status: 'error' });
     expect(broken.inputs.filter((i: { status: string }) => i.status === 'error').length).toBeGreaterThanOrEqual(2);
+    expect(broken.inputs.find((i: { path: string }) => i.path.endsWith('docker-compose.secrets.yml'))).toMatchObject({ status: 'error', error: expect.stringContaining("refers to secret 'undefined_secret'") });
     expect(outputs.filter((o) => o.what.startsWith('file ')).length).toBeGreaterThan(10);
   });
 

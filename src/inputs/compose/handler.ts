@@ -181,7 +181,8 @@ function composeObjectsTarget(
     if (o.content !== null) {
       const at = locator.at([top, o.name, 'content']);
       const i = data.entries.length;
-      data.entries.push({ name, value: o.content, line: at.line ?? o.line, column: at.column ?? 1, quote: 'none', exported: false });
+      const pos = valuePosition(file.text, at.line ?? o.line, at.column ?? 1);
+      data.entries.push({ name, value: o.content, line: pos.line, column: pos.column, quote: 'none', exported: false });
       locations.set(`/entries/${i}`, at);
       locations.set(`/entries/${i}/value`, at);
     }
@@ -200,6 +201,22 @@ function composeObjectsTarget(
     suppressions: [],
     boundary: project,
   };
+}
+
+/**
+ * Where the value of `key: value` starts, from the key's position: after the colon, or on the next line
+ * for a block scalar (`content: |`), so that a hit inside a multi-line value gets its own line.
+ */
+function valuePosition(text: string, line: number, column: number): { line: number; column: number } {
+  const lines = text.split('\n');
+  const raw = lines[line - 1] ?? '';
+  const rest = raw.slice(column - 1);
+  if (/^[^:]*:\s*[|>][-+0-9]*\s*(#.*)?$/.test(rest)) {
+    const next = lines[line] ?? '';
+    return { line: line + 1, column: next.length - next.trimStart().length + 1 };
+  }
+  const m = /^([^:]*:\s*)\S/.exec(rest);
+  return { line, column: m ? column + m[1]!.length : column };
 }
 
 /** `x-sandcheck-ignore: { <rule-id>: <reason> }`; a list of rule ids is accepted but records no reason (itself a finding). */
