@@ -28,6 +28,7 @@ export function registerEgress(program: Command): void {
         ...[...analyzeInventory(collected.targets, prepared.config)].map(([host, v]) => ({ host: `Host ${host}`, analysis: v.analysis })),
         ...analyzePolicies(collected.targets, prepared.config).map(({ pod, analysis }) => ({ host: `Kubernetes NetworkPolicy, pod ${pod.name}`, analysis })),
         ...cloud.flatMap((t) => analyzeCloud(t as never, prepared.config).map(({ label, analysis }) => ({ host: label, analysis }))),
+        ...(await import('../analyzers/egress/compose-networks.js')).analyzeComposeNetworks(collected.targets, prepared.config).map(({ label, analysis }) => ({ host: label, analysis })),
       ];
       const assumptions = prepared.config.egress?.ipv6 === 'disabled' ? ['IPv6 is disabled on the host (egress.ipv6: disabled); IPv6 is not judged'] : [];
       // The explanation never mixes into a machine-readable report on stdout.

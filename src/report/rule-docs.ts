@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { commonDropReason } from '../analyzers/secrets/false-positives.js';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../config/types.js';
 import { audit } from '../engine/audit.js';
@@ -96,10 +97,42 @@ function fence(file: string): string {
 }
 
 /** The messages a fixture produces for its rule (documented under the noncompliant example). */
-async function messagesFor(rule: CompiledRule, file: string, lineMap: Map<number, number>): Promise<string[]> {
+async function messagesFor(rule: CompiledRule, file: string, lineMaps: Map<string, Map<number, number>>): Promise<{ messages: string[]; lines: Map<string, Set<number>> }> {
   const collected = await collectPaths([file], { cwd: fixtureDir(rule.id) });
   const report = audit(collected, { rules: ruleSetOf([rule]), config: structuredClone(DEFAULT_CONFIG), failOn: 'any', now: new Date('2000-01-01') });
-  return report.findings.filter((f) => f.ruleId === rule.id).map((f) => `${f.location.line ? `line ${lineMap.get(f.location.line) ?? f.location.line}` : (f.location.detail ?? f.location.uri ?? '')}: ${f.message}`);
+  // A folder fixture names the file of each finding.
+  const where = (f: string | undefined) => (lineMaps.size > 1 || !lineMaps.has(f ?? '') ? `${f ?? ''} ` : '');
+  const findings = report.findings.filter((f) => f.ruleId === rule.id);
+  const lines = new Map<string, Set<number>>();
+  for (const f of findings) if (f.location.file && f.location.line) lines.set(f.location.file, (lines.get(f.location.file) ?? new Set()).add(f.location.line));
+  const messages = findings.map((f) => `${f.location.line ? `${where(f.location.file)}line ${lineMaps.get(f.location.file ?? '')?.get(f.location.line) ?? f.location.line}` : (f.location.detail ?? f.location.uri ?? '')}: ${f.message}`);
+  return { messages, lines };
+}
+
+/**
+ * A secret-literal finding on a line the text-only masking left alone (a key only its context makes one:
+ * a compose secret file, a config's content): its longest token is masked too.
+ */
+function maskReportedLines(text: string, lines: Set<number> | undefined, lineMap: Map<number, number>): string {
+  if (!lines?.size) return text;
+  const shownLines = new Set([...lines].map((l) => lineMap.get(l) ?? l));
+  return text
+    .split('\n')
+    .map((line, i) => {
+      if (!shownLines.has(i + 1) || line.includes('…') || commonDropReason(line.trim()) !== null) return line;
+      const token = [...line.matchAll(/[A-Za-z0-9_+/=.~-]{16,}/g)].sort((a, b) => b[0].length - a[0].length)[0];
+      return token ? line.slice(0, token.index) + mask(token[0]) + line.slice(token.index! + token[0].length) : line;
+    })
+    .join('\n');
+}
+
+/** A fixture is a file, or a folder of files (a compose file and the secret file it names): its files, sorted. */
+export function fixtureParts(ruleId: string, fixture: string): string[] {
+  const walk = (rel: string): string[] =>
+    statSync(join(fixtureDir(ruleId), rel)).isDirectory()
+      ? readdirSync(join(fixtureDir(ruleId), rel)).sort().flatMap((f) => walk(`${rel}/${f}`))
+      : rel.endsWith('.expect.yaml') ? [] : [rel];
+  return walk(fixture);
 }
 
 /** docs/rules/<id>.md, generated from the rule file and its fixtures; never hand-edited. */
@@ -121,14 +154,22 @@ export async function renderRuleDoc(rule: CompiledRule): Promise<string> {
     '',
   ];
   for (const f of fail) {
-    const shown = stripAnnotations(readFileSync(join(fixtureDir(rule.id), f), 'utf8'));
-    out.push(`## Noncompliant example (\`${f}\`)`, '', '```' + fence(f), shown.text, '```', '');
-    const msgs = await messagesFor(rule, f, shown.lineMap);
+    const parts = fixtureParts(rule.id, f).map((part) => ({ part, shown: stripAnnotations(readFileSync(join(fixtureDir(rule.id), part), 'utf8')) }));
+    const { messages: msgs, lines } = await messagesFor(rule, f, new Map(parts.map((p) => [p.part, p.shown.lineMap])));
+    for (const { part, shown } of parts) {
+      // The plain files of a folder fixture (a secret file named by a compose file) hold nothing but the value.
+      const valueFile = rule.checklist === 'key-storage' && part !== f && fence(part) === 'text';
+      const reported = valueFile ? new Set(shown.lineMap.keys()) : rule.then?.function === 'secretLiterals' ? lines.get(part) : undefined;
+      const text = maskReportedLines(shown.text, reported, shown.lineMap);
+      out.push(`## Noncompliant example (\`${part}\`)`, '', '```' + fence(part), text, '```', '');
+    }
     if (msgs.length) out.push('Reported:', '', ...msgs.map((m) => `- ${m}`), '');
   }
   for (const f of pass) {
-    const shown = stripAnnotations(readFileSync(join(fixtureDir(rule.id), f), 'utf8'));
-    out.push(`## Compliant example (\`${f}\`)`, '', '```' + fence(f), shown.text, '```', '');
+    for (const part of fixtureParts(rule.id, f)) {
+      const shown = stripAnnotations(readFileSync(join(fixtureDir(rule.id), part), 'utf8'));
+      out.push(`## Compliant example (\`${part}\`)`, '', '```' + fence(part), shown.text, '```', '');
+    }
   }
   out.push('## How to fix', '', rule.remediation.trim(), '');
   if (rule.fn) {

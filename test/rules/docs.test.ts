@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/engine/load-rules.js';
-import { renderAllDocs } from '../../src/report/rule-docs.js';
+import { fixtureParts, renderAllDocs } from '../../src/report/rule-docs.js';
 import { ROOT } from '../helpers/fixtures.js';
 
 // kube-linter's `make generated-srcs && git diff --exit-code` as a test: docs/rules/ is generated
@@ -31,7 +31,8 @@ describe('examples in the rule docs', () => {
     const leaks: string[] = [];
     for (const rule of loadRules().rules.filter((r) => r.checklist === 'key-storage')) {
       const dir = join(ROOT, 'fixtures', 'rules', rule.id);
-      for (const f of readdirSync(dir).filter((x) => x.startsWith('fail') && !x.endsWith('.image.json'))) {
+      // A folder fixture (a compose file and the secret file it names) counts with every file in it.
+      for (const f of readdirSync(dir).filter((x) => x.startsWith('fail') && !x.endsWith('.image.json')).flatMap((x) => fixtureParts(rule.id, x))) {
         const text = readFileSync(join(dir, f), 'utf8');
         for (const h of scanText(text)) {
           const line = text.split('\n')[h.line - 1]!;
