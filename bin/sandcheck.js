@@ -1,9 +1,51 @@
 #!/usr/bin/env node
-import('../dist/sandcheck.mjs').catch((err) => {
-  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/sandcheck.mjs')) {
-    process.stderr.write('sandcheck: the CLI is not built; run `npm install` (or `npm run build`) in the package folder\n');
-  } else {
-    process.stderr.write(`sandcheck: internal error: ${err && err.stack ? err.stack : err}\n`);
-  }
+// Starts the bundled CLI, dist/sandcheck.cjs, with the V8 code cache the build recorded for it
+// (dist/sandcheck.cjs.cache): the functions a scan runs are then neither parsed nor compiled again.
+// V8 rejects a cache made by another Node version or with other flags; the bundle then compiles as usual.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { readFileSync, writeFileSync } = require('node:fs');
+const { dirname, join, resolve } = require('node:path');
+const { fileURLToPath } = require('node:url');
+const vm = require('node:vm');
+const Module = require('node:module');
+
+// SANDCHECK_DIST: the build runs the bundle it is making from its temporary folder.
+const dist = process.env.SANDCHECK_DIST ? resolve(process.env.SANDCHECK_DIST) : join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+const bundle = join(dist, 'sandcheck.cjs');
+const cacheFile = `${bundle}.cache`;
+
+let source;
+try {
+  source = readFileSync(bundle, 'utf8');
+} catch (err) {
+  if (err && err.code === 'ENOENT') process.stderr.write('sandcheck: the CLI is not built; run `npm install` (or `npm run build`) in the package folder\n');
+  else process.stderr.write(`sandcheck: cannot read ${bundle}: ${err && err.message}\n`);
   process.exit(2);
-});
+}
+
+// SANDCHECK_WRITE_CODE_CACHE=FILE: the build's recording run (scripts/build.mjs) writes the cache there.
+const recording = process.env.SANDCHECK_WRITE_CODE_CACHE;
+let cachedData;
+if (!recording) {
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // no cache: compile as usual
+  }
+}
+
+try {
+  const script = new vm.Script(Module.wrap(source), {
+    filename: bundle,
+    cachedData,
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  if (recording) process.on('exit', () => writeFileSync(recording, script.createCachedData()));
+  const module = { exports: {}, filename: bundle, id: bundle, loaded: false };
+  script.runInThisContext().call(module.exports, module.exports, Module.createRequire(bundle), module, bundle, dist);
+} catch (err) {
+  process.stderr.write(`sandcheck: internal error: ${err && err.stack ? err.stack : err}\n`);
+  process.exit(2);
+}

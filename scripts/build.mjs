@@ -1,47 +1,87 @@
-// Bundles the CLI with esbuild: one main file loads faster than hundreds of modules, which keeps
-// `sandcheck scan` of a small file close to the cost of starting Node (see bench/startup).
-// Heavy clients stay external and are imported lazily by the commands that need them.
+// Bundles the CLI with esbuild into one CommonJS file, dist/sandcheck.cjs, and records a V8 code cache
+// for it: `sandcheck scan` of a small file then costs little more than starting Node (bench/startup).
+// bin/sandcheck.js loads the bundle with that cache (see there). Heavy clients stay external and are
+// imported lazily by the commands that need them; yaml, ajv and dockerfile-ast are pre-bundled into
+// dist/vendor/ and required on first use (src/util/vendor.ts).
 import { build } from 'esbuild';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
 // Built into a fresh folder and swapped in at the end, so a CLI started meanwhile (a test, another
-// terminal) never sees a half-written dist/ and stale chunks never survive.
+// terminal) never sees a half-written dist/ and stale files never survive.
 const out = `dist.tmp-${process.pid}`;
 rmSync(out, { recursive: true, force: true });
 
-await build({
-  entryPoints: { sandcheck: 'src/cli/main.ts' },
-  outdir: out,
-  outExtension: { '.js': '.mjs' },
-  // Code behind a dynamic import() (image, docker, egress, extra report formats) becomes its own chunk,
-  // parsed only by the commands that use it.
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
+const main = await build({
+  entryPoints: ['src/cli/main.ts'],
+  outfile: `${out}/sandcheck.cjs`,
+  metafile: true,
   minify: true,
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  // CommonJS, not ESM: V8's code cache applies to a vm.Script, and Node 20 has no module compile cache.
+  // Code behind a dynamic import() (image, docker, egress, extra report formats) stays in the file but
+  // is initialised only by the commands that use it.
+  format: 'cjs',
   target: 'node20',
   sourcemap: 'linked',
   external: ['dockerode', '@kubernetes/client-node', 'fzstd', 'tar-stream'],
-  banner: { js: "import { createRequire as __scCreateRequire } from 'node:module'; const require = __scCreateRequire(import.meta.url);" },
+  define: { __SANDCHECK_BUNDLED__: 'true', 'import.meta.url': '__sandcheckUrl' },
+  banner: { js: "const __sandcheckUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });
+// What the bundle holds, for start-up work (`node scripts/bundle-report.mjs`); not shipped.
+mkdirSync('node_modules/.cache', { recursive: true });
+writeFileSync('node_modules/.cache/sandcheck-bundle-meta.json', JSON.stringify(main.metafile));
+
+// One minified CommonJS file per lazily loaded library (src/vendor/*.cjs are their entries).
+for (const entry of readdirSync('src/vendor').filter((f) => f.endsWith('.cjs'))) {
+  await build({ entryPoints: [`src/vendor/${entry}`], outfile: `${out}/vendor/${entry}`, bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+}
 
 // Built-in rules compiled once here (definitions + ajv standalone validators); see src/engine/precompiled.ts.
 // A rule that does not load fails the build with file:line, like it fails a scan.
-const { execFileSync } = await import('node:child_process');
+const cli = (args) => execFileSync(process.execPath, ['bin/sandcheck.js', ...args], { encoding: 'utf8', env: { ...process.env, SANDCHECK_DIST: out } });
 try {
-  execFileSync(process.execPath, [`${out}/sandcheck.mjs`, 'precompile-rules', `${out}/builtin-rules.cjs`], { stdio: 'inherit' });
+  cli(['precompile-rules', `${out}/builtin-rules.raw.cjs`]);
+  // The generated validators require ajv's runtime helpers and formats: bundled in, so loading them is one file.
+  await build({ entryPoints: [`${out}/builtin-rules.raw.cjs`], outfile: `${out}/builtin-rules.cjs`, bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+  rmSync(`${out}/builtin-rules.raw.cjs`);
 } catch {
   console.error('build: the built-in rules did not compile (see above); sandcheck will compile them at run time');
 }
+
+// The JSON Schema of sandcheck.yaml ships in the package for editors and CI (`sandcheck config schema` prints the same text).
+writeFileSync(`${out}/sandcheck.schema.json`, cli(['config', 'schema']));
 
 const old = `dist.old-${process.pid}`;
 if (existsSync('dist')) renameSync('dist', old);
 renameSync(out, 'dist');
 rmSync(old, { recursive: true, force: true });
 
-// The JSON Schema of sandcheck.yaml ships in the package for editors and CI (`sandcheck config schema` prints the same text).
-const { writeFileSync } = await import('node:fs');
-writeFileSync('dist/sandcheck.schema.json', execFileSync(process.execPath, ['bin/sandcheck.js', 'config', 'schema'], { encoding: 'utf8' }));
+// The code cache: V8 records every function compiled during a typical scan (Kubernetes, compose and
+// Dockerfile inputs, JSON and text reports), so later runs skip parsing and compiling them. Recorded
+// from dist/ itself, because the cache keeps the script's path (stack traces would name the build
+// folder), and renamed into place so that no run reads half a file; until then runs simply compile.
+const cacheRun = (file) =>
+  execFileSync(process.execPath, ['bin/sandcheck.js', 'scan', 'fixtures/sandboxes/leaky', '--format', 'json', '--format', `text=${file}.txt`], {
+    env: { ...process.env, SANDCHECK_WRITE_CODE_CACHE: file, NO_COLOR: '1' },
+    stdio: 'ignore',
+  });
+const cacheTmp = `dist/sandcheck.cjs.cache.tmp-${process.pid}`;
+let recorded = existsSync('fixtures/sandboxes/leaky'); // not in the published package: no cache, same behaviour
+if (recorded) {
+  try {
+    cacheRun(cacheTmp);
+  } catch (err) {
+    // The leaky example fails its audit (exit 1): expected. Anything else means the bundle is broken.
+    if (err.status !== 1) {
+      console.error(`build: the bundle failed its recording run (exit ${err.status}); run \`node bin/sandcheck.js scan fixtures/sandboxes/leaky\``);
+      process.exitCode = 1;
+      recorded = false;
+    }
+  }
+}
+rmSync(`${cacheTmp}.txt`, { force: true });
+if (recorded && existsSync(cacheTmp)) renameSync(cacheTmp, 'dist/sandcheck.cjs.cache');
+else rmSync(cacheTmp, { force: true });

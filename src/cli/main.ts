@@ -3,6 +3,12 @@ import { COMMANDS } from './commands.js';
 import { VERSION } from '../util/version.js';
 import { UsageError, exitWith } from './exit.js';
 
+// `sandcheck scan … | head`: a reader that stops early is not an error worth a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 const program = new Command();
 program
   .name('sandcheck')
@@ -14,9 +20,7 @@ program
 
 for (const register of COMMANDS) register(program);
 
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
+program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {
     // --help and --version end with exit code 0; every usage error is 2.
     process.exit(err.exitCode === 0 ? 0 : 2);
@@ -28,4 +32,4 @@ try {
     process.stderr.write(`sandcheck: internal error: ${(err as Error)?.stack ?? err}\n`);
     exitWith(2);
   }
-}
+});

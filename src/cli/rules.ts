@@ -75,8 +75,9 @@ export function registerPrecompile(program: Command): void {
     .argument('<out>', 'output file')
     .action(async (out: string) => {
       const { listRuleFiles, builtinRulesDir } = await import('../engine/load-rules.js');
-      const { precompileRules, rulesHash } = await import('../engine/precompiled.js');
+      const { precompileRules, rulesHash, rulesStamp } = await import('../engine/precompiled.js');
       const set = loadRules([], { precompiled: false });
-      writeFileSync(out, precompileRules(set.rules, rulesHash(packageRoot(), listRuleFiles(builtinRulesDir()))));
+      const files = listRuleFiles(builtinRulesDir());
+      writeFileSync(out, precompileRules(set.rules, rulesHash(packageRoot(), files), rulesStamp(packageRoot(), files)));
     });
 }

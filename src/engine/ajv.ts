@@ -1,15 +1,21 @@
-import { Ajv, type ErrorObject } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv, ErrorObject, Options } from 'ajv';
+import { defaultExport, vendor } from '../util/vendor.js';
 
-// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
+/** The options every sandcheck ajv shares (rules, config, the precompiled validators). */
+export const AJV_OPTIONS: Options = { allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true };
+
+/** A new ajv with formats; `extra` adds options (e.g. standalone code generation). ajv loads on first call. */
+export function newAjv(extra: Options = {}): Ajv {
+  const lib = vendor('ajv');
+  const ajv = new lib.ajv.Ajv({ ...AJV_OPTIONS, ...extra });
+  defaultExport<(a: Ajv) => Ajv>(lib.formats)(ajv);
+  return ajv;
+}
 
 /** One ajv for rule conditions: strict, all errors (the deepest one locates the finding). */
 export function createAjv(): Ajv {
   // Unknown keywords are errors (strictSchema); implied types are fine (`properties` without `type: object`).
-  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true });
-  addFormats(ajv);
-  return ajv;
+  return newAjv();
 }
 
 /** "must be equal to constant" → words a user can act on, with the path. */

@@ -3,6 +3,7 @@ import type { Finding, Report } from '../model/finding.js';
 import type { AuditOptions } from './audit.js';
 import type { EvaluationResult } from './evaluate.js';
 import type { Inventory } from './types.js';
+import { compareText } from '../util/compare.js';
 
 /**
  * A baseline records the findings a team accepts for now, by fingerprint (rule, target, pointer:
@@ -91,7 +92,7 @@ export function renderBaseline(report: Report): string {
     if (f.suppressed && f.suppressed.by !== 'baseline') continue;
     entries.set(key(f.ruleId, f.fingerprint), entryOf(f));
   }
-  const findings = [...entries.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId) || a.targetId.localeCompare(b.targetId) || a.fingerprint.localeCompare(b.fingerprint));
+  const findings = [...entries.values()].sort((a, b) => compareText(a.ruleId, b.ruleId) || compareText(a.targetId, b.targetId) || compareText(a.fingerprint, b.fingerprint));
   return JSON.stringify({ format: BASELINE_FORMAT, version: 1, tool: `${report.tool.name} ${report.tool.version}`, findings }, null, 2) + '\n';
 }
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { ValidateFunction } from 'ajv';
+import type { Ajv, ValidateFunction } from 'ajv';
 import { InputError } from '../inputs/types.js';
 import { packageRoot } from '../util/package-root.js';
 import { parseYaml } from '../util/yaml-source.js';
@@ -10,6 +10,7 @@ import { loadPrecompiled } from './precompiled.js';
 import { RULE_SCHEMA } from './rule-schema.js';
 import type { LoadedRule, RuleDefinition, RuleFunction } from './types.js';
 import { LocatedError } from '../model/located-error.js';
+import { compareText } from '../util/compare.js';
 
 /** A rule file that cannot be used: `file:line:col: reason`. The CLI exits 2 before scanning. */
 export class RuleLoadError extends LocatedError {}
@@ -20,7 +21,9 @@ export interface CompiledRule extends LoadedRule {
   fn?: RuleFunction<Record<string, unknown>>;
 }
 
-const ajv = createAjv();
+// Created on first use: with the precompiled built-in rules, a scan never compiles a schema.
+let ajvInstance: Ajv | undefined;
+const ajv = (): Ajv => (ajvInstance ??= createAjv());
 let validateRuleFile: ValidateFunction | undefined;
 
 export function builtinRulesDir(): string {
@@ -29,17 +32,17 @@ export function builtinRulesDir(): string {
 
 export function listRuleFiles(dir: string): string[] {
   const out: string[] = [];
-  let entries: string[];
+  let entries;
   try {
-    entries = readdirSync(dir).sort();
+    entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name));
   } catch (err) {
     throw new RuleLoadError(dir, `cannot read rule folder: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  for (const name of entries) {
-    const full = join(dir, name);
-    const st = statSync(full);
-    if (st.isDirectory()) out.push(...listRuleFiles(full));
-    else if (/\.ya?ml$/i.test(name)) out.push(full);
+  for (const e of entries) {
+    const full = join(dir, e.name);
+    const isDir = e.isDirectory() || (e.isSymbolicLink() && statSync(full).isDirectory());
+    if (isDir) out.push(...listRuleFiles(full));
+    else if (/\.ya?ml$/i.test(e.name)) out.push(full);
   }
   return out;
 }
@@ -61,7 +64,7 @@ export function loadRuleFile(file: string, builtin: boolean): CompiledRule {
   }
   const doc = parsed.docs[0];
   if (!doc || parsed.docs.length !== 1) throw new RuleLoadError(shown, 'a rule file holds exactly one YAML document');
-  validateRuleFile ??= ajv.compile(RULE_SCHEMA);
+  validateRuleFile ??= ajv().compile(RULE_SCHEMA);
   const def = doc.value as RuleDefinition;
   if (!validateRuleFile(def)) {
     const errors = validateRuleFile.errors ?? [];
@@ -88,7 +91,7 @@ export function loadRuleFile(file: string, builtin: boolean): CompiledRule {
   };
   const compile = (schema: object, key: 'when' | 'assert') => {
     try {
-      return ajv.compile(schema);
+      return ajv().compile(schema);
     } catch (err) {
       const p = at([key]);
       throw new RuleLoadError(shown, `${key} is not a valid JSON Schema: ${(err as Error).message}`, p.line, p.column);
@@ -105,7 +108,7 @@ export function loadRuleFile(file: string, builtin: boolean): CompiledRule {
     }
     let validateOptions: ValidateFunction;
     try {
-      validateOptions = ajv.compile(fn.options);
+      validateOptions = ajv().compile(fn.options);
     } catch (err) {
       throw new RuleLoadError(shown, `function ${fn.name} has an invalid options schema: ${(err as Error).message}`);
     }
@@ -162,7 +165,7 @@ export function loadRules(userDirs: string[] = [], options: { builtin?: boolean;
       aliases.set(a, r.id);
     }
   }
-  return { rules: rules.sort((a, b) => a.id.localeCompare(b.id)), byId, aliases };
+  return { rules: rules.sort((a, b) => compareText(a.id, b.id)), byId, aliases };
 }
 
 /** A rule set of just these rules (tests and docs run one rule on its fixtures). */

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-import standaloneModule from 'ajv/dist/standalone/index.js';
-import { packageRoot } from '../util/package-root.js';
+import type { Ajv, ValidateFunction } from 'ajv';
+import { distDir, packageRoot } from '../util/package-root.js';
+import { defaultExport, vendor } from '../util/vendor.js';
+import { newAjv } from './ajv.js';
 import { FUNCTION_REGISTRY } from './functions/index.js';
 import type { CompiledRule } from './load-rules.js';
 import type { RuleFunction } from './types.js';
@@ -17,8 +17,6 @@ import type { RuleFunction } from './types.js';
  * reading and compiling the YAML at run time, so an edited rule is never ignored.
  */
 
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
-const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as (ajv: Ajv, refs: Record<string, string>) => string;
 
 export const PRECOMPILED_FILE = 'builtin-rules.cjs';
 
@@ -30,39 +28,43 @@ export function rulesHash(root: string, files: string[]): string {
   return h.digest('hex');
 }
 
+/** Each rule file's path, size and modification time: when all are unchanged, the hash need not be read again. */
+export function rulesStamp(root: string, files: string[]): string {
+  return [...files]
+    .sort()
+    .map((f) => {
+      const st = statSync(f);
+      return `${relative(root, f)}\0${st.size}\0${st.mtimeMs}`;
+    })
+    .join('\n');
+}
+
 /** The module text for dist/builtin-rules.cjs. */
-export function precompileRules(rules: CompiledRule[], hash: string): string {
-  const ajv = new Ajv({
-    allErrors: true,
-    strict: true,
-    strictTypes: false,
-    strictTuples: false,
-    strictRequired: false,
-    allowUnionTypes: true,
-    code: { source: true, formats: { toString: () => 'require("ajv-formats/dist/formats").fullFormats' } as never },
-  });
-  addFormats(ajv);
+export function precompileRules(rules: CompiledRule[], hash: string, stamp: string): string {
+  const ajv = newAjv({ code: { source: true, formats: { toString: () => 'require("ajv-formats/dist/formats").fullFormats' } as never } });
+  const standaloneCode = defaultExport<(ajv: Ajv, refs: Record<string, string>) => string>(vendor('ajv').standalone);
   const refs: Record<string, string> = {};
   rules.forEach((r, i) => {
     if (r.when) ajv.addSchema(r.when, (refs[`r${i}_when`] = `sandcheck:${r.id}#when`));
     if (r.assert) ajv.addSchema(r.assert, (refs[`r${i}_assert`] = `sandcheck:${r.id}#assert`));
   });
   const stored: Stored[] = rules.map(({ whenFn: _w, assertFn: _a, fn: _f, ...rest }) => rest);
-  return `${standaloneCode(ajv, refs)}\nexports.__hash = ${JSON.stringify(hash)};\nexports.__rules = ${JSON.stringify(stored)};\n`;
+  return `${standaloneCode(ajv, refs)}\nexports.__hash = ${JSON.stringify(hash)};\nexports.__stamp = ${JSON.stringify(stamp)};\nexports.__rules = ${JSON.stringify(stored)};\n`;
 }
 
 /** The precompiled built-in rules, or null when absent or stale. */
 export function loadPrecompiled(ruleFiles: string[]): CompiledRule[] | null {
   const root = packageRoot();
-  const file = join(root, 'dist', PRECOMPILED_FILE);
+  const file = join(distDir(), PRECOMPILED_FILE);
   if (!existsSync(file)) return null;
-  let mod: Record<string, unknown> & { __hash: string; __rules: Stored[] };
+  let mod: Record<string, unknown> & { __hash: string; __stamp?: string; __rules: Stored[] };
   try {
     mod = createRequire(import.meta.url)(file);
   } catch {
     return null;
   }
-  if (mod.__hash !== rulesHash(root, ruleFiles)) return null;
+  // Same sizes and times as at the build: unchanged (cheap: no file is read). Else compare contents.
+  if (mod.__stamp !== rulesStamp(root, ruleFiles) && mod.__hash !== rulesHash(root, ruleFiles)) return null;
   const out: CompiledRule[] = [];
   for (const [i, r] of mod.__rules.entries()) {
     const rule: CompiledRule = { ...r };

@@ -2,6 +2,7 @@ import type { AuditOptions } from './audit.js';
 import type { EvaluationResult } from './evaluate.js';
 import type { Inventory } from './types.js';
 import { isExpired } from '../util/expiry.js';
+import { compareText } from '../util/compare.js';
 
 /**
  * `secrets.ignore` in sandcheck.yaml: accepted secrets by fingerprint (`sk-a:3f9c0e12ab77`), never by
@@ -24,7 +25,7 @@ export function applySecretIgnores(result: EvaluationResult, inventory: Inventor
       f.suppressed = { by: 'waiver', reason: `secrets.ignore: ${live.reason}`, ...(live.expires ? { expires: live.expires } : {}) };
       continue;
     }
-    const last = [...matching].sort((a, b) => (b.expires ?? '').localeCompare(a.expires ?? ''))[0]!;
+    const last = [...matching].sort((a, b) => compareText(b.expires ?? '', a.expires ?? ''))[0]!;
     f.message += ` [secrets.ignore entry expired on ${last.expires}: ${last.reason}]`;
     f.evidence = { ...f.evidence, ignoreExpired: last.expires! };
   }

@@ -4,6 +4,7 @@ import type { AuditOptions } from './audit.js';
 import type { EvaluationResult } from './evaluate.js';
 import type { Inventory } from './types.js';
 import { isExpired } from '../util/expiry.js';
+import { compareText } from '../util/compare.js';
 
 /**
  * Waivers from sandcheck.yaml: `rule` (id or old alias, or `*`), `target` (a glob over the target
@@ -25,7 +26,7 @@ export function applyWaivers(result: EvaluationResult, inventory: Inventory, opt
       f.suppressed = { by: 'waiver', reason: live.w.reason + (live.w.owner ? ` (owner: ${live.w.owner})` : ''), ...(live.w.expires ? { expires: live.w.expires } : {}) };
       continue;
     }
-    const last = matching.map((c) => c.w).sort((a, b) => (b.expires ?? '').localeCompare(a.expires ?? ''))[0]!;
+    const last = matching.map((c) => c.w).sort((a, b) => compareText(b.expires ?? '', a.expires ?? ''))[0]!;
     markExpired(f, last);
   }
 }

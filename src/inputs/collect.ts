@@ -8,6 +8,7 @@ import { parseYaml, type YamlFile } from '../util/yaml-source.js';
 import { HANDLERS } from './registry.js';
 import { textTarget } from './textfile/handler.js';
 import { InputError, type InputHandler, type SourceFile } from './types.js';
+import { compareText } from '../util/compare.js';
 
 export interface Collected {
   targets: Target<object>[];
@@ -90,7 +91,7 @@ export async function collectPaths(paths: string[], opts: { cwd?: string; stdin?
 function walk(dir: string, cwd: string, handlers: InputHandler[], out: Collected): void {
   let entries;
   try {
-    entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name));
   } catch (err) {
     addError(out, { path: displayPath(dir, cwd), format: null, status: 'error', error: `${displayPath(dir, cwd)}: ${errnoReason(err)}` }, null);
     return;

@@ -1,6 +1,7 @@
 import type { LoadedRule } from '../engine/types.js';
 import { formatLocation } from '../model/location.js';
 import type { Evaluation, Finding, Report } from '../model/finding.js';
+import { compareText } from '../util/compare.js';
 
 /**
  * JUnit XML for CI test tabs: one <testsuite> per checklist item, one <testcase> per (rule, target)
@@ -27,7 +28,7 @@ export function renderJunit(report: Report, rules: readonly LoadedRule[], opts: 
   const suites: Suite[] = report.checklist.map((item) => {
     const cases = evaluations
       .filter((e) => e.checklist === item.id)
-      .sort((a, b) => a.ruleId.localeCompare(b.ruleId) || a.targetId.localeCompare(b.targetId))
+      .sort((a, b) => compareText(a.ruleId, b.ruleId) || compareText(a.targetId, b.targetId))
       .map((e) => evaluationCase(e, findingsByCase.get(caseKey(e.ruleId, e.targetId)) ?? [], titles, targetNames));
     const properties: [string, string][] = [
       ['title', item.title],

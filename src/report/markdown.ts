@@ -4,6 +4,7 @@ import type { Finding, Report } from '../model/finding.js';
 import { formatLocation } from '../model/location.js';
 import { severityRank } from '../model/severity.js';
 import { ruleDocUrl } from './links.js';
+import { compareText } from '../util/compare.js';
 
 /**
  * A compact Markdown summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`: the overall
@@ -60,7 +61,7 @@ export function renderMarkdown(report: Report, rules: readonly LoadedRule[], opt
 
   const active = report.findings
     .filter((f) => !f.suppressed)
-    .sort((a, b) => (a.verdict === b.verdict ? 0 : a.verdict === 'fail' ? -1 : 1) || severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId) || (a.location.file ?? '').localeCompare(b.location.file ?? '') || (a.location.line ?? 0) - (b.location.line ?? 0));
+    .sort((a, b) => (a.verdict === b.verdict ? 0 : a.verdict === 'fail' ? -1 : 1) || severityRank(b.severity) - severityRank(a.severity) || compareText(a.ruleId, b.ruleId) || compareText(a.location.file ?? '', b.location.file ?? '') || (a.location.line ?? 0) - (b.location.line ?? 0));
   if (active.length) {
     lines.push(`#### Findings (${active.length})`, '');
     lines.push('| Severity | Rule | Where | Message |', '|---|---|---|---|');

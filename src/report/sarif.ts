@@ -6,6 +6,7 @@ import type { Finding, Report } from '../model/finding.js';
 import type { Location } from '../model/location.js';
 import type { Severity } from '../model/severity.js';
 import { docUrl, repositoryUrl, ruleDocUrl } from './links.js';
+import { compareText } from '../util/compare.js';
 
 /**
  * SARIF 2.1.0 for GitHub code scanning and any SARIF viewer. One run; `rules[]` comes from the rule
@@ -231,10 +232,10 @@ function isAbsoluteUri(uri: string): boolean {
 
 function compareFindings(a: Finding, b: Finding): number {
   return (
-    (a.location.file ?? a.location.uri ?? '').localeCompare(b.location.file ?? b.location.uri ?? '') ||
+    compareText(a.location.file ?? a.location.uri ?? '', b.location.file ?? b.location.uri ?? '') ||
     (a.location.line ?? 0) - (b.location.line ?? 0) ||
-    a.ruleId.localeCompare(b.ruleId) ||
-    a.fingerprint.localeCompare(b.fingerprint)
+    compareText(a.ruleId, b.ruleId) ||
+    compareText(a.fingerprint, b.fingerprint)
   );
 }
 

@@ -3,6 +3,7 @@ import type { ItemVerdict } from '../model/checklist.js';
 import type { Finding, Report } from '../model/finding.js';
 import { formatLocation } from '../model/location.js';
 import { severityRank } from '../model/severity.js';
+import { compareText } from '../util/compare.js';
 
 export interface TextOptions {
   color: boolean;
@@ -42,7 +43,7 @@ export function renderText(report: Report, opts: TextOptions): string {
   for (const item of report.checklist) {
     const findings = report.findings
       .filter((f) => f.checklist === item.id && !f.suppressed && (!opts.quiet || f.verdict === 'fail'))
-      .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.location.file ?? '').localeCompare(b.location.file ?? '') || (a.location.line ?? 0) - (b.location.line ?? 0));
+      .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || compareText(a.location.file ?? '', b.location.file ?? '') || (a.location.line ?? 0) - (b.location.line ?? 0));
     const suppressed = report.findings.filter((f) => f.checklist === item.id && f.suppressed);
     if (opts.quiet && item.verdict !== 'fail' && item.verdict !== 'error') continue;
     const label = verdictColor(c, item.verdict)(VERDICT_LABEL[item.verdict].padEnd(12));

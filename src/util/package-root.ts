@@ -14,3 +14,13 @@ export function packageRoot(): string {
   }
   throw new Error('sandcheck: cannot find the package folder (package.json and rules/)');
 }
+
+declare const __SANDCHECK_BUNDLED__: boolean | undefined;
+
+/** True in the built CLI (scripts/build.mjs defines it), false when running from src/ (the tests). */
+export const BUNDLED = typeof __SANDCHECK_BUNDLED__ !== 'undefined' && __SANDCHECK_BUNDLED__;
+
+/** The built CLI's folder: the bundle's own folder (dist/, or the folder a build is being made in), else <package>/dist. */
+export function distDir(): string {
+  return BUNDLED ? dirname(fileURLToPath(import.meta.url)) : join(packageRoot(), 'dist');
+}

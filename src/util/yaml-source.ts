@@ -1,5 +1,9 @@
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
 import { InputError } from '../inputs/types.js';
+import { vendor } from './vendor.js';
+
+// Loaded on first use: a Kubernetes-only scan never needs it (see vendor.ts).
+const Y = () => vendor('yaml');
 
 export interface Position {
   line: number;
@@ -21,10 +25,10 @@ export interface YamlFile {
 }
 
 export function parseYaml(text: string, file: string): YamlFile {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (Y().LineCounter)();
   let parsed: Document.Parsed[];
   try {
-    parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false, merge: true }) as Document.Parsed[];
+    parsed = Y().parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false, merge: true }) as Document.Parsed[];
   } catch (err) {
     throw new InputError(file, `not valid YAML: ${(err as Error).message}`);
   }
@@ -58,7 +62,7 @@ function locateNode(doc: Document.Parsed, path: readonly (string | number)[], lc
   let exact = true;
   let depth = 0;
   for (const seg of path) {
-    if (isMap(node)) {
+    if (Y().isMap(node)) {
       const pair = findPair(node, String(seg), doc);
       if (!pair) {
         exact = false;
@@ -66,7 +70,7 @@ function locateNode(doc: Document.Parsed, path: readonly (string | number)[], lc
       }
       offset = (pair.key as Node | null)?.range?.[0] ?? offset;
       node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number' && seg < node.items.length) {
+    } else if (Y().isSeq(node) && typeof seg === 'number' && seg < node.items.length) {
       node = node.items[seg];
       offset = (node as Node | null)?.range?.[0] ?? offset;
     } else {
@@ -81,14 +85,14 @@ function locateNode(doc: Document.Parsed, path: readonly (string | number)[], lc
 
 /** The pair for `key`, also when it comes from a `<<: *anchor` merge key (compose files use them a lot). */
 function findPair(map: YAMLMap, key: string, doc: Document.Parsed, depth = 0): Pair | undefined {
-  const own = map.items.find((p) => isPair(p) && keyOf(p.key) === key);
+  const own = map.items.find((p) => Y().isPair(p) && keyOf(p.key) === key);
   if (own || depth > 10) return own;
   for (const p of map.items) {
-    if (!isPair(p) || !isMergeKey(p.key)) continue;
-    const sources = isSeq(p.value) ? p.value.items : [p.value];
+    if (!Y().isPair(p) || !isMergeKey(p.key)) continue;
+    const sources = Y().isSeq(p.value) ? p.value.items : [p.value];
     for (const src of sources) {
-      const target = isAlias(src) ? src.resolve(doc) : src;
-      if (isMap(target)) {
+      const target = Y().isAlias(src) ? src.resolve(doc) : src;
+      if (Y().isMap(target)) {
         const found = findPair(target, key, doc, depth + 1);
         if (found) return found;
       }
@@ -98,9 +102,9 @@ function findPair(map: YAMLMap, key: string, doc: Document.Parsed, depth = 0): P
 }
 
 // With `merge: true` the key of a `<<` pair is a scalar whose value is the symbol `<<`.
-const isMergeKey = (key: unknown): boolean => isScalar(key) && (key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<'));
+const isMergeKey = (key: unknown): boolean => Y().isScalar(key) && (key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<'));
 
 function keyOf(key: unknown): string {
-  if (isScalar(key)) return String(key.value);
+  if (Y().isScalar(key)) return String(key.value);
   return String(key);
 }

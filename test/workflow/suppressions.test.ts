@@ -78,9 +78,10 @@ describe('inline suppressions', () => {
   it('a reasonless # sandcheck-ignore comment (Dockerfile) and x-sandcheck-ignore entry (compose) are findings too', () => {
     const { report } = scanJson(['fixtures/workflow/reasonless']);
     const meta = report.findings.filter((f) => f.ruleId === 'suppression-without-reason').map((f) => [f.location.file, f.location.line, f.checklist, f.message]);
+    // Files in code-point order, the same on every machine: upper case before lower case.
     expect(meta).toEqual([
-      ['fixtures/workflow/reasonless/compose.yaml', 6, 'image-hardening', 'x-sandcheck-ignore entry container-privileged gives no reason, so it suppresses nothing'],
       ['fixtures/workflow/reasonless/Dockerfile', 2, 'supply-chain', '# sandcheck-ignore dockerfile-from-unpinned gives no reason, so it suppresses nothing'],
+      ['fixtures/workflow/reasonless/compose.yaml', 6, 'image-hardening', 'x-sandcheck-ignore entry container-privileged gives no reason, so it suppresses nothing'],
     ]);
     // And they suppressed nothing.
     expect(report.findings.filter((f) => ['container-privileged', 'dockerfile-from-unpinned'].includes(f.ruleId)).map((f) => f.suppressed)).toEqual([undefined, undefined]);

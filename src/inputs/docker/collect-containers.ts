@@ -6,6 +6,8 @@ import { ImageReadError } from '../image/read-image.js';
 import { CHECKLIST_IDS } from '../../model/checklist.js';
 import { EngineError, engineFailure } from './engine.js';
 import { containerUri, normalizeContainer, parseContainerFiles, type ContainerInspect } from './containers.js';
+import { compareText } from '../../util/compare.js';
+import { external } from '../../util/vendor.js';
 
 export interface CollectContainerOptions {
   names: string[];
@@ -38,7 +40,7 @@ export async function collectContainers(docker: Docker, opts: CollectContainerOp
       for (const item of CHECKLIST_IDS) out.inputErrorItems.add(item);
     }
   }
-  list.sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
+  list.sort((a, b) => compareText(nameOf(a), nameOf(b)));
 
   const images = new Map<string, string>(); // image id → reference as the first container used it
   for (const info of list) {
@@ -89,7 +91,7 @@ async function readContainerFile(docker: Docker, id: string, path: string): Prom
   } catch {
     return null;
   }
-  const { extract } = await import('tar-stream');
+  const { extract } = external<typeof import('tar-stream')>('tar-stream');
   const ex = extract();
   let text: string | null = null;
   await new Promise<void>((resolve) => {

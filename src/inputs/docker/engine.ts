@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { external } from '../../util/vendor.js';
 
 /** The engine could not be used: one clear line for the CLI, exit 2. Never "0 findings". */
 export class EngineError extends Error {
@@ -35,7 +36,7 @@ export function engineTarget(explicit?: string | null, env: NodeJS.ProcessEnv = 
 /** Connects and pings, turning every failure into one line that names the host. */
 export async function connectEngine(explicit?: string | null, timeoutMs = 10_000): Promise<{ docker: Docker; url: string }> {
   const target = engineTarget(explicit);
-  const { default: DockerCtor } = await import('dockerode');
+  const DockerCtor = external<typeof import('dockerode')>('dockerode');
   const docker = new DockerCtor(target.options);
   let timer: NodeJS.Timeout | undefined;
   try {

@@ -1,6 +1,7 @@
-import { DockerfileParser, type Add, type Copy, type From, type Instruction, type Property } from 'dockerfile-ast';
+import type { Add, Copy, From, Instruction, Property } from 'dockerfile-ast';
 import type { BuildAdd, BuildCopy, BuildData, BuildFrom, BuildRun, BuildStage, BuildUser, BuildVariable } from '../../model/build.js';
 import { parseImageRef } from '../../util/image-ref.js';
+import { vendor } from '../../util/vendor.js';
 import { InputError } from '../types.js';
 import { findDownloadPipe } from './shell-pipe.js';
 import { expand, type Scope } from './variables.js';
@@ -22,7 +23,7 @@ const columnOf = (i: Instruction) => i.getRange().start.character + 1;
  */
 export function normalizeDockerfile(text: string, file: string): NormalizedBuild {
   if (text.includes('\u0000')) throw new InputError(file, 'not a text file (contains NUL bytes)');
-  const df = DockerfileParser.parse(text);
+  const df = vendor('dockerfile-ast').DockerfileParser.parse(text);
   const escape = df.getEscapeCharacter();
   const instructions = df.getInstructions();
   const lines = new Map<string, { line: number; column: number }>();

@@ -4,6 +4,7 @@ import { decompressor } from './decompress.js';
 import { scanLayer, type LayerScanOptions } from './layer-scan.js';
 import { normalizeEntryPath, dirname } from './tar-path.js';
 import type { LayerSummary } from './types.js';
+import { external } from '../../util/vendor.js';
 
 /**
  * The contents of an image archive (`docker save`, OCI archive) after one streaming pass: every JSON
@@ -49,7 +50,7 @@ export async function readArchiveStream(source: AsyncIterable<Uint8Array>, opts:
     throw new Error('not an image archive (neither tar, gzip nor zstd)');
   }
   const contents = emptyContents();
-  const { extract } = await import('tar-stream');
+  const { extract } = external<typeof import('tar-stream')>('tar-stream');
   const ex = extract();
   const raw = Readable.from(outer.chunks, { objectMode: false, highWaterMark: 1024 * 1024 });
   const dec = outer.kind === 'tar' ? null : await decompressor(outer.kind);

@@ -1,13 +1,14 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Compression } from './types.js';
+import { external } from '../../util/vendor.js';
 
 /**
  * zstd for Node 20 (no built-in zstd): fzstd is pure JS and streams. Loaded lazily so that commands
  * which never see an image do not pay for it.
  */
 export async function createZstdDecompress(): Promise<Transform> {
-  const { Decompress } = await import('fzstd');
+  const { Decompress } = external<typeof import('fzstd')>('fzstd');
   return new (class extends Transform {
     private readonly d = new Decompress((chunk: Uint8Array) => {
       // fzstd may reuse its block buffer after the callback, so copy.

@@ -6,6 +6,7 @@ import type { ImageLimits } from './limits.js';
 import { scoredKind } from './scored-paths.js';
 import { basename, dirname, normalizeEntryPath } from './tar-path.js';
 import type { Compression, EntryType, LayerAnomaly, LayerSummary, NotableEntry, ScoredFile, SecretHit } from './types.js';
+import { external } from '../../util/vendor.js';
 
 /** Scans one scored file's content for secrets. Gets the content (capped) and returns hits without values. */
 export type FileScanner = (file: { path: string; kind: string; content: Buffer; truncated: boolean }) => SecretHit[];
@@ -109,7 +110,7 @@ export async function scanLayer(blob: OpenedBlob, name: string, opts: LayerScanO
     },
   });
 
-  const { extract } = await import('tar-stream');
+  const { extract } = external<typeof import('tar-stream')>('tar-stream');
   const ex = extract();
   const raw = Readable.from(blob.chunks, { objectMode: false, highWaterMark: 1024 * 1024 });
   const dec = await decompressor(compression);
