@@ -8,6 +8,7 @@ import { isEnvironmentKeyName } from './secrets/names.js';
  * object carries the key when the service sets `ANTHROPIC_ENVIRONMENT_KEY_FILE` to its mount path, or
  * when the object (or its mount) is named like the key. Judged by the object's definition:
  * - `external: true` (with or without `name:`): created in a store outside the repository → compliant;
+ * - not defined in this file (an override file): its source is not known → warn;
  * - a config: configs are not secret stores (kept unencrypted, shown by `docker config inspect`) → fail;
  * - `file:` among the scanned inputs with a key in it: a key in a file of the repository → fail;
  * - `file:` outside the scan or holding no key (a template), or `environment:`: filled on the deploy
@@ -34,10 +35,16 @@ export function composeKeySources(data: ComposeContainerData, fileEvidence: (fil
     if (!carriesEnvironmentKey(use)) return;
     const pointer = pointerOf('objects', i);
     const d = use.definition;
-    const what = `compose ${use.kind} ${use.source} (defined at line ${d.line})`;
     if (use.kind === 'config') {
-      out.push({ pointer, verdict: 'fail', detail: `comes from ${what}: configs are not secret stores (kept unencrypted and readable with docker config inspect); use a secret from an external store` });
-    } else if (d.external) {
+      out.push({ pointer, verdict: 'fail', detail: `comes from compose config ${use.source}: configs are not secret stores (kept unencrypted and readable with docker config inspect); use a secret from an external store` });
+      return;
+    }
+    if (!d) {
+      out.push({ pointer, verdict: 'warn', detail: `comes from compose secret ${use.source}, which this file does not define (an override of another compose file?): sandcheck reads each compose file on its own and cannot see where it comes from` });
+      return;
+    }
+    const what = `compose ${use.kind} ${use.source} (defined at line ${d.line})`;
+    if (d.external) {
       out.push({ pointer, verdict: 'fail', detail: null });
     } else if (d.file) {
       const evidence = fileEvidence(d.file.file);

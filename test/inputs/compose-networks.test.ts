@@ -1,4 +1,10 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { audit } from '../../src/engine/audit.js';
+import { loadRules } from '../../src/engine/load-rules.js';
+import { collectPaths } from '../../src/inputs/collect.js';
+import { tempDir } from '../helpers/cli.js';
 import { analyzeComposeNetworks, composeReach, isComposeNetwork } from '../../src/analyzers/egress/compose-networks.js';
 import { renderExplain } from '../../src/analyzers/egress/explain.js';
 import { DEFAULT_CONFIG, type SandcheckConfig } from '../../src/config/types.js';
@@ -168,13 +174,21 @@ describe('compose networks: what each service can reach', () => {
     expect(text).toMatch(/compose service agents\/default[\s\S]*IPv4: default ALLOW \(compose\)/);
   });
 
+  it('a network this file does not declare (an override file) is not known: opaque, not an error', () => {
+    const t = networksOf('services:\n  a:\n    image: x\n    networks: [backend]\n');
+    expect(composeReach(t[0]!, t)).toEqual({
+      kind: 'unknown',
+      why: 'network backend is not declared in this file (an override of another compose file?), so whether it is internal is not known here (line 4)',
+      origin: { file: 'compose.yaml', line: 4 },
+    });
+  });
+
   it('the top-level default network can be made internal', () => {
     const t = networksOf('services:\n  a:\n    image: x\nnetworks:\n  default:\n    internal: true\n');
     expect(composeReach(t[0]!, t)).toMatchObject({ kind: 'internal', origin: { line: 6 } });
   });
 
   it.each([
-    ['an undefined network', 'services:\n  a:\n    image: x\n    networks: [nope]\n', "compose.yaml:4:16: services.a.networks.0 refers to network 'nope', which is not defined under the top-level networks:"],
     ['internal that is not a boolean', 'services:\n  a:\n    image: x\nnetworks:\n  n:\n    internal: sometimes\n', 'compose.yaml:6:5: networks.n.internal must be a boolean, not a string'],
     ['networks as a string', 'services:\n  a:\n    image: x\n    networks: front\n', 'compose.yaml:4:5: services.a.networks must be a list or a mapping, not a string'],
   ])('rejects %s with file:line and reason', (_what, text, message) => {
@@ -186,5 +200,29 @@ describe('compose networks: what each service can reach', () => {
     }
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).message).toBe(message);
+  });
+});
+
+describe('compose networks through the egress-control rules', () => {
+  async function scan(text: string) {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'compose.yaml'), text);
+    const report = audit(await collectPaths(['.'], { cwd: dir }), { rules: loadRules(), config, failOn: 'any', now: new Date('2026-11-24T00:00:00Z') });
+    const egress = report.findings.filter((f) => f.checklist === 'egress-control');
+    return { verdict: report.checklist.find((c) => c.id === 'egress-control')!.verdict, egress: egress.map((f) => `${f.ruleId} ${f.verdict}${f.suppressed ? ' suppressed' : ''} ${f.location.line}`) };
+  }
+
+  it('a compose file whose services have no network or only internal ones passes egress-control on its own', async () => {
+    expect(await scan('services:\n  a:\n    image: x\n    network_mode: none\n  b:\n    image: x\n    networks: [n]\nnetworks:\n  n:\n    internal: true\n')).toEqual({ verdict: 'pass', egress: [] });
+  });
+
+  it('a service on the default network fails it; an external network alone warns', async () => {
+    expect(await scan('services:\n  a:\n    image: x\n')).toEqual({ verdict: 'fail', egress: ['egress-no-default-deny fail 2'] });
+    expect(await scan('services:\n  a:\n    image: x\n    networks: [n]\nnetworks:\n  n:\n    external: true\n')).toEqual({ verdict: 'warn', egress: ['egress-input-opaque warn 4'] });
+  });
+
+  it('x-sandcheck-ignore on the service suppresses its egress finding, with the reason', async () => {
+    const r = await scan('services:\n  a:\n    image: x\n    network_mode: host\n    x-sandcheck-ignore:\n      egress-no-default-deny: the host firewall filters it (judged from its own dump)\n');
+    expect(r.egress).toEqual(['egress-no-default-deny fail suppressed 4', 'egress-no-default-deny fail suppressed 4']);
   });
 });

@@ -114,9 +114,9 @@ describe('compose secrets and configs', () => {
       ['config', 'ca', '/etc/ssl/ca.pem', null],
     ]);
     expect(poller.data.objects[0]!.definition).toEqual({ kind: 'secret', name: 'env_key', line: 29, storeName: 'prod_environment_key', external: true, file: null, environment: null, content: false, fields: { external: 30, name: 31 } });
-    expect(poller.data.objects[1]!.definition.file).toEqual({ path: './secrets/db_password.txt', file: 'deploy/secrets/db_password.txt' });
+    expect(poller.data.objects[1]!.definition!.file).toEqual({ path: './secrets/db_password.txt', file: 'deploy/secrets/db_password.txt' });
     // A use never carries a literal: only whether the definition has content.
-    expect(poller.data.objects[2]!.definition.content).toBe(true);
+    expect(poller.data.objects[2]!.definition!.content).toBe(true);
     expect(JSON.stringify(poller.data)).not.toContain('log_level');
     expect(locate(poller, '/objects/0').line).toBe(14);
     expect(locate(poller, '/objects/3').line).toBe(19);
@@ -142,8 +142,12 @@ describe('compose secrets and configs', () => {
     ]);
   });
 
+  it('keeps a reference this file does not define (an override file uses the base file): no definition, no error', () => {
+    const t = parse('services:\n  a:\n    image: x\n    secrets: [from_base]\n');
+    expect(byId<ComposeContainerData>(t, 'compose:deploy/a#container=a').data.objects).toEqual([{ kind: 'secret', source: 'from_base', mountPath: '/run/secrets/from_base', variable: null, definition: null }]);
+  });
+
   it.each([
-    ['an undefined secret', 'services:\n  a:\n    image: x\n    secrets: [nope]\n', "deploy/compose.yaml:4:15: services.a.secrets.0 refers to secret 'nope', which is not defined under the top-level secrets:"],
     ['a definition without a source', 'services:\n  a:\n    image: x\nsecrets:\n  k: {}\n', 'deploy/compose.yaml:5:3: secrets.k needs one of file, environment or external'],
     ['two sources', 'services:\n  a:\n    image: x\nsecrets:\n  k:\n    file: a\n    environment: B\n', 'deploy/compose.yaml:5:3: secrets.k gives more than one of file, environment and external'],
     ['content on a secret', 'services:\n  a:\n    image: x\nsecrets:\n  k:\n    content: hidden-value\n', 'deploy/compose.yaml:6:5: secrets.k.content: only configs take content; a secret needs file, environment or external'],

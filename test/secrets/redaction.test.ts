@@ -116,7 +116,7 @@ data:
   ...Object.fromEntries(pems.slice(2).map((p, i) => [`keys/id_${i}.pem`, p + '\n'])),
   'broken/.env': `OK=1\nBROKEN="${brokenLine}\n`,
   'broken/deploy.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\ndata:\n  token: "${brokenYaml}\n  other: [unclosed ${brokenYaml}\n`,
-  'broken/docker-compose.secrets.yml': `services:\n  worker:\n    image: x\n    build:\n      context: .\n      args: [ANTHROPIC_ENVIRONMENT_KEY=${brokenComposeArg}]\n    secrets: [undefined_secret]\n`,
+  'broken/docker-compose.secrets.yml': `services:\n  worker:\n    image: x\n    build:\n      context: .\n      args: [ANTHROPIC_ENVIRONMENT_KEY=${brokenComposeArg}]\nconfigs:\n  c:\n    content: ${brokenComposeArg}\n    file: ./c.txt\n`,
   'broken/compose.yaml': `services:\n  worker:\n    image: x\n    environment:\n      - ANTHROPIC_ENVIRONMENT_KEY=${brokenCompose}\n      ANTHROPIC_ENVIRONMENT_KEY: ${brokenCompose}\n`,
 };
 
@@ -214,7 +214,7 @@ describe('redaction', () => {
     const broken = JSON.parse(outputs.find((o) => o.what === 'scan broken file (stdout)')!.text);
     expect(broken.inputs.find((i: { path: string }) => i.path.endsWith('.env') && i.path.includes('broken'))).toMatchObject({ status: 'error' });
     expect(broken.inputs.filter((i: { status: string }) => i.status === 'error').length).toBeGreaterThanOrEqual(2);
-    expect(broken.inputs.find((i: { path: string }) => i.path.endsWith('docker-compose.secrets.yml'))).toMatchObject({ status: 'error', error: expect.stringContaining("refers to secret 'undefined_secret'") });
+    expect(broken.inputs.find((i: { path: string }) => i.path.endsWith('docker-compose.secrets.yml'))).toMatchObject({ status: 'error', error: expect.stringContaining('configs.c gives more than one of file, environment, content and external') });
     expect(outputs.filter((o) => o.what.startsWith('file ')).length).toBeGreaterThan(10);
   });
 

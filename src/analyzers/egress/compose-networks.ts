@@ -87,7 +87,9 @@ export function composeReach(t: Target<ComposeNetworkData>, all: readonly Target
   if (unknown) {
     return {
       kind: 'unknown',
-      why: `network ${unknown.a.name} is external: whether it is internal was decided where it was created (docker network create --internal), which sandcheck cannot see (line ${unknown.a.line})`,
+      why: unknown.a.network.undeclared
+        ? `network ${unknown.a.name} is not declared in this file (an override of another compose file?), so whether it is internal is not known here (line ${unknown.a.line})`
+        : `network ${unknown.a.name} is external: whether it is internal was decided where it was created (docker network create --internal), which sandcheck cannot see (line ${unknown.a.line})`,
       origin: at(unknown.a.line),
     };
   }
@@ -113,7 +115,7 @@ function attachmentKind(a: ComposeAttachment): 'host' | 'none' | 'bridge' | 'int
   if (a.network.driver === 'none' || (a.network.external && n === 'none')) return 'none';
   if (a.network.external && n === 'bridge') return 'bridge';
   if (a.network.internal) return 'internal';
-  return a.network.external ? 'unknown' : 'open';
+  return a.network.external || a.network.undeclared ? 'unknown' : 'open';
 }
 
 function allowlistOf(cfg: EgressConfig | undefined, keepRequired: boolean): Allowlist {

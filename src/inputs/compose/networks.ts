@@ -21,7 +21,11 @@ export interface TopLevelNetwork {
   /** Line of the declaration, and of its `internal:` field when written. */
   line: number | null;
   internalLine: number | null;
+  /** Not declared in this file (a service of an override file joins a network of the base file). */
+  undeclared?: boolean;
 }
+
+const UNDEFINED: TopLevelNetwork = { name: '', internal: false, external: false, engineName: null, enableIpv6: false, driver: null, line: null, internalLine: null, undeclared: true };
 
 export interface ComposeAttachment {
   name: string;
@@ -99,9 +103,9 @@ export function readServiceNetwork(r: FieldReader, s: Obj, project: string, serv
   }
   const attached: ComposeAttachment[] = [];
   const attach = (name: string, path: SourcePath) => {
-    const network = networks.get(name);
-    if (!network) r.fail(path, `${r.label(path)} refers to network '${name}', which is not defined under the top-level networks:`);
-    attached.push({ name, line: lineOf(path), network: network! });
+    // Not defined here: an override file (compose.override.yaml) uses what the base file defines.
+    const network = networks.get(name) ?? { ...UNDEFINED, name };
+    attached.push({ name, line: lineOf(path), network });
   };
   const value = s.networks;
   if (!present(value)) attach('default', []);

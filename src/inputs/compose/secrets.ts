@@ -84,7 +84,7 @@ function displayPath(p: string, composeFile: string): string {
 /**
  * A service's `secrets:` / `configs:` (short syntax `- name`, long syntax `{source, target, …}`),
  * resolved against the top-level definitions. A secret is mounted at /run/secrets/<target>; a config
- * at /<target>. An undefined name is an error, as it is for `docker compose`.
+ * at /<target>. A name this file does not define (another file of the project defines it) has no definition.
  */
 export function readObjectUses(r: FieldReader, s: Obj, defs: readonly ComposeObjectDef[]): { use: ComposeObjectUse; path: SourcePath }[] {
   const out: { use: ComposeObjectUse; path: SourcePath }[] = [];
@@ -99,12 +99,12 @@ export function readObjectUses(r: FieldReader, s: Obj, defs: readonly ComposeObj
         target = r.str(entry.target, [...path, 'target']);
       } else source = r.str(entry, path);
       if (!source) return r.fail(path, `${r.label(path)} names no ${kind}`);
+      // Not defined here: an override file (compose.override.yaml) uses what the base file defines.
       const def = defs.find((d) => d.kind === kind && d.name === source);
-      if (!def) return r.fail(path, `${r.label(path)} refers to ${kind} '${source}', which is not defined under the top-level ${key}:`);
       const t = target ?? source;
       const mountPath = kind === 'secret' ? (t.startsWith('/') ? t : `/run/secrets/${t}`) : t.startsWith('/') ? t : `/${t}`;
-      const { content, ...summary } = def;
-      out.push({ use: { kind, source, mountPath, variable: null, definition: { ...summary, content: content !== null } }, path });
+      const definition = def ? (({ content, ...summary }) => ({ ...summary, content: content !== null }))(def) : null;
+      out.push({ use: { kind, source, mountPath, variable: null, definition }, path });
     });
   }
   return out;

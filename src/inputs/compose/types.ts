@@ -59,7 +59,8 @@ export interface ComposeObjectUse {
   mountPath: string;
   /** `X` when the service sets `X_FILE` to the mount path (`ANTHROPIC_ENVIRONMENT_KEY_FILE`). */
   variable: string | null;
-  definition: Omit<ComposeObjectDef, 'content'> & { content: boolean };
+  /** null when this file does not define it (an override file uses the base file's definitions). */
+  definition: (Omit<ComposeObjectDef, 'content'> & { content: boolean }) | null;
 }
 
 /**
