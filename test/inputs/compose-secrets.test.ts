@@ -199,6 +199,16 @@ describe('compose key storage, end to end through the rules', () => {
     expect(r.findings.filter((f) => f.ruleId.startsWith('secret-') && f.location.line === 8)).toHaveLength(1);
   });
 
+  it('a secret file belongs to the compose project that names it: the same key in another project is reuse', async () => {
+    const key = 'Hj5-kL9zX3cV7bN1mQ4wE8rT2yU6iO0pA_sDfGhJkLzXcVbN';
+    const r = await scan({
+      'red/compose.yaml': `name: red\nservices:\n  a:\n    image: x\n    environment:\n      ANTHROPIC_ENVIRONMENT_KEY: ${key}\n`,
+      'blue/compose.yaml': 'name: blue\nservices:\n  b:\n    image: x\n    secrets: [anthropic_environment_key]\nsecrets:\n  anthropic_environment_key:\n    file: ../shared/key.txt\n',
+      'shared/key.txt': `${key}\n`,
+    });
+    expect(r.findings.filter((f) => f.ruleId === 'secret-key-shared-across-boundaries').map((f) => `${f.location.file}:${f.location.line}`).sort()).toEqual(['red/compose.yaml:6', 'shared/key.txt:1']);
+  });
+
   it('a key shared through a build arg of one compose project and an env file of another boundary is reuse', async () => {
     const key = 'Vb2-nM6qW0eR4tY8uI3oP7aS1dF5gH9jK_lZxCvBnMqWeRtY';
     const r = await scan({

@@ -58,7 +58,8 @@ function buildIndex(inventory: Inventory): Index {
   for (const t of inventory.targets) {
     const own = boundaryOf(t, lookup);
     // A loose env file belongs to every compose project whose services load it with env_file.
-    const boundaries = own === null && t.kind === 'envfile' && t.file ? [...(envFileUsers.get(t.file) ?? [null])] : [own];
+    // A file named by a compose secret/config `file:` belongs to the project(s) that name it, the same way.
+    const boundaries = own === null && (t.kind === 'envfile' || t.kind === 'textfile') && t.file ? [...(envFileUsers.get(t.file) ?? [null])] : [own];
     for (const b of boundaries) if (b !== null) index.boundaries.add(b);
     if (!(SECRET_SOURCE_KINDS as readonly string[]).includes(t.kind)) continue;
     for (const u of usesOf(t, inventory)) for (const boundary of boundaries) {
@@ -75,7 +76,7 @@ function buildIndex(inventory: Inventory): Index {
   return index;
 }
 
-/** env file display path → boundaries of the compose services that name it in env_file. */
+/** env file display path → boundaries of the compose services that name it in env_file (or a compose project naming it in secrets/configs `file:`). */
 function envFileBoundaries(inventory: Inventory, lookup: Parameters<typeof boundaryOf>[1]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const c of inventory.byKind('container')) {
@@ -87,6 +88,12 @@ function envFileBoundaries(inventory: Inventory, lookup: Parameters<typeof bound
       set.add(boundary);
       out.set(ref.file, set);
     }
+  }
+  for (const t of inventory.byKind('envfile')) {
+    if (t.platform !== 'compose') continue;
+    const boundary = boundaryOf(t, lookup);
+    if (boundary === null) continue;
+    for (const ref of (t.data as { valueFiles?: { file: string }[] }).valueFiles ?? []) out.set(ref.file, (out.get(ref.file) ?? new Set<string>()).add(boundary));
   }
   return out;
 }
