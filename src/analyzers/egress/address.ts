@@ -35,8 +35,53 @@ export function parsePrefix(text: string): ParsedPrefix | null {
   return r;
 }
 
+/**
+ * `a.b.c.d` or `a.b.c.d/len` read character by character (the bulk of real rule sets). Anything unusual
+ * (leading zeros, a part above 255, a dotted mask) returns undefined and takes the general path.
+ */
+function parseDottedQuad(s: string): ParsedPrefix | undefined {
+  let v = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  let i = 0;
+  const n = s.length;
+  for (; i < n; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch >= 48 && ch <= 57) {
+      if (digits === 1 && part === 0) return undefined;
+      if (++digits > 3) return undefined;
+      part = part * 10 + (ch - 48);
+    } else if (ch === 46) {
+      if (digits === 0 || dots === 3 || part > 255) return undefined;
+      v = v * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else break;
+  }
+  if (dots !== 3 || digits === 0 || part > 255) return undefined;
+  v = v * 256 + part;
+  let len = 32;
+  if (i < n) {
+    if (s.charCodeAt(i) !== 47 || i + 1 === n || n - i - 1 > 2) return undefined;
+    len = 0;
+    for (let k = i + 1; k < n; k++) {
+      const ch = s.charCodeAt(k);
+      if (ch < 48 || ch > 57) return undefined;
+      len = len * 10 + (ch - 48);
+    }
+    if (len > 32) return undefined;
+  }
+  const host = 32 - len;
+  const lo = host === 32 ? 0 : Math.floor(v / 2 ** host) * 2 ** host;
+  return { family: 'ipv4', lo: BigInt(lo), hi: BigInt(lo + 2 ** host - 1) };
+}
+
 function parsePrefixUncached(text: string): ParsedPrefix | null {
   const s = text.trim();
+  const quad = parseDottedQuad(s);
+  if (quad !== undefined) return quad;
   const m = V4.exec(s);
   if (m) {
     // Fast path for dotted-quad IPv4 (the bulk of real rule sets); no leading zeros, as ipaddr.js.

@@ -68,8 +68,19 @@ function wildcardPrefix(p: string): string | null {
 
 export function interfaceAtomsOf(rulesets: readonly NormRuleset[]): InterfaceAtoms {
   const names = new Set<string>(['lo']);
+  // Plain index loops: this visits every rule of the host (tens of thousands in large rule sets).
   for (const rs of rulesets)
-    for (const t of rs.tables) for (const c of t.chains) for (const r of c.rules) for (const m of r.match) for (const v of m.oif?.values ?? []) names.add(v);
+    for (const t of rs.tables)
+      for (const c of t.chains) {
+        const rules = c.rules;
+        for (let i = 0; i < rules.length; i++) {
+          const match = rules[i]!.match;
+          for (let j = 0; j < match.length; j++) {
+            const oif = match[j]!.oif;
+            if (oif) for (const v of oif.values) names.add(v);
+          }
+        }
+      }
   const atoms = new InterfaceAtoms(names);
   for (const rs of rulesets) Object.assign(atoms.ipsets, rs.ipsets ?? {});
   return atoms;
@@ -138,10 +149,16 @@ function resolveId(m: DimMatch<[number, number]>, id: number | undefined, ctx: E
 
 function addrSet(values: readonly string[], family: Family): IntervalSet {
   if (values.length === 1) {
-    return memoSet(`a${family}${values[0]}`, () => {
+    // Keyed by the address text itself (no key to build): one rule set names thousands of addresses.
+    const memo = addrMemo[family];
+    let set = memo.get(values[0]!);
+    if (!set) {
       const p = parsePrefix(values[0]!) ?? parseAddressRange(values[0]!);
-      return p && p.family === family ? IntervalSet.range(p.lo, p.hi) : IntervalSet.EMPTY;
-    });
+      set = p && p.family === family ? IntervalSet.range(p.lo, p.hi) : IntervalSet.EMPTY;
+      if (memo.size > 100_000) memo.clear();
+      memo.set(values[0]!, set);
+    }
+    return set;
   }
   const ranges: [bigint, bigint][] = [];
   for (const v of values) {
@@ -150,6 +167,8 @@ function addrSet(values: readonly string[], family: Family): IntervalSet {
   }
   return IntervalSet.of(ranges);
 }
+
+const addrMemo: Record<Family, Map<string, IntervalSet>> = { ipv4: new Map(), ipv6: new Map() };
 
 /** Interval sets are immutable: the protocol, port and state sets that repeat across rules are shared. */
 const setMemo = new Map<string, IntervalSet>();

@@ -189,6 +189,43 @@ export class Space {
     return out.length > 2 * this.cubes.length + 4 || out.length > 24 ? s.compact() : s;
   }
 
+  /**
+   * [this ∩ c, this \ c] in one pass: the same cubes, in the same order, as intersectCube(c) and
+   * subtractCube(c) give, computing each intersection once (the chain walk needs both for every rule).
+   */
+  splitCube(c: Cube): [Space, Space] {
+    const inside: Cube[] = [];
+    const outside: Cube[] = [];
+    for (const a of this.cubes) {
+      const inter: IntervalSet[] = [];
+      let disjoint = false;
+      for (let d = 0; d < DIMS; d++) {
+        const s = a[d]!.intersect(c[d]!);
+        if (s.isEmpty()) {
+          disjoint = true;
+          break;
+        }
+        inter.push(s);
+      }
+      if (disjoint) {
+        outside.push(a);
+        continue;
+      }
+      inside.push(inter);
+      for (let d = 0; d < DIMS; d++) {
+        const rest = a[d]!.subtract(c[d]!);
+        if (!rest.isEmpty()) {
+          const piece: IntervalSet[] = [];
+          for (let k = 0; k < DIMS; k++) piece.push(k < d ? inter[k]! : k === d ? rest : a[k]!);
+          outside.push(piece);
+        }
+      }
+    }
+    if (inside.length === 0) return [new Space(this.family, inside), this];
+    const rest = new Space(this.family, outside);
+    return [new Space(this.family, inside), outside.length > 2 * this.cubes.length + 4 || outside.length > 24 ? rest.compact() : rest];
+  }
+
   subtract(o: Space): Space {
     let cur: Space = this;
     for (const c of o.cubes) {
@@ -270,8 +307,7 @@ function mergeAlong(cubes: Cube[], dim: number): Cube[] {
       out.push(g[0]!);
       continue;
     }
-    let set = g[0]![dim]!;
-    for (let i = 1; i < g.length; i++) set = set.union(g[i]![dim]!);
+    const set = IntervalSet.unionOf(g.map((c) => c[dim]!));
     const merged = [...g[0]!];
     merged[dim] = set;
     out.push(merged);

@@ -39,6 +39,20 @@ export class IntervalSet {
     return new IntervalSet(lo, hi);
   }
 
+  /**
+   * The union of many sets in one linear pass over the largest: the others are merged among themselves
+   * first (pairwise unions would copy the large one once per small set).
+   */
+  static unionOf(sets: readonly IntervalSet[]): IntervalSet {
+    if (sets.length === 0) return IntervalSet.EMPTY;
+    if (sets.length <= 2) return sets.length === 1 ? sets[0]! : sets[0]!.union(sets[1]!);
+    let big = 0;
+    for (let i = 1; i < sets.length; i++) if (sets[i]!.lo.length > sets[big]!.lo.length) big = i;
+    const ranges: [bigint, bigint][] = [];
+    for (let i = 0; i < sets.length; i++) if (i !== big) for (let k = 0; k < sets[i]!.lo.length; k++) ranges.push([sets[i]!.lo[k]!, sets[i]!.hi[k]!]);
+    return sets[big]!.union(IntervalSet.of(ranges));
+  }
+
   private keyText: string | undefined;
 
   /** A string equal for equal sets (computed once per instance; sets are shared across many cubes). */
@@ -100,6 +114,8 @@ export class IntervalSet {
   union(o: IntervalSet): IntervalSet {
     if (o.isEmpty()) return this;
     if (this.isEmpty()) return o;
+    if (this.spans(o)) return this;
+    if (o.spans(this)) return o;
     const lo: bigint[] = [];
     const hi: bigint[] = [];
     let i = 0;
@@ -125,8 +141,16 @@ export class IntervalSet {
     return new IntervalSet(lo, hi);
   }
 
+  /** Whether this is one interval that contains every member of o. */
+  private spans(o: IntervalSet): boolean {
+    return this.lo.length === 1 && this.lo[0]! <= o.lo[0]! && this.hi[0]! >= o.hi[o.hi.length - 1]!;
+  }
+
   intersect(o: IntervalSet): IntervalSet {
     if (this.isEmpty() || o.isEmpty()) return IntervalSet.EMPTY;
+    // Most intersections in a chain walk are "everything ∩ a rule's set": return the operand, allocate nothing.
+    if (this.spans(o)) return o;
+    if (o.spans(this)) return this;
     // A small set against a large one: binary search instead of a full merge.
     if (o.lo.length * 8 < this.lo.length) return this.intersectSmall(o);
     if (this.lo.length * 8 < o.lo.length) return o.intersectSmall(this);

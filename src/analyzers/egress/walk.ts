@@ -160,11 +160,15 @@ class Walker {
       if (rule.over.length === 0) continue;
       const enterCubes = this.mode === 'may' ? rule.over : rule.under;
       const leaveCubes = this.mode === 'may' ? rule.under : rule.over;
-      const enter = intersectAll(R, enterCubes);
-      if (enter.isEmpty() && this.mode === 'must' && intersectAll(R, rule.over).isEmpty()) continue;
+      // An exact rule (one cube, the same for both approximations): what enters and what passes by, in one pass.
+      let rest: Space | null = null;
+      let enter: Space;
+      if (enterCubes === leaveCubes && enterCubes.length === 1) [enter, rest] = R.splitCube(enterCubes[0]!);
+      else enter = intersectAll(R, enterCubes);
+      if (enter.isEmpty() && (rest !== null || this.mode === 'may' || intersectAll(R, rule.over).isEmpty())) continue;
       if (rule.verdict.kind === 'unknown' && !enter.isEmpty()) this.imprecise = true;
       if (rule.unknown.length && rule.verdict.kind !== 'continue' && rule.verdict.kind !== 'notrack' && !intersectAll(R, rule.over).isEmpty() && (this.imprecise = true)) this.opaqueSeen.set(`${rule.origin.file}:${rule.origin.line}`, rule);
-      const leave = (): Space => subtractAll(R, leaveCubes);
+      const leave = (): Space => rest ?? subtractAll(R, leaveCubes);
       const v = rule.verdict;
       switch (v.kind) {
         case 'continue':

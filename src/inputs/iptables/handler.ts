@@ -34,18 +34,20 @@ const SUMMARY_LIMIT = 200;
 
 function summarize(rs: NormRuleset): RulesetSummary {
   const out: RulesetSummary = { source: rs.source, families: rs.families, policies: [], accepts: [], opaque: [], omitted: 0 };
-  const push = <T,>(list: T[], v: T): void => {
-    if (list.length < SUMMARY_LIMIT) list.push(v);
+  // Entries are built only while there is room: a large rule set would otherwise format every rule.
+  const push = <T,>(list: T[], make: () => T): void => {
+    if (list.length < SUMMARY_LIMIT) list.push(make());
     else out.omitted++;
   };
   for (const t of rs.tables)
     for (const c of t.chains) {
-      if (c.base) push(out.policies, { chain: `${t.name}/${c.name}`, policy: c.policy ?? 'accept', line: c.origin.line });
+      if (c.base) push(out.policies, () => ({ chain: `${t.name}/${c.name}`, policy: c.policy ?? 'accept', line: c.origin.line }));
       c.rules.forEach((r, i) => {
-        const where = `${t.name}/${c.name} #${r.index ?? i + 1}`;
-        if (r.verdict.kind === 'accept') push(out.accepts, { rule: where, match: r.text, line: r.origin.line });
-        const opaque = r.match.flatMap((m) => m.opaque ?? []);
-        if (opaque.length) push(out.opaque, { rule: where, conditions: opaque.join('; '), line: r.origin.line });
+        const where = (): string => `${t.name}/${c.name} #${r.index ?? i + 1}`;
+        if (r.verdict.kind === 'accept') push(out.accepts, () => ({ rule: where(), match: r.text, line: r.origin.line }));
+        let opaque = false;
+        for (const m of r.match) if (m.opaque?.length) opaque = true;
+        if (opaque) push(out.opaque, () => ({ rule: where(), conditions: r.match.flatMap((m) => m.opaque ?? []).join('; '), line: r.origin.line }));
       });
     }
   return out;

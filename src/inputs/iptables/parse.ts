@@ -231,12 +231,35 @@ function shared<T extends DimMatch<number> | DimMatch<[number, number]>>(key: st
   }
   return d as T;
 }
-const FIXED_VERDICTS: Record<string, RuleVerdict> = {
-  ACCEPT: { kind: 'accept', text: 'ACCEPT' },
-  DROP: { kind: 'drop', text: 'DROP' },
-  REJECT: { kind: 'drop', text: 'REJECT' },
-  RETURN: { kind: 'return', text: 'RETURN' },
-};
+const FIXED_VERDICTS = new Map<string, RuleVerdict>([
+  ['ACCEPT', { kind: 'accept', text: 'ACCEPT' }],
+  ['DROP', { kind: 'drop', text: 'DROP' }],
+  ['REJECT', { kind: 'drop', text: 'REJECT' }],
+  ['RETURN', { kind: 'return', text: 'RETURN' }],
+]);
+
+function valueAt(tokens: string[], k: number, file: string, line: number): string {
+  const v = tokens[k];
+  if (v === undefined) throw new InputError(file, `option ${tokens[k - 1]} needs a value`, line);
+  return v;
+}
+
+function dim<T>(values: T[], negate: boolean): DimMatch<T> {
+  return negate ? { values, negate: true } : { values };
+}
+
+/** Checks every address of a `-d`/`-s` value against the dump's family; returns them one by one. */
+function addresses(v: string, file: string, line: number, rs: PendingRuleset): string[] {
+  const parts = v.includes(',') ? v.split(',') : [v];
+  for (const part of parts) {
+    const p = parsePrefix(part) ?? parseAddressRange(part);
+    if (!p) throw new InputError(file, `"${part}" is not an address or CIDR (iptables-save prints resolved addresses)`, line);
+    if (p.family === 'ipv6') rs.sawV6 = true;
+    else rs.sawV4 = true;
+    if (rs.explicitFamily && p.family !== rs.family) throw new InputError(file, `${p.family === 'ipv6' ? 'IPv6' : 'IPv4'} address ${part} in an ${rs.family === 'ipv6' ? 'ip6tables' : 'iptables'}-save dump`, line);
+  }
+  return parts;
+}
 
 function parseRule(tokens: string[], file: string, line: number, rs: PendingRuleset, written: string): NormRule {
   const m: MatchSpec = {};
@@ -248,26 +271,11 @@ function parseRule(tokens: string[], file: string, line: number, rs: PendingRule
   if (tokens[0] === '-I' && /^\d+$/.test(tokens[2] ?? '')) i = 3;
   // The rule as written, without counters; quotes are dropped as the tokens drop them.
   const text = written.includes('"') || written.includes('\t') || written.includes('  ') ? tokens.join(' ') : written;
-  const need = (k: number): string => {
-    const v = tokens[k];
-    if (v === undefined) throw new InputError(file, `option ${tokens[k - 1]} needs a value`, line);
-    return v;
-  };
-  const dim = <T,>(values: T[], negate: boolean): DimMatch<T> => (negate ? { values, negate: true } : { values });
-  const addr = (v: string): string[] => {
-    const parts = v.includes(',') ? v.split(',') : [v];
-    for (const part of parts) {
-      const p = parsePrefix(part) ?? parseAddressRange(part);
-      if (!p) throw new InputError(file, `"${part}" is not an address or CIDR (iptables-save prints resolved addresses)`, line);
-      if (p.family === 'ipv6') rs.sawV6 = true;
-      else rs.sawV4 = true;
-      if (rs.explicitFamily && p.family !== rs.family) throw new InputError(file, `${p.family === 'ipv6' ? 'IPv6' : 'IPv4'} address ${part} in an ${rs.family === 'ipv6' ? 'ip6tables' : 'iptables'}-save dump`, line);
-    }
-    return parts;
-  };
+  const need = (k: number): string => valueAt(tokens, k, file, line);
+  const addr = (v: string): string[] => addresses(v, file, line, rs);
   let postNeg = false;
   const take = (): string => {
-    const v = need(i + (postNeg ? 2 : 1));
+    const v = valueAt(tokens, i + (postNeg ? 2 : 1), file, line);
     i += postNeg ? 3 : 2;
     return v;
   };
@@ -324,8 +332,7 @@ function parseRule(tokens: string[], file: string, line: number, rs: PendingRule
       case '-g':
       case '--goto': {
         const target = need(i + 1);
-        const rest = tokens.slice(i + 2);
-        verdict = targetVerdict(target, t === '-g' || t === '--goto', rest);
+        verdict = FIXED_VERDICTS.get(target) ?? targetVerdict(target, t === '-g' || t === '--goto', tokens.slice(i + 2));
         i = tokens.length;
         continue;
       }
@@ -429,7 +436,7 @@ function targetVerdict(target: string, isGoto: boolean, rest: string[]): RuleVer
     case 'DROP':
     case 'REJECT':
     case 'RETURN':
-      return FIXED_VERDICTS[target]!;
+      return FIXED_VERDICTS.get(target)!;
     case 'NOTRACK':
       return { kind: 'notrack', text: 'NOTRACK' };
     case 'CT':
