@@ -9,10 +9,14 @@ function unescape(s: string): string {
   return s.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
+// Rule `given` patterns are few and evaluated against every target: split once.
+const SEGMENTS = new Map<string, string[]>();
+
 /** Expands a JSON pointer whose segments may be `*` (any key or index) against a value. */
 export function expandPointer(root: unknown, pattern: string): Match[] {
   if (pattern === '' || pattern === '/') return [{ pointer: '', node: root }];
-  const segs = pattern.split('/').slice(1).map(unescape);
+  let segs = SEGMENTS.get(pattern);
+  if (!segs) SEGMENTS.set(pattern, (segs = pattern.split('/').slice(1).map(unescape)));
   let frontier: Match[] = [{ pointer: '', node: root }];
   for (const seg of segs) {
     const next: Match[] = [];

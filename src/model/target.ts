@@ -64,7 +64,8 @@ export function locate(target: Target<object>, pointer: string): Location {
 }
 
 export function escapePointerSegment(s: string | number): string {
-  return String(s).replace(/~/g, '~0').replace(/\//g, '~1');
+  if (typeof s === 'number') return String(s);
+  return s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s;
 }
 
 export function pointerOf(...segments: (string | number)[]): string {

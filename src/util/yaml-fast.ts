@@ -19,8 +19,9 @@ interface Pos {
   line: number; // 0-based
   col: number; // 0-based
 }
+/** One node being read; once closed, the frame itself serves as its position (no copy). */
 interface Frame extends Pos {
-  children: Frame[];
+  children: Frame[] | null;
   kind: string | null;
   result: unknown;
 }
@@ -30,23 +31,27 @@ interface ContainerPositions {
 }
 
 export function parseYamlFast(text: string, file: string): YamlFile {
-  const positions = new WeakMap<object, ContainerPositions>();
+  // A Map, not a WeakMap: it lives as long as the parsed file anyway, and ephemeron tables of ~10^5
+  // entries cost the garbage collector far more (bench/manifests).
+  const positions = new Map<object, ContainerPositions>();
   const stack: Frame[] = [{ line: 0, col: 0, children: [], kind: null, result: null }];
   const values: unknown[] = [];
 
   const listener = (event: 'open' | 'close', state: { line: number; position: number; lineStart: number; kind: string | null; result: unknown }) => {
     if (event === 'open') {
-      stack.push({ line: state.line, col: state.position - state.lineStart, children: [], kind: null, result: null });
+      stack.push({ line: state.line, col: state.position - state.lineStart, children: null, kind: null, result: null });
       return;
     }
     const f = stack.pop()!;
     f.kind = state.kind;
     f.result = state.result;
-    stack[stack.length - 1]!.children.push(f);
+    const parent = stack[stack.length - 1]!;
+    (parent.children ??= []).push(f);
+    const children = f.children;
+    f.children = null;
     if (f.result === null || typeof f.result !== 'object' || positions.has(f.result)) return;
-    if (f.kind === 'sequence' && Array.isArray(f.result)) positions.set(f.result, { items: f.children.map(({ line, col }) => ({ line, col })) });
-    else if (f.kind === 'mapping') positions.set(f.result, { keys: keyPositions(f) });
-    f.children = [];
+    if (f.kind === 'sequence' && Array.isArray(f.result)) positions.set(f.result, { items: children ?? [] });
+    else if (f.kind === 'mapping') positions.set(f.result, { keys: keyPositions(f.result as Record<string, unknown>, children ?? []) });
   };
 
   try {
@@ -63,7 +68,7 @@ export function parseYamlFast(text: string, file: string): YamlFile {
   }
 
   // One root node per document, in order.
-  const roots = stack[0]!.children;
+  const roots = stack[0]!.children ?? [];
   const docs: YamlDoc[] = values.map((value, index) => {
     const root: Pos = roots[index] ?? { line: 0, col: 0 };
     const positionOf = (path: readonly (string | number)[]): Position & { exact: boolean; depth: number } => {
@@ -91,23 +96,22 @@ export function parseYamlFast(text: string, file: string): YamlFile {
  * has no node of its own. A scalar that names a key of the result, on a later line at the same column
  * as the previous key, is that next key.
  */
-function keyPositions(f: Frame): Map<string, Pos> {
+function keyPositions(obj: Record<string, unknown>, children: Frame[]): Map<string, Pos> {
   const keys = new Map<string, Pos>();
-  const obj = f.result as Record<string, unknown>;
   let expectKey = true;
   let lastKey: Frame | null = null;
-  for (const c of f.children) {
+  for (const c of children) {
     const isKeyName = c.kind === 'scalar' && c.result !== null && typeof c.result !== 'object' && Object.prototype.hasOwnProperty.call(obj, String(c.result));
     if (expectKey) {
       if (isKeyName) {
-        if (!keys.has(String(c.result))) keys.set(String(c.result), { line: c.line, col: c.col });
+        if (!keys.has(String(c.result))) keys.set(String(c.result), c);
         lastKey = c;
         expectKey = false;
       }
       continue;
     }
     if (isKeyName && lastKey && c.line > lastKey.line && c.col === lastKey.col) {
-      if (!keys.has(String(c.result))) keys.set(String(c.result), { line: c.line, col: c.col });
+      if (!keys.has(String(c.result))) keys.set(String(c.result), c);
       lastKey = c;
       continue;
     }
