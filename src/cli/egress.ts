@@ -30,7 +30,8 @@ export function registerEgress(program: Command): void {
         ...cloud.flatMap((t) => analyzeCloud(t as never, prepared.config).map(({ label, analysis }) => ({ host: label, analysis }))),
         ...(await import('../analyzers/egress/compose-networks.js')).analyzeComposeNetworks(collected.targets, prepared.config).map(({ label, analysis }) => ({ host: label, analysis })),
       ];
-      const assumptions = prepared.config.egress?.ipv6 === 'disabled' ? ['IPv6 is disabled on the host (egress.ipv6: disabled); IPv6 is not judged'] : [];
+      const { egressAssumptions } = await import('../analyzers/egress/assumptions.js');
+      const assumptions = egressAssumptions(prepared.config.egress);
       // The explanation never mixes into a machine-readable report on stdout.
       const reportOnStdout = prepared.outputs.some((o) => o.file === null && o.format !== 'text');
       (reportOnStdout ? process.stderr : process.stdout).write(renderExplain(hosts, assumptions) + '\n');

@@ -4,6 +4,7 @@ import type { ChecklistResult, Evaluation, Finding, InputRecord, Report } from '
 import { SEVERITIES, atLeast, type Severity } from '../model/severity.js';
 import { VERSION } from '../util/version.js';
 import { isExpired } from '../util/expiry.js';
+import { egressAssumptions } from '../analyzers/egress/assumptions.js';
 
 export interface AggregateInput {
   findings: Finding[];
@@ -59,6 +60,8 @@ export function aggregate(input: AggregateInput): Report {
       verdict = 'not-assessed';
       note = 'no input gave evidence for this item';
     }
+    // A verdict that rests on an assertion of sandcheck.yaml says so where it is given.
+    if (id === 'egress-control' && verdict !== 'not-assessed') note = [note, ...egressAssumptions(input.config.egress)].filter(Boolean).join('; ') || undefined;
     const result: ChecklistResult = { id, title, verdict, counts };
     if (note) result.note = note;
     if (attestation) {

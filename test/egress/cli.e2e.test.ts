@@ -47,6 +47,32 @@ describe('sandcheck egress / scan on firewall input', () => {
     expect(item(json(none)).verdict).toBe('not-assessed');
   });
 
+  it('egress.ipv6: disabled is printed as an assertion where the verdict is given (text and JSON), and only then', () => {
+    const dir = tempDir();
+    // IPv4 locked to the allowlist; no ip6tables-save at all.
+    writeFileSync(join(dir, 'rules.v4'), '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT DROP [0:0]\n-A OUTPUT -d 160.79.104.0/23 -p tcp -m tcp --dport 443 -j ACCEPT\nCOMMIT\n');
+    const allow = 'egress:\n  allow:\n    - {cidr: 160.79.104.0/23, proto: tcp, ports: [443]}\n';
+    writeFileSync(join(dir, 'assumed.yaml'), `${allow}  ipv6: disabled\n`);
+    writeFileSync(join(dir, 'auto.yaml'), allow);
+    const assumption = 'assumption: IPv6 is disabled on the sandbox hosts (egress.ipv6: disabled in sandcheck.yaml, an assertion, not evidence); IPv6 egress was not judged';
+    const assumed = sandcheck(['egress', join(dir, 'rules.v4'), '-c', join(dir, 'assumed.yaml'), '--format', 'json']);
+    expect(assumed.code, assumed.stderr).toBe(0);
+    expect(item(json(assumed))).toMatchObject({ verdict: 'pass', note: assumption });
+    const text = sandcheck(['egress', join(dir, 'rules.v4'), '-c', join(dir, 'assumed.yaml')]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(new RegExp(`egress-control +Network egress[^\n]* — ${assumption.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n`));
+    // Without the assertion the same evidence fails on IPv6, and there is no assumption to print.
+    const auto = sandcheck(['egress', join(dir, 'rules.v4'), '-c', join(dir, 'auto.yaml'), '--format', 'json']);
+    expect(auto.code).toBe(1);
+    expect(item(json(auto)).verdict).toBe('fail');
+    expect(item(json(auto)).note).toBeUndefined();
+    expect(json(auto).findings.map((f: R) => `${f.ruleId} ${f.location.line}`)).toEqual(['egress-ipv6-open 2']);
+    // No firewall evidence at all: not assessed, and the assertion is not printed as if something had been judged.
+    const none = sandcheck(['egress', join(dir, 'assumed.yaml'), '-c', join(dir, 'assumed.yaml'), '--format', 'json']);
+    expect(item(json(none)).verdict).toBe('not-assessed');
+    expect(item(json(none)).note).toBe('no input gave evidence for this item');
+  });
+
   it('a malformed rule set is an input error naming file and line (exit 2), never a pass', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'rules.v4'), '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -d not-an-ip -j ACCEPT\nCOMMIT\n');

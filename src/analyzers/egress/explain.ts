@@ -12,7 +12,7 @@ export function renderExplain(hosts: { host: string; analysis: HostAnalysis }[],
   for (const { host, analysis } of hosts) {
     out.push(host);
     out.push(`  layers: ${analysis.layers.join('; ')}`);
-    for (const a of assumptions) out.push(`  assumption: ${a}`);
+    for (const a of assumptions) out.push(`  ${a}`);
     for (const ctx of analysis.explain) {
       out.push(`  ${contextLabel(ctx.context)}${ctx.context.origin ? ` (${ctx.context.origin})` : ''}`);
       for (const f of ctx.families) {

@@ -1,0 +1,11 @@
+import type { EgressConfig } from '../../config/types.js';
+
+/**
+ * What the egress verdict takes on the user's word rather than from evidence. Printed wherever the
+ * egress-control verdict is given (the checklist item's note in every report format, `--explain`), so
+ * that a reader sees that IPv6 counts as closed because sandcheck.yaml says so.
+ */
+export function egressAssumptions(cfg: EgressConfig | undefined): string[] {
+  if (cfg?.ipv6 === 'disabled') return ['assumption: IPv6 is disabled on the sandbox hosts (egress.ipv6: disabled in sandcheck.yaml, an assertion, not evidence); IPv6 egress was not judged'];
+  return [];
+}
