@@ -12,8 +12,22 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 const out = `dist.tmp-${process.pid}`;
 rmSync(out, { recursive: true, force: true });
 
+// commander requires child_process at load for executable sub-commands, which sandcheck does not
+// use: give it a stand-in that loads the real module only if a property is ever read.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) => (args.importer.includes('node_modules/commander/') ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
+      contents: "let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require('node:child_process'))[k] });",
+      loader: 'js',
+    }));
+  },
+};
+
 const main = await build({
   entryPoints: ['src/cli/main.ts'],
+  plugins: [lazyChildProcess],
   outfile: `${out}/sandcheck.cjs`,
   metafile: true,
   minify: true,
