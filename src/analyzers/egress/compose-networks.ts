@@ -47,7 +47,8 @@ export function composeReach(t: Target<ComposeNetworkData>, all: readonly Target
       case 'container': {
         const peers = all.filter((p) => p.file === t.file && p.data.project === d.project);
         const joined = mode.kind === 'service' ? peers.find((p) => p.data.service === mode.joins) : peers.find((p) => p.data.containerName === mode.joins || p.data.service === mode.joins);
-        if (!joined || joined === t) {
+        if (joined === t) return { kind: 'unknown', why: `network_mode: ${mode.text} names the service itself (line ${mode.line})`, origin };
+        if (!joined) {
           return { kind: 'unknown', why: `network_mode: ${mode.text} joins the network namespace of ${mode.kind === 'service' ? 'a service' : 'a container'} not defined in ${file}, whose egress is not known here (line ${mode.line})`, origin };
         }
         const chain = [t];
@@ -68,7 +69,6 @@ export function composeReach(t: Target<ComposeNetworkData>, all: readonly Target
         return { kind: 'unknown', why: `network_mode: ${mode.text} is not one sandcheck can resolve (a variable, or a network of the engine not declared here) (line ${mode.line})`, origin };
     }
   }
-  const describeNet = (a: ComposeAttachment) => (a.name === 'default' && a.network.line === null ? `the project's default network` : `network ${a.name}`);
   const kinds = d.networks.map((a) => ({ a, kind: attachmentKind(a) }));
   const open = kinds.filter((k) => k.kind === 'host' || k.kind === 'bridge' || k.kind === 'open');
   if (open.length) {
