@@ -119,22 +119,27 @@ function readAndCollect(abs: string, cwd: string, handlers: InputHandler[], out:
     out.inputs.push({ path: shown, format: 'sandcheck-config', status: 'skipped', reason: 'sandcheck configuration (read with --config or from the working directory)' });
     return;
   }
-  let buf: Buffer;
+  let raw: string | Buffer;
   try {
-    if (statSync(abs).size > MAX_FILE_BYTES) {
+    const size = statSync(abs).size;
+    if (size > MAX_FILE_BYTES) {
       out.inputs.push({ path: shown, format: null, status: 'skipped', reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` });
       return;
     }
-    buf = readFileSync(abs);
+    // Small files straight to a string (one native call: reading a Buffer and decoding it cost a third
+    // more over many files); large ones as bytes, so that a large binary is never decoded.
+    raw = size > 1 << 20 ? readFileSync(abs) : readFileSync(abs, 'utf8');
   } catch (err) {
     addError(out, { path: shown, format: null, status: 'error', error: `${shown}: ${errnoReason(err)}` }, null);
     return;
   }
-  if (buf.subarray(0, 8192).includes(0)) {
+  // A NUL byte in the first 8 KiB means binary (in a decoded string it is U+0000).
+  const nul = typeof raw === 'string' ? raw.indexOf('\0') : raw.subarray(0, 8192).indexOf(0);
+  if (nul !== -1 && nul < 8192) {
     out.inputs.push({ path: shown, format: null, status: 'skipped', reason: 'binary file' });
     return;
   }
-  collectFile(makeSourceFile(shown, abs, buf.toString('utf8')), handlers, out);
+  collectFile(makeSourceFile(shown, abs, typeof raw === 'string' ? raw : raw.toString('utf8')), handlers, out);
 }
 
 /** Detects the format and parses; every file ends up in `inputs` as parsed, skipped or error. */
