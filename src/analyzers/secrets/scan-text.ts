@@ -17,6 +17,8 @@ interface Keyword {
   /** Index of the anchor character in `text`. */
   offset: number;
   rules: ProviderRule[];
+  /** Not a rule's keyword: a name the named-assignment scan of free text looks for. */
+  named?: true;
 }
 
 /** Anchor characters, rarest first in configuration text (measured on the bench corpus and on this repository). */
@@ -31,7 +33,10 @@ interface AnchorGroup {
   after: (Keyword[] | undefined)[];
 }
 
-const KEYWORDS: Keyword[] = [];
+/** Names whose assignments in free text the detector reads (`ANTHROPIC_API_KEY=…` in a script): found in the same pass. */
+export const NAMED_KEYWORDS = ['ANTHROPIC_', 'CLAUDE_'];
+
+const KEYWORDS: Keyword[] = NAMED_KEYWORDS.map((text) => ({ text, offset: -1, rules: [], named: true }));
 for (const rule of PROVIDER_RULES) {
   for (const k of rule.keywords) {
     const known = KEYWORDS.find((x) => x.text === k);
@@ -56,9 +61,17 @@ for (const k of KEYWORDS) {
   (table[code] ??= []).push(k);
 }
 
-/** Rules whose keyword occurs in the text, with the offset of the keyword's first occurrence. */
-export function candidateRules(text: string): Map<ProviderRule, number> {
-  const found = new Map<ProviderRule, number>();
+/** What the keyword pass found in one text. */
+export interface Keywords {
+  /** Rules whose keyword occurs, with the offset of the keyword's first occurrence. */
+  rules: Map<ProviderRule, number>;
+  /** Offset of the first NAMED_KEYWORDS occurrence, or -1. */
+  named: number;
+}
+
+/** One keyword pass over a text. */
+export function keywordScan(text: string): Keywords {
+  const found: Keywords = { rules: new Map(), named: -1 };
   for (const k of PLAIN) {
     const at = text.indexOf(k.text);
     if (at !== -1) hit(found, k, at);
@@ -85,11 +98,17 @@ export function candidateRules(text: string): Map<ProviderRule, number> {
   return found;
 }
 
-function hit(found: Map<ProviderRule, number>, k: Keyword, at: number): void {
+function hit(found: Keywords, k: Keyword, at: number): void {
+  if (k.named && (found.named === -1 || at < found.named)) found.named = at;
   for (const rule of k.rules) {
-    const prev = found.get(rule);
-    if (prev === undefined || at < prev) found.set(rule, at);
+    const prev = found.rules.get(rule);
+    if (prev === undefined || at < prev) found.rules.set(rule, at);
   }
+}
+
+/** Rules whose keyword occurs in the text, with the offset of the keyword's first occurrence. */
+export function candidateRules(text: string): Map<ProviderRule, number> {
+  return keywordScan(text).rules;
 }
 
 /** How far before its keyword a rule's match may start (the AWS secret's name, a URL's scheme). */
@@ -139,7 +158,11 @@ function* matches(rule: ProviderRule, text: string, from: number): Generator<Reg
  * keep the more specific rule (earlier in PROVIDER_RULES). Line numbers are computed for hits only.
  */
 export function scanText(text: string, options: ScanOptions = {}): SecretHit[] {
-  const rules = candidateRules(text);
+  return scanCandidates(text, keywordScan(text).rules, options);
+}
+
+/** scanText with the keyword pass already done (keywordScan). */
+export function scanCandidates(text: string, rules: Map<ProviderRule, number>, options: ScanOptions = {}): SecretHit[] {
   if (rules.size === 0) return [];
   const raw: RawHit[] = [];
   for (const [rule, first] of rules) {
@@ -193,7 +216,8 @@ function toHits(text: string, raw: RawHit[]): SecretHit[] {
   return hits;
 }
 
-function lineOf(text: string, offset: number): number {
+/** 1-based line of an offset (for the few candidates that are dropped or found outside scanText). */
+export function lineOf(text: string, offset: number): number {
   let line = 1;
   for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
   return line;

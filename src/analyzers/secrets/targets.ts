@@ -6,9 +6,10 @@ import type { ContainerData } from '../../model/workload.js';
 import type { ComposeValueFile } from '../../inputs/compose/types.js';
 import { InputError } from '../../inputs/types.js';
 import { parseDotenv } from '../../inputs/envfile/parse.js';
+import { setTextScanner } from '../../inputs/textfile/handler.js';
 import { classifyPair } from './classify.js';
-import { scanText } from './scan-text.js';
-import type { SecretHit } from './types.js';
+import { keywordScan, lineOf, scanCandidates, scanText } from './scan-text.js';
+import type { DroppedCandidate, ScanOptions, SecretHit } from './types.js';
 
 /** A secret found in a target, with where it is. Never carries the value. */
 export interface LocatedSecret extends SecretHit {
@@ -22,7 +23,45 @@ export interface LocatedSecret extends SecretHit {
 /** Kinds whose data the detector reads. */
 export const SECRET_SOURCE_KINDS = ['container', 'envfile', 'build', 'configmap', 'secret', 'textfile', 'image'] as const;
 
+/** A candidate the false-positive pipeline dropped, with the file it was found in (debug output). */
+export interface LocatedDrop extends DroppedCandidate {
+  file: string | undefined;
+}
+
+type DropListener = (d: LocatedDrop) => void;
+let dropListener: DropListener | null = null;
+
+/**
+ * Receives every candidate the detector drops from now on (`scan --debug-secrets`); null stops.
+ * Set it before the inputs are collected: text files are scanned as they are read.
+ */
+export function setSecretDropListener(fn: DropListener | null): void {
+  dropListener = fn;
+}
+
 const cache = new WeakMap<object, LocatedSecret[]>();
+
+/**
+ * Text targets are scanned when they are built, and their text is then released (see setTextScanner);
+ * keyed by the data object, which the collector's copies of a target share. Drops are kept with the
+ * hits and passed on when the hits are used.
+ */
+const prescanned = new WeakMap<object, { hits: LocatedSecret[]; drops: LocatedDrop[] }>();
+setTextScanner((target) => {
+  // An env file's text target reports nothing: its envfile target reads every entry and comment.
+  if (target.data.parsedAs === 'envfile') return;
+  const drops: LocatedDrop[] = [];
+  const hits = detect(target, dropListener ? (d) => drops.push(d) : null);
+  prescanned.set(target.data, { hits, drops });
+});
+
+/** The text scan of a text target: done when it was built, or now. */
+function textHits(target: Target<object>): LocatedSecret[] {
+  const early = prescanned.get(target.data);
+  if (!early) return detect(target, dropListener);
+  if (dropListener) for (const d of early.drops) dropListener(d);
+  return early.hits;
+}
 
 export interface SecretsOfOptions {
   /** Set of file paths named by a compose `env_file:`: such text files are read as dotenv (every tier). */
@@ -36,7 +75,14 @@ export function secretsOf(target: Target<object>, options: SecretsOfOptions = {}
   let found = cache.get(target);
   if (!found) {
     const valueFile = target.kind === 'textfile' && target.file ? options.valueFiles?.get(target.file) : undefined;
-    found = target.kind === 'textfile' && target.file && options.envFiles?.has(target.file) ? detectDotenvText(target) : valueFile ? detectValueFile(target, valueFile) : detect(target);
+    found =
+      target.kind === 'textfile' && target.file && options.envFiles?.has(target.file)
+        ? detectDotenvText(target)
+        : valueFile
+          ? detectValueFile(target, valueFile)
+          : target.kind === 'textfile'
+            ? textHits(target)
+            : detect(target, dropListener);
     cache.set(target, found);
   }
   return found;
@@ -109,8 +155,8 @@ export function composeValueFiles(inventory: { targets: Target<object>[] }): Map
  */
 function detectValueFile(target: Target<object>, ref: ComposeValueFile): LocatedSecret[] {
   const where = `file of compose ${ref.kind} ${ref.object}, named at ${ref.namedAt}`;
-  const text = detect(target).map((s) => ({ ...s, name: s.name ?? ref.name, where }));
-  const named = classifyPair(ref.name, (target.data as { text: string }).text).filter((h) => !text.some((s) => s.fingerprint === h.fingerprint));
+  const text = textHits(target).map((s) => ({ ...s, name: s.name ?? ref.name, where }));
+  const named = classifyPair(ref.name, (target.data as { text: string }).text, { line: 1, column: 1 }, dropsIn(target.file, dropListener)).filter((h) => !text.some((s) => s.fingerprint === h.fingerprint));
   return [...text, ...named.map((h) => ({ ...h, pointer: '', where, location: at(target.file, h.line, h.column, '') }))];
 }
 
@@ -121,11 +167,11 @@ function detectDotenvText(target: Target<object>): LocatedSecret[] {
   try {
     parsed = parseDotenv(text, target.file!);
   } catch (err) {
-    if (err instanceof InputError) return detect(target);
+    if (err instanceof InputError) return textHits(target);
     throw err;
   }
   const asEnvfile = { ...target, kind: 'envfile' as const, data: parsed };
-  return detect(asEnvfile).map((s) => ({ ...s, pointer: '', location: { ...s.location, pointer: '' } }));
+  return detect(asEnvfile, dropListener).map((s) => ({ ...s, pointer: '', location: { ...s.location, pointer: '' } }));
 }
 
 /** `ANTHROPIC_*_KEY=value` written as a shell/properties assignment inside free text (RUN lines, scripts). */
@@ -137,17 +183,17 @@ const NAMED_ASSIGNMENT = /\b((?:ANTHROPIC_(?:ENVIRONMENT_|API_|ADMIN_)?KEY|CLAUD
  */
 const TOKEN_SHAPED = /^(?=[^\d]*\d)[A-Za-z0-9_\-+/=]{12,}$/;
 
-function namedAssignments(text: string): { name: string; value: string; line: number; column: number }[] {
-  if (!text.includes('ANTHROPIC_') && !text.includes('CLAUDE_')) return [];
+/** `from`: where the first name occurs (keywordScan().named), -1 for none; by default searched here. */
+function namedAssignments(text: string, from = Math.min(...[text.indexOf('ANTHROPIC_'), text.indexOf('CLAUDE_')].map((i) => (i === -1 ? Infinity : i)))): { name: string; value: string; line: number; column: number }[] {
+  if (from === -1 || from === Infinity) return [];
   const out: { name: string; value: string; line: number; column: number }[] = [];
-  NAMED_ASSIGNMENT.lastIndex = 0;
+  // `\b` before the name: start one character early.
+  NAMED_ASSIGNMENT.lastIndex = Math.max(0, from - 1);
   for (let m = NAMED_ASSIGNMENT.exec(text); m; m = NAMED_ASSIGNMENT.exec(text)) {
     let value = m[2]!;
     if (/^["']/.test(value)) value = value.slice(1, -1);
     if (!TOKEN_SHAPED.test(value)) continue;
-    const before = text.slice(0, m.index);
-    const line = before.split('\n').length;
-    out.push({ name: m[1]!, value, line, column: m.index - before.lastIndexOf('\n') });
+    out.push({ name: m[1]!, value, line: lineOf(text, m.index), column: m.index - text.lastIndexOf('\n', m.index - 1) });
   }
   return out;
 }
@@ -156,12 +202,18 @@ function at(file: string | undefined, line: number, column: number, pointer: str
   return { file, line, column, pointer };
 }
 
-function detect(target: Target<object>): LocatedSecret[] {
+/** Scan options passing drops on with the file; `offset` moves the lines of a scanned fragment (a comment, a RUN line) to the file's. */
+function dropsIn(file: string | undefined, onDrop: DropListener | null, offset = 0): ScanOptions {
+  return onDrop ? { onDrop: (d) => onDrop({ ...d, line: d.line + offset, file }) } : {};
+}
+
+function detect(target: Target<object>, onDrop: DropListener | null): LocatedSecret[] {
   const out: LocatedSecret[] = [];
   const push = (hits: SecretHit[], pointer: string, where: string, locationOf: (h: SecretHit) => Location) => {
     for (const h of hits) out.push({ ...h, pointer, where, location: locationOf(h) });
   };
   const file = target.file;
+  const dropsAt = (offset = 0) => dropsIn(file, onDrop, offset);
   switch (target.kind) {
     case 'container': {
       // compose `build.args` have the shape of env entries.
@@ -171,7 +223,7 @@ function detect(target: Target<object>): LocatedSecret[] {
           if (e.value === null || e.valueFrom) return;
           const pointer = pointerOf(field, i, 'value');
           const loc = locate(target, pointer);
-          const hits = classifyPair(e.name, e.value, { line: loc.line ?? 1, column: loc.column ?? 1 });
+          const hits = classifyPair(e.name, e.value, { line: loc.line ?? 1, column: loc.column ?? 1 }, dropsAt());
           push(hits, pointer, where, (h) => (loc.line ? { ...loc, line: h.line, column: h.column } : loc));
         });
       }
@@ -180,12 +232,16 @@ function detect(target: Target<object>): LocatedSecret[] {
     case 'envfile': {
       const data = target.data as { entries: { name: string; value: string | null; line: number; column: number }[]; comments: { text: string; line: number; column: number }[] };
       data.entries.forEach((e, i) => {
-        const hits = classifyPair(e.name, e.value, { line: e.line, column: e.column });
-        push(hits, pointerOf('entries', i, 'value'), 'value', (h) => at(file, h.line, h.column, pointerOf('entries', i, 'value')));
+        const hits = classifyPair(e.name, e.value, { line: e.line, column: e.column }, dropsAt());
+        if (hits.length === 0) return;
+        const pointer = pointerOf('entries', i, 'value');
+        push(hits, pointer, 'value', (h) => at(file, h.line, h.column, pointer));
       });
       data.comments.forEach((c, i) => {
-        const hits = scanText(c.text);
-        push(hits, pointerOf('comments', i), 'comment', (h) => at(file, c.line, c.column + h.column - 1, pointerOf('comments', i)));
+        const hits = scanText(c.text, dropsAt(c.line - 1));
+        if (hits.length === 0) return;
+        const pointer = pointerOf('comments', i);
+        push(hits, pointer, 'comment', (h) => at(file, c.line, c.column + h.column - 1, pointer));
       });
       break;
     }
@@ -195,16 +251,16 @@ function detect(target: Target<object>): LocatedSecret[] {
         list.forEach((v, i) => {
           const pointer = pointerOf(field, i);
           const loc = locate(target, pointer);
-          const hits = classifyPair(v.name, v.value, { line: v.line, column: loc.column ?? 1 });
+          const hits = classifyPair(v.name, v.value, { line: v.line, column: loc.column ?? 1 }, dropsAt());
           push(hits, pointer, where, (h) => at(file, h.line, h.column, pointer));
         });
       vars(data.env, 'env', 'ENV');
       vars(data.args, 'args', 'ARG default');
       data.runs.forEach((r, i) => {
         const pointer = pointerOf('runs', i);
-        push(scanText(r.command), pointer, 'RUN', (h) => at(file, r.line + h.line - 1, h.column, pointer));
+        push(scanText(r.command, dropsAt(r.line - 1)), pointer, 'RUN', (h) => at(file, r.line + h.line - 1, h.column, pointer));
         for (const a of namedAssignments(r.command)) {
-          push(classifyPair(a.name, a.value, { line: r.line + a.line - 1, column: a.column }), pointer, 'RUN', (h) => at(file, h.line, h.column, pointer));
+          push(classifyPair(a.name, a.value, { line: r.line + a.line - 1, column: a.column }, dropsAt()), pointer, 'RUN', (h) => at(file, h.line, h.column, pointer));
         }
       });
       break;
@@ -218,17 +274,18 @@ function detect(target: Target<object>): LocatedSecret[] {
       data.entries.forEach((e, i) => {
         const pointer = pointerOf('entries', i, 'value');
         const loc = locate(target, pointer);
-        const hits = classifyPair(e.key, e.value, { line: loc.line ?? 1, column: loc.column ?? 1 });
+        const hits = classifyPair(e.key, e.value, { line: loc.line ?? 1, column: loc.column ?? 1 }, dropsAt());
         push(hits, pointer, where, (h) => ({ ...loc, line: h.line, column: h.column }));
       });
       break;
     }
     case 'textfile': {
-      const data = target.data as { text: string };
-      push(scanText(data.text), '', 'text', (h) => at(file, h.line, h.column, ''));
-      for (const a of namedAssignments(data.text)) {
+      const text = (target.data as { text: string }).text;
+      const keywords = keywordScan(text);
+      push(scanCandidates(text, keywords.rules, dropsAt()), '', 'text', (h) => at(file, h.line, h.column, ''));
+      for (const a of namedAssignments(text, keywords.named)) {
         if (out.some((s) => s.location.line === a.line)) continue;
-        push(classifyPair(a.name, a.value, { line: a.line, column: a.column }), '', 'text', (h) => at(file, h.line, h.column, ''));
+        push(classifyPair(a.name, a.value, { line: a.line, column: a.column }, dropsAt()), '', 'text', (h) => at(file, h.line, h.column, ''));
       }
       break;
     }

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { Location } from '../../model/location.js';
-import { pointerOf, type Target } from '../../model/target.js';
+import type { Target } from '../../model/target.js';
 import { parseCommentSuppressions, toTargetSuppressions } from '../../util/comment-suppressions.js';
 import type { InputHandler, SourceFile } from '../types.js';
 import { parseDotenv, type EnvComment, type EnvEntry } from './parse.js';
@@ -24,11 +24,12 @@ export function envfileTarget(file: SourceFile): Target<EnvfileData> {
   const { entries, comments } = parseDotenv(file.text, file.path);
   const locations = new Map<string, Location>();
   locations.set('', { file: file.path, line: 1, column: 1 });
+  // pointerOf('entries', i) written out: these segments need no escaping, and env files have many entries.
   entries.forEach((e, i) => {
-    locations.set(pointerOf('entries', i), { file: file.path, line: e.line, column: 1 });
-    locations.set(pointerOf('entries', i, 'value'), { file: file.path, line: e.line, column: e.column });
+    locations.set(`/entries/${i}`, { file: file.path, line: e.line, column: 1 });
+    locations.set(`/entries/${i}/value`, { file: file.path, line: e.line, column: e.column });
   });
-  comments.forEach((c, i) => locations.set(pointerOf('comments', i), { file: file.path, line: c.line, column: c.column }));
+  comments.forEach((c, i) => locations.set(`/comments/${i}`, { file: file.path, line: c.line, column: c.column }));
   return {
     kind: 'envfile',
     id: `envfile:${file.path}`,
@@ -37,7 +38,7 @@ export function envfileTarget(file: SourceFile): Target<EnvfileData> {
     file: file.path,
     data: { path: file.path, entries, comments, sops: entries.some((e) => e.name.startsWith('sops_')) },
     locations,
-    suppressions: comments.length > 0 ? toTargetSuppressions(file.path, parseCommentSuppressions(file.text).suppressions) : [],
+    suppressions: comments.some((c) => c.text.includes('sandcheck-ignore')) ? toTargetSuppressions(file.path, parseCommentSuppressions(file.text).suppressions) : [],
   };
 }
 

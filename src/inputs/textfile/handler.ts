@@ -1,20 +1,59 @@
+import { readFileSync } from 'node:fs';
 import type { Target } from '../../model/target.js';
 import { parseCommentSuppressions, toTargetSuppressions } from '../../util/comment-suppressions.js';
-import type { InputHandler, SourceFile } from '../types.js';
+import { InputError, type InputHandler, type SourceFile } from '../types.js';
 
 export interface TextFileData {
   path: string;
-  /** The file's text, for the provider-format secret rules only. Never print it. */
+  /**
+   * The file's text, for the secret rules. Never print it. Once the text scanner has read it (see
+   * setTextScanner), it is not kept in memory: asking for it reads the file again.
+   */
   text: string;
   /** The format that also parsed this file structurally, or null for a plain text file. */
   parsedAs: string | null;
 }
 
+/** Reads what it needs from a text target's text while the text is at hand. */
+export type TextScanner = (target: Target<TextFileData>) => void;
+
+let scanner: TextScanner | null = null;
+
 /**
- * Any text file no other handler claimed: the provider-format secret rules run over it (a key in
- * a README, a script, a JSON config, a PEM file). Registered last so that it never takes a file a
- * specific handler understands; binary and oversized files are skipped by the collector before this.
+ * Installed by the secret detector (src/analyzers/secrets/targets.ts; analyzers import inputs, not the
+ * reverse). With a scanner, every text target is scanned when it is built and its text is released, so
+ * a scan holds one file's text at a time instead of every file's until the rules run.
  */
+export function setTextScanner(fn: TextScanner | null): void {
+  scanner = fn;
+}
+
+/**
+ * The data of a text target. After the text scanner has read the text (see setTextScanner), the text is
+ * released and `text` reads the file again. (A class: one getter shared by every instance, where a
+ * getter defined per object would give each object its own hidden class.)
+ */
+class TextData implements TextFileData {
+  #text: string | null;
+  readonly #absPath: string | null;
+  constructor(
+    readonly path: string,
+    readonly parsedAs: string | null,
+    text: string,
+    absPath: string | null,
+  ) {
+    this.#text = text;
+    this.#absPath = absPath;
+  }
+  get text(): string {
+    return this.#text ?? readAgain(this.#absPath!, this.path);
+  }
+  /** Only for files on disk: stdin cannot be read twice. */
+  release(): void {
+    if (this.#absPath !== null) this.#text = null;
+  }
+}
+
 /**
  * A textfile target for one file. `parsedAs` names the format of the handler that also parsed the file
  * structurally (compose, kubernetes, …): the text scan then reaches what the structure does not expose
@@ -22,19 +61,40 @@ export interface TextFileData {
  * targets of the same file already report.
  */
 export function textTarget(file: SourceFile, parsedAs: string | null = null): Target<TextFileData> {
-  return {
+  const data = new TextData(file.path, parsedAs, file.text, file.absPath);
+  const target: Target<TextFileData> = {
     kind: 'textfile',
     id: `text:${file.path}`,
     name: file.path,
     platform: 'file',
     file: file.path,
-    data: { path: file.path, text: file.text, parsedAs },
+    data,
     locations: new Map([['', { file: file.path, line: 1, column: 1 }]]),
     // Comment suppressions only matter where a finding exists; skip the parse when none can be present.
-    suppressions: file.text.includes('sandcheck-ignore') ? toTargetSuppressions(file.path, parseCommentSuppressions(file.text).suppressions) : [],
+    // (`k-igno` first: indexOf runs memchr on the first character of a pattern shorter than 7, and `k`
+    // is rarer than `s`; longer patterns switch to a Boyer-Moore-Horspool that is slow on letters.)
+    suppressions: file.text.includes('k-igno') && file.text.includes('sandcheck-ignore') ? toTargetSuppressions(file.path, parseCommentSuppressions(file.text).suppressions) : [],
   };
+  if (scanner !== null) {
+    scanner(target);
+    data.release();
+  }
+  return target;
 }
 
+function readAgain(absPath: string, path: string): string {
+  try {
+    return readFileSync(absPath, 'utf8');
+  } catch (err) {
+    throw new InputError(path, `cannot be read again: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/**
+ * Any text file no other handler claimed: the provider-format secret rules run over it (a key in
+ * a README, a script, a JSON config, a PEM file). Registered last so that it never takes a file a
+ * specific handler understands; binary and oversized files are skipped by the collector before this.
+ */
 export const textfileHandler: InputHandler = {
   format: 'text',
   generic: true,
