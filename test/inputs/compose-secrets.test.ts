@@ -160,9 +160,24 @@ describe('compose secrets and configs', () => {
   });
 });
 
+describe('paths named by a compose file', () => {
+  it('are shown as the file walker shows them: relative from the compose folder, absolute ones inside the working directory made relative', async () => {
+    const { displayPathOf } = await import('../../src/inputs/compose/secrets.js');
+    const compose = { path: 'deploy/compose.yaml', absPath: '/work/repo/deploy/compose.yaml' };
+    expect(displayPathOf('./secrets/k.txt', compose)).toBe('deploy/secrets/k.txt');
+    expect(displayPathOf('../shared/k.txt', compose)).toBe('shared/k.txt');
+    expect(displayPathOf('/work/repo/deploy/secrets/k.txt', compose)).toBe('deploy/secrets/k.txt');
+    expect(displayPathOf('/work/repository/k.txt', compose)).toBe('/work/repository/k.txt');
+    expect(displayPathOf('/etc/ssl/ca.pem', compose)).toBe('/etc/ssl/ca.pem');
+    expect(displayPathOf('~/.secrets/k', compose)).toBe('~/.secrets/k');
+    expect(displayPathOf('k.txt', { path: '<stdin>', absPath: null })).toBe('k.txt');
+    expect(displayPathOf('k.txt', { path: '/elsewhere/compose.yaml', absPath: '/elsewhere/compose.yaml' })).toBe('/elsewhere/k.txt');
+  });
+});
+
 describe('compose key storage, end to end through the rules', () => {
-  function scan(files: Record<string, string>) {
-    const dir = tempDir();
+  const scan = (files: Record<string, string>) => scanIn(tempDir(), files);
+  function scanIn(dir: string, files: Record<string, string>) {
     for (const [p, text] of Object.entries(files)) {
       mkdirSync(join(dir, p, '..'), { recursive: true });
       writeFileSync(join(dir, p), text);
@@ -207,6 +222,17 @@ describe('compose key storage, end to end through the rules', () => {
       'shared/key.txt': `${key}\n`,
     });
     expect(r.findings.filter((f) => f.ruleId === 'secret-key-shared-across-boundaries').map((f) => `${f.location.file}:${f.location.line}`).sort()).toEqual(['red/compose.yaml:6', 'shared/key.txt:1']);
+  });
+
+  it('reads the output of docker compose config (every path absolute, long syntax everywhere)', async () => {
+    const dir = tempDir();
+    const key = 'Rt6-yU0iO4pA8sD2fG5hJ9kL3zX7cV1bN_mQwErTyUiOpAsD';
+    const r = await scanIn(dir, {
+      'merged.yaml': `name: agents\nservices:\n  worker:\n    build:\n      context: ${dir}/worker\n      dockerfile: Dockerfile\n    environment:\n      ANTHROPIC_ENVIRONMENT_KEY_FILE: /run/secrets/env_key\n    image: worker:1\n    networks:\n      sandbox: null\n    secrets:\n      - source: env_key\n        target: /run/secrets/env_key\nnetworks:\n  sandbox:\n    name: agents_sandbox\n    internal: true\nsecrets:\n  env_key:\n    name: agents_env_key\n    file: ${dir}/secrets/env_key.txt\n`,
+      'secrets/env_key.txt': `${key}\n`,
+    });
+    expect(keyFindings(r)).toEqual(['secret-environment-key-literal fail secrets/env_key.txt:1', 'secret-environment-key-unmanaged fail merged.yaml:13']);
+    expect(r.checklist.find((c) => c.id === 'egress-control')!.verdict).toBe('pass');
   });
 
   it('a key shared through a build arg of one compose project and an env file of another boundary is reuse', async () => {

@@ -79,7 +79,7 @@ export const composeHandler: InputHandler = {
       });
     }
     const volumes = readTopLevelVolumes(root.volumes);
-    const objects = readObjectDefinitions(locator, root, file.path);
+    const objects = readObjectDefinitions(locator, root, file);
     const networks = readTopLevelNetworks(locator, root);
     const services = root.services;
     const uses: { use: ComposeObjectUse; service: string }[] = [];
@@ -115,7 +115,7 @@ function serviceTargets(
   def: Obj,
   top: { volumes: ReturnType<typeof readTopLevelVolumes>; objects: ComposeObjectDef[]; networks: Map<string, TopLevelNetwork> },
 ): Target<object>[] {
-  const n = normalizeService(r, name, def, { project, file: file.path, volumes: top.volumes, objects: top.objects });
+  const n = normalizeService(r, name, def, { project, file: file.path, absPath: file.absPath, volumes: top.volumes, objects: top.objects });
   const suppressions = readSuppressions(r, locator, def);
   const workloadId = `compose:${project}/${name}`;
   const workload: Target<ComposeWorkloadData> = {

@@ -15,7 +15,7 @@ type ObjectKind = 'secret' | 'config';
 const TOP_KEY: Record<ObjectKind, 'secrets' | 'configs'> = { secret: 'secrets', config: 'configs' };
 
 /** Top-level `secrets:` and `configs:` of one compose file. */
-export function readObjectDefinitions(locator: SourceLocator, root: Obj, composeFile: string): ComposeObjectDef[] {
+export function readObjectDefinitions(locator: SourceLocator, root: Obj, compose: { path: string; absPath: string | null }): ComposeObjectDef[] {
   const out: ComposeObjectDef[] = [];
   for (const kind of ['secret', 'config'] as const) {
     const key = TOP_KEY[kind];
@@ -65,7 +65,7 @@ export function readObjectDefinitions(locator: SourceLocator, root: Obj, compose
         line,
         storeName,
         external,
-        file: fileAsWritten === null ? null : { path: fileAsWritten, file: displayPath(fileAsWritten, composeFile) },
+        file: fileAsWritten === null ? null : { path: fileAsWritten, file: displayPathOf(fileAsWritten, compose) },
         environment,
         content,
         fields,
@@ -75,10 +75,20 @@ export function readObjectDefinitions(locator: SourceLocator, root: Obj, compose
   return out;
 }
 
-/** A path written in the compose file, as a display path from the working directory (like env_file). */
-function displayPath(p: string, composeFile: string): string {
-  const dir = posix.dirname(composeFile.replace(/\\/g, '/'));
-  return p.startsWith('/') || p.startsWith('~') || composeFile === '<stdin>' ? p : posix.normalize(posix.join(dir, p));
+/**
+ * A path written in the compose file (`env_file`, `file:`), as the display path the file walker gives the
+ * same file: relative paths from the compose file's folder, and absolute paths inside the working
+ * directory made relative to it (`docker compose config` writes every path absolute).
+ */
+export function displayPathOf(p: string, compose: { path: string; absPath: string | null }): string {
+  if (compose.path === '<stdin>' || p.startsWith('~')) return p;
+  if (p.startsWith('/')) {
+    const shown = compose.path.replace(/\\/g, '/');
+    if (!compose.absPath || shown.startsWith('/') || !compose.absPath.endsWith(shown)) return p;
+    const cwd = compose.absPath.slice(0, compose.absPath.length - shown.length);
+    return cwd.endsWith('/') && p.startsWith(cwd) ? posix.normalize(p.slice(cwd.length)) : p;
+  }
+  return posix.normalize(posix.join(posix.dirname(compose.path.replace(/\\/g, '/')), p));
 }
 
 /**

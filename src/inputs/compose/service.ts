@@ -1,11 +1,10 @@
-import { posix } from 'node:path';
 import { SANDBOXED_RUNTIME, type EnvVar, type UserInfo } from '../../model/workload.js';
 import { normalizeCapabilities } from '../../util/capabilities.js';
 import { parseImageRef } from '../../util/image-ref.js';
 import type { SourcePath } from '../source-locator.js';
 import { readPorts } from './ports.js';
 import { readSecurityOpts } from './security-opt.js';
-import { fileVariable, hostOrLiteral, readBuildArgs, readObjectUses } from './secrets.js';
+import { displayPathOf, fileVariable, hostOrLiteral, readBuildArgs, readObjectUses } from './secrets.js';
 import type { ComposeContainerData, ComposeObjectDef, ComposeWorkloadData, DeviceMapping, EnvFileRef } from './types.js';
 import { FieldReader, INTERPOLATION, describe, isObj, present, type Obj } from './values.js';
 import { readServiceMounts, workloadVolumes, type TopLevelVolume } from './volumes.js';
@@ -14,6 +13,8 @@ export interface ServiceContext {
   project: string;
   /** Display path of the compose file (env_file paths are relative to its folder). */
   file: string;
+  /** Its absolute path (null for stdin): absolute env_file paths inside the working directory are shown relative. */
+  absPath?: string | null;
   volumes: Map<string, TopLevelVolume>;
   /** Top-level `secrets:` / `configs:` of the file. */
   objects: readonly ComposeObjectDef[];
@@ -82,7 +83,7 @@ export function normalizeService(r: FieldReader, name: string, s: Obj, ctx: Serv
   const env = readEnvironment(r, s.environment);
   env.forEach((e, i) => cp.set(`/env/${i}`, e.path));
 
-  const envFiles = readEnvFiles(r, s.env_file, ctx.file);
+  const envFiles = readEnvFiles(r, s.env_file, { path: ctx.file, absPath: ctx.absPath ?? null });
   envFiles.forEach((e, i) => {
     cp.set(`/envFrom/${i}`, e.path);
     cp.set(`/envFiles/${i}`, e.path);
@@ -209,11 +210,10 @@ function readEnvironment(r: FieldReader, value: unknown): { env: EnvVar; path: S
   return r.keyValues(value, ['environment']).map(({ key, value: v, path }) => ({ env: hostOrLiteral(key, v), path }));
 }
 
-function readEnvFiles(r: FieldReader, value: unknown, composeFile: string): { ref: EnvFileRef; path: SourcePath }[] {
+function readEnvFiles(r: FieldReader, value: unknown, compose: { path: string; absPath: string | null }): { ref: EnvFileRef; path: SourcePath }[] {
   if (!present(value)) return [];
   const items: { entry: unknown; path: SourcePath }[] =
     typeof value === 'string' ? [{ entry: value, path: ['env_file'] }] : r.list(value, ['env_file']).map((entry, i) => ({ entry, path: ['env_file', i] }));
-  const dir = posix.dirname(composeFile.replace(/\\/g, '/'));
   return items.map(({ entry, path }) => {
     let p: string | null;
     let required = true;
@@ -222,7 +222,7 @@ function readEnvFiles(r: FieldReader, value: unknown, composeFile: string): { re
       required = r.bool(entry.required, [...path, 'required']) ?? true;
     } else p = r.str(entry, path);
     if (!p) return r.fail(path, `${r.label(path)} has no path`);
-    const file = p.startsWith('/') || p.startsWith('~') || composeFile === '<stdin>' ? p : posix.normalize(posix.join(dir, p));
+    const file = displayPathOf(p, compose);
     return { ref: { path: p, file, required }, path };
   });
 }
