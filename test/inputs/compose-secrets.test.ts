@@ -224,6 +224,14 @@ describe('compose key storage, end to end through the rules', () => {
     expect(r.findings.filter((f) => f.ruleId === 'secret-key-shared-across-boundaries').map((f) => `${f.location.file}:${f.location.line}`).sort()).toEqual(['red/compose.yaml:6', 'shared/key.txt:1']);
   });
 
+  it('a comment above a config content: line suppresses its finding, with the reason', async () => {
+    const r = await scan({
+      'compose.yaml': 'name: c\nservices:\n  a:\n    image: x\nconfigs:\n  session_secret:\n    # sandcheck-ignore secret-generic-literal -- test fixture value, rotated\n    content: wjH1sYC3XQ66Rcxo19d17QA8C6tqeeO5\n',
+    });
+    const f = r.findings.filter((x) => x.ruleId === 'secret-generic-literal');
+    expect(f.map((x) => `${x.location.line} ${x.suppressed ? 'suppressed' : 'open'}`)).toEqual(['8 suppressed']);
+  });
+
   it('reads the output of docker compose config (every path absolute, long syntax everywhere)', async () => {
     const dir = tempDir();
     const key = 'Rt6-yU0iO4pA8sD2fG5hJ9kL3zX7cV1bN_mQwErTyUiOpAsD';

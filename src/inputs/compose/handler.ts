@@ -11,6 +11,7 @@ import { readTopLevelVolumes } from './volumes.js';
 import { readServiceNetwork, readTopLevelNetworks, type ComposeNetworkData, type TopLevelNetwork } from './networks.js';
 import { readObjectDefinitions } from './secrets.js';
 import type { Location } from '../../model/location.js';
+import { parseCommentSuppressions, toTargetSuppressions } from '../../util/comment-suppressions.js';
 
 /** compose.yaml, compose.override.yml, docker-compose.yml, docker-compose.prod.yaml, docker-compose-dev.yml… */
 const COMPOSE_NAME = /^(?:compose(?:\.[\w.-]+)?|docker-compose[\w.-]*)\.ya?ml$/i;
@@ -198,7 +199,8 @@ function composeObjectsTarget(
     file: file.path,
     data,
     locations,
-    suppressions: [],
+    // Top-level entries belong to no service: `# sandcheck-ignore <rule> -- <reason>` above the line suppresses one.
+    suppressions: file.text.includes('sandcheck-ignore') ? toTargetSuppressions(file.path, parseCommentSuppressions(file.text).suppressions) : [],
     boundary: project,
   };
 }
