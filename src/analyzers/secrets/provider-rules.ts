@@ -307,6 +307,7 @@ function urlCredentialStart(text: string, at: number): number {
   return i - 2;
 }
 
+const PLAIN_BODY = /^[A-Za-z0-9+/=\s]*$/;
 /** Base64 characters of a key body. */
 const B64_CHAR = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=') B64_CHAR[c.charCodeAt(0)] = 1;
@@ -317,6 +318,8 @@ for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+
  * an armour line.
  */
 function pemBody(raw: string): string {
+  // Most bodies are base64 lines and whitespace only: then the body is the text without whitespace.
+  if (PLAIN_BODY.test(raw)) return raw.replace(/\s+/g, '');
   let out = '';
   const n = raw.length;
   let start = 0;

@@ -78,24 +78,24 @@ export function keywordScan(text: string): Keywords {
   }
   for (const g of GROUPS) {
     // Each keyword counts once, at its first occurrence (anchors are visited in text order).
-    let seen = 0;
-    let mark: Set<Keyword> | undefined;
+    const seen: Keyword[] = [];
     for (let i = text.indexOf(g.char); i !== -1; i = text.indexOf(g.char, i + 1)) {
       const before = g.before[text.charCodeAt(i - 1)];
+      if (before !== undefined) compare(text, i, before, seen, found);
       const after = g.after[text.charCodeAt(i + 1)];
-      if (before === undefined && after === undefined) continue;
-      for (const list of before === undefined ? [after!] : after === undefined ? [before] : [before, after]) {
-        for (const k of list) {
-          if (i < k.offset || mark?.has(k) || !text.startsWith(k.text, i - k.offset)) continue;
-          (mark ??= new Set()).add(k);
-          seen++;
-          hit(found, k, i - k.offset);
-        }
-      }
-      if (seen === g.keywords.length) break;
+      if (after !== undefined) compare(text, i, after, seen, found);
+      if (seen.length === g.keywords.length) break;
     }
   }
   return found;
+}
+
+function compare(text: string, i: number, list: Keyword[], seen: Keyword[], found: Keywords): void {
+  for (const k of list) {
+    if (i < k.offset || seen.includes(k) || !text.startsWith(k.text, i - k.offset)) continue;
+    seen.push(k);
+    hit(found, k, i - k.offset);
+  }
 }
 
 function hit(found: Keywords, k: Keyword, at: number): void {

@@ -204,8 +204,10 @@ function at(file: string | undefined, line: number, column: number, pointer: str
 
 /** Scan options passing drops on with the file; `offset` moves the lines of a scanned fragment (a comment, a RUN line) to the file's. */
 function dropsIn(file: string | undefined, onDrop: DropListener | null, offset = 0): ScanOptions {
-  return onDrop ? { onDrop: (d) => onDrop({ ...d, line: d.line + offset, file }) } : {};
+  return onDrop ? { onDrop: (d) => onDrop({ ...d, line: d.line + offset, file }) } : NO_OPTIONS;
 }
+
+const NO_OPTIONS: ScanOptions = Object.freeze({});
 
 function detect(target: Target<object>, onDrop: DropListener | null): LocatedSecret[] {
   const out: LocatedSecret[] = [];
