@@ -22,12 +22,14 @@ export function registerEgress(program: Command): void {
     if (opts.explain) {
       const { analyzeInventory } = await import('../engine/functions/egress-verdict.js');
       const { renderExplain } = await import('../analyzers/egress/explain.js');
-      const { analyzePolicies, analyzeCloud } = await import('../engine/functions/egress-verdict.js');
+      const { analyzePolicies, analyzeCloud, scopesOnPaths } = await import('../engine/functions/egress-verdict.js');
+      // Cloud scopes in front of a host or pod are shown on that context's path, not again alone.
+      const onPath = scopesOnPaths(collected.targets, prepared.config);
       const cloud = collected.targets.filter((t) => t.kind === 'egress' && (t.data as { layer?: string }).layer === 'cloud');
       const hosts = [
         ...[...analyzeInventory(collected.targets, prepared.config)].map(([host, v]) => ({ host: `Host ${host}`, analysis: v.analysis })),
         ...analyzePolicies(collected.targets, prepared.config).map(({ pod, analysis }) => ({ host: `Kubernetes NetworkPolicy, pod ${pod.name}`, analysis })),
-        ...cloud.flatMap((t) => analyzeCloud(t as never, prepared.config).map(({ label, analysis }) => ({ host: label, analysis }))),
+        ...cloud.flatMap((t) => analyzeCloud(t as never, prepared.config, onPath).map(({ label, analysis }) => ({ host: label, analysis }))),
         ...(await import('../analyzers/egress/compose-networks.js')).analyzeComposeNetworks(collected.targets, prepared.config).map(({ label, analysis }) => ({ host: label, analysis })),
       ];
       const { egressAssumptions } = await import('../analyzers/egress/assumptions.js');

@@ -36,6 +36,12 @@ export const EGRESS_SCHEMA = {
           sourceCidr: { ...cidr, description: 'container: the subnet its addresses come from (decides `-s` rules).' },
           namespace: { type: 'string', description: 'pod: the namespace.' },
           labels: { type: 'object', additionalProperties: { type: 'string' }, description: 'pod: labels of the sandbox pods.' },
+          behind: {
+            type: 'array',
+            items: { type: 'string' },
+            description:
+              'Cloud firewall scopes on this context\'s path, by the id or name the inputs list them with (security group sg-…, network ACL acl-…, GCP network name, Azure NSG name). The context is judged on the intersection of its layers: the host or pod policy and these (security groups unioned, as on one interface).',
+          },
         },
       },
     },

@@ -4,7 +4,7 @@ import { describeSpace, familyLabel, formatFlow } from './describe.js';
 import { DPORT, DST, PROTO, PROTO_NUMBERS, Space, cubeOf, pickFlow, type Flow } from './header-space.js';
 import { IntervalSet } from './interval-set.js';
 import { contextLabel, hookOf, type EgressContext, type NormRuleset, type Origin } from './model.js';
-import { evaluateHook, formatTrace, traceFlow, universe, type HookResult, type Stage } from './walk.js';
+import { evaluateHook, firstLayerOrigin, formatLayeredTrace, formatTrace, traceFlow, universe, type HookResult, type Stage } from './walk.js';
 
 /**
  * Verdicts of one host's netfilter rulesets against the declared allowlist (§4.4 of the egress notes).
@@ -161,6 +161,8 @@ export interface AnalyzeInput {
   rulesets: NormRuleset[];
   contexts: EgressContext[];
   allowlist: Allowlist;
+  /** Layers further on a context's path (cloud firewall scopes), judged in intersection with the rulesets. */
+  pathLayers?: (ctx: EgressContext) => NormRuleset[];
 }
 
 /** Contexts implied by the rulesets when sandcheck.yaml names none: host processes, and each bridge seen in FORWARD. */
@@ -210,6 +212,14 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
   const explain: (() => ContextExplain)[] = [];
   const anyOrigin: Origin = firstOrigin(rulesets);
   const layers = rulesets.map((r) => `${r.source}${r.backend ? ` (${r.backend})` : ''} ${r.families.map(familyLabel).join('+')} from ${r.file ?? r.tables[0]?.chains[0]?.origin.file ?? '?'}`);
+  // Layers in front of a context (cloud scopes) are named by their scope.
+  const pathLayerName = (r: NormRuleset): string => r.tables[0]?.chains[0]?.name ?? r.source;
+  const extraLayers = new Map(contexts.map((c) => [c, input.pathLayers?.(c) ?? []]));
+  for (const extra of extraLayers.values())
+    for (const r of extra) {
+      const text = `${pathLayerName(r)} from ${r.file ?? '?'}`;
+      if (!layers.includes(text)) layers.push(text);
+    }
 
   // Input-level notes (legacy tables present, xt statements) are findings of their own.
   for (const rs of rulesets)
@@ -229,11 +239,15 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
 
   for (const ctx of contexts) {
     const hook = hookOf(ctx);
+    // The context's path: its own rulesets, then the layers in front of it (a flow must pass every one).
+    const extra = extraLayers.get(ctx) ?? [];
+    const pathRulesets = extra.length ? [...rulesets, ...extra] : rulesets;
+    const onlyCloud = pathRulesets.every((r) => r.source === 'cloud');
     const label = contextLabel(ctx);
     const evals: Record<Family, FamilyEval> = {} as Record<Family, FamilyEval>;
     const explainParts: (() => FamilyExplain)[] = [];
     for (const family of FAMILIES) {
-      const rs = rulesets.filter((r) => r.families.includes(family));
+      const rs = pathRulesets.filter((r) => r.families.includes(family));
       if (rs.length === 0) {
         const u = universe(family, atoms, [0n]);
         evals[family] = { family, present: false, result: null, may: u, must: u, defaultAcc: u, stages: [] };
@@ -253,7 +267,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       // The explanation (only `--explain` prints it) costs set operations per accepting rule: built on demand.
       explainParts.push(() => ({
         family,
-        rulesets: rulesets.filter((r) => r.families.includes(family)).map((r) => r.source),
+        rulesets: pathRulesets.filter((r) => r.families.includes(family)).map((r) => (extra.includes(r) ? pathLayerName(r) : r.source)),
         defaultVerdict: dflt.isEmpty() ? 'drop' : 'accept',
         mayReach: describeSpace(may.project([DST, PROTO, DPORT]), undefined, 12),
         mustReach: describeSpace(must.project([DST, PROTO, DPORT]), undefined, 12),
@@ -276,8 +290,8 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         const outcomes = traceFlow(ev.stages, flow);
         const accepted = outcomes.find((o) => o.result === 'accept' && o.assumptions.length === 0) ?? outcomes.find((o) => o.result === 'accept');
         if (!accepted) return { flow, text, path: 'no accepting path found', origin: anyOrigin, assumptions: [] };
-        const last = accepted.steps[accepted.steps.length - 1];
-        return { flow, text, path: formatTrace(accepted.steps), origin: last?.origin ?? anyOrigin, assumptions: accepted.assumptions };
+        // Several layers on the path (host ∩ cloud, pod policy ∩ cloud): each one's rule path, reported at the first.
+        return { flow, text, path: formatLayeredTrace(accepted.steps, ev.stages), origin: firstLayerOrigin(accepted.steps, ev.stages) ?? anyOrigin, assumptions: accepted.assumptions };
       };
       const add = (code: FindingCode, verdict: 'fail' | 'warn', msg: string, w: ReturnType<typeof witness>, extra: Record<string, string | number | boolean> = {}, key = ''): void => {
         const ev2: Record<string, string | number | boolean> = { context: label, family: fam, ...extra };
@@ -370,7 +384,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       if (!dnsMay.isEmpty()) {
         const definite = !dnsMust.isEmpty();
         const w = witness(definite ? dnsMust : dnsMay, family === 'ipv4' ? [parsePrefix('8.8.8.8')!.lo, parsePrefix('1.1.1.1')!.lo, ...WITNESS_ADDRS.ipv4] : [parsePrefix('2001:4860:4860::8888')!.lo, ...WITNESS_ADDRS.ipv6]);
-        add('dns', definite && !(w?.path.includes('platform:') ?? false) ? 'fail' : 'warn', `${definite ? '' : 'Possibly: '}${label} can send DNS to ${fam} servers other than the declared resolvers${allowlist.resolvers.length ? ` (${allowlist.resolvers.join(', ')})` : ' (none declared)'}`, w, { definite });
+        add('dns', definite && !(onlyCloud && (w?.path.includes('platform:') ?? false)) ? 'fail' : 'warn', `${definite ? '' : 'Possibly: '}${label} can send DNS to ${fam} servers other than the declared resolvers${allowlist.resolvers.length ? ` (${allowlist.resolvers.join(', ')})` : ' (none declared)'}`, w, { definite });
       }
 
       // EGRESS-006: cloud metadata endpoints.
@@ -379,8 +393,9 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       if (!metaMay.isEmpty()) {
         const definite = !metaMust.isEmpty();
         const w = witness(definite ? metaMust : metaMay, [parsePrefix(family === 'ipv4' ? '169.254.169.254' : 'fd00:ec2::254')!.lo]);
-        // A cloud firewall that cannot filter the endpoint (AWS security groups, NACLs): a warning that says so.
-        const platform = w?.path.includes('platform:') ?? false;
+        // A cloud firewall that cannot filter the endpoint (AWS security groups, NACLs): a warning that says so,
+        // unless a layer that could filter it (the host, a pod policy) is on the path and lets it through.
+        const platform = onlyCloud && (w?.path.includes('platform:') ?? false);
         add('metadata', definite && !platform ? 'fail' : 'warn', `${definite ? '' : 'Possibly: '}${label} can reach a cloud metadata endpoint${platform ? ' (this firewall cannot filter it: block it on the host, or require IMDSv2 with hop limit 1)' : ''}`, w, { definite, platform });
       }
 

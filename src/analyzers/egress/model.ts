@@ -114,6 +114,8 @@ export interface EgressContext {
   sourceCidr?: string;
   namespace?: string;
   labels?: Record<string, string>;
+  /** Cloud firewall scopes on this context's path (`egress.contexts[].behind`): ids or names as the inputs list them. */
+  behind?: string[];
   /** A display name (a pod's workload). */
   name?: string;
   /** Why this context is judged: `configured` (sandcheck.yaml) or what in the input implied it. */

@@ -35,6 +35,11 @@ export interface CompiledChain {
 export interface Stage {
   /** `filter/OUTPUT` or `inet sandbox/output`. */
   label: string;
+  /**
+   * The enforcement point it belongs to: `host` (the host packet filter, every table and backend), or
+   * the label of a layer further on the path (a cloud firewall scope, a pod's network policy).
+   */
+  layer: string;
   chain: CompiledChain;
   lookup: (name: string) => CompiledChain | undefined;
   nat: boolean;
@@ -65,6 +70,8 @@ const IPT_STAGES: Record<'output' | 'forward', [string, string][]> = {
   ],
 };
 const NFT_HOOKS: Record<'output' | 'forward', string[]> = { output: ['output', 'postrouting'], forward: ['prerouting', 'forward', 'postrouting'] };
+/** The hook of a chain that filters every context's traffic after the host (a cloud firewall on the path). */
+export const PATH_HOOK = 'path';
 
 function compileChain(table: NormTable, chain: NormChain, family: Family, ctx: EgressContext, atoms: InterfaceAtoms): CompiledChain {
   return {
@@ -100,13 +107,16 @@ export function stagesOf(rs: NormRuleset, family: Family, ctx: EgressContext, ho
       IPT_STAGES[hook].forEach(([t, c], order) => {
         if (t !== table.name) return;
         const chain = table.chains.find((x) => x.name === c && x.base);
-        if (chain) stages.push({ label: `${t}/${c}`, chain: lookup(c)!, lookup, nat: t === 'nat', raw: t === 'raw', order: order * 1000 });
+        if (chain) stages.push({ label: `${t}/${c}`, layer: 'host', chain: lookup(c)!, lookup, nat: t === 'nat', raw: t === 'raw', order: order * 1000 });
       });
     } else {
+      const layer = rs.source === 'cloud' || rs.source === 'k8s-networkpolicy' ? null : 'host';
       for (const chain of table.chains) {
-        if (!chain.base || !chain.hook || !NFT_HOOKS[hook].includes(chain.hook)) continue;
-        const order = NFT_HOOKS[hook].indexOf(chain.hook) * 100000 + (chain.priority ?? 0);
-        stages.push({ label: `${table.name}/${chain.name}`, chain: lookup(chain.name)!, lookup, nat: chain.type === 'nat', raw: (chain.priority ?? 0) <= -300, order });
+        if (!chain.base || !chain.hook) continue;
+        // A `path` chain is a layer further on every context's path (a cloud firewall): after the host's hooks.
+        const order = chain.hook === PATH_HOOK ? 10_000_000 + (chain.priority ?? 0) : NFT_HOOKS[hook].indexOf(chain.hook) * 100000 + (chain.priority ?? 0);
+        if (chain.hook !== PATH_HOOK && !NFT_HOOKS[hook].includes(chain.hook)) continue;
+        stages.push({ label: `${table.name}/${chain.name}`, layer: layer ?? chain.name, chain: lookup(chain.name)!, lookup, nat: chain.type === 'nat', raw: (chain.priority ?? 0) <= -300, order });
       }
     }
   }
@@ -472,7 +482,7 @@ export function traceFlow(stages: readonly Stage[], flow: Flow): TraceOutcome[] 
         if (r.result === 'return') {
           result = st.chain.policy === 'drop' ? 'drop' : 'accept';
           // Only the decisive policy is worth showing; an accepting policy of an empty stage is noise.
-          if (stages.length === 1 || r.steps.length > 0 || st.chain.policy === 'drop' || st.label.endsWith('OUTPUT') || st.label.endsWith('FORWARD') || /\/(output|forward)$/.test(st.label))
+          if (stages.length === 1 || st.layer !== 'host' || r.steps.length > 0 || st.chain.policy === 'drop' || st.label.endsWith('OUTPUT') || st.label.endsWith('FORWARD') || /\/(output|forward)$/.test(st.label))
             steps.push({ stage: st.label, chain: st.chain.name, index: 0, verdict: `policy ${(st.chain.policy ?? 'accept').toUpperCase()}`, origin: st.chain.origin });
         }
         next.push({ result, steps, assumptions: [...p.assumptions, ...r.assumptions] });
@@ -481,6 +491,32 @@ export function traceFlow(stages: readonly Stage[], flow: Flow): TraceOutcome[] 
     partial = next.slice(0, 64);
   }
   return partial;
+}
+
+/**
+ * The rule path of each layer a flow crosses, in path order: `filter/OUTPUT #3 ACCEPT (iptables.save:12),
+ * then AWS security group sg-0abc #6 egress all traffic to 0.0.0.0/0 (sg.json:30)`. With one layer it is
+ * formatTrace's text.
+ */
+export function formatLayeredTrace(steps: readonly TraceStep[], stages: readonly Stage[]): string {
+  const layerOf = new Map(stages.map((s) => [s.label, s.layer]));
+  const groups: TraceStep[][] = [];
+  let current: string | undefined;
+  for (const st of steps) {
+    const layer = layerOf.get(st.stage) ?? 'host';
+    if (layer !== current || groups.length === 0) groups.push([]);
+    current = layer;
+    groups[groups.length - 1]!.push(st);
+  }
+  return groups.map((g) => formatTrace(g)).join(', then ');
+}
+
+/** Where a layered path is reported: the deciding rule of the first layer on the path. */
+export function firstLayerOrigin(steps: readonly TraceStep[], stages: readonly Stage[]): Origin | undefined {
+  const layerOf = new Map(stages.map((s) => [s.label, s.layer]));
+  const first = steps[0] ? layerOf.get(steps[0].stage) : undefined;
+  const mine = steps.filter((s) => layerOf.get(s.stage) === first);
+  return mine[mine.length - 1]?.origin;
 }
 
 /** `filter/OUTPUT #3 → SANDBOX-EGRESS #2 ACCEPT (iptables.rules:11)` */

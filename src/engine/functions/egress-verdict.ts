@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { analyzeHost, type Allowlist, type EgressFinding, type FindingCode, type HostAnalysis } from '../../analyzers/egress/analyze.js';
 import { composeNetworkFindings, isComposeNetwork } from '../../analyzers/egress/compose-networks.js';
 import type { EgressContext, NormChain, NormRule, NormRuleset, Origin } from '../../analyzers/egress/model.js';
+import { contextLabel } from '../../analyzers/egress/model.js';
+import { cloudLayers, cloudScopesOf, type ScopeRef } from '../../analyzers/egress/paths.js';
+import type { CloudScope } from '../../inputs/cloud/rules.js';
 import { calicoSelectorMatches, selectorMatches, type CalicoPolicyData, type CalicoTierData, type NetworkPolicyData } from '../../inputs/networkpolicy/objects.js';
 import type { WorkloadData } from '../../model/workload.js';
 import type { EgressConfig, SandcheckConfig } from '../../config/types.js';
@@ -39,8 +43,38 @@ export function contextsOf(cfg: EgressConfig | undefined): EgressContext[] {
   return (cfg?.contexts ?? []).map((c) => ({ ...(c as unknown as EgressContext), origin: 'configured in sandcheck.yaml' }));
 }
 
-/** Groups the netfilter targets of a scan by host and analyses each host once. */
-export function analyzeInventory(targets: readonly Target<object>[], config: SandcheckConfig): Map<string, { analysis: HostAnalysis; targets: Target<NetfilterData>[] }> {
+/** The first line of sandcheck.yaml that names `text` (the config keeps no positions for egress entries). */
+function lineNaming(file: string | null | undefined, text: string): number {
+  if (!file) return 1;
+  try {
+    const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
+    return i >= 0 ? i + 1 : 1;
+  } catch {
+    return 1;
+  }
+}
+
+/** A `behind` entry that names no cloud scope of the scan: its layer counts as allow-all, and the report says so. */
+function missingLayerFinding(name: string, ctx: EgressContext, config: SandcheckConfig, key: string): EgressFinding {
+  const label = contextLabel(ctx);
+  return {
+    code: 'opaque',
+    verdict: 'warn',
+    context: label,
+    family: null,
+    message: `${label} is behind ${name} (egress.contexts[].behind), which no input of the scan lists; that layer counts as allow-all`,
+    location: { file: config.file ?? 'sandcheck.yaml', line: lineNaming(config.file, name) },
+    key: `${key}|behind|${name}`,
+    evidence: { context: label, behind: name },
+  };
+}
+
+/**
+ * Groups the netfilter targets of a scan by host and analyses each host once, each context on the
+ * intersection of the host's rulesets and the cloud scopes in front of it (src/analyzers/egress/paths.ts).
+ */
+export function analyzeInventory(targets: readonly Target<object>[], config: SandcheckConfig): Map<string, { analysis: HostAnalysis; targets: Target<NetfilterData>[]; scopes: ScopeRef[] }> {
+  const scopes = cloudScopesOf(targets);
   const hosts = new Map<string, Target<NetfilterData>[]>();
   for (const t of targets) {
     if (!isNetfilter(t)) continue;
@@ -48,14 +82,31 @@ export function analyzeInventory(targets: readonly Target<object>[], config: San
     list.push(t);
     hosts.set(t.data.host, list);
   }
-  const out = new Map<string, { analysis: HostAnalysis; targets: Target<NetfilterData>[] }>();
+  const out = new Map<string, { analysis: HostAnalysis; targets: Target<NetfilterData>[]; scopes: ScopeRef[] }>();
   for (const [host, ts] of hosts) {
     // ipset contents alone are no firewall evidence.
     if (!ts.some((t) => t.data.rulesets.some((r) => r.tables.length > 0))) continue;
-    const analysis = analyzeHost({ rulesets: ts.flatMap((t) => t.data.rulesets), contexts: contextsOf(config.egress), allowlist: allowlistOf(config.egress) });
-    out.set(host, { analysis, targets: ts });
+    const used: ScopeRef[] = [];
+    const missing: EgressFinding[] = [];
+    const pathLayers = (ctx: EgressContext): NormRuleset[] => {
+      const p = cloudLayers(ctx, scopes, host);
+      for (const u of p.used) if (!used.includes(u)) used.push(u);
+      for (const m of p.missing) missing.push(missingLayerFinding(m, ctx, config, host));
+      return p.rulesets;
+    };
+    const analysis = analyzeHost({ rulesets: ts.flatMap((t) => t.data.rulesets), contexts: contextsOf(config.egress), allowlist: allowlistOf(config.egress), pathLayers });
+    analysis.findings.push(...missing);
+    out.set(host, { analysis, targets: ts, scopes: used });
   }
   return out;
+}
+
+/** Cloud scopes judged on some context's path (not alone). */
+export function scopesOnPaths(targets: readonly Target<object>[], config: SandcheckConfig): Set<CloudScope> {
+  const on = new Set<CloudScope>();
+  for (const { scopes } of analyzeInventory(targets, config).values()) for (const s of scopes) on.add(s.scope);
+  for (const { scopes } of analyzePolicies(targets, config)) for (const s of scopes) on.add(s.scope);
+  return on;
 }
 
 const cache = new WeakMap<Inventory, Map<string, EgressFinding[]>>();
@@ -68,30 +119,37 @@ function findingsByTarget(inventory: Inventory): Map<string, EgressFinding[]> {
   byTarget = new Map();
   const seen = new Set<string>();
   judged.set(inventory, seen);
-  for (const { analysis, targets } of analyzeInventory(inventory.byKind('egress'), inventory.config).values()) {
+  const onPath = new Set<CloudScope>();
+  const egressTargets = inventory.byKind('egress');
+  for (const { analysis, targets, scopes } of analyzeInventory(egressTargets, inventory.config).values()) {
     for (const t of targets) seen.add(t.id);
+    for (const s of scopes) onPath.add(s.scope);
+    // A finding located in a cloud listing on the path belongs to that listing's target.
+    const owners: Target<object>[] = [...targets, ...egressTargets.filter((t) => scopes.some((s) => s.targetId === t.id))];
     for (const f of analysis.findings) {
-      const owner = targets.find((t) => t.file === f.location.file) ?? targets[0]!;
+      const owner = owners.find((t) => t.file === f.location.file) ?? targets[0]!;
       const list = byTarget.get(owner.id) ?? [];
       list.push(f);
       byTarget.set(owner.id, list);
     }
   }
-  for (const t of inventory.byKind('egress')) {
+  const policies = egressTargets.filter((t) => isPolicy(t) || isCalico(t));
+  const podResults = analyzePolicies(inventory.targets, inventory.config);
+  for (const { scopes } of podResults) for (const s of scopes) onPath.add(s.scope);
+  for (const t of egressTargets) {
     if (!isCloud(t)) continue;
     if (t.data.scopes.length) seen.add(t.id);
-    for (const { analysis } of analyzeCloud(t, inventory.config)) {
+    for (const { analysis } of analyzeCloud(t, inventory.config, onPath)) {
       const list = byTarget.get(t.id) ?? [];
       list.push(...analysis.findings);
       byTarget.set(t.id, list);
     }
   }
-  const policies = inventory.byKind('egress').filter((t) => isPolicy(t) || isCalico(t));
-  const podResults = analyzePolicies(inventory.targets, inventory.config);
   if (podResults.length) for (const p of policies) seen.add(p.id);
-  for (const { analysis } of podResults) {
+  for (const { analysis, scopes } of podResults) {
+    const owners: Target<object>[] = [...policies, ...egressTargets.filter((t) => scopes.some((s) => s.targetId === t.id))];
     for (const f of analysis.findings) {
-      const owner = policies.find((t) => t.file === f.location.file) ?? policies[0]!;
+      const owner = owners.find((t) => t.file === f.location.file) ?? policies[0]!;
       const list = byTarget.get(owner.id) ?? [];
       list.push(f);
       byTarget.set(owner.id, list);
@@ -187,6 +245,8 @@ interface Pod {
   labels: Record<string, string>;
   hostNetwork: boolean;
   origin: Origin;
+  /** Cloud scopes in front of it (`behind` of the configured pod context that names it). */
+  behind?: string[];
 }
 
 function podsOf(targets: readonly Target<object>[], config: SandcheckConfig): Pod[] {
@@ -197,24 +257,26 @@ function podsOf(targets: readonly Target<object>[], config: SandcheckConfig): Po
     const loc = locate(t, '/labels');
     pods.push({ name: `${d.namespace ?? 'default'}/${d.kind}/${d.name}`, namespace: d.namespace ?? 'default', labels: d.labels, hostNetwork: d.hostNetwork, origin: { file: loc.file ?? t.file ?? '?', line: loc.line ?? 1 } });
   }
-  const wanted = (config.egress?.contexts ?? []).filter((c) => c.kind === 'pod') as { namespace?: string; labels?: Record<string, string> }[];
+  const wanted = (config.egress?.contexts ?? []).filter((c) => c.kind === 'pod') as { namespace?: string; labels?: Record<string, string>; behind?: string[] }[];
   if (wanted.length === 0) return pods;
   const out: Pod[] = [];
   for (const w of wanted) {
+    const behind = w.behind?.length ? { behind: w.behind } : {};
     const hit = pods.filter((p) => (!w.namespace || p.namespace === w.namespace) && selectorMatches({ matchLabels: w.labels ?? {} }, p.labels));
-    if (hit.length) out.push(...hit);
-    else out.push({ name: `${w.namespace ?? 'default'}/(configured pod ${Object.entries(w.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',')})`, namespace: w.namespace ?? 'default', labels: w.labels ?? {}, hostNetwork: false, origin: { file: config.file ?? 'sandcheck.yaml', line: 1 } });
+    if (hit.length) out.push(...hit.map((p) => ({ ...p, ...behind })));
+    else out.push({ name: `${w.namespace ?? 'default'}/(configured pod ${Object.entries(w.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',')})`, namespace: w.namespace ?? 'default', labels: w.labels ?? {}, hostNetwork: false, origin: { file: config.file ?? 'sandcheck.yaml', line: 1 }, ...behind });
   }
   return out;
 }
 
-export function analyzePolicies(targets: readonly Target<object>[], config: SandcheckConfig): { pod: Pod; analysis: HostAnalysis }[] {
+export function analyzePolicies(targets: readonly Target<object>[], config: SandcheckConfig): { pod: Pod; analysis: HostAnalysis; scopes: ScopeRef[] }[] {
   const policies = targets.filter(isPolicy);
   const calico = targets.filter(isCalico);
   if (policies.length === 0 && calico.length === 0) return [];
+  const cloud = cloudScopesOf(targets);
   const tierInfo = new Map<string, CalicoTierData>();
   for (const t of targets) if (t.kind === 'egress' && (t.data as { layer?: string }).layer === 'calico-tier') tierInfo.set((t.data as CalicoTierData).name, t.data as CalicoTierData);
-  const out: { pod: Pod; analysis: HostAnalysis }[] = [];
+  const out: { pod: Pod; analysis: HostAnalysis; scopes: ScopeRef[] }[] = [];
   for (const pod of podsOf(targets, config)) {
     const selecting = policies.filter((p) => p.data.namespace === pod.namespace && selectorMatches(p.data.podSelector, pod.labels));
     const egress = selecting.filter((p) => p.data.policyTypes.includes('Egress'));
@@ -265,14 +327,18 @@ export function analyzePolicies(targets: readonly Target<object>[], config: Sand
       chains.length = 1;
     }
     const rs: NormRuleset = { source: 'k8s-networkpolicy', file: firstOrigin?.file ?? pod.origin.file, backend: null, families: ['ipv4', 'ipv6'], tables: [{ name: 'NetworkPolicy', families: ['ipv4', 'ipv6'], chains }], notes: [] };
-    const analysis = analyzeHost({ rulesets: [rs], contexts: [{ kind: 'pod', namespace: pod.namespace, labels: pod.labels, name: pod.name, origin: 'a workload in the scan' }], allowlist: allowlistOf(config.egress) });
+    // The pod's policies, then the cloud scopes in front of it (egress.contexts[].behind): their intersection.
+    const podCtx: EgressContext = { kind: 'pod', namespace: pod.namespace, labels: pod.labels, name: pod.name, origin: 'a workload in the scan', ...(pod.behind ? { behind: pod.behind } : {}) };
+    const path = cloudLayers(podCtx, cloud, null);
+    const analysis = analyzeHost({ rulesets: [rs], contexts: [podCtx], allowlist: allowlistOf(config.egress), pathLayers: () => path.rulesets });
+    for (const m of path.missing) analysis.findings.push(missingLayerFinding(m, podCtx, config, pod.name));
     if (!pod.hostNetwork) {
       analysis.findings.push(...fqdnFindings(pod, egress, config));
       // An allowlisted endpoint reached by name (toFQDNs) is not blocked, whatever its addresses.
       const byName = (config.egress?.allow ?? []).map((a, i) => (a.host && egress.some((p) => (p.data.fqdns ?? []).some((f) => (f.pattern ? hostMatches(f.name, a.host!) : f.name === a.host))) ? i : -1)).filter((i) => i >= 0);
       analysis.findings = analysis.findings.filter((f) => !(f.code === 'required-blocked' && byName.some((i) => f.key.endsWith(`|required|${i}`))));
     }
-    out.push({ pod, analysis });
+    out.push({ pod, analysis, scopes: path.used });
   }
   return out;
 }
@@ -288,8 +354,9 @@ function isCloud(t: Target<object>): t is Target<CloudEgressData> {
   return t.kind === 'egress' && (t.data as { layer?: string }).layer === 'cloud';
 }
 
-export function analyzeCloud(t: Target<CloudEgressData>, config: SandcheckConfig): { label: string; analysis: HostAnalysis }[] {
-  return t.data.scopes.map((s) => ({
+/** Each scope of a cloud listing judged alone, except those on some context's path (`onPath`), judged there. */
+export function analyzeCloud(t: Target<CloudEgressData>, config: SandcheckConfig, onPath: ReadonlySet<CloudScope> = new Set()): { label: string; analysis: HostAnalysis }[] {
+  return t.data.scopes.filter((s) => !onPath.has(s)).map((s) => ({
     label: s.label,
     analysis: analyzeHost({ rulesets: [s.ruleset], contexts: [{ kind: 'host-process', name: `instances behind ${s.label}`, origin: 'the scope of this rule list' }], allowlist: allowlistOf(config.egress) }),
   }));

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { addressSet, rangeToCidrs } from '../../analyzers/egress/address.js';
 import type { MatchSpec, NormRule, Origin } from '../../analyzers/egress/model.js';
 import type { Target } from '../../model/target.js';
@@ -11,6 +12,8 @@ type Path = (string | number)[];
 export interface CloudEgressData {
   layer: 'cloud';
   provider: 'aws' | 'gcp' | 'azure';
+  /** The directory of the listing (absolute): a host's rule dumps beside it are behind these scopes. */
+  host: string;
   scopes: CloudScope[];
 }
 
@@ -71,7 +74,7 @@ export function awsSecurityGroups(doc: YamlDoc, file: string): CloudScope[] {
       });
       // UserIdGroupPairs: members of another security group — in-VPC destinations, not public egress.
     });
-    return { label, ruleset: scopeRuleset(file, label, rules, 'drop', at([...gp, 'GroupId'])) };
+    return { label, id: String(sg.GroupId ?? gi), ...(sg.GroupName ? { name: String(sg.GroupName) } : {}), kind: 'aws-sg', ruleset: scopeRuleset(file, label, rules, 'drop', at([...gp, 'GroupId'])) };
   });
 }
 
@@ -100,7 +103,7 @@ function awsNacls(doc: YamlDoc, file: string): CloudScope[] {
       const action = String(e.RuleAction).toLowerCase() === 'allow' ? 'accept' : 'drop';
       rules.push(rule(m, action, `rule ${String(e.RuleNumber)} ${String(e.RuleAction)} ${c}`, at([...np, 'Entries', ei, 'RuleNumber']), Number(e.RuleNumber)));
     }
-    return { label, ruleset: scopeRuleset(file, label, rules, 'drop', at([...np, 'NetworkAclId'])) };
+    return { label, id: String(acl.NetworkAclId ?? ni), kind: 'aws-nacl', ruleset: scopeRuleset(file, label, rules, 'drop', at([...np, 'NetworkAclId'])) };
   });
 }
 
@@ -143,7 +146,7 @@ export function gcpFirewalls(doc: YamlDoc, file: string): CloudScope[] {
       }
     }
     // The implied allow-egress rule (priority 65535) is the chain's policy: it is the default.
-    out.push({ label, ruleset: scopeRuleset(file, `${label} (implied allow egress at priority 65535)`, rules, 'accept', origin(doc, file, [])) });
+    out.push({ label, id: net, kind: 'gcp', ruleset: scopeRuleset(file, `${label} (implied allow egress at priority 65535)`, rules, 'accept', origin(doc, file, [])) });
   }
   return out;
 }
@@ -208,7 +211,7 @@ export function azureNsgs(doc: YamlDoc, file: string): CloudScope[] {
       const action = String(r.access).toLowerCase() === 'allow' ? 'accept' : 'drop';
       rules.push(rule(m, action, `${name} (priority ${String(r.priority)}) ${String(r.access)}`, at(path), Number(r.priority)));
     }
-    return { label, ruleset: scopeRuleset(file, label, rules, 'drop', at([...base, 'name'])) };
+    return { label, id: String(nsg.name ?? ni), kind: 'azure', ruleset: scopeRuleset(file, label, rules, 'drop', at([...base, 'name'])) };
   });
 }
 
@@ -253,7 +256,7 @@ export const cloudHandler: InputHandler = {
       name: `${provider} firewall ${file.path}`,
       platform: 'cloud',
       file: file.path,
-      data: { layer: 'cloud', provider, scopes },
+      data: { layer: 'cloud', provider, host: file.absPath ? dirname(file.absPath) : '<stdin>', scopes },
       locations: new Map([['', { file: file.path, line: 1 }]]),
       suppressions: [],
     };

@@ -11,6 +11,11 @@ import type { MatchSpec, NormChain, NormRule, NormRuleset, Origin } from '../../
 export interface CloudScope {
   /** `AWS security group sg-0abc (sandbox)`. */
   label: string;
+  /** What `egress.contexts[].behind` names it by: the group, ACL, network or NSG id (or its name). */
+  id: string;
+  name?: string;
+  /** How scopes combine on one path: the security groups of one interface are unioned, the rest intersected. */
+  kind: 'aws-sg' | 'aws-nacl' | 'gcp' | 'azure';
   ruleset: NormRuleset;
 }
 

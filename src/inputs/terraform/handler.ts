@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Target } from '../../model/target.js';
 import type { YamlDoc } from '../../util/yaml-source.js';
 import { awsSecurityGroups, azureNsgs, gcpFirewalls, type CloudEgressData } from '../cloud/handler.js';
@@ -265,7 +266,7 @@ export const terraformHandler: InputHandler = {
       name: `terraform ${provider} ${file.path}`,
       platform: 'cloud',
       file: file.path,
-      data: { layer: 'cloud', provider, scopes: sc },
+      data: { layer: 'cloud', provider, host: file.absPath ? dirname(file.absPath) : '<stdin>', scopes: sc },
       locations: new Map([['', { file: file.path, line: 1 }]]),
       suppressions: [],
     }));
