@@ -10,6 +10,7 @@ import { iptablesHandler, ipsetHandler } from './iptables/handler.js';
 import { nftablesHandler } from './nftables/handler.js';
 import { cloudHandler } from './cloud/handler.js';
 import { terraformHandler } from './terraform/handler.js';
+import { sysctlHandler } from './sysctl/handler.js';
 
 /**
  * Every input format, in detection order: the first handler whose detect() accepts a file parses it.
@@ -21,6 +22,7 @@ export const HANDLERS: InputHandler[] = [
   nftablesHandler,
   cloudHandler,
   terraformHandler,
+  sysctlHandler,
   composeHandler,
   kubernetesHandler,
   dockerfileHandler,

@@ -54,7 +54,7 @@ describe('sandcheck egress / scan on firewall input', () => {
     const allow = 'egress:\n  allow:\n    - {cidr: 160.79.104.0/23, proto: tcp, ports: [443]}\n';
     writeFileSync(join(dir, 'assumed.yaml'), `${allow}  ipv6: disabled\n`);
     writeFileSync(join(dir, 'auto.yaml'), allow);
-    const assumption = 'assumption: IPv6 is disabled on the sandbox hosts (egress.ipv6: disabled in sandcheck.yaml, an assertion, not evidence); IPv6 egress was not judged';
+    const assumption = 'assumption: IPv6 is disabled on the sandbox hosts (egress.ipv6: disabled in sandcheck.yaml, an assertion, not evidence); IPv6 egress was not judged (except on a host whose sysctl shows IPv6 on)';
     const assumed = sandcheck(['egress', join(dir, 'rules.v4'), '-c', join(dir, 'assumed.yaml'), '--format', 'json']);
     expect(assumed.code, assumed.stderr).toBe(0);
     expect(item(json(assumed))).toMatchObject({ verdict: 'pass', note: assumption });

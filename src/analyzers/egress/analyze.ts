@@ -61,6 +61,8 @@ export interface FamilyExplain {
   possibleReach: string[];
   /** The family has no ruleset among the inputs (nothing filters it). */
   absent: boolean;
+  /** Why the family is not judged (IPv6 off by evidence or by assertion). */
+  notJudged?: string;
   allowedBy: { rule: string; reaches: string[] }[];
   opaque: string[];
   delegations: string[];
@@ -163,6 +165,8 @@ export interface AnalyzeInput {
   allowlist: Allowlist;
   /** Layers further on a context's path (cloud firewall scopes), judged in intersection with the rulesets. */
   pathLayers?: (ctx: EgressContext) => NormRuleset[];
+  /** Evidence that IPv6 is off on this host (`net.ipv6.conf.all.disable_ipv6 = 1 (sysctl.conf:3)`): IPv6 is not judged. */
+  ipv6OffEvidence?: string;
 }
 
 /** Contexts implied by the rulesets when sandcheck.yaml names none: host processes, and each bridge seen in FORWARD. */
@@ -263,7 +267,8 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       const must = ev.must.subtract(sp.local);
       const dflt = ev.defaultAcc.subtract(sp.local);
       const fam = familyLabel(family);
-      const v6Disabled = family === 'ipv6' && allowlist.ipv6 === 'disabled';
+      const v6Off = family === 'ipv6' ? (input.ipv6OffEvidence ? `IPv6 is off on this host: ${input.ipv6OffEvidence}` : allowlist.ipv6 === 'disabled' ? 'egress.ipv6: disabled (an assertion)' : undefined) : undefined;
+      const v6Disabled = v6Off !== undefined;
       // The explanation (only `--explain` prints it) costs set operations per accepting rule: built on demand.
       explainParts.push(() => ({
         family,
@@ -273,6 +278,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         mustReach: describeSpace(must.project([DST, PROTO, DPORT]), undefined, 12),
         possibleReach: describeSpace(may.project([DST, PROTO, DPORT]).subtract(must.project([DST, PROTO, DPORT])), undefined, 12),
         absent: !ev.present,
+        ...(v6Off ? { notJudged: v6Off } : {}),
         allowedBy: (ev.result?.contributions ?? [])
           .map((c) => ({ rule: c.rule ? `${c.stage}${c.chain.name !== c.stage.split('/').pop() ? ` → ${c.chain.name}` : ''} #${c.rule.index} ${c.rule.verdict.text} (${c.rule.origin.file}:${c.rule.origin.line})` : `${c.stage} policy ACCEPT (${c.chain.origin.file}:${c.chain.origin.line})`, space: c.space.intersect(may) }))
           .filter((c) => !c.space.isEmpty())

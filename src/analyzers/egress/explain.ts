@@ -17,6 +17,10 @@ export function renderExplain(hosts: { host: string; analysis: HostAnalysis }[],
       out.push(`  ${contextLabel(ctx.context)}${ctx.context.origin ? ` (${ctx.context.origin})` : ''}`);
       for (const f of ctx.families) {
         const fam = familyLabel(f.family);
+        if (f.notJudged) {
+          out.push(`    ${fam}: not judged — ${f.notJudged}`);
+          continue;
+        }
         if (f.absent) {
           out.push(`    ${fam}: no ruleset among the inputs — nothing filters ${fam}`);
           continue;

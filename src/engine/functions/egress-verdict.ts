@@ -5,6 +5,7 @@ import type { EgressContext, NormChain, NormRule, NormRuleset, Origin } from '..
 import { contextLabel } from '../../analyzers/egress/model.js';
 import { cloudLayers, cloudScopesOf, type ScopeRef } from '../../analyzers/egress/paths.js';
 import type { CloudScope } from '../../inputs/cloud/rules.js';
+import type { SysctlEgressData } from '../../inputs/sysctl/handler.js';
 import { calicoSelectorMatches, selectorMatches, type CalicoPolicyData, type CalicoTierData, type NetworkPolicyData } from '../../inputs/networkpolicy/objects.js';
 import type { WorkloadData } from '../../model/workload.js';
 import type { EgressConfig, SandcheckConfig } from '../../config/types.js';
@@ -94,11 +95,48 @@ export function analyzeInventory(targets: readonly Target<object>[], config: San
       for (const m of p.missing) missing.push(missingLayerFinding(m, ctx, config, host));
       return p.rulesets;
     };
-    const analysis = analyzeHost({ rulesets: ts.flatMap((t) => t.data.rulesets), contexts: contextsOf(config.egress), allowlist: allowlistOf(config.egress), pathLayers });
-    analysis.findings.push(...missing);
+    const v6 = ipv6Evidence(targets, host, config);
+    const allowlist = allowlistOf(config.egress);
+    // Evidence beats the assertion: a host whose sysctl turns IPv6 on is judged on IPv6 whatever sandcheck.yaml says.
+    if (v6.on) allowlist.ipv6 = 'auto';
+    const analysis = analyzeHost({ rulesets: ts.flatMap((t) => t.data.rulesets), contexts: contextsOf(config.egress), allowlist, pathLayers, ...(v6.off ? { ipv6OffEvidence: v6.off } : {}) });
+    analysis.findings.push(...missing, ...v6.findings);
     out.set(host, { analysis, targets: ts, scopes: used });
   }
   return out;
+}
+
+/**
+ * What the host's sysctl files (src/inputs/sysctl) say about IPv6: `off` when
+ * net.ipv6.conf.all.disable_ipv6 = 1 (evidence: IPv6 is not judged), `on` when it is 0 — which
+ * overrides `egress.ipv6: disabled` and says so in a warning.
+ */
+function ipv6Evidence(targets: readonly Target<object>[], host: string, config: SandcheckConfig): { off?: string; on?: boolean; findings: EgressFinding[] } {
+  let all: { value: string; origin: Origin } | undefined;
+  for (const t of targets) {
+    if (t.kind !== 'egress') continue;
+    const d = t.data as Partial<SysctlEgressData>;
+    if (d.layer === 'sysctl' && d.host === host && d.disableIpv6?.all) all = d.disableIpv6.all;
+  }
+  if (!all) return { findings: [] };
+  const where = `net.ipv6.conf.all.disable_ipv6 = ${all.value} (${all.origin.file}:${all.origin.line})`;
+  if (all.value === '1') return { off: where, findings: [] };
+  if (all.value !== '0' || config.egress?.ipv6 !== 'disabled') return { findings: [] };
+  return {
+    on: true,
+    findings: [
+      {
+        code: 'opaque',
+        verdict: 'warn',
+        context: 'all',
+        family: 'ipv6',
+        message: `This host sets ${where}, but sandcheck.yaml asserts that IPv6 is disabled (egress.ipv6: disabled): IPv6 egress is judged`,
+        location: all.origin,
+        key: `${host}|ipv6-assertion-contradicted`,
+        evidence: { sysctl: where },
+      },
+    ],
+  };
 }
 
 /** Cloud scopes judged on some context's path (not alone). */
