@@ -16,6 +16,7 @@ import { summaryLine } from '../report/text.js';
 import { SUPPRESSION_WITHOUT_REASON } from '../engine/suppression-findings.js';
 import { UsageError, exitWith } from './exit.js';
 import { collect } from './options.js';
+import { startSecretDropLog } from './debug-secrets.js';
 
 export interface CommonOptions {
   format: string[];
@@ -117,11 +118,17 @@ export function registerScan(program: Command): void {
       .command('scan')
       .description('audit files and folders: Kubernetes manifests, compose files, Dockerfiles, env files, firewall rules (`-` reads stdin)')
       .argument('[paths...]', 'files or folders (default: the current folder); - for stdin'),
-  ).action(async (paths: string[], opts: CommonOptions) => {
-    const prepared = prepare(opts);
-    const collected = await collectPaths(paths);
-    finish(collected, opts, prepared);
-  });
+  )
+    .option('--debug-secrets', 'list on stderr every secret candidate the false-positive filters dropped: file:line, detector, reason, fingerprint (never the value)')
+    .action(async (paths: string[], opts: CommonOptions & { debugSecrets?: boolean }) => {
+      const prepared = prepare(opts);
+      const drops = opts.debugSecrets ? startSecretDropLog() : null;
+      try {
+        finish(await collectPaths(paths), opts, prepared);
+      } finally {
+        drops?.print();
+      }
+    });
 }
 
 /** `--write-baseline` after the outputs; stale `--baseline` entries are worth a note on stderr. */

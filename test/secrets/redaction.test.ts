@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/analyzers/secrets/index.js';
 import { dockerArchive } from '../image/helpers/craft.js';
 import { buildCli, runCli, type CliResult } from '../workflow/cli.js';
-import { dockerAuth, googleServiceAccount, pem, PEM_KINDS, PEM_MAGIC, rng, tokens } from '../../bench/secrets/tokens.js';
+import { ALNUM, chars, dockerAuth, googleServiceAccount, pem, PEM_KINDS, PEM_MAGIC, rng, tokens } from '../../bench/secrets/tokens.js';
 
 /**
  * The redaction promise of the key-storage capability: secrets of every kind are planted in every
@@ -66,6 +66,8 @@ const composeArgKey = plant('compose build arg', tokens.environmentKey(r));
 const composeConfig = plant('compose config content', tokens.generic(r));
 const composeSecretFile = plant('compose secret file', tokens.environmentKey(r));
 const brokenComposeArg = plant('build arg in broken compose', tokens.environmentKey(r));
+// Too short for a generic token: the filters drop it, and --debug-secrets lists it (by fingerprint only).
+const droppedToken = plant('dropped short token', chars(r, 12, ALNUM));
 
 const FILES: Record<string, string> = {
   'app/.env': [
@@ -77,6 +79,7 @@ const FILES: Record<string, string> = {
     `AWS_SECRET_ACCESS_KEY=${awsSecret}`,
     `JWT_SECRET=${jwt}`,
     `TLS_KEY="${pems[1]!.replace(/\n/g, '\\n')}"`,
+    `WEBHOOK_TOKEN=${droppedToken}`,
   ].join('\n') + '\n',
   'k8s/worker.yaml': `apiVersion: apps/v1
 kind: Deployment
@@ -169,6 +172,11 @@ beforeAll(async () => {
   run('scan broken file', ['scan', 'broken', '-f', 'json']);
   run('scan stdin', ['scan', '-', '-f', 'json'], `# pasted\nkey: ${stdinKey}\n`);
   run('scan single file', ['scan', 'app/.env', '-f', 'sarif']);
+  // What the false-positive filters dropped, on stderr: places, detectors, reasons and fingerprints only.
+  run('scan --debug-secrets', ['scan', '.', '--debug-secrets']);
+  run('scan --debug-secrets -f json', ['scan', '.', '--debug-secrets', '-f', 'json']);
+  run('scan broken --debug-secrets', ['scan', 'broken', '--debug-secrets', '-f', 'sarif']);
+  run('scan stdin --debug-secrets', ['scan', '-', '--debug-secrets'], `# pasted\nkey: ${stdinKey}\nTOKEN=${droppedToken} ghp_${'x'.repeat(36)}\n`);
   run('rules', ['rules']);
   for (const id of ['secret-environment-key-literal', 'secret-anthropic-key-literal', 'secret-provider-token', 'secret-generic-literal', 'secret-manifest-committed', 'secret-environment-key-unmanaged', 'secret-rotation-overdue', 'secret-key-shared-across-boundaries']) {
     run(`explain ${id}`, ['explain', id]);
@@ -216,6 +224,9 @@ describe('redaction', () => {
     expect(broken.inputs.filter((i: { status: string }) => i.status === 'error').length).toBeGreaterThanOrEqual(2);
     expect(broken.inputs.find((i: { path: string }) => i.path.endsWith('docker-compose.secrets.yml'))).toMatchObject({ status: 'error', error: expect.stringContaining('configs.c gives more than one of file, environment, content and external') });
     expect(outputs.filter((o) => o.what.startsWith('file ')).length).toBeGreaterThan(10);
+    const debug = outputs.find((o) => o.what === 'scan --debug-secrets (stderr)')!.text;
+    expect(debug).toContain(`app/.env:9 generic-secret low-entropy ${fingerprint(droppedToken)} WEBHOOK_TOKEN`);
+    expect(outputs.find((o) => o.what === 'scan stdin --debug-secrets (stderr)')!.text).toContain(`<stdin>:3 github-token placeholder ${fingerprint(`ghp_${'x'.repeat(36)}`)}`);
   });
 
   it('no 8-character window of any planted secret appears in any stdout, stderr or written file', () => {
