@@ -1,6 +1,6 @@
 import type { Severity } from '../../model/severity.js';
 import { shannonEntropy } from './entropy.js';
-import { commonDropReason, hasRepeatedRun, isPlaceholder, isReference, randomBodyDropReason, type DropReason } from './false-positives.js';
+import { commonDropReason, hasRepeatedRun, isPlaceholder, randomBodyDropReason, type DropReason } from './false-positives.js';
 
 /**
  * Provider-format detectors (tiers A and B of secret-notes §4.1): strict shapes with a literal
@@ -353,7 +353,7 @@ function pemBody(raw: string): string {
 /** Key bodies: long enough, not a placeholder, not one character repeated, real entropy. */
 function pemDropReason(body: string): DropReason | null {
   if (body.length < 64) return 'not-secret-shape';
-  if (isReference(body)) return 'reference';
+  // No reference test: a body is base64 characters only (pemBody), and every reference form needs others.
   if (isPlaceholder(body)) return 'placeholder';
   if (hasRepeatedRun(body, 48)) return 'repeated';
   return shannonEntropy(body) < 4.0 ? 'low-entropy' : null;

@@ -212,7 +212,10 @@ const NO_OPTIONS: ScanOptions = Object.freeze({});
 function detect(target: Target<object>, onDrop: DropListener | null): LocatedSecret[] {
   const out: LocatedSecret[] = [];
   const push = (hits: SecretHit[], pointer: string, where: string, locationOf: (h: SecretHit) => Location) => {
-    for (const h of hits) out.push({ ...h, pointer, where, location: locationOf(h) });
+    // Written out, not spread: hits with and without a name would give the copies many shapes.
+    for (const h of hits) {
+      out.push({ detector: h.detector, title: h.title, severity: h.severity, confidence: h.confidence, fingerprint: h.fingerprint, name: h.name, line: h.line, column: h.column, pointer, where, location: locationOf(h) });
+    }
   };
   const file = target.file;
   const dropsAt = (offset = 0) => dropsIn(file, onDrop, offset);
