@@ -180,6 +180,8 @@ function composeFile(r: Rng): Doc {
     d.add('    secrets:', '      - env_key', '    read_only: true');
   }
   d.add('secrets:', '  env_key:', '    external: true');
+  // Filler under an extension field: at the top level it would be read as more secrets.
+  d.add('x-notes:');
   fillerYaml(r, d, 10 + Math.floor(r() * 20));
   return d;
 }

@@ -1,19 +1,31 @@
 /**
- * One measurement in its own process (so peak memory is its own): `read` only reads every file;
- * `sandcheck` reads and runs the detector the way the scan does (dotenv files: parse + every tier;
- * other files: provider rules only). Prints one JSON line: files, bytes, seconds, findings.
+ * One measurement in its own process (so peak memory is its own).
+ * - `read`: Node lists and reads every file (`readdirSync`, `readFileSync(path, 'utf8')`): the floor.
+ * - `sandcheck`: what `sandcheck scan` does with these files up to the secret rules: the collector
+ *   (collectPaths: walk, read, binary check) with the env-file handler (`.env`, `*.env`) and the text
+ *   handler for everything else, then what the secret rules report for every target
+ *   (reportableSecretsOf). The text handler scans each text as its target is built and keeps only the
+ *   findings (setTextScanner). YAML, compose and Dockerfile files are scanned as text here: their
+ *   structured parse is other handlers' work (see bench/manifests, and the whole-CLI line of run.mjs).
+ * Findings go to stdout, one JSON line each; the last line is the summary: files, bytes, seconds.
+ * With `passes` > 1 the same work is repeated in the same process and `seconds` lists every pass: the
+ * first is cold (as every CLI run is), the later ones run compiled code (steady state).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { classifyPair, scanText, type SecretHit } from '../../src/analyzers/secrets/index.js';
-import { isEnvFileName } from '../../src/inputs/envfile/handler.js';
-import { parseDotenv } from '../../src/inputs/envfile/parse.js';
+import { join, resolve } from 'node:path';
+import { reportableSecretsOf } from '../../src/analyzers/secrets/targets.js';
+import { collectPaths } from '../../src/inputs/collect.js';
+import { envfileHandler } from '../../src/inputs/envfile/handler.js';
+import { textfileHandler } from '../../src/inputs/textfile/handler.js';
 
-export interface Measured {
+export interface Summary {
   files: number;
-  bytes: number;
+  /** Characters read (read mode). */
+  bytes: number | null;
   seconds: number;
-  findings: { file: string; line: number; detector: string }[];
+  /** Every pass, first (cold) to last. */
+  passes: number[];
+  findings: number;
 }
 
 function walk(dir: string, out: string[] = []): string[] {
@@ -25,27 +37,52 @@ function walk(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-function detect(path: string, text: string): SecretHit[] {
-  if (!isEnvFileName(path)) return scanText(text);
-  const { entries, comments } = parseDotenv(text, path);
-  const hits: SecretHit[] = [];
-  for (const e of entries) hits.push(...classifyPair(e.name, e.value, { line: e.line, column: e.column }));
-  for (const c of comments) for (const h of scanText(c.text)) hits.push({ ...h, line: c.line });
-  return hits;
+/** Findings are written in batches: a pipe write per finding would cost more than finding it. */
+class Out {
+  private lines: string[] = [];
+  count = 0;
+  add(line: string): void {
+    this.lines.push(line);
+    this.count++;
+    if (this.lines.length >= 256) this.flush();
+  }
+  flush(): void {
+    if (this.lines.length) process.stdout.write(this.lines.join('\n') + '\n');
+    this.lines = [];
+  }
 }
 
-export function measure(mode: 'read' | 'sandcheck', root: string): Measured {
-  const files = walk(root).sort();
+export async function measure(mode: 'read' | 'sandcheck', dir: string, passes = 1): Promise<Summary> {
+  const root = resolve(dir);
+  const times: number[] = [];
+  let first: Omit<Summary, 'passes'> | null = null;
+  for (let i = 0; i < passes; i++) {
+    const r = await once(mode, root, i === 0);
+    times.push(r.seconds);
+    first ??= r;
+  }
+  return { ...first!, passes: times };
+}
+
+async function once(mode: 'read' | 'sandcheck', root: string, report: boolean): Promise<Omit<Summary, 'passes'>> {
+  const out = new Out();
   const t0 = process.hrtime.bigint();
-  let bytes = 0;
-  const findings: Measured['findings'] = [];
-  for (const f of files) {
-    const text = readFileSync(f, 'utf8');
-    bytes += text.length;
-    if (mode === 'sandcheck') {
-      for (const h of detect(f, text)) findings.push({ file: relative(root, f), line: h.line, detector: h.detector });
+  let files = 0;
+  let bytes: number | null = 0;
+  if (mode === 'read') {
+    for (const f of walk(root)) {
+      bytes += readFileSync(f, 'utf8').length;
+      files++;
     }
+  } else {
+    const collected = await collectPaths([root], { cwd: root, handlers: [envfileHandler, textfileHandler] });
+    for (const t of collected.targets) {
+      for (const s of reportableSecretsOf(t, collected)) if (report) out.add(JSON.stringify({ file: s.location.file, line: s.location.line ?? s.line, detector: s.detector }));
+    }
+    files = collected.inputs.filter((i) => i.status === 'parsed').length;
+    bytes = null;
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { files: files.length, bytes, seconds, findings };
+  out.flush();
+  return { files, bytes, seconds, findings: out.count };
 }

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Secret-detection benchmark: generates (once) a reproducible corpus with planted secrets and
 // decoys, then in one run measures, each in its own process, Node merely reading the files,
-// sandcheck's detector, and secretlint 12 with its recommended preset. Prints recall, precision,
-// throughput and peak memory for each, and the ratios the issue sets as targets.
+// sandcheck's detector through the env-file and text-file handlers (bench/secrets/measure.ts), and
+// secretlint 12 with its recommended preset. Prints recall, precision, throughput and peak memory for
+// each, and the ratios the issue sets as targets. Memory is also measured on a corpus a tenth the size
+// (same generator), for the detector and for the whole CLI (`sandcheck scan … --format json`, from dist/).
 //
-//   node bench/secrets/run.mjs [--size-mb 50] [--seed 1] [--runs 3] [--secretlint-runs 1] [--no-secretlint]
-//                              [--reuse-secretlint] [--regenerate] [--show-misses]
+//   node bench/secrets/run.mjs [--size-mb 50] [--small-mb 5] [--seed 1] [--runs 3] [--secretlint-runs 1] [--no-secretlint]
+//                              [--reuse-secretlint] [--no-cli] [--regenerate] [--generate-only] [--show-misses]
 // secretlint 12's always-on profiler makes it quadratic in the number of files (secretlint#1633):
 // expect many minutes on 50 MB; --reuse-secretlint re-scores the last secretlint run.
 import { spawn } from 'node:child_process';
@@ -17,17 +19,22 @@ import { build } from 'esbuild';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = join(root, 'bench/out');
 const opts = parseArgs(process.argv.slice(2));
-const corpus = join(outDir, `secrets-corpus-${opts.sizeMb}mb-s${opts.seed}`);
+const corpusOf = (sizeMb) => join(outDir, `secrets-corpus-${sizeMb}mb-s${opts.seed}`);
+const corpus = corpusOf(opts.sizeMb);
+const small = corpusOf(opts.smallMb);
 const manifestPath = `${corpus}.manifest.json`;
 mkdirSync(outDir, { recursive: true });
 
 const bundle = join(outDir, 'secrets-bench.mjs');
 await build({ entryPoints: [join(root, 'bench/secrets/main.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
 
-if (opts.regenerate || !existsSync(manifestPath)) {
-  process.stderr.write(`generating ${opts.sizeMb} MB corpus (seed ${opts.seed}) in ${relative(root, corpus)} …\n`);
-  await run(process.execPath, [bundle, 'generate', corpus, String(opts.sizeMb), String(opts.seed)]);
+for (const [dir, sizeMb] of [[corpus, opts.sizeMb], [small, opts.smallMb]]) {
+  if (opts.regenerate || !existsSync(`${dir}.manifest.json`)) {
+    process.stderr.write(`generating ${sizeMb} MB corpus (seed ${opts.seed}) in ${relative(root, dir)} …\n`);
+    await run(process.execPath, [bundle, 'generate', dir, String(sizeMb), String(opts.seed)]);
+  }
 }
+if (opts.generateOnly) process.exit(0);
 const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
 const mb = manifest.bytes / 1024 / 1024;
 console.log(`corpus: ${manifest.files} files, ${mb.toFixed(1)} MB, ${manifest.planted.length} planted secrets, ${manifest.decoys} decoys (seed ${manifest.seed})`);
@@ -36,6 +43,18 @@ const results = {};
 results.read = await repeat(opts.runs, () => run(process.execPath, [bundle, 'read', corpus]).then(parseJsonLine));
 results.sandcheck = await repeat(opts.runs, () => run(process.execPath, [bundle, 'sandcheck', corpus]).then(parseJsonLine));
 if (opts.secretlint) results.secretlint = await repeat(opts.secretlintRuns, () => secretlintOnce());
+// Steady state: three passes in one process each; the last pass runs compiled code.
+const steady = {
+  read: await repeat(opts.runs, () => run(process.execPath, [bundle, 'read', corpus, '3']).then(parseJsonLine).then((r) => ({ ...r, seconds: r.passes.at(-1) }))),
+  sandcheck: await repeat(opts.runs, () => run(process.execPath, [bundle, 'sandcheck', corpus, '3']).then(parseJsonLine).then((r) => ({ ...r, seconds: r.passes.at(-1) }))),
+};
+// Memory against corpus size: the same measurements on the small corpus.
+const smallRead = await repeat(opts.runs, () => run(process.execPath, [bundle, 'read', small]).then(parseJsonLine));
+const smallSandcheck = await repeat(opts.runs, () => run(process.execPath, [bundle, 'sandcheck', small]).then(parseJsonLine));
+const cliBin = join(root, 'bin/sandcheck.js');
+const cli = opts.cli && existsSync(join(root, 'dist'))
+  ? { small: await cliOnce(small), large: await cliOnce(corpus) }
+  : null;
 
 const rows = [];
 for (const [name, r] of Object.entries(results)) {
@@ -55,9 +74,19 @@ const sc = rows.find((r) => r.tool === 'sandcheck');
 const rd = rows.find((r) => r.tool === 'read');
 const sl = rows.find((r) => r.tool === 'secretlint');
 console.log('');
-console.log(`sandcheck time / read-only time: ${(sc.seconds / rd.seconds).toFixed(2)} (target ≤ 2)`);
+console.log(`sandcheck time / read-only time: ${(sc.seconds / rd.seconds).toFixed(2)} (target ≤ 2; one cold pass per process, as a CLI run)`);
+console.log(`  steady state (third pass in one process): read ${steady.read.seconds.toFixed(2)} s, sandcheck ${steady.sandcheck.seconds.toFixed(2)} s, ratio ${(steady.sandcheck.seconds / steady.read.seconds).toFixed(2)}`);
 if (sl) console.log(`sandcheck throughput / secretlint: ${(sc.mbps / sl.mbps).toFixed(1)}× (target ≥ 3)`);
 console.log(`recall ${sc.recall.toFixed(3)} (target ≥ 0.95), precision ${sc.precision.toFixed(3)} (target ≥ 0.98)`);
+console.log('');
+console.log(`peak RSS against corpus size (${opts.smallMb} MB → ${opts.sizeMb} MB):`);
+const mem = (label, a, b) => console.log(`  ${pad(label, 44)} ${pad(`${(a / 1024).toFixed(0)} MB → ${(b / 1024).toFixed(0)} MB`, 20)} (×${(b / a).toFixed(2)})`);
+mem('read only', smallRead.peakKb, results.read.peakKb);
+mem('sandcheck detector (through the handlers)', smallSandcheck.peakKb, results.sandcheck.peakKb);
+if (cli) {
+  mem('sandcheck scan --format json (whole CLI)', cli.small.peakKb, cli.large.peakKb);
+  console.log(`  (CLI wall time ${cli.small.wall.toFixed(1)} s → ${cli.large.wall.toFixed(1)} s)`);
+} else console.log(`  whole CLI: not measured (${opts.cli ? 'no dist/: run npm run build' : '--no-cli'})`);
 console.log('\nsandcheck recall by kind:');
 for (const [kind, v] of Object.entries(sc.byKind).sort()) console.log(`  ${pad(kind, 30)} ${v.found}/${v.total}`);
 if (sl) {
@@ -145,9 +174,16 @@ async function scoreSecretlintFile() {
   return { findings };
 }
 
+/** The child's stdout: one JSON line per finding, then the summary line. */
 function parseJsonLine(t) {
-  const m = JSON.parse(t.stdout.trim().split('\n').pop());
-  return { ...m, peakKb: t.peakKb };
+  const lines = t.stdout.trim().split('\n');
+  const summary = JSON.parse(lines.pop());
+  return { ...summary, findings: lines.filter(Boolean).map((l) => JSON.parse(l)), peakKb: t.peakKb };
+}
+
+/** The real CLI end to end (every handler, every rule, the JSON report), for its peak memory. */
+async function cliOnce(dir) {
+  return run(process.execPath, [cliBin, 'scan', dir, '--format', 'json', '-o', '/dev/null', '--quiet'], { okCodes: [0, 1], quietStderr: true });
 }
 
 async function repeat(n, fn) {
@@ -159,10 +195,10 @@ async function repeat(n, fn) {
 }
 
 /** Runs a process and samples its peak RSS (VmHWM) from /proc until it exits. */
-function run(cmd, args, { cwd = root, okCodes = [0] } = {}) {
+function run(cmd, args, { cwd = root, okCodes = [0], quietStderr = false } = {}) {
   return new Promise((resolvePromise, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', quietStderr ? 'ignore' : 'inherit'] });
     let stdout = '';
     let peakKb = 0;
     child.stdout.on('data', (d) => (stdout += d));
@@ -193,14 +229,16 @@ function run(cmd, args, { cwd = root, okCodes = [0] } = {}) {
 }
 
 function parseArgs(argv) {
-  const o = { sizeMb: 50, seed: 1, runs: 3, secretlintRuns: 1, secretlint: true, regenerate: false, showMisses: false };
+  const o = { sizeMb: 50, smallMb: 5, seed: 1, runs: 3, secretlintRuns: 1, secretlint: true, cli: true, regenerate: false, showMisses: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--size-mb') o.sizeMb = Number(argv[++i]);
+    else if (a === '--small-mb') o.smallMb = Number(argv[++i]);
     else if (a === '--seed') o.seed = Number(argv[++i]);
     else if (a === '--runs') o.runs = Number(argv[++i]);
     else if (a === '--secretlint-runs') o.secretlintRuns = Number(argv[++i]);
     else if (a === '--no-secretlint') o.secretlint = false;
+    else if (a === '--no-cli') o.cli = false;
     else if (a === '--regenerate') o.regenerate = true;
     else if (a === '--reuse-secretlint') o.reuseSecretlint = true;
     else if (a === '--show-misses') o.showMisses = true;
