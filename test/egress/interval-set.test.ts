@@ -87,3 +87,38 @@ describe('IntervalSet at full IPv4 and IPv6 width', () => {
     }
   });
 });
+
+describe('IntervalSet, a large set against a small one (the bulk-copy and binary-search paths)', () => {
+  // Deterministic pseudo-random sets over 0..399: the large one has dozens of intervals, the small one 1–3.
+  let seed = 7;
+  const rnd = (n: number): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+  const D = 400;
+  const members = (s: IntervalSet): boolean[] => Array.from({ length: D }, (_, i) => s.has(BigInt(i)));
+  const randomSet = (intervals: number, width: number): IntervalSet => IntervalSet.of(Array.from({ length: intervals }, () => { const a = rnd(D); return [BigInt(a), BigInt(Math.min(D - 1, a + rnd(width)))] as [bigint, bigint]; }));
+  it('bulk union merges across neighbours that only touch', () => {
+    const points = IntervalSet.of(Array.from({ length: 40 }, (_, i) => [BigInt(2 * i), BigInt(2 * i)] as [bigint, bigint]));
+    const u = points.union(IntervalSet.of([[1n, 1n], [3n, 3n]]));
+    expect(wellFormed(u)).toBe(true);
+    expect([...u.ranges()].slice(0, 2)).toEqual([[0n, 4n], [6n, 6n]]);
+    expect(u.count).toBe(38);
+  });
+  it('union, intersect and subtract agree with membership, both operand orders, 3000 pairs', () => {
+    for (let k = 0; k < 3000; k++) {
+      const big = randomSet(40 + rnd(40), 6);
+      const small = randomSet(1 + rnd(3), k % 3 === 0 ? 40 : 3);
+      const bm = members(big);
+      const sm = members(small);
+      for (const [op, want] of [
+        [big.union(small), bm.map((x, i) => x || sm[i])],
+        [small.union(big), bm.map((x, i) => x || sm[i])],
+        [big.intersect(small), bm.map((x, i) => x && sm[i])],
+        [small.intersect(big), bm.map((x, i) => x && sm[i])],
+        [big.subtract(small), bm.map((x, i) => x && !sm[i])],
+        [small.subtract(big), sm.map((x, i) => x && !bm[i])],
+      ] as [IntervalSet, boolean[]][]) {
+        expect(wellFormed(op)).toBe(true);
+        expect(members(op)).toEqual(want);
+      }
+    }
+  });
+});

@@ -116,6 +116,9 @@ export class IntervalSet {
     if (this.isEmpty()) return o;
     if (this.spans(o)) return this;
     if (o.spans(this)) return o;
+    // A few intervals into a large set: copy the untouched runs in bulk instead of merging one by one.
+    if (o.lo.length * 16 < this.lo.length) return this.unionSmall(o);
+    if (this.lo.length * 16 < o.lo.length) return o.unionSmall(this);
     const lo: bigint[] = [];
     const hi: bigint[] = [];
     let i = 0;
@@ -144,6 +147,56 @@ export class IntervalSet {
   /** Whether this is one interval that contains every member of o. */
   private spans(o: IntervalSet): boolean {
     return this.lo.length === 1 && this.lo[0]! <= o.lo[0]! && this.hi[0]! >= o.hi[o.hi.length - 1]!;
+  }
+
+  /** this ∪ small, for a small set: binary search for each of its intervals, bulk copies in between. */
+  private unionSmall(small: IntervalSet): IntervalSet {
+    const parts: { lo: readonly bigint[]; hi: readonly bigint[] }[] = [];
+    const lo: bigint[] = [];
+    const hi: bigint[] = [];
+    let from = 0;
+    const n = this.lo.length;
+    for (let k = 0; k < small.lo.length; k++) {
+      let a = small.lo[k]!;
+      let b = small.hi[k]!;
+      // First interval of this that ends at or after a - 1 (it may touch or overlap [a, b]).
+      let x = from;
+      let y = n;
+      while (x < y) {
+        const m = (x + y) >> 1;
+        if (this.hi[m]! + 1n < a) x = m + 1;
+        else y = m;
+      }
+      if (x > from) {
+        flush();
+        parts.push({ lo: this.lo.slice(from, x), hi: this.hi.slice(from, x) });
+      }
+      let i = x;
+      while (i < n && this.lo[i]! <= b + 1n) {
+        if (this.lo[i]! < a) a = this.lo[i]!;
+        if (this.hi[i]! > b) b = this.hi[i]!;
+        i++;
+      }
+      // Growing [a, b] may have reached the previous small interval's merged result (no bulk run between).
+      const last = hi.length - 1;
+      if (last >= 0 && hi[last]! + 1n >= a) {
+        if (b > hi[last]!) hi[last] = b;
+      } else {
+        lo.push(a);
+        hi.push(b);
+      }
+      from = i;
+    }
+    flush();
+    if (from < n) parts.push({ lo: this.lo.slice(from), hi: this.hi.slice(from) });
+    const outLo: bigint[] = ([] as bigint[]).concat(...parts.map((p) => p.lo as bigint[]));
+    const outHi: bigint[] = ([] as bigint[]).concat(...parts.map((p) => p.hi as bigint[]));
+    return new IntervalSet(outLo, outHi);
+
+    // Pending merged intervals go out before the next bulk run.
+    function flush(): void {
+      if (lo.length) parts.push({ lo: lo.splice(0), hi: hi.splice(0) });
+    }
   }
 
   intersect(o: IntervalSet): IntervalSet {

@@ -74,17 +74,14 @@ const NFT_HOOKS: Record<'output' | 'forward', string[]> = { output: ['output', '
 export const PATH_HOOK = 'path';
 
 function compileChain(table: NormTable, chain: NormChain, family: Family, ctx: EgressContext, atoms: InterfaceAtoms): CompiledChain {
-  return {
-    table: table.name,
-    name: chain.name,
-    base: chain.base,
-    policy: chain.policy,
-    origin: chain.origin,
-    rules: chain.rules.map((r: NormRule, i) => {
-      const m = compileMatch(r.match, family, ctx, atoms);
-      return { over: m.over, under: m.under, unknown: m.unknown, verdict: r.verdict, origin: r.origin, text: r.text, index: r.index ?? i + 1 };
-    }),
-  };
+  // A plain loop (user chains of large rule sets hold thousands of rules; it is optimised while it runs).
+  const rules: CompiledRule[] = new Array(chain.rules.length);
+  for (let i = 0; i < chain.rules.length; i++) {
+    const r: NormRule = chain.rules[i]!;
+    const m = compileMatch(r.match, family, ctx, atoms);
+    rules[i] = { over: m.over, under: m.under, unknown: m.unknown, verdict: r.verdict, origin: r.origin, text: r.text, index: r.index ?? i + 1 };
+  }
+  return { table: table.name, name: chain.name, base: chain.base, policy: chain.policy, origin: chain.origin, rules };
 }
 
 /** The base chains a context's new connections traverse, in kernel order, for one ruleset. */
@@ -230,8 +227,9 @@ class Walker {
           R = leave();
           break;
       }
-      if (A.length > 16) A = [unionAll(fam, A)];
-      if (Ret.length > 16) Ret = [unionAll(fam, Ret)];
+      // Merged in batches: often enough to bound memory, rarely enough not to re-merge a large set per rule.
+      if (A.length > 256) A = [unionAll(fam, A)];
+      if (Ret.length > 256) Ret = [unionAll(fam, Ret)];
     }
     if (chain.base) {
       const P = unionAll(fam, [R, ...Ret]);
