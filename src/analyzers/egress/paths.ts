@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import type { CloudScope } from '../../inputs/cloud/rules.js';
 import type { Target } from '../../model/target.js';
-import type { EgressContext, NormChain, NormRuleset, Origin } from './model.js';
+import type { EgressContext, NormChain, NormRuleset } from './model.js';
 import { PATH_HOOK } from './walk.js';
 
 /**
@@ -94,9 +94,4 @@ export function cloudLayers(ctx: EgressContext, scopes: readonly ScopeRef[], hos
     .filter((u) => u.scope.kind !== 'aws-sg')
     .forEach((u, i) => rulesets.push(asRuleset(u.file, onPath(only(u.scope.ruleset), i + 1))));
   return { rulesets, used, missing };
-}
-
-/** What a `behind` entry that names nothing of the scan is reported as (its layer counts as allow-all). */
-export function missingLayerNote(name: string, contextLabel: string, origin: Origin): { text: string; origin: Origin } {
-  return { text: `egress.contexts: ${contextLabel} is said to be behind ${name}, which no input of the scan lists; that layer counts as allow-all`, origin };
 }
