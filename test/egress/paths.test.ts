@@ -100,6 +100,26 @@ describe('egress layers intersected on a context path', () => {
     );
   });
 
+  it('pods: a flow the policy and the security group both allow fails at the policy rule, with both rule paths', () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'sandcheck.yaml'),
+      'egress:\n  contexts:\n    - kind: pod\n      namespace: sandbox\n      labels: {app: sandbox-runner}\n      behind: [sg-0a1b2c3d4e5f60001]\n  allow:\n    - {cidr: 160.79.104.0/23, proto: tcp, ports: [443]}\n  dns:\n    resolvers: [10.96.0.10]\n',
+    );
+    const r = run([`${P}/pod-policy-and-sg/k8s.yaml`, 'fixtures/egress/cloud/aws-sg-default.json', '-c', join(dir, 'sandcheck.yaml')]);
+    const any = r.raw.find((f: R) => f.ruleId === 'egress-allow-any')!;
+    expect(`${any.location.file}:${any.location.line}`).toBe(`${P}/pod-policy-and-sg/k8s.yaml:29`);
+    expect(any.evidence.path).toBe(
+      `NetworkPolicy/sandbox/Deployment/runner #1 NetworkPolicy sandbox/runner-egress egress[0] to ipBlock 0.0.0.0/0 except 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,169.254.0.0/16 (${P}/pod-policy-and-sg/k8s.yaml:29), then cloud/AWS security group sg-0a1b2c3d4e5f60001 (default) #6 egress all traffic to 0.0.0.0/0 (fixtures/egress/cloud/aws-sg-default.json:12)`,
+    );
+    // The pod's path is judged on the policy: nothing of the pod is reported in the security group's file.
+    expect(r.findings.filter((f) => f.includes('k8s.yaml'))).toEqual([
+      `egress-allow-any fail ${P}/pod-policy-and-sg/k8s.yaml:29`,
+      `egress-internal-reachable warn ${P}/pod-policy-and-sg/k8s.yaml:29`,
+      `egress-metadata-reachable fail ${P}/pod-policy-and-sg/k8s.yaml:29`,
+    ]);
+  });
+
   it('behind overrides the directory: a host context behind a scope listed elsewhere; security groups of one path are unioned', () => {
     const dir = tempDir();
     writeFileSync(
