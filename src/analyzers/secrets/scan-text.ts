@@ -91,8 +91,9 @@ export function keywordScan(text: string): Keywords {
 }
 
 function compare(text: string, i: number, list: Keyword[], seen: Keyword[], found: Keywords): void {
-  for (const k of list) {
-    if (i < k.offset || seen.includes(k) || !text.startsWith(k.text, i - k.offset)) continue;
+  for (let j = 0; j < list.length; j++) {
+    const k = list[j]!;
+    if (i < k.offset || !text.startsWith(k.text, i - k.offset) || seen.includes(k)) continue;
     seen.push(k);
     hit(found, k, i - k.offset);
   }

@@ -46,21 +46,25 @@ const cache = new WeakMap<object, LocatedSecret[]>();
  * keyed by the data object, which the collector's copies of a target share. Drops are kept with the
  * hits and passed on when the hits are used.
  */
-const prescanned = new WeakMap<object, { hits: LocatedSecret[]; drops: LocatedDrop[] }>();
+const prescanned = new WeakMap<object, LocatedSecret[]>();
+const NO_HITS: LocatedSecret[] = Object.freeze([]) as unknown as LocatedSecret[];
+const prescannedDrops = new WeakMap<object, LocatedDrop[]>();
 setTextScanner((target) => {
   // An env file's text target reports nothing: its envfile target reads every entry and comment.
   if (target.data.parsedAs === 'envfile') return;
-  const drops: LocatedDrop[] = [];
-  const hits = detect(target, dropListener ? (d) => drops.push(d) : null);
-  prescanned.set(target.data, { hits, drops });
+  let drops: LocatedDrop[] | null = null;
+  const hits = detect(target, dropListener ? (d) => (drops ??= []).push(d) : null);
+  // Most files have no secret: one shared empty list instead of one per file (kept until the rules run).
+  prescanned.set(target.data, hits.length > 0 ? hits : NO_HITS);
+  if (drops) prescannedDrops.set(target.data, drops);
 });
 
 /** The text scan of a text target: done when it was built, or now. */
 function textHits(target: Target<object>): LocatedSecret[] {
   const early = prescanned.get(target.data);
   if (!early) return detect(target, dropListener);
-  if (dropListener) for (const d of early.drops) dropListener(d);
-  return early.hits;
+  if (dropListener) for (const d of prescannedDrops.get(target.data) ?? []) dropListener(d);
+  return early;
 }
 
 export interface SecretsOfOptions {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Location } from '../../model/location.js';
 import type { Target } from '../../model/target.js';
 import { parseCommentSuppressions, toTargetSuppressions } from '../../util/comment-suppressions.js';
 import { InputError, type InputHandler, type SourceFile } from '../types.js';
@@ -69,7 +70,7 @@ export function textTarget(file: SourceFile, parsedAs: string | null = null): Ta
     platform: 'file',
     file: file.path,
     data,
-    locations: new Map([['', { file: file.path, line: 1, column: 1 }]]),
+    locations: new Map<string, Location>().set('', { file: file.path, line: 1, column: 1 }),
     // Comment suppressions only matter where a finding exists; skip the parse when none can be present.
     // (`k-igno` first: indexOf runs memchr on the first character of a pattern shorter than 7, and `k`
     // is rarer than `s`; longer patterns switch to a Boyer-Moore-Horspool that is slow on letters.)
