@@ -63,7 +63,7 @@ for (const k of KEYWORDS) {
 
 /** What the keyword pass found in one text. */
 export interface Keywords {
-  /** Rules whose keyword occurs, with the offset of the keyword's first occurrence. */
+  /** Rules whose keyword occurs, with the offset of the keyword's first occurrence (read-only). */
   rules: Map<ProviderRule, number>;
   /** Offset of the first NAMED_KEYWORDS occurrence, or -1. */
   named: number;
@@ -71,36 +71,43 @@ export interface Keywords {
 
 /** One keyword pass over a text. */
 export function keywordScan(text: string): Keywords {
-  const found: Keywords = { rules: new Map(), named: -1 };
+  // Most texts (a value, a comment) hold no keyword: the map is made on the first hit.
+  const found: Keywords = { rules: NO_RULES, named: -1 };
   for (const k of PLAIN) {
     const at = text.indexOf(k.text);
     if (at !== -1) hit(found, k, at);
   }
   for (const g of GROUPS) {
     // Each keyword counts once, at its first occurrence (anchors are visited in text order).
-    const seen: Keyword[] = [];
+    let seen: Keyword[] | null = null;
     for (let i = text.indexOf(g.char); i !== -1; i = text.indexOf(g.char, i + 1)) {
       const before = g.before[text.charCodeAt(i - 1)];
-      if (before !== undefined) compare(text, i, before, seen, found);
+      if (before !== undefined) seen = compare(text, i, before, seen, found);
       const after = g.after[text.charCodeAt(i + 1)];
-      if (after !== undefined) compare(text, i, after, seen, found);
-      if (seen.length === g.keywords.length) break;
+      if (after !== undefined) seen = compare(text, i, after, seen, found);
+      if (seen !== null && seen.length === g.keywords.length) break;
     }
   }
   return found;
 }
 
-function compare(text: string, i: number, list: Keyword[], seen: Keyword[], found: Keywords): void {
+/** Keywords of `list` found at anchor `i`, added to `seen` (made on the first one); returns `seen`. */
+function compare(text: string, i: number, list: Keyword[], seen: Keyword[] | null, found: Keywords): Keyword[] | null {
   for (let j = 0; j < list.length; j++) {
     const k = list[j]!;
-    if (i < k.offset || !text.startsWith(k.text, i - k.offset) || seen.includes(k)) continue;
-    seen.push(k);
+    if (i < k.offset || !text.startsWith(k.text, i - k.offset) || seen?.includes(k)) continue;
+    (seen ??= []).push(k);
     hit(found, k, i - k.offset);
   }
+  return seen;
 }
+
+/** Shared by every text without a rule keyword; never written to (hit() replaces it first). */
+const NO_RULES = new Map<ProviderRule, number>();
 
 function hit(found: Keywords, k: Keyword, at: number): void {
   if (k.named && (found.named === -1 || at < found.named)) found.named = at;
+  if (k.rules.length > 0 && found.rules === NO_RULES) found.rules = new Map();
   for (const rule of k.rules) {
     const prev = found.rules.get(rule);
     if (prev === undefined || at < prev) found.rules.set(rule, at);
@@ -109,7 +116,8 @@ function hit(found: Keywords, k: Keyword, at: number): void {
 
 /** Rules whose keyword occurs in the text, with the offset of the keyword's first occurrence. */
 export function candidateRules(text: string): Map<ProviderRule, number> {
-  return keywordScan(text).rules;
+  const rules = keywordScan(text).rules;
+  return rules === NO_RULES ? new Map() : rules;
 }
 
 /** How far before its keyword a rule's match may start (the AWS secret's name, a URL's scheme). */
