@@ -38,6 +38,22 @@ trustBoundaries: []
 # Service keys older than this many days are reported where rotation metadata shows their age.
 keys:
   maxAgeDays: 90
+
+# Egress (docs/egress.md): who the sandbox is and the endpoints its tools need. Without \`allow\`,
+# every reachable public destination is a finding. Without \`contexts\`, every context found is
+# judged, and a rule that matches on something sandcheck cannot see for you (\`-m owner\`, an ipset
+# without its dump) can only make a finding "possible"; a context with the sandbox's uid decides it.
+# egress:
+#   contexts:
+#     - kind: host-process
+#       uid: 10001
+#   allow:
+#     - {cidr: 160.79.104.0/23, host: api.anthropic.com, proto: tcp, ports: [443]}
+#   internal:
+#     - {cidr: 10.20.0.15/32, proto: tcp, ports: [5432], name: job-queue}
+#   dns:
+#     resolvers: [10.96.0.10]
+#   ipv6: auto
 `;
 
 export function registerInit(program: Command): void {

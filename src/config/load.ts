@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import type { ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createAjv, describeAjvError } from '../engine/ajv.js';
+import { checkEgressAddresses } from './semantic-checks.js';
 import { InputError } from '../inputs/types.js';
 import { parseYaml } from '../util/yaml-source.js';
 import { CONFIG_SCHEMA } from './schema.js';
@@ -11,7 +12,13 @@ import { LocatedError } from '../model/located-error.js';
 export const DEFAULT_CONFIG_FILE = 'sandcheck.yaml';
 
 /** A config that cannot be used: `file:line:col: reason`, exit 2. */
-export class ConfigError extends LocatedError {}
+/** An invalid config: the first problem, with every other one listed after it (one run shows them all). */
+export class ConfigError extends LocatedError {
+  constructor(file: string, reason: string, line?: number, column?: number, readonly more: LocatedError[] = []) {
+    super(file, reason, line, column);
+    if (more.length) this.message += more.map((m) => `\n  ${m.message}`).join('');
+  }
+}
 
 let validate: ValidateFunction | undefined;
 
@@ -45,12 +52,23 @@ export function parseConfig(text: string, shown: string): SandcheckConfig {
   if (parsed.docs.length > 1) throw new ConfigError(shown, 'the config holds exactly one YAML document');
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(shown, 'the config must be a mapping', 1, 1);
   validate ??= createAjv().compile(CONFIG_SCHEMA);
-  if (!validate(value)) {
-    const e = validate.errors!.find((x) => x.keyword === 'additionalProperties') ?? validate.errors![0]!;
-    let path = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-    if (e.keyword === 'additionalProperties') path = [...path, (e.params as { additionalProperty: string }).additionalProperty];
+  const problems: LocatedError[] = [];
+  const at = (path: (string | number)[], reason: string): void => {
     const pos = doc!.positionOf(path);
-    throw new ConfigError(shown, describeAjvError(e), pos.line, pos.column);
+    problems.push(new LocatedError(shown, reason, pos.line, pos.column));
+  };
+  if (!validate(value)) {
+    for (const e of schemaErrors(validate.errors!)) {
+      let path = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+      if (e.keyword === 'additionalProperties') path = [...path, (e.params as { additionalProperty: string }).additionalProperty];
+      at(path, describeAjvError(e));
+    }
+  }
+  for (const p of checkEgressAddresses((value as { egress?: unknown }).egress)) at(p.path, `${pointerText(p.path)}: ${p.reason}`);
+  if (problems.length) {
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+    const [first, ...more] = problems;
+    throw new ConfigError(shown, first!.reason, first!.line, first!.column, more);
   }
   const v = value as Partial<SandcheckConfig>;
   return {
@@ -63,4 +81,24 @@ export function parseConfig(text: string, shown: string): SandcheckConfig {
     ...(v.egress ? { egress: v.egress } : {}),
     lines: { waiverRules: (v.waivers ?? []).map((_, i) => doc!.positionOf(['waivers', i, 'rule']).line) },
   };
+}
+
+/**
+ * One error per place, the most specific: ajv reports every branch of a failed anyOf/oneOf and the
+ * combinator itself; a user needs the leaf (an unknown key, a wrong value), once.
+ */
+function schemaErrors(errors: ErrorObject[]): ErrorObject[] {
+  const combinator = new Set(['anyOf', 'oneOf', 'allOf', 'if', 'then', 'else']);
+  const byPath = new Map<string, ErrorObject>();
+  for (const e of errors) {
+    const key = e.keyword === 'additionalProperties' ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}` : e.instancePath;
+    const known = byPath.get(key);
+    if (!known || (combinator.has(known.keyword) && !combinator.has(e.keyword))) byPath.set(key, e);
+  }
+  // A combinator error at a path that also has a deeper error adds nothing.
+  return [...byPath.values()].filter((e) => !combinator.has(e.keyword) || ![...byPath.keys()].some((k) => k !== e.instancePath && k.startsWith(`${e.instancePath}/`)));
+}
+
+function pointerText(path: (string | number)[]): string {
+  return '/' + path.join('/');
 }

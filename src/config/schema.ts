@@ -1,7 +1,7 @@
 import { CHECKLIST_IDS } from '../model/checklist.js';
 import { EGRESS_SCHEMA } from './egress-schema.js';
 
-const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A date, YYYY-MM-DD.' };
+const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date', description: 'A calendar date, YYYY-MM-DD.' };
 
 /**
  * JSON Schema of sandcheck.yaml (published: `sandcheck config schema`). Each capability owns its

@@ -28,6 +28,10 @@ export function describeAjvError(e: ErrorObject): string {
       return `${where}: missing required key "${(e.params as { missingProperty: string }).missingProperty}"`;
     case 'enum':
       return `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'format': {
+      const format = (e.params as { format: string }).format;
+      return `${where}: must be a valid ${format}${format === 'date' ? ' (YYYY-MM-DD, a day that exists)' : ''}`;
+    }
     default:
       return `${where}: ${e.message ?? e.keyword}`;
   }

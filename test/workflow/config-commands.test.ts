@@ -30,11 +30,20 @@ describe('sandcheck init', () => {
     expect(text).toBe(STARTER_CONFIG);
     expect(parseConfig(text, 'sandcheck.yaml')).toMatchObject({ waivers: [], attestations: [], keys: { maxAgeDays: 90 } });
     // Uncomment the examples the way a user would: drop `[]` from the key and the `#` before each item line.
-    const filled = text.replace(/: \[\]\n((?:#  .*\n)+)/g, (_m, block: string) => ':\n' + block.replace(/^#/gm, ''));
+    const filled = text
+      .replace(/: \[\]\n((?:#  .*\n)+)/g, (_m, block: string) => ':\n' + block.replace(/^#/gm, ''))
+      .replace(/^# (egress:\n(?:#   .*\n)+)/m, (_m, block: string) => block.replace(/^# {3}/gm, '  '));
     const config = parseConfig(filled, 'sandcheck.yaml');
     expect(config.waivers).toEqual([{ rule: 'container-run-as-root', target: 'legacy/Deployment/importer*', reason: 'Vendor image runs as root; replacement tracked in OPS-123', owner: 'platform-team@example.com', expires: '2026-12-31' }]);
     expect(config.attestations[0]).toMatchObject({ item: 'session-data', by: 'security@example.com', expires: '2026-07-15' });
     expect(config.trustBoundaries).toEqual([{ name: 'tenant-a', namespaces: ['tenant-a-sandbox'] }]);
+    expect(config.egress).toEqual({
+      contexts: [{ kind: 'host-process', uid: 10001 }],
+      allow: [{ cidr: '160.79.104.0/23', host: 'api.anthropic.com', proto: 'tcp', ports: [443] }],
+      internal: [{ cidr: '10.20.0.15/32', proto: 'tcp', ports: [5432], name: 'job-queue' }],
+      dns: { resolvers: ['10.96.0.10'] },
+      ipv6: 'auto',
+    });
   });
 
   it('refuses to overwrite an existing file (exit 2, file untouched)', () => {
@@ -56,5 +65,36 @@ describe('sandcheck config validate', () => {
     expect(r.stderr).toMatch(/sandcheck\.yaml:\d+(:\d+)?: /);
     const ok = runCli(cli.bin, ['config', 'validate', join(REPO, 'fixtures/workflow/config/waivers.yaml')]);
     expect(ok.status).toBe(0);
+  });
+
+  it('reports every problem in one run, in line order: impossible dates, inexact CIDRs, unknown keys', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandcheck-config-'));
+    const text = [
+      'version: 1',
+      'waivers:',
+      '  - {rule: container-privileged, target: "*", reason: lab, owner: me, expires: 2026-13-40}',
+      'bogus: 1',
+      'egress:',
+      '  allow:',
+      '    - {cidr: 160.79.104.0/33, ports: [443]}',
+      '    - {cidr: 160.79.105.0/23, ports: [443]}',
+      '    - {cidr: "2607:6bc0::/48", ports: [443]}',
+      '  dns:',
+      '    resolvers: [10.96.0.10, 300.1.1.1]',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'sandcheck.yaml'), text);
+    const r = runCli(cli.bin, ['config', 'validate'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'sandcheck: invalid config sandcheck.yaml:3:71: /waivers/0/expires: must be a valid date (YYYY-MM-DD, a day that exists)',
+      '  sandcheck.yaml:4:1: (top level): unknown key "bogus"',
+      '  sandcheck.yaml:7:8: /egress/allow/0/cidr: "/33" is not a prefix length for IPv4 (0-32)',
+      '  sandcheck.yaml:8:8: /egress/allow/1/cidr: "160.79.105.0/23" has host bits set; the block is 160.79.104.0/23 (write that, or the address alone)',
+      '  sandcheck.yaml:11:29: /egress/dns/resolvers/1: "300.1.1.1" is not an IPv4 (a.b.c.d) or IPv6 address',
+    ]);
+    // The same config with a real date and exact blocks is valid.
+    writeFileSync(join(dir, 'sandcheck.yaml'), text.replace('2026-13-40', '2026-12-31').replace('bogus: 1\n', '').replace('/33', '/23').replace('160.79.105.0/23', '160.79.104.0/23').replace('300.1.1.1', '10.96.0.11'));
+    expect(runCli(cli.bin, ['config', 'validate'], { cwd: dir }).status).toBe(0);
   });
 });

@@ -1,0 +1,43 @@
+import ipaddr from 'ipaddr.js';
+
+/** A problem the JSON Schema cannot express, at a path inside sandcheck.yaml. */
+export interface ConfigProblem {
+  path: (string | number)[];
+  reason: string;
+}
+
+/**
+ * Addresses in the egress section must be exact: a typo such as `/33` or a block with host bits set
+ * would otherwise match nothing (or something else) and silently change what counts as allowed.
+ */
+export function checkEgressAddresses(egress: unknown): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  if (!egress || typeof egress !== 'object') return out;
+  const e = egress as { allow?: unknown[]; internal?: unknown[]; contexts?: unknown[]; dns?: { resolvers?: unknown[] } };
+  const check = (value: unknown, path: (string | number)[]): void => {
+    if (typeof value !== 'string') return;
+    const reason = cidrProblem(value);
+    if (reason) out.push({ path, reason });
+  };
+  for (const [i, a] of (Array.isArray(e.allow) ? e.allow : []).entries()) check((a as { cidr?: unknown })?.cidr, ['egress', 'allow', i, 'cidr']);
+  for (const [i, a] of (Array.isArray(e.internal) ? e.internal : []).entries()) check((a as { cidr?: unknown })?.cidr, ['egress', 'internal', i, 'cidr']);
+  for (const [i, c] of (Array.isArray(e.contexts) ? e.contexts : []).entries()) check((c as { sourceCidr?: unknown })?.sourceCidr, ['egress', 'contexts', i, 'sourceCidr']);
+  for (const [i, r] of (Array.isArray(e.dns?.resolvers) ? e.dns.resolvers : []).entries()) check(r, ['egress', 'dns', 'resolvers', i]);
+  return out;
+}
+
+/** Why `text` is not an exact IPv4/IPv6 address or CIDR block, or null when it is one. */
+export function cidrProblem(text: string): string | null {
+  const [addr, len, extra] = text.split('/');
+  if (extra !== undefined || addr === undefined) return `"${text}" is not an address or CIDR block`;
+  const v4 = ipaddr.IPv4.isValidFourPartDecimal(addr);
+  if (!v4 && !ipaddr.IPv6.isValid(addr)) return `"${addr}" is not an IPv4 (a.b.c.d) or IPv6 address`;
+  if (len === undefined) return null;
+  const max = v4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(len) || Number(len) > max) return `"/${len}" is not a prefix length for ${v4 ? 'IPv4 (0-32)' : 'IPv6 (0-128)'}`;
+  const network = (v4 ? ipaddr.IPv4 : ipaddr.IPv6).networkAddressFromCIDR(text);
+  if (network.toNormalizedString() !== ipaddr.parse(addr).toNormalizedString()) {
+    return `"${text}" has host bits set; the block is ${network.toString()}/${len} (write that, or the address alone)`;
+  }
+  return null;
+}
