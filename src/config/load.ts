@@ -3,6 +3,7 @@ import { relative, resolve } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createAjv, describeAjvError } from '../engine/ajv.js';
 import { checkEgressAddresses } from './semantic-checks.js';
+import { precompiledConfigValidator } from '../engine/precompiled.js';
 import { InputError } from '../inputs/types.js';
 import { parseYaml } from '../util/yaml-source.js';
 import { CONFIG_SCHEMA } from './schema.js';
@@ -51,7 +52,7 @@ export function parseConfig(text: string, shown: string): SandcheckConfig {
   const value = doc?.value ?? {};
   if (parsed.docs.length > 1) throw new ConfigError(shown, 'the config holds exactly one YAML document');
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(shown, 'the config must be a mapping', 1, 1);
-  validate ??= createAjv().compile(CONFIG_SCHEMA);
+  validate ??= precompiledConfigValidator() ?? createAjv().compile(CONFIG_SCHEMA);
   const problems: LocatedError[] = [];
   const at = (path: (string | number)[], reason: string): void => {
     const pos = doc!.positionOf(path);

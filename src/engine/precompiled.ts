@@ -6,6 +6,7 @@ import type { Ajv, ValidateFunction } from 'ajv';
 import { distDir, packageRoot } from '../util/package-root.js';
 import { defaultExport, vendor } from '../util/vendor.js';
 import { newAjv } from './ajv.js';
+import { CONFIG_SCHEMA } from '../config/schema.js';
 import { FUNCTION_REGISTRY } from './functions/index.js';
 import type { CompiledRule } from './load-rules.js';
 import type { RuleFunction } from './types.js';
@@ -41,28 +42,52 @@ export function rulesStamp(root: string, files: string[]): string {
 
 /** The module text for dist/builtin-rules.cjs. */
 export function precompileRules(rules: CompiledRule[], hash: string, stamp: string): string {
-  const ajv = newAjv({ code: { source: true, formats: { toString: () => 'require("ajv-formats/dist/formats").fullFormats' } as never } });
+  // Formats (the config's dates) come from ajv-formats at run time; `_` marks the text as code for ajv.
+  const { _ } = vendor('ajv').ajv;
+  const ajv = newAjv({ code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } });
   const standaloneCode = defaultExport<(ajv: Ajv, refs: Record<string, string>) => string>(vendor('ajv').standalone);
   const refs: Record<string, string> = {};
   rules.forEach((r, i) => {
     if (r.when) ajv.addSchema(r.when, (refs[`r${i}_when`] = `sandcheck:${r.id}#when`));
     if (r.assert) ajv.addSchema(r.assert, (refs[`r${i}_assert`] = `sandcheck:${r.id}#assert`));
   });
+  // The sandcheck.yaml validator too: compiling its schema costs 0.1-0.2 s of every run that has a config.
+  ajv.addSchema(CONFIG_SCHEMA as object, (refs.config = 'sandcheck:config'));
   const stored: Stored[] = rules.map(({ whenFn: _w, assertFn: _a, fn: _f, ...rest }) => rest);
-  return `${standaloneCode(ajv, refs)}\nexports.__hash = ${JSON.stringify(hash)};\nexports.__stamp = ${JSON.stringify(stamp)};\nexports.__rules = ${JSON.stringify(stored)};\n`;
+  return `${standaloneCode(ajv, refs)}\nexports.__hash = ${JSON.stringify(hash)};\nexports.__stamp = ${JSON.stringify(stamp)};\nexports.__configHash = ${JSON.stringify(configSchemaHash())};\nexports.__rules = ${JSON.stringify(stored)};\n`;
+}
+
+function configSchemaHash(): string {
+  return createHash('sha256').update(JSON.stringify(CONFIG_SCHEMA)).digest('hex');
+}
+
+type PrecompiledModule = Record<string, unknown> & { __hash: string; __stamp?: string; __configHash?: string; __rules: Stored[] };
+let loadedModule: PrecompiledModule | null | undefined;
+
+/** dist/builtin-rules.cjs, loaded once; null when it is absent or does not load. */
+function precompiledModule(): PrecompiledModule | null {
+  if (loadedModule !== undefined) return loadedModule;
+  const file = join(distDir(), PRECOMPILED_FILE);
+  try {
+    loadedModule = existsSync(file) ? (createRequire(import.meta.url)(file) as PrecompiledModule) : null;
+  } catch {
+    loadedModule = null;
+  }
+  return loadedModule;
+}
+
+/** The build's validator of sandcheck.yaml, or null when absent or made from another schema. */
+export function precompiledConfigValidator(): ValidateFunction | null {
+  const mod = precompiledModule();
+  if (!mod || mod.__configHash !== configSchemaHash() || typeof mod.config !== 'function') return null;
+  return mod.config as ValidateFunction;
 }
 
 /** The precompiled built-in rules, or null when absent or stale. */
 export function loadPrecompiled(ruleFiles: string[]): CompiledRule[] | null {
   const root = packageRoot();
-  const file = join(distDir(), PRECOMPILED_FILE);
-  if (!existsSync(file)) return null;
-  let mod: Record<string, unknown> & { __hash: string; __stamp?: string; __rules: Stored[] };
-  try {
-    mod = createRequire(import.meta.url)(file);
-  } catch {
-    return null;
-  }
+  const mod = precompiledModule();
+  if (!mod) return null;
   // Same sizes and times as at the build: unchanged (cheap: no file is read). Else compare contents.
   if (mod.__stamp !== rulesStamp(root, ruleFiles) && mod.__hash !== rulesHash(root, ruleFiles)) return null;
   const out: CompiledRule[] = [];

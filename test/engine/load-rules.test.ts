@@ -2,6 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RuleLoadError, loadRules } from '../../src/engine/load-rules.js';
+import { precompiledConfigValidator } from '../../src/engine/precompiled.js';
+import { createAjv } from '../../src/engine/ajv.js';
+import { CONFIG_SCHEMA } from '../../src/config/schema.js';
 import { tempDir } from '../helpers/cli.js';
 
 const rule = (fields: Record<string, string>) =>
@@ -99,5 +102,29 @@ describe('a typo in a required key', () => {
     const e = loadOne(text);
     expect(e.reason).toBe('(top level): unknown key "severty"');
     expect(e.line).toBe(4);
+  });
+});
+
+describe('the precompiled sandcheck.yaml validator', () => {
+  it('exists after the build and judges configs exactly as the schema compiled at run time', () => {
+    const built = precompiledConfigValidator();
+    expect(built).not.toBeNull();
+    const runtime = createAjv().compile(CONFIG_SCHEMA);
+    const samples = [
+      { version: 1 },
+      { version: 1, waivers: [{ rule: 'container-privileged', target: '*', reason: 'lab', owner: 'me', expires: '2026-12-31' }] },
+      { version: 1, waivers: [{ rule: 'container-privileged', target: '*', reason: 'lab', owner: 'me', expires: '2026-02-30' }] },
+      { version: 1, attestations: [{ item: 'session-data', by: 'a@b', date: '2026-01-15', evidence: 'x', expires: '2026-07-15' }] },
+      { version: 1, egress: { allow: [{ cidr: '160.79.104.0/23', ports: [443] }], ipv6: 'auto' } },
+      { version: 1, egress: { allow: [{ ports: [443] }] } },
+      { version: 2, bogus: true },
+    ];
+    for (const s of samples) {
+      const a = built!(s);
+      const b = runtime(s);
+      expect(a, JSON.stringify(s)).toBe(b);
+      expect((built!.errors ?? []).map((e) => [e.instancePath, e.keyword]), JSON.stringify(s)).toEqual((runtime.errors ?? []).map((e) => [e.instancePath, e.keyword]));
+    }
+    expect(samples.map((s) => built!(s))).toEqual([true, true, false, true, true, false, false]);
   });
 });
