@@ -1,3 +1,4 @@
+import { envfileTarget } from '../../src/inputs/envfile/handler.js';
 import { describe, expect, it } from 'vitest';
 import { parseDotenv } from '../../src/inputs/envfile/parse.js';
 import { envfileHandler, isEnvFileName } from '../../src/inputs/envfile/handler.js';
@@ -114,5 +115,22 @@ describe('envfile handler', () => {
   it('recognises SOPS-encrypted dotenv files', () => {
     const { targets } = envfileHandler.parse(source('.env.enc', 'KEY=ENC[AES256_GCM,data:abc,iv:d,tag:e,type:str]\nsops_version=3.8.1\n'));
     expect((targets[0]!.data as { sops: boolean }).sops).toBe(true);
+  });
+});
+
+describe('env-file target locations', () => {
+  const text = '# top\nA=1\nexport B="two\nlines"  # note\n\nC=3\n';
+  const target = () => envfileTarget({ path: 'x/.env', absPath: null, text, yaml: () => { throw new Error('no'); }, fastYaml: () => { throw new Error('no'); } });
+
+  it('answers get() for entries, values and comments without building the map, and the same as the built map', () => {
+    const lazy = target().locations;
+    const full = target().locations;
+    expect(full.size).toBe(1 + 3 * 2 + 2);
+    const pointers = [...full.keys()];
+    expect(pointers).toEqual(['', '/entries/0', '/entries/0/value', '/entries/1', '/entries/1/value', '/entries/2', '/entries/2/value', '/comments/0', '/comments/1']);
+    for (const p of pointers) expect(lazy.get(p), p).toEqual(full.get(p));
+    expect(lazy.get('/entries/1/value')).toEqual({ file: 'x/.env', line: 3, column: 10 });
+    expect(lazy.get('/comments/1')).toEqual({ file: 'x/.env', line: 4, column: 9 });
+    for (const p of ['/entries/3', '/entries/01', '/comments/0/value', '/entries', '/sops']) expect(lazy.get(p), p).toBeUndefined();
   });
 });

@@ -20,16 +20,88 @@ export function isEnvFileName(path: string): boolean {
   return base === '.env' || base.startsWith('.env.') || (base.endsWith('.env') && base.length > 4);
 }
 
+/**
+ * The locations of an env file's entries (`/entries/<i>` and its `/value`) and comments
+ * (`/comments/<i>`), made when asked for: an env file has many entries, the collector keeps every target
+ * until the rules run, and the secret rules give their findings their own locations. get() answers
+ * from the parse; any other use of the map fills it first, so it behaves as the full map.
+ */
+class EnvLocations extends Map<string, Location> {
+  #filled = false;
+  readonly #file: string;
+  readonly #entries: EnvEntry[];
+  readonly #comments: EnvComment[];
+  constructor(file: string, entries: EnvEntry[], comments: EnvComment[]) {
+    super();
+    this.#file = file;
+    this.#entries = entries;
+    this.#comments = comments;
+  }
+  override get(pointer: string): Location | undefined {
+    if (this.#filled) return super.get(pointer);
+    if (pointer === '') return { file: this.#file, line: 1, column: 1 };
+    const m = /^\/(entries|comments)\/(0|[1-9]\d*)(\/value)?$/.exec(pointer);
+    if (!m) return undefined;
+    if (m[1] === 'comments') {
+      const c = m[3] ? undefined : this.#comments[Number(m[2])];
+      return c && { file: this.#file, line: c.line, column: c.column };
+    }
+    const e = this.#entries[Number(m[2])];
+    return e && { file: this.#file, line: e.line, column: m[3] ? e.column : 1 };
+  }
+  #fill(): void {
+    if (this.#filled) return;
+    this.#filled = true;
+    super.set('', { file: this.#file, line: 1, column: 1 });
+    this.#entries.forEach((e, i) => {
+      super.set(`/entries/${i}`, { file: this.#file, line: e.line, column: 1 });
+      super.set(`/entries/${i}/value`, { file: this.#file, line: e.line, column: e.column });
+    });
+    this.#comments.forEach((c, i) => super.set(`/comments/${i}`, { file: this.#file, line: c.line, column: c.column }));
+  }
+  override has(pointer: string): boolean {
+    this.#fill();
+    return super.has(pointer);
+  }
+  override set(pointer: string, location: Location): this {
+    this.#fill();
+    return super.set(pointer, location);
+  }
+  override delete(pointer: string): boolean {
+    this.#fill();
+    return super.delete(pointer);
+  }
+  override clear(): void {
+    this.#filled = true;
+    super.clear();
+  }
+  override get size(): number {
+    this.#fill();
+    return super.size;
+  }
+  override forEach(fn: (value: Location, key: string, map: Map<string, Location>) => void, thisArg?: unknown): void {
+    this.#fill();
+    super.forEach(fn, thisArg);
+  }
+  override entries(): MapIterator<[string, Location]> {
+    this.#fill();
+    return super.entries();
+  }
+  override keys(): MapIterator<string> {
+    this.#fill();
+    return super.keys();
+  }
+  override values(): MapIterator<Location> {
+    this.#fill();
+    return super.values();
+  }
+  override [Symbol.iterator](): MapIterator<[string, Location]> {
+    return this.entries();
+  }
+}
+
 export function envfileTarget(file: SourceFile): Target<EnvfileData> {
   const { entries, comments } = parseDotenv(file.text, file.path);
-  const locations = new Map<string, Location>();
-  locations.set('', { file: file.path, line: 1, column: 1 });
-  // pointerOf('entries', i) written out: these segments need no escaping, and env files have many entries.
-  entries.forEach((e, i) => {
-    locations.set(`/entries/${i}`, { file: file.path, line: e.line, column: 1 });
-    locations.set(`/entries/${i}/value`, { file: file.path, line: e.line, column: e.column });
-  });
-  comments.forEach((c, i) => locations.set(`/comments/${i}`, { file: file.path, line: c.line, column: c.column }));
   return {
     kind: 'envfile',
     id: `envfile:${file.path}`,
@@ -37,7 +109,7 @@ export function envfileTarget(file: SourceFile): Target<EnvfileData> {
     platform: 'file',
     file: file.path,
     data: { path: file.path, entries, comments, sops: entries.some((e) => e.name.startsWith('sops_')) },
-    locations,
+    locations: new EnvLocations(file.path, entries, comments),
     suppressions: comments.some((c) => c.text.includes('sandcheck-ignore')) ? toTargetSuppressions(file.path, parseCommentSuppressions(file.text).suppressions) : [],
   };
 }
