@@ -16,6 +16,11 @@ export interface ImageRef {
   latest: boolean;
   /** Pinned by digest. */
   pinned: boolean;
+  /**
+   * compose `build:` with `image:`: the reference names what compose builds (a digest cannot exist
+   * before the build); the base images are judged in the Dockerfile (dockerfile-from-unpinned).
+   */
+  built?: true;
 }
 
 export interface UserInfo {

@@ -373,7 +373,7 @@ describe('compose handler: field forms', () => {
     expect(c.data.capabilities).toEqual({ add: [], drop: [], dropsAll: false });
     expect(c.data.allowPrivilegeEscalation).toBe(true);
     expect(c.data.seccomp).toEqual({ type: 'RuntimeDefault', profile: null, source: 'runtime-default' });
-    expect(c.data.image).toEqual({ ref: null, repository: null, tag: null, digest: null, latest: false, pinned: false });
+    expect(c.data.image).toEqual({ built: true, ref: null, repository: null, tag: null, digest: null, latest: false, pinned: false });
     expect(w.data.build).toEqual({ context: './worker', dockerfile: null });
     expect(w.data.logging).toBeNull();
     expect(w.data.runtimeClassName).toBeNull();

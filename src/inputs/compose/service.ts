@@ -101,7 +101,7 @@ export function normalizeService(r: FieldReader, name: string, s: Obj, ctx: Serv
   const container: ComposeContainerData = {
     name,
     role: 'main',
-    image: parseImageRef(imageText),
+    image: s.build !== undefined && s.build !== null ? { ...parseImageRef(imageText), built: true } : parseImageRef(imageText),
     user,
     privileged,
     allowPrivilegeEscalation: !sec.noNewPrivileges,
