@@ -49,7 +49,7 @@ export function renderText(report: Report, opts: TextOptions): string {
     const label = verdictColor(c, item.verdict)(VERDICT_LABEL[item.verdict].padEnd(12));
     lines.push(`${label} ${c.bold(item.id.padEnd(width))}  ${item.title}${item.note ? c.gray(` — ${item.note}`) : ''}`);
     lines.push(...renderRuleGroups(c, findings));
-    if (suppressed.length) lines.push(c.gray(`             ${suppressed.length} suppressed: ${suppressed.map((f) => `${f.ruleId} (${f.suppressed!.by}: ${f.suppressed!.reason})`).join('; ')}`));
+    if (suppressed.length) lines.push(c.gray(`             ${suppressed.length} suppressed — ${suppressedSummary(suppressed)}`));
   }
   if (!opts.quiet) lines.push('', ...renderInputs(c, report, opts.verbose ?? false));
   else for (const i of report.inputs.filter((x) => x.status === 'error')) lines.push(c.red(`input error: ${i.error}`));
@@ -99,6 +99,20 @@ function renderInputs(c: ChalkInstance, report: Report, verbose: boolean): strin
 
 export function summaryLine(report: Report, color: boolean): string {
   return summaryText(new Chalk({ level: color ? 1 : 0 }), report);
+}
+
+/** `baseline (known: …): rule-a ×2, rule-b; waiver (reason): rule-c` — one group per way and reason. */
+function suppressedSummary(findings: Finding[]): string {
+  const groups = new Map<string, Map<string, number>>();
+  for (const f of findings) {
+    const key = `${f.suppressed!.by} (${f.suppressed!.reason})`;
+    const rules = groups.get(key) ?? new Map<string, number>();
+    rules.set(f.ruleId, (rules.get(f.ruleId) ?? 0) + 1);
+    groups.set(key, rules);
+  }
+  return [...groups]
+    .map(([key, rules]) => `${key}: ${[...rules].map(([id, n]) => (n > 1 ? `${id} ×${n}` : id)).join(', ')}`)
+    .join('; ');
 }
 
 function summaryText(c: ChalkInstance, report: Report): string {

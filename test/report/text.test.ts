@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { renderText } from '../../src/report/text.js';
+import { finding, makeReport } from './helpers.js';
+
+describe('text report: suppressed findings under their item', () => {
+  it('one line per item, grouped by how and why, each rule once with its count', () => {
+    const baseline = { by: 'baseline' as const, reason: 'known: recorded in the baseline b.json' };
+    const report = makeReport({
+      findings: [
+        finding('container-privileged', { suppressed: baseline }),
+        finding('container-run-as-root', { suppressed: baseline, fingerprint: 'a' }),
+        finding('container-run-as-root', { suppressed: baseline, fingerprint: 'b' }),
+        finding('container-rootfs-writable', { suppressed: { by: 'waiver', reason: 'tools write to /tmp, OPS-9' } }),
+      ],
+    });
+    const text = renderText(report, { rules: [], color: false, quiet: false, verbose: false, root: '/' });
+    const lines = text.split('\n').filter((l) => l.includes('suppressed —'));
+    expect(lines).toEqual([
+      '             4 suppressed — baseline (known: recorded in the baseline b.json): container-privileged, container-run-as-root ×2; waiver (tools write to /tmp, OPS-9): container-rootfs-writable',
+    ]);
+  });
+});
