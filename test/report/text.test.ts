@@ -13,7 +13,7 @@ describe('text report: suppressed findings under their item', () => {
         finding('container-rootfs-writable', { suppressed: { by: 'waiver', reason: 'tools write to /tmp, OPS-9' } }),
       ],
     });
-    const text = renderText(report, { rules: [], color: false, quiet: false, verbose: false, root: '/' });
+    const text = renderText(report, { color: false });
     const lines = text.split('\n').filter((l) => l.includes('suppressed —'));
     expect(lines).toEqual([
       '             4 suppressed — baseline (known: recorded in the baseline b.json): container-privileged, container-run-as-root ×2; waiver (tools write to /tmp, OPS-9): container-rootfs-writable',
