@@ -26,7 +26,7 @@ export function evaluateRules(rules: CompiledRule[], inventory: Inventory): Eval
 
 // About 40 evaluations per workload are recorded: one plain object each, no closure or spread.
 function record(out: EvaluationResult, rule: CompiledRule, target: Target<object>, outcome: Evaluation['outcome'], error?: string): void {
-  const e: Evaluation = { ruleId: rule.id, checklist: rule.checklist, targetId: target.id, outcome };
+  const e: Evaluation = { ruleId: rule.id, checklist: rule.checklist, targetId: target.id, targetName: target.name, outcome };
   if (error) e.error = error;
   if (outcome === 'pass' && rule.passIsEvidence === false) e.weak = true;
   out.evaluations.push(e);

@@ -38,7 +38,7 @@ export function reportSuppressionsWithoutReason(result: EvaluationResult, invent
       if (!rule) continue;
       const location = s.location ?? locate(target, '');
       const how = s.source === 'annotation' ? `annotation ignore.sandcheck.dev/${s.ruleId}` : s.source === 'compose-extension' ? `x-sandcheck-ignore entry ${s.ruleId}` : `# sandcheck-ignore ${s.ruleId}`;
-      result.evaluations.push({ ruleId: SUPPRESSION_WITHOUT_REASON, checklist: rule.checklist, targetId: target.id, outcome: 'fail' });
+      result.evaluations.push({ ruleId: SUPPRESSION_WITHOUT_REASON, checklist: rule.checklist, targetId: target.id, targetName: target.name, outcome: 'fail' });
       result.findings.push({
         ruleId: SUPPRESSION_WITHOUT_REASON,
         checklist: rule.checklist,

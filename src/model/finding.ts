@@ -32,6 +32,8 @@ export interface Evaluation {
   ruleId: string;
   checklist: ChecklistId;
   targetId: string;
+  /** The target as reports show it (`ns/Deployment/web › container app`). */
+  targetName?: string;
   outcome: Outcome;
   error?: string;
   /** A pass of a rule with passIsEvidence: false (it does not make its item pass). */

@@ -78,7 +78,7 @@ function caseKey(ruleId: string, targetId: string): string {
 }
 
 function evaluationCase(e: Evaluation, findings: Finding[], titles: Map<string, string>, targetNames: Map<string, string>): Case {
-  const c: Case = { classname: `${e.checklist}.${e.ruleId}`, name: `${e.ruleId} · ${targetNames.get(e.targetId) ?? e.targetId}` };
+  const c: Case = { classname: `${e.checklist}.${e.ruleId}`, name: `${e.ruleId} · ${e.targetName ?? targetNames.get(e.targetId) ?? e.targetId}` };
   if (e.outcome === 'not-applicable') {
     c.skipped = 'not applicable';
     return c;

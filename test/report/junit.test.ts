@@ -14,7 +14,7 @@ function parse(xml: string): any {
 
 const evals: Evaluation[] = [
   { ruleId: 'container-privileged', checklist: 'image-hardening', targetId: 'c1', outcome: 'fail' },
-  { ruleId: 'container-privileged', checklist: 'image-hardening', targetId: 'c2', outcome: 'pass' },
+  { ruleId: 'container-privileged', checklist: 'image-hardening', targetId: 'c2', targetName: 'web › sidecar', outcome: 'pass' },
   { ruleId: 'container-privileged', checklist: 'image-hardening', targetId: 'c3', outcome: 'not-applicable' },
   { ruleId: 'container-run-as-root', checklist: 'blast-radius', targetId: 'c1', outcome: 'error', error: 'rule container-run-as-root failed on web: <boom> & "quotes"' },
 ];
@@ -40,6 +40,8 @@ describe('JUnit XML', () => {
     expect(c1.failure['@message']).toBe('Container "app" runs privileged <really>');
     expect(c1.failure['@type']).toBe('high');
     expect(c1.failure['#text']).toContain('at deploy/web.yaml:12');
+    // A passing case is named like a failing one (the readable target name), not by its raw id.
+    expect(c2['@name']).toBe('container-privileged · web › sidecar');
     expect(c2.failure).toBeUndefined();
     expect(c2.skipped).toBeUndefined();
     expect(c3.skipped['@message']).toBe('not applicable');
