@@ -294,6 +294,13 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         const text = formatFlow(flow, atoms);
         if (!ev.present) return { flow, text, path: `nothing (no ${fam} ruleset among the inputs, so nothing filters ${fam})`, origin: anyOrigin, assumptions: [] };
         const outcomes = traceFlow(ev.stages, flow);
+        if (outcomes.length > 0 && outcomes.every((o) => o.result === 'accept')) {
+          // Accepted on every branch of the opaque matches: cite the path that assumes the fewest of them
+          // to match (the rule that accepts the flow whichever way they go), with no condition.
+          const positive = (o: (typeof outcomes)[number]): number => o.assumptions.filter((a) => !a.startsWith('not: ')).length;
+          const best = outcomes.reduce((x, y) => (positive(y) < positive(x) ? y : x));
+          return { flow, text, path: formatLayeredTrace(best.steps, ev.stages), origin: firstLayerOrigin(best.steps, ev.stages) ?? anyOrigin, assumptions: [] };
+        }
         const accepted = outcomes.find((o) => o.result === 'accept' && o.assumptions.length === 0) ?? outcomes.find((o) => o.result === 'accept');
         if (!accepted) return { flow, text, path: 'no accepting path found', origin: anyOrigin, assumptions: [] };
         // Several layers on the path (host ∩ cloud, pod policy ∩ cloud): each one's rule path, reported at the first.

@@ -336,8 +336,9 @@ function prefer(set: IntervalSet, wanted: readonly bigint[]): bigint {
  * an address inside a block rather than its network address.
  */
 export function pickFlow(space: Space, preferAddrs: readonly bigint[] = []): Flow | null {
-  // Prefer a cube that carries tcp, then udp.
-  const order = [...space.cubes].sort((a, b) => rankCube(a) - rankCube(b));
+  // Prefer a cube that holds a preferred address (8.8.8.8 for DNS), then one that carries tcp, then udp.
+  const preferred = (c: Cube): number => (preferAddrs.some((p) => c[DST]!.has(p)) ? 0 : 3);
+  const order = [...space.cubes].sort((a, b) => preferred(a) + rankCube(a) - (preferred(b) + rankCube(b)));
   const c = order[0];
   if (!c) return null;
   const proto = Number(prefer(c[PROTO]!, [6n, 17n, 1n, 58n]));

@@ -148,6 +148,13 @@ class Walker {
   canDrop = false;
   /** Whether a rule whose outcome differs between may and must was reached (then both walks are needed). */
   imprecise = false;
+  /**
+   * may mode: flows that are dropped on some branch of the matches sandcheck cannot evaluate (a DROP rule,
+   * a drop policy, an unknown verdict or chain). A flow that reaches the stage and is in none of them is
+   * accepted on every branch: that is the precise must set (an opaque ACCEPT before a plain ACCEPT does
+   * not make the flows both accept "possible").
+   */
+  readonly mayDrop: Space[] = [];
 
   constructor(
     readonly family: Family,
@@ -195,7 +202,10 @@ class Walker {
           R = leave();
           break;
         case 'drop':
-          if (!enter.isEmpty()) this.canDrop = true;
+          if (!enter.isEmpty()) {
+            this.canDrop = true;
+            this.mayDrop.push(enter);
+          }
           R = leave();
           break;
         case 'return':
@@ -207,7 +217,10 @@ class Walker {
           const target = v.target ? this.stage.lookup(v.target) : undefined;
           let sub: WalkResult;
           if (!target || depth >= MAX_DEPTH || stack.includes(target.name)) {
-            if (!enter.isEmpty()) this.imprecise = true;
+            if (!enter.isEmpty()) {
+              this.imprecise = true;
+              this.mayDrop.push(enter);
+            }
             // Unknown target or a loop: it may accept anything it receives, and certainly accepts nothing.
             sub = this.mode === 'may' ? { acc: enter, ret: enter } : { acc: Space.empty(fam), ret: Space.empty(fam) };
           } else {
@@ -223,13 +236,17 @@ class Walker {
         }
         case 'unknown':
           if (this.mode === 'may') A.push(enter);
-          if (!enter.isEmpty()) this.canDrop = true;
+          if (!enter.isEmpty()) {
+            this.canDrop = true;
+            this.mayDrop.push(enter);
+          }
           R = leave();
           break;
       }
       // Merged in batches: often enough to bound memory, rarely enough not to re-merge a large set per rule.
       if (A.length > 256) A = [unionAll(fam, A)];
       if (Ret.length > 256) Ret = [unionAll(fam, Ret)];
+      if (this.mayDrop.length > 256) this.mayDrop.splice(0, this.mayDrop.length, unionAll(fam, this.mayDrop));
     }
     if (chain.base) {
       const P = unionAll(fam, [R, ...Ret]);
@@ -239,7 +256,10 @@ class Walker {
           this.contributions.push({ rule: null, chain, space: P });
           this.policyAcc = this.policyAcc.union(P);
         }
-      } else this.canDrop = true;
+      } else {
+        this.canDrop = true;
+        this.mayDrop.push(P);
+      }
       return { acc: unionAll(fam, A), ret: Space.empty(fam) };
     }
     return { acc: unionAll(fam, A), ret: unionAll(fam, [R, ...Ret]) };
@@ -348,7 +368,9 @@ function evaluateHookUncached(rulesets: readonly NormRuleset[], family: Family, 
     const wMust = reuse ? wMay : new Walker(family, 'must', st);
     const rMust = reuse ? rMay : wMust.walk(st.chain, must, 0, [st.chain.name]);
     may = rMay.acc;
-    must = rMust.acc;
+    // Accepted on every branch = what certainly arrives minus what some branch drops. The must walk alone
+    // loses the flows an opaque ACCEPT takes on one branch and a later rule accepts on the other.
+    must = reuse ? rMust.acc : rMust.acc.union(must.subtract(unionAll(family, wMay.mayDrop)));
     for (const [k, r] of wMay.opaqueSeen) opaque.set(k, r);
     if (wMay.canDrop) {
       policyParts.push(wMay.policyAcc);
