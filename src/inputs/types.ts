@@ -20,6 +20,8 @@ export interface SourceFile {
 export interface ParseOutput {
   targets: Target<object>[];
   skipped?: SkippedObject[];
+  /** What the Inputs list shows after the format name, e.g. `IPv6` for an ip6tables-save dump. */
+  detail?: string;
 }
 
 /**

@@ -36,7 +36,7 @@ describe('sysctl evidence for IPv6 (net.ipv6.conf.all.disable_ipv6)', () => {
 
   it('IPv6 off on the host (evidence): not judged, no ipv6-open; the same rules without it fail on IPv6', () => {
     const off = run([`${D}/ipv6-off`, '-c', ALLOW]);
-    expect(off.inputs).toEqual([`${D}/ipv6-off/rules.v4 iptables-save`, `${D}/ipv6-off/sysctl.conf sysctl`]);
+    expect(off.inputs).toEqual([`${D}/ipv6-off/rules.v4 iptables-save (IPv4)`, `${D}/ipv6-off/sysctl.conf sysctl`]);
     expect(off.verdict).toBe('pass');
     expect(off.findings).toEqual([]);
     const without = run([`${D}/ipv6-off/rules.v4`, '-c', ALLOW]);

@@ -69,6 +69,13 @@ export function netfilterTarget(file: SourceFile, format: string, rulesets: Norm
   };
 }
 
+/** `IPv6`, `IPv6 by file name`, or `family undecided` for the Inputs list. */
+function familyDetail(rs: NormRuleset): string {
+  const fam = rs.families[0] === 'ipv6' ? 'IPv6' : 'IPv4';
+  if (rs.familyBy === 'undecided') return 'family undecided: no header, address, ICMP type or file name says IPv4 or IPv6';
+  return rs.familyBy === 'name' ? `${fam} by file name` : fam;
+}
+
 export const iptablesHandler: InputHandler = {
   format: 'iptables-save',
   items: ['egress-control'],
@@ -78,7 +85,7 @@ export const iptablesHandler: InputHandler = {
   },
   parse(file) {
     const rulesets = parseIptablesSave(file.text, file.path);
-    return { targets: [netfilterTarget(file, rulesets.map((r) => r.source).join('+'), rulesets)] };
+    return { targets: [netfilterTarget(file, rulesets.map((r) => r.source).join('+'), rulesets)], detail: rulesets.map(familyDetail).join(' + ') };
   },
 };
 
