@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import type { Ajv, ValidateFunction } from 'ajv';
 import { distDir, packageRoot } from '../util/package-root.js';
+import { requireWithCodeCache } from '../util/code-cache.js';
 import { defaultExport, vendor } from '../util/vendor.js';
 import { newAjv } from './ajv.js';
 import { CONFIG_SCHEMA } from '../config/schema.js';
@@ -69,7 +69,7 @@ function precompiledModule(): PrecompiledModule | null {
   if (loadedModule !== undefined) return loadedModule;
   const file = join(distDir(), PRECOMPILED_FILE);
   try {
-    loadedModule = existsSync(file) ? (createRequire(import.meta.url)(file) as PrecompiledModule) : null;
+    loadedModule = existsSync(file) ? (requireWithCodeCache(file) as PrecompiledModule) : null;
   } catch {
     loadedModule = null;
   }
