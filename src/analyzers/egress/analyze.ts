@@ -352,10 +352,12 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       const anyMay = anyMust.isEmpty() ? coverage(may) : anyMust;
       const allowAny = !anyMay.isEmpty();
       if (allowAny && dfltPublic.isEmpty()) {
-        const pp = anyMay.cubes[0]!;
-        const target = allPublic.intersectCube(cubeOf(family, { [PROTO]: pp[PROTO]!, [DPORT]: pp[DPORT]! })).intersect(may);
-        const w = witness(target);
-        const what = describeSpace(Space.of(family, [cubeOf(family, { [PROTO]: pp[PROTO]!, [DPORT]: pp[DPORT]! })]))[0]!.replace(/^\S+ /, '');
+        // Every protocol/port set open to any public address is named (udp/53 and tcp/443, not one of them).
+        const open = Space.of(family, anyMay.cubes.map((pp) => cubeOf(family, { [PROTO]: pp[PROTO]!, [DPORT]: pp[DPORT]! }))).compact();
+        const w = witness(allPublic.intersect(open).intersect(anyMust.isEmpty() ? may : must));
+        const what = describeSpace(open, undefined, 6)
+          .map((d) => d.replace(/^\S+ /, ''))
+          .join(', ');
         add('allow-any', anyMust.isEmpty() ? 'warn' : 'fail', `${anyMust.isEmpty() ? 'Possibly every' : 'Every'} public ${fam} address is reachable from ${label} on ${what}`, w, { definite: !anyMust.isEmpty(), ports: what });
       }
 
