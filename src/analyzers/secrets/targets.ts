@@ -92,12 +92,28 @@ export function secretsOf(target: Target<object>, options: SecretsOfOptions = {}
   return found;
 }
 
-const structuredByFile = new WeakMap<object, Map<string, Set<string>>>();
+/** What the structured targets of one file cover: the secrets they found, and the lines of every value they read. */
+interface Covered {
+  fingerprints: Set<string>;
+  lines: Set<number>;
+}
+
+const structuredByFile = new WeakMap<object, Map<string, Covered>>();
+
+/**
+ * Lines of the values a structured target classified, whatever the outcome (reported or dropped):
+ * the text scan of the same file must not judge those values again in another form (a Secret's `data`
+ * value is base64 in the text, so it would get another fingerprint; a placeholder the structure dropped
+ * could look like a token in its encoded form). Filled by detect().
+ */
+const coveredLines = new WeakMap<object, number[]>();
 
 /**
  * The secrets a rule should report for a target, given the whole scan: a file parsed by a structured
  * handler also has a text target (parsedAs set); that one reports only what the structured targets of
- * the same file did not (a key in a comment, a build arg, a command line), so nothing is reported twice.
+ * the same file did not (a key in a comment, a build arg, a command line), so nothing is reported twice:
+ * not a secret the structure found (same fingerprint), nor anything on a line where the structure read
+ * a value (same place).
  */
 export function reportableSecretsOf(target: Target<object>, inventory: { targets: Target<object>[] }): LocatedSecret[] {
   const envFiles = composeEnvFiles(inventory);
@@ -110,14 +126,19 @@ export function reportableSecretsOf(target: Target<object>, inventory: { targets
     byFile = new Map();
     for (const t of inventory.targets) {
       if (t.kind === 'textfile' || !t.file || !(SECRET_SOURCE_KINDS as readonly string[]).includes(t.kind)) continue;
-      const set = byFile.get(t.file) ?? new Set<string>();
-      for (const s of secretsOf(t, { envFiles })) set.add(s.fingerprint);
-      byFile.set(t.file, set);
+      let covered = byFile.get(t.file);
+      if (!covered) byFile.set(t.file, (covered = { fingerprints: new Set(), lines: new Set() }));
+      for (const s of secretsOf(t, { envFiles })) {
+        covered.fingerprints.add(s.fingerprint);
+        if (s.location.line) covered.lines.add(s.location.line);
+      }
+      for (const line of coveredLines.get(t) ?? []) covered.lines.add(line);
     }
     structuredByFile.set(inventory, byFile);
   }
   const known = byFile.get(target.file ?? '');
-  return secretsOf(target, { envFiles }).filter((s) => !known?.has(s.fingerprint));
+  if (!known) return secretsOf(target, { envFiles });
+  return secretsOf(target, { envFiles }).filter((s) => !known.fingerprints.has(s.fingerprint) && !(s.location.line !== undefined && known.lines.has(s.location.line)));
 }
 
 const envFileSets = new WeakMap<object, Set<string>>();
@@ -223,6 +244,16 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
   };
   const file = target.file;
   const dropsAt = (offset = 0) => dropsIn(file, onDrop, offset);
+  let covered: number[] | null = null;
+  /** Lines `from`…(the value's last line), plus `also` (the key's line when the value starts below it). */
+  const cover = (from: number | undefined, value: string | null | undefined, also?: number) => {
+    if (from === undefined || value === null || value === undefined) return;
+    covered ??= [];
+    if (also !== undefined && also !== from) covered.push(also);
+    const trimmed = value.trimEnd();
+    covered.push(from);
+    for (let i = trimmed.indexOf('\n'), line = from + 1; i !== -1; i = trimmed.indexOf('\n', i + 1), line++) covered.push(line);
+  };
   switch (target.kind) {
     case 'container': {
       // compose `build.args` have the shape of env entries.
@@ -232,6 +263,7 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
           if (e.value === null || e.valueFrom) return;
           const pointer = pointerOf(field, i, 'value');
           const loc = locate(target, pointer);
+          cover(loc.line, e.value, locate(target, pointerOf(field, i)).line);
           const hits = classifyPair(e.name, e.value, { line: loc.line ?? 1, column: loc.column ?? 1 }, dropsAt());
           push(hits, pointer, where, (h) => (loc.line ? { ...loc, line: h.line, column: h.column } : loc));
         });
@@ -241,6 +273,7 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
     case 'envfile': {
       const data = target.data as { entries: { name: string; value: string | null; line: number; column: number }[]; comments: { text: string; line: number; column: number }[] };
       data.entries.forEach((e, i) => {
+        cover(e.line, e.value);
         const hits = classifyPair(e.name, e.value, { line: e.line, column: e.column }, dropsAt());
         if (hits.length === 0) return;
         const pointer = pointerOf('entries', i, 'value');
@@ -260,6 +293,7 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
         list.forEach((v, i) => {
           const pointer = pointerOf(field, i);
           const loc = locate(target, pointer);
+          cover(v.line, v.value);
           const hits = classifyPair(v.name, v.value, { line: v.line, column: loc.column ?? 1 }, dropsAt());
           push(hits, pointer, where, (h) => at(file, h.line, h.column, pointer));
         });
@@ -283,8 +317,11 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
       data.entries.forEach((e, i) => {
         const pointer = pointerOf('entries', i, 'value');
         const loc = locate(target, pointer);
+        // A `data` value was base64: lines inside the decoded value are not lines of the file.
+        const decoded = 'field' in e && e.field === 'data';
+        cover(loc.line, decoded ? '' : e.value, locate(target, pointerOf('entries', i)).line);
         const hits = classifyPair(e.key, e.value, { line: loc.line ?? 1, column: loc.column ?? 1 }, dropsAt());
-        push(hits, pointer, where, (h) => ({ ...loc, line: h.line, column: h.column }));
+        push(hits, pointer, where, (h) => (decoded ? loc : { ...loc, line: h.line, column: h.column }));
       });
       break;
     }
@@ -324,5 +361,6 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
     default:
       break;
   }
+  if (covered) coveredLines.set(target, covered);
   return out;
 }

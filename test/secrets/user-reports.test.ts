@@ -1,0 +1,108 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fingerprint } from '../../src/analyzers/secrets/index.js';
+import { parseConfig } from '../../src/config/load.js';
+import { DEFAULT_CONFIG, type SandcheckConfig } from '../../src/config/types.js';
+import { audit } from '../../src/engine/audit.js';
+import { loadRules } from '../../src/engine/load-rules.js';
+import { collectPaths } from '../../src/inputs/collect.js';
+import type { Report } from '../../src/model/finding.js';
+import { pem, rng, tokens } from '../../bench/secrets/tokens.js';
+
+// Key-storage bugs found by a new user (fingerprint ignore, block-scalar lines, build args, .env on stdin).
+
+const rules = loadRules();
+const r = rng(2611);
+let dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  dirs = [];
+});
+
+function tree(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sc-secrets-user-'));
+  dirs.push(dir);
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), text);
+  }
+  return dir;
+}
+
+async function scan(dir: string, config: SandcheckConfig = structuredClone(DEFAULT_CONFIG)): Promise<Report> {
+  const collected = await collectPaths([dir], { cwd: dir });
+  return audit(collected, { rules, config, failOn: 'any', now: new Date('2026-11-24T00:00:00Z') });
+}
+
+/** Active key-storage literal findings as `rule file:line fingerprint-in-message?`. */
+const literals = (rep: Report) =>
+  rep.findings
+    .filter((f) => (f.ruleId.startsWith('secret-') && f.ruleId.endsWith('-literal')) || f.ruleId === 'secret-provider-token')
+    .filter((f) => !f.suppressed)
+    .map((f) => `${f.ruleId} ${f.verdict} ${f.location.file}:${f.location.line}`)
+    .sort();
+
+const ignoring = (...values: string[]) =>
+  parseConfig(`secrets:\n  ignore:\n${values.map((v) => `    - fingerprint: "${fingerprint(v)}"\n      reason: accepted in a test\n`).join('')}`, 'sandcheck.yaml');
+
+/** No 8-character window of a planted value appears in the text. */
+function expectRedacted(text: string, planted: string[]): void {
+  for (const v of planted) {
+    for (let i = 0; i + 8 <= v.length; i++) {
+      if (!text.includes(v.slice(i, i + 8))) continue;
+      throw new Error(`a window of a planted value appears in the output at offset ${i}`);
+    }
+  }
+}
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+describe('1. one finding per secret per place (text scan of a structured file)', () => {
+  it('a Kubernetes Secret data value is reported once, and a fingerprint ignore suppresses it', async () => {
+    const key = tokens.anthropicApi(r);
+    const yaml = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: env-key\n  namespace: agents\ntype: Opaque\ndata:\n  ANTHROPIC_ENVIRONMENT_KEY: ${b64(key)}\n`;
+    const dir = tree({ 's.yaml': yaml });
+    const rep = await scan(dir);
+    expect(literals(rep)).toEqual(['secret-environment-key-literal fail s.yaml:8']);
+    expect(rep.findings.find((f) => f.ruleId === 'secret-environment-key-literal')!.message).toContain(fingerprint(key));
+    const ignored = await scan(dir, ignoring(key));
+    expect(literals(ignored)).toEqual([]);
+    expect(ignored.findings.filter((f) => f.ruleId === 'secret-environment-key-literal').map((f) => f.suppressed?.by)).toEqual(['waiver']);
+    expectRedacted(JSON.stringify([rep, ignored]), [key, b64(key)]);
+  });
+
+  it('a placeholder in Secret data is not reported in its base64 form either', async () => {
+    const dir = tree({ 's.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: env-key\ndata:\n  ANTHROPIC_ENVIRONMENT_KEY: ${b64('changeme')}\n` });
+    expect(literals(await scan(dir))).toEqual([]);
+  });
+
+  it('ConfigMaps, container env values, compose environment and build args, Dockerfile ENV and env files: one finding each, all suppressed by their fingerprints', async () => {
+    const cm = tokens.anthropicApi(r);
+    const env = tokens.anthropicApi(r);
+    const composeEnv = tokens.anthropicApi(r);
+    const buildArg = tokens.github(r);
+    const dockerEnv = tokens.npm(r);
+    const dotenv = tokens.anthropicApi(r);
+    const dir = tree({
+      'cm.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: a\ndata:\n  ANTHROPIC_ENVIRONMENT_KEY: ${cm}\n`,
+      'deploy.yaml': `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: a\nspec:\n  containers:\n    - name: w\n      image: registry.internal/w@sha256:${'a1'.repeat(32)}\n      env:\n        - name: ANTHROPIC_ENVIRONMENT_KEY\n          value: ${env}\n`,
+      'compose.yaml': `services:\n  w:\n    image: registry.internal/w:1\n    environment:\n      ANTHROPIC_ENVIRONMENT_KEY: ${composeEnv}\n    build:\n      context: .\n      args:\n        GH_TOKEN: ${buildArg}\n`,
+      Dockerfile: `FROM alpine:3.20\nENV NPM_TOKEN=${dockerEnv}\n`,
+      '.env': `ANTHROPIC_ENVIRONMENT_KEY=${dotenv}\n`,
+    });
+    const rep = await scan(dir);
+    expect(literals(rep)).toEqual([
+      'secret-environment-key-literal fail .env:1',
+      'secret-environment-key-literal fail cm.yaml:7',
+      'secret-environment-key-literal fail compose.yaml:5',
+      'secret-environment-key-literal fail deploy.yaml:12',
+      'secret-provider-token fail Dockerfile:2',
+      'secret-provider-token fail compose.yaml:9',
+    ]);
+    const ignored = await scan(dir, ignoring(cm, env, composeEnv, buildArg, dockerEnv, dotenv));
+    expect(literals(ignored)).toEqual([]);
+    expectRedacted(JSON.stringify([rep, ignored]), [cm, env, composeEnv, buildArg, dockerEnv, dotenv]);
+  });
+});
