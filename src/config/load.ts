@@ -1,25 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { createAjv, describeAjvError } from '../engine/ajv.js';
+import type { ValidateFunction } from 'ajv';
+import { createAjv, describeAjvError, leafErrors } from '../engine/ajv.js';
 import { checkEgressAddresses } from './semantic-checks.js';
 import { precompiledConfigValidator } from '../engine/precompiled.js';
 import { InputError } from '../inputs/types.js';
 import { parseYaml } from '../util/yaml-source.js';
 import { CONFIG_SCHEMA } from './schema.js';
 import { DEFAULT_CONFIG, type SandcheckConfig } from './types.js';
-import { LocatedError } from '../model/located-error.js';
+import { LocatedError, combineErrors } from '../model/located-error.js';
 
 export const DEFAULT_CONFIG_FILE = 'sandcheck.yaml';
 
 /** A config that cannot be used: `file:line:col: reason`, exit 2. */
 /** An invalid config: the first problem, with every other one listed after it (one run shows them all). */
-export class ConfigError extends LocatedError {
-  constructor(file: string, reason: string, line?: number, column?: number, readonly more: LocatedError[] = []) {
-    super(file, reason, line, column);
-    if (more.length) this.message += more.map((m) => `\n  ${m.message}`).join('');
-  }
-}
+export class ConfigError extends LocatedError {}
 
 let validate: ValidateFunction | undefined;
 
@@ -59,18 +54,14 @@ export function parseConfig(text: string, shown: string): SandcheckConfig {
     problems.push(new LocatedError(shown, reason, pos.line, pos.column));
   };
   if (!validate(value)) {
-    for (const e of schemaErrors(validate.errors!)) {
+    for (const e of leafErrors(validate.errors!)) {
       let path = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
       if (e.keyword === 'additionalProperties') path = [...path, (e.params as { additionalProperty: string }).additionalProperty];
       at(path, describeAjvError(e));
     }
   }
   for (const p of checkEgressAddresses((value as { egress?: unknown }).egress)) at(p.path, `${pointerText(p.path)}: ${p.reason}`);
-  if (problems.length) {
-    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-    const [first, ...more] = problems;
-    throw new ConfigError(shown, first!.reason, first!.line, first!.column, more);
-  }
+  if (problems.length) throw combineErrors(problems, (...a) => new ConfigError(...a));
   const v = value as Partial<SandcheckConfig>;
   return {
     file: shown,
@@ -82,22 +73,6 @@ export function parseConfig(text: string, shown: string): SandcheckConfig {
     ...(v.egress ? { egress: v.egress } : {}),
     lines: { waiverRules: (v.waivers ?? []).map((_, i) => doc!.positionOf(['waivers', i, 'rule']).line) },
   };
-}
-
-/**
- * One error per place, the most specific: ajv reports every branch of a failed anyOf/oneOf and the
- * combinator itself; a user needs the leaf (an unknown key, a wrong value), once.
- */
-function schemaErrors(errors: ErrorObject[]): ErrorObject[] {
-  const combinator = new Set(['anyOf', 'oneOf', 'allOf', 'if', 'then', 'else']);
-  const byPath = new Map<string, ErrorObject>();
-  for (const e of errors) {
-    const key = e.keyword === 'additionalProperties' ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}` : e.instancePath;
-    const known = byPath.get(key);
-    if (!known || (combinator.has(known.keyword) && !combinator.has(e.keyword))) byPath.set(key, e);
-  }
-  // A combinator error at a path that also has a deeper error adds nothing.
-  return [...byPath.values()].filter((e) => !combinator.has(e.keyword) || ![...byPath.keys()].some((k) => k !== e.instancePath && k.startsWith(`${e.instancePath}/`)));
 }
 
 function pointerText(path: (string | number)[]): string {

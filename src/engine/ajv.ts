@@ -46,3 +46,19 @@ export function deepestError(errors: ErrorObject[]): ErrorObject {
     return Number(combinator.has(a.keyword)) - Number(combinator.has(b.keyword));
   })[0]!;
 }
+
+/**
+ * One error per place, the most specific: ajv reports every branch of a failed anyOf/oneOf and the
+ * combinator itself; a user needs the leaf (an unknown key, a wrong value), once.
+ */
+export function leafErrors(errors: ErrorObject[]): ErrorObject[] {
+  const combinator = new Set(['anyOf', 'oneOf', 'allOf', 'if', 'then', 'else']);
+  const byPath = new Map<string, ErrorObject>();
+  for (const e of errors) {
+    const key = e.keyword === 'additionalProperties' ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}` : e.instancePath;
+    const known = byPath.get(key);
+    if (!known || (combinator.has(known.keyword) && !combinator.has(e.keyword))) byPath.set(key, e);
+  }
+  // A combinator error at a path that also has a deeper error adds nothing.
+  return [...byPath.values()].filter((e) => !combinator.has(e.keyword) || ![...byPath.keys()].some((k) => k !== e.instancePath && k.startsWith(`${e.instancePath}/`)));
+}

@@ -4,7 +4,8 @@ import type { Ajv, ValidateFunction } from 'ajv';
 import { InputError } from '../inputs/types.js';
 import { packageRoot } from '../util/package-root.js';
 import { parseYaml } from '../util/yaml-source.js';
-import { createAjv, describeAjvError } from './ajv.js';
+import { createAjv, describeAjvError, leafErrors } from './ajv.js';
+import { combineErrors } from '../model/located-error.js';
 import { FUNCTION_REGISTRY } from './functions/index.js';
 import { loadPrecompiled } from './precompiled.js';
 import { RULE_SCHEMA } from './rule-schema.js';
@@ -67,19 +68,22 @@ export function loadRuleFile(file: string, builtin: boolean): CompiledRule {
   validateRuleFile ??= ajv().compile(RULE_SCHEMA);
   const def = doc.value as RuleDefinition;
   if (!validateRuleFile(def)) {
-    const errors = validateRuleFile.errors ?? [];
-    // Prefer a concrete error; the top-level oneOf (assert xor then) only when nothing else is wrong.
-    // An unknown key first: `severty:` also makes `severity` missing, but the typo is what to point at.
-    const e =
-      errors.find((x) => x.keyword === 'additionalProperties') ??
-      errors.find((x) => x.keyword !== 'oneOf' && x.keyword !== 'anyOf' && !x.schemaPath.startsWith('#/oneOf/')) ??
-      errors.find((x) => x.keyword === 'oneOf' && x.instancePath === '') ??
-      errors[0]!;
-    let path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-    if (e.keyword === 'additionalProperties') path = [...path, (e.params as { additionalProperty: string }).additionalProperty];
-    const pos = doc.positionOf(path);
-    const reason = e.keyword === 'oneOf' && e.instancePath === '' ? 'a rule needs exactly one of `assert` or `then`' : describeAjvError(e);
-    throw new RuleLoadError(shown, reason, pos.line, pos.column);
+    const all = validateRuleFile.errors ?? [];
+    // Concrete errors, each once. An unknown key explains a missing one beside it (`severty:` also
+    // makes `severity` missing): the typo is what to point at. The top-level oneOf (assert xor then)
+    // only when nothing else is wrong.
+    const typoAt = new Set(all.filter((x) => x.keyword === 'additionalProperties').map((x) => x.instancePath));
+    let errors = leafErrors(all.filter((x) => x.keyword !== 'oneOf' && x.keyword !== 'anyOf' && !x.schemaPath.startsWith('#/oneOf/'))).filter((x) => !(x.keyword === 'required' && typoAt.has(x.instancePath)));
+    if (errors.length === 0) errors = all.filter((x) => x.keyword === 'oneOf' && x.instancePath === '').slice(0, 1);
+    if (errors.length === 0) errors = all.slice(0, 1);
+    const problems = errors.map((e) => {
+      let path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+      if (e.keyword === 'additionalProperties') path = [...path, (e.params as { additionalProperty: string }).additionalProperty];
+      const pos = doc.positionOf(path);
+      const reason = e.keyword === 'oneOf' && e.instancePath === '' ? 'a rule needs exactly one of `assert` or `then`' : describeAjvError(e);
+      return new RuleLoadError(shown, reason, pos.line, pos.column);
+    });
+    throw combineErrors(problems, (...a) => new RuleLoadError(...a));
   }
   const at = (path: (string | number)[]) => doc.positionOf(path);
   const rule: CompiledRule = {
@@ -151,7 +155,19 @@ export function loadRules(userDirs: string[] = [], options: { builtin?: boolean;
     if (!st.isDirectory()) throw new RuleLoadError(dir, 'not a folder (--rules takes a folder of rule YAML files)');
     for (const f of listRuleFiles(dir)) files.push([f, false]);
   }
-  const rules = [...(precompiled ?? []), ...files.map(([f, builtin]) => loadRuleFile(f, builtin))];
+  // Every file is read before failing, so that one run lists every broken rule.
+  const problems: RuleLoadError[] = [];
+  const loaded = files.flatMap(([f, builtin]) => {
+    try {
+      return [loadRuleFile(f, builtin)];
+    } catch (err) {
+      if (!(err instanceof RuleLoadError)) throw err;
+      problems.push(err);
+      return [];
+    }
+  });
+  if (problems.length) throw combineErrors(problems, (...a) => new RuleLoadError(...a));
+  const rules = [...(precompiled ?? []), ...loaded];
   const byId = new Map<string, CompiledRule>();
   const aliases = new Map<string, string>();
   for (const r of rules) {

@@ -43,6 +43,27 @@ describe('rule loading is strict and says where', () => {
     expect(e.reason).toMatch(/\/checklist: must be one of "image-hardening"/);
   });
 
+  it('lists every problem of every rule file in one run, in file and line order', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.yaml'), rule({ id: 'a-rule', severity: 'hgh', bogusKey: '1' }));
+    writeFileSync(join(dir, 'b.yaml'), rule({ id: 'b-rule', severity: '', severty: 'high' }));
+    let err: RuleLoadError | undefined;
+    try {
+      loadRules([dir], { builtin: false });
+    } catch (e) {
+      err = e as RuleLoadError;
+    }
+    expect(err).toBeInstanceOf(RuleLoadError);
+    const lines = [err!, ...err!.more].map((e) => `${e.file.split('/').pop()}:${e.line} ${e.reason}`);
+    expect(lines).toEqual([
+      'a.yaml:4 /severity: must be one of "critical", "high", "medium", "low", "info"',
+      'a.yaml:10 (top level): unknown key "bogusKey"',
+      // The typo, not also "missing severity" beside it.
+      'b.yaml:9 (top level): unknown key "severty"',
+    ]);
+    expect(err!.message.split('\n')).toHaveLength(3);
+  });
+
   it('rejects an unknown target kind and a bad id', () => {
     expect(loadOne(rule({ target: 'pod' })).line).toBe(5);
     expect(loadOne(rule({ id: 'My_Rule' })).line).toBe(1);
