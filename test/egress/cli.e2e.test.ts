@@ -66,7 +66,7 @@ describe('sandcheck egress / scan on firewall input', () => {
     expect(auto.code).toBe(1);
     expect(item(json(auto)).verdict).toBe('fail');
     expect(item(json(auto)).note).toBeUndefined();
-    expect(json(auto).findings.map((f: R) => `${f.ruleId} ${f.location.line}`)).toEqual(['egress-ipv6-open 2']);
+    expect(json(auto).findings.map((f: R) => `${f.ruleId} ${f.location.line}`)).toEqual(['egress-ipv6-open 4']);
     // No firewall evidence at all: not assessed, and the assertion is not printed as if something had been judged.
     const none = sandcheck(['egress', join(dir, 'assumed.yaml'), '-c', join(dir, 'assumed.yaml'), '--format', 'json']);
     expect(item(json(none)).verdict).toBe('not-assessed');

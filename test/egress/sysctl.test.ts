@@ -40,7 +40,7 @@ describe('sysctl evidence for IPv6 (net.ipv6.conf.all.disable_ipv6)', () => {
     expect(off.verdict).toBe('pass');
     expect(off.findings).toEqual([]);
     const without = run([`${D}/ipv6-off/rules.v4`, '-c', ALLOW]);
-    expect(without.findings).toEqual([`egress-ipv6-open fail ${D}/ipv6-off/rules.v4:3`]);
+    expect(without.findings).toEqual([`egress-ipv6-open fail ${D}/ipv6-off/rules.v4:5`]);
     const explain = sandcheck(['egress', `${D}/ipv6-off`, '-c', ALLOW, '--explain', '-q']);
     expect(explain.stdout).toContain(`    IPv6: not judged — IPv6 is off on this host: net.ipv6.conf.all.disable_ipv6 = 1 (${D}/ipv6-off/sysctl.conf:3)\n`);
   });
@@ -50,7 +50,7 @@ describe('sysctl evidence for IPv6 (net.ipv6.conf.all.disable_ipv6)', () => {
     writeFileSync(join(dir, 'sandcheck.yaml'), 'egress:\n  allow:\n    - {cidr: 160.79.104.0/23, proto: tcp, ports: [443]}\n  dns:\n    resolvers: [10.96.0.10]\n  ipv6: disabled\n');
     const on = run([`${D}/ipv6-on`, '-c', join(dir, 'sandcheck.yaml')]);
     expect(on.verdict).toBe('fail');
-    expect(on.findings).toEqual([`egress-input-opaque warn ${D}/ipv6-on/sysctl.txt:3`, `egress-ipv6-open fail ${D}/ipv6-on/rules.v4:3`]);
+    expect(on.findings).toEqual([`egress-input-opaque warn ${D}/ipv6-on/sysctl.txt:3`, `egress-ipv6-open fail ${D}/ipv6-on/rules.v4:5`]);
     expect(on.raw.find((f) => f.ruleId === 'egress-input-opaque')!.message).toBe(
       `This host sets net.ipv6.conf.all.disable_ipv6 = 0 (${D}/ipv6-on/sysctl.txt:3), but sandcheck.yaml asserts that IPv6 is disabled (egress.ipv6: disabled): IPv6 egress is judged`,
     );

@@ -248,6 +248,9 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
     const pathRulesets = extra.length ? [...rulesets, ...extra] : rulesets;
     const onlyCloud = pathRulesets.every((r) => r.source === 'cloud');
     const label = contextLabel(ctx);
+    // Where a finding about a family with no ruleset is reported: the policy of the chain this context's
+    // traffic crosses in the other family's ruleset (filter/OUTPUT for host processes), not its first line.
+    const hookOrigin = hookChainOrigin(rulesets, hook) ?? anyOrigin;
     const evals: Record<Family, FamilyEval> = {} as Record<Family, FamilyEval>;
     const explainParts: (() => FamilyExplain)[] = [];
     for (const family of FAMILIES) {
@@ -292,7 +295,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         const flow = pickFlow(space, prefer);
         if (!flow) return null;
         const text = formatFlow(flow, atoms);
-        if (!ev.present) return { flow, text, path: `nothing (no ${fam} ruleset among the inputs, so nothing filters ${fam})`, origin: anyOrigin, assumptions: [] };
+        if (!ev.present) return { flow, text, path: `nothing (no ${fam} ruleset among the inputs, so nothing filters ${fam})`, origin: hookOrigin, assumptions: [] };
         const outcomes = traceFlow(ev.stages, flow);
         if (outcomes.length > 0 && outcomes.every((o) => o.result === 'accept')) {
           // Accepted on every branch of the opaque matches: cite the path that assumes the fewest of them
@@ -506,6 +509,11 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
 function dedupe(fs: EgressFinding[]): EgressFinding[] {
   const seen = new Set<string>();
   return fs.filter((f) => (seen.has(f.key) ? false : (seen.add(f.key), true)));
+}
+
+function hookChainOrigin(rulesets: readonly NormRuleset[], hook: 'output' | 'forward'): Origin | undefined {
+  const chains = rulesets.flatMap((rs) => rs.tables.flatMap((t) => t.chains.filter((c) => c.base && c.hook === hook).map((c) => ({ table: t.name, c }))));
+  return (chains.find((x) => x.table === 'filter') ?? chains[0])?.c.origin;
 }
 
 function firstOrigin(rulesets: readonly NormRuleset[]): Origin {
