@@ -105,7 +105,7 @@ describe('Kubernetes secret objects', async () => {
       { key: 'LOG_LEVEL', value: 'info' },
       { key: 'settings.yaml', value: 'a: 1\n' },
     ]);
-    expect(cm.locations.get('/entries/1/value')).toMatchObject({ line: 53 });
+    expect(cm.locations.get('/entries/1/value')).toMatchObject({ line: 54 }); // `settings.yaml: |` at 53: the value starts on the next line
   });
 
   it('also scans the manifest as text, marked as parsed by the Kubernetes handler', () => {

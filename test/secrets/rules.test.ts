@@ -246,7 +246,7 @@ describe('workload-isolation: key reuse across trust boundaries', () => {
     const config = parseConfig('trustBoundaries:\n  - name: ops\n    paths: ["ops/**"]\n', 'sandcheck.yaml');
     const secret = `apiVersion: v1\nkind: Secret\nmetadata: { name: tls, namespace: web }\nstringData:\n  tls.key: |\n    ${key.text.replace(/\n/g, '\n    ')}\n`;
     const dir = tree({ 'web/secret.yaml': secret, 'ops/.env': `TLS_KEY="${key.text.replace(/\n/g, '\\n')}"\n` });
-    expect(at(await scan(dir, config), 'secret-key-shared-across-boundaries')).toEqual(['ops/.env:1', 'web/secret.yaml:5']);
+    expect(at(await scan(dir, config), 'secret-key-shared-across-boundaries')).toEqual(['ops/.env:1', 'web/secret.yaml:6']); // the BEGIN line below `tls.key: |`
   });
 });
 

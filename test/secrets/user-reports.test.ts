@@ -106,3 +106,33 @@ describe('1. one finding per secret per place (text scan of a structured file)',
     expectRedacted(JSON.stringify([rep, ignored]), [cm, env, composeEnv, buildArg, dockerEnv, dotenv]);
   });
 });
+
+describe('2. block-scalar values in Secrets and ConfigMaps are located at their first line', () => {
+  it('a private key under `tls.key: |` (stringData) and a base64 block under `data` point at the value, not the key', async () => {
+    const key = pem(r, 'RSA PRIVATE KEY');
+    const encoded = pem(r, 'EC PRIVATE KEY');
+    const indent = (t: string) => t.replace(/^/gm, '    ');
+    const yaml = [
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata:',
+      '  name: tls',
+      '  namespace: edge',
+      'stringData:',
+      '  tls.key: |',
+      indent(key.text),
+      'data:',
+      '  ec.key: >-',
+      indent(b64(encoded.text).match(/.{1,60}/g)!.join('\n')),
+      '  inline.key: ' + b64(pem(r, 'PRIVATE KEY').text),
+      '',
+    ].join('\n');
+    const lines = yaml.split('\n');
+    const rep = await scan(tree({ 's.yaml': yaml }));
+    const ecLine = lines.indexOf('  ec.key: >-') + 2;
+    const inlineLine = lines.findIndex((l) => l.startsWith('  inline.key:')) + 1;
+    expect(lines[7]).toBe('    -----BEGIN RSA PRIVATE KEY-----');
+    expect(literals(rep)).toEqual([`secret-provider-token fail s.yaml:${ecLine}`, `secret-provider-token fail s.yaml:${inlineLine}`, 'secret-provider-token fail s.yaml:8'].sort());
+    expectRedacted(JSON.stringify(rep), [key.body, encoded.body, b64(encoded.text)]);
+  });
+});

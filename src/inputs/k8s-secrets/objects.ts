@@ -2,6 +2,8 @@ import type { ConfigMapData, SecretEntry, SecretObjectData, SecretObjectKind } f
 import { pointerOf, type Suppression, type Target } from '../../model/target.js';
 import { OBJECT_HANDLERS, SUPPRESS_ANNOTATION, type ObjectContext } from '../kubernetes/handler.js';
 import type { SourcePath } from '../source-locator.js';
+import type { SourceFile } from '../types.js';
+import type { Location } from '../../model/location.js';
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
@@ -43,6 +45,51 @@ function decodeData(raw: string): string {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return raw;
   const text = Buffer.from(compact, 'base64').toString('utf8');
   return /^[\t\n\r\x20-\x7e\u00a0-\uffff]*$/.test(text) && !text.includes('\ufffd') ? text : compact;
+}
+
+const lineStartsOf = new WeakMap<SourceFile, number[]>();
+
+/** Offsets where each line of the file starts (made once per file, only for files with data entries). */
+function lineStarts(file: SourceFile): number[] {
+  let starts = lineStartsOf.get(file);
+  if (!starts) {
+    starts = [0];
+    const text = file.text;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    lineStartsOf.set(file, starts);
+  }
+  return starts;
+}
+
+/** `key: |`, `key: >-`, `"key": |2` …: the rest of the key's line announces a block scalar. */
+const BLOCK_SCALAR = /^[^:]*:[ \t]*[|>][-+0-9]*[ \t]*(?:#.*)?\r?$/;
+
+/**
+ * Where a data value starts, from its key's location: on the next line for a block scalar
+ * (`tls.key: |` then the PEM), so that a finding points at the first line of the value (the `-----BEGIN`
+ * line), as compose `content: |` does; on the key's line otherwise.
+ */
+function valueLocation(file: SourceFile, key: Location): Location {
+  if (!key.line || !key.column) return key;
+  const starts = lineStarts(file);
+  const start = starts[key.line - 1];
+  if (start === undefined) return key;
+  const end = starts[key.line] ?? file.text.length + 1;
+  if (!BLOCK_SCALAR.test(file.text.slice(start + key.column - 1, end - 1))) return key;
+  const nextStart = starts[key.line];
+  if (nextStart === undefined) return key;
+  const nextEnd = (starts[key.line + 1] ?? file.text.length + 1) - 1;
+  const next = file.text.slice(nextStart, nextEnd);
+  return { ...key, line: key.line + 1, column: next.length - next.trimStart().length + 1 };
+}
+
+/** Records each entry (at its key) and its value (where the value starts). */
+function recordEntries(t: Target<object>, ctx: ObjectContext, entryPaths: SourcePath[]): void {
+  entryPaths.forEach((p, i) => {
+    const key = ctx.locator.at(p);
+    t.locations.set(pointerOf('entries', i), key);
+    t.locations.set(pointerOf('entries', i, 'value'), valueLocation(ctx.file, key));
+  });
 }
 
 function secretObject(kind: SecretObjectKind) {
@@ -120,9 +167,7 @@ function secretObject(kind: SecretObjectKind) {
       boundary: id.namespace ?? undefined,
     };
     const paths: [string, SourcePath][] = [['', path]];
-    entryPaths.forEach((p, i) => {
-      paths.push([pointerOf('entries', i), p], [pointerOf('entries', i, 'value'), p]);
-    });
+    recordEntries(t, ctx, entryPaths);
     remoteKeyPaths.forEach((p, i) => paths.push([pointerOf('remoteKeys', i), p]));
     if (rotatedKey) paths.push(['/rotatedAt', [...path, 'metadata', 'annotations', rotatedKey]]);
     if (data.createdAt) paths.push(['/createdAt', [...path, 'metadata', 'creationTimestamp']]);
@@ -135,9 +180,9 @@ function secretObject(kind: SecretObjectKind) {
 function configMap(obj: Obj, path: SourcePath, ctx: ObjectContext): Target<object>[] {
   const id = ident(obj, 'ConfigMap');
   const entries: ConfigMapData['entries'] = [];
-  const paths: [string, SourcePath][] = [['', path]];
+  const entryPaths: SourcePath[] = [];
   for (const [key, v] of Object.entries(asObj(obj.data))) {
-    paths.push([pointerOf('entries', entries.length), [...path, 'data', key]], [pointerOf('entries', entries.length, 'value'), [...path, 'data', key]]);
+    entryPaths.push([...path, 'data', key]);
     entries.push({ key, value: str(v) });
   }
   const t: Target<ConfigMapData> = {
@@ -151,7 +196,8 @@ function configMap(obj: Obj, path: SourcePath, ctx: ObjectContext): Target<objec
     suppressions: suppressions(obj, path, ctx),
     boundary: id.namespace ?? undefined,
   };
-  ctx.locator.record(t, paths);
+  ctx.locator.record(t, [['', path]]);
+  recordEntries(t, ctx, entryPaths);
   return [t];
 }
 
