@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseIptablesSave } from '../../src/inputs/iptables/parse.js';
@@ -105,5 +105,37 @@ describe('egress-allow-any names every protocol/port set open to any address', (
       message: `Every public IPv4 address is reachable from host processes on udp/53, tcp/443: IPv4 tcp → 198.51.100.7:443, new connection, allowed by filter/OUTPUT #5 ACCEPT (${file}:11)`,
       evidence: { ports: 'udp/53, tcp/443', definite: true },
     });
+  });
+});
+
+describe('pods no egress NetworkPolicy isolates', () => {
+  const cfg = 'fixtures/rules/egress-no-default-deny/sandcheck.yaml';
+  it('a pod no policy selects: the finding is on the workload, says why, and carries the NetworkPolicy fix', () => {
+    const file = 'fixtures/rules/egress-no-default-deny/fail-k8s-unselected.yaml';
+    const r = json(sandcheck(['scan', file, '-c', cfg, '--format', 'json']));
+    const fs = r.findings.filter((f: R) => f.ruleId.startsWith('egress-'));
+    expect(fs.map((f: R) => `${f.ruleId} ${f.verdict} ${f.target.name} ${f.location.file}:${f.location.line}`)).toEqual([
+      `egress-no-default-deny fail default/Pod/debug ${file}:9`,
+      `egress-no-default-deny fail default/Pod/debug ${file}:9`,
+    ]);
+    expect(fs[0].message).toBe(
+      'No default deny for IPv4 egress of pod default/Pod/debug: no egress NetworkPolicy selects it (no NetworkPolicy or Calico policy with Egress in policyTypes selects its labels in namespace default) (e.g. IPv4 tcp → 198.51.100.7:443, new connection). Fix: add a default-deny egress NetworkPolicy in namespace default (podSelector: {}, policyTypes: [Egress]) and allow only the endpoints the pod needs',
+    );
+    expect(fs[0].message).not.toContain('NetworkPolicy/sandbox');
+  });
+
+  it('a hostNetwork pod with no policy and no host firewall in the scan fails (absent layers); with a host firewall, the host judges it', () => {
+    const file = 'fixtures/rules/egress-no-default-deny/fail-k8s-hostnetwork.yaml';
+    const r = json(sandcheck(['scan', file, '-c', cfg, '--format', 'json']));
+    expect(egress(r)).toEqual([`egress-no-default-deny fail ${file}:11`, `egress-no-default-deny fail ${file}:11`]);
+    expect(finding(r, 'egress-no-default-deny').message).toContain("hostNetwork: true puts it in the node's network namespace, where NetworkPolicy does not apply");
+    const dir = tempDir();
+    writeFileSync(join(dir, 'pod.yaml'), readFileSync(file, 'utf8'));
+    writeFileSync(join(dir, 'rules.v4'), readFileSync('fixtures/rules/egress-no-default-deny/pass.rules', 'utf8'));
+    expect(egress(json(sandcheck(['scan', dir, '-c', cfg, '--format', 'json'])))).toEqual([]);
+    // A plain pod with no policy anywhere in the scan is not judged (its policies may live elsewhere).
+    const plain = tempDir();
+    writeFileSync(join(plain, 'pod.yaml'), readFileSync(file, 'utf8').replace('hostNetwork: true', 'hostNetwork: false'));
+    expect(json(sandcheck(['scan', plain, '-c', cfg, '--format', 'json'])).checklist.find((c: R) => c.id === 'egress-control').verdict).toBe('not-assessed');
   });
 });

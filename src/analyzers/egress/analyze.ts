@@ -48,6 +48,8 @@ export interface EgressFinding {
   location: Origin;
   /** Distinguishes findings of one code at one place (fingerprint key). */
   key: string;
+  /** The target the finding belongs to when it is not the file's egress target (a pod no policy isolates). */
+  owner?: string;
   evidence: Record<string, string | number | boolean>;
 }
 

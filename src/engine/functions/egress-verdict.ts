@@ -217,10 +217,13 @@ function findingsByTarget(inventory: Inventory): Map<string, EgressFinding[]> {
   for (const { analysis, scopes } of podResults) {
     const owners: Target<object>[] = [...policies, ...egressTargets.filter((t) => scopes.some((s) => s.targetId === t.id))];
     for (const f of analysis.findings) {
-      const owner = owners.find((t) => t.file === f.location.file) ?? policies[0]!;
-      const list = byTarget.get(owner.id) ?? [];
+      // A pod no policy isolates: the finding belongs to the workload (no policy is at fault).
+      if (f.owner) seen.add(f.owner);
+      const ownerId = f.owner ?? (owners.find((t) => t.file === f.location.file) ?? policies[0])?.id;
+      if (!ownerId) continue;
+      const list = byTarget.get(ownerId) ?? [];
       list.push(f);
-      byTarget.set(owner.id, list);
+      byTarget.set(ownerId, list);
     }
   }
   // Compose services: each judged on its own network attachment (src/analyzers/egress/compose-networks.ts).
@@ -244,7 +247,8 @@ export const egressVerdict: RuleFunction<{ code: FindingCode }> = {
     },
   },
   run(_node, options, ctx) {
-    if (!isNetfilter(ctx.target) && !isPolicy(ctx.target) && !isCloud(ctx.target) && !isCalico(ctx.target) && !isComposeNetwork(ctx.target)) return NOT_APPLICABLE;
+    const workload = ctx.target.kind === 'workload' && ctx.target.platform === 'kubernetes';
+    if (!workload && !isNetfilter(ctx.target) && !isPolicy(ctx.target) && !isCloud(ctx.target) && !isCalico(ctx.target) && !isComposeNetwork(ctx.target)) return NOT_APPLICABLE;
     const byTarget = findingsByTarget(ctx.inventory);
     // Evidence that judged nothing (ipset contents alone, policies that select no pod of the scan) is no pass.
     if (!judged.get(ctx.inventory)?.has(ctx.target.id)) return NOT_APPLICABLE;
@@ -309,6 +313,10 @@ function isPolicy(t: Target<object>): t is Target<PolicyData> {
 
 interface Pod {
   name: string;
+  /** The workload target (absent for a configured pod context that matches no workload of the scan). */
+  targetId?: string;
+  /** The hostNetwork line, when hostNetwork is true. */
+  hostNetworkOrigin?: Origin;
   namespace: string;
   labels: Record<string, string>;
   hostNetwork: boolean;
@@ -323,7 +331,16 @@ function podsOf(targets: readonly Target<object>[], config: SandcheckConfig): Po
     if (t.kind !== 'workload' || t.platform !== 'kubernetes') continue;
     const d = t.data as WorkloadData;
     const loc = locate(t, '/labels');
-    pods.push({ name: `${d.namespace ?? 'default'}/${d.kind}/${d.name}`, namespace: d.namespace ?? 'default', labels: d.labels, hostNetwork: d.hostNetwork, origin: { file: loc.file ?? t.file ?? '?', line: loc.line ?? 1 } });
+    const hn = d.hostNetwork ? locate(t, '/hostNetwork') : undefined;
+    pods.push({
+      name: `${d.namespace ?? 'default'}/${d.kind}/${d.name}`,
+      targetId: t.id,
+      namespace: d.namespace ?? 'default',
+      labels: d.labels,
+      hostNetwork: d.hostNetwork,
+      origin: { file: loc.file ?? t.file ?? '?', line: loc.line ?? 1 },
+      ...(hn ? { hostNetworkOrigin: { file: hn.file ?? loc.file ?? t.file ?? '?', line: hn.line ?? loc.line ?? 1 } } : {}),
+    });
   }
   const wanted = (config.egress?.contexts ?? []).filter((c) => c.kind === 'pod') as { namespace?: string; labels?: Record<string, string>; behind?: string[] }[];
   if (wanted.length === 0) return pods;
@@ -340,12 +357,18 @@ function podsOf(targets: readonly Target<object>[], config: SandcheckConfig): Po
 export function analyzePolicies(targets: readonly Target<object>[], config: SandcheckConfig): { pod: Pod; analysis: HostAnalysis; scopes: ScopeRef[] }[] {
   const policies = targets.filter(isPolicy);
   const calico = targets.filter(isCalico);
-  if (policies.length === 0 && calico.length === 0) return [];
+  // Without any policy in the scan only hostNetwork pods are judged: no NetworkPolicy can ever apply to them.
+  const noPolicies = policies.length === 0 && calico.length === 0;
+  if (noPolicies && !targets.some((t) => t.kind === 'workload' && (t.data as Partial<WorkloadData>).hostNetwork === true)) return [];
+  const hostFilters = targets.some(isNetfilter);
   const cloud = cloudScopesOf(targets);
   const tierInfo = new Map<string, CalicoTierData>();
   for (const t of targets) if (t.kind === 'egress' && (t.data as { layer?: string }).layer === 'calico-tier') tierInfo.set((t.data as CalicoTierData).name, t.data as CalicoTierData);
   const out: { pod: Pod; analysis: HostAnalysis; scopes: ScopeRef[] }[] = [];
   for (const pod of podsOf(targets, config)) {
+    if (noPolicies && !pod.hostNetwork) continue;
+    // A hostNetwork pod's egress is the node's: a host firewall in the scan judges it (as host processes).
+    if (pod.hostNetwork && hostFilters && !pod.behind) continue;
     const selecting = policies.filter((p) => p.data.namespace === pod.namespace && selectorMatches(p.data.podSelector, pod.labels));
     const egress = selecting.filter((p) => p.data.policyTypes.includes('Egress'));
     const nsLabels = { 'kubernetes.io/metadata.name': pod.namespace, 'projectcalico.org/name': pod.namespace };
@@ -399,6 +422,7 @@ export function analyzePolicies(targets: readonly Target<object>[], config: Sand
     const podCtx: EgressContext = { kind: 'pod', namespace: pod.namespace, labels: pod.labels, name: pod.name, origin: 'a workload in the scan', ...(pod.behind ? { behind: pod.behind } : {}) };
     const path = cloudLayers(podCtx, cloud, null);
     const analysis = analyzeHost({ rulesets: [rs], contexts: [podCtx], allowlist: allowlistOf(config.egress), pathLayers: () => path.rulesets });
+    if (!isolated && !ingressOnly) analysis.findings = unisolatedPodFindings(analysis.findings, pod);
     for (const m of path.missing) analysis.findings.push(missingLayerFinding(m, podCtx, config, pod.name));
     if (!pod.hostNetwork) {
       analysis.findings.push(...fqdnFindings(pod, egress, config));
@@ -407,6 +431,38 @@ export function analyzePolicies(targets: readonly Target<object>[], config: Sand
       analysis.findings = analysis.findings.filter((f) => !(f.code === 'required-blocked' && byName.some((i) => f.key.endsWith(`|required|${i}`))));
     }
     out.push({ pod, analysis, scopes: path.used });
+  }
+  return out;
+}
+
+/**
+ * A pod no egress policy isolates: its policy layer allows everything, judged as an absent layer (as a
+ * compose service on an open network): one no-default-deny per family, on the workload itself, with the
+ * fix for that layer in the message (the rule's remediation speaks of host firewalls). Findings at a
+ * cloud layer on its path stay where they are.
+ */
+function unisolatedPodFindings(findings: EgressFinding[], pod: Pod): EgressFinding[] {
+  const atPod = (f: EgressFinding): boolean => f.location.file === pod.origin.file && f.location.line === pod.origin.line;
+  const why = pod.hostNetwork
+    ? 'hostNetwork: true puts it in the node\'s network namespace, where NetworkPolicy does not apply, and no host firewall of its node is among the inputs (an absent layer counts as allow-all)'
+    : `no egress NetworkPolicy selects it (no NetworkPolicy or Calico policy with Egress in policyTypes selects its labels in namespace ${pod.namespace})`;
+  const fix = pod.hostNetwork
+    ? 'run it without hostNetwork and isolate it with an egress NetworkPolicy, or filter the node\'s egress (OUTPUT policy DROP) and give its iptables-save/nft output to sandcheck'
+    : `add a default-deny egress NetworkPolicy in namespace ${pod.namespace} (podSelector: {}, policyTypes: [Egress]) and allow only the endpoints the pod needs`;
+  const out: EgressFinding[] = [];
+  for (const f of findings) {
+    if (!atPod(f)) {
+      out.push(f);
+      continue;
+    }
+    if (f.code !== 'no-default-deny' || !f.family) continue;
+    out.push({
+      ...f,
+      message: `No default deny for ${f.family === 'ipv4' ? 'IPv4' : 'IPv6'} egress of pod ${pod.name}: ${why}${f.witness ? ` (e.g. ${f.witness})` : ''}. Fix: ${fix}`,
+      location: pod.hostNetworkOrigin ?? pod.origin,
+      ...(pod.targetId ? { owner: pod.targetId } : {}),
+      evidence: { ...f.evidence, reason: why, fix },
+    });
   }
   return out;
 }
