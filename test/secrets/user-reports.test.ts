@@ -136,3 +136,40 @@ describe('2. block-scalar values in Secrets and ConfigMaps are located at their 
     expectRedacted(JSON.stringify(rep), [key.body, encoded.body, b64(encoded.text)]);
   });
 });
+
+describe('3. secrets handed to an image build (secret-build-arg)', () => {
+  it('reports the Dockerfile ARG, ENV and RUN and the compose build arg of the environment key, at their lines', async () => {
+    const dir = tree({
+      'compose.yaml': 'name: agents\nservices:\n  poller:\n    image: registry.internal/poller:1\n    build:\n      context: ./poller\n      args:\n        ANTHROPIC_ENVIRONMENT_KEY: ${ANTHROPIC_ENVIRONMENT_KEY}\n',
+      'poller/Dockerfile': `FROM debian:bookworm-slim@sha256:${'b2'.repeat(32)}\nARG ANTHROPIC_ENVIRONMENT_KEY\nENV ANTHROPIC_ENVIRONMENT_KEY=$ANTHROPIC_ENVIRONMENT_KEY\nRUN echo "$ANTHROPIC_ENVIRONMENT_KEY" > /etc/agent.key\nUSER 10001\n`,
+    });
+    const rep = await scan(dir);
+    const found = rep.findings.filter((f) => f.ruleId === 'secret-build-arg').map((f) => `${f.verdict} ${f.severity} ${f.location.file}:${f.location.line} ${f.message}`);
+    expect(found.sort()).toEqual([
+      'fail high compose.yaml:8 ANTHROPIC_ENVIRONMENT_KEY is passed to the image build as a compose build argument from the host environment: the value ends up in the image history',
+      'fail high poller/Dockerfile:2 ANTHROPIC_ENVIRONMENT_KEY is a build argument: the value given at build time is recorded in the image history (`docker history`) and the build cache',
+      'fail high poller/Dockerfile:3 ANTHROPIC_ENVIRONMENT_KEY is set by ENV from the build: the value is stored in the image config (`docker inspect`) of every container started from it',
+      'fail high poller/Dockerfile:4 ANTHROPIC_ENVIRONMENT_KEY is written into /etc/agent.key by RUN: the file stays in the image layer',
+    ]);
+    expect(rep.checklist.find((c) => c.id === 'key-storage')!.verdict).toBe('fail');
+  });
+
+  it('a literal default is left to the literal rules (one finding at the ARG line), and is not printed', async () => {
+    const token = tokens.github(r);
+    const rep = await scan(tree({ Dockerfile: `FROM alpine:3.20\nARG GH_TOKEN=${token}\n` }));
+    expect(rep.findings.filter((f) => f.location.line === 2 && !f.suppressed).map((f) => f.ruleId)).toEqual(['secret-provider-token']);
+    expectRedacted(JSON.stringify(rep), [token]);
+  });
+
+  it('RUN lines: printing into a file or tee, and here-documents, are writes; a download saved to a file is not', async () => {
+    const { secretsWrittenByRun } = await import('../../src/engine/functions/secret-build-args.js');
+    expect(secretsWrittenByRun('echo "$ANTHROPIC_ENVIRONMENT_KEY" > /etc/agent.key')).toEqual([{ name: 'ANTHROPIC_ENVIRONMENT_KEY', file: '/etc/agent.key' }]);
+    expect(secretsWrittenByRun('printf %s ${DB_PASSWORD} >> "/srv/db.pass" && chmod 600 /srv/db.pass')).toEqual([{ name: 'DB_PASSWORD', file: '/srv/db.pass' }]);
+    expect(secretsWrittenByRun('echo "$NPM_TOKEN" | sudo tee /root/.npm-token')).toEqual([{ name: 'NPM_TOKEN', file: '/root/.npm-token' }]);
+    expect(secretsWrittenByRun('cat > /etc/agent.env <<EOF\nANTHROPIC_API_KEY=${ANTHROPIC_API_KEY}\nEOF')).toEqual([{ name: 'ANTHROPIC_API_KEY', file: '/etc/agent.env' }]);
+    expect(secretsWrittenByRun("cat > /etc/agent.env <<'EOF'\nANTHROPIC_API_KEY=${ANTHROPIC_API_KEY}\nEOF")).toEqual([]);
+    expect(secretsWrittenByRun('curl -H "Authorization: Bearer $API_TOKEN" https://x.internal > /tmp/out.json')).toEqual([]);
+    expect(secretsWrittenByRun('echo "$API_TOKEN" > /dev/null 2>&1')).toEqual([]);
+    expect(secretsWrittenByRun('echo "$APP_VERSION" > /etc/version')).toEqual([]);
+  });
+});

@@ -5,6 +5,7 @@ import { environmentKeySource } from './environment-key-source.js';
 import { keyReuse } from './key-reuse.js';
 import { secretLiterals } from './secret-literals.js';
 import { secretRotationAge } from './secret-rotation-age.js';
+import { secretBuildArgs } from './secret-build-args.js';
 import { imageSecrets } from './image-secrets.js';
 import { imageSetuid } from './image-setuid.js';
 
@@ -18,6 +19,7 @@ const FUNCTIONS: RuleFunction<never>[] = [
   committedSecretValues as RuleFunction<never>,
   environmentKeySource as RuleFunction<never>,
   secretRotationAge as RuleFunction<never>,
+  secretBuildArgs as RuleFunction<never>,
   keyReuse as RuleFunction<never>,
   imageSecrets as RuleFunction<never>,
   imageSetuid as RuleFunction<never>,
