@@ -66,6 +66,8 @@ export interface FamilyExplain {
   /** Why the family is not judged (IPv6 off by evidence or by assertion). */
   notJudged?: string;
   allowedBy: { rule: string; reaches: string[] }[];
+  /** Reachable destinations left out of the sets above on purpose (loopback, multicast, AWS Time Sync…), with why. */
+  notListed: string[];
   opaque: string[];
   delegations: string[];
 }
@@ -90,6 +92,18 @@ const PRIV_V4 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10
 const PRIV_V6 = ['fc00::/7', 'fe80::/10'];
 const LOCAL_V4 = ['127.0.0.0/8', '0.0.0.0/32', '255.255.255.255/32', '224.0.0.0/4', '169.254.169.123/32'];
 const LOCAL_V6 = ['::1/128', '::/128', 'ff00::/8', 'fe80::/10'];
+/** Why each local range is not judged as egress (`--explain` says so when one is reachable). */
+const LOCAL_WHY: Record<string, string> = {
+  '127.0.0.0/8': 'loopback',
+  '0.0.0.0/32': 'unspecified address',
+  '255.255.255.255/32': 'limited broadcast',
+  '224.0.0.0/4': 'multicast',
+  '169.254.169.123/32': 'AWS Time Sync (link-local NTP on the instance, not a path out)',
+  '::1/128': 'loopback',
+  '::/128': 'unspecified address',
+  'ff00::/8': 'multicast',
+  'fe80::/10': 'link-local',
+};
 const NON_PUBLIC_V4 = [...PRIV_V4, ...LOCAL_V4, '0.0.0.0/8', '240.0.0.0/4', '192.0.0.0/24', '198.18.0.0/15'];
 const NON_PUBLIC_V6 = [...PRIV_V6, ...LOCAL_V6, '::ffff:0:0/96', '64:ff9b::/96', '2001:db8::/32', '100::/64'];
 
@@ -288,6 +302,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
           .map((c) => ({ rule: c.rule ? `${c.stage}${c.chain.name !== c.stage.split('/').pop() ? ` → ${c.chain.name}` : ''} #${c.rule.index} ${c.rule.verdict.text} (${c.rule.origin.file}:${c.rule.origin.line})` : `${c.stage} policy ACCEPT (${c.chain.origin.file}:${c.chain.origin.line})`, space: c.space.intersect(may) }))
           .filter((c) => !c.space.isEmpty())
           .map((c) => ({ rule: c.rule, reaches: describeSpace(c.space.project([DST, PROTO, DPORT]), atoms, 6) })),
+        notListed: (family === 'ipv4' ? LOCAL_V4 : LOCAL_V6).filter((c) => !ev.may.intersect(spaceOfCidrs(family, [c])).isEmpty()).map((c) => `${c} ${LOCAL_WHY[c] ?? ''}`.trim()),
         opaque: (ev.result?.opaque ?? []).map((r) => `${r.origin.file}:${r.origin.line} ${r.unknown.join('; ')}`),
         delegations: (ev.result?.delegations ?? []).map((d) => `${d.stage} #${d.rule.index} ${d.rule.verdict.text} (${d.rule.origin.file}:${d.rule.origin.line})`),
       }));

@@ -35,6 +35,7 @@ export function renderExplain(hosts: { host: string; analysis: HostAnalysis }[],
           out.push('      possibly reachable (depends on matches sandcheck cannot evaluate):');
           for (const r of f.possibleReach) out.push(`        ${r}`);
         }
+        if (f.notListed.length) out.push(`      not listed (reachable, but not egress sandcheck judges): ${f.notListed.join('; ')}`);
         if (f.allowedBy.length) {
           out.push('      allowed by:');
           for (const a of f.allowedBy) out.push(`        ${a.rule}: ${a.reaches.join('; ')}`);
