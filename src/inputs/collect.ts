@@ -7,7 +7,7 @@ import { parseYamlFast } from '../util/yaml-fast.js';
 import { parseYaml, type YamlFile } from '../util/yaml-source.js';
 import { HANDLERS } from './registry.js';
 import { textTarget } from './textfile/handler.js';
-import { InputError, type InputHandler, type SourceFile } from './types.js';
+import { InputError, type DetailedParseOutput, type InputHandler, type SourceFile } from './types.js';
 import { compareText } from '../util/compare.js';
 
 export interface Collected {
@@ -172,7 +172,7 @@ export function collectFile(file: SourceFile, handlers: InputHandler[], out: Col
     // Every structured file is also scanned as text for provider-format keys (comments, args, labels).
     if (!handler.generic) out.targets.push({ ...textTarget(file, handler.format), id: `text:${file.path}@${file.path}` });
     if (!handler.generic) out.recognised = (out.recognised ?? 0) + 1;
-    const rec: InputRecord = { path: file.path, format: res.detail ? `${handler.format} (${res.detail})` : handler.format, status: 'parsed', targets: res.targets.length };
+    const rec: InputRecord = { path: file.path, format: (res as DetailedParseOutput).detail ? `${handler.format} (${(res as DetailedParseOutput).detail})` : handler.format, status: 'parsed', targets: res.targets.length };
     if (res.skipped?.length) rec.skippedObjects = res.skipped;
     out.inputs.push(rec);
   } catch (err) {

@@ -20,7 +20,10 @@ export interface SourceFile {
 export interface ParseOutput {
   targets: Target<object>[];
   skipped?: SkippedObject[];
-  /** What the Inputs list shows after the format name, e.g. `IPv6` for an ip6tables-save dump. */
+}
+
+/** A parse output that also says what the Inputs list shows after the format name (`IPv6` for an ip6tables-save dump). */
+export interface DetailedParseOutput extends ParseOutput {
   detail?: string;
 }
 

@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import type { NormRuleset } from '../../analyzers/egress/model.js';
 import type { Target } from '../../model/target.js';
 import { parseCommentSuppressions, toTargetSuppressions } from '../../util/comment-suppressions.js';
-import type { InputHandler, SourceFile } from '../types.js';
+import type { DetailedParseOutput, InputHandler, SourceFile } from '../types.js';
 import { looksLikeIpsetSave, looksLikeIptablesSave, parseIpsetSave, parseIptablesSave } from './parse.js';
 
 /** `egress` target data for a host packet filter (iptables-save, ip6tables-save, nftables). */
@@ -85,7 +85,8 @@ export const iptablesHandler: InputHandler = {
   },
   parse(file) {
     const rulesets = parseIptablesSave(file.text, file.path);
-    return { targets: [netfilterTarget(file, rulesets.map((r) => r.source).join('+'), rulesets)], detail: rulesets.map(familyDetail).join(' + ') };
+    const out: DetailedParseOutput = { targets: [netfilterTarget(file, rulesets.map((r) => r.source).join('+'), rulesets)], detail: rulesets.map(familyDetail).join(' + ') };
+    return out;
   },
 };
 
