@@ -77,7 +77,7 @@ export function finish(collected: Collected, opts: CommonOptions, prepared: Retu
   const report = audit(collected, { rules: prepared.rules, config: prepared.config, failOn: opts.failOn, ...(prepared.baseline ? { baseline: prepared.baseline } : {}) });
   for (const i of report.inputs.filter((x) => x.status === 'error')) process.stderr.write(`sandcheck: input error: ${i.error}\n`);
   for (const e of report.errors) process.stderr.write(`sandcheck: error: ${e.message}\n`);
-  if (report.summary.inputs.recognised === 0 && report.summary.inputs.error === 0) {
+  if (report.summary.exitCode === 2 && report.summary.inputs.recognised === 0 && report.summary.inputs.error === 0) {
     process.stderr.write('sandcheck: nothing recognisable to audit (no Kubernetes manifest, compose file, Dockerfile or other supported input found)\n');
   }
   writeOutputs(report, opts, prepared);

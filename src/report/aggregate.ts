@@ -79,7 +79,9 @@ export function aggregate(input: AggregateInput): Report {
   const recognised = input.recognisedInputs ?? inputs.parsed;
   const gating = active.filter((f) => f.verdict === 'fail' && (input.failOn === 'any' || atLeast(f.severity, input.failOn)));
   const expiredAttestation = checklist.some((c) => c.attestation?.expired && c.verdict === 'fail');
-  const cannotAudit = inputs.error > 0 || input.errors.length > 0 || recognised === 0;
+  // Text files alone are "nothing recognisable", unless the secret scan of them failed: a key found is something audited.
+  const nothingToAudit = recognised === 0 && !active.some((f) => f.verdict === 'fail');
+  const cannotAudit = inputs.error > 0 || input.errors.length > 0 || nothingToAudit;
   const exitCode: 0 | 1 | 2 = cannotAudit ? 2 : gating.length > 0 || expiredAttestation ? 1 : 0;
   return {
     schemaVersion: 1,

@@ -1,15 +1,17 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/analyzers/secrets/index.js';
 import { parseConfig } from '../../src/config/load.js';
 import { DEFAULT_CONFIG, type SandcheckConfig } from '../../src/config/types.js';
 import { audit } from '../../src/engine/audit.js';
 import { loadRules } from '../../src/engine/load-rules.js';
 import { collectPaths } from '../../src/inputs/collect.js';
+import { looksLikeDotenv } from '../../src/inputs/envfile/handler.js';
 import type { Report } from '../../src/model/finding.js';
 import { pem, rng, tokens } from '../../bench/secrets/tokens.js';
+import { buildCli, runCli } from '../workflow/cli.js';
 
 // Key-storage bugs found by a new user (fingerprint ignore, block-scalar lines, build args, .env on stdin).
 
@@ -171,5 +173,49 @@ describe('3. secrets handed to an image build (secret-build-arg)', () => {
     expect(secretsWrittenByRun('curl -H "Authorization: Bearer $API_TOKEN" https://x.internal > /tmp/out.json')).toEqual([]);
     expect(secretsWrittenByRun('echo "$API_TOKEN" > /dev/null 2>&1')).toEqual([]);
     expect(secretsWrittenByRun('echo "$APP_VERSION" > /etc/version')).toEqual([]);
+  });
+});
+
+describe('4. dotenv content on stdin', () => {
+  let cli: { bin: string; cleanup(): void } | undefined;
+  afterAll(() => cli?.cleanup());
+
+  it('is read as an env file: every tier, messages name the variables, and the run fails (exit 1) instead of "nothing to audit"', async () => {
+    cli ??= await buildCli();
+    const key = tokens.environmentKey(r);
+    const generic = tokens.generic(r);
+    const input = `# deploy settings\nexport ANTHROPIC_ENVIRONMENT_KEY=${key}\nAPI_TOKEN="${generic}"\nLOG_LEVEL=info\n`;
+    const res = runCli(cli.bin, ['scan', '-', '--format', 'json'], { input, cwd: tree({}) });
+    expect(res.status).toBe(1);
+    const rep = JSON.parse(res.stdout) as Report;
+    expect(rep.inputs.map((i) => [i.path, i.format, i.status])).toEqual([['<stdin>', 'envfile', 'parsed']]);
+    expect(literals(rep)).toEqual(['secret-environment-key-literal fail <stdin>:2', 'secret-generic-literal fail <stdin>:3']);
+    const messages = rep.findings.filter((f) => f.ruleId.endsWith('-literal')).map((f) => f.message);
+    expect(messages[0]).toMatch(/^ANTHROPIC_ENVIRONMENT_KEY holds /);
+    expect(messages.some((m) => m.startsWith('API_TOKEN holds '))).toBe(true);
+    expect(res.stderr).not.toContain('nothing recognisable');
+    expectRedacted(res.stdout + res.stderr, [key, generic]);
+  });
+
+  it('plain text on stdin with a key is still audited: exit 1, not "nothing recognisable to audit"', async () => {
+    cli ??= await buildCli();
+    const token = tokens.github(r);
+    const res = runCli(cli.bin, ['scan', '-'], { input: `Notes from the incident\n\nThe CI used ${token} for a day.\n`, cwd: tree({}) });
+    expect(res.status).toBe(1);
+    expect(res.stdout).toMatch(/secret-provider-token/);
+    expect(res.stdout + res.stderr).not.toContain('nothing recognisable');
+    expectRedacted(res.stdout + res.stderr, [token]);
+    const empty = runCli(cli.bin, ['scan', '-'], { input: 'Notes from the incident, no secret here.\n', cwd: tree({}) });
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toContain('nothing recognisable to audit');
+  });
+
+  it('detects dotenv by content: most entries NAME=value; not YAML, not one word, not a script', () => {
+    expect(looksLikeDotenv('A=1\nexport B="two"\n# c\nC\n')).toBe(true);
+    expect(looksLikeDotenv('PEM="-----BEGIN X-----\nabc\n-----END X-----"\nA=1\n')).toBe(true);
+    expect(looksLikeDotenv('name: web\nimage: nginx\nA=1\n')).toBe(false);
+    expect(looksLikeDotenv('hello\n')).toBe(false);
+    expect(looksLikeDotenv('services:\n  web:\n    image: nginx\n')).toBe(false);
+    expect(looksLikeDotenv('#!/bin/sh\nA=1\nexec worker --flag\n')).toBe(false);
   });
 });

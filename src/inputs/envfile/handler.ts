@@ -114,9 +114,30 @@ export function envfileTarget(file: SourceFile): Target<EnvfileData> {
   };
 }
 
+/** `NAME=value`, `export NAME=value` (the dotenv grammar also reads `NAME: value` and a bare `NAME`, which YAML and prose share). */
+const ASSIGNMENT = /^[ \t]*(?:export[ \t]+)?[A-Za-z_][A-Za-z0-9_.-]*[ \t]*=/;
+
+/**
+ * Dotenv content without a name to go by (stdin: `cat .env | sandcheck scan -`): the whole text reads
+ * as dotenv, and most of its entries are `NAME=value` assignments (not `key: value` YAML, not one word).
+ */
+export function looksLikeDotenv(text: string): boolean {
+  if (!text.includes('=')) return false;
+  let entries;
+  try {
+    entries = parseDotenv(text, '<stdin>').entries;
+  } catch {
+    return false;
+  }
+  if (entries.length === 0) return false;
+  const lines = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split('\n');
+  const assignments = entries.filter((e) => ASSIGNMENT.test(lines[e.line - 1] ?? '')).length;
+  return assignments * 2 > entries.length;
+}
+
 export const envfileHandler: InputHandler = {
   format: 'envfile',
   items: ['key-storage', 'workload-isolation'],
-  detect: (file) => isEnvFileName(file.path),
+  detect: (file) => isEnvFileName(file.path) || (file.absPath === null && file.path === '<stdin>' && looksLikeDotenv(file.text)),
   parse: (file) => ({ targets: [envfileTarget(file)] }),
 };
