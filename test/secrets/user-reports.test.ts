@@ -109,6 +109,14 @@ describe('1. one finding per secret per place (text scan of a structured file)',
   });
 });
 
+describe('1b. the text scan still reports a provider format the structure did not see on a line it read', () => {
+  it('a duplicate compose key whose first (real) value the parser discards is reported at its line', async () => {
+    const key = tokens.anthropicApi(r);
+    const dir = tree({ 'compose.yaml': `services:\n  w:\n    image: registry.internal/w:1\n    environment:\n      ANTHROPIC_API_KEY: ${key}\n      ANTHROPIC_API_KEY: sk-ant-api03-${'x'.repeat(52)}\n` });
+    expect(literals(await scan(dir))).toEqual(['secret-anthropic-key-literal fail compose.yaml:5']);
+  });
+});
+
 describe('2. block-scalar values in Secrets and ConfigMaps are located at their first line', () => {
   it('a private key under `tls.key: |` (stringData) and a base64 block under `data` point at the value, not the key', async () => {
     const key = pem(r, 'RSA PRIVATE KEY');

@@ -101,19 +101,25 @@ interface Covered {
 const structuredByFile = new WeakMap<object, Map<string, Covered>>();
 
 /**
- * Lines of the values a structured target classified, whatever the outcome (reported or dropped):
- * the text scan of the same file must not judge those values again in another form (a Secret's `data`
- * value is base64 in the text, so it would get another fingerprint; a placeholder the structure dropped
- * could look like a token in its encoded form). Filled by detect().
+ * Lines of the values a structured target classified, whatever the outcome (reported or dropped): the
+ * text scan's named assignments (`ANTHROPIC_*_KEY: <value>`, judged by the name whatever the value)
+ * must not judge those values again in the form the text shows (a Secret's `data` value is base64 in
+ * the text, so it would get another fingerprint; a placeholder the structure dropped could look like a
+ * token in its encoded form). Provider formats found by the text scan on such a line are still reported
+ * when the structure did not find the same value (a duplicate YAML key whose first value the parser
+ * discards). Filled by detect().
  */
 const coveredLines = new WeakMap<object, number[]>();
+
+/** Detectors that judge a value by its name (named assignments in text), not by its format. */
+const BY_NAME = new Set(['anthropic-environment-key', 'anthropic-key-variable', 'generic-secret']);
 
 /**
  * The secrets a rule should report for a target, given the whole scan: a file parsed by a structured
  * handler also has a text target (parsedAs set); that one reports only what the structured targets of
  * the same file did not (a key in a comment, a build arg, a command line), so nothing is reported twice:
- * not a secret the structure found (same fingerprint), nor anything on a line where the structure read
- * a value (same place).
+ * not a secret the structure found (same fingerprint), nor a value judged by its name on a line where
+ * the structure read a value (same place, see coveredLines).
  */
 export function reportableSecretsOf(target: Target<object>, inventory: { targets: Target<object>[] }): LocatedSecret[] {
   const envFiles = composeEnvFiles(inventory);
@@ -138,7 +144,7 @@ export function reportableSecretsOf(target: Target<object>, inventory: { targets
   }
   const known = byFile.get(target.file ?? '');
   if (!known) return secretsOf(target, { envFiles });
-  return secretsOf(target, { envFiles }).filter((s) => !known.fingerprints.has(s.fingerprint) && !(s.location.line !== undefined && known.lines.has(s.location.line)));
+  return secretsOf(target, { envFiles }).filter((s) => !known.fingerprints.has(s.fingerprint) && !(BY_NAME.has(s.detector) && s.location.line !== undefined && known.lines.has(s.location.line)));
 }
 
 const envFileSets = new WeakMap<object, Set<string>>();
