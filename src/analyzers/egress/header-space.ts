@@ -103,14 +103,14 @@ function cubeIntersect(a: Cube, b: Cube): Cube | null {
   return out;
 }
 
-/** a \ b as disjoint pieces. */
-function cubeSubtract(a: Cube, b: Cube, out: Cube[]): void {
+/** a \ b as disjoint pieces (pushed to `out`); returns a ∩ b, or null when they are disjoint. */
+function cubeSplit(a: Cube, b: Cube, out: Cube[]): Cube | null {
   const inter: IntervalSet[] = [];
   for (let d = 0; d < DIMS; d++) {
     const s = a[d]!.intersect(b[d]!);
     if (s.isEmpty()) {
       out.push(a);
-      return;
+      return null;
     }
     inter.push(s);
   }
@@ -122,6 +122,7 @@ function cubeSubtract(a: Cube, b: Cube, out: Cube[]): void {
       out.push(piece);
     }
   }
+  return inter;
 }
 
 export class Space {
@@ -180,13 +181,16 @@ export class Space {
     let touched = false;
     for (const a of this.cubes) {
       const before = out.length;
-      cubeSubtract(a, c, out);
+      cubeSplit(a, c, out);
       if (out.length !== before + 1 || out[before] !== a) touched = true;
     }
-    if (!touched) return this;
-    const s = new Space(this.family, out);
-    // Compacting costs a pass over every address set; do it only when the cube count has grown.
-    return out.length > 2 * this.cubes.length + 4 || out.length > 24 ? s.compact() : s;
+    return touched ? this.remainder(out) : this;
+  }
+
+  /** What is left of this space after a subtraction; compacted only when the cube count has grown (a pass over every address set). */
+  private remainder(cubes: Cube[]): Space {
+    const s = new Space(this.family, cubes);
+    return cubes.length > 2 * this.cubes.length + 4 || cubes.length > 24 ? s.compact() : s;
   }
 
   /**
@@ -197,33 +201,11 @@ export class Space {
     const inside: Cube[] = [];
     const outside: Cube[] = [];
     for (const a of this.cubes) {
-      const inter: IntervalSet[] = [];
-      let disjoint = false;
-      for (let d = 0; d < DIMS; d++) {
-        const s = a[d]!.intersect(c[d]!);
-        if (s.isEmpty()) {
-          disjoint = true;
-          break;
-        }
-        inter.push(s);
-      }
-      if (disjoint) {
-        outside.push(a);
-        continue;
-      }
-      inside.push(inter);
-      for (let d = 0; d < DIMS; d++) {
-        const rest = a[d]!.subtract(c[d]!);
-        if (!rest.isEmpty()) {
-          const piece: IntervalSet[] = [];
-          for (let k = 0; k < DIMS; k++) piece.push(k < d ? inter[k]! : k === d ? rest : a[k]!);
-          outside.push(piece);
-        }
-      }
+      const inter = cubeSplit(a, c, outside);
+      if (inter) inside.push(inter);
     }
     if (inside.length === 0) return [new Space(this.family, inside), this];
-    const rest = new Space(this.family, outside);
-    return [new Space(this.family, inside), outside.length > 2 * this.cubes.length + 4 || outside.length > 24 ? rest.compact() : rest];
+    return [new Space(this.family, inside), this.remainder(outside)];
   }
 
   subtract(o: Space): Space {
