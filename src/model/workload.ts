@@ -132,3 +132,22 @@ export interface WorkloadData {
 }
 
 export const SANDBOXED_RUNTIME = /(gvisor|runsc|kata)/i;
+
+/** A runtime (class) name that is a sandboxed runtime: gVisor or Kata. */
+export function isSandboxedRuntime(name: string | null): boolean {
+  return name !== null && SANDBOXED_RUNTIME.test(name);
+}
+
+/**
+ * Namespace sharing from Docker-style modes, as compose and the Engine API write them: `host` shares
+ * the host's; `container:x` (and compose `service:x`) joins another container's PID namespace.
+ */
+export function namespaceSharing(modes: { network: string | null; pid: string | null; ipc: string | null; userns: string | null }): Pick<WorkloadData, 'hostNetwork' | 'hostPID' | 'hostIPC' | 'hostUsers' | 'shareProcessNamespace'> {
+  return {
+    hostNetwork: modes.network === 'host',
+    hostPID: modes.pid === 'host',
+    hostIPC: modes.ipc === 'host',
+    hostUsers: modes.userns === 'host',
+    shareProcessNamespace: modes.pid !== null && /^(service|container):/.test(modes.pid),
+  };
+}

@@ -1,4 +1,4 @@
-import { SANDBOXED_RUNTIME, type EnvVar, type UserInfo } from '../../model/workload.js';
+import { isSandboxedRuntime, namespaceSharing, type EnvVar, type UserInfo } from '../../model/workload.js';
 import { normalizeCapabilities } from '../../util/capabilities.js';
 import { parseImageRef } from '../../util/image-ref.js';
 import type { SourcePath } from '../source-locator.js';
@@ -164,17 +164,12 @@ export function normalizeService(r: FieldReader, name: string, s: Obj, ctx: Serv
     namespace: null,
     labels,
     annotations: {},
-    hostNetwork: networkMode === 'host',
-    hostPID: pid === 'host',
-    hostIPC: ipc === 'host',
-    hostUsers: userns === 'host',
-    // `pid: service:x` / `container:x` joins another container's PID namespace.
-    shareProcessNamespace: pid !== null && /^(service|container):/.test(pid),
+    ...namespaceSharing({ network: networkMode, pid, ipc, userns }),
     serviceAccountName: null,
     automountServiceAccountToken: false,
     automountSource: 'not-applicable',
     runtimeClassName: runtime,
-    sandboxedRuntime: runtime !== null && SANDBOXED_RUNTIME.test(runtime),
+    sandboxedRuntime: isSandboxedRuntime(runtime),
     volumes,
     containers: [name],
     logging,

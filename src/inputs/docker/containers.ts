@@ -1,6 +1,6 @@
 import type { Location } from '../../model/location.js';
 import { escapePointerSegment, type Target } from '../../model/target.js';
-import { SANDBOXED_RUNTIME, type ContainerData, type EnvVar, type Mount, type PortInfo, type Profile, type UserInfo, type Volume, type WorkloadData } from '../../model/workload.js';
+import { isSandboxedRuntime, namespaceSharing, type ContainerData, type EnvVar, type Mount, type PortInfo, type Profile, type UserInfo, type Volume, type WorkloadData } from '../../model/workload.js';
 import { DOCKER_DEFAULT_CAPABILITIES, normalizeCapabilities } from '../../util/capabilities.js';
 import { parseImageRef } from '../../util/image-ref.js';
 import { parseGroup, parsePasswd, resolveUser, type GroupEntry, type PasswdEntry } from '../image/passwd.js';
@@ -196,16 +196,12 @@ export function normalizeContainer(c: ContainerInspect, files: ContainerFiles): 
       namespace: null,
       labels,
       annotations: {},
-      hostNetwork: network === 'host',
-      hostPID: pid === 'host',
-      hostIPC: ipc === 'host',
-      hostUsers: userns === 'host',
-      shareProcessNamespace: /^container:/.test(pid),
+      ...namespaceSharing({ network, pid, ipc, userns }),
       serviceAccountName: null,
       automountServiceAccountToken: false,
       automountSource: 'not-applicable',
       runtimeClassName: runtime,
-      sandboxedRuntime: runtime !== null && SANDBOXED_RUNTIME.test(runtime),
+      sandboxedRuntime: isSandboxedRuntime(runtime),
       volumes,
       containers: [name],
       logging: hc.LogConfig ? { driver: hc.LogConfig.Type ?? null, options: { ...(hc.LogConfig.Config ?? {}) } } : null,

@@ -1,7 +1,7 @@
 import type { SkippedObject } from '../../model/finding.js';
 import type { Suppression, Target } from '../../model/target.js';
 import type { ContainerData, WorkloadData } from '../../model/workload.js';
-import { SANDBOXED_RUNTIME } from '../../model/workload.js';
+import { isSandboxedRuntime } from '../../model/workload.js';
 import type { YamlDoc } from '../../util/yaml-source.js';
 import { SourceLocator, type SourcePath } from '../source-locator.js';
 import type { InputHandler, ParseOutput, SourceFile } from '../types.js';
@@ -186,7 +186,7 @@ function podTargets(obj: Obj, kind: string, path: SourcePath, template: { spec: 
     automountServiceAccountToken: automountSet ? (spec.automountServiceAccountToken as boolean) : true,
     automountSource: automountSet ? 'pod' : 'default',
     runtimeClassName,
-    sandboxedRuntime: runtimeClassName !== null && SANDBOXED_RUNTIME.test(runtimeClassName),
+    sandboxedRuntime: isSandboxedRuntime(runtimeClassName),
     volumes: [...volumes.values()],
     containers: containers.map((c) => c.data.name),
     logging: null,
