@@ -1,40 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/analyzers/secrets/index.js';
 import { globToRegExp } from '../../src/analyzers/secrets/boundaries.js';
 import { parseConfig } from '../../src/config/load.js';
-import { DEFAULT_CONFIG, type SandcheckConfig } from '../../src/config/types.js';
-import { audit } from '../../src/engine/audit.js';
 import { parseGoDuration } from '../../src/engine/functions/secret-rotation-age.js';
-import { loadRules } from '../../src/engine/load-rules.js';
-import { collectPaths } from '../../src/inputs/collect.js';
 import type { Report } from '../../src/model/finding.js';
 import { rng, tokens } from '../../bench/secrets/tokens.js';
+import { scan, tempTrees } from './helpers.js';
 
-const rules = loadRules();
 const r = rng(7);
-let dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  dirs = [];
-});
-
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sc-secrets-'));
-  dirs.push(dir);
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, p)), { recursive: true });
-    writeFileSync(join(dir, p), text);
-  }
-  return dir;
-}
-
-async function scan(dir: string, config: SandcheckConfig = structuredClone(DEFAULT_CONFIG), now = new Date('2026-11-24T00:00:00Z')): Promise<Report> {
-  const collected = await collectPaths([dir], { cwd: dir });
-  return audit(collected, { rules, config, failOn: 'any', now });
-}
+const tree = tempTrees('sc-secrets-');
 
 const item = (rep: Report, id: string) => rep.checklist.find((c) => c.id === id)!;
 const active = (rep: Report, rule: string) => rep.findings.filter((f) => f.ruleId === rule && !f.suppressed);

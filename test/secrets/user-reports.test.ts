@@ -1,42 +1,16 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/analyzers/secrets/index.js';
 import { parseConfig } from '../../src/config/load.js';
-import { DEFAULT_CONFIG, type SandcheckConfig } from '../../src/config/types.js';
-import { audit } from '../../src/engine/audit.js';
-import { loadRules } from '../../src/engine/load-rules.js';
-import { collectPaths } from '../../src/inputs/collect.js';
 import { looksLikeDotenv } from '../../src/inputs/envfile/handler.js';
 import type { Report } from '../../src/model/finding.js';
 import { pem, rng, tokens } from '../../bench/secrets/tokens.js';
 import { buildCli, runCli } from '../workflow/cli.js';
+import { scan, tempTrees } from './helpers.js';
 
 // Key-storage bugs found by a new user (fingerprint ignore, block-scalar lines, build args, .env on stdin).
 
-const rules = loadRules();
 const r = rng(2611);
-let dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  dirs = [];
-});
-
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sc-secrets-user-'));
-  dirs.push(dir);
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, p)), { recursive: true });
-    writeFileSync(join(dir, p), text);
-  }
-  return dir;
-}
-
-async function scan(dir: string, config: SandcheckConfig = structuredClone(DEFAULT_CONFIG)): Promise<Report> {
-  const collected = await collectPaths([dir], { cwd: dir });
-  return audit(collected, { rules, config, failOn: 'any', now: new Date('2026-11-24T00:00:00Z') });
-}
+const tree = tempTrees('sc-secrets-user-');
 
 /** Active key-storage literal findings as `rule file:line fingerprint-in-message?`. */
 const literals = (rep: Report) =>
