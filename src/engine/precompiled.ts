@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import type { Ajv, ValidateFunction } from 'ajv';
 import { distDir, packageRoot } from '../util/package-root.js';
 import { requireWithCodeCache } from '../util/code-cache.js';
+import { sha256Hex } from '../util/sha256.js';
 import { defaultExport, vendor } from '../util/vendor.js';
 import { newAjv } from './ajv.js';
 import { CONFIG_SCHEMA } from '../config/schema.js';
@@ -58,7 +59,7 @@ export function precompileRules(rules: CompiledRule[], hash: string, stamp: stri
 }
 
 function configSchemaHash(): string {
-  return createHash('sha256').update(JSON.stringify(CONFIG_SCHEMA)).digest('hex');
+  return sha256Hex(JSON.stringify(CONFIG_SCHEMA));
 }
 
 type PrecompiledModule = Record<string, unknown> & { __hash: string; __stamp?: string; __configHash?: string; __rules: Stored[] };

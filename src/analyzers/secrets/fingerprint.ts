@@ -1,4 +1,4 @@
-import * as crypto from 'node:crypto';
+import { sha256Hex } from '../../util/sha256.js';
 
 /**
  * Domain-separation salt. Fixed so that a fingerprint is stable across runs and machines (config
@@ -31,10 +31,5 @@ export function fingerprint(value: string): string {
   return `${shown}:${hash}`;
 }
 
-/** One-shot `crypto.hash` (Node ≥ 20.12) costs a fraction of a Hash object; the same digest. */
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
-function sha256Hex(data: string): string {
-  return oneShot ? oneShot('sha256', data, 'hex') : crypto.createHash('sha256').update(data).digest('hex');
-}
 
 export const FINGERPRINT_PATTERN = /^(?:[^\s:]{4}):[0-9a-f]{12}$/;
