@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { readFileSync, writeFileSync } = require('node:fs');
+const { readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { dirname, join, resolve } = require('node:path');
 const { fileURLToPath } = require('node:url');
 const vm = require('node:vm');
@@ -25,8 +25,10 @@ try {
   process.exit(2);
 }
 
-// SANDCHECK_WRITE_CODE_CACHE=FILE: the build's recording run (scripts/build.mjs) writes the cache there.
-const recording = process.env.SANDCHECK_WRITE_CODE_CACHE;
+// SANDCHECK_WRITE_CODE_CACHE=1: the build's recording run (scripts/build.mjs); the cache is written at
+// exit, renamed into place so that no run reads half a file (src/util/code-cache.ts does the same for
+// the precompiled rules).
+const recording = process.env.SANDCHECK_WRITE_CODE_CACHE === '1';
 let cachedData;
 if (!recording) {
   try {
@@ -42,7 +44,12 @@ try {
     cachedData,
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  if (recording) process.on('exit', () => writeFileSync(recording, script.createCachedData()));
+  if (recording) {
+    process.on('exit', () => {
+      writeFileSync(`${cacheFile}.tmp-${process.pid}`, script.createCachedData());
+      renameSync(`${cacheFile}.tmp-${process.pid}`, cacheFile);
+    });
+  }
   const module = { exports: {}, filename: bundle, id: bundle, loaded: false };
   script.runInThisContext().call(module.exports, module.exports, Module.createRequire(bundle), module, bundle, dist);
 } catch (err) {

@@ -6,6 +6,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { devNull } from 'node:os';
 
 // Built into a fresh folder and swapped in at the end, so a CLI started meanwhile (a test, another
 // terminal) never sees a half-written dist/ and stale files never survive.
@@ -73,29 +74,24 @@ if (existsSync('dist')) renameSync('dist', old);
 renameSync(out, 'dist');
 rmSync(old, { recursive: true, force: true });
 
-// The code cache: V8 records every function compiled during a typical scan (Kubernetes, compose and
+// The code caches: V8 records every function compiled during a typical scan (Kubernetes, compose and
 // Dockerfile inputs, JSON and text reports), so later runs skip parsing and compiling them. Recorded
-// from dist/ itself, because the cache keeps the script's path (stack traces would name the build
-// folder), and renamed into place so that no run reads half a file; until then runs simply compile.
-const cacheRun = (file) =>
-  execFileSync(process.execPath, ['bin/sandcheck.js', 'scan', 'fixtures/sandboxes/leaky', '--format', 'json', '--format', `text=${file}.txt`], {
-    env: { ...process.env, SANDCHECK_WRITE_CODE_CACHE: file, NO_COLOR: '1' },
-    stdio: 'ignore',
-  });
-const cacheTmp = `dist/sandcheck.cjs.cache.tmp-${process.pid}`;
-let recorded = existsSync('fixtures/sandboxes/leaky'); // not in the published package: no cache, same behaviour
-if (recorded) {
+// from dist/ itself, because a cache keeps the script's path (stack traces would name the build
+// folder); each is renamed into place at exit, and until then runs simply compile.
+if (existsSync('fixtures/sandboxes/leaky')) {
+  // Not in the published package: no cache there, same behaviour.
   try {
-    cacheRun(cacheTmp);
+    execFileSync(process.execPath, ['bin/sandcheck.js', 'scan', 'fixtures/sandboxes/leaky', '--format', 'json', '--format', `text=${devNull}`], {
+      env: { ...process.env, SANDCHECK_WRITE_CODE_CACHE: '1', NO_COLOR: '1' },
+      stdio: 'ignore',
+    });
   } catch (err) {
     // The leaky example fails its audit (exit 1): expected. Anything else means the bundle is broken.
     if (err.status !== 1) {
       console.error(`build: the bundle failed its recording run (exit ${err.status}); run \`node bin/sandcheck.js scan fixtures/sandboxes/leaky\``);
+      rmSync('dist/sandcheck.cjs.cache', { force: true });
+      rmSync('dist/builtin-rules.cjs.cache', { force: true });
       process.exitCode = 1;
-      recorded = false;
     }
   }
 }
-rmSync(`${cacheTmp}.txt`, { force: true });
-if (recorded && existsSync(cacheTmp)) renameSync(cacheTmp, 'dist/sandcheck.cjs.cache');
-else rmSync(cacheTmp, { force: true });

@@ -13,7 +13,7 @@ import vm from 'node:vm';
  */
 export function requireWithCodeCache(file: string): unknown {
   const source = readFileSync(file, 'utf8');
-  const recording = !!process.env.SANDCHECK_WRITE_CODE_CACHE;
+  const recording = process.env.SANDCHECK_WRITE_CODE_CACHE === '1';
   let cachedData: Buffer | undefined;
   if (!recording) {
     try {
