@@ -17,10 +17,20 @@ spec:
   ${extra}containers: [{name: c, image: "x@sha256:${'0'.repeat(64)}"}]
 `;
 
-function judge(yaml: string) {
+/**
+ * A networking.k8s.io NetworkPolicy in namespace sandbox, appended after POD() and `---`: its first line is
+ * line 7, its metadata line 9, and `rest` (egress) starts at line 13.
+ */
+const policy = (name: string, podSelector = '{}', rest = '') =>
+  `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${name}, namespace: sandbox}\nspec:\n  podSelector: ${podSelector}\n  policyTypes: [Egress]\n${rest}`;
+
+function targetsOf(yaml: string) {
   const file = makeSourceFile('np.yaml', '/x/np.yaml', yaml);
-  const handler = HANDLERS.find((h) => h.detect(file))!;
-  const targets = handler.parse(file).targets;
+  return HANDLERS.find((h) => h.detect(file))!.parse(file).targets;
+}
+
+function judge(yaml: string) {
+  const targets = targetsOf(yaml);
   return analyzePolicies(targets, config).flatMap(({ analysis }) => analysis.findings.map((f) => `${f.code} ${f.verdict} ${f.family} @${f.location.line}`)).sort();
 }
 
@@ -40,30 +50,14 @@ describe('Kubernetes NetworkPolicy egress', () => {
   });
 
   it('a policy that selects other pods leaves this one open (T18)', () => {
-    const y = `${POD()}---
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: other, namespace: sandbox}
-spec:
-  podSelector: {matchLabels: {app: web}}
-  policyTypes: [Egress]
-`;
+    const y = `${POD()}---\n${policy('other', '{matchLabels: {app: web}}')}`;
     // An open policy layer is judged as an absent one (as a compose service on an open network): one
     // no-default-deny per family on the pod, nothing else (test/egress/user-reports.test.ts checks the target and text).
     expect(judge(y)).toEqual(['no-default-deny fail ipv4 @3', 'no-default-deny fail ipv6 @3']);
   });
 
   it('ports without `to` allow every address on that port; without protocol they mean TCP (T19)', () => {
-    const y = `${POD()}---
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: dns, namespace: sandbox}
-spec:
-  podSelector: {}
-  policyTypes: [Egress]
-  egress:
-    - ports: [{port: 53}]
-`;
+    const y = `${POD()}---\n${policy('dns', '{}', `  egress:\n    - ports: [{port: 53}]\n`)}`;
     // tcp/53 to anywhere: allow-any on tcp/53 and DNS to any server; the allowlisted API is blocked at the policy (line 9).
     expect(judge(y)).toEqual([
       'allow-any fail ipv4 @14', 'allow-any fail ipv6 @14', 'dns fail ipv4 @14', 'dns fail ipv6 @14', 'internal warn ipv4 @14', 'internal warn ipv6 @14',
@@ -72,26 +66,9 @@ spec:
   });
 
   it('ipBlock 0.0.0.0/0 with except still allows every public address; egress: [{}] allows everything (T20, T22)', () => {
-    const y = `${POD()}---
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: except, namespace: sandbox}
-spec:
-  podSelector: {}
-  policyTypes: [Egress]
-  egress:
-    - to: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8, 169.254.0.0/16, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10]}}]
-`;
+    const y = `${POD()}---\n${policy('except', '{}', `  egress:\n    - to: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8, 169.254.0.0/16, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10]}}]\n`)}`;
     expect(judge(y)).toEqual(['allow-any fail ipv4 @14', 'dns fail ipv4 @14']);
-    const all = `${POD()}---
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: all, namespace: sandbox}
-spec:
-  podSelector: {}
-  policyTypes: [Egress]
-  egress: [{}]
-`;
+    const all = `${POD()}---\n${policy('all', '{}', `  egress: [{}]\n`)}`;
     expect(judge(all)).toEqual([
       'allow-any fail ipv4 @13', 'allow-any fail ipv6 @13', 'dns fail ipv4 @13', 'dns fail ipv6 @13',
       'internal warn ipv4 @13', 'internal warn ipv6 @13', 'metadata fail ipv4 @13', 'metadata fail ipv6 @13',
@@ -99,14 +76,7 @@ spec:
   });
 
   it('hostNetwork pods are not subject to NetworkPolicy (T23)', () => {
-    const y = `${POD('hostNetwork: true\n  ')}---
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: lock, namespace: sandbox}
-spec:
-  podSelector: {}
-  policyTypes: [Egress]
-`;
+    const y = `${POD('hostNetwork: true\n  ')}---\n${policy('lock')}`;
     // Reported at the hostNetwork line, once per family (an absent policy layer).
     expect(judge(y)).toEqual(['no-default-deny fail ipv4 @5', 'no-default-deny fail ipv6 @5']);
   });
@@ -168,6 +138,8 @@ spec:
       ports: [{port: 443}]
 `;
     expect(judge(y)).toEqual([]);
+    // Judged and clean, not skipped: without the policies the same pod is not judged at all (first test).
+    expect(analyzePolicies(targetsOf(y), config).map(({ pod }) => pod.name)).toEqual(['sandbox/Pod/runner']);
   });
 
   it('Calico: an Allow without destination in a namespaced policy is allow-any; order decides against a later Deny', () => {
@@ -208,8 +180,7 @@ spec:
         - matchPattern: "*.githubusercontent.com"
       toPorts: [{ports: [{port: "443", protocol: TCP}]}]
 `;
-    const file = makeSourceFile('np.yaml', '/x/np.yaml', y);
-    const targets = HANDLERS.find((h) => h.detect(file))!.parse(file).targets;
+    const targets = targetsOf(y);
     const cfg: SandcheckConfig = { ...config, egress: { ...config.egress, allow: [{ cidr: '160.79.104.0/23', host: 'api.anthropic.com', proto: 'tcp', ports: [443] }] } };
     const findings = analyzePolicies(targets, cfg).flatMap(({ analysis }) => analysis.findings);
     expect(findings.map((f) => `${f.code} ${f.verdict} @${f.location.line}`)).toEqual(['excess fail @15']);
