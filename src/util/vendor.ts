@@ -18,6 +18,7 @@ export interface Vendors {
 }
 
 const requireHere = createRequire(import.meta.url);
+// Callers such as yaml-source ask per node; resolving the path each time would cost more than a lookup.
 const loaded = new Map<keyof Vendors, unknown>();
 
 export function vendor<K extends keyof Vendors>(name: K): Vendors[K] {
