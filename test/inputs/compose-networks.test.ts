@@ -97,7 +97,9 @@ describe('compose networks: what each service can reach', () => {
   };
 
   it('gives each service one egress target with its attachment', () => {
-    expect(all.map((t) => t.id)).toContain('compose:agents/mixed#network');
+    // One per service of STACK, in file order.
+    const services = ['none', 'internal-only', 'default', 'mixed', 'host', 'bridge', 'joins-none', 'joins-mixed', 'by-container-name', 'named', 'external-unknown', 'external-host', 'elsewhere', 'loop-a', 'loop-b'];
+    expect(all.map((t) => t.id)).toEqual(services.map((s) => `compose:agents/${s}#network`));
     const mixed = all.find((t) => t.data.service === 'mixed')!;
     expect(mixed.data.networks.map((n) => [n.name, n.line, n.network.internal, n.network.enableIpv6])).toEqual([
       ['sandbox', 14, true, false],
