@@ -187,7 +187,12 @@ describe('compose networks: what each service can reach', () => {
 
   it('the top-level default network can be made internal', () => {
     const t = networksOf('services:\n  a:\n    image: x\nnetworks:\n  default:\n    internal: true\n');
-    expect(composeReach(t[0]!, t)).toMatchObject({ kind: 'internal', origin: { line: 6 } });
+    expect(composeReach(t[0]!, t)).toEqual({
+      kind: 'internal',
+      networks: ['default'],
+      why: 'it is attached only to internal network default (line 6): it reaches the other services on it and nothing outside',
+      origin: { file: 'compose.yaml', line: 6 },
+    });
   });
 
   it.each([
@@ -211,20 +216,25 @@ describe('compose networks through the egress-control rules', () => {
     writeFileSync(join(dir, 'compose.yaml'), text);
     const report = audit(await collectPaths(['.'], { cwd: dir }), { rules: loadRules(), config, failOn: 'any', now: new Date('2026-11-24T00:00:00Z') });
     const egress = report.findings.filter((f) => f.checklist === 'egress-control');
-    return { verdict: report.checklist.find((c) => c.id === 'egress-control')!.verdict, egress: egress.map((f) => `${f.ruleId} ${f.verdict}${f.suppressed ? ' suppressed' : ''} ${f.location.line}`) };
+    return {
+      verdict: report.checklist.find((c) => c.id === 'egress-control')!.verdict,
+      egress: egress.map((f) => `${f.ruleId} ${f.verdict}${f.suppressed ? ' suppressed' : ''} ${f.location.line}`),
+      suppressions: egress.filter((f) => f.suppressed).map((f) => `${f.suppressed!.by}: ${f.suppressed!.reason}`),
+    };
   }
 
   it('a compose file whose services have no network or only internal ones passes egress-control on its own', async () => {
-    expect(await scan('services:\n  a:\n    image: x\n    network_mode: none\n  b:\n    image: x\n    networks: [n]\nnetworks:\n  n:\n    internal: true\n')).toEqual({ verdict: 'pass', egress: [] });
+    expect(await scan('services:\n  a:\n    image: x\n    network_mode: none\n  b:\n    image: x\n    networks: [n]\nnetworks:\n  n:\n    internal: true\n')).toEqual({ verdict: 'pass', egress: [], suppressions: [] });
   });
 
   it('a service on the default network fails it; an external network alone warns', async () => {
-    expect(await scan('services:\n  a:\n    image: x\n')).toEqual({ verdict: 'fail', egress: ['egress-no-default-deny fail 2'] });
-    expect(await scan('services:\n  a:\n    image: x\n    networks: [n]\nnetworks:\n  n:\n    external: true\n')).toEqual({ verdict: 'warn', egress: ['egress-input-opaque warn 4'] });
+    expect(await scan('services:\n  a:\n    image: x\n')).toEqual({ verdict: 'fail', egress: ['egress-no-default-deny fail 2'], suppressions: [] });
+    expect(await scan('services:\n  a:\n    image: x\n    networks: [n]\nnetworks:\n  n:\n    external: true\n')).toEqual({ verdict: 'warn', egress: ['egress-input-opaque warn 4'], suppressions: [] });
   });
 
   it('x-sandcheck-ignore on the service suppresses its egress finding, with the reason', async () => {
     const r = await scan('services:\n  a:\n    image: x\n    network_mode: host\n    x-sandcheck-ignore:\n      egress-no-default-deny: the host firewall filters it (judged from its own dump)\n');
     expect(r.egress).toEqual(['egress-no-default-deny fail suppressed 4', 'egress-no-default-deny fail suppressed 4']);
+    expect(r.suppressions).toEqual(['inline: the host firewall filters it (judged from its own dump)', 'inline: the host firewall filters it (judged from its own dump)']);
   });
 });
