@@ -88,6 +88,11 @@ export function loadRuleFile(file: string, builtin: boolean): CompiledRule {
   const at = (path: (string | number)[]) => doc.positionOf(path);
   const rule: CompiledRule = {
     ...def,
+    // A folded block (`rationale: >`) ends in a newline that reports would carry into every finding.
+    title: def.title.trim(),
+    message: def.message.trim(),
+    rationale: def.rationale.trim(),
+    remediation: def.remediation.trim(),
     targets: Array.isArray(def.target) ? def.target : [def.target],
     givens: def.given === undefined ? [''] : Array.isArray(def.given) ? def.given : [def.given],
     file: shown,

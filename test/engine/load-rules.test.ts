@@ -126,6 +126,16 @@ describe('a typo in a required key', () => {
   });
 });
 
+describe('rule text', () => {
+  it('keeps no trailing newline from folded blocks (reports carry it into every finding)', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'r.yaml'), rule({ rationale: '>\n  Long\n  text.', remediation: '>\n  Do\n  this.' }));
+    const r = loadRules([dir], { builtin: false }).rules[0]!;
+    expect([r.rationale, r.remediation]).toEqual(['Long text.', 'Do this.']);
+    expect(loadRules().rules.filter((b) => /\s$/.test(b.remediation) || /\s$/.test(b.rationale) || /\s$/.test(b.message)).map((b) => b.id)).toEqual([]);
+  });
+});
+
 describe('the precompiled sandcheck.yaml validator', () => {
   it('exists after the build and judges configs exactly as the schema compiled at run time', () => {
     const built = precompiledConfigValidator();
