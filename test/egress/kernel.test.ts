@@ -32,7 +32,8 @@ function build(name: string, setup: string, dir: string): void {
   created.push(ns);
   try {
     execFileSync('ip', ['netns', 'exec', ns, 'sh', '-ec', setup], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = (cmd: string[]): string => execFileSync('ip', ['netns', 'exec', ns, ...cmd], { encoding: 'utf8' });
+    // stderr piped: iptables-nft prints "# Warning: table … is managed by iptables-nft" there, which in a test log reads like a failure. execFileSync still throws with it on a non-zero exit.
+    const out = (cmd: string[]): string => execFileSync('ip', ['netns', 'exec', ns, ...cmd], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const stamp = (s: string): string => s.replace(/ on \w{3} \w{3} +\d+ [\d:]+ \d{4}/g, '');
     writeFileSync(join(dir, 'iptables.save'), stamp(out(['iptables-save'])));
     writeFileSync(join(dir, 'ip6tables.save'), stamp(out(['ip6tables-save'])));
