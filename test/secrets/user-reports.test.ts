@@ -5,6 +5,7 @@ import { looksLikeDotenv } from '../../src/inputs/envfile/handler.js';
 import type { Report } from '../../src/model/finding.js';
 import { pem, rng, tokens } from '../../bench/secrets/tokens.js';
 import { buildCli, runCli } from '../workflow/cli.js';
+import { expectNotPrinted } from '../helpers/redaction.js';
 import { scan, tempTrees } from './helpers.js';
 
 // Key-storage bugs found by a new user (fingerprint ignore, block-scalar lines, build args, .env on stdin).
@@ -23,16 +24,6 @@ const literals = (rep: Report) =>
 const ignoring = (...values: string[]) =>
   parseConfig(`secrets:\n  ignore:\n${values.map((v) => `    - fingerprint: "${fingerprint(v)}"\n      reason: accepted in a test\n`).join('')}`, 'sandcheck.yaml');
 
-/** No 8-character window of a planted value appears in the text. */
-function expectRedacted(text: string, planted: string[]): void {
-  for (const v of planted) {
-    for (let i = 0; i + 8 <= v.length; i++) {
-      if (!text.includes(v.slice(i, i + 8))) continue;
-      throw new Error(`a window of a planted value appears in the output at offset ${i}`);
-    }
-  }
-}
-
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 describe('1. one finding per secret per place (text scan of a structured file)', () => {
@@ -43,7 +34,7 @@ describe('1. one finding per secret per place (text scan of a structured file)',
     const rep = await scan(dir);
     const ignored = await scan(dir, ignoring(key));
     // Before the message is printed by a failing assertion.
-    expectRedacted(JSON.stringify([rep, ignored]), [key, b64(key)]);
+    expectNotPrinted(JSON.stringify([rep, ignored]), [key, b64(key)]);
     expect(literals(rep)).toEqual(['secret-environment-key-literal fail s.yaml:8']);
     expect(rep.findings.find((f) => f.ruleId === 'secret-environment-key-literal')!.message).toContain(fingerprint(key));
     expect(literals(ignored)).toEqual([]);
@@ -80,7 +71,7 @@ describe('1. one finding per secret per place (text scan of a structured file)',
     ]);
     const ignored = await scan(dir, ignoring(cm, env, composeEnv, buildArg, dockerEnv, dotenv));
     expect(literals(ignored)).toEqual([]);
-    expectRedacted(JSON.stringify([rep, ignored]), [cm, env, composeEnv, buildArg, dockerEnv, dotenv]);
+    expectNotPrinted(JSON.stringify([rep, ignored]), [cm, env, composeEnv, buildArg, dockerEnv, dotenv]);
   });
 });
 
@@ -118,7 +109,7 @@ describe('2. block-scalar values in Secrets and ConfigMaps are located at their 
     const inlineLine = lines.findIndex((l) => l.startsWith('  inline.key:')) + 1;
     expect(lines[7]).toBe('    -----BEGIN RSA PRIVATE KEY-----');
     expect(literals(rep)).toEqual([`secret-provider-token fail s.yaml:${ecLine}`, `secret-provider-token fail s.yaml:${inlineLine}`, 'secret-provider-token fail s.yaml:8'].sort());
-    expectRedacted(JSON.stringify(rep), [key.body, encoded.body, b64(encoded.text)]);
+    expectNotPrinted(JSON.stringify(rep), [key.body, encoded.body, b64(encoded.text)]);
   });
 });
 
@@ -143,7 +134,7 @@ describe('3. secrets handed to an image build (secret-build-arg)', () => {
     const token = tokens.github(r);
     const rep = await scan(tree({ Dockerfile: `FROM alpine:3.20\nARG GH_TOKEN=${token}\n` }));
     expect(rep.findings.filter((f) => f.location.line === 2 && !f.suppressed).map((f) => f.ruleId)).toEqual(['secret-provider-token']);
-    expectRedacted(JSON.stringify(rep), [token]);
+    expectNotPrinted(JSON.stringify(rep), [token]);
   });
 
   it('RUN lines: printing into a file or tee, and here-documents, are writes; a download saved to a file is not', async () => {
@@ -170,7 +161,7 @@ describe('4. dotenv content on stdin', () => {
     const input = `# deploy settings\nexport ANTHROPIC_ENVIRONMENT_KEY=${key}\nAPI_TOKEN="${generic}"\nLOG_LEVEL=info\n`;
     const res = runCli(cli.bin, ['scan', '-', '--format', 'json'], { input, cwd: tree({}) });
     // First: a failing assertion below prints stdout or stderr, which must not hold the values.
-    expectRedacted(res.stdout + res.stderr, [key, generic]);
+    expectNotPrinted(res.stdout + res.stderr, [key, generic]);
     expect(res.status).toBe(1);
     const rep = JSON.parse(res.stdout) as Report;
     expect(rep.inputs.map((i) => [i.path, i.format, i.status])).toEqual([['<stdin>', 'envfile', 'parsed']]);
@@ -184,7 +175,7 @@ describe('4. dotenv content on stdin', () => {
     cli ??= await buildCli();
     const token = tokens.github(r);
     const res = runCli(cli.bin, ['scan', '-', '--format', 'json'], { input: `Notes from the incident\n\nThe CI used ${token} for a day.\n`, cwd: tree({}) });
-    expectRedacted(res.stdout + res.stderr, [token]);
+    expectNotPrinted(res.stdout + res.stderr, [token]);
     expect(res.status).toBe(1);
     expect(literals(JSON.parse(res.stdout) as Report)).toEqual(['secret-provider-token fail <stdin>:3']);
     expect(res.stdout + res.stderr).not.toContain('nothing recognisable');
