@@ -26,7 +26,13 @@ describe('sandcheck egress / scan on firewall input', () => {
   it('--explain prints the reachable set per context (to stderr when the report is JSON on stdout)', () => {
     const r = sandcheck(['egress', 'fixtures/egress/kernel/docker-forward', '-c', CONFIG, '--explain', '--format', 'json']);
     expect(r.code).toBe(1);
-    expect(json(r).findings.length).toBeGreaterThan(0);
+    const fw = 'fixtures/egress/kernel/docker-forward/iptables.save:13';
+    expect(json(r).findings.map((f: R) => `${f.ruleId} ${f.verdict} ${f.location.file}:${f.location.line}`)).toEqual([
+      `egress-allow-any fail ${fw}`,
+      `egress-dns-unrestricted fail ${fw}`,
+      `egress-internal-reachable warn ${fw}`,
+      `egress-metadata-reachable fail ${fw}`,
+    ]);
     expect(r.stderr).toContain('containers on docker0 (interface docker0 is matched on the forward path)');
     expect(r.stderr).toContain('filter/FORWARD → DOCKER-FORWARD #1 ACCEPT');
     // iptables-nft rules dumped twice (iptables-save and nft) are judged once, from iptables-save.
