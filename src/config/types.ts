@@ -41,7 +41,7 @@ export interface EgressConfig {
   contexts?: Record<string, unknown>[];
   allow?: { cidr?: string; host?: string; proto?: string; ports?: number[] }[];
   internal?: { cidr: string; proto?: string; ports?: number[] }[];
-  dns?: { resolvers?: string[] };
+  dns?: { resolvers?: string[]; resolverFiltersNames?: boolean };
   ipv6?: 'auto' | 'disabled';
 }
 

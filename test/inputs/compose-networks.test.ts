@@ -154,9 +154,10 @@ describe('compose networks: what each service can reach', () => {
       'loop-a opaque warn - compose.yaml:47',
       'loop-b opaque warn - compose.yaml:50',
     ]);
+    // The message does not repeat the line the finding is reported at (a trial report).
     const host = results.find((r) => r.target.data.service === 'host')!.analysis.findings[0]!;
     expect(host.message).toBe(
-      "No default deny for IPv4 egress of compose service agents/host: network_mode: host shares the host's network stack, so only the host's own OUTPUT rules can filter it (line 19) (e.g. IPv4 tcp → 198.51.100.7:443, new connection)",
+      "No default deny for IPv4 egress of compose service agents/host: network_mode: host shares the host's network stack, so only the host's own OUTPUT rules can filter it (e.g. IPv4 tcp → 198.51.100.7:443, new connection)",
     );
     expect(host.evidence.layers).toBe('compose IPv4+IPv6 from compose.yaml');
   });

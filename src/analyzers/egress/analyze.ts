@@ -4,7 +4,7 @@ import { describeSpace, familyLabel, formatFlow } from './describe.js';
 import { DPORT, DST, PROTO, PROTO_NUMBERS, Space, cubeOf, pickFlow, type Flow } from './header-space.js';
 import { IntervalSet } from './interval-set.js';
 import { contextLabel, hookOf, type EgressContext, type NormRuleset, type Origin } from './model.js';
-import { evaluateHook, firstLayerOrigin, formatLayeredTrace, formatTrace, traceFlow, universe, type HookResult, type Stage } from './walk.js';
+import { decisiveLayerOrigin, evaluateHook, firstLayerOrigin, formatLayeredTrace, formatTrace, traceFlow, universe, type HookResult, type Stage } from './walk.js';
 
 /**
  * Verdicts of one host's netfilter rulesets against the declared allowlist (§4.4 of the egress notes).
@@ -183,6 +183,11 @@ export interface AnalyzeInput {
   pathLayers?: (ctx: EgressContext) => NormRuleset[];
   /** Evidence that IPv6 is off on this host (`net.ipv6.conf.all.disable_ipv6 = 1 (sysctl.conf:3)`): IPv6 is not judged. */
   ipv6OffEvidence?: string;
+  /**
+   * Where a finding on a layered path is reported: at the first layer (default), or at the first layer
+   * that decides by a rule (`decisive`: the context's own layer is open, so the host or node rule is the one responsible).
+   */
+  locateAt?: 'first' | 'decisive';
 }
 
 /** Contexts implied by the rulesets when sandcheck.yaml names none: host processes, and each bridge seen in FORWARD. */
@@ -230,6 +235,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
   const contexts = input.contexts.length ? input.contexts : impliedContexts(rulesets);
   const findings: EgressFinding[] = [];
   const explain: (() => ContextExplain)[] = [];
+  const layerOrigin = input.locateAt === 'decisive' ? decisiveLayerOrigin : firstLayerOrigin;
   const anyOrigin: Origin = firstOrigin(rulesets);
   const layers = rulesets.map((r) => `${r.source}${r.backend ? ` (${r.backend})` : ''} ${r.families.map(familyLabel).join('+')} from ${r.file ?? r.tables[0]?.chains[0]?.origin.file ?? '?'}`);
   // Layers in front of a context (cloud scopes) are named by their scope.
@@ -319,12 +325,12 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
           // to match (the rule that accepts the flow whichever way they go), with no condition.
           const positive = (o: (typeof outcomes)[number]): number => o.assumptions.filter((a) => !a.startsWith('not: ')).length;
           const best = outcomes.reduce((x, y) => (positive(y) < positive(x) ? y : x));
-          return { flow, text, path: formatLayeredTrace(best.steps, ev.stages), origin: firstLayerOrigin(best.steps, ev.stages) ?? anyOrigin, assumptions: [] };
+          return { flow, text, path: formatLayeredTrace(best.steps, ev.stages), origin: layerOrigin(best.steps, ev.stages) ?? anyOrigin, assumptions: [] };
         }
         const accepted = outcomes.find((o) => o.result === 'accept' && o.assumptions.length === 0) ?? outcomes.find((o) => o.result === 'accept');
         if (!accepted) return { flow, text, path: 'no accepting path found', origin: anyOrigin, assumptions: [] };
         // Several layers on the path (host ∩ cloud, pod policy ∩ cloud): each one's rule path, reported at the first.
-        return { flow, text, path: formatLayeredTrace(accepted.steps, ev.stages), origin: firstLayerOrigin(accepted.steps, ev.stages) ?? anyOrigin, assumptions: accepted.assumptions };
+        return { flow, text, path: formatLayeredTrace(accepted.steps, ev.stages), origin: layerOrigin(accepted.steps, ev.stages) ?? anyOrigin, assumptions: accepted.assumptions };
       };
       const add = (code: FindingCode, verdict: 'fail' | 'warn', msg: string, w: ReturnType<typeof witness>, extra: Record<string, string | number | boolean> = {}, key = ''): void => {
         const ev2: Record<string, string | number | boolean> = { context: label, family: fam, ...extra };

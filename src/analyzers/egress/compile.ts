@@ -117,7 +117,7 @@ function resolveSrc(m: DimMatch<string>, family: Family, ctx: EgressContext): Tr
     return p !== null && p.family === family && p.lo === 0n && p.hi === dimMax(family, DST);
   });
   if (covers) return tri(true, m.negate);
-  if (ctx.kind === 'container' && ctx.sourceCidr) {
+  if ((ctx.kind === 'container' || ctx.kind === 'pod') && ctx.sourceCidr) {
     const s = parsePrefix(ctx.sourceCidr);
     if (s && s.family === family) {
       const set = addrSet(m.values, family);
@@ -133,6 +133,18 @@ function resolveIif(m: DimMatch<string>, ctx: EgressContext): Tri {
   // Locally generated packets have no input interface: `iifname "x"` never matches on output.
   if (ctx.kind === 'host-process') return tri(false, m.negate);
   if (!ctx.interface) return 'unknown';
+  const own = wildcardPrefix(ctx.interface);
+  if (own !== null) {
+    // The context's interface is known by its prefix only (`br-*`: a compose network's bridge, whose id
+    // is the engine's): a pattern covering every such name matches, one naming some of them may.
+    const vs = m.values.map((p): Tri => {
+      const w = wildcardPrefix(p);
+      if (w !== null && own.startsWith(w)) return true;
+      if ((w ?? p).startsWith(own)) return 'unknown';
+      return false;
+    });
+    return tri(vs.includes(true) ? true : vs.includes('unknown') ? 'unknown' : false, m.negate);
+  }
   return tri(
     m.values.some((p) => ifaceMatches(p, ctx.interface!)),
     m.negate,

@@ -4,15 +4,19 @@ import type { Target } from '../../model/target.js';
 import type { Family } from './address.js';
 import { analyzeHost, type Allowlist, type EgressFinding, type HostAnalysis } from './analyze.js';
 import { familyLabel } from './describe.js';
-import type { NormRuleset, NormTable, Origin } from './model.js';
+import type { EgressContext, NormRuleset, NormTable, Origin } from './model.js';
+import { hostFiltersOf, hostsOnPath, type HostFilter } from './node-path.js';
 
 /**
  * The compose layer of egress: what a service's network attachment lets out, before any host
  * firewall. `network_mode: none` → nothing; only `internal: true` networks → nothing outside them;
  * the default network, any other network, `network_mode: bridge` or `host` → the compose layer does
  * not restrict egress, which is judged as an absent layer is (allow-all: one no-default-deny per
- * family that is open). `service:x` / `container:x` share x's network namespace. Layers are judged
- * separately: a host firewall that filters the bridge is judged on its own, not intersected here.
+ * family that is open). `service:x` / `container:x` share x's network namespace. When the host's
+ * packet filter is in the scan (its dumps in the compose file's directory, or named by the `behind` of a
+ * configured `container` context), an open service is judged on the intersection: the compose layer,
+ * then the host's FORWARD path (DOCKER-USER first) for a bridge, or the host's OUTPUT path for
+ * `network_mode: host` (a host process: the compose layer is not there at all).
  */
 
 export function isComposeNetwork(t: Target<object>): t is Target<ComposeNetworkData> {
@@ -23,8 +27,16 @@ export function isComposeNetwork(t: Target<object>): t is Target<ComposeNetworkD
 export type ComposeReach =
   | { kind: 'none'; why: string; origin: Origin }
   | { kind: 'internal'; why: string; origin: Origin; networks: string[] }
-  | { kind: 'open'; why: string; origin: Origin; families: Family[] }
+  | { kind: 'open'; why: string; origin: Origin; families: Family[]; via: ComposeVia }
   | { kind: 'unknown'; why: string; origin: Origin };
+
+/** How an open service's traffic enters the host: its bridge and subnet (FORWARD path), or the host's own stack (OUTPUT). */
+export interface ComposeVia {
+  hostStack: boolean;
+  /** `docker0`, the network's `com.docker.network.bridge.name`, or `br-*` (Docker's `br-<network id>`, not known here). */
+  interface?: string;
+  sourceCidr?: string;
+}
 
 const MAX_HOPS = 16;
 
@@ -40,9 +52,9 @@ export function composeReach(t: Target<ComposeNetworkData>, all: readonly Target
       case 'none':
         return { kind: 'none', why: `network_mode: none gives it loopback only (line ${mode.line})`, origin };
       case 'host':
-        return { kind: 'open', why: `network_mode: host shares the host's network stack, so only the host's own OUTPUT rules can filter it (line ${mode.line})`, origin, families: ['ipv4', 'ipv6'] };
+        return { kind: 'open', why: `network_mode: host shares the host's network stack, so only the host's own OUTPUT rules can filter it (line ${mode.line})`, origin, families: ['ipv4', 'ipv6'], via: { hostStack: true } };
       case 'bridge':
-        return { kind: 'open', why: `network_mode: ${mode.text} puts it on Docker's default bridge (line ${mode.line}), so the compose layer does not restrict its egress`, origin, families: ['ipv4'] };
+        return { kind: 'open', why: `network_mode: ${mode.text} puts it on Docker's default bridge (line ${mode.line}), so the compose layer does not restrict its egress`, origin, families: ['ipv4'], via: { hostStack: false, interface: 'docker0' } };
       case 'service':
       case 'container': {
         const peers = all.filter((p) => p.file === t.file && p.data.project === d.project);
@@ -81,7 +93,14 @@ export function composeReach(t: Target<ComposeNetworkData>, all: readonly Target
         : kind === 'bridge'
           ? `it is on network ${a.name}, Docker's default bridge (line ${a.line}), so the compose layer does not restrict its egress`
           : `it is on ${net}, which is not internal: true (line ${a.line}), so the compose layer does not restrict its egress`;
-    return { kind: 'open', why, origin: at(a.line), families };
+    const v4Subnets = (a.network.subnets ?? []).filter((c) => !c.includes(':'));
+    const via: ComposeVia =
+      kind === 'host'
+        ? { hostStack: true }
+        : kind === 'bridge'
+          ? { hostStack: false, interface: 'docker0' }
+          : { hostStack: false, interface: a.network.bridgeName ?? 'br-*', ...(v4Subnets.length === 1 ? { sourceCidr: v4Subnets[0]! } : {}) };
+    return { kind: 'open', why, origin: at(a.line), families, via };
   }
   const unknown = kinds.find((k) => k.kind === 'unknown');
   if (unknown) {
@@ -148,20 +167,55 @@ export interface ComposeServiceAnalysis {
   analysis: HostAnalysis;
 }
 
-/** Every compose service of the scan, judged on its own network attachment. */
+/** `why` without the `(line N)` of the line the finding is reported at (the location says it). */
+function whyAt(reach: ComposeReach): string {
+  return reach.why.replace(new RegExp(` \\(line ${reach.origin.line}\\)`), '');
+}
+
+/** An open service with its host's filter on the path: judged on the intersection. */
+function intersected(t: Target<ComposeNetworkData>, label: string, reach: Extract<ComposeReach, { kind: 'open' }>, host: HostFilter, config: SandcheckConfig): ComposeServiceAnalysis {
+  const file = t.file ?? '?';
+  const ctx: EgressContext = reach.via.hostStack
+    ? { kind: 'host-process', name: label, origin: reach.why }
+    : { kind: 'container', name: label, origin: reach.why, ...(reach.via.interface ? { interface: reach.via.interface } : {}), ...(reach.via.sourceCidr ? { sourceCidr: reach.via.sourceCidr } : {}) };
+  const rulesets = reach.via.hostStack ? host.rulesets : [rulesetOf(reach, file), ...host.rulesets];
+  const analysis = analyzeHost({ rulesets, contexts: [ctx], allowlist: allowlistOf(config.egress, true), locateAt: 'decisive' });
+  const why = whyAt(reach);
+  const atCompose = (f: EgressFinding): boolean => f.location.file === reach.origin.file && f.location.line === reach.origin.line;
+  // Where the host lets a flow through that the open compose layer did not restrict, the finding is at the
+  // host's rule. Only where both layers are open is it at the compose line: one no-default-deny per family.
+  const findings = analysis.findings.flatMap((f): EgressFinding[] => {
+    if (!atCompose(f)) return [f];
+    if (f.code !== 'no-default-deny' || !f.family) return [];
+    return [{ ...f, message: `No default deny for ${familyLabel(f.family)} egress of ${label}: ${why}, and the host's packet filter (${host.files.join(', ')}) does not stop it either${f.witness ? ` (e.g. ${f.witness}, allowed by ${f.path})` : ''}`, evidence: { ...f.evidence, reason: reach.why } }];
+  });
+  return { target: t, label, reach, analysis: { findings, explain: analysis.explain, layers: analysis.layers } };
+}
+
+/** The `behind` names of configured `container` contexts: the host filters compose services run behind. */
+function composeBehind(config: SandcheckConfig): string[] | undefined {
+  const names = (config.egress?.contexts ?? []).filter((c) => c.kind === 'container').flatMap((c) => (Array.isArray(c.behind) ? (c.behind as string[]) : []));
+  return names.length ? names : undefined;
+}
+
+/** Every compose service of the scan, judged on its own network attachment (and its host's filter when the scan has it). */
 export function analyzeComposeNetworks(targets: readonly Target<object>[], config: SandcheckConfig): ComposeServiceAnalysis[] {
   const all = targets.filter(isComposeNetwork);
+  const hosts = all.length ? hostFiltersOf(targets) : [];
+  const behind = composeBehind(config);
   return all.map((t) => {
     const label = `compose service ${t.data.project}/${t.data.service}`;
     const reach = composeReach(t, all);
     const file = t.file ?? '?';
+    const host = reach.kind === 'open' ? hostsOnPath(behind, t.file, hosts)[0] : undefined;
+    if (reach.kind === 'open' && host) return intersected(t, label, reach, host, config);
     if (reach.kind === 'unknown') {
       const finding: EgressFinding = {
         code: 'opaque',
         verdict: 'warn',
         context: label,
         family: null,
-        message: `Egress of ${label} is not known from the compose file: ${reach.why}`,
+        message: `Egress of ${label} is not known from the compose file: ${whyAt(reach)}`,
         location: reach.origin,
         key: `${label}|compose|opaque`,
         evidence: { context: label, layers: `compose network of ${label} from ${file}`, reason: reach.why },
@@ -178,7 +232,7 @@ export function analyzeComposeNetworks(targets: readonly Target<object>[], confi
       .filter((f) => reach.kind === 'open' && f.code === 'no-default-deny')
       .map((f) => ({
         ...f,
-        message: `No default deny for ${familyLabel(f.family!)} egress of ${label}: ${reach.why}${f.witness ? ` (e.g. ${f.witness})` : ''}`,
+        message: `No default deny for ${familyLabel(f.family!)} egress of ${label}: ${whyAt(reach)}${f.witness ? ` (e.g. ${f.witness})` : ''}`,
         location: reach.origin,
         evidence: { ...f.evidence, reason: reach.why },
       }));
@@ -189,4 +243,26 @@ export function analyzeComposeNetworks(targets: readonly Target<object>[], confi
 /** Findings per compose network target id, for the egressVerdict rule function. Every target listed was judged. */
 export function composeNetworkFindings(targets: readonly Target<object>[], config: SandcheckConfig): Map<string, EgressFinding[]> {
   return new Map(analyzeComposeNetworks(targets, config).map((a) => [a.target.id, a.analysis.findings]));
+}
+
+/**
+ * Per host directory, the bridges of the compose services judged on that host's path: the host's own
+ * analysis does not judge them again as the implied "containers on <bridge>" context.
+ */
+export function composeBridgesByHost(targets: readonly Target<object>[], config: SandcheckConfig): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const all = targets.filter(isComposeNetwork);
+  if (all.length === 0) return out;
+  const hosts = hostFiltersOf(targets);
+  const behind = composeBehind(config);
+  for (const t of all) {
+    const reach = composeReach(t, all);
+    if (reach.kind !== 'open' || reach.via.hostStack || !reach.via.interface) continue;
+    const host = hostsOnPath(behind, t.file, hosts)[0];
+    if (!host) continue;
+    const set = out.get(host.host) ?? new Set<string>();
+    set.add(reach.via.interface);
+    out.set(host.host, set);
+  }
+  return out;
 }

@@ -134,6 +134,7 @@ export function contextLabel(c: EgressContext): string {
       if (c.name) return c.name;
       return c.uid !== undefined ? `host process uid ${c.uid}` : 'host processes';
     case 'container':
+      if (c.name) return c.name;
       return `containers${c.interface ? ` on ${c.interface}` : ''}${c.sourceCidr ? ` (${c.sourceCidr})` : ''}`;
     case 'pod':
       if (c.name) return `pod ${c.name}`;

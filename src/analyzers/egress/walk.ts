@@ -107,12 +107,15 @@ export function stagesOf(rs: NormRuleset, family: Family, ctx: EgressContext, ho
         if (chain) stages.push({ label: `${t}/${c}`, layer: 'host', chain: lookup(c)!, lookup, nat: t === 'nat', raw: t === 'raw', order: order * 1000 });
       });
     } else {
-      const layer = rs.source === 'cloud' || rs.source === 'k8s-networkpolicy' ? null : 'host';
+      // The context's own layer (its pod's network policy, its compose network) is enforced where its
+      // traffic starts, before the node's or host's hooks: it comes first on the path, whatever its hook.
+      const own = rs.source === 'k8s-networkpolicy' || rs.source === 'compose';
+      const layer = rs.source === 'cloud' || own ? null : 'host';
       for (const chain of table.chains) {
         if (!chain.base || !chain.hook) continue;
         // A `path` chain is a layer further on every context's path (a cloud firewall): after the host's hooks.
-        const order = chain.hook === PATH_HOOK ? 10_000_000 + (chain.priority ?? 0) : NFT_HOOKS[hook].indexOf(chain.hook) * 100000 + (chain.priority ?? 0);
-        if (chain.hook !== PATH_HOOK && !NFT_HOOKS[hook].includes(chain.hook)) continue;
+        const order = chain.hook === PATH_HOOK ? 10_000_000 + (chain.priority ?? 0) : own ? -10_000_000 + (chain.priority ?? 0) : NFT_HOOKS[hook].indexOf(chain.hook) * 100000 + (chain.priority ?? 0);
+        if (chain.hook !== PATH_HOOK && !own && !NFT_HOOKS[hook].includes(chain.hook)) continue;
         stages.push({ label: `${table.name}/${chain.name}`, layer: layer ?? chain.name, chain: lookup(chain.name)!, lookup, nat: chain.type === 'nat', raw: (chain.priority ?? 0) <= -300, order });
       }
     }
@@ -537,6 +540,25 @@ export function firstLayerOrigin(steps: readonly TraceStep[], stages: readonly S
   const first = steps[0] ? layerOf.get(steps[0].stage) : undefined;
   const mine = steps.filter((s) => layerOf.get(s.stage) === first);
   return mine[mine.length - 1]?.origin;
+}
+
+/**
+ * Where a layered path is reported when the first layer is open (a pod no policy isolates, a compose
+ * network): the deciding rule of the first layer that decides by a rule or a DROP policy, else the first.
+ */
+export function decisiveLayerOrigin(steps: readonly TraceStep[], stages: readonly Stage[]): Origin | undefined {
+  const layerOf = new Map(stages.map((s) => [s.label, s.layer]));
+  const layers: string[] = [];
+  for (const s of steps) {
+    const l = layerOf.get(s.stage) ?? 'host';
+    if (!layers.includes(l)) layers.push(l);
+  }
+  for (const l of layers) {
+    const mine = steps.filter((s) => (layerOf.get(s.stage) ?? 'host') === l);
+    const last = mine[mine.length - 1];
+    if (last && (last.index > 0 || /DROP/.test(last.verdict))) return last.origin;
+  }
+  return firstLayerOrigin(steps, stages);
 }
 
 /** `filter/OUTPUT #3 → SANDBOX-EGRESS #2 ACCEPT (iptables.rules:11)` */

@@ -23,6 +23,10 @@ export interface TopLevelNetwork {
   internalLine: number | null;
   /** Not declared in this file (a service of an override file joins a network of the base file). */
   undeclared?: boolean;
+  /** `ipam.config[].subnet`: the addresses its containers get (decides a host filter's `-s` rules). */
+  subnets?: string[];
+  /** `driver_opts` `com.docker.network.bridge.name`: the host interface (else Docker's `br-<id>`). */
+  bridgeName?: string | null;
 }
 
 const UNDEFINED: TopLevelNetwork = { name: '', internal: false, external: false, engineName: null, enableIpv6: false, driver: null, line: null, internalLine: null, undeclared: true };
@@ -78,11 +82,24 @@ export function readTopLevelNetworks(locator: SourceLocator, root: Obj): Map<str
       driver: r.str(d.driver, ['driver']),
       line: locator.at(path).line ?? null,
       internalLine: present(d.internal) ? (locator.at([...path, 'internal']).line ?? null) : null,
+      subnets: subnetsOf(r, d.ipam),
+      bridgeName: isObj(d.driver_opts) ? r.str(d.driver_opts['com.docker.network.bridge.name'], ['driver_opts', 'com.docker.network.bridge.name']) : null,
     });
   }
   if (!out.has('default')) {
     out.set('default', { name: 'default', internal: false, external: false, engineName: null, enableIpv6: false, driver: null, line: null, internalLine: null });
   }
+  return out;
+}
+
+function subnetsOf(r: FieldReader, ipam: unknown): string[] {
+  if (!isObj(ipam) || !Array.isArray(ipam.config)) return [];
+  const out: string[] = [];
+  ipam.config.forEach((c, i) => {
+    if (!isObj(c)) return;
+    const subnet = r.str(c.subnet, ['ipam', 'config', i, 'subnet']);
+    if (subnet && !INTERPOLATION.test(subnet)) out.push(subnet.trim());
+  });
   return out;
 }
 

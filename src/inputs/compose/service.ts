@@ -77,7 +77,8 @@ export function normalizeService(r: FieldReader, name: string, s: Obj, ctx: Serv
   const mounts = readServiceMounts(r, s, ctx.volumes);
   mounts.forEach((m, i) => cp.set(`/mounts/${i}`, m.path));
 
-  const ports = readPorts(r, s.ports);
+  // Docker discards published ports of a host-network container (they would be reported, meaning nothing).
+  const ports = typeof s.network_mode === 'string' && s.network_mode.trim() === 'host' ? [] : readPorts(r, s.ports);
   ports.forEach((p, i) => cp.set(`/ports/${i}`, p.path));
 
   const env = readEnvironment(r, s.environment);
