@@ -86,8 +86,8 @@ export function analyzeInventory(targets: readonly Target<object>[], config: San
     hosts.set(t.data.host, list);
   }
   const out = new Map<string, { analysis: HostAnalysis; targets: Target<NetfilterData>[]; scopes: ScopeRef[] }>();
-  for (const [host, ts] of hosts) {
   const bridgesByHost = composeBridgesByHost(targets, config);
+  for (const [host, ts] of hosts) {
     // ipset contents alone are no firewall evidence.
     if (!ts.some((t) => t.data.rulesets.some((r) => r.tables.length > 0))) continue;
     const used: ScopeRef[] = [];
@@ -99,8 +99,6 @@ export function analyzeInventory(targets: readonly Target<object>[], config: San
       return p.rulesets;
     };
     const v6 = ipv6Evidence(targets, host, config);
-    const allowlist = allowlistOf(config.egress);
-    // Evidence beats the assertion: a host whose sysctl turns IPv6 on is judged on IPv6 whatever sandcheck.yaml says.
     // Configured pod contexts whose pods run behind this host are judged on that path (policy ∩ node), not here.
     const configured = contextsOf(config.egress);
     let contexts = podNodes(targets, config).has(host) ? configured.filter((c) => c.kind !== 'pod') : configured;
@@ -108,6 +106,8 @@ export function analyzeInventory(targets: readonly Target<object>[], config: San
     // Bridges of compose services judged on this host's path are not judged again as "containers on <bridge>".
     const bridges = bridgesByHost.get(host);
     if (configured.length === 0 && bridges) contexts = impliedContexts(withDecidedFamilies(ts.flatMap((t) => t.data.rulesets))).filter((c) => !(c.kind === 'container' && c.interface && bridges.has(c.interface)));
+    const allowlist = allowlistOf(config.egress);
+    // Evidence beats the assertion: a host whose sysctl turns IPv6 on is judged on IPv6 whatever sandcheck.yaml says.
     if (v6.on) allowlist.ipv6 = 'auto';
     const analysis = analyzeHost({ rulesets: withDecidedFamilies(ts.flatMap((t) => t.data.rulesets)), contexts, allowlist, pathLayers, ...(v6.off ? { ipv6OffEvidence: v6.off } : {}) });
     analysis.findings.push(...missing, ...v6.findings);
@@ -306,6 +306,9 @@ interface Pod {
   origin: Origin;
   /** Cloud scopes in front of it (`behind` of the configured pod context that names it). */
   behind?: string[];
+  /** The configured context's interface / sourceCidr (decide the node filter's `-i` / `-s` rules). */
+  interface?: string;
+  sourceCidr?: string;
 }
 
 function podsOf(targets: readonly Target<object>[], config: SandcheckConfig): Pod[] {
@@ -320,9 +323,6 @@ function podsOf(targets: readonly Target<object>[], config: SandcheckConfig): Po
       targetId: t.id,
       namespace: d.namespace ?? 'default',
       labels: d.labels,
-  /** The configured context's interface / sourceCidr (decide the node filter's `-i` / `-s` rules). */
-  interface?: string;
-  sourceCidr?: string;
       hostNetwork: d.hostNetwork,
       origin: { file: loc.file ?? t.file ?? '?', line: loc.line ?? 1 },
       ...(hn ? { hostNetworkOrigin: { file: hn.file ?? loc.file ?? t.file ?? '?', line: hn.line ?? loc.line ?? 1 } } : {}),
