@@ -2,17 +2,15 @@
 // Starts the bundled CLI, dist/sandcheck.cjs, with the V8 code cache the build recorded for it
 // (dist/sandcheck.cjs.cache): the functions a scan runs are then neither parsed nor compiled again.
 // V8 rejects a cache made by another Node version or with other flags; the bundle then compiles as usual.
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+// CommonJS (bin/package.json): an ES module entry would load Node's ESM loader, ~20 internal modules.
+'use strict';
 const { readFileSync, renameSync, writeFileSync } = require('node:fs');
-const { dirname, join, resolve } = require('node:path');
-const { fileURLToPath } = require('node:url');
+const { join, resolve } = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
 
 // SANDCHECK_DIST: the build runs the bundle it is making from its temporary folder.
-const dist = process.env.SANDCHECK_DIST ? resolve(process.env.SANDCHECK_DIST) : join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+const dist = process.env.SANDCHECK_DIST ? resolve(process.env.SANDCHECK_DIST) : join(__dirname, '..', 'dist');
 const bundle = join(dist, 'sandcheck.cjs');
 const cacheFile = `${bundle}.cache`;
 
@@ -42,7 +40,6 @@ try {
   const script = new vm.Script(Module.wrap(source), {
     filename: bundle,
     cachedData,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   if (recording) {
     process.on('exit', () => {

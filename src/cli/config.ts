@@ -5,6 +5,7 @@ import { RuleLoadError, loadRules } from '../engine/load-rules.js';
 import { CONFIG_SCHEMA } from '../config/schema.js';
 import { UsageError } from './exit.js';
 import { collect } from './options.js';
+import { writeStdout } from '../util/stdout.js';
 
 /** The JSON Schema of sandcheck.yaml as published (the build also writes it to dist/sandcheck.schema.json, which ships in the package). */
 export function renderConfigSchema(): string {
@@ -17,7 +18,7 @@ export function registerConfig(program: Command): void {
     .command('schema')
     .description('print the JSON Schema of sandcheck.yaml (for editors and CI validation)')
     .action(() => {
-      process.stdout.write(renderConfigSchema());
+      writeStdout(renderConfigSchema());
     });
   config
     .command('validate')
@@ -28,7 +29,7 @@ export function registerConfig(program: Command): void {
       try {
         const c = loadConfig(file);
         checkWaiverRules(c, loadRules(opts.rules));
-        process.stdout.write(`${c.file}: valid (${c.waivers.length} waiver${c.waivers.length === 1 ? '' : 's'}, ${c.attestations.length} attestation${c.attestations.length === 1 ? '' : 's'})\n`);
+        writeStdout(`${c.file}: valid (${c.waivers.length} waiver${c.waivers.length === 1 ? '' : 's'}, ${c.attestations.length} attestation${c.attestations.length === 1 ? '' : 's'})\n`);
       } catch (err) {
         if (err instanceof ConfigError) throw new UsageError(`invalid config ${err.message}`);
         if (err instanceof RuleLoadError) throw new UsageError(`invalid rule ${err.message}`);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { collectPaths } from '../inputs/collect.js';
 import { addCommonOptions, finish, prepare, type CommonOptions } from './scan.js';
+import { writeStdout } from '../util/stdout.js';
 
 interface EgressOptions extends CommonOptions {
   explain?: boolean;
@@ -22,7 +23,7 @@ export function registerEgress(program: Command): void {
     if (opts.explain) {
       const { analyzeInventory } = await import('../engine/functions/egress-verdict.js');
       const { renderExplain } = await import('../analyzers/egress/explain.js');
-      const { analyzePolicies, analyzeCloud, scopesOnPaths } = await import('../engine/functions/egress-verdict.js');
+      const { analyzePolicies, analyzeCloud, scopesOnPaths, allowlistOf } = await import('../engine/functions/egress-verdict.js');
       // Cloud scopes in front of a host or pod are shown on that context's path, not again alone.
       const onPath = scopesOnPaths(collected.targets, prepared.config);
       const cloud = collected.targets.filter((t) => t.kind === 'egress' && (t.data as { layer?: string }).layer === 'cloud');
@@ -30,13 +31,14 @@ export function registerEgress(program: Command): void {
         ...[...analyzeInventory(collected.targets, prepared.config)].map(([host, v]) => ({ host: `Host ${host}`, analysis: v.analysis })),
         ...analyzePolicies(collected.targets, prepared.config).map(({ pod, analysis }) => ({ host: `Kubernetes NetworkPolicy, pod ${pod.name}`, analysis })),
         ...cloud.flatMap((t) => analyzeCloud(t as never, prepared.config, onPath).map(({ label, analysis }) => ({ host: label, analysis }))),
+        ...(await import('../analyzers/egress/cloud-findings.js')).analyzeInterfacesAlone((await import('../analyzers/egress/paths.js')).cloudScopesOf(collected.targets), onPath, allowlistOf(prepared.config.egress)).map(({ label, analysis }) => ({ host: `AWS ${label}`, analysis })),
         ...(await import('../analyzers/egress/compose-networks.js')).analyzeComposeNetworks(collected.targets, prepared.config).map(({ label, analysis }) => ({ host: label, analysis })),
       ];
       const { egressAssumptions } = await import('../analyzers/egress/assumptions.js');
       const assumptions = egressAssumptions(prepared.config.egress);
       // The explanation never mixes into a machine-readable report on stdout.
       const reportOnStdout = prepared.outputs.some((o) => o.file === null && o.format !== 'text');
-      (reportOnStdout ? process.stderr : process.stdout).write(renderExplain(hosts, assumptions) + '\n');
+      (reportOnStdout ? (t: string) => process.stderr.write(t) : writeStdout)(renderExplain(hosts, assumptions) + '\n');
     }
     finish(collected, opts, { ...prepared, rules: ruleSet });
   });

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from './exit.js';
+import { writeStdout } from '../util/stdout.js';
 
 /**
  * A starter sandcheck.yaml: valid as written (empty lists), with commented examples of every section
@@ -69,6 +70,6 @@ export function registerInit(program: Command): void {
         if (code === 'EEXIST') throw new UsageError(`${file} already exists; not overwriting it (edit it, or remove it first)`);
         throw new UsageError(`cannot write ${file}: ${code ?? (err as Error).message}`);
       }
-      process.stdout.write(`wrote ${file}; check it with: sandcheck config validate ${file}\n`);
+      writeStdout(`wrote ${file}; check it with: sandcheck config validate ${file}\n`);
     });
 }

@@ -2,12 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands.js';
 import { VERSION } from '../util/version.js';
 import { UsageError, exitWith } from './exit.js';
-
-// `sandcheck scan … | head`: a reader that stops early is not an error worth a stack trace.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
-});
+import { writeStdout } from '../util/stdout.js';
 
 const program = new Command();
 program
@@ -16,7 +11,7 @@ program
   .version(VERSION, '-V, --version')
   .showHelpAfterError()
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: writeStdout });
 
 for (const register of COMMANDS) register(program);
 

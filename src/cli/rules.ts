@@ -7,6 +7,7 @@ import { renderAllDocs, renderRuleDoc } from '../report/rule-docs.js';
 import { packageRoot } from '../util/package-root.js';
 import { UsageError } from './exit.js';
 import { collect } from './options.js';
+import { writeStdout } from '../util/stdout.js';
 
 
 function load(dirs: string[]): RuleSet {
@@ -30,12 +31,12 @@ export function registerRules(program: Command): void {
       const rules = set.rules.filter((r) => !opts.checklist || r.checklist === opts.checklist);
       if (opts.format === 'json') {
         const rows = rules.map((r) => ({ id: r.id, checklist: r.checklist, severity: r.severity, verdict: r.verdict ?? 'fail', targets: r.targets, title: r.title, builtin: r.builtin, aliases: r.aliases ?? [] }));
-        process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+        writeStdout(JSON.stringify(rows, null, 2) + '\n');
         return;
       }
       const w = Math.max(...rules.map((r) => r.id.length), 4);
-      for (const r of rules) process.stdout.write(`${r.id.padEnd(w)}  ${r.checklist.padEnd(18)} ${r.severity.padEnd(8)} ${r.title}\n`);
-      process.stdout.write(`${rules.length} rule${rules.length === 1 ? '' : 's'}\n`);
+      for (const r of rules) writeStdout(`${r.id.padEnd(w)}  ${r.checklist.padEnd(18)} ${r.severity.padEnd(8)} ${r.title}\n`);
+      writeStdout(`${rules.length} rule${rules.length === 1 ? '' : 's'}\n`);
     });
 
   program
@@ -50,7 +51,7 @@ export function registerRules(program: Command): void {
       const doc = join(packageRoot(), 'docs', 'rules', `${rule.id}.md`);
       const text = rule.builtin && existsSync(doc) ? readFileSync(doc, 'utf8') : await renderRuleDoc(rule);
       // The "generated, do not edit" marker is for the repository, not for a reader of explain.
-      process.stdout.write(text.replace(/^<!--.*-->\n/, ''));
+      writeStdout(text.replace(/^<!--.*-->\n/, ''));
     });
 
   program

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { checkWaiverRules, unknownSuppressionWarnings } from '../config/check-rules.js';
 import { ConfigError, loadConfig } from '../config/load.js';
@@ -17,6 +16,7 @@ import { SUPPRESSION_WITHOUT_REASON } from '../engine/suppression-findings.js';
 import { UsageError, exitWith } from './exit.js';
 import { collect } from './options.js';
 import { startSecretDropLog } from './debug-secrets.js';
+import { stdoutIsTerminal, writeStdout, writeTextFile } from '../util/stdout.js';
 
 export interface CommonOptions {
   format: string[];
@@ -95,15 +95,15 @@ export function writeOutputs(report: Report, opts: CommonOptions, prepared: Retu
     const toStdout = spec.file === null;
     const text = WRITERS[spec.format]!(report, {
       rules: prepared.rules.rules,
-      color: toStdout && opts.color !== false && !!process.stdout.isTTY && !process.env.NO_COLOR,
+      color: spec.format === 'text' && toStdout && opts.color !== false && !process.env.NO_COLOR && stdoutIsTerminal(),
       quiet: !!opts.quiet,
       verbose: !!opts.verbose,
       root: opts.root ?? process.cwd(),
     });
-    if (toStdout) process.stdout.write(text);
+    if (toStdout) writeStdout(text);
     else {
       try {
-        writeFileSync(spec.file!, text);
+        writeTextFile(spec.file!, text);
       } catch (err) {
         throw new UsageError(`cannot write ${spec.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }

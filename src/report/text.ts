@@ -1,9 +1,9 @@
-import { Chalk, type ChalkInstance } from 'chalk';
 import type { ItemVerdict } from '../model/checklist.js';
 import type { Finding, Report } from '../model/finding.js';
 import { formatLocation } from '../model/location.js';
 import { severityRank } from '../model/severity.js';
 import { compareText } from '../util/compare.js';
+import { vendor } from '../util/vendor.js';
 
 export interface TextOptions {
   color: boolean;
@@ -21,13 +21,36 @@ const VERDICT_LABEL: Record<ItemVerdict, string> = {
   error: 'ERROR',
 };
 
-function verdictColor(c: ChalkInstance, v: ItemVerdict): (s: string) => string {
+type Paint = (s: string) => string;
+/** The styles the text report uses. */
+interface Palette {
+  bold: Paint;
+  cyan: Paint;
+  gray: Paint;
+  green: Paint;
+  greenBold: Paint;
+  red: Paint;
+  redBold: Paint;
+  yellow: Paint;
+}
+
+const plain: Paint = (s) => s;
+const PLAIN: Palette = { bold: plain, cyan: plain, gray: plain, green: plain, greenBold: plain, red: plain, redBold: plain, yellow: plain };
+
+/** chalk is loaded only for a coloured report (see src/util/vendor.ts). */
+function palette(color: boolean): Palette {
+  if (!color) return PLAIN;
+  const c = new (vendor('chalk').Chalk)({ level: 1 });
+  return { bold: c.bold, cyan: c.cyan, gray: c.gray, green: c.green, greenBold: c.green.bold, red: c.red, redBold: c.red.bold, yellow: c.yellow };
+}
+
+function verdictColor(c: Palette, v: ItemVerdict): (s: string) => string {
   switch (v) {
     case 'pass':
       return c.green;
     case 'fail':
     case 'error':
-      return c.red.bold;
+      return c.redBold;
     case 'warn':
       return c.yellow;
     default:
@@ -37,7 +60,7 @@ function verdictColor(c: ChalkInstance, v: ItemVerdict): (s: string) => string {
 
 /** Grouped by checklist item, each with its verdict and findings; then inputs; then one summary line. */
 export function renderText(report: Report, opts: TextOptions): string {
-  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const c = palette(opts.color);
   const lines: string[] = [];
   const width = Math.max(...report.checklist.map((i) => i.id.length));
   for (const item of report.checklist) {
@@ -59,8 +82,8 @@ export function renderText(report: Report, opts: TextOptions): string {
   return lines.join('\n') + '\n';
 }
 
-/** Findings of one item, grouped by rule: severity, id and title once, each place, then the fix once. */
-function renderRuleGroups(c: ChalkInstance, findings: Finding[]): string[] {
+/** Findings of one item, grouped by rule: severity, id and title once, each place, then each distinct fix once. */
+function renderRuleGroups(c: Palette, findings: Finding[]): string[] {
   const out: string[] = [];
   const byRule = new Map<string, Finding[]>();
   for (const f of findings) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
@@ -74,12 +97,13 @@ function renderRuleGroups(c: ChalkInstance, findings: Finding[]): string[] {
       out.push(`      ${where ? c.cyan(where) + '  ' : ''}${f.target.name}`);
       out.push(`        ${f.message}`);
     }
-    out.push(c.gray(`      fix: ${first.remediation.trim().replace(/\s*\n\s*/g, ' ')}`));
+    // The fix names the keys of each source format (compose `cap_drop`, Kubernetes `capabilities.drop`): one line per wording.
+    for (const fix of new Set(group.map((f) => f.remediation.trim().replace(/\s*\n\s*/g, ' ')))) out.push(c.gray(`      fix: ${fix}`));
   }
   return out;
 }
 
-function renderInputs(c: ChalkInstance, report: Report, verbose: boolean): string[] {
+function renderInputs(c: Palette, report: Report, verbose: boolean): string[] {
   const out = ['Inputs:'];
   const skipped = report.inputs.filter((i) => i.status === 'skipped');
   for (const i of report.inputs) {
@@ -98,7 +122,7 @@ function renderInputs(c: ChalkInstance, report: Report, verbose: boolean): strin
 }
 
 export function summaryLine(report: Report, color: boolean): string {
-  return summaryText(new Chalk({ level: color ? 1 : 0 }), report);
+  return summaryText(palette(color), report);
 }
 
 /** `baseline (known: …): rule-a ×2, rule-b; waiver (reason): rule-c` — one group per way and reason. */
@@ -115,7 +139,7 @@ function suppressedSummary(findings: Finding[]): string {
     .join('; ');
 }
 
-function summaryText(c: ChalkInstance, report: Report): string {
+function summaryText(c: Palette, report: Report): string {
   const s = report.summary;
   const items = (v: ItemVerdict) => report.checklist.filter((i) => i.verdict === v).length;
   const sev = Object.entries(s.bySeverity)
@@ -124,7 +148,7 @@ function summaryText(c: ChalkInstance, report: Report): string {
     .join(', ');
   // Below the --fail-on threshold the gate passes although findings fail: say which gate passed.
   const passLabel = s.findings.fail > 0 && s.failOn !== 'any' ? `PASS at --fail-on ${s.failOn}` : 'PASS';
-  const head = s.verdict === 'pass' ? c.green.bold(passLabel) : s.verdict === 'fail' ? c.red.bold('FAIL') : c.red.bold('ERROR');
+  const head = s.verdict === 'pass' ? c.greenBold(passLabel) : s.verdict === 'fail' ? c.redBold('FAIL') : c.redBold('ERROR');
   const parts = [
     `${s.findings.fail} failing finding${s.findings.fail === 1 ? '' : 's'}${sev ? ` (${sev})` : ''}`,
     `${s.findings.warn} warning${s.findings.warn === 1 ? '' : 's'}`,

@@ -9,13 +9,18 @@ import { BUNDLED, distDir, packageRoot } from './package-root.js';
  *
  * Each is a small CommonJS entry in src/vendor/; scripts/build.mjs bundles those into dist/vendor/
  * (next to dist/sandcheck.cjs), so the published CLI loads one minified
- * file per library. From source (the tests) the entries load the libraries from node_modules.
+ * file per library. `chalk` (coloured text reports only) is one too: its colour detection loads `os`
+ * and `tty` (and with it `net`), which a JSON or file report never needs. From source (the tests) the entries load the libraries from node_modules.
  */
 export interface Vendors {
   yaml: typeof import('yaml');
   ajv: { ajv: typeof import('ajv'); formats: unknown; standalone: unknown };
   'dockerfile-ast': typeof import('dockerfile-ast');
+  chalk: typeof import('chalk');
 }
+
+/** ESM-only packages: loaded from their built CommonJS bundle in dist/vendor/ from src/ too. */
+const ESM_ONLY: ReadonlySet<keyof Vendors> = new Set(['chalk']);
 
 const requireHere = createRequire(import.meta.url);
 // Callers such as yaml-source ask per node; resolving the path each time would cost more than a lookup.
@@ -24,7 +29,7 @@ const loaded = new Map<keyof Vendors, unknown>();
 export function vendor<K extends keyof Vendors>(name: K): Vendors[K] {
   let mod = loaded.get(name);
   if (mod === undefined) {
-    mod = requireHere(BUNDLED ? join(distDir(), 'vendor', `${name}.cjs`) : join(packageRoot(), 'src', 'vendor', `${name}.cjs`));
+    mod = requireHere(BUNDLED || ESM_ONLY.has(name) ? join(distDir(), 'vendor', `${name}.cjs`) : join(packageRoot(), 'src', 'vendor', `${name}.cjs`));
     loaded.set(name, mod);
   }
   return mod as Vendors[K];

@@ -20,3 +20,19 @@ describe('text report: suppressed findings under their item', () => {
     ]);
   });
 });
+
+describe('text report: colour', () => {
+  const report = makeReport({ findings: [finding('container-privileged')] });
+
+  it('has no escape sequence without colour', () => {
+    expect(renderText(report, { color: false })).not.toMatch(/\x1b\[/);
+  });
+
+  it('paints with basic ANSI colours (chalk, loaded only for a coloured report)', () => {
+    const text = renderText(report, { color: true });
+    const head = text.split('\n')[0]!;
+    // the item's verdict in bold red, its id in bold
+    expect(head.startsWith('\x1b[31m\x1b[1mFAIL        \x1b[22m\x1b[39m \x1b[1m')).toBe(true);
+    expect(text.replace(/\x1b\[\d+m/g, '')).toBe(renderText(report, { color: false }));
+  });
+});

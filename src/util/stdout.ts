@@ -1,0 +1,83 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+/**
+ * Writes to standard output without `process.stdout` where it can: creating that stream loads `net`
+ * (a pipe) or `tty` (a terminal), a few milliseconds of every run that only prints a report
+ * (bench/startup). fd 1 is written directly; if it is non-blocking and full (EAGAIN), the rest goes
+ * through `process.stdout`, and so does everything after it, so output stays in order. A reader that
+ * has gone away (`sandcheck scan | head`, EPIPE) is not an error worth a stack trace: the rest of the
+ * output is dropped and the run ends with its own exit code (a failing audit still exits 1).
+ */
+let stream: NodeJS.WriteStream | null = null;
+let readerGone = false;
+
+const CHUNK = 1 << 20;
+
+function streamOut(): NodeJS.WriteStream {
+  if (!stream) {
+    stream = process.stdout;
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      readerGone = true;
+    });
+  }
+  return stream;
+}
+
+export function writeStdout(text: string): void {
+  if (readerGone) return;
+  if (stream) {
+    stream.write(text);
+    return;
+  }
+  writeChunks(1, text, (rest) => {
+    const out = streamOut();
+    for (const part of rest) out.write(part);
+  });
+}
+
+/** Writes a report file: in chunks, as writeStdout does (a 60 MB string converted at once costs its size again). */
+export function writeTextFile(path: string, text: string): void {
+  const fd = openSync(path, 'w');
+  try {
+    writeChunks(fd, text, () => {
+      throw Object.assign(new Error(`${path}: write would block`), { code: 'EAGAIN' });
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `blocked`: fd is non-blocking and full; it receives what is left, in order. */
+function writeChunks(fd: number, text: string, blocked: (rest: (Buffer | string)[]) => void): void {
+  for (let i = 0; i < text.length; ) {
+    let end = Math.min(text.length, i + CHUNK);
+    // Never split a surrogate pair between two chunks.
+    if (end < text.length && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end++;
+    const buf = Buffer.from(text.slice(i, end), 'utf8');
+    let off = 0;
+    while (off < buf.length) {
+      try {
+        off += writeSync(fd, buf, off, buf.length - off);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE' && fd === 1) {
+          readerGone = true;
+          return;
+        }
+        if (code !== 'EAGAIN') throw err;
+        blocked(end < text.length ? [buf.subarray(off), text.slice(end)] : [buf.subarray(off)]);
+        return;
+      }
+    }
+    i = end;
+  }
+}
+
+/** Whether standard output is a terminal (loads `tty`: ask only when it matters, e.g. for colour). */
+export function stdoutIsTerminal(): boolean {
+  if (stream) return !!stream.isTTY;
+  const tty = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
+  return tty.isatty(1);
+}
