@@ -1,7 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import type { CloudScope } from '../../inputs/cloud/rules.js';
 import type { Target } from '../../model/target.js';
-import type { EgressContext, NormChain, NormRuleset } from './model.js';
+import { interfaceNamed, interfaceOfDirectory, interfacesOf, topologyOf, type PathNote } from './cloud-interfaces.js';
+import type { EgressContext, NormChain, NormRule, NormRuleset } from './model.js';
 import { PATH_HOOK } from './walk.js';
 
 /**
@@ -10,8 +11,10 @@ import { PATH_HOOK } from './walk.js';
  * policy) and the cloud firewall scopes in front of it. A scope is on a context's path when
  * `egress.contexts[].behind` names it, or — for host contexts — when its listing sits in the host's
  * directory (files in one directory describe one host). The security groups of one path are unioned,
- * as AWS unions the groups of one network interface; every other scope (network ACL, GCP network,
- * Azure NSG) is a layer of its own. A scope on no path is judged alone.
+ * as AWS unions the groups of one network interface; every other scope (network ACL, route table, GCP
+ * network, Azure NSG) is a layer of its own. A network interface (AWS) decides which groups, ACL and
+ * route table are on its path. A scope on no path is judged alone (route tables never are: they are no
+ * firewall).
  */
 
 export interface ScopeRef {
@@ -51,6 +54,8 @@ export interface PathLayers {
   used: ScopeRef[];
   /** `behind` names no input of the scan lists: that layer counts as allow-all. */
   missing: string[];
+  /** What the report should say about the path (a layer missing from the scan, an instance with several interfaces). */
+  notes: PathNote[];
 }
 
 /** A scope's chain, moved to the path hook (after the host's own hooks), order kept by position. */
@@ -66,32 +71,120 @@ function only(rs: NormRuleset): NormChain {
   return rs.tables[0]!.chains[0]!;
 }
 
+/** What one path collects before its rulesets are built. */
+class PathBuilder {
+  readonly used: ScopeRef[] = [];
+  readonly missing: string[] = [];
+  readonly notes: PathNote[] = [];
+  /** Security groups of a listed interface that the scan does not give: they may allow anything. */
+  readonly unknownGroups: NormRule[] = [];
+  readonly unknownGroupIds: string[] = [];
+
+  add(s: ScopeRef): void {
+    if (!this.used.includes(s)) this.used.push(s);
+  }
+
+  /** An interface: its groups (unioned), its subnet's network ACL and route table. */
+  addInterface(eni: ScopeRef, scopes: readonly ScopeRef[]): void {
+    const t = topologyOf(eni, scopes);
+    const i = eni.scope.iface!;
+    for (const s of t.interfaces) this.add(s);
+    for (const g of t.groups) this.add(g);
+    if (t.unknownGroups.length && t.groups.length === 0)
+      this.notes.push({
+        text: `no listing of the scan gives the security groups of ${eni.scope.label} (${t.unknownGroups.map((g) => g.id).join(', ')}): that layer counts as allow-all (add \`aws ec2 describe-security-groups\` output)`,
+        origin: t.unknownGroups[0]!.origin,
+        key: `groups-missing|${i.id}`,
+      });
+    else
+      for (const g of t.unknownGroups) {
+        this.unknownGroupIds.push(g.id);
+        this.unknownGroups.push({
+          match: [{ opaque: [`security group ${g.id} of ${i.id} (not in the scan: its rules are unknown)`] }],
+          verdict: { kind: 'accept', text: `security group ${g.id} (not in the scan)` },
+          origin: g.origin,
+          text: `security group ${g.id} of ${i.id}`,
+        });
+      }
+    if (t.nacl) this.add(t.nacl);
+    if (t.routes) this.add(t.routes);
+  }
+
+  build(): PathLayers {
+    const rulesets: NormRuleset[] = [];
+    const groups = this.used.filter((u) => u.scope.kind === 'aws-sg');
+    if (groups.length) {
+      // The security groups of one interface: a flow any of them allows is allowed (each has its own platform rules).
+      const label = groups.length === 1 && !this.unknownGroups.length ? groups[0]!.scope.label : `AWS security groups ${[...groups.map((g) => g.scope.id), ...this.unknownGroupIds].join(' ∪ ')}`;
+      const first = only(groups[0]!.scope.ruleset);
+      rulesets.push(asRuleset(groups[0]!.file, onPath(first, 0, [...groups.flatMap((g) => only(g.scope.ruleset).rules), ...this.unknownGroups], label)));
+    }
+    // Then the network ACL, the route table and every other scope, each a layer of its own.
+    this.used
+      .filter((u) => u.scope.kind !== 'aws-sg' && u.scope.kind !== 'aws-eni')
+      .forEach((u, i) => rulesets.push(asRuleset(u.file, onPath(only(u.scope.ruleset), i + 1))));
+    return { rulesets, used: this.used, missing: this.missing, notes: this.notes };
+  }
+}
+
 /**
  * The cloud layers in front of one context. `hostDir`: the host's directory for host and container
- * contexts (listings beside its rule dumps are on its path); null for pods.
+ * contexts (listings beside its rule dumps are on its path); null for pods. A network interface or
+ * instance (`eni-…`, `i-…`) in `behind`, or the one interface a host's directory lists, brings its own
+ * groups, network ACL and route table.
  */
 export function cloudLayers(ctx: EgressContext, scopes: readonly ScopeRef[], hostDir: string | null): PathLayers {
-  const used: ScopeRef[] = [];
-  const missing: string[] = [];
+  const p = new PathBuilder();
   if (ctx.behind?.length) {
     for (const name of ctx.behind) {
-      const hit = scopes.filter((s) => scopeNamed(s, name));
-      if (hit.length === 0) missing.push(name);
-      for (const h of hit) if (!used.includes(h)) used.push(h);
+      const eni = interfaceNamed(name, scopes);
+      if (eni) {
+        p.addInterface(eni.eni, scopes);
+        p.notes.push(...eni.notes);
+        continue;
+      }
+      const hit = scopes.filter((s) => s.scope.kind !== 'aws-eni' && scopeNamed(s, name));
+      if (hit.length === 0) p.missing.push(name);
+      for (const h of hit) p.add(h);
     }
   } else if (hostDir !== null) {
-    for (const s of scopes) if (s.dir === hostDir) used.push(s);
+    const here = scopes.filter((s) => s.dir === hostDir);
+    const dirIface = interfaceOfDirectory(here);
+    if (dirIface && 'eni' in dirIface) {
+      p.addInterface(dirIface.eni, scopes);
+      p.notes.push(...dirIface.notes);
+    } else {
+      for (const s of here) if (s.scope.kind !== 'aws-eni') p.add(s);
+      if (dirIface)
+        p.notes.push({
+          text: `the host's directory lists ${dirIface.ambiguous.length} network interfaces (${dirIface.ambiguous.map((s) => s.scope.iface!.id).join(', ')}), and which one is this host's is not known: every cloud listing of the directory is taken as on its path. Name its interface in egress.contexts[].behind`,
+          origin: dirIface.ambiguous[0]!.scope.iface!.origin,
+          key: `dir-interfaces|${hostDir}`,
+        });
+    }
   }
-  const rulesets: NormRuleset[] = [];
-  const groups = used.filter((u) => u.scope.kind === 'aws-sg');
-  if (groups.length) {
-    // The security groups of one interface: a flow any of them allows is allowed (each has its own platform rules).
-    const label = groups.length === 1 ? groups[0]!.scope.label : `AWS security groups ${groups.map((g) => g.scope.id).join(' ∪ ')}`;
-    const first = only(groups[0]!.scope.ruleset);
-    rulesets.push(asRuleset(groups[0]!.file, onPath(first, 0, groups.flatMap((g) => only(g.scope.ruleset).rules), label)));
+  return p.build();
+}
+
+/** The path of one interface alone (no host or pod in front of it). */
+export function interfacePath(eni: ScopeRef, scopes: readonly ScopeRef[]): PathLayers {
+  const p = new PathBuilder();
+  p.addInterface(eni, scopes);
+  return p.build();
+}
+
+/**
+ * Interfaces on no context's path, each judged on its own path (its groups ∪, ∩ its ACL, ∩ its routes)
+ * when at least one of those layers is in the scan.
+ */
+export function interfacePathsAlone(scopes: readonly ScopeRef[], onPathAlready: ReadonlySet<CloudScope>): { eni: ScopeRef; label: string; path: PathLayers }[] {
+  const out: { eni: ScopeRef; label: string; path: PathLayers }[] = [];
+  for (const eni of interfacesOf(scopes)) {
+    if (onPathAlready.has(eni.scope)) continue;
+    const path = interfacePath(eni, scopes);
+    if (path.rulesets.length === 0) continue;
+    const i = eni.scope.iface!;
+    out.push({ eni, label: i.instanceId === i.id ? `instance ${i.id}` : `interface ${i.id}${i.instanceId ? ` (instance ${i.instanceId})` : ''}`, path });
   }
-  used
-    .filter((u) => u.scope.kind !== 'aws-sg')
-    .forEach((u, i) => rulesets.push(asRuleset(u.file, onPath(only(u.scope.ruleset), i + 1))));
-  return { rulesets, used, missing };
+  return out;
 }

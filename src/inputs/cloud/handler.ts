@@ -4,6 +4,8 @@ import type { MatchSpec, NormRule, Origin } from '../../analyzers/egress/model.j
 import type { Target } from '../../model/target.js';
 import type { YamlDoc } from '../../util/yaml-source.js';
 import { InputError, type InputHandler, type SourceFile } from '../types.js';
+import { awsInstances, awsInterfaces, awsRouteTables } from './aws-network.js';
+import { replyRules, type InboundEntry } from './nacl-replies.js';
 import { AWS_PLATFORM, asArr, asObj, portRanges, protoSpec, rule, scopeRuleset, validCidr, type CloudScope } from './rules.js';
 
 type Obj = Record<string, unknown>;
@@ -17,12 +19,16 @@ export interface CloudEgressData {
   scopes: CloudScope[];
 }
 
-type Kind = 'aws-sg' | 'aws-nacl' | 'gcp' | 'azure';
+type Kind = 'aws-sg' | 'aws-nacl' | 'aws-eni' | 'aws-instances' | 'aws-route' | 'gcp' | 'azure';
 
 function kindOf(v: unknown): Kind | null {
   const o = asObj(v);
   if (Array.isArray(o.SecurityGroups)) return 'aws-sg';
   if (Array.isArray(o.NetworkAcls)) return 'aws-nacl';
+  // The other AWS listings are told by their top-level key, whatever their content (a malformed one is an InputError).
+  if ('NetworkInterfaces' in o) return 'aws-eni';
+  if ('Reservations' in o) return 'aws-instances';
+  if ('RouteTables' in o) return 'aws-route';
   const list = Array.isArray(v) ? v : null;
   const first = asObj(list?.[0] ?? v);
   if (first.kind === 'compute#firewall' || (('allowed' in first || 'denied' in first) && 'network' in first)) return 'gcp';
@@ -78,32 +84,57 @@ export function awsSecurityGroups(doc: YamlDoc, file: string): CloudScope[] {
   });
 }
 
+/** One NACL entry's protocol and ports (`-1`: every protocol, whatever PortRange says; ports only for TCP/UDP). */
+function entryMatch(e: Obj): { proto: number[] | 'all' | null; ports?: [number, number] } {
+  const proto = protoSpec(e.Protocol as string);
+  if (proto === null || proto === 'all') return { proto };
+  const pr = asObj(e.PortRange);
+  if (pr.From !== undefined && (proto[0] === 6 || proto[0] === 17)) return { proto, ports: [Number(pr.From), Number(pr.To ?? pr.From)] };
+  return { proto };
+}
+
 function awsNacls(doc: YamlDoc, file: string): CloudScope[] {
   return asArr(asObj(doc.value).NetworkAcls).map((n, ni) => {
     const acl = asObj(n);
     const np: Path = ['NetworkAcls', ni];
     const label = `AWS network ACL ${String(acl.NetworkAclId ?? ni)}${acl.IsDefault ? ' (default)' : ''}`;
     const at = (p: Path) => origin(doc, file, p);
-    const entries = asArr(acl.Entries)
+    const sorted = asArr(acl.Entries)
       .map((e, ei) => ({ e: asObj(e), ei }))
-      .filter(({ e }) => e.Egress === true)
       .sort((a, b) => Number(a.e.RuleNumber) - Number(b.e.RuleNumber));
     const rules: NormRule[] = AWS_PLATFORM.map((p) => rule({ dst: { values: [p.cidr] } }, 'accept', `platform: ${p.what}, never filtered by NACLs`, at([...np, 'NetworkAclId'])));
-    for (const { e, ei } of entries) {
+    // Stateless: an outbound flow also needs its reply allowed by the inbound entries.
+    const inbound: InboundEntry[] = [];
+    for (const { e, ei } of sorted) {
+      if (e.Egress !== false) continue;
+      const c = String(e.CidrBlock ?? e.Ipv6CidrBlock ?? '');
+      const m = entryMatch(e);
+      if (!validCidr(c) || m.proto === null) continue;
+      inbound.push({ cidr: c, proto: m.proto, ...(m.ports ? { ports: m.ports } : {}), allow: String(e.RuleAction).toLowerCase() === 'allow', ruleNumber: Number(e.RuleNumber), origin: at([...np, 'Entries', ei, 'RuleNumber']) });
+    }
+    rules.push(...replyRules(inbound, at([...np, 'NetworkAclId'])));
+    for (const { e, ei } of sorted) {
+      if (e.Egress !== true) continue;
       const c = String(e.CidrBlock ?? e.Ipv6CidrBlock ?? '');
       if (!validCidr(c)) continue;
-      const m: MatchSpec = { dst: { values: [c] } };
-      const proto = protoSpec(e.Protocol as string);
-      if (proto === null) m.opaque = [`Protocol ${String(e.Protocol)}`];
-      else if (proto !== 'all') {
-        m.proto = { values: proto };
-        const pr = asObj(e.PortRange);
-        if (pr.From !== undefined && (proto[0] === 6 || proto[0] === 17)) m.dport = { values: [[Number(pr.From), Number(pr.To ?? pr.From)]] };
+      const spec: MatchSpec = { dst: { values: [c] } };
+      const em = entryMatch(e);
+      if (em.proto === null) spec.opaque = [`Protocol ${String(e.Protocol)}`];
+      else if (em.proto !== 'all') {
+        spec.proto = { values: em.proto };
+        if (em.ports) spec.dport = { values: [em.ports] };
       }
       const action = String(e.RuleAction).toLowerCase() === 'allow' ? 'accept' : 'drop';
-      rules.push(rule(m, action, `rule ${String(e.RuleNumber)} ${String(e.RuleAction)} ${c}`, at([...np, 'Entries', ei, 'RuleNumber']), Number(e.RuleNumber)));
+      rules.push(rule(spec, action, `rule ${String(e.RuleNumber)} ${String(e.RuleAction)} ${c}`, at([...np, 'Entries', ei, 'RuleNumber']), Number(e.RuleNumber)));
     }
-    return { label, id: String(acl.NetworkAclId ?? ni), kind: 'aws-nacl', ruleset: scopeRuleset(file, label, rules, 'drop', at([...np, 'NetworkAclId'])) };
+    const subnets = asArr(acl.Associations).map((a) => asObj(a).SubnetId).filter((x): x is string => typeof x === 'string');
+    return {
+      label,
+      id: String(acl.NetworkAclId ?? ni),
+      kind: 'aws-nacl',
+      ruleset: scopeRuleset(file, label, rules, 'drop', at([...np, 'NetworkAclId'])),
+      assoc: { ...(typeof acl.VpcId === 'string' ? { vpcId: acl.VpcId } : {}), subnets, isDefault: acl.IsDefault === true },
+    };
   });
 }
 
@@ -226,6 +257,12 @@ export function parseCloud(file: SourceFile): CloudScope[] | null {
       return awsSecurityGroups(doc, file.path);
     case 'aws-nacl':
       return awsNacls(doc, file.path);
+    case 'aws-eni':
+      return awsInterfaces(doc, file.path);
+    case 'aws-instances':
+      return awsInstances(doc, file.path);
+    case 'aws-route':
+      return awsRouteTables(doc, file.path);
     case 'gcp':
       return gcpFirewalls(doc, file.path);
     case 'azure':
@@ -238,7 +275,7 @@ export const cloudHandler: InputHandler = {
   items: ['egress-control'],
   detect(file) {
     if (!/\.json$/i.test(file.path) && file.absPath !== null) return false;
-    if (!/"(SecurityGroups|NetworkAcls|securityRules|defaultSecurityRules|compute#firewall|destinationRanges|allowed|denied)"/.test(file.text.slice(0, 100_000))) return false;
+    if (!/"(SecurityGroups|NetworkAcls|NetworkInterfaces|Reservations|RouteTables|securityRules|defaultSecurityRules|compute#firewall|destinationRanges|allowed|denied)"/.test(file.text.slice(0, 100_000))) return false;
     try {
       return kindOf(file.yaml().docs[0]?.value) !== null;
     } catch {
@@ -247,13 +284,13 @@ export const cloudHandler: InputHandler = {
   },
   parse(file) {
     const scopes = parseCloud(file);
-    if (!scopes) throw new InputError(file.path, 'not a security group, network ACL, GCP firewall or Azure NSG listing');
+    if (!scopes) throw new InputError(file.path, 'not a security group, network ACL, network interface, instance or route table listing, GCP firewall or Azure NSG listing');
     const kind = kindOf(file.yaml().docs[0]!.value)!;
     const provider = kind.startsWith('aws') ? 'aws' : (kind as 'gcp' | 'azure');
     const target: Target<CloudEgressData> = {
       kind: 'egress',
       id: `egress:cloud:${file.path}`,
-      name: `${provider} firewall ${file.path}`,
+      name: `${provider} ${kind === 'aws-eni' || kind === 'aws-instances' || kind === 'aws-route' ? 'network' : 'firewall'} ${file.path}`,
       platform: 'cloud',
       file: file.path,
       data: { layer: 'cloud', provider, host: file.absPath ? dirname(file.absPath) : '<stdin>', scopes },

@@ -14,9 +14,32 @@ export interface CloudScope {
   /** What `egress.contexts[].behind` names it by: the group, ACL, network or NSG id (or its name). */
   id: string;
   name?: string;
-  /** How scopes combine on one path: the security groups of one interface are unioned, the rest intersected. */
-  kind: 'aws-sg' | 'aws-nacl' | 'gcp' | 'azure';
+  /**
+   * How scopes combine on one path: the security groups of one interface are unioned, the rest intersected.
+   * `aws-route` (a route table) is a layer of an interface's path only, never judged alone; `aws-eni` is a
+   * network interface: no filter of its own (empty ruleset), it says which groups, NACL and route table apply.
+   */
+  kind: 'aws-sg' | 'aws-nacl' | 'aws-route' | 'aws-eni' | 'gcp' | 'azure';
   ruleset: NormRuleset;
+  /** Network ACLs and route tables: their VPC, the subnets associated with them, and whether they are the VPC's default ACL / main route table. */
+  assoc?: { vpcId?: string; subnets: string[]; isDefault: boolean };
+  /** `aws-eni`: the interface. */
+  iface?: CloudInterface;
+}
+
+/** A network interface (`describe-network-interfaces`, or an instance's interface in `describe-instances`). */
+export interface CloudInterface {
+  /** `eni-…`; for an instance listed without its interfaces, the instance id. */
+  id: string;
+  instanceId?: string;
+  /** 0 for an instance's primary interface. */
+  deviceIndex?: number;
+  subnetId?: string;
+  vpcId?: string;
+  groups: { id: string; name?: string; origin: Origin }[];
+  addresses: string[];
+  description?: string;
+  origin: Origin;
 }
 
 type Obj = Record<string, unknown>;

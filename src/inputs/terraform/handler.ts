@@ -3,6 +3,7 @@ import type { Target } from '../../model/target.js';
 import type { YamlDoc } from '../../util/yaml-source.js';
 import { awsSecurityGroups, azureNsgs, gcpFirewalls, type CloudEgressData } from '../cloud/handler.js';
 import type { CloudScope } from '../cloud/rules.js';
+import { terraformInterfaces } from '../cloud/terraform-interfaces.js';
 import type { InputHandler, SourceFile } from '../types.js';
 import { parseHcl, type HclBlock, type HclValue } from './hcl.js';
 
@@ -15,7 +16,7 @@ import { parseHcl, type HclBlock, type HclValue } from './hcl.js';
  * security group without egress rules has none.
  */
 
-const TYPES = /(aws_security_group|aws_security_group_rule|aws_vpc_security_group_egress_rule|google_compute_firewall|azurerm_network_security_group|azurerm_network_security_rule)/;
+const TYPES = /(aws_security_group|aws_security_group_rule|aws_vpc_security_group_egress_rule|aws_instance|aws_network_interface|google_compute_firewall|azurerm_network_security_group|azurerm_network_security_rule)/;
 
 /** A resource with its values and the line of each value (and of nested block items). */
 interface Res {
@@ -140,6 +141,13 @@ function scopes(resources: Res[], file: string): { provider: CloudEgressData['pr
     }
     const value = { SecurityGroups: groups };
     out.push({ provider: 'aws', scopes: awsSecurityGroups(fakeDoc(value, lineOf), file) });
+  }
+  // AWS instances and interfaces: which of those groups apply to which interface.
+  const ifaces = terraformInterfaces(resources.filter((r) => r.type === 'aws_instance' || r.type === 'aws_network_interface').map((r) => ({ ...r, lineOf: (sub) => lookupLine(r, sub) })), file);
+  if (ifaces.length) {
+    const aws = out.find((o) => o.provider === 'aws');
+    if (aws) aws.scopes.push(...ifaces);
+    else out.push({ provider: 'aws', scopes: ifaces });
   }
 
   // GCP
