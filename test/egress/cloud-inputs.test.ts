@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { cloudHandler, type CloudEgressData } from '../../src/inputs/cloud/handler.js';
+import { makeSourceFile } from '../../src/inputs/collect.js';
+import { InputError } from '../../src/inputs/types.js';
+import type { Target } from '../../src/model/target.js';
+import { sandcheck } from '../helpers/cli.js';
+
+/** The AWS topology listings: detection by content, what they are read into, and malformed input. */
+
+const file = (name: string, text: string) => makeSourceFile(name, `/tmp/${name}`, text);
+const parse = (name: string, value: unknown) => {
+  const f = file(name, JSON.stringify(value, null, 2));
+  expect(cloudHandler.detect(f)).toBe(true);
+  return (cloudHandler.parse(f).targets[0] as Target<CloudEgressData>).data.scopes;
+};
+const error = (name: string, value: unknown): InputError => {
+  try {
+    cloudHandler.parse(file(name, JSON.stringify(value, null, 2)));
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error('no InputError');
+};
+
+describe('AWS topology listings', () => {
+  it('describe-network-interfaces: groups, subnet, VPC, instance and device index, addresses, lines', () => {
+    const [s] = parse('eni.json', {
+      NetworkInterfaces: [
+        {
+          Attachment: { DeviceIndex: 0, InstanceId: 'i-1' },
+          Groups: [{ GroupId: 'sg-1', GroupName: 'a' }, { GroupId: 'sg-2' }],
+          NetworkInterfaceId: 'eni-1',
+          PrivateIpAddresses: [{ PrivateIpAddress: '10.0.0.5' }, { PrivateIpAddress: '10.0.0.6' }],
+          Ipv6Addresses: [{ Ipv6Address: '2600::5' }],
+          SubnetId: 'subnet-1',
+          VpcId: 'vpc-1',
+        },
+      ],
+    });
+    expect(s!.kind).toBe('aws-eni');
+    expect(s!.label).toBe('AWS network interface eni-1 (instance i-1)');
+    expect(s!.iface).toEqual({
+      id: 'eni-1',
+      instanceId: 'i-1',
+      deviceIndex: 0,
+      subnetId: 'subnet-1',
+      vpcId: 'vpc-1',
+      groups: [
+        { id: 'sg-1', name: 'a', origin: { file: 'eni.json', line: 10 } },
+        { id: 'sg-2', origin: { file: 'eni.json', line: 14 } },
+      ],
+      addresses: ['10.0.0.5', '10.0.0.6', '2600::5'],
+      origin: { file: 'eni.json', line: 17 },
+    });
+  });
+
+  it('describe-route-tables: associations, main table, routes most specific first, blackholes drop, a final no-route drop', () => {
+    const [s] = parse('rt.json', {
+      RouteTables: [
+        {
+          Associations: [{ Main: true }, { SubnetId: 'subnet-9' }],
+          RouteTableId: 'rtb-1',
+          Routes: [
+            { DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1', State: 'active' },
+            { DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' },
+            { DestinationIpv6CidrBlock: '::/0', EgressOnlyInternetGatewayId: 'eigw-1', State: 'active' },
+            { DestinationCidrBlock: '10.1.0.0/16', TransitGatewayId: 'tgw-1', State: 'blackhole' },
+            { DestinationPrefixListId: 'pl-1', GatewayId: 'vpce-1', State: 'active' },
+          ],
+          VpcId: 'vpc-1',
+        },
+      ],
+    });
+    expect(s!.assoc).toEqual({ vpcId: 'vpc-1', subnets: ['subnet-9'], isDefault: true });
+    const rules = s!.ruleset.tables[0]!.chains[0]!.rules.slice(5).map((r) => `${r.verdict.kind} ${r.text}`);
+    expect(rules).toEqual([
+      'accept route pl-1 → vpce-1',
+      // Equally specific routes keep the listing's order (they cannot overlap).
+      'accept route 10.0.0.0/16 → local (inside the VPC)',
+      'drop route 10.1.0.0/16 → tgw-1 is a blackhole (its target is gone): dropped',
+      'accept route 0.0.0.0/0 → igw-1',
+      'accept route ::/0 → eigw-1',
+      'drop no route to the destination: unreachable from this route table',
+    ]);
+    expect(s!.ruleset.tables[0]!.chains[0]!.rules[5]!.match[0]!.opaque).toEqual(['prefix list pl-1 (its addresses are not in the listing)']);
+  });
+
+  it('describe-instances: an instance without NetworkInterfaces is its own primary interface', () => {
+    const scopes = parse('inst.json', { Reservations: [{ Instances: [{ InstanceId: 'i-7', SubnetId: 'subnet-7', SecurityGroups: [{ GroupId: 'sg-7' }] }] }] });
+    expect(scopes.map((s) => [s.label, s.iface!.id, s.iface!.subnetId, s.iface!.groups.map((g) => g.id)])).toEqual([['AWS instance i-7', 'i-7', 'subnet-7', ['sg-7']]]);
+  });
+
+  it('malformed listings are an InputError naming the file, the path and the line', () => {
+    const cases: [string, unknown, string][] = [
+      ['a.json', { NetworkInterfaces: {} }, 'a.json:2: NetworkInterfaces: expected a list'],
+      ['b.json', { NetworkInterfaces: [{ SubnetId: 'subnet-1' }] }, 'b.json:3: NetworkInterfaces.0: no NetworkInterfaceId'],
+      ['c.json', { NetworkInterfaces: [{ NetworkInterfaceId: 'eni-1', Groups: [{ GroupName: 'x' }] }] }, 'c.json:6: NetworkInterfaces.0.Groups.0: no GroupId'],
+      ['d.json', { Reservations: [{ Instances: [{ SubnetId: 'subnet-1' }] }] }, 'd.json:5: Reservations.0.Instances.0: no InstanceId'],
+      ['e.json', { RouteTables: [{ RouteTableId: 'rtb-1', Routes: [{ GatewayId: 'igw-1' }] }] }, 'e.json:6: RouteTables.0.Routes.0: a route without DestinationCidrBlock, DestinationIpv6CidrBlock or DestinationPrefixListId'],
+      ['f.json', { RouteTables: [{ RouteTableId: 'rtb-1', Routes: [{ DestinationCidrBlock: '10.0.0.0/33', GatewayId: 'local' }] }] }, 'f.json:7: RouteTables.0.Routes.0.DestinationCidrBlock: not a CIDR: "10.0.0.0/33"'],
+      ['g.json', { RouteTables: [{ Routes: [] }] }, 'g.json:3: RouteTables.0: no RouteTableId'],
+    ];
+    for (const [name, value, message] of cases) {
+      const e = error(name, value);
+      expect(e.file).toBe(name);
+      expect(e.message).toBe(message);
+    }
+  });
+
+  it('the CLI exits 2 on a malformed route table and says why', () => {
+    const r = sandcheck(['egress', 'fixtures/egress/cloud-inputs/bad-routes.json', '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('sandcheck: input error: fixtures/egress/cloud-inputs/bad-routes.json:7: RouteTables.0.Routes.1: a route without DestinationCidrBlock, DestinationIpv6CidrBlock or DestinationPrefixListId\n');
+  });
+});
