@@ -74,7 +74,7 @@ function evaluateOne(rule: CompiledRule, target: Target<object>, inventory: Inve
     const pointer = v.pointer ?? matchPointer;
     const location = v.location ?? locate(target, pointer);
     const scope = {
-      target: { name: target.name, id: target.id, kind: target.kind },
+      target: { name: target.name, id: target.id, kind: target.kind, platform: target.platform },
       node,
       value: getAtPointer(target.data, pointer),
       data: v.data,
@@ -89,7 +89,7 @@ function evaluateOne(rule: CompiledRule, target: Target<object>, inventory: Inve
       verdict: v.verdict ?? rule.verdict ?? 'fail',
       title: rule.title,
       message: interpolate(v.message ?? rule.message, scope),
-      remediation: rule.remediation,
+      remediation: interpolate(rule.remediation, scope),
       target: { kind: target.kind, id: target.id, name: target.name },
       location: { ...location, pointer: location.pointer ?? pointer },
       fingerprint: findingFingerprint(rule.id, target.id, pointer, v.key),

@@ -1,4 +1,6 @@
 import { fingerprint, scanText } from '../analyzers/secrets/index.js';
+import { sourceKey } from '../model/source-keys.js';
+import type { Platform } from '../model/target.js';
 import { getAtPointer } from './pointer.js';
 
 /** Where literal values live in targets: a placeholder never prints them (env, env-file entries, data). */
@@ -14,7 +16,8 @@ function safe(text: string, path: string): string {
 }
 
 export interface MessageScope {
-  target: { name: string; id: string; kind: string };
+  /** `platform` picks the wording of `{{key.…}}` (src/model/source-keys.ts). */
+  target: { name: string; id: string; kind: string; platform?: Platform };
   /** The `given` node. */
   node: unknown;
   /** The value at the failing pointer (scalars only are rendered). */
@@ -28,12 +31,17 @@ export interface MessageScope {
   nodePointer?: string;
 }
 
+const KEY = /\{\{\s*key(?:\.([a-zA-Z0-9_]+))?\s*\}\}/g;
+
 /**
- * Renders `{{target.name}}`, `{{node.x.y}}`, `{{value}}`, `{{field}}`, `{{data.x}}`. An unresolved placeholder is
- * left visible as `{{…}}` so the rule tests catch it (ESLint's RuleTester does the same).
+ * Renders `{{key.name}}` (a setting as the target's source format writes it; `{{key}}`: the failing
+ * field's) first, since that wording may hold placeholders, then `{{target.name}}`, `{{node.x.y}}`,
+ * `{{value}}`, `{{field}}`, `{{data.x}}`. An unresolved placeholder is left visible as `{{…}}` so the rule tests catch it (ESLint's RuleTester does the same).
  */
 export function interpolate(template: string, scope: MessageScope): string {
-  return template.replace(/\{\{\s*([a-zA-Z]+)((?:\.[a-zA-Z0-9_-]+)*)\s*\}\}/g, (whole, head: string, rest: string) => {
+  if (!template.includes('{{')) return template;
+  const text = template.includes('key') ? template.replace(KEY, (whole, name: string | undefined) => sourceKey(name ?? scope.field ?? '', scope.target.platform) ?? whole) : template;
+  return text.replace(/\{\{\s*([a-zA-Z]+)((?:\.[a-zA-Z0-9_-]+)*)\s*\}\}/g, (whole, head: string, rest: string) => {
     let base: unknown;
     if (head === 'target') base = scope.target;
     else if (head === 'node') base = scope.node;

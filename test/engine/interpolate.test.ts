@@ -33,3 +33,40 @@ describe('message placeholders', () => {
     expectNotPrinted(token, [TOKEN]);
   });
 });
+
+describe('{{key.…}}: a setting as the target source format writes it', () => {
+  const scope = (platform: 'kubernetes' | 'compose' | 'docker' | 'image' | 'file', field?: string) => ({
+    target: { ...target, platform },
+    node: { seccomp: { type: 'Unconfined' } },
+    value: null,
+    ...(field ? { field } : {}),
+  });
+
+  it('picks the wording of the platform', () => {
+    const t = 'Set {{key.noNewPrivileges}}.';
+    expect(interpolate(t, scope('kubernetes'))).toBe('Set `securityContext.allowPrivilegeEscalation: false`.');
+    expect(interpolate(t, scope('compose'))).toBe('Set `security_opt: [no-new-privileges:true]`.');
+    expect(interpolate(t, scope('docker'))).toBe('Set `--security-opt no-new-privileges`.');
+  });
+
+  it('{{key}} alone is the failing field', () => {
+    expect(interpolate('Shares a host namespace ({{key}})', scope('compose', 'hostPID'))).toBe('Shares a host namespace (`pid: host`)');
+    expect(interpolate('Shares a host namespace ({{key}})', scope('kubernetes', 'hostPID'))).toBe('Shares a host namespace (`hostPID: true`)');
+  });
+
+  it('an image takes its own wording, else Docker\'s (what an image cannot carry is set at docker run); other inputs the default', () => {
+    expect(interpolate('{{key.nonRootUser}}', scope('image'))).toBe('Start the container as a numeric non-root user (`docker run --user 10001:10001`, compose `user:`, Kubernetes `runAsUser`)');
+    expect(interpolate('{{key.privileged}}', scope('image'))).toBe('`--privileged`');
+    expect(interpolate('{{key.deliverKey}}', scope('file'))).toBe(
+      'deliver it from a secrets manager: a Kubernetes Secret created by External Secrets or the Secrets Store CSI driver and referenced with `secretKeyRef`, a Vault agent, or a compose secret backed by an external store',
+    );
+  });
+
+  it('renders the placeholders a wording holds', () => {
+    expect(interpolate('({{key.seccompProfile}})', scope('kubernetes'))).toBe('(seccompProfile: Unconfined)');
+  });
+
+  it('leaves an unknown key, or a field without a key, visible', () => {
+    expect(interpolate('{{key.nope}} {{key}}', scope('compose', 'image'))).toBe('{{key.nope}} {{key}}');
+  });
+});

@@ -33,6 +33,9 @@ describe.each(rules.map((r) => [r.id, r] as const))('%s', (id, rule) => {
     if (fixture.startsWith('pass')) expect(expected, 'pass fixtures carry no expect annotations').toEqual([]);
     else expect(expected.length, 'fail fixtures need at least one `# expect:` annotation').toBeGreaterThan(0);
     expect(actual).toEqual(expected);
-    for (const f of report.findings) expect(f.message, 'placeholders must resolve').not.toMatch(/\{\{/);
+    for (const f of report.findings) {
+      expect(f.message, 'placeholders must resolve').not.toMatch(/\{\{/);
+      expect(f.remediation, 'placeholders must resolve').not.toMatch(/\{\{/);
+    }
   });
 });

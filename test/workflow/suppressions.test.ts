@@ -36,7 +36,7 @@ describe('waivers in sandcheck.yaml', () => {
   it('an expired waiver stops suppressing and the finding says which waiver expired', () => {
     const [f] = privileged(report, 'fixtures/workflow/leaky/tools.yaml');
     expect(f!.suppressed).toBeUndefined();
-    expect(f!.message).toBe('Runs privileged [waiver expired on 2020-01-31, owner alice@example.com: temporary debugging access]');
+    expect(f!.message).toBe('Runs privileged (`securityContext.privileged: true`) [waiver expired on 2020-01-31, owner alice@example.com: temporary debugging access]');
     expect(f!.evidence).toMatchObject({ waiverExpired: '2020-01-31', waiverOwner: 'alice@example.com' });
     expect(status).toBe(1);
     expect(report.checklist.find((c) => c.id === 'image-hardening')!.counts.suppressed).toBe(1);

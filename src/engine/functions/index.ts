@@ -8,6 +8,7 @@ import { secretRotationAge } from './secret-rotation-age.js';
 import { secretBuildArgs } from './secret-build-args.js';
 import { imageSecrets } from './image-secrets.js';
 import { imageSetuid } from './image-setuid.js';
+import { capabilitiesKept } from './capabilities-kept.js';
 
 /**
  * Code-backed rule functions, by name (`then: { function: <name> }`). Each module defines one function
@@ -23,6 +24,7 @@ const FUNCTIONS: RuleFunction<never>[] = [
   keyReuse as RuleFunction<never>,
   imageSecrets as RuleFunction<never>,
   imageSetuid as RuleFunction<never>,
+  capabilitiesKept as RuleFunction<never>,
 ];
 
 export const FUNCTION_REGISTRY: ReadonlyMap<string, RuleFunction<never>> = new Map(FUNCTIONS.map((f) => [f.name, f]));
