@@ -40,7 +40,7 @@ export const EGRESS_SCHEMA = {
             type: 'array',
             items: { type: 'string' },
             description:
-              'Layers on this context\'s path: cloud firewall scopes by the id or name the inputs list them with (security group sg-…, network ACL acl-…, GCP network name, Azure NSG name), and for pods the node\'s packet filter by its dump\'s file name, path or directory. The context is judged on the intersection of its layers: the host or pod policy, the node\'s filter and these (security groups unioned, as on one interface). Without it, the listings in a host\'s directory are on its path, and the dumps in a workload file\'s directory are its node\'s.',
+              'Layers on this context\'s path: cloud firewall scopes by the id or name the inputs list them with (security group sg-…, network ACL acl-…, an AWS network interface eni-… or instance i-… with its groups, its subnet\'s network ACL and route table, GCP network name, Azure NSG name), and for pods the node\'s packet filter by its dump\'s file name, path or directory. The context is judged on the intersection of its layers: the host or pod policy, the node\'s filter and these (security groups unioned, as on one interface). Without it, the listings in a host\'s directory are on its path, and the dumps in a workload file\'s directory are its node\'s.',
           },
         },
       },

@@ -59,7 +59,7 @@ describe('security groups mapped to network interfaces', () => {
     const inst = 'fixtures/egress/cloud-instances/instances.json';
     // The open host ∩ (sg-0api ∪ sg-0dns) reaches the API and the resolver only: the resolver warning (names can carry data) is all.
     expect(r.findings.filter((f) => f.includes('rules.v'))).toEqual([`egress-dns-unrestricted warn ${host}/rules.v4:5`]);
-    expect(r.raw.find((f) => f.location.file.endsWith('rules.v4'))!.message).toMatch(/^Host processes can query the resolver 10\.96\.0\.10, which resolves any name/);
+    expect(r.raw.find((f) => f.location.file?.endsWith('rules.v4'))!.message).toMatch(/^Host processes can query the resolver 10\.96\.0\.10, which resolves any name/);
     const note = r.raw.find((f) => f.location.file === inst && f.location.line === 28)!;
     expect(note.ruleId).toBe('egress-input-opaque');
     expect(note.message).toBe(
@@ -151,7 +151,7 @@ describe('route tables', () => {
     expect(r.raw.find((f) => f.ruleId === 'egress-required-endpoint-blocked')!.message).toBe(
       `Required endpoint api.anthropic.com 160.79.104.0/23 is not certainly reachable from host processes: IPv4 tcp → 160.79.104.7:443, new connection, blocked by cloud/AWS route table rtb-0private000001 #7 no route to the destination: unreachable from this route table (${d}/routes.json:15)`,
     );
-    expect(r.raw[0]!.evidence.layers).toBe(
+    expect(r.raw[0]!.evidence!.layers).toBe(
       `iptables-save (nf_tables) IPv4 from ${d}/rules.v4; ip6tables-save (nf_tables) IPv6 from ${d}/rules.v6; AWS security group sg-0open0000000001 (default) from ${d}/groups.json; AWS route table rtb-0private000001 from ${d}/routes.json`,
     );
   });
