@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { COMMANDS } from './commands.js';
+import { commandsFor } from './commands.js';
 import { VERSION } from '../util/version.js';
 import { UsageError, exitWith } from './exit.js';
 import { writeStdout } from '../util/stdout.js';
@@ -13,7 +13,7 @@ program
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: writeStdout });
 
-for (const register of COMMANDS) register(program);
+for (const register of commandsFor(process.argv)) register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {

@@ -5,6 +5,7 @@ import type { Target } from '../../model/target.js';
 import type { YamlDoc } from '../../util/yaml-source.js';
 import { InputError, type InputHandler, type SourceFile } from '../types.js';
 import { awsInstances, awsInterfaces, awsRouteTables } from './aws-network.js';
+import { gcpInstances } from './gcp-instances.js';
 import { replyRules, type InboundEntry } from './nacl-replies.js';
 import { AWS_PLATFORM, asArr, asObj, portRanges, protoSpec, rule, scopeRuleset, validCidr, type CloudScope } from './rules.js';
 
@@ -19,7 +20,7 @@ export interface CloudEgressData {
   scopes: CloudScope[];
 }
 
-type Kind = 'aws-sg' | 'aws-nacl' | 'aws-eni' | 'aws-instances' | 'aws-route' | 'gcp' | 'azure';
+type Kind = 'aws-sg' | 'aws-nacl' | 'aws-eni' | 'aws-instances' | 'aws-route' | 'gcp' | 'gcp-vm' | 'azure';
 
 function kindOf(v: unknown): Kind | null {
   const o = asObj(v);
@@ -31,6 +32,7 @@ function kindOf(v: unknown): Kind | null {
   if ('RouteTables' in o) return 'aws-route';
   const list = Array.isArray(v) ? v : null;
   const first = asObj(list?.[0] ?? v);
+  if (first.kind === 'compute#instance' || ('networkInterfaces' in first && ('machineType' in first || 'serviceAccounts' in first || 'tags' in first))) return 'gcp-vm';
   if (first.kind === 'compute#firewall' || (('allowed' in first || 'denied' in first) && 'network' in first)) return 'gcp';
   if ('securityRules' in first || 'defaultSecurityRules' in first || String(first.type ?? '').toLowerCase() === 'microsoft.network/networksecuritygroups') return 'azure';
   return null;
@@ -155,6 +157,7 @@ export function gcpFirewalls(doc: YamlDoc, file: string): CloudScope[] {
     // Lowest priority number first; at equal priority deny wins.
     rs.sort((a, b) => Number(a.r.priority ?? 1000) - Number(b.r.priority ?? 1000) || (a.r.denied ? 0 : 1) - (b.r.denied ? 0 : 1));
     const rules: NormRule[] = [];
+    const targeted: NonNullable<CloudScope['gcpTargets']> = [];
     for (const { r, i } of rs) {
       const at = origin(doc, file, Array.isArray(doc.value) ? [i, 'name'] : ['name']);
       const action = r.denied ? 'drop' : 'accept';
@@ -173,25 +176,31 @@ export function gcpFirewalls(doc: YamlDoc, file: string): CloudScope[] {
           const pr = portRanges(asArr(ao.ports).map(String));
           if (pr && pr.length) m.dport = { values: pr };
         }
+        if (targets.length) targeted.push({ rule: rules.length, tags: asArr(r.targetTags).map(String), serviceAccounts: asArr(r.targetServiceAccounts).map(String) });
         rules.push(rule(m, action, `${String(r.name)} (priority ${String(r.priority ?? 1000)}) ${action === 'accept' ? 'allow' : 'deny'}`, at, Number(r.priority ?? 1000)));
       }
     }
     // The implied allow-egress rule (priority 65535) is the chain's policy: it is the default.
-    out.push({ label, id: net, kind: 'gcp', ruleset: scopeRuleset(file, `${label} (implied allow egress at priority 65535)`, rules, 'accept', origin(doc, file, [])) });
+    out.push({ label, id: net, kind: 'gcp', ruleset: scopeRuleset(file, `${label} (implied allow egress at priority 65535)`, rules, 'accept', origin(doc, file, [])), ...(targeted.length ? { gcpTargets: targeted } : {}) });
   }
   return out;
 }
 
 const PRIVATE_V4 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
 /** The `Internet` service tag: the address space outside private ranges (a deny on it leaves the VNet reachable). */
-const INTERNET = (['ipv4', 'ipv6'] as const).flatMap((f) =>
-  [...addressSet(f, [f === 'ipv4' ? '0.0.0.0/0' : '::/0']).subtract(addressSet(f, f === 'ipv4' ? PRIVATE_V4 : ['fc00::/7'])).ranges()].flatMap(([lo, hi]) => rangeToCidrs(f, lo, hi)),
-);
+// Worked out on first use: bigint arithmetic that a start-up without Azure input need not pay for.
+let internet: string[] | undefined;
+const INTERNET = (): string[] =>
+  (internet ??= (['ipv4', 'ipv6'] as const).flatMap((f) =>
+    [...addressSet(f, [f === 'ipv4' ? '0.0.0.0/0' : '::/0']).subtract(addressSet(f, f === 'ipv4' ? PRIVATE_V4 : ['fc00::/7'])).ranges()].flatMap(([lo, hi]) => rangeToCidrs(f, lo, hi)),
+  ));
 
 const AZURE_TAGS: Record<string, string[] | null> = {
   '*': ['0.0.0.0/0', '::/0'],
   any: ['0.0.0.0/0', '::/0'],
-  internet: INTERNET,
+  get internet() {
+    return INTERNET();
+  },
   '0.0.0.0/0': ['0.0.0.0/0'],
   virtualnetwork: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
 };
@@ -265,6 +274,8 @@ export function parseCloud(file: SourceFile): CloudScope[] | null {
       return awsRouteTables(doc, file.path);
     case 'gcp':
       return gcpFirewalls(doc, file.path);
+    case 'gcp-vm':
+      return gcpInstances(doc, file.path);
     case 'azure':
       return azureNsgs(doc, file.path);
   }
@@ -275,7 +286,7 @@ export const cloudHandler: InputHandler = {
   items: ['egress-control'],
   detect(file) {
     if (!/\.json$/i.test(file.path) && file.absPath !== null) return false;
-    if (!/"(SecurityGroups|NetworkAcls|NetworkInterfaces|Reservations|RouteTables|securityRules|defaultSecurityRules|compute#firewall|destinationRanges|allowed|denied)"/.test(file.text.slice(0, 100_000))) return false;
+    if (!/"(SecurityGroups|NetworkAcls|NetworkInterfaces|Reservations|RouteTables|networkInterfaces|securityRules|defaultSecurityRules|compute#firewall|destinationRanges|allowed|denied)"/.test(file.text.slice(0, 100_000))) return false;
     try {
       return kindOf(file.yaml().docs[0]?.value) !== null;
     } catch {
@@ -284,13 +295,13 @@ export const cloudHandler: InputHandler = {
   },
   parse(file) {
     const scopes = parseCloud(file);
-    if (!scopes) throw new InputError(file.path, 'not a security group, network ACL, network interface, instance or route table listing, GCP firewall or Azure NSG listing');
+    if (!scopes) throw new InputError(file.path, 'not a security group, network ACL, network interface, instance or route table listing, GCP firewall or instance listing, or Azure NSG listing');
     const kind = kindOf(file.yaml().docs[0]!.value)!;
-    const provider = kind.startsWith('aws') ? 'aws' : (kind as 'gcp' | 'azure');
+    const provider = kind.startsWith('aws') ? 'aws' : kind === 'gcp-vm' ? 'gcp' : (kind as 'gcp' | 'azure');
     const target: Target<CloudEgressData> = {
       kind: 'egress',
       id: `egress:cloud:${file.path}`,
-      name: `${provider} ${kind === 'aws-eni' || kind === 'aws-instances' || kind === 'aws-route' ? 'network' : 'firewall'} ${file.path}`,
+      name: `${provider} ${kind === 'aws-eni' || kind === 'aws-instances' || kind === 'aws-route' || kind === 'gcp-vm' ? 'network' : 'firewall'} ${file.path}`,
       platform: 'cloud',
       file: file.path,
       data: { layer: 'cloud', provider, host: file.absPath ? dirname(file.absPath) : '<stdin>', scopes },
