@@ -3,6 +3,7 @@ import { fingerprint } from './fingerprint.js';
 import { isAnthropicKeyName, isEnvironmentKeyName, secretNameKind } from './names.js';
 import { scanText } from './scan-text.js';
 import type { ScanOptions, SecretHit } from './types.js';
+import { positionInValue, type ValueLines } from '../../inputs/block-scalar.js';
 
 /** Cheap tests that let most names skip the name analysis. */
 const ANTHROPIC_HINT = /anthropic|claude/i;
@@ -12,6 +13,8 @@ export interface PairPosition {
   /** Where the value starts (1-based); hits inside a multi-line value are offset from here. */
   line: number;
   column: number;
+  /** For a YAML block scalar: where each of its lines is in the file (a folded value's lines are not the file's). */
+  lines?: ValueLines;
 }
 
 /**
@@ -27,6 +30,8 @@ export function classifyPair(name: string, value: string | null | undefined, at:
   const v = value.trim();
   if (v === '') return [];
   const onDrop = options.onDrop;
+  // A value judged whole is reported where its text starts.
+  if (at.lines) at = { ...positionInValue(at.lines, value.length - value.trimStart().length), lines: at.lines };
   const drop = (detector: string, reason: NonNullable<ReturnType<typeof commonDropReason>>) => {
     if (onDrop) onDrop({ detector, reason, line: at.line, fingerprint: fingerprint(v), name });
     return [];
@@ -42,13 +47,16 @@ export function classifyPair(name: string, value: string | null | undefined, at:
   // The name goes in front so that rules keyed on a name (the AWS secret key) see it.
   const prefix = `${name}=`;
   // Drops inside the value are reported at the value's lines in the file, like hits.
-  const provider = scanText(prefix + value, onDrop ? { onDrop: (d) => onDrop({ ...d, name, line: at.line + d.line - 1 }) } : {});
+  const text = prefix + value;
+  const lines = at.lines;
+  const provider = scanText(text, onDrop ? { onDrop: (d) => onDrop({ ...d, name, line: lines ? positionInValue(lines, offsetIn(text, d.line, 1) - prefix.length).line : at.line + d.line - 1 }) } : {});
   if (provider.length > 0) {
     return provider.map((h) => ({
       ...h,
       name,
-      line: at.line + h.line - 1,
-      column: h.line === 1 ? at.column + Math.max(0, h.column - 1 - prefix.length) : h.column,
+      ...(lines
+        ? positionInValue(lines, offsetIn(text, h.line, h.column) - prefix.length)
+        : { line: at.line + h.line - 1, column: h.line === 1 ? at.column + Math.max(0, h.column - 1 - prefix.length) : h.column }),
     }));
   }
 
@@ -78,4 +86,11 @@ export function classifyPair(name: string, value: string | null | undefined, at:
 
 function named(detector: string, title: string, name: string, value: string, at: PairPosition): SecretHit {
   return { detector, title, severity: 'critical', confidence: 'high', fingerprint: fingerprint(value), name, line: at.line, column: at.column };
+}
+
+/** Offset of a 1-based line and column in `text`. */
+function offsetIn(text: string, line: number, column: number): number {
+  let start = 0;
+  for (let l = 1; l < line; l++) start = text.indexOf('\n', start) + 1;
+  return start + column - 1;
 }

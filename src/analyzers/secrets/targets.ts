@@ -6,6 +6,7 @@ import type { ContainerData } from '../../model/workload.js';
 import type { ComposeValueFile } from '../../inputs/compose/types.js';
 import { InputError } from '../../inputs/types.js';
 import { parseDotenv } from '../../inputs/envfile/parse.js';
+import { valueLinesOf, type ValueLines } from '../../inputs/block-scalar.js';
 import { setTextScanner } from '../../inputs/textfile/handler.js';
 import { classifyPair } from './classify.js';
 import { keywordScan, lineOf, scanCandidates, scanText } from './scan-text.js';
@@ -252,10 +253,14 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
   const dropsAt = (offset = 0) => dropsIn(file, onDrop, offset);
   let covered: number[] | null = null;
   /** Lines `from`…(the value's last line), plus `also` (the key's line when the value starts below it). */
-  const cover = (from: number | undefined, value: string | null | undefined, also?: number) => {
+  const cover = (from: number | undefined, value: string | null | undefined, also?: number, lines?: ValueLines) => {
     if (from === undefined || value === null || value === undefined) return;
     covered ??= [];
     if (also !== undefined && also !== from) covered.push(also);
+    if (lines) {
+      for (let i = 1; i < lines.length; i += 3) covered.push(lines[i]!);
+      return;
+    }
     const trimmed = value.trimEnd();
     covered.push(from);
     for (let i = trimmed.indexOf('\n'), line = from + 1; i !== -1; i = trimmed.indexOf('\n', i + 1), line++) covered.push(line);
@@ -269,8 +274,9 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
           if (e.value === null || e.valueFrom) return;
           const pointer = pointerOf(field, i, 'value');
           const loc = locate(target, pointer);
-          cover(loc.line, e.value, locate(target, pointerOf(field, i)).line);
-          const hits = classifyPair(e.name, e.value, { line: loc.line ?? 1, column: loc.column ?? 1 }, dropsAt());
+          const lines = valueLinesOf(e);
+          cover(loc.line, e.value, locate(target, pointerOf(field, i)).line, lines);
+          const hits = classifyPair(e.name, e.value, { line: loc.line ?? 1, column: loc.column ?? 1, lines }, dropsAt());
           push(hits, pointer, where, (h) => (loc.line ? { ...loc, line: h.line, column: h.column } : loc));
         });
       }
@@ -279,8 +285,10 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
     case 'envfile': {
       const data = target.data as { entries: { name: string; value: string | null; line: number; column: number }[]; comments: { text: string; line: number; column: number }[] };
       data.entries.forEach((e, i) => {
-        cover(e.line, e.value);
-        const hits = classifyPair(e.name, e.value, { line: e.line, column: e.column }, dropsAt());
+        // Compose config `content:` given as a YAML block scalar has its lines recorded.
+        const lines = valueLinesOf(e);
+        cover(e.line, e.value, undefined, lines);
+        const hits = classifyPair(e.name, e.value, { line: e.line, column: e.column, lines }, dropsAt());
         if (hits.length === 0) return;
         const pointer = pointerOf('entries', i, 'value');
         push(hits, pointer, 'value', (h) => at(file, h.line, h.column, pointer));
@@ -325,8 +333,9 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
         const loc = locate(target, pointer);
         // A `data` value was base64: lines inside the decoded value are not lines of the file.
         const decoded = 'field' in e && e.field === 'data';
-        cover(loc.line, decoded ? '' : e.value, locate(target, pointerOf('entries', i)).line);
-        const hits = classifyPair(e.key, e.value, { line: loc.line ?? 1, column: loc.column ?? 1 }, dropsAt());
+        const lines = decoded ? undefined : valueLinesOf(e);
+        cover(loc.line, decoded ? '' : e.value, locate(target, pointerOf('entries', i)).line, lines);
+        const hits = classifyPair(e.key, e.value, { line: loc.line ?? 1, column: loc.column ?? 1, lines }, dropsAt());
         push(hits, pointer, where, (h) => (decoded ? loc : { ...loc, line: h.line, column: h.column }));
       });
       break;

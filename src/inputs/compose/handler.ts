@@ -10,6 +10,7 @@ import { FieldReader, describe, isObj, type Obj } from './values.js';
 import { readTopLevelVolumes } from './volumes.js';
 import { readServiceNetwork, readTopLevelNetworks, type ComposeNetworkData, type TopLevelNetwork } from './networks.js';
 import { readObjectDefinitions } from './secrets.js';
+import { blockScalarAt, locateContainerBlockValues, setValueLines } from '../block-scalar.js';
 import type { Location } from '../../model/location.js';
 import { parseCommentSuppressions, toTargetSuppressions } from '../../util/comment-suppressions.js';
 
@@ -145,6 +146,7 @@ function serviceTargets(
   const under = (paths: Map<string, SourcePath>) => [...paths].map(([p, path]): [string, SourcePath] => [p, r.resolve(path)]);
   locator.record(workload, under(n.workloadPaths));
   locator.record(container, under(n.containerPaths));
+  locateContainerBlockValues(container, file);
   const network = readServiceNetwork(r, def, project, name, top.networks);
   const egress: Target<ComposeNetworkData> = {
     kind: 'egress',
@@ -182,8 +184,11 @@ function composeObjectsTarget(
     if (o.content !== null) {
       const at = locator.at([top, o.name, 'content']);
       const i = data.entries.length;
-      const pos = valuePosition(file.text, at.line ?? o.line, at.column ?? 1);
-      data.entries.push({ name, value: o.content, line: pos.line, column: pos.column, quote: 'none', exported: false });
+      const block = blockScalarAt(file, at);
+      const pos = block ? { line: block.start.line!, column: block.start.column! } : valuePosition(file.text, at.line ?? o.line, at.column ?? 1);
+      const entry = { name, value: o.content, line: pos.line, column: pos.column, quote: 'none' as const, exported: false as const };
+      if (block) setValueLines(entry, block.lines);
+      data.entries.push(entry);
       locations.set(`/entries/${i}`, at);
       locations.set(`/entries/${i}/value`, at);
     }
@@ -205,20 +210,22 @@ function composeObjectsTarget(
   };
 }
 
-/**
- * Where the value of `key: value` starts, from the key's position: after the colon, or on the next line
- * for a block scalar (`content: |`), so that a hit inside a multi-line value gets its own line.
- */
+/** Where the plain or quoted value of `key: value` starts, from the key's position: after the colon (block scalars: blockScalarAt). */
 function valuePosition(text: string, line: number, column: number): { line: number; column: number } {
-  const lines = text.split('\n');
-  const raw = lines[line - 1] ?? '';
-  const rest = raw.slice(column - 1);
-  if (/^[^:]*:\s*[|>][-+0-9]*\s*(#.*)?$/.test(rest)) {
-    const next = lines[line] ?? '';
-    return { line: line + 1, column: next.length - next.trimStart().length + 1 };
-  }
-  const m = /^([^:]*:\s*)\S/.exec(rest);
+  const raw = lineAt(text, line);
+  const m = /^([^:]*:\s*)\S/.exec(raw.slice(column - 1));
   return { line, column: m ? column + m[1]!.length : column };
+}
+
+function lineAt(text: string, line: number): string {
+  let start = 0;
+  for (let i = 1; i < line; i++) {
+    const nl = text.indexOf('\n', start);
+    if (nl === -1) return '';
+    start = nl + 1;
+  }
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end === -1 ? text.length : end);
 }
 
 /** `x-sandcheck-ignore: { <rule-id>: <reason> }`; a list of rule ids is accepted but records no reason (itself a finding). */

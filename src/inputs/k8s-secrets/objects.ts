@@ -2,8 +2,7 @@ import type { ConfigMapData, SecretEntry, SecretObjectData, SecretObjectKind } f
 import { pointerOf, type Suppression, type Target } from '../../model/target.js';
 import { OBJECT_HANDLERS, SUPPRESS_ANNOTATION, type ObjectContext } from '../kubernetes/handler.js';
 import type { SourcePath } from '../source-locator.js';
-import type { SourceFile } from '../types.js';
-import type { Location } from '../../model/location.js';
+import { locateBlockValue } from '../block-scalar.js';
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
@@ -47,48 +46,17 @@ function decodeData(raw: string): string {
   return /^[\t\n\r\x20-\x7e\u00a0-\uffff]*$/.test(text) && !text.includes('\ufffd') ? text : compact;
 }
 
-const lineStartsOf = new WeakMap<SourceFile, number[]>();
-
-/** Offsets where each line of the file starts (made once per file, only for files with data entries). */
-function lineStarts(file: SourceFile): number[] {
-  let starts = lineStartsOf.get(file);
-  if (!starts) {
-    starts = [0];
-    const text = file.text;
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    lineStartsOf.set(file, starts);
-  }
-  return starts;
-}
-
-/** `key: |`, `key: >-`, `"key": |2` …: the rest of the key's line announces a block scalar. */
-const BLOCK_SCALAR = /^[^:]*:[ \t]*[|>][-+0-9]*[ \t]*(?:#.*)?\r?$/;
-
 /**
- * Where a data value starts, from its key's location: on the next line for a block scalar
- * (`tls.key: |` then the PEM), so that a finding points at the first line of the value (the `-----BEGIN`
- * line), as compose `content: |` does; on the key's line otherwise.
+ * Records each entry (at its key) and its value: where the value starts, on the next line for a block
+ * scalar (`tls.key: |` then the PEM), so that a finding points at the `-----BEGIN` line.
  */
-function valueLocation(file: SourceFile, key: Location): Location {
-  if (!key.line || !key.column) return key;
-  const starts = lineStarts(file);
-  const start = starts[key.line - 1];
-  if (start === undefined) return key;
-  const end = starts[key.line] ?? file.text.length + 1;
-  if (!BLOCK_SCALAR.test(file.text.slice(start + key.column - 1, end - 1))) return key;
-  const nextStart = starts[key.line];
-  if (nextStart === undefined) return key;
-  const nextEnd = (starts[key.line + 1] ?? file.text.length + 1) - 1;
-  const next = file.text.slice(nextStart, nextEnd);
-  return { ...key, line: key.line + 1, column: next.length - next.trimStart().length + 1 };
-}
-
-/** Records each entry (at its key) and its value (where the value starts). */
-function recordEntries(t: Target<object>, ctx: ObjectContext, entryPaths: SourcePath[]): void {
+function recordEntries(t: Target<ConfigMapData | SecretObjectData>, ctx: ObjectContext, entryPaths: SourcePath[]): void {
   entryPaths.forEach((p, i) => {
     const key = ctx.locator.at(p);
+    const pointer = pointerOf('entries', i, 'value');
     t.locations.set(pointerOf('entries', i), key);
-    t.locations.set(pointerOf('entries', i, 'value'), valueLocation(ctx.file, key));
+    t.locations.set(pointer, key);
+    locateBlockValue(t, ctx.file, pointer, key, t.data.entries[i]!);
   });
 }
 

@@ -6,6 +6,7 @@ import type { YamlDoc } from '../../util/yaml-source.js';
 import { SourceLocator, type SourcePath } from '../source-locator.js';
 import type { InputHandler, ParseOutput, SourceFile } from '../types.js';
 import { resolveContainer, resolveVolumes, type ContainerRole, type PodContext } from './effective.js';
+import { locateContainerBlockValues } from '../block-scalar.js';
 import { POD_TEMPLATE_PATHS, skipReason } from './kinds.js';
 
 type Obj = Record<string, unknown>;
@@ -152,6 +153,7 @@ function podTargets(obj: Obj, kind: string, path: SourcePath, template: { spec: 
         parentId: ident.id,
       };
       locator.record(t, resolved.paths);
+      locateContainerBlockValues(t, ctx.file);
       containers.push(t);
       for (const m of resolved.data.mounts) {
         const v = volumes.get(m.volume);
