@@ -5,7 +5,7 @@
 // dist/vendor/ and required on first use (src/util/vendor.ts).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { devNull } from 'node:os';
 
 // Built into a fresh folder and swapped in at the end, so a CLI started meanwhile (a test, another
@@ -45,6 +45,16 @@ const main = await build({
   banner: { js: "const __sandcheckUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });
+// An ASCII bundle reads into a one-byte string; a single other character (esbuild keeps them in regular
+// expression literals) doubles the source in memory and slows its decoding on every start.
+{
+  const bytes = readFileSync(`${out}/sandcheck.cjs`);
+  const at = bytes.findIndex((b) => b > 0x7f);
+  if (at >= 0) {
+    console.error(`build: dist/sandcheck.cjs is not ASCII near «${bytes.subarray(Math.max(0, at - 60), at + 20).toString('utf8')}»: write the character as \\uXXXX in the source`);
+    process.exit(1);
+  }
+}
 // What the bundle holds, for start-up work (`node scripts/bundle-report.mjs`); not shipped.
 mkdirSync('node_modules/.cache', { recursive: true });
 writeFileSync('node_modules/.cache/sandcheck-bundle-meta.json', JSON.stringify(main.metafile));

@@ -10,7 +10,7 @@ const DAY = 86_400_000;
 /** Go duration (`720h`, `24h0m0s`, `30m`) → milliseconds; null when unparseable. */
 export function parseGoDuration(s: string): number | null {
   if (s === '0') return 0;
-  const re = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g;
+  const re = /(\d+(?:\.\d+)?)(h|ms|m|s|us|\u00b5s|ns)/g;
   let total = 0;
   let consumed = 0;
   for (let m = re.exec(s); m; m = re.exec(s)) {
