@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './fixtures.js';
+import { parseErrorWithoutExcerpt, redactedHead } from './redaction.js';
 
 export const BIN = join(ROOT, 'bin', 'sandcheck.js');
 
@@ -24,11 +25,17 @@ export function sandcheck(args: string[], opts: { cwd?: string; input?: string; 
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function json<T = Record<string, any>>(r: CliResult): T {
+/**
+ * The report on stdout. When it is not JSON the error says why and shows only the redacted head of
+ * stdout (test/helpers/redaction.ts): output of a scan may hold a secret the test planted, and a
+ * failing test must not print it (stderr is not shown at all). `secrets` names the planted values.
+ */
+export function json<T = Record<string, any>>(r: CliResult, secrets: readonly string[] = []): T {
   try {
     return JSON.parse(r.stdout) as T;
-  } catch {
-    throw new Error(`stdout is not JSON (exit ${r.code}):\n${r.stdout}\nstderr:\n${r.stderr}`);
+  } catch (err) {
+    const why = parseErrorWithoutExcerpt((err as Error).message);
+    throw new Error(`stdout is not JSON (exit ${r.code}): ${why}; it begins ${JSON.stringify(redactedHead(r.stdout, 200, secrets))} (stderr not shown)`);
   }
 }
 
