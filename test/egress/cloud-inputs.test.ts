@@ -91,6 +91,12 @@ describe('AWS topology listings', () => {
     expect(scopes.map((s) => [s.label, s.iface!.id, s.iface!.subnetId, s.iface!.groups.map((g) => g.id)])).toEqual([['AWS instance i-7', 'i-7', 'subnet-7', ['sg-7']]]);
   });
 
+  it('gcloud compute instances list: network of nic0, tags, service accounts', () => {
+    const [s] = parse('vms.json', [{ kind: 'compute#instance', id: '42', name: 'vm-1', networkInterfaces: [{ network: 'projects/p/global/networks/net-a' }, { network: 'projects/p/global/networks/net-b' }], tags: { items: ['t1'] }, serviceAccounts: [{ email: 'a@p.iam.gserviceaccount.com' }] }]);
+    expect(s!.kind).toBe('gcp-vm');
+    expect(s!.vm).toEqual({ name: 'vm-1', id: '42', network: 'net-a', tags: ['t1'], serviceAccounts: ['a@p.iam.gserviceaccount.com'], origin: { file: 'vms.json', line: 5 } });
+  });
+
   it('malformed listings are an InputError naming the file, the path and the line', () => {
     const cases: [string, unknown, string][] = [
       ['a.json', { NetworkInterfaces: {} }, 'a.json:2: NetworkInterfaces: expected a list'],
@@ -100,6 +106,8 @@ describe('AWS topology listings', () => {
       ['e.json', { RouteTables: [{ RouteTableId: 'rtb-1', Routes: [{ GatewayId: 'igw-1' }] }] }, 'e.json:6: RouteTables.0.Routes.0: a route without DestinationCidrBlock, DestinationIpv6CidrBlock or DestinationPrefixListId'],
       ['f.json', { RouteTables: [{ RouteTableId: 'rtb-1', Routes: [{ DestinationCidrBlock: '10.0.0.0/33', GatewayId: 'local' }] }] }, 'f.json:7: RouteTables.0.Routes.0.DestinationCidrBlock: not a CIDR: "10.0.0.0/33"'],
       ['g.json', { RouteTables: [{ Routes: [] }] }, 'g.json:3: RouteTables.0: no RouteTableId'],
+      ['h.json', [{ kind: 'compute#instance', name: 'vm-1', machineType: 'e2' }], 'h.json:2: 0.networkInterfaces: instance vm-1 lists no network interface'],
+      ['i.json', [{ kind: 'compute#instance', networkInterfaces: [{ network: 'x' }] }], 'i.json:2: 0: an instance without a name'],
     ];
     for (const [name, value, message] of cases) {
       const e = error(name, value);

@@ -1,5 +1,5 @@
-import type { CloudInterface } from '../../inputs/cloud/rules.js';
-import type { Origin } from './model.js';
+import type { CloudInterface, CloudScope, GcpInstance } from '../../inputs/cloud/rules.js';
+import type { MatchSpec, NormChain, NormRule, Origin } from './model.js';
 import type { ScopeRef } from './paths.js';
 
 /**
@@ -96,4 +96,49 @@ export function topologyOf(eni: ScopeRef, scopes: readonly ScopeRef[]): Interfac
   const nacl = bySubnet('aws-nacl');
   const routes = bySubnet('aws-route');
   return { interfaces, groups, unknownGroups, ...(nacl ? { nacl } : {}), ...(routes ? { routes } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// GCP: an instance's network tags and service accounts decide which targeted firewall rules apply.
+
+/** GCP instance scopes, one per name. */
+export function vmsOf(scopes: readonly ScopeRef[]): ScopeRef[] {
+  const seen = new Map<string, ScopeRef>();
+  for (const s of scopes) if (s.scope.kind === 'gcp-vm' && !seen.has(s.scope.vm!.name)) seen.set(s.scope.vm!.name, s);
+  return [...seen.values()];
+}
+
+/** The GCP instance `name` designates (its name or numeric id). */
+export function vmNamed(name: string, scopes: readonly ScopeRef[]): ScopeRef | null {
+  return vmsOf(scopes).find((s) => s.scope.vm!.name === name || s.scope.vm!.id === name) ?? null;
+}
+
+/** The firewall scopes of the instance's network (nic0). */
+export function vmNetworks(vm: ScopeRef, scopes: readonly ScopeRef[]): ScopeRef[] {
+  return scopes.filter((s) => s.scope.kind === 'gcp' && s.scope.id === vm.scope.vm!.network);
+}
+
+const TARGET_NOTE = 'applies only to instances with ';
+
+/**
+ * A GCP network's chain as it applies to one instance: a rule limited to target tags or service
+ * accounts applies when the instance has one of them (then it is no longer opaque) and is left out
+ * otherwise.
+ */
+export function chainForInstance(chain: NormChain, targets: NonNullable<CloudScope['gcpTargets']>, vm: GcpInstance): NormChain {
+  const byRule = new Map(targets.map((t) => [t.rule, t]));
+  const rules: NormRule[] = [];
+  chain.rules.forEach((r, i) => {
+    const t = byRule.get(i);
+    if (!t) return void rules.push(r);
+    const applies = t.tags.some((x) => vm.tags.includes(x)) || t.serviceAccounts.some((x) => vm.serviceAccounts.includes(x));
+    if (!applies) return;
+    const match: MatchSpec[] = r.match.map((m) => {
+      const opaque = (m.opaque ?? []).filter((o) => !o.startsWith(TARGET_NOTE));
+      const { opaque: _drop, ...rest } = m;
+      return opaque.length ? { ...rest, opaque } : rest;
+    });
+    rules.push({ ...r, match, index: r.index ?? i + 1 });
+  });
+  return { ...chain, rules, name: chain.name.replace(/^(GCP network \S+)/, `$1 for instance ${vm.name}`) };
 }

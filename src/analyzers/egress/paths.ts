@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import type { CloudScope } from '../../inputs/cloud/rules.js';
 import type { Target } from '../../model/target.js';
-import { interfaceNamed, interfaceOfDirectory, interfacesOf, topologyOf, type PathNote } from './cloud-interfaces.js';
+import { chainForInstance, interfaceNamed, interfaceOfDirectory, interfacesOf, topologyOf, vmNamed, vmNetworks, vmsOf, type PathNote } from './cloud-interfaces.js';
 import type { EgressContext, NormChain, NormRule, NormRuleset } from './model.js';
 import { PATH_HOOK } from './walk.js';
 
@@ -79,6 +79,8 @@ class PathBuilder {
   /** Security groups of a listed interface that the scan does not give: they may allow anything. */
   readonly unknownGroups: NormRule[] = [];
   readonly unknownGroupIds: string[] = [];
+  /** A GCP instance on the path: its network's targeted rules are resolved for it. */
+  vm: ScopeRef | null = null;
 
   add(s: ScopeRef): void {
     if (!this.used.includes(s)) this.used.push(s);
@@ -110,6 +112,13 @@ class PathBuilder {
     if (t.routes) this.add(t.routes);
   }
 
+  /** A GCP instance: its network's firewall rules, those limited to target tags or service accounts resolved for it. */
+  addVm(vm: ScopeRef, scopes: readonly ScopeRef[]): void {
+    this.add(vm);
+    this.vm = vm;
+    for (const n of vmNetworks(vm, scopes)) this.add(n);
+  }
+
   build(): PathLayers {
     const rulesets: NormRuleset[] = [];
     const groups = this.used.filter((u) => u.scope.kind === 'aws-sg');
@@ -121,8 +130,12 @@ class PathBuilder {
     }
     // Then the network ACL, the route table and every other scope, each a layer of its own.
     this.used
-      .filter((u) => u.scope.kind !== 'aws-sg' && u.scope.kind !== 'aws-eni')
-      .forEach((u, i) => rulesets.push(asRuleset(u.file, onPath(only(u.scope.ruleset), i + 1))));
+      .filter((u) => u.scope.kind !== 'aws-sg' && u.scope.kind !== 'aws-eni' && u.scope.kind !== 'gcp-vm')
+      .forEach((u, i) => {
+        const chain = only(u.scope.ruleset);
+        const vm = this.vm?.scope.vm;
+        rulesets.push(asRuleset(u.file, onPath(u.scope.kind === 'gcp' && vm ? chainForInstance(chain, u.scope.gcpTargets ?? [], vm) : chain, i + 1)));
+      });
     return { rulesets, used: this.used, missing: this.missing, notes: this.notes };
   }
 }
@@ -143,18 +156,33 @@ export function cloudLayers(ctx: EgressContext, scopes: readonly ScopeRef[], hos
         p.notes.push(...eni.notes);
         continue;
       }
-      const hit = scopes.filter((s) => s.scope.kind !== 'aws-eni' && scopeNamed(s, name));
+      const vm = vmNamed(name, scopes);
+      if (vm) {
+        p.addVm(vm, scopes);
+        continue;
+      }
+      const hit = scopes.filter((s) => s.scope.kind !== 'aws-eni' && s.scope.kind !== 'gcp-vm' && scopeNamed(s, name));
       if (hit.length === 0) p.missing.push(name);
       for (const h of hit) p.add(h);
     }
   } else if (hostDir !== null) {
     const here = scopes.filter((s) => s.dir === hostDir);
     const dirIface = interfaceOfDirectory(here);
+    const dirVms = vmsOf(here);
     if (dirIface && 'eni' in dirIface) {
       p.addInterface(dirIface.eni, scopes);
       p.notes.push(...dirIface.notes);
+    } else if (!dirIface && dirVms.length === 1) {
+      p.addVm(dirVms[0]!, scopes);
+      for (const s of here) if (s.scope.kind !== 'gcp-vm' && s.scope.kind !== 'gcp') p.add(s);
     } else {
-      for (const s of here) if (s.scope.kind !== 'aws-eni') p.add(s);
+      for (const s of here) if (s.scope.kind !== 'aws-eni' && s.scope.kind !== 'gcp-vm') p.add(s);
+      if (dirVms.length > 1)
+        p.notes.push({
+          text: `the host's directory lists ${dirVms.length} GCP instances (${dirVms.map((s) => s.scope.vm!.name).join(', ')}), and which one is this host is not known: rules limited to target tags or service accounts stay opaque. Name its instance in egress.contexts[].behind`,
+          origin: dirVms[0]!.scope.vm!.origin,
+          key: `dir-vms|${hostDir}`,
+        });
       if (dirIface)
         p.notes.push({
           text: `the host's directory lists ${dirIface.ambiguous.length} network interfaces (${dirIface.ambiguous.map((s) => s.scope.iface!.id).join(', ')}), and which one is this host's is not known: every cloud listing of the directory is taken as on its path. Name its interface in egress.contexts[].behind`,
@@ -173,9 +201,17 @@ export function interfacePath(eni: ScopeRef, scopes: readonly ScopeRef[]): PathL
   return p.build();
 }
 
+/** The path of one GCP instance alone: its network's firewall rules as they apply to it. */
+export function vmPath(vm: ScopeRef, scopes: readonly ScopeRef[]): PathLayers {
+  const p = new PathBuilder();
+  p.addVm(vm, scopes);
+  return p.build();
+}
+
 /**
- * Interfaces on no context's path, each judged on its own path (its groups ∪, ∩ its ACL, ∩ its routes)
- * when at least one of those layers is in the scan.
+ * Interfaces (AWS) and instances (GCP) on no context's path, each judged on its own path (its groups ∪,
+ * ∩ its ACL, ∩ its routes; its network's rules that target it) when at least one of those layers is in
+ * the scan.
  */
 export function interfacePathsAlone(scopes: readonly ScopeRef[], onPathAlready: ReadonlySet<CloudScope>): { eni: ScopeRef; label: string; path: PathLayers }[] {
   const out: { eni: ScopeRef; label: string; path: PathLayers }[] = [];
@@ -185,6 +221,11 @@ export function interfacePathsAlone(scopes: readonly ScopeRef[], onPathAlready: 
     if (path.rulesets.length === 0) continue;
     const i = eni.scope.iface!;
     out.push({ eni, label: i.instanceId === i.id ? `instance ${i.id}` : `interface ${i.id}${i.instanceId ? ` (instance ${i.instanceId})` : ''}`, path });
+  }
+  for (const vm of vmsOf(scopes)) {
+    if (onPathAlready.has(vm.scope)) continue;
+    const path = vmPath(vm, scopes);
+    if (path.rulesets.length) out.push({ eni: vm, label: `GCP instance ${vm.scope.vm!.name}`, path });
   }
   return out;
 }

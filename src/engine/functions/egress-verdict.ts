@@ -157,7 +157,7 @@ export function scopesOnPaths(targets: readonly Target<object>[], config: Sandch
   for (const { scopes } of analyzeInventory(targets, config).values()) for (const s of scopes) on.add(s.scope);
   for (const { scopes } of analyzePolicies(targets, config)) for (const s of scopes) on.add(s.scope);
   // Interfaces judged alone keep their own scope out (the explanation lists them by interface), their groups, ACL and routes in.
-  for (const { used } of analyzeInterfacesAlone(cloudScopesOf(targets), on, allowlistOf(config.egress))) for (const s of used) if (s.scope.kind !== 'aws-eni') on.add(s.scope);
+  for (const { used } of analyzeInterfacesAlone(cloudScopesOf(targets), on, allowlistOf(config.egress))) for (const s of used) if (s.scope.kind !== 'aws-eni' && s.scope.kind !== 'gcp-vm') on.add(s.scope);
   return on;
 }
 
@@ -517,8 +517,8 @@ function isCalico(t: Target<object>): t is Target<CalicoPolicyData> {
 // ---------------------------------------------------------------------------------------------------
 // Cloud firewalls (AWS security groups and NACLs, GCP firewall rules, Azure NSGs): each scope alone.
 
-/** Route tables and network interfaces are no firewall: they are judged only on an interface's path. */
-const judgedAlone = (s: CloudScope): boolean => s.kind !== 'aws-route' && s.kind !== 'aws-eni';
+/** Route tables, network interfaces and GCP instances are no firewall: they are judged only on a path. */
+const judgedAlone = (s: CloudScope): boolean => s.kind !== 'aws-route' && s.kind !== 'aws-eni' && s.kind !== 'gcp-vm';
 
 function isCloud(t: Target<object>): t is Target<CloudEgressData> {
   return t.kind === 'egress' && (t.data as { layer?: string }).layer === 'cloud';

@@ -19,12 +19,27 @@ export interface CloudScope {
    * `aws-route` (a route table) is a layer of an interface's path only, never judged alone; `aws-eni` is a
    * network interface: no filter of its own (empty ruleset), it says which groups, NACL and route table apply.
    */
-  kind: 'aws-sg' | 'aws-nacl' | 'aws-route' | 'aws-eni' | 'gcp' | 'azure';
+  kind: 'aws-sg' | 'aws-nacl' | 'aws-route' | 'aws-eni' | 'gcp' | 'gcp-vm' | 'azure';
   ruleset: NormRuleset;
   /** Network ACLs and route tables: their VPC, the subnets associated with them, and whether they are the VPC's default ACL / main route table. */
   assoc?: { vpcId?: string; subnets: string[]; isDefault: boolean };
   /** `aws-eni`: the interface. */
   iface?: CloudInterface;
+  /** `gcp`: the rules (by index in the scope's chain) that apply only to instances with these target tags or service accounts. */
+  gcpTargets?: { rule: number; tags: string[]; serviceAccounts: string[] }[];
+  /** `gcp-vm`: a GCP instance (no filter of its own: its network's firewall rules that target it are its layer). */
+  vm?: GcpInstance;
+}
+
+/** A GCP instance (`gcloud compute instances list --format=json`): what firewall rules target. */
+export interface GcpInstance {
+  name: string;
+  id?: string;
+  /** The VPC network of its first interface (nic0, which carries its default route). */
+  network: string;
+  tags: string[];
+  serviceAccounts: string[];
+  origin: Origin;
 }
 
 /** A network interface (`describe-network-interfaces`, or an instance's interface in `describe-instances`). */
