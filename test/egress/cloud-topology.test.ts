@@ -175,6 +175,22 @@ describe('route tables', () => {
     );
   });
 
+  it('a host directory with two interfaces: which is the host is not known, no route table is taken, a warning says so', async () => {
+    const d = `${R}/ambiguous`;
+    const r = await scanEgress([d, `${I}/groups.json`]);
+    const note = r.raw.find((f) => f.location.file === `${d}/interfaces.json`)!;
+    expect(`${note.ruleId} ${note.verdict} ${note.location.line}`).toBe('egress-input-opaque warn 12');
+    expect(note.message).toBe(
+      "Host processes: the host's directory lists 2 network interfaces (eni-0runner00000001, eni-0builder0000001), and which one is this host's is not known: its security groups and network ACLs are all taken as on its path (unioned, intersected), its route tables none. Name its interface in egress.contexts[].behind",
+    );
+    // The open host keeps its findings (the local-only route table of subnet-0private0001 is not on its path) …
+    expect(r.findings).toContain(`egress-no-default-deny fail ${d}/rules.v4:5`);
+    expect(r.findings).toContain(`egress-no-default-deny fail ${d}/rules.v6:5`);
+    // … and eni-0runner…, judged alone, is cut off from the API by that table.
+    const blocked = r.raw.filter((f) => f.ruleId === 'egress-required-endpoint-blocked' && f.location.file === `${d}/routes.json`);
+    expect(blocked.map((f) => `${f.location.line} ${f.message.split(':')[0]}`)).toEqual(['5 Required endpoint api.anthropic.com 160.79.104.0/23 is not certainly reachable from interface eni-0runner00000001 (instance i-0runner000000001)']);
+  });
+
   it('a route table alone is no firewall evidence: not assessed', async () => {
     const r = await scanEgress([`${R}/private-host/routes.json`]);
     expect(r.verdict).toBe('not-assessed');

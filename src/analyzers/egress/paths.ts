@@ -176,7 +176,8 @@ export function cloudLayers(ctx: EgressContext, scopes: readonly ScopeRef[], hos
       p.addVm(dirVms[0]!, scopes);
       for (const s of here) if (s.scope.kind !== 'gcp-vm' && s.scope.kind !== 'gcp') p.add(s);
     } else {
-      for (const s of here) if (s.scope.kind !== 'aws-eni' && s.scope.kind !== 'gcp-vm') p.add(s);
+      // Which route table applies depends on the subnet: without an interface that says so, none is taken (an absent layer allows).
+      for (const s of here) if (s.scope.kind !== 'aws-eni' && s.scope.kind !== 'gcp-vm' && s.scope.kind !== 'aws-route') p.add(s);
       if (dirVms.length > 1)
         p.notes.push({
           text: `the host's directory lists ${dirVms.length} GCP instances (${dirVms.map((s) => s.scope.vm!.name).join(', ')}), and which one is this host is not known: rules limited to target tags or service accounts stay opaque. Name its instance in egress.contexts[].behind`,
@@ -185,7 +186,7 @@ export function cloudLayers(ctx: EgressContext, scopes: readonly ScopeRef[], hos
         });
       if (dirIface)
         p.notes.push({
-          text: `the host's directory lists ${dirIface.ambiguous.length} network interfaces (${dirIface.ambiguous.map((s) => s.scope.iface!.id).join(', ')}), and which one is this host's is not known: every cloud listing of the directory is taken as on its path. Name its interface in egress.contexts[].behind`,
+          text: `the host's directory lists ${dirIface.ambiguous.length} network interfaces (${dirIface.ambiguous.map((s) => s.scope.iface!.id).join(', ')}), and which one is this host's is not known: its security groups and network ACLs are all taken as on its path (unioned, intersected), its route tables none. Name its interface in egress.contexts[].behind`,
           origin: dirIface.ambiguous[0]!.scope.iface!.origin,
           key: `dir-interfaces|${hostDir}`,
         });
