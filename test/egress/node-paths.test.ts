@@ -79,6 +79,10 @@ describe('pod NetworkPolicy ∩ the node packet filter', () => {
     expect(any.message).toBe(
       `Every public IPv4 address is reachable from pod sandbox/Deployment/runner on tcp/443: IPv4 tcp → 198.51.100.7:443, new connection, allowed by NetworkPolicy/sandbox/Deployment/runner (no NetworkPolicy selects it for Egress) policy ACCEPT (${P}/pod-unselected-node/k8s.yaml:11), then ${NODE_443}`,
     );
+    // One notation per address list (a trial report mixed CIDRs and ranges): ranges here, in address order.
+    expect(r.raw.find((f: R) => f.ruleId === 'egress-internal-reachable')!.evidence.internal).toBe(
+      '10.0.0.0-10.255.255.255, 100.64.0.0-100.100.100.199, 100.100.100.201-100.127.255.255, 169.254.0.0-169.254.169.122, 169.254.169.124-169.254.169.252, 169.254.169.255-169.254.170.1 … (+3 more) tcp/443',
+    );
     // Without the node, a scan with no policy does not judge the pod at all (nothing says what it reaches).
     const alone = run([`${P}/pod-unselected-node/k8s.yaml`, '-c', `${P}/pod-unselected-node/sandcheck.yaml`]);
     expect(alone.verdict).toBe('not-assessed');

@@ -27,7 +27,7 @@ export interface Scenario {
   withIpset?: boolean;
 }
 
-const ANTHROPIC: Allowlist = { allow: [{ cidr: '160.79.104.0/23', host: 'api.anthropic.com', proto: 'tcp', ports: [443] }], internal: [], resolvers: ['10.96.0.10'], ipv6: 'auto' };
+const ANTHROPIC: Allowlist = { allow: [{ cidr: '160.79.104.0/23', proto: 'tcp', ports: [443] }], internal: [], resolvers: ['10.96.0.10'], ipv6: 'auto' };
 const NONE: Allowlist = { allow: [], internal: [], resolvers: [], ipv6: 'auto' };
 
 const LOCKED_V6 = `ip6tables -P OUTPUT DROP

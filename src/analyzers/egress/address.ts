@@ -169,12 +169,13 @@ export function rangeToCidrs(family: Family, lo: bigint, hi: bigint): string[] {
 export function formatAddressSet(family: Family, set: IntervalSet, limit = 6): string {
   if (set.isEmpty()) return 'nothing';
   if (set.lo[0] === 0n && set.hi[0] === ADDR_MAX[family] && set.count === 1) return family === 'ipv4' ? '0.0.0.0/0' : '::/0';
-  const items: string[] = [];
-  for (const [lo, hi] of set.ranges()) {
-    const cidrs = rangeToCidrs(family, lo, hi);
-    if (cidrs.length <= 2) items.push(...cidrs);
-    else items.push(`${formatAddress(family, lo)}-${formatAddress(family, hi)}`);
-  }
+  // One notation per list, in address order: CIDR blocks when every range is exactly one block, else
+  // every range as `first-last` (a single address as itself).
+  const ranges = [...set.ranges()];
+  const blocks = ranges.map(([lo, hi]) => rangeToCidrs(family, lo, hi));
+  const items = blocks.every((b) => b.length === 1)
+    ? blocks.map((b) => b[0]!)
+    : ranges.map(([lo, hi]) => (lo === hi ? formatAddress(family, lo) : `${formatAddress(family, lo)}-${formatAddress(family, hi)}`));
   if (items.length > limit) return `${items.slice(0, limit).join(', ')} … (+${items.length - limit} more)`;
   return items.join(', ');
 }

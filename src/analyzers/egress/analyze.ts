@@ -22,6 +22,8 @@ export interface Allowlist {
   allow: AllowEntry[];
   internal: AllowEntry[];
   resolvers: string[];
+  /** `egress.dns.resolverFiltersNames`: the resolvers answer for the allowlisted names alone (no exfiltration in query names). */
+  resolverFiltersNames?: boolean;
   ipv6: 'auto' | 'disabled';
 }
 
@@ -426,6 +428,22 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         const definite = !dnsMust.isEmpty();
         const w = witness(definite ? dnsMust : dnsMay, family === 'ipv4' ? [parsePrefix('8.8.8.8')!.lo, parsePrefix('1.1.1.1')!.lo, ...WITNESS_ADDRS.ipv4] : [parsePrefix('2001:4860:4860::8888')!.lo, ...WITNESS_ADDRS.ipv6]);
         add('dns', definite && !(onlyCloud && (w?.path.includes('platform:') ?? false)) ? 'fail' : 'warn', `${definite ? '' : 'Possibly: '}${label} can send DNS to ${fam} servers other than the declared resolvers${allowlist.resolvers.length ? ` (${allowlist.resolvers.join(', ')})` : ' (none declared)'}`, w, { definite });
+      }
+
+      // EGRESS-005b: a resolver resolves every name, so a context that reaches it can send data out in query
+      // names (`<data>.attacker.example`) even when the allowlist names only a few hosts.
+      const named = allowlist.allow.map((e) => e.host).filter((h): h is string => !!h);
+      const viaResolver = must.intersect(sp.resolvers);
+      if (named.length && !allowlist.resolverFiltersNames && !viaResolver.isEmpty()) {
+        const w = witness(viaResolver, allowlist.resolvers.map((r) => parsePrefix(r)?.lo).filter((x): x is bigint => x !== undefined));
+        add(
+          'dns',
+          'warn',
+          `${label} can query the resolver${allowlist.resolvers.length > 1 ? 's' : ''} ${allowlist.resolvers.join(', ')}, which resolve${allowlist.resolvers.length > 1 ? '' : 's'} any name: data can leave in query names (<data>.attacker.example) although egress.allow names only ${[...new Set(named)].join(', ')} (set egress.dns.resolverFiltersNames: true only if the resolver answers for the allowlisted names alone)`,
+          w,
+          { definite: true, channel: 'query names' },
+          'resolver',
+        );
       }
 
       // EGRESS-006: cloud metadata endpoints.

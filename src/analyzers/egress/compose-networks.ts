@@ -143,6 +143,7 @@ function allowlistOf(cfg: EgressConfig | undefined, keepRequired: boolean): Allo
     allow: keepRequired ? (cfg?.allow ?? []).map((a) => ({ cidr: a.cidr, host: a.host, proto: a.proto, ports: a.ports })) : [],
     internal: (cfg?.internal ?? []).map((a) => ({ cidr: a.cidr, proto: a.proto, ports: a.ports })),
     resolvers: cfg?.dns?.resolvers ?? [],
+    resolverFiltersNames: cfg?.dns?.resolverFiltersNames ?? false,
     ipv6: cfg?.ipv6 ?? 'auto',
   };
 }

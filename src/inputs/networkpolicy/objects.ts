@@ -36,7 +36,56 @@ export interface NetworkPolicyData {
   inClusterPeers: string[];
   /** Cilium toFQDNs names and patterns (other than "*"), judged against the `host` of egress.allow entries. */
   fqdns: { name: string; pattern: boolean; ports: string; origin: Origin; rule: string }[];
+  /** Cilium toEndpoints: the in-cluster pods a rule lets the selected pods reach (matched against the workloads of the scan). */
+  endpointPeers?: EndpointPeer[];
   origin: Origin;
+}
+
+export interface EndpointPeer {
+  /** The selector with Cilium's `k8s:` / `any:` source prefixes removed, without the namespace label. */
+  selector: LabelSelector;
+  /** `k8s:io.kubernetes.pod.namespace` of the selector, else the policy's namespace; null: any namespace. */
+  namespace: string | null;
+  /** `udp/53,tcp/53` or `any port`. */
+  ports: string;
+  /** Only DNS ports (53): the peer is a resolver. */
+  dnsOnly: boolean;
+  /** toPorts rules.dns name patterns (a DNS proxy that filters query names), if any. */
+  dnsNames: string[];
+  origin: Origin;
+  rule: string;
+}
+
+const NS_LABEL = 'io.kubernetes.pod.namespace';
+
+/** A Cilium endpoint selector as a pod label selector: source prefixes removed, the namespace label split off. */
+function endpointSelector(v: unknown, policyNamespace: string): { selector: LabelSelector; namespace: string | null } | null {
+  const sel = selectorOf(v);
+  const strip = (k: string): string | null => {
+    const m = /^(k8s|any|container):(.*)$/.exec(k);
+    if (m) return m[2]!;
+    return /^[a-z0-9-]+:/.test(k) && !k.includes('/') ? null : k;
+  };
+  let namespace: string | null = policyNamespace;
+  const matchLabels: Record<string, string> = {};
+  for (const [k, v2] of Object.entries(sel.matchLabels ?? {})) {
+    const key = strip(k);
+    if (key === null) return null; // reserved:… entities are not pods
+    if (key === NS_LABEL) namespace = v2;
+    else matchLabels[key] = v2;
+  }
+  const matchExpressions: NonNullable<LabelSelector['matchExpressions']> = [];
+  for (const e of sel.matchExpressions ?? []) {
+    const key = strip(e.key);
+    if (key === null) return null;
+    if (key === NS_LABEL) {
+      if (e.operator === 'In' && e.values?.length === 1) namespace = e.values[0]!;
+      else namespace = null;
+      continue;
+    }
+    matchExpressions.push({ ...e, key });
+  }
+  return { selector: { matchLabels, ...(matchExpressions.length ? { matchExpressions } : {}) }, namespace };
 }
 
 export function selectorMatches(sel: LabelSelector | undefined, labels: Record<string, string>): boolean {
@@ -131,6 +180,7 @@ function policyData(obj: Obj, path: SourcePath, ctx: ObjectContext): Target<Netw
   const denyRules: NormRule[] = [];
   const inClusterPeers: string[] = [];
   const fqdns: NetworkPolicyData['fqdns'] = [];
+  const endpointPeers: EndpointPeer[] = [];
   let policyTypes: string[];
   let defaulted = false;
   let podSelector: LabelSelector;
@@ -204,7 +254,19 @@ function policyData(obj: Obj, path: SourcePath, ctx: ObjectContext): Target<Netw
             fqdns.push({ name: String(o.matchName ?? o.matchPattern), pattern, ports: portsText, origin: at([...rp, 'toFQDNs', k]), rule: `${label}.toFQDNs[${k}]` });
           }
         });
-        if (rule.toEndpoints || rule.toServices) inClusterPeers.push(`${label} (toEndpoints/toServices)`);
+        if (rule.toServices) inClusterPeers.push(`${label} (toServices)`);
+        if (key === 'egress')
+          asArr(rule.toEndpoints).forEach((e, k) => {
+            const sel = endpointSelector(e, namespace);
+            if (!sel) {
+              inClusterPeers.push(`${label}.toEndpoints[${k}] (reserved entity)`);
+              return;
+            }
+            const portsText = ports.every((p) => p.range) ? ports.map((p) => `${p.proto === 17 ? 'udp' : p.proto === 132 ? 'sctp' : p.proto === 6 ? 'tcp' : 'any'}/${p.range![0]}${p.range![1] !== p.range![0] ? `-${p.range![1]}` : ''}`).join(',') : 'any port';
+            const dnsOnly = ports.every((p) => p.range && p.range[0] === 53 && p.range[1] === 53);
+            const dnsNames = asArr(rule.toPorts).flatMap((tp) => asArr(asObj(asObj(tp).rules).dns).map((d) => String(asObj(d).matchName ?? asObj(d).matchPattern ?? '')));
+            endpointPeers.push({ ...sel, ports: portsText, dnsOnly, dnsNames, origin: at([...rp, 'toEndpoints', k]), rule: `${label}.toEndpoints[${k}]` });
+          });
         const noPeer = !rule.toCIDR && !rule.toCIDRSet && !rule.toEntities && !rule.toFQDNs && !rule.toEndpoints && !rule.toServices;
         if (noPeer && rule.toPorts) dsts.push({ cidrs: null, what: ' (any destination)', where: rp });
         for (const d of dsts)
@@ -228,7 +290,7 @@ function policyData(obj: Obj, path: SourcePath, ctx: ObjectContext): Target<Netw
     platform: 'kubernetes',
     file: ctx.file.path,
     boundary: namespace,
-    data: { layer: 'k8s-networkpolicy', kind, name, namespace, podSelector, policyTypes, policyTypesDefaulted: defaulted, rules, denyRules, inClusterPeers, fqdns, origin },
+    data: { layer: 'k8s-networkpolicy', kind, name, namespace, podSelector, policyTypes, policyTypesDefaulted: defaulted, rules, denyRules, inClusterPeers, fqdns, endpointPeers, origin },
     locations: new Map([['', loc]]),
     suppressions: Object.entries(asObj(meta.annotations))
       .filter(([k]) => k.startsWith(SUPPRESS_ANNOTATION))
