@@ -26,16 +26,31 @@ describe('sandcheck on compose networks and secrets', () => {
     expect(r.code, r.stderr).toBe(1);
     const report = json(r);
     expect(where(report, 'egress-no-default-deny')).toEqual(['fail fixtures/sandboxes/leaky/compose/docker-compose.yml:6', 'fail fixtures/sandboxes/leaky/compose/docker-compose.yml:6']);
-    const f = report.findings.find((x: R) => x.ruleId === 'egress-no-default-deny');
-    expect(f.message).toContain("compose service compose/worker: network_mode: host shares the host's network stack");
-    expect(f.evidence.layers).toBe('compose IPv4+IPv6 from fixtures/sandboxes/leaky/compose/docker-compose.yml');
+    const found = report.findings.filter((x: R) => x.ruleId === 'egress-no-default-deny');
+    expect(found.map((f: R) => f.message).sort()).toEqual([
+      "No default deny for IPv4 egress of compose service compose/worker: network_mode: host shares the host's network stack, so only the host's own OUTPUT rules can filter it (e.g. IPv4 tcp → 198.51.100.7:443, new connection)",
+      "No default deny for IPv6 egress of compose service compose/worker: network_mode: host shares the host's network stack, so only the host's own OUTPUT rules can filter it (e.g. IPv6 tcp → [2606:4700::1111]:443, new connection)",
+    ]);
+    expect(found.map((f: R) => f.evidence.layers)).toEqual(['compose IPv4+IPv6 from fixtures/sandboxes/leaky/compose/docker-compose.yml', 'compose IPv4+IPv6 from fixtures/sandboxes/leaky/compose/docker-compose.yml']);
   });
 
   it('--explain says what an internal-only service reaches', () => {
     const r = sandcheck(['egress', 'fixtures/sandboxes/hardened/compose', '--explain', '-q']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('compose service agent-sandbox-dev/worker (it is attached only to internal network sandbox (line 28): it reaches the other services on it and nothing outside)');
-    expect(r.stdout).toMatch(/IPv4: default deny \(compose\)\n\s+reachable: nothing \(new connections\)/);
+    expect(r.stdout).toBe(
+      [
+        'compose service agent-sandbox-dev/worker',
+        '  layers: compose IPv4+IPv6 from fixtures/sandboxes/hardened/compose/compose.yaml',
+        '  compose service agent-sandbox-dev/worker (it is attached only to internal network sandbox (line 28): it reaches the other services on it and nothing outside)',
+        '    IPv4: default deny (compose)',
+        '      reachable: nothing (new connections)',
+        '    IPv6: default deny (compose)',
+        '      reachable: nothing (new connections)',
+        '',
+        'PASS: 0 failing findings, 0 warnings, 0 suppressed; checklist: 1 pass, 7 not assessed; 1 input parsed. Exit code 0.',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('compose key sources: a repository secret file and a config fail, an environment-sourced secret warns (exit 1)', () => {
@@ -54,6 +69,6 @@ describe('sandcheck on compose networks and secrets', () => {
     // The repository file that holds the key is reported in that file, naming the compose line.
     const literal = report.findings.filter((f: R) => f.ruleId === 'secret-environment-key-literal');
     expect(literal.map((f: R) => `${f.location.file}:${f.location.line}`)).toEqual([`${dir}/secrets/env_key.txt:1`]);
-    expect(literal[0].message).toContain(`file of compose secret env_key, named at ${dir}/compose.yaml:`);
+    expect(literal[0].message).toBe(`ANTHROPIC_ENVIRONMENT_KEY holds a literal environment service key (file of compose secret env_key, named at ${dir}/compose.yaml:49, fingerprint ****:edf2c204ec2d)`);
   });
 });
