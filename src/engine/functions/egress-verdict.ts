@@ -4,6 +4,7 @@ import { composeBridgesByHost, composeNetworkFindings, isComposeNetwork } from '
 import type { EgressContext, NormChain, NormRule, NormRuleset, Origin } from '../../analyzers/egress/model.js';
 import { contextLabel } from '../../analyzers/egress/model.js';
 import { cloudLayers, cloudScopesOf, type ScopeRef } from '../../analyzers/egress/paths.js';
+import { analyzeInterfacesAlone, noteFinding } from '../../analyzers/egress/cloud-findings.js';
 import { hostFiltersOf, hostsOnPath, namesAHost, type HostFilter } from '../../analyzers/egress/node-path.js';
 import { withDecidedFamilies } from '../../analyzers/egress/decided-families.js';
 import { endpointPeerFindings, workloadPods } from '../../analyzers/egress/endpoint-peers.js';
@@ -98,6 +99,7 @@ export function analyzeInventory(targets: readonly Target<object>[], config: San
       const p = cloudLayers(ctx, scopes, host);
       for (const u of p.used) if (!used.includes(u)) used.push(u);
       for (const m of p.missing) missing.push(missingLayerFinding(m, ctx, config, host));
+      for (const n of p.notes) missing.push(noteFinding(n, contextLabel(ctx)));
       return p.rulesets;
     };
     const v6 = ipv6Evidence(targets, host, config);
@@ -156,6 +158,8 @@ export function scopesOnPaths(targets: readonly Target<object>[], config: Sandch
   const on = new Set<CloudScope>();
   for (const { scopes } of analyzeInventory(targets, config).values()) for (const s of scopes) on.add(s.scope);
   for (const { scopes } of analyzePolicies(targets, config)) for (const s of scopes) on.add(s.scope);
+  // Interfaces judged alone keep their own scope out (the explanation lists them by interface), their groups, ACL and routes in.
+  for (const { used } of analyzeInterfacesAlone(cloudScopesOf(targets), on, allowlistOf(config.egress))) for (const s of used) if (s.scope.kind !== 'aws-eni' && s.scope.kind !== 'gcp-vm') on.add(s.scope);
   return on;
 }
 
@@ -186,9 +190,19 @@ function findingsByTarget(inventory: Inventory): Map<string, EgressFinding[]> {
   const policies = egressTargets.filter((t) => isPolicy(t) || isCalico(t));
   const podResults = analyzePolicies(inventory.targets, inventory.config);
   for (const { scopes } of podResults) for (const s of scopes) onPath.add(s.scope);
+  // AWS interfaces on no path: each on its own path (groups ∪, ∩ ACL, ∩ routes); their scopes are not judged again alone.
+  for (const { analysis, used } of analyzeInterfacesAlone(cloudScopesOf(egressTargets), onPath, allowlistOf(inventory.config.egress))) {
+    for (const u of used) onPath.add(u.scope);
+    for (const f of analysis.findings) {
+      const owner = egressTargets.find((t) => t.file === f.location.file);
+      if (!owner) continue;
+      byTarget.set(owner.id, [...(byTarget.get(owner.id) ?? []), f]);
+    }
+  }
   for (const t of egressTargets) {
     if (!isCloud(t)) continue;
-    if (t.data.scopes.length) seen.add(t.id);
+    // A listing is judged when a scope of it is on some path or is a firewall judged alone (route tables and interfaces alone are no evidence).
+    if (t.data.scopes.some((s) => onPath.has(s) || judgedAlone(s))) seen.add(t.id);
     for (const { analysis } of analyzeCloud(t, inventory.config, onPath)) {
       const list = byTarget.get(t.id) ?? [];
       list.push(...analysis.findings);
@@ -455,6 +469,7 @@ function analyzePoliciesUncached(targets: readonly Target<object>[], config: San
     const analysis = analyzeHost({ rulesets, contexts: [ctx], allowlist: allowlistOf(config.egress), pathLayers: () => path.rulesets, ...(node && !isolated ? { locateAt: 'decisive' as const } : {}) });
     if (!isolated && !ingressOnly && !(pod.hostNetwork && node)) analysis.findings = unisolatedPodFindings(analysis.findings, pod, node);
     for (const m of path.missing) if (!namesAHost(m, hosts)) analysis.findings.push(missingLayerFinding(m, podCtx, config, pod.name));
+    for (const n of path.notes) analysis.findings.push(noteFinding(n, contextLabel(podCtx)));
     if (!pod.hostNetwork) {
       analysis.findings.push(...fqdnFindings(pod, egress, config));
       analysis.findings.push(...endpointPeerFindings(pod, egress.flatMap((p) => p.data.endpointPeers ?? []), allPods, config.egress));
@@ -506,13 +521,16 @@ function isCalico(t: Target<object>): t is Target<CalicoPolicyData> {
 // ---------------------------------------------------------------------------------------------------
 // Cloud firewalls (AWS security groups and NACLs, GCP firewall rules, Azure NSGs): each scope alone.
 
+/** Route tables, network interfaces and GCP instances are no firewall: they are judged only on a path. */
+const judgedAlone = (s: CloudScope): boolean => s.kind !== 'aws-route' && s.kind !== 'aws-eni' && s.kind !== 'gcp-vm';
+
 function isCloud(t: Target<object>): t is Target<CloudEgressData> {
   return t.kind === 'egress' && (t.data as { layer?: string }).layer === 'cloud';
 }
 
 /** Each scope of a cloud listing judged alone, except those on some context's path (`onPath`), judged there. */
 export function analyzeCloud(t: Target<CloudEgressData>, config: SandcheckConfig, onPath: ReadonlySet<CloudScope> = new Set()): { label: string; analysis: HostAnalysis }[] {
-  return t.data.scopes.filter((s) => !onPath.has(s)).map((s) => ({
+  return t.data.scopes.filter((s) => !onPath.has(s) && judgedAlone(s)).map((s) => ({
     label: s.label,
     analysis: analyzeHost({ rulesets: [s.ruleset], contexts: [{ kind: 'host-process', name: `instances behind ${s.label}`, origin: 'the scope of this rule list' }], allowlist: allowlistOf(config.egress) }),
   }));
