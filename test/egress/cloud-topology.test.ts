@@ -83,6 +83,16 @@ describe('security groups mapped to network interfaces', () => {
     ]);
   });
 
+  it('a pod behind an interface: its policy ∩ the interface groups unioned; the interface is not judged again alone', async () => {
+    const cfg = `egress:\n  contexts:\n    - kind: pod\n      namespace: sandbox\n      labels: {app: sandbox-runner}\n      behind: [eni-0runner00000001]\n${ALLOW_YAML.slice('egress:\n'.length)}`;
+    const k8s = 'fixtures/egress/paths/pod-policy-and-sg/k8s.yaml';
+    const r = await scanEgress([k8s, `${I}/interfaces.json`, `${I}/groups.json`], cfg);
+    // The policy alone allows every public address (fixtures/egress/paths); sg-0api ∪ sg-0dns leaves the API and the resolver.
+    expect(r.findings.filter((f) => f.includes('k8s.yaml'))).toEqual([`egress-dns-unrestricted warn ${k8s}:34`]);
+    expect(r.raw.some((f) => f.message.includes('eni-0runner'))).toBe(false);
+    expect(r.raw.filter((f) => f.message.startsWith('Interface eni-0builder')).length).toBeGreaterThan(0);
+  });
+
   it('Terraform aws_instance vpc_security_group_ids and aws_network_interface security_groups', async () => {
     const tf = 'fixtures/egress/cloud-terraform/main.tf';
     const r = await scanEgress([tf]);
