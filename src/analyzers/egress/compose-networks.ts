@@ -1,9 +1,10 @@
 import type { EgressConfig, SandcheckConfig } from '../../config/types.js';
-import type { ComposeAttachment, ComposeNetworkData } from '../../inputs/compose/networks.js';
+import type { ComposeAttachment, ComposeNetworkData, TopLevelNetwork } from '../../inputs/compose/networks.js';
 import type { Target } from '../../model/target.js';
 import type { Family } from './address.js';
 import { analyzeHost, type Allowlist, type EgressFinding, type HostAnalysis } from './analyze.js';
 import { familyLabel } from './describe.js';
+import { basename, dirname, resolve } from 'node:path';
 import type { EgressContext, NormRuleset, NormTable, Origin } from './model.js';
 import { hostFiltersOf, hostsOnPath, type HostFilter } from './node-path.js';
 
@@ -47,7 +48,7 @@ export function composeReach(t: Target<ComposeNetworkData>, all: readonly Target
   const d = t.data;
   const mode = d.networkMode;
   if (mode) {
-    const origin = at(mode.line);
+    const origin = mode.file ? { file: mode.file, line: mode.line } : at(mode.line);
     switch (mode.kind) {
       case 'none':
         return { kind: 'none', why: `network_mode: none gives it loopback only (line ${mode.line})`, origin };
@@ -100,7 +101,7 @@ export function composeReach(t: Target<ComposeNetworkData>, all: readonly Target
         : kind === 'bridge'
           ? { hostStack: false, interface: 'docker0' }
           : { hostStack: false, interface: a.network.bridgeName ?? 'br-*', ...(v4Subnets.length === 1 ? { sourceCidr: v4Subnets[0]! } : {}) };
-    return { kind: 'open', why, origin: at(a.line), families, via };
+    return { kind: 'open', why, origin: a.file ? { file: a.file, line: a.line } : at(a.line), families, via };
   }
   const unknown = kinds.find((k) => k.kind === 'unknown');
   if (unknown) {
@@ -109,7 +110,7 @@ export function composeReach(t: Target<ComposeNetworkData>, all: readonly Target
       why: unknown.a.network.undeclared
         ? `network ${unknown.a.name} is not declared in this file (an override of another compose file?), so whether it is internal is not known here (line ${unknown.a.line})`
         : `network ${unknown.a.name} is external: whether it is internal was decided where it was created (docker network create --internal), which sandcheck cannot see (line ${unknown.a.line})`,
-      origin: at(unknown.a.line),
+      origin: unknown.a.file ? { file: unknown.a.file, line: unknown.a.line } : at(unknown.a.line),
     };
   }
   if (kinds.every((k) => k.kind === 'none')) {
@@ -122,9 +123,79 @@ export function composeReach(t: Target<ComposeNetworkData>, all: readonly Target
   return {
     kind: 'internal',
     why: `it is attached only to internal network${internal.length > 1 ? 's' : ''} ${lines.join(', ')}: it reaches the other services on ${internal.length > 1 ? 'them' : 'it'} and nothing outside`,
-    origin: at(first.network.internalLine ?? first.line),
+    origin: first.network.declaredIn && first.network.internalLine !== null ? { file: first.network.declaredIn, line: first.network.internalLine } : first.file ? { file: first.file, line: first.line } : at(first.network.internalLine ?? first.line),
     networks: internal.map((a) => a.name),
   };
+}
+
+const BASE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+const OVERRIDE_FILES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
+
+/**
+ * `docker compose` reads compose.override.yaml on top of compose.yaml when both sit in one directory
+ * (docker-compose.override.yml on docker-compose.yml). For the network attachment: the override's
+ * `network_mode` replaces the base's; its `networks` are added to the base's (replacing them when the
+ * base had a network_mode); top-level networks are merged by name (the override's fields win). A base
+ * service is judged on the merged attachment, lines pointing at the file that wrote each part; the
+ * override's entry for it is not judged again; a service only in the override uses the base's networks.
+ */
+export function mergeOverrides(all: readonly Target<ComposeNetworkData>[]): Target<ComposeNetworkData>[] {
+  const byDir = new Map<string, Target<ComposeNetworkData>[]>();
+  for (const t of all) {
+    if (!t.file) continue;
+    const dir = dirname(resolve(t.file));
+    byDir.set(dir, [...(byDir.get(dir) ?? []), t]);
+  }
+  const drop = new Set<Target<ComposeNetworkData>>();
+  const replace = new Map<Target<ComposeNetworkData>, Target<ComposeNetworkData>>();
+  for (const ts of byDir.values()) {
+    const files = [...new Set(ts.map((t) => t.file!))];
+    const baseFile = BASE_FILES.map((n) => files.find((f) => basename(f) === n)).find((f) => f !== undefined);
+    const overFile = OVERRIDE_FILES.map((n) => files.find((f) => basename(f) === n)).find((f) => f !== undefined);
+    if (!baseFile || !overFile) continue;
+    const base = ts.filter((t) => t.file === baseFile);
+    const over = ts.filter((t) => t.file === overFile);
+    const declared: Record<string, TopLevelNetwork> = { ...(base[0]?.data.declared ?? {}) };
+    for (const [name, n] of Object.entries(over[0]?.data.declared ?? {})) {
+      // The override's implicit `default` adds nothing; a network it declares extends the base's definition.
+      if (name === 'default' && n.line === null) continue;
+      const b = declared[name];
+      declared[name] = !b
+        ? { ...n, declaredIn: overFile }
+        : {
+            ...b,
+            ...(n.internalLine !== null ? { internal: n.internal, internalLine: n.internalLine, declaredIn: overFile } : {}),
+            external: n.external || b.external,
+            enableIpv6: n.enableIpv6 || b.enableIpv6,
+            driver: n.driver ?? b.driver,
+            engineName: n.engineName ?? b.engineName,
+            subnets: n.subnets?.length ? n.subnets : b.subnets,
+            bridgeName: n.bridgeName ?? b.bridgeName,
+          };
+    }
+    const resolveNet = (a: ComposeAttachment, file: string): ComposeAttachment => ({ ...a, network: declared[a.name] ?? a.network, ...(file !== baseFile ? { file } : {}) });
+    for (const o of over) {
+      const b = base.find((x) => x.data.service === o.data.service);
+      const od = o.data;
+      if (!b) {
+        replace.set(o, { ...o, data: { ...od, networks: od.networks.map((a) => resolveNet(a, overFile)) } });
+        continue;
+      }
+      drop.add(o);
+      const bd = b.data;
+      let merged: ComposeNetworkData;
+      const overridesAttachment = od.networkMode !== null || od.networks.some((a) => a.line !== od.line);
+      if (!overridesAttachment) merged = { ...bd, networks: bd.networks.map((a) => resolveNet(a, baseFile)) };
+      else if (od.networkMode) merged = { ...bd, networkMode: { ...od.networkMode, file: overFile }, networks: [] };
+      else {
+        const mine = od.networks.map((a) => resolveNet(a, overFile));
+        const kept = bd.networkMode ? [] : bd.networks.filter((a) => !mine.some((m) => m.name === a.name) && !(a.name === 'default' && a.line === bd.line)).map((a) => resolveNet(a, baseFile));
+        merged = { ...bd, networkMode: null, networks: [...kept, ...mine] };
+      }
+      replace.set(b, { ...b, data: { ...merged, mergedFrom: overFile } });
+    }
+  }
+  return all.filter((t) => !drop.has(t)).map((t) => replace.get(t) ?? t);
 }
 
 /** One attachment: a network created outside the file can still be the host's, `none` or the default bridge. */
@@ -201,7 +272,7 @@ function composeBehind(config: SandcheckConfig): string[] | undefined {
 
 /** Every compose service of the scan, judged on its own network attachment (and its host's filter when the scan has it). */
 export function analyzeComposeNetworks(targets: readonly Target<object>[], config: SandcheckConfig): ComposeServiceAnalysis[] {
-  const all = targets.filter(isComposeNetwork);
+  const all = mergeOverrides(targets.filter(isComposeNetwork));
   const hosts = all.length ? hostFiltersOf(targets) : [];
   const behind = composeBehind(config);
   return all.map((t) => {
@@ -252,7 +323,7 @@ export function composeNetworkFindings(targets: readonly Target<object>[], confi
  */
 export function composeBridgesByHost(targets: readonly Target<object>[], config: SandcheckConfig): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
-  const all = targets.filter(isComposeNetwork);
+  const all = mergeOverrides(targets.filter(isComposeNetwork));
   if (all.length === 0) return out;
   const hosts = hostFiltersOf(targets);
   const behind = composeBehind(config);

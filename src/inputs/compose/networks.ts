@@ -27,6 +27,8 @@ export interface TopLevelNetwork {
   subnets?: string[];
   /** `driver_opts` `com.docker.network.bridge.name`: the host interface (else Docker's `br-<id>`). */
   bridgeName?: string | null;
+  /** The file whose `internal:` decides it, when merged from compose.override.yaml. */
+  declaredIn?: string;
 }
 
 const UNDEFINED: TopLevelNetwork = { name: '', internal: false, external: false, engineName: null, enableIpv6: false, driver: null, line: null, internalLine: null, undeclared: true };
@@ -36,6 +38,8 @@ export interface ComposeAttachment {
   /** Line of the service's entry for this network (the service's own line for the implicit `default`). */
   line: number;
   network: TopLevelNetwork;
+  /** The file of `line` when it is not the target's (an attachment merged from compose.override.yaml). */
+  file?: string;
 }
 
 export type NetworkModeKind = 'none' | 'host' | 'bridge' | 'service' | 'container' | 'unknown';
@@ -47,8 +51,12 @@ export interface ComposeNetworkData {
   /** `container_name:`, so that another service's `network_mode: container:<name>` can find it. */
   containerName: string | null;
   /** Set when `network_mode` is written; then `networks` is empty. */
-  networkMode: { kind: NetworkModeKind; text: string; joins: string | null; line: number } | null;
+  networkMode: { kind: NetworkModeKind; text: string; joins: string | null; line: number; file?: string } | null;
   networks: ComposeAttachment[];
+  /** The file's top-level networks (an override file's services join networks its base file declares). */
+  declared?: Record<string, TopLevelNetwork>;
+  /** Set on a base service merged with its compose.override.yaml entry: the override file. */
+  mergedFrom?: string;
   /** Line of the service's name. */
   line: number;
 }
@@ -108,7 +116,7 @@ export function readServiceNetwork(r: FieldReader, s: Obj, project: string, serv
   const lineOf = (path: SourcePath) => r.locator.at(r.resolve(path)).line ?? 1;
   const line = lineOf([]);
   const containerName = r.str(s.container_name, ['container_name']);
-  const base = { layer: 'compose-network' as const, project, service, containerName, line };
+  const base = { layer: 'compose-network' as const, project, service, containerName, line, declared: Object.fromEntries(networks) };
   const mode = r.str(s.network_mode, ['network_mode']);
   if (mode !== null) {
     const text = mode.trim();
