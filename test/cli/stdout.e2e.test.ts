@@ -31,6 +31,33 @@ describe('report on standard output', () => {
     expect(piped.stdout.replace(stamp, '')).toBe(written.replace(stamp, ''));
   });
 
+  it('a non-blocking standard output that fills up loses nothing (the rest goes through process.stdout)', () => {
+    // fd 1 is a pipe set O_NONBLOCK, read only after a pause: the direct writes meet EAGAIN.
+    const out = join(dir, 'nonblocking.json');
+    const py = [
+      'import fcntl, os, subprocess, sys, time',
+      'r, w = os.pipe()',
+      'fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)',
+      'p = subprocess.Popen(sys.argv[2:], stdout=w)',
+      'os.close(w)',
+      'time.sleep(1)',
+      'data = b""',
+      'while True:',
+      '    chunk = os.read(r, 1 << 16)',
+      '    if not chunk: break',
+      '    data += chunk',
+      'open(sys.argv[1], "wb").write(data)',
+      'sys.exit(p.wait())',
+    ].join('\n');
+    const r = spawnSync('python3', ['-c', py, out, process.execPath, BIN, 'scan', file, '--format', 'json'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    const ref = join(dir, 'ref.json');
+    sandcheck(['scan', file, '--format', 'json', '--output', ref, '-q']);
+    const stamp = /"generatedAt": "[^"]+"/;
+    expect(readFileSync(out, 'utf8').replace(stamp, '')).toBe(readFileSync(ref, 'utf8').replace(stamp, ''));
+  });
+
   it('a reader that stops early (| head) ends the run quietly, with the audit exit code', () => {
     const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" scan "${file}" --format json 2>"${dir}/err" | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(r.stdout.trim()).toBe('1');
