@@ -51,7 +51,7 @@ describe('sandcheck init', () => {
     writeFileSync(join(dir, 'sandcheck.yaml'), 'waivers: []\n');
     const r = runCli(cli.bin, ['init'], { cwd: dir });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('sandcheck.yaml already exists; not overwriting it');
+    expect(r.stderr).toBe('sandcheck: sandcheck.yaml already exists; not overwriting it (edit it, or remove it first)\n');
     expect(readFileSync(join(dir, 'sandcheck.yaml'), 'utf8')).toBe('waivers: []\n');
   });
 });
