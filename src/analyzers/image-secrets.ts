@@ -1,17 +1,32 @@
 import type { FileScanner } from '../inputs/image/layer-scan.js';
 import type { PairDetectors } from '../inputs/image/normalize.js';
 import { scoredKind } from '../inputs/image/scored-paths.js';
-import type { SecretHit } from '../inputs/image/types.js';
-import { classifyPair, fingerprint, scanText } from './secrets/index.js';
+import type { DroppedHit, SecretHit } from '../inputs/image/types.js';
+import { classifyPair, fingerprint, scanText, type ScanOptions } from './secrets/index.js';
+import { secretDropsWanted } from './secrets/targets.js';
 
 /**
  * The shared secret detector (src/analyzers/secrets), applied to what images carry: ENV values and
  * history lines (as name/value pairs and free text) and the content of scored layer files.
  */
 export const imagePairDetectors: PairDetectors = {
-  pair: (name, value) => classifyPair(name, value).map(slim),
-  text: (text) => scanText(text).map(slim),
+  pair: (name, value, drops) => classifyPair(name, value, undefined, dropsInto(drops)).map(slim),
+  text: (text, drops) => scanText(text, dropsInto(drops)).map(slim),
 };
+
+const NO_DROPS: ScanOptions = Object.freeze({});
+
+/** Collects dropped candidates only while `--debug-secrets` listens: otherwise the filters report nothing. */
+function dropsInto(drops: DroppedHit[] | undefined): ScanOptions {
+  if (!drops || !secretDropsWanted()) return NO_DROPS;
+  return {
+    onDrop: (d) => {
+      // A layer file's name=value lines are read as pairs, then the whole text again: one line per candidate.
+      if (drops.some((x) => x.line === d.line && x.detector === d.detector && x.fingerprint === d.fingerprint)) return;
+      drops.push({ detector: d.detector, reason: d.reason, fingerprint: d.fingerprint, line: d.line, ...(d.name ? { name: d.name } : {}) });
+    },
+  };
+}
 
 function slim(h: { detector: string; fingerprint: string; line: number; confidence: 'high' | 'medium'; name?: string }): SecretHit {
   return { detector: h.detector, fingerprint: h.fingerprint, line: h.line, confidence: h.confidence, ...(h.name ? { name: h.name } : {}) };
@@ -20,7 +35,7 @@ function slim(h: { detector: string; fingerprint: string; line: number; confiden
 /** Kinds whose lines are `name=value` pairs (so generic `*_TOKEN=…` names count, not only provider formats). */
 const PAIR_KINDS = new Set(['dotenv', 'npmrc', 'pypirc']);
 
-export const scanLayerFile: FileScanner = ({ path, kind, content }) => {
+export const scanLayerFile: FileScanner = ({ path, kind, content, drops }) => {
   const strong = scoredKind(path)?.strong ?? false;
   if (content.length === 0) return [];
   const head = content.subarray(0, 8192);
@@ -29,6 +44,7 @@ export const scanLayerFile: FileScanner = ({ path, kind, content }) => {
     return strong ? [nameOnly(content)] : [];
   }
   const text = content.toString('utf8');
+  const options = dropsInto(drops);
   const hits = new Map<string, SecretHit>();
   const add = (h: SecretHit) => {
     if (!hits.has(h.fingerprint)) hits.set(h.fingerprint, h);
@@ -44,10 +60,10 @@ export const scanLayerFile: FileScanner = ({ path, kind, content }) => {
       if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) value = value.slice(1, -1);
       // `//registry.npmjs.org/:_authToken` → `_authToken`
       const name = m[1]!.replace(/^.*:(?=[^:]+$)/, '');
-      for (const h of classifyPair(name, value, { line: i + 1, column: 1 })) add(slim(h));
+      for (const h of classifyPair(name, value, { line: i + 1, column: 1 }, options)) add(slim(h));
     });
   }
-  for (const h of scanText(text)) add(slim(h));
+  for (const h of scanText(text, options)) add(slim(h));
   if (hits.size === 0 && strong && text.trim() !== '') add(nameOnly(content));
   return [...hits.values()];
 };

@@ -11,6 +11,7 @@ import { setTextScanner } from '../../inputs/textfile/handler.js';
 import { classifyPair } from './classify.js';
 import { keywordScan, lineOf, scanCandidates, scanText } from './scan-text.js';
 import type { DroppedCandidate, ScanOptions, SecretHit } from './types.js';
+import type { ImageData } from '../../inputs/image/image-data.js';
 
 /** A secret found in a target, with where it is. Never carries the value. */
 export interface LocatedSecret extends SecretHit {
@@ -38,6 +39,11 @@ let dropListener: DropListener | null = null;
  */
 export function setSecretDropListener(fn: DropListener | null): void {
   dropListener = fn;
+}
+
+/** Whether anyone listens for dropped candidates (detectors that run early, in the image reader, collect them only then). */
+export function secretDropsWanted(): boolean {
+  return dropListener !== null;
 }
 
 const cache = new WeakMap<object, LocatedSecret[]>();
@@ -352,7 +358,8 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
     }
     case 'image': {
       // The image normalizer already ran the detectors (inputs cannot import analyzers); reuse its results.
-      const data = target.data as { secrets?: Record<'env' | 'history' | 'files', { detector: string; fingerprint: string; confidence: string; name: string; where: string; line: number | null }[]> };
+      // (Its dropped candidates are in data.secretDrops: `image --debug-secrets` prints them, see src/cli/debug-secrets.ts.)
+      const data = target.data as ImageData;
       for (const part of ['env', 'history', 'files'] as const) {
         (data.secrets?.[part] ?? []).forEach((s, i) => {
           const pointer = pointerOf('secrets', part, i);

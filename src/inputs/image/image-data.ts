@@ -32,6 +32,8 @@ export interface ImageData {
   };
   anomalies: { layer: number; path: string; kind: string; detail: string }[];
   provenance: ProvenanceData;
+  /** Candidates the secret filters dropped (only while `--debug-secrets` listens); never a value. */
+  secretDrops?: SecretDropData[];
 }
 
 export interface ImageConfigData {
@@ -107,6 +109,17 @@ export interface SecretData {
   line: number | null;
   /** In words, for messages: `visible in the final filesystem`, `deleted in layer 3 but still in the image`. */
   state: string;
+}
+
+export interface SecretDropData {
+  /** `config Env`, `history 4 (RUN)`, `layer 3 /app/.env`. */
+  where: string;
+  /** Line inside a layer file; null for Env and history. */
+  line: number | null;
+  detector: string;
+  reason: string;
+  fingerprint: string;
+  name?: string;
 }
 
 export interface ProvenanceData {

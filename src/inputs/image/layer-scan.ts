@@ -5,11 +5,14 @@ import { decompressor } from './decompress.js';
 import type { ImageLimits } from './limits.js';
 import { scoredKind } from './scored-paths.js';
 import { basename, dirname, normalizeEntryPath } from './tar-path.js';
-import type { Compression, EntryType, LayerAnomaly, LayerSummary, NotableEntry, ScoredFile, SecretHit } from './types.js';
+import type { Compression, DroppedHit, EntryType, LayerAnomaly, LayerSummary, NotableEntry, ScoredFile, SecretHit } from './types.js';
 import { external } from '../../util/vendor.js';
 
-/** Scans one scored file's content for secrets. Gets the content (capped) and returns hits without values. */
-export type FileScanner = (file: { path: string; kind: string; content: Buffer; truncated: boolean }) => SecretHit[];
+/**
+ * Scans one scored file's content for secrets. Gets the content (capped) and returns hits without
+ * values; candidates its filters dropped go into `drops` when someone listens (`--debug-secrets`).
+ */
+export type FileScanner = (file: { path: string; kind: string; content: Buffer; truncated: boolean; drops?: DroppedHit[] }) => SecretHit[];
 
 export interface LayerScanOptions {
   limits: ImageLimits;
@@ -84,6 +87,13 @@ export async function scanLayer(blob: OpenedBlob, name: string, opts: LayerScanO
     files: [],
     hardlinks: new Map(),
     anomalies: [],
+  };
+  /** Calls the file scanner, keeping what its filters dropped under the file's path. */
+  const scan = (path: string, kind: string, content: Buffer, truncated: boolean): SecretHit[] => {
+    const drops: DroppedHit[] = [];
+    const hits = scanFile({ path, kind, content, truncated, drops });
+    if (drops.length > 0) (summary.drops ??= []).push({ path, drops });
+    return hits;
   };
   const anomaly = (a: LayerAnomaly) => {
     if (summary.anomalies.length < MAX_ANOMALIES) summary.anomalies.push(a);
@@ -208,7 +218,7 @@ export async function scanLayer(blob: OpenedBlob, name: string, opts: LayerScanO
                 truncated,
                 kind: scored.kind,
                 text: keepText ? content.toString('utf8') : null,
-                secrets: keepText ? [] : scanFile({ path, kind: scored.kind, content, truncated }),
+                secrets: keepText ? [] : scan(path, scored.kind, content, truncated),
                 hardlinkTo: null,
               };
               summary.files.push(file);
@@ -227,7 +237,7 @@ export async function scanLayer(blob: OpenedBlob, name: string, opts: LayerScanO
             try {
               const content = Buffer.concat(parts);
               if (!content.subarray(0, 8192).includes(0)) {
-                const secrets = scanFile({ path, kind: 'text', content, truncated: false });
+                const secrets = scan(path, 'text', content, false);
                 if (secrets.length) summary.files.push({ path, size: content.length, truncated: false, kind: 'text', text: null, secrets, hardlinkTo: null });
               }
               next();

@@ -4,16 +4,19 @@ import { pointerOf, type Target } from '../../model/target.js';
 import type { ContainerData, UserInfo } from '../../model/workload.js';
 import { parseImageRef } from '../../util/image-ref.js';
 import { parseHistory } from './history.js';
-import type { FileData, ImageConfigData, ImageData, ProvenanceData, SecretData, SetuidData } from './image-data.js';
+import type { FileData, ImageConfigData, ImageData, ProvenanceData, SecretData, SecretDropData, SetuidData } from './image-data.js';
 import { MergedView } from './merged-view.js';
 import { parseGroup, parsePasswd, resolveUser, type GroupEntry, type PasswdEntry } from './passwd.js';
 import { GROUP, PASSWD, scoredKind } from './scored-paths.js';
-import type { ImageScan, SecretHit } from './types.js';
+import type { DroppedHit, ImageScan, SecretHit } from './types.js';
 
-/** The detectors the normalizer applies to ENV values and history lines (injected: inputs do not import analyzers). */
+/**
+ * The detectors the normalizer applies to ENV values and history lines (injected: inputs do not import
+ * analyzers). Candidates their filters dropped go into `drops` when someone listens (`--debug-secrets`).
+ */
 export interface PairDetectors {
-  pair(name: string, value: string): SecretHit[];
-  text(text: string): SecretHit[];
+  pair(name: string, value: string, drops?: DroppedHit[]): SecretHit[];
+  text(text: string, drops?: DroppedHit[]): SecretHit[];
 }
 
 export interface NormalizeOptions {
@@ -116,9 +119,16 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
   for (const s of steps) at(pointerOf('history', s.index), `history ${s.index} (${s.instruction}${s.layer ? `, layer ${s.layer}` : ''})`);
 
   // Secrets in ENV and history (build args, ENV steps, anything with a provider format).
+  const secretDrops: SecretDropData[] = [];
+  /** Drops of one place: `line` null for a value with no lines of its own (Env, history). */
+  const dropped = (where: string, drops: DroppedHit[], withLines: boolean) => {
+    for (const d of drops) secretDrops.push({ where, line: withLines ? d.line : null, detector: d.detector, reason: d.reason, fingerprint: d.fingerprint, ...(d.name ? { name: d.name } : {}) });
+  };
   const envSecrets: SecretData[] = [];
   for (const e of env) {
-    for (const h of opts.detectors.pair(e.name, e.value)) envSecrets.push(secret(h, e.name, `config Env ${e.name}`, null, null));
+    const drops: DroppedHit[] = [];
+    for (const h of opts.detectors.pair(e.name, e.value, drops)) envSecrets.push(secret(h, e.name, `config Env ${e.name}`, null, null));
+    dropped('config Env', drops, false);
   }
   const historySecrets: SecretData[] = [];
   // The classic builder repeats build args in front of every later RUN: report each secret once, at
@@ -130,9 +140,11 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
       seen.add(h.fingerprint);
       historySecrets.push({ ...secret(h, name, `history ${s.index} (${s.instruction})`, null, null), line: null, state: 'recorded in the image history' });
     };
-    for (const a of s.buildArgs) for (const h of opts.detectors.pair(a.name, a.value)) push(h, `build arg ${a.name}`);
-    for (const e of s.env) for (const h of opts.detectors.pair(e.name, e.value)) push(h, `ENV ${e.name}`);
-    for (const h of opts.detectors.text(s.createdBy)) push(h, h.name ?? s.instruction);
+    const drops: DroppedHit[] = [];
+    for (const a of s.buildArgs) for (const h of opts.detectors.pair(a.name, a.value, drops)) push(h, `build arg ${a.name}`);
+    for (const e of s.env) for (const h of opts.detectors.pair(e.name, e.value, drops)) push(h, `ENV ${e.name}`);
+    for (const h of opts.detectors.text(s.createdBy, drops)) push(h, h.name ?? s.instruction);
+    dropped(`history ${s.index} (${s.instruction})`, drops, false);
   }
 
   // Files in every layer, with their fate in the final view.
@@ -171,6 +183,7 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
         fileSecrets.push(secret(h, h.name ?? '/' + f.path, where, i + 1, '/' + f.path, hidden ? hidden.by + 1 : null));
       }
     }
+    for (const d of l.drops ?? []) dropped(`layer ${i + 1} /${d.path}`, d.drops, true);
     for (const a of l.anomalies) anomalies.push({ layer: i + 1, path: '/' + a.path, kind: a.kind, detail: a.detail });
     for (const n of l.notable) {
       const through = view.symlinkAncestor(i, n.path);
@@ -243,6 +256,7 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
     secrets: { env: envSecrets, history: historySecrets, files: fileSecrets },
     anomalies,
     provenance,
+    ...(secretDrops.length > 0 ? { secretDrops } : {}),
   };
 
   const image: Target<ImageData> = {

@@ -33,6 +33,17 @@ export interface SecretHit {
   name?: string;
 }
 
+/** A secret candidate the false-positive filters dropped (`--debug-secrets` only): never the value, nor its length. */
+export interface DroppedHit {
+  detector: string;
+  /** A DropReason of the detector (`placeholder`, `reference`, `low-entropy`…). */
+  reason: string;
+  fingerprint: string;
+  /** 1-based line inside the file or value, when known. */
+  line: number | null;
+  name?: string;
+}
+
 export interface ScoredFile {
   path: string;
   size: number;
@@ -74,6 +85,8 @@ export interface LayerSummary {
   files: ScoredFile[];
   hardlinks: Map<string, string>;
   anomalies: LayerAnomaly[];
+  /** Candidates the secret filters dropped, by file (only while `--debug-secrets` listens). */
+  drops?: { path: string; drops: DroppedHit[] }[];
 }
 
 export interface Platform {
