@@ -11,6 +11,7 @@ import { nftablesHandler } from './nftables/handler.js';
 import { cloudHandler } from './cloud/handler.js';
 import { terraformHandler } from './terraform/handler.js';
 import { sysctlHandler } from './sysctl/handler.js';
+import { dockerDaemonHandler } from './docker-daemon/handler.js';
 
 /**
  * Every input format, in detection order: the first handler whose detect() accepts a file parses it.
@@ -23,6 +24,7 @@ export const HANDLERS: InputHandler[] = [
   cloudHandler,
   terraformHandler,
   sysctlHandler,
+  dockerDaemonHandler,
   composeHandler,
   kubernetesHandler,
   dockerfileHandler,

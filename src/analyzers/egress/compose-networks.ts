@@ -1,5 +1,6 @@
 import type { EgressConfig, SandcheckConfig } from '../../config/types.js';
 import type { ComposeAttachment, ComposeNetworkData, TopLevelNetwork } from '../../inputs/compose/networks.js';
+import type { DockerDaemonEgressData } from '../../inputs/docker-daemon/handler.js';
 import type { Target } from '../../model/target.js';
 import type { Family } from './address.js';
 import { analyzeHost, type Allowlist, type EgressFinding, type HostAnalysis } from './analyze.js';
@@ -270,16 +271,62 @@ function composeBehind(config: SandcheckConfig): string[] | undefined {
   return names.length ? names : undefined;
 }
 
+/** The Docker daemon.json of each directory of the scan. */
+function daemonsOf(targets: readonly Target<object>[]): Map<string, DockerDaemonEgressData> {
+  const out = new Map<string, DockerDaemonEgressData>();
+  for (const t of targets) if (t.kind === 'egress' && (t.data as { layer?: string }).layer === 'docker-daemon') out.set((t.data as DockerDaemonEgressData).host, t.data as DockerDaemonEgressData);
+  return out;
+}
+
+/** daemon.json `"ipv6": true`: the default bridge (docker0) gets IPv6 addresses, so its IPv6 egress is open too. */
+function withDaemon(reach: ComposeReach, daemon: DockerDaemonEgressData | undefined): ComposeReach {
+  if (reach.kind !== 'open' || reach.via.interface !== 'docker0' || daemon?.ipv6?.value !== true || reach.families.includes('ipv6')) return reach;
+  const o = daemon.ipv6.origin;
+  return { ...reach, families: ['ipv4', 'ipv6'], why: `${reach.why}; ${o.file}:${o.line} sets "ipv6": true, so the default bridge carries IPv6 too` };
+}
+
+/**
+ * daemon.json `"iptables": false`: Docker installs no rules, so what compose says about isolation (an
+ * internal network) and the DOCKER-USER hook are not enforced by Docker on this host: a warning on each
+ * service whose verdict rests on them.
+ */
+function daemonFinding(label: string, reach: ComposeReach, daemon: DockerDaemonEgressData | undefined, file: string): EgressFinding | null {
+  const off = daemon?.iptables;
+  if (off?.value !== false || (reach.kind !== 'internal' && !(reach.kind === 'open' && !reach.via.hostStack))) return null;
+  const what = reach.kind === 'internal' ? 'its internal: true network is not isolated by Docker\'s rules (only by the missing default route)' : 'no DOCKER-USER hook or masquerade is set up by Docker: its egress is whatever the host\'s own FORWARD and nat rules do';
+  return {
+    code: 'opaque',
+    verdict: 'warn',
+    context: label,
+    family: null,
+    message: `Docker on this host installs no iptables rules ("iptables": false in ${off.origin.file}:${off.origin.line}), so for ${label} ${what}`,
+    location: off.origin,
+    key: `${label}|docker-daemon|iptables`,
+    evidence: { context: label, layers: `compose network of ${label} from ${file}; ${off.origin.file}`, daemon: '"iptables": false' },
+  };
+}
+
 /** Every compose service of the scan, judged on its own network attachment (and its host's filter when the scan has it). */
 export function analyzeComposeNetworks(targets: readonly Target<object>[], config: SandcheckConfig): ComposeServiceAnalysis[] {
   const all = mergeOverrides(targets.filter(isComposeNetwork));
   const hosts = all.length ? hostFiltersOf(targets) : [];
+  const daemons = all.length ? daemonsOf(targets) : new Map<string, DockerDaemonEgressData>();
   const behind = composeBehind(config);
   return all.map((t) => {
     const label = `compose service ${t.data.project}/${t.data.service}`;
-    const reach = composeReach(t, all);
     const file = t.file ?? '?';
-    const host = reach.kind === 'open' ? hostsOnPath(behind, t.file, hosts)[0] : undefined;
+    const host = hostsOnPath(behind, t.file, hosts)[0];
+    const daemon = daemons.get(host?.host ?? dirname(resolve(file)));
+    const reach = withDaemon(composeReach(t, all), daemon);
+    const result = analyzeService(t, label, reach, file, host, config);
+    const extra = daemonFinding(label, reach, daemon, file);
+    if (extra) result.analysis.findings.push(extra);
+    return result;
+  });
+}
+
+function analyzeService(t: Target<ComposeNetworkData>, label: string, reach: ComposeReach, file: string, host: HostFilter | undefined, config: SandcheckConfig): ComposeServiceAnalysis {
+  {
     if (reach.kind === 'open' && host) return intersected(t, label, reach, host, config);
     if (reach.kind === 'unknown') {
       const finding: EgressFinding = {
@@ -309,7 +356,7 @@ export function analyzeComposeNetworks(targets: readonly Target<object>[], confi
         evidence: { ...f.evidence, reason: reach.why },
       }));
     return { target: t, label, reach, analysis: { findings, explain: analysis.explain, layers: analysis.layers } };
-  });
+  }
 }
 
 /** Findings per compose network target id, for the egressVerdict rule function. Every target listed was judged. */

@@ -77,8 +77,10 @@ export function normalizeService(r: FieldReader, name: string, s: Obj, ctx: Serv
   const mounts = readServiceMounts(r, s, ctx.volumes);
   mounts.forEach((m, i) => cp.set(`/mounts/${i}`, m.path));
 
-  // Docker discards published ports of a host-network container (they would be reported, meaning nothing).
-  const ports = typeof s.network_mode === 'string' && s.network_mode.trim() === 'host' ? [] : readPorts(r, s.ports);
+  // Docker discards the published ports of a host-network container: read (a malformed one is still an
+  // error) but not kept, so no rule reports a port that is never published.
+  const read = readPorts(r, s.ports);
+  const ports = typeof s.network_mode === 'string' && s.network_mode.trim() === 'host' ? [] : read;
   ports.forEach((p, i) => cp.set(`/ports/${i}`, p.path));
 
   const env = readEnvironment(r, s.environment);
