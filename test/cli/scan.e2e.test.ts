@@ -336,6 +336,6 @@ describe('an env file loaded by compose env_file', () => {
     expect(where(report, 'secret-key-shared-across-boundaries')).toEqual(['pod.yaml:10', 'worker.env:1']);
     const f = report.findings.find((x: R) => x.ruleId === 'secret-key-shared-across-boundaries' && x.location.file === 'worker.env');
     expectNotPrinted(r.stdout + r.stderr, [key]);
-    expect(f.message).toBe('Key sk-a:1f5b62e06c13 is used in 2 trust boundaries: here (compose project tenant-a) and namespace tenant-b (pod.yaml:10)');
+    expect(f.message).toBe('Key sk-a:1f5b62e06c13 is used in 2 trust boundaries: compose project tenant-a (worker.env:1 [here]) and namespace tenant-b (pod.yaml:10)');
   });
 });

@@ -183,9 +183,34 @@ describe('workload-isolation: key reuse across trust boundaries', () => {
     expect(item(rep, 'workload-isolation').verdict).toBe('fail');
     expect(at(rep, 'secret-key-shared-across-boundaries')).toEqual(['blue.yaml:16', 'red.yaml:16']);
     const msg = active(rep, 'secret-key-shared-across-boundaries').find((f) => f.location.file === 'red.yaml')!.message;
-    expect(msg).toContain('namespace red');
-    expect(msg).toContain('namespace blue (blue.yaml:16)');
-    expect(msg).toContain(fingerprint(k));
+    expect(msg).toBe(`Key ${fingerprint(k)} is used in 2 trust boundaries: namespace blue (blue.yaml:16) and namespace red (red.yaml:16 [here])`);
+  });
+
+  it('names the boundaries in order with their places, this finding marked, and places outside any boundary apart (not counted)', async () => {
+    const k = tokens.anthropicApi(r);
+    const twice = `${literal(k)}
+            - name: ANTHROPIC_API_KEY
+              value: "${k}"`;
+    const rep = await scan(
+      tree({
+        'red.yaml': deployment('red', {}, twice),
+        'blue.yaml': deployment('blue', {}, literal(k)),
+        'amber.yaml': deployment('amber', {}, literal(k)),
+        // A loose text file belongs to no boundary: it is named apart, and not counted as a boundary.
+        'notes/setup.md': `# Setup\n\nThe key is ${k}\n`,
+      }),
+    );
+    expectNotPrinted(JSON.stringify(rep), [k]);
+    expect(at(rep, 'secret-key-shared-across-boundaries')).toEqual(['amber.yaml:16', 'blue.yaml:16', 'red.yaml:16', 'red.yaml:18']);
+    const messages = active(rep, 'secret-key-shared-across-boundaries').map((f) => `${f.location.file}:${f.location.line} ${f.message}`).sort();
+    const key = `Key ${fingerprint(k)} is used in 3 trust boundaries:`;
+    const outside = 'also outside any trust boundary: notes/setup.md:3';
+    expect(messages).toEqual([
+      `amber.yaml:16 ${key} namespace amber (amber.yaml:16 [here]), namespace blue (blue.yaml:16) and namespace red (red.yaml:16, red.yaml:18); ${outside}`,
+      `blue.yaml:16 ${key} namespace amber (amber.yaml:16), namespace blue (blue.yaml:16 [here]) and namespace red (red.yaml:16, red.yaml:18); ${outside}`,
+      `red.yaml:16 ${key} namespace amber (amber.yaml:16), namespace blue (blue.yaml:16) and namespace red (red.yaml:16 [here], red.yaml:18); ${outside}`,
+      `red.yaml:18 ${key} namespace amber (amber.yaml:16), namespace blue (blue.yaml:16) and namespace red (red.yaml:16, red.yaml:18 [here]); ${outside}`,
+    ]);
   });
 
   it('passes when each boundary has its own key', async () => {

@@ -5,6 +5,7 @@ import type { SecretObjectData } from '../../model/secret-object.js';
 import { locate, pointerOf, type Target } from '../../model/target.js';
 import type { ContainerData } from '../../model/workload.js';
 import { NOT_APPLICABLE, type Inventory, type RuleFunction, type Violation } from '../types.js';
+import { compareText } from '../../util/compare.js';
 
 /** One use of a key: a literal (by fingerprint) or a reference to one secret object or store entry. */
 interface Use {
@@ -98,8 +99,33 @@ function envFileBoundaries(inventory: Inventory, lookup: Parameters<typeof bound
   return out;
 }
 
-function describe(u: Use): string {
-  return `${u.boundary ?? 'no boundary'} (${formatLocation(u.location) || u.targetId})`;
+function placeOf(u: Use): string {
+  return formatLocation(u.location) || u.targetId;
+}
+
+/**
+ * Every place of one key, by boundary: boundaries in code-point order, each with its places in order
+ * (`namespace blue (blue.yaml:16) and namespace red (red.yaml:16 [here], red.yaml:40)`), the finding's
+ * own place marked; places outside any boundary after them, apart, since they are not counted.
+ */
+export function describePlaces(all: Use[], here: Use): string {
+  // By file (or uri), then line as a number (pod.yaml:9 before pod.yaml:10), then the text.
+  const sorted = [...all].sort(
+    (a, b) => compareText(a.location.file ?? a.location.uri ?? a.targetId, b.location.file ?? b.location.uri ?? b.targetId) || (a.location.line ?? 0) - (b.location.line ?? 0) || compareText(placeOf(a), placeOf(b)),
+  );
+  const byBoundary = new Map<string | null, Set<string>>();
+  for (const u of sorted) {
+    const set = byBoundary.get(u.boundary) ?? new Set<string>();
+    set.add(placeOf(u));
+    byBoundary.set(u.boundary, set);
+  }
+  const hereAt = placeOf(here);
+  const list = (b: string | null) =>
+    [...byBoundary.get(b)!].map((p) => (b === here.boundary && p === hereAt ? `${p} [here]` : p)).join(', ');
+  const named = [...byBoundary.keys()].filter((b): b is string => b !== null).sort(compareText);
+  const inside = named.map((b) => `${b} (${list(b)})`);
+  const text = inside.length > 1 ? `${inside.slice(0, -1).join(', ')} and ${inside[inside.length - 1]}` : (inside[0] ?? '');
+  return byBoundary.has(null) ? `${text}; also outside any trust boundary: ${list(null)}` : text;
 }
 
 /**
@@ -133,12 +159,11 @@ export const keyReuse: RuleFunction<Record<string, never>> = {
       const k = `${u.identity}|${u.pointer}`;
       const n = perPointer.get(k) ?? 0;
       perPointer.set(k, n + 1);
-      const others = all.filter((x) => x !== u).map(describe);
       out.push({
         pointer: u.pointer,
         location: u.location,
         key: `${u.identity}#${n}`,
-        data: { what: u.label, boundary: u.boundary!, count: boundaries.size, places: others.join('; ') },
+        data: { what: u.label, boundary: u.boundary!, count: boundaries.size, places: describePlaces(all, u) },
         evidence: { ...(u.identity.startsWith('fp:') ? { fingerprint: u.identity.slice(3) } : {}), boundaries: [...boundaries].join(', ') },
       });
     }
