@@ -39,7 +39,7 @@ describe('JUnit XML', () => {
     expect(c1['@classname']).toBe('image-hardening.container-privileged');
     expect(c1.failure['@message']).toBe('Container "app" runs privileged <really>');
     expect(c1.failure['@type']).toBe('high');
-    expect(c1.failure['#text']).toContain('at deploy/web.yaml:12');
+    expect(c1.failure['#text']).toBe('high container-privileged: Container "app" runs privileged <really>\n  at deploy/web.yaml:12\n  fix: Fix container-privileged like this.');
     // A passing case is named like a failing one (the readable target name), not by its raw id.
     expect(c2['@name']).toBe('container-privileged · web › sidecar');
     expect(c2.failure).toBeUndefined();
@@ -64,8 +64,10 @@ describe('JUnit XML', () => {
     const doc = parse(renderJunit(report, rules));
     expect(doc['@failures']).toBe('0');
     const cases = doc.testsuite[0].testcase;
-    expect(cases[0]['system-out']).toContain('suppressed (waiver: vendor image)');
-    expect(cases[1]['system-out']).toContain('warning: high container-privileged');
+    expect(cases.map((c: any) => c['system-out'])).toEqual([
+      'Title of container-privileged\nsuppressed (waiver: vendor image): high container-privileged: Container "web" violates container-privileged\n  at deploy/web.yaml:12\n  fix: Fix container-privileged like this.',
+      'Title of container-privileged\nwarning: high container-privileged: Container "web" violates container-privileged\n  at deploy/web.yaml:12\n  fix: Fix container-privileged like this.',
+    ]);
   });
 
   it('reports input errors as <error>, skipped inputs as <skipped>, run errors as <error>', () => {

@@ -79,7 +79,7 @@ describe('SARIF 2.1.0', () => {
     ]);
     expect(locs.map((l: any) => l.logicalLocations[0].fullyQualifiedName)).toEqual(['docker://container/agent-1', 'image://registry.example/agent@sha256:abc', 'k8s://sandbox/Pod/worker-0']);
     expect(locs.map((l: any) => l.logicalLocations[0].kind)).toEqual(['container', 'image', 'object']);
-    expect(log.runs[0].results[1].message.text).toContain('(layer 3 /app/.env)');
+    expect(log.runs[0].results[1].message.text).toBe('default/Deployment/web › container app: Container "web" violates env-secret-literal (layer 3 /app/.env).');
   });
 
   it('marks waived, inline-suppressed and baselined findings with suppressions[]', () => {
@@ -160,6 +160,7 @@ describe('SARIF 2.1.0', () => {
   it.skipIf(!mt.path)('the multitool reports errors in a broken log (the validator is not vacuous)', () => {
     const log = buildSarif(makeReport({ findings: [finding('container-privileged')] }), rules, { cwd: '/w' }) as any;
     log.runs[0].results[0].ruleIndex = 7;
-    expect(multitoolValidate(JSON.stringify(log)).errors.length).toBeGreaterThan(0);
+    // Exactly the planted fault: a ruleIndex past the end of the rule registry (8 rules).
+    expect(multitoolValidate(JSON.stringify(log)).errors).toEqual(['SARIF1009: Error_TargetArrayMustBeLongEnough ["runs[0].results[0]","result","ruleIndex","7","runs[0].tool.driver.rules","8"]']);
   });
 });
