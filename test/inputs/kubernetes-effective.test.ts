@@ -51,7 +51,7 @@ describe('effective container settings (pod → container inheritance)', () => {
 `);
     const a = containers(text).a!;
     expect(a.data.user.nonRoot).toBe(false);
-    expect(a.data.user.reason).toContain('runAsUser 0 on the container contradicts runAsNonRoot: true');
+    expect(a.data.user.reason).toBe('runAsUser 0 on the container contradicts runAsNonRoot: true (uid 0 is root; the kubelet refuses to start it)');
     expect(locate(a, '/user/nonRoot')).toMatchObject({ file: 'pod.yaml', line: 11, pointer: '/spec/containers/0/securityContext/runAsUser' });
   });
 
