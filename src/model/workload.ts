@@ -129,6 +129,8 @@ export interface WorkloadData {
   containers: string[];
   logging: { driver: string | null; options: Record<string, string> } | null;
   networkMode: string | null;
+  /** Kubernetes pod `securityContext.sysctls` (name → value), when set. */
+  sysctls?: Record<string, string>;
 }
 
 export const SANDBOXED_RUNTIME = /(gvisor|runsc|kata)/i;

@@ -189,3 +189,28 @@ describe('compose bridge with an unknown id', () => {
     expect(app(exact).find((f: R) => f.ruleId === 'egress-input-opaque')!.evidence.unknown).toBe('input interface br-0123456789ab (depends on the source, not known for this context)');
   });
 });
+
+const S = `${P.replace('/paths', '')}/pod-sysctl`;
+
+describe('pod securityContext.sysctls as IPv6 evidence', () => {
+  it('net.ipv6.conf.all.disable_ipv6 = 1 in the pod: IPv6 is not judged (the node has no IPv6 rules), --explain says why', () => {
+    const r = run([S, '-c', `${S}/sandcheck.yaml`]);
+    expect(r.code).toBe(0);
+    expect(r.verdict).toBe('pass');
+    expect(r.findings).toEqual([]);
+    const explain = sandcheck(['egress', S, '-c', `${S}/sandcheck.yaml`, '--explain', '-q']);
+    expect(explain.stdout + explain.stderr).toContain(`IPv6: not judged — IPv6 is off on this host: securityContext.sysctls net.ipv6.conf.all.disable_ipv6 = 1 in the pod (${S}/k8s.yaml:15)`);
+  });
+
+  it('without the sysctl, IPv6 is open while the node restricts IPv4: reported on the workload', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'k8s.yaml'), readFileSync(`${S}/k8s.yaml`, 'utf8').replace(/      securityContext:\n(.*\n){3}/, ''));
+    copyFileSync(`${S}/rules.v4`, join(dir, 'rules.v4'));
+    const r = run([dir, '-c', `${S}/sandcheck.yaml`]);
+    expect(r.code).toBe(1);
+    expect(r.findings).toEqual([`egress-ipv6-open fail ${dir}/k8s.yaml:11`]);
+    expect(r.raw[0]!.message).toBe(
+      `IPv6 egress of pod sandbox/Deployment/runner is open while IPv4 is restricted: IPv6 tcp → [2606:4700::1111]:443, new connection, allowed by NetworkPolicy/sandbox/Deployment/runner (no NetworkPolicy selects it for Egress) policy ACCEPT (${dir}/k8s.yaml:11); no egress NetworkPolicy selects it, and its node's dumps (${dir}/rules.v4) hold no IPv6 rules`,
+    );
+  });
+});

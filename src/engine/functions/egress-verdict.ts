@@ -316,6 +316,8 @@ interface Pod {
   targetId?: string;
   /** The hostNetwork line, when hostNetwork is true. */
   hostNetworkOrigin?: Origin;
+  /** securityContext.sysctls net.ipv6.conf.all.disable_ipv6 = 1: IPv6 is off in the pod's network namespace (evidence). */
+  ipv6Off?: string;
   namespace: string;
   labels: Record<string, string>;
   hostNetwork: boolean;
@@ -325,6 +327,14 @@ interface Pod {
   /** The configured context's interface / sourceCidr (decide the node filter's `-i` / `-s` rules). */
   interface?: string;
   sourceCidr?: string;
+}
+
+/** `net.ipv6.conf.all.disable_ipv6 = 1` in the pod's sysctls, with where it is written. */
+function podIpv6Off(t: Target<object>, d: WorkloadData): { ipv6Off?: string } {
+  const key = 'net.ipv6.conf.all.disable_ipv6';
+  if (d.sysctls?.[key] !== '1') return {};
+  const l = locate(t, `/sysctls/${key}`);
+  return { ipv6Off: `securityContext.sysctls ${key} = 1 in the pod (${l.file ?? t.file ?? '?'}:${l.line ?? 1})` };
 }
 
 function podsOf(targets: readonly Target<object>[], config: SandcheckConfig): Pod[] {
@@ -342,6 +352,7 @@ function podsOf(targets: readonly Target<object>[], config: SandcheckConfig): Po
       hostNetwork: d.hostNetwork,
       origin: { file: loc.file ?? t.file ?? '?', line: loc.line ?? 1 },
       ...(hn ? { hostNetworkOrigin: { file: hn.file ?? loc.file ?? t.file ?? '?', line: hn.line ?? loc.line ?? 1 } } : {}),
+      ...podIpv6Off(t, d),
     });
   }
   const wanted = (config.egress?.contexts ?? []).filter((c) => c.kind === 'pod') as { namespace?: string; labels?: Record<string, string>; behind?: string[]; interface?: string; sourceCidr?: string }[];
@@ -466,7 +477,9 @@ function analyzePoliciesUncached(targets: readonly Target<object>[], config: San
     const node = nodes[0] ?? null;
     const ctx: EgressContext = pod.hostNetwork && node ? { kind: 'host-process', name: `pod ${pod.name} (hostNetwork)`, origin: 'hostNetwork: true' } : podCtx;
     const rulesets = pod.hostNetwork && node ? node.rulesets : [rs, ...(node?.rulesets ?? [])];
-    const analysis = analyzeHost({ rulesets, contexts: [ctx], allowlist: allowlistOf(config.egress), pathLayers: () => path.rulesets, ...(node && !isolated ? { locateAt: 'decisive' as const } : {}) });
+    // A hostNetwork pod is in the node's network namespace: its own sysctls say nothing about it.
+    const v6 = pod.ipv6Off && !pod.hostNetwork ? { ipv6OffEvidence: pod.ipv6Off } : {};
+    const analysis = analyzeHost({ rulesets, contexts: [ctx], allowlist: allowlistOf(config.egress), pathLayers: () => path.rulesets, ...v6, ...(node && !isolated ? { locateAt: 'decisive' as const } : {}) });
     if (!isolated && !ingressOnly && !(pod.hostNetwork && node)) analysis.findings = unisolatedPodFindings(analysis.findings, pod, node);
     for (const m of path.missing) if (!namesAHost(m, hosts)) analysis.findings.push(missingLayerFinding(m, podCtx, config, pod.name));
     for (const n of path.notes) analysis.findings.push(noteFinding(n, contextLabel(podCtx)));
@@ -500,6 +513,13 @@ function unisolatedPodFindings(findings: EgressFinding[], pod: Pod, node: HostFi
   for (const f of findings) {
     if (!atPod(f)) {
       out.push(f);
+      continue;
+    }
+    // Behind a node that restricts IPv4 but not IPv6, the open layers leave IPv6 open: that finding stays, on the workload.
+    if (f.code === 'ipv6-open' && node) {
+      const v6Rules = node.rulesets.some((r) => r.families.includes('ipv6') && r.tables.length > 0);
+      const message = `${f.message}; no egress NetworkPolicy selects it${v6Rules ? '' : `, and its node's dumps (${node.files.join(', ')}) hold no IPv6 rules`}`;
+      out.push({ ...f, message, location: pod.hostNetworkOrigin ?? pod.origin, ...(pod.targetId ? { owner: pod.targetId } : {}) });
       continue;
     }
     if (f.code !== 'no-default-deny' || !f.family) continue;

@@ -171,6 +171,14 @@ function podTargets(obj: Obj, kind: string, path: SourcePath, template: { spec: 
   wPaths.set('/sandboxedRuntime', field('runtimeClassName'));
   wPaths.set('/volumes', field('volumes'));
   wPaths.set('/labels', [...tmplMetaPath, 'labels']);
+  // Pod sysctls (securityContext.sysctls): net.ipv6.conf.all.disable_ipv6 is IPv6 evidence for egress.
+  const sysctls: Record<string, string> = {};
+  asArr(asObj(spec.securityContext).sysctls).forEach((x, i) => {
+    const o = asObj(x);
+    if (typeof o.name !== 'string') return;
+    sysctls[o.name] = String(o.value ?? '');
+    wPaths.set(`/sysctls/${o.name.replace(/~/g, '~0').replace(/\//g, '~1')}`, [...specPath, 'securityContext', 'sysctls', i]);
+  });
   const runtimeClassName = typeof spec.runtimeClassName === 'string' ? spec.runtimeClassName : null;
   const data: WorkloadData = {
     platform: 'kubernetes',
@@ -193,6 +201,7 @@ function podTargets(obj: Obj, kind: string, path: SourcePath, template: { spec: 
     containers: containers.map((c) => c.data.name),
     logging: null,
     networkMode: null,
+    ...(Object.keys(sysctls).length ? { sysctls } : {}),
   };
   const workload: Target<WorkloadData> = {
     kind: 'workload',
