@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { json, sandcheck, tempDir } from '../helpers/cli.js';
@@ -67,6 +67,17 @@ describe('Docker daemon.json as evidence', () => {
     expect(r.findings).toEqual([`egress-no-default-deny fail ${DD}/compose.yaml:5`]);
     expect(r.raw[0]!.message).toContain('egress of compose service agent/runner');
     expect(r.raw[0]!.evidence.family).toBe('IPv4');
+  });
+
+  it('"ip6tables": false with IPv6 on the default bridge: Docker writes no ip6tables rules, a warning at that line', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'compose.yaml'), readFileSync(`${DD}/compose.yaml`, 'utf8'));
+    writeFileSync(join(dir, 'daemon.json'), '{\n  "ipv6": true,\n  "ip6tables": false\n}\n');
+    const r = run([dir]);
+    expect(r.findings).toEqual([`egress-input-opaque warn ${dir}/daemon.json:3`, `egress-no-default-deny fail ${dir}/compose.yaml:5`, `egress-no-default-deny fail ${dir}/compose.yaml:5`]);
+    expect(r.raw.find((f: R) => f.ruleId === 'egress-input-opaque')!.message).toBe(
+      `Docker on this host manages no ip6tables rules ("ip6tables": false in ${dir}/daemon.json:3), so the IPv6 egress of compose service agent/runner has no DOCKER-USER hook: only the host's own ip6tables FORWARD rules filter it`,
+    );
   });
 
   it('a daemon.json that is not a JSON object, or a non-boolean key, is an input error naming the file (exit 2)', () => {

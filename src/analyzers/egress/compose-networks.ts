@@ -292,6 +292,20 @@ function withDaemon(reach: ComposeReach, daemon: DockerDaemonEgressData | undefi
  */
 function daemonFinding(label: string, reach: ComposeReach, daemon: DockerDaemonEgressData | undefined, file: string): EgressFinding | null {
   const off = daemon?.iptables;
+  const v6 = daemon?.ip6tables;
+  if (off?.value !== false && v6?.value === false && reach.kind === 'open' && !reach.via.hostStack && reach.families.includes('ipv6')) {
+    // `"ip6tables": false` (Docker's default before 27): Docker writes no ip6tables rules, so its IPv6 is routed without them.
+    return {
+      code: 'opaque',
+      verdict: 'warn',
+      context: label,
+      family: 'ipv6',
+      message: `Docker on this host manages no ip6tables rules ("ip6tables": false in ${v6.origin.file}:${v6.origin.line}), so the IPv6 egress of ${label} has no DOCKER-USER hook: only the host's own ip6tables FORWARD rules filter it`,
+      location: v6.origin,
+      key: `${label}|docker-daemon|ip6tables`,
+      evidence: { context: label, layers: `compose network of ${label} from ${file}; ${v6.origin.file}`, daemon: '"ip6tables": false' },
+    };
+  }
   if (off?.value !== false || (reach.kind !== 'internal' && !(reach.kind === 'open' && !reach.via.hostStack))) return null;
   const what = reach.kind === 'internal' ? 'its internal: true network is not isolated by Docker\'s rules (only by the missing default route)' : 'no DOCKER-USER hook or masquerade is set up by Docker: its egress is whatever the host\'s own FORWARD and nat rules do';
   return {
