@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { audit } from '../../src/engine/audit.js';
 import { loadRules, ruleSetOf } from '../../src/engine/load-rules.js';
 import { parseConfig } from '../../src/config/load.js';
@@ -28,6 +29,8 @@ export async function scanEgress(paths: string[], configYaml = ALLOW_YAML): Prom
   const config = parseConfig(configYaml, 'sandcheck.yaml');
   const report = audit(collected, { rules: rules(), config, failOn: 'any', now: new Date('2026-11-24T00:00:00Z') });
   const raw = report.findings.filter((f) => f.ruleId.startsWith('egress-'));
+  // Every finding is located in an input of the scan (a path judged without a host has no ruleset of its own to fall back on).
+  expect(raw.filter((f) => !f.location.file || !paths.some((p) => f.location.file!.startsWith(p)) && !f.location.file.endsWith('sandcheck.yaml')).map((f) => f.location.file)).toEqual([]);
   const item = report.checklist.find((c) => c.id === 'egress-control')!;
   return { verdict: item.verdict, findings: raw.map((f) => `${f.ruleId} ${f.verdict} ${f.location.file}:${f.location.line}`).sort(), raw, report };
 }

@@ -177,6 +177,7 @@ describe('route tables', () => {
       `egress-required-endpoint-blocked warn ${d}/routes.json:8`,
     ]);
     const msg = (rule: string) => r.raw.find((f) => f.ruleId === rule)!.message;
+    expect(r.raw[0]!.evidence!.layers).toBe(`AWS security group sg-0https000000001 (https-out) from ${d}/groups.json; AWS route table rtb-0main000000002 (main) from ${d}/routes.json`);
     expect(msg('egress-required-endpoint-blocked')).toBe(
       `Required endpoint api.anthropic.com 160.79.104.0/23 is not certainly reachable from interface eni-0public00000001 (instance i-0public000000001): IPv4 tcp → 160.79.104.7:443, new connection, blocked by cloud/AWS route table rtb-0main000000002 (main) #6 route 160.79.104.0/23 → pcx-0gone000000001 is a blackhole (its target is gone): dropped (${d}/routes.json:8)`,
     );

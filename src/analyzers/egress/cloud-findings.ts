@@ -24,7 +24,8 @@ export function noteFinding(note: PathNote, context: string): EgressFinding {
  */
 export function analyzeInterfacesAlone(scopes: readonly ScopeRef[], onPath: ReadonlySet<CloudScope>, allowlist: Allowlist): { label: string; analysis: HostAnalysis; used: ScopeRef[] }[] {
   return interfacePathsAlone(scopes, onPath).map(({ label, path }) => {
-    const analysis = analyzeHost({ rulesets: path.rulesets, contexts: [{ kind: 'host-process', name: label, origin: 'a network interface in the scan' }], allowlist });
+    // The layers go in as path layers: they are then named by their scope (`AWS route table rtb-…`), not as `cloud`.
+    const analysis = analyzeHost({ rulesets: [], contexts: [{ kind: 'host-process', name: label, origin: label.startsWith('GCP') ? 'an instance in the scan' : 'a network interface in the scan' }], allowlist, pathLayers: () => path.rulesets });
     analysis.findings.push(...path.notes.map((n) => noteFinding(n, label)));
     return { label, analysis, used: path.used };
   });
