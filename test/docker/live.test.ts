@@ -52,7 +52,7 @@ describe.skipIf(!engine.host)(`sandcheck docker against live containers${engine.
     const report = json(res);
     expect(byContainer(report)).toEqual({
       'sc-live-bad': [
-        'container-caps-not-dropped @ HostConfig.CapDrop',
+        'container-caps-not-dropped @ HostConfig.Privileged',
         'container-dangerous-capability @ HostConfig.CapAdd',
         'container-image-unpinned @ Config.Image',
         'container-privilege-escalation @ HostConfig.SecurityOpt',
@@ -74,6 +74,26 @@ describe.skipIf(!engine.host)(`sandcheck docker against live containers${engine.
     });
     for (const f of report.findings as Finding[]) expect(f.location.uri).toBe('docker://container/sc-live-bad');
     expectNotPrinted(res.stdout, [KEY]);
+    // Each finding in Docker's own words: the `docker run` flag to remove or add.
+    expect((report.findings as Finding[]).filter((f) => !f.ruleId.startsWith('secret-')).map((f) => [f.ruleId, f.message, f.remediation])).toEqual([
+        ["container-caps-not-dropped", "Has every capability: `--privileged` grants them all, whatever `--cap-drop` says", "Drop every capability with `--cap-drop ALL` and add back (`--cap-add`) only those a tool provably needs. A privileged container keeps them all whatever it drops: remove `--privileged` first."],
+        ["container-dangerous-capability", "Adds capability SYS_ADMIN", "Remove the capability from `--cap-add`. If a tool truly needs it, run that tool in its own sandbox with its own environment key."],
+        ["container-image-unpinned", "Uses image sc-test/live:1 without a digest", "Append the digest (`@sha256:…`) to the image reference, e.g. with `crane digest` or your registry's API, and let a bot update it."],
+        ["container-privilege-escalation", "Allows privilege escalation (no `--security-opt no-new-privileges`): setuid binaries and file capabilities take effect", "Set `--security-opt no-new-privileges`."],
+        ["container-privileged", "Runs privileged (`--privileged`)", "Remove `--privileged`."],
+        ["container-rootfs-writable", "Can write to its root filesystem (no `--read-only`)", "Set `--read-only` and give the tools a `--tmpfs` mount where they need scratch space."],
+        ["container-run-as-root", "May run as root: no user set on the container or its image: runs as root", "Start the container with a numeric non-root user (`docker run --user 10001:10001`), and build the image with a numeric non-root `USER`."],
+        ["container-seccomp-unconfined", "Runs without seccomp confinement (`--security-opt seccomp=unconfined`)", "Remove `--security-opt seccomp=unconfined` so that Docker's default profile applies (or name a reviewed profile file)."],
+        ["container-selinux-unconfined", "Runs with SELinux type spc_t (unconfined)", "Remove `--security-opt label=disable` and `label=type:…` (or use `container_t`)."],
+        ["container-writable-host-path", "Mounts host path /var/run writable at /host-run", "Mount it read-only (`-v /src:/src:ro`), or replace it with a `--tmpfs` mount."],
+        ["workload-host-namespace", "Shares a host namespace (`--network host`)", "Remove `--network host`, `--pid host`, `--ipc host` and `--userns host`."],
+        ["workload-host-namespace", "Shares a host namespace (`--pid host`)", "Remove `--network host`, `--pid host`, `--ipc host` and `--userns host`."],
+        ["workload-host-namespace", "Shares a host namespace (`--ipc host`)", "Remove `--network host`, `--pid host`, `--ipc host` and `--userns host`."],
+        ["workload-log-unbounded", "Logs of sc-live-bad grow without bound (json-file driver without max-size)", "Start the container with `--log-opt max-size=10m --log-opt max-file=3`, use the `local` driver (rotates by default), or ship logs to a store with a retention policy; set the same defaults in the daemon's daemon.json."],
+        ["workload-no-sandboxed-runtime", "Runs on the host's shared kernel (no gVisor or Kata `--runtime`)", "Start the container with `--runtime runsc` (gVisor) or `--runtime kata-runtime`, with that runtime installed in the engine."],
+        ["workload-runtime-socket", "Mounts the container runtime socket or its folder (/var/run)", "Remove the socket bind mount (`-v /var/run/docker.sock:…`). Tools that build images should use a rootless builder in its own sandbox."],
+        ["workload-sensitive-host-path", "Mounts the host path /var/run", "Remove the bind mount (`-v`/`--mount type=bind`); use a named volume or a `--tmpfs` mount with only the data the tools need."],
+    ]);
   });
 
   it('passes a hardened running container except for the image digest and the runtime class', () => {
@@ -107,6 +127,6 @@ describe.skipIf(!engine.host)(`sandcheck docker against live containers${engine.
   it('a container name that does not exist is an input error, exit 2', () => {
     const res = sandcheck(['docker', '--name', 'sc-live-nope'], { env: env() });
     expect(res.code).toBe(2);
-    expect(res.stderr).toContain('docker://container/sc-live-nope: no such container running (use --all to include stopped ones)');
+    expect(res.stderr).toBe('sandcheck: input error: docker://container/sc-live-nope: no such container running (use --all to include stopped ones)\n');
   });
 });
