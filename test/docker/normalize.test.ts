@@ -41,7 +41,7 @@ describe('docker inspect → workload and container targets', () => {
     expect(c.allowPrivilegeEscalation).toBe(true);
     expect(c.readOnlyRootFilesystem).toBe(false);
     expect(c.user).toMatchObject({ uid: 0, nonRoot: false, source: 'runtime-default' });
-    expect(c.env.map((e) => e.name)).toContain('ANTHROPIC_ENVIRONMENT_KEY');
+    expect(c.env.map((e) => e.name)).toEqual(['ANTHROPIC_ENVIRONMENT_KEY', 'LOG_LEVEL', 'PATH']);
     expect(c.mounts.map((m) => [m.hostPath, m.mountPath, m.readOnly])).toEqual([
       ['/etc', '/host-etc', true],
       ['/var/run/docker.sock', '/var/run/docker.sock', false],
