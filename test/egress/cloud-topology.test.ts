@@ -145,6 +145,22 @@ describe('network ACL return traffic (stateless)', () => {
   });
 });
 
+describe('network ACL of an interface', () => {
+  it("the ACL associated with the interface's subnet, else the VPC's default ACL; neither is judged again alone", async () => {
+    const d = 'fixtures/egress/cloud-nacl-replies';
+    const r = await scanEgress([d, `${I}/groups.json`]);
+    const of = (who: string) => r.raw.filter((f) => f.message.toLowerCase().includes(who.toLowerCase())).map((f) => `${f.ruleId} ${f.verdict} ${f.location.file}:${f.location.line}`).sort();
+    // eni-0noreply… (subnet-0noreply001): sg-0api ∩ acl-0noreply… — the API's reply is dropped inbound.
+    expect(of('eni-0noreply0000001')).toEqual([...platform(`${I}/groups.json:4`), `egress-required-endpoint-blocked warn ${N}:62`].sort());
+    // eni-0default… (a subnet no ACL lists): sg-0api ∩ the default ACL (allow all, both ways).
+    expect(of('eni-0default0000001')).toEqual(platform(`${I}/groups.json:4`));
+    expect(of('instances behind AWS network ACL acl-0noreply0000001')).toEqual([]);
+    expect(of('instances behind AWS network ACL acl-0default000001')).toEqual([]);
+    // The ACLs of no listed interface's subnet are judged alone, as before.
+    expect(of('instances behind AWS network ACL acl-0partial000001').length).toBe(7);
+  });
+});
+
 describe('route tables', () => {
   it('a private subnet (only the local route) reaches nothing public, whatever the host and its security group allow', async () => {
     const d = `${R}/private-host`;
