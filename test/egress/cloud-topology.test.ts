@@ -109,6 +109,23 @@ describe('security groups mapped to network interfaces', () => {
   });
 });
 
+describe('Terraform JSON: plan and state', () => {
+  const T = 'fixtures/egress/cloud-terraform';
+  const who = (r: Awaited<ReturnType<typeof scanEgress>>) => [...new Set(r.raw.map((f) => (/(Instance aws_instance\.runner|Instances behind AWS security group aws_security_group\.\w+)/i.exec(f.message) ?? ['?'])[0]!.replace(/^i/, 'I')))].sort();
+  it('a plan: groups known only after apply come from the configuration references', async () => {
+    const r = await scanEgress([`${T}/plan.json`]);
+    // The runner is behind aws_security_group.api (a reference in configuration): not blocked, not open.
+    expect(who(r)).toEqual(['Instance aws_instance.runner', 'Instances behind AWS security group aws_security_group.open']);
+    expect(r.findings.filter((f) => f.includes(':7'))).toEqual([...platform(`${T}/plan.json:7`)]);
+    expect(r.findings).toContain(`egress-allow-any fail ${T}/plan.json:42`);
+  });
+  it('a state: the sg-… ids of vpc_security_group_ids name the groups of the same state', async () => {
+    const r = await scanEgress([`${T}/state.json`]);
+    expect(who(r)).toEqual(['Instance aws_instance.runner', 'Instances behind AWS security group aws_security_group.api']);
+    expect(r.raw.find((f) => f.ruleId === 'egress-allow-any')!.message).toMatch(/^Every public IPv4 address is reachable from instance aws_instance\.runner on any protocol: .* allowed by cloud\/AWS security group aws_security_group\.open \(open\) #6 egress all traffic to 0\.0\.0\.0\/0 \(fixtures\/egress\/cloud-terraform\/state\.json:43\)$/);
+  });
+});
+
 describe('network ACL return traffic (stateless)', () => {
   it('an outbound allow whose reply the inbound entries deny is not reachable; partial ephemeral ranges are possible only', async () => {
     const r = await scanEgress([N]);

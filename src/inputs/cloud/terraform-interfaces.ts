@@ -21,18 +21,53 @@ const isUnresolved = (v: unknown): v is { unresolved: string } => !!v && typeof 
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 const text = (v: unknown): string => (isUnresolved(v) ? v.unresolved : String(v ?? ''));
 
-/** `aws_security_group.x.id` → `aws_security_group.x`; a literal id as is. */
-function address(v: unknown, type: string): string {
-  const s = text(v).replace(/^"\$\{(.*)\}"$/, '$1');
-  const m = new RegExp(`^${type}\\.([\\w-]+)\\.id$`).exec(s);
-  return m ? `${type}.${m[1]}` : s;
+/** What the interfaces need from the rest of the input. */
+export interface TfContext {
+  /** Security group ids of a state (`sg-…`) → the group's Terraform address, as its scope is named. */
+  groupIds?: Map<string, string>;
+  /** Plan: the references of values not known before apply, by resource address and attribute. */
+  references?: Map<string, Record<string, string[]>>;
 }
 
-export function terraformInterfaces(resources: readonly TfResource[], file: string): CloudScope[] {
+/** `aws_security_group.x.id` → `aws_security_group.x`; a state's `sg-…` → its group's address; any other value as is. */
+function address(v: unknown, type: string, ctx: TfContext = {}): string {
+  const s = text(v).replace(/^"\$\{(.*)\}"$/, '$1');
+  const m = new RegExp(`^${type}\\.([\\w-]+)\\.id$`).exec(s);
+  return m ? `${type}.${m[1]}` : (ctx.groupIds?.get(s) ?? s);
+}
+
+const REFERENCED = ['vpc_security_group_ids', 'security_groups', 'subnet_id'];
+
+/**
+ * `terraform show -json` of a plan leaves out values known only after apply (the id of a group created
+ * by the same plan); its `configuration` keeps the references they come from.
+ */
+export function planReferences(plan: unknown): Map<string, Record<string, string[]>> {
+  const out = new Map<string, Record<string, string[]>>();
+  const root = (plan as { configuration?: { root_module?: { resources?: unknown[] } } } | null)?.configuration?.root_module?.resources;
+  for (const r of Array.isArray(root) ? root : []) {
+    const o = r as { address?: string; expressions?: Record<string, { references?: unknown }> };
+    if (typeof o.address !== 'string' || !o.expressions) continue;
+    const refs: Record<string, string[]> = {};
+    for (const k of REFERENCED) {
+      const list = o.expressions[k]?.references;
+      if (Array.isArray(list)) refs[k] = list.filter((x): x is string => typeof x === 'string' && x.endsWith('.id'));
+    }
+    if (Object.keys(refs).length) out.set(o.address, refs);
+  }
+  return out;
+}
+
+export function terraformInterfaces(resources: readonly TfResource[], file: string, ctx: TfContext = {}): CloudScope[] {
   const out: CloudInterface[] = [];
   const at = (r: TfResource, sub: (string | number)[]): Origin => ({ file, line: r.lineOf(sub) });
-  const groups = (r: TfResource, key: string): CloudInterface['groups'] => list(r.values[key]).map((g, i) => ({ id: address(g, 'aws_security_group'), origin: at(r, [key, i]) }));
-  const subnet = (r: TfResource): { subnetId?: string } => (r.values.subnet_id !== undefined ? { subnetId: address(r.values.subnet_id, 'aws_subnet') } : {});
+  const value = (r: TfResource, key: string): unknown => r.values[key] ?? ctx.references?.get(`${r.type}.${r.name}`)?.[key];
+  const groups = (r: TfResource, key: string): CloudInterface['groups'] => list(value(r, key)).map((g, i) => ({ id: address(g, 'aws_security_group', ctx), origin: at(r, [key, i]) }));
+  const subnet = (r: TfResource): { subnetId?: string } => {
+    const v = value(r, 'subnet_id');
+    const one = Array.isArray(v) ? v[0] : v;
+    return one !== undefined ? { subnetId: address(one, 'aws_subnet') } : {};
+  };
   // Interfaces attached by an instance's network_interface block: instance and device index.
   const attachedBy = new Map<string, { instanceId: string; deviceIndex?: number }>();
   for (const r of resources) {

@@ -3,7 +3,7 @@ import type { Target } from '../../model/target.js';
 import type { YamlDoc } from '../../util/yaml-source.js';
 import { awsSecurityGroups, azureNsgs, gcpFirewalls, type CloudEgressData } from '../cloud/handler.js';
 import type { CloudScope } from '../cloud/rules.js';
-import { terraformInterfaces } from '../cloud/terraform-interfaces.js';
+import { planReferences, terraformInterfaces } from '../cloud/terraform-interfaces.js';
 import type { InputHandler, SourceFile } from '../types.js';
 import { parseHcl, type HclBlock, type HclValue } from './hcl.js';
 
@@ -69,7 +69,7 @@ function lookupLine(res: Res, sub: Path): number {
   return res.line;
 }
 
-function scopes(resources: Res[], file: string): { provider: CloudEgressData['provider']; scopes: CloudScope[] }[] {
+function scopes(resources: Res[], file: string, references?: Map<string, Record<string, string[]>>): { provider: CloudEgressData['provider']; scopes: CloudScope[] }[] {
   const out: { provider: CloudEgressData['provider']; scopes: CloudScope[] }[] = [];
   const pathMap = new Map<string, { res: Res; sub: Path }>();
   const at = (res: Res, sub: Path, outPath: Path): void => {
@@ -143,7 +143,8 @@ function scopes(resources: Res[], file: string): { provider: CloudEgressData['pr
     out.push({ provider: 'aws', scopes: awsSecurityGroups(fakeDoc(value, lineOf), file) });
   }
   // AWS instances and interfaces: which of those groups apply to which interface.
-  const ifaces = terraformInterfaces(resources.filter((r) => r.type === 'aws_instance' || r.type === 'aws_network_interface').map((r) => ({ ...r, lineOf: (sub) => lookupLine(r, sub) })), file);
+  const groupIds = new Map(sgs.filter((r) => typeof r.values.id === 'string').map((r) => [r.values.id as string, `aws_security_group.${r.name}`]));
+  const ifaces = terraformInterfaces(resources.filter((r) => r.type === 'aws_instance' || r.type === 'aws_network_interface').map((r) => ({ ...r, lineOf: (sub) => lookupLine(r, sub) })), file, { groupIds, ...(references ? { references } : {}) });
   if (ifaces.length) {
     const aws = out.find((o) => o.provider === 'aws');
     if (aws) aws.scopes.push(...ifaces);
@@ -268,7 +269,7 @@ export const terraformHandler: InputHandler = {
           .filter((b) => b.type === 'resource' && b.labels.length === 2)
           .map(fromHcl);
     const relevant = resources.filter((r) => TYPES.test(r.type));
-    const targets: Target<CloudEgressData>[] = scopes(relevant, file.path).map(({ provider, scopes: sc }) => ({
+    const targets: Target<CloudEgressData>[] = scopes(relevant, file.path, isPlan(file) ? planReferences(file.yaml().docs[0]!.value) : undefined).map(({ provider, scopes: sc }) => ({
       kind: 'egress',
       id: `egress:terraform:${provider}:${file.path}`,
       name: `terraform ${provider} ${file.path}`,
