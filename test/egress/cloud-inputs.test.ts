@@ -4,6 +4,8 @@ import { makeSourceFile } from '../../src/inputs/collect.js';
 import { InputError } from '../../src/inputs/types.js';
 import type { Target } from '../../src/model/target.js';
 import { sandcheck } from '../helpers/cli.js';
+import { terraformHandler } from '../../src/inputs/terraform/handler.js';
+import { scanEgress } from './cloud-helpers.js';
 
 /** The AWS topology listings: detection by content, what they are read into, and malformed input. */
 
@@ -95,6 +97,23 @@ describe('AWS topology listings', () => {
     const [s] = parse('vms.json', [{ kind: 'compute#instance', id: '42', name: 'vm-1', networkInterfaces: [{ network: 'projects/p/global/networks/net-a' }, { network: 'projects/p/global/networks/net-b' }], tags: { items: ['t1'] }, serviceAccounts: [{ email: 'a@p.iam.gserviceaccount.com' }] }]);
     expect(s!.kind).toBe('gcp-vm');
     expect(s!.vm).toEqual({ name: 'vm-1', id: '42', network: 'net-a', tags: ['t1'], serviceAccounts: ['a@p.iam.gserviceaccount.com'], origin: { file: 'vms.json', line: 5 } });
+  });
+
+  it('Terraform: a file with instances is read only when they name security groups (a plain aws_instance file is not egress input)', () => {
+    const tf = (text: string) => terraformHandler.detect(makeSourceFile('main.tf', '/tmp/main.tf', text));
+    expect(tf('resource "aws_instance" "x" {\n  ami = "a"\n}\n')).toBe(false);
+    expect(tf('resource "aws_instance" "x" {\n  vpc_security_group_ids = [aws_security_group.a.id]\n}\n')).toBe(true);
+    expect(tf('resource "aws_network_interface" "x" {\n  security_groups = ["sg-1"]\n}\n')).toBe(true);
+  });
+
+  it('an interface whose groups no listing gives: the group layer counts as allow-all, and a warning at the interface says so', async () => {
+    const r = await scanEgress(['fixtures/egress/cloud-interfaces/interfaces.json', 'fixtures/egress/cloud-routes/blackhole/routes.json']);
+    // eni-0runner… and eni-0builder… are in vpc-0sandbox00001, whose main table is in routes.json: each is judged, on the routes alone.
+    const notes = r.raw.filter((f) => f.ruleId === 'egress-input-opaque').map((f) => `${f.location.file}:${f.location.line} ${f.message}`);
+    expect(notes).toEqual([
+      'fixtures/egress/cloud-interfaces/interfaces.json:8 Interface eni-0runner00000001 (instance i-0runner000000001): the security groups of AWS network interface eni-0runner00000001 (instance i-0runner000000001) (sg-0api000000000001, sg-0dns000000000001) are in no listing of the scan, or not resolved: that layer counts as allow-all (add `aws ec2 describe-security-groups` output, or `terraform show -json` for Terraform)',
+      'fixtures/egress/cloud-interfaces/interfaces.json:23 Interface eni-0builder0000001 (instance i-0builder00000001): the security groups of AWS network interface eni-0builder0000001 (instance i-0builder00000001) (sg-0api000000000001, sg-0default00000001) are in no listing of the scan, or not resolved: that layer counts as allow-all (add `aws ec2 describe-security-groups` output, or `terraform show -json` for Terraform)',
+    ]);
   });
 
   it('malformed listings are an InputError naming the file, the path and the line', () => {

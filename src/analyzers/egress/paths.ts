@@ -94,7 +94,7 @@ class PathBuilder {
     for (const g of t.groups) this.add(g);
     if (t.unknownGroups.length && t.groups.length === 0)
       this.notes.push({
-        text: `no listing of the scan gives the security groups of ${eni.scope.label} (${t.unknownGroups.map((g) => g.id).join(', ')}): that layer counts as allow-all (add \`aws ec2 describe-security-groups\` output)`,
+        text: `the security groups of ${eni.scope.label} (${t.unknownGroups.map((g) => g.id).join(', ')}) are in no listing of the scan, or not resolved: that layer counts as allow-all (add \`aws ec2 describe-security-groups\` output, or \`terraform show -json\` for Terraform)`,
         origin: t.unknownGroups[0]!.origin,
         key: `groups-missing|${i.id}`,
       });

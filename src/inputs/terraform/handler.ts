@@ -17,6 +17,9 @@ import { parseHcl, type HclBlock, type HclValue } from './hcl.js';
  */
 
 const TYPES = /(aws_security_group|aws_security_group_rule|aws_vpc_security_group_egress_rule|aws_instance|aws_network_interface|google_compute_firewall|azurerm_network_security_group|azurerm_network_security_rule)/;
+/** Firewall resources, or instances and interfaces that say which security groups they use: a file worth reading. */
+const FIREWALLS = /(aws_security_group|google_compute_firewall|azurerm_network_security_)/;
+const relevantText = (text: string): boolean => FIREWALLS.test(text) || (/"aws_(instance|network_interface)"/.test(text) && /(vpc_security_group_ids|security_groups)/.test(text));
 
 /** A resource with its values and the line of each value (and of nested block items). */
 interface Res {
@@ -258,8 +261,8 @@ export const terraformHandler: InputHandler = {
   format: 'terraform',
   items: ['egress-control'],
   detect(file) {
-    if (/\.tf$/i.test(file.path)) return /^\s*resource\s+"/m.test(file.text) && TYPES.test(file.text);
-    if (/\.json$/i.test(file.path) || file.absPath === null) return isPlan(file) && TYPES.test(file.text);
+    if (/\.tf$/i.test(file.path)) return /^\s*resource\s+"/m.test(file.text) && relevantText(file.text);
+    if (/\.json$/i.test(file.path) || file.absPath === null) return isPlan(file) && relevantText(file.text);
     return false;
   },
   parse(file) {
