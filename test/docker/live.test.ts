@@ -11,7 +11,7 @@ const LABEL = 'sc-test=live';
 const IMAGE = 'sc-test/live:1';
 const KEY = 'e7Hq2LwX9pVb4NcR8sKd3MfT6yGz1JaU';
 
-type Finding = { ruleId: string; verdict: string; target: { name: string }; location: { uri?: string; detail?: string }; message: string };
+type Finding = { ruleId: string; verdict: string; target: { name: string }; location: { uri?: string; detail?: string }; message: string; remediation: string };
 
 function byContainer(report: Record<string, any>): Record<string, string[]> {
   const out: Record<string, string[]> = {};
