@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cloudHandler, type CloudEgressData } from '../../src/inputs/cloud/handler.js';
 import { makeSourceFile } from '../../src/inputs/collect.js';
 import { InputError } from '../../src/inputs/types.js';
+import { replyRules, type InboundEntry } from '../../src/inputs/cloud/nacl-replies.js';
 import type { Target } from '../../src/model/target.js';
 import { sandcheck } from '../helpers/cli.js';
 import { terraformHandler } from '../../src/inputs/terraform/handler.js';
@@ -139,5 +140,30 @@ describe('AWS topology listings', () => {
     const r = sandcheck(['egress', 'fixtures/egress/cloud-inputs/bad-routes.json', '--format', 'json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('sandcheck: input error: fixtures/egress/cloud-inputs/bad-routes.json:7: RouteTables.0.Routes.1: a route without DestinationCidrBlock, DestinationIpv6CidrBlock or DestinationPrefixListId\n');
+  });
+});
+
+describe('network ACL reply rules', () => {
+  const at = (line: number) => ({ file: 'nacl.json', line });
+  const rules = (inbound: InboundEntry[]) => replyRules(inbound, at(1)).map((r) => `${r.verdict.kind} #${r.index} ${r.match.map((m) => `${m.family} ${m.dst!.values.join(',')} p${m.proto!.values.join('/')}${m.opaque ? ' opaque' : ''}`).join(' | ')} @${r.origin.line}`);
+  it('per family: an IPv6 reply allowed, the IPv4 one left to the implicit * deny', () => {
+    expect(rules([{ cidr: '::/0', proto: [6], ports: [1024, 65535], allow: true, ruleNumber: 101, origin: at(5) }])).toEqual([
+      'drop #32767 ipv4 0.0.0.0/0 p6/17 @1',
+      'drop #32767 ipv6 ::/0 p17 @1',
+    ]);
+  });
+  it('a deny before an allow (rule numbers), all protocols (-1): the reply from that range only', () => {
+    expect(rules([
+      { cidr: '203.0.113.0/24', proto: 'all', allow: false, ruleNumber: 50, origin: at(7) },
+      { cidr: '0.0.0.0/0', proto: 'all', allow: true, ruleNumber: 100, origin: at(9) },
+      { cidr: '::/0', proto: 'all', allow: true, ruleNumber: 101, origin: at(11) },
+    ])).toEqual(['drop #50 ipv4 203.0.113.0/24 p6/17 @7']);
+  });
+  it('the Linux ephemeral range allowed only in part: possible (opaque), located at the entry that denies the rest', () => {
+    expect(rules([
+      { cidr: '0.0.0.0/0', proto: [6, 17], ports: [32768, 40000], allow: true, ruleNumber: 100, origin: at(5) },
+      { cidr: '0.0.0.0/0', proto: 'all', allow: false, ruleNumber: 200, origin: at(8) },
+      { cidr: '::/0', proto: 'all', allow: true, ruleNumber: 101, origin: at(11) },
+    ])).toEqual(['drop #200 ipv4 0.0.0.0/0 p6/17 opaque @8']);
   });
 });

@@ -30,12 +30,17 @@ export interface InboundEntry {
   origin: Origin;
 }
 
-const TCP_UDP = IntervalSet.of([
-  [6n, 6n],
-  [17n, 17n],
-]);
-const EPHEMERAL = IntervalSet.range(1024n, 65535n);
-const LINUX_EPHEMERAL = IntervalSet.range(32768n, 60999n);
+// Built on first use: a scan without network ACLs does not pay for them at start-up.
+let sets: { tcpUdp: IntervalSet; ephemeral: IntervalSet; linux: IntervalSet } | undefined;
+const SETS = () =>
+  (sets ??= {
+    tcpUdp: IntervalSet.of([
+      [6n, 6n],
+      [17n, 17n],
+    ]),
+    ephemeral: IntervalSet.range(1024n, 65535n),
+    linux: IntervalSet.range(32768n, 60999n),
+  });
 
 const pairs = (s: Space): Space => s.project([DST, PROTO]);
 
@@ -56,8 +61,9 @@ function specsOf(family: Family, s: Space): MatchSpec[] {
  */
 export function replyRules(inbound: readonly InboundEntry[], implicit: Origin): NormRule[] {
   const out: NormRule[] = [];
+  const { tcpUdp, ephemeral, linux: linuxPorts } = SETS();
   for (const family of FAMILIES) {
-    const universe = Space.of(family, [cubeOf(family, { [PROTO]: TCP_UDP, [DPORT]: EPHEMERAL })]);
+    const universe = Space.of(family, [cubeOf(family, { [PROTO]: tcpUdp, [DPORT]: ephemeral })]);
     let rest = universe;
     let allowed = Space.empty(family);
     const denials: { by: InboundEntry | null; space: Space }[] = [];
@@ -76,7 +82,7 @@ export function replyRules(inbound: readonly InboundEntry[], implicit: Origin): 
       rest = left;
     }
     if (!rest.isEmpty()) denials.push({ by: null, space: rest });
-    const linux = cubeOf(family, { [DPORT]: LINUX_EPHEMERAL });
+    const linux = cubeOf(family, { [DPORT]: linuxPorts });
     const deniedOnLinux = denials.map((d) => ({ by: d.by, pairs: pairs(d.space.intersectCube(linux)) })).filter((d) => !d.pairs.isEmpty());
     const all = pairs(universe);
     const may = pairs(allowed);
