@@ -6,6 +6,7 @@ import type { ContainerData } from '../../model/workload.js';
 import type { ComposeValueFile } from '../../inputs/compose/types.js';
 import { InputError } from '../../inputs/types.js';
 import { parseDotenv } from '../../inputs/envfile/parse.js';
+import { setEnvfileScanner } from '../../inputs/envfile/handler.js';
 import { valueLinesOf, type ValueLines } from '../../inputs/block-scalar.js';
 import { setTextScanner } from '../../inputs/textfile/handler.js';
 import { classifyPair } from './classify.js';
@@ -66,7 +67,17 @@ setTextScanner((target) => {
   if (drops) prescannedDrops.set(target.data, drops);
 });
 
-/** The text scan of a text target: done when it was built, or now. */
+// Env files likewise: scanned when built, their parsed values then released (see setEnvfileScanner).
+setEnvfileScanner((target) => {
+  let drops: LocatedDrop[] | null = null;
+  const hits = detect(target, dropListener ? (d) => (drops ??= []).push(d) : null);
+  prescanned.set(target.data, hits.length > 0 ? hits : NO_HITS);
+  if (drops) prescannedDrops.set(target.data, drops);
+  // Its lines matter only to a text target of the same file that is not itself an env file: there is none.
+  coveredLines.delete(target);
+});
+
+/** The scan of a text or env file target: done when it was built, or now. */
 function textHits(target: Target<object>): LocatedSecret[] {
   const early = prescanned.get(target.data);
   if (!early) return detect(target, dropListener);
@@ -91,7 +102,7 @@ export function secretsOf(target: Target<object>, options: SecretsOfOptions = {}
         ? detectDotenvText(target)
         : valueFile
           ? detectValueFile(target, valueFile)
-          : target.kind === 'textfile'
+          : target.kind === 'textfile' || target.kind === 'envfile'
             ? textHits(target)
             : detect(target, dropListener);
     cache.set(target, found);
@@ -247,12 +258,27 @@ function dropsIn(file: string | undefined, onDrop: DropListener | null, offset =
 
 const NO_OPTIONS: ScanOptions = Object.freeze({});
 
+const NAMES = new Map<string, string>();
+
+/**
+ * A hit's name as its own string. A name cut from a file's text is a slice that keeps the whole text
+ * alive, and hits are kept until the rules run; names repeat (`DB_PASSWORD`), so one copy each.
+ */
+function ownName(name: string): string {
+  let own = NAMES.get(name);
+  if (own === undefined) {
+    own = Buffer.from(name, 'utf8').toString('utf8');
+    if (NAMES.size < 10_000) NAMES.set(own, own);
+  }
+  return own;
+}
+
 function detect(target: Target<object>, onDrop: DropListener | null): LocatedSecret[] {
   const out: LocatedSecret[] = [];
   const push = (hits: SecretHit[], pointer: string, where: string, locationOf: (h: SecretHit) => Location) => {
     // Written out, not spread: hits with and without a name would give the copies many shapes.
     for (const h of hits) {
-      out.push({ detector: h.detector, title: h.title, severity: h.severity, confidence: h.confidence, fingerprint: h.fingerprint, name: h.name, line: h.line, column: h.column, pointer, where, location: locationOf(h) });
+      out.push({ detector: h.detector, title: h.title, severity: h.severity, confidence: h.confidence, fingerprint: h.fingerprint, name: h.name === undefined ? undefined : ownName(h.name), line: h.line, column: h.column, pointer, where, location: locationOf(h) });
     }
   };
   const file = target.file;

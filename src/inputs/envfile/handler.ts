@@ -3,6 +3,7 @@ import type { Location } from '../../model/location.js';
 import type { Target } from '../../model/target.js';
 import { parseCommentSuppressions, toTargetSuppressions } from '../../util/comment-suppressions.js';
 import type { InputHandler, SourceFile } from '../types.js';
+import { readAgain, readAgainOf, type ReadAgain } from '../read-again.js';
 import { parseDotenv, type EnvComment, type EnvEntry } from './parse.js';
 
 export interface EnvfileData {
@@ -29,13 +30,11 @@ export function isEnvFileName(path: string): boolean {
 class EnvLocations extends Map<string, Location> {
   #filled = false;
   readonly #file: string;
-  readonly #entries: EnvEntry[];
-  readonly #comments: EnvComment[];
-  constructor(file: string, entries: EnvEntry[], comments: EnvComment[]) {
+  readonly #data: EnvfileData;
+  constructor(file: string, data: EnvfileData) {
     super();
     this.#file = file;
-    this.#entries = entries;
-    this.#comments = comments;
+    this.#data = data;
   }
   override get(pointer: string): Location | undefined {
     if (this.#filled) return super.get(pointer);
@@ -43,21 +42,21 @@ class EnvLocations extends Map<string, Location> {
     const m = /^\/(entries|comments)\/(0|[1-9]\d*)(\/value)?$/.exec(pointer);
     if (!m) return undefined;
     if (m[1] === 'comments') {
-      const c = m[3] ? undefined : this.#comments[Number(m[2])];
+      const c = m[3] ? undefined : this.#data.comments[Number(m[2])];
       return c && { file: this.#file, line: c.line, column: c.column };
     }
-    const e = this.#entries[Number(m[2])];
+    const e = this.#data.entries[Number(m[2])];
     return e && { file: this.#file, line: e.line, column: m[3] ? e.column : 1 };
   }
   #fill(): void {
     if (this.#filled) return;
     this.#filled = true;
     super.set('', { file: this.#file, line: 1, column: 1 });
-    this.#entries.forEach((e, i) => {
+    this.#data.entries.forEach((e, i) => {
       super.set(`/entries/${i}`, { file: this.#file, line: e.line, column: 1 });
       super.set(`/entries/${i}/value`, { file: this.#file, line: e.line, column: e.column });
     });
-    this.#comments.forEach((c, i) => super.set(`/comments/${i}`, { file: this.#file, line: c.line, column: c.column }));
+    this.#data.comments.forEach((c, i) => super.set(`/comments/${i}`, { file: this.#file, line: c.line, column: c.column }));
   }
   override has(pointer: string): boolean {
     this.#fill();
@@ -100,18 +99,70 @@ class EnvLocations extends Map<string, Location> {
   }
 }
 
+/** Reads what it needs from an env file's entries while they are at hand (the secret detector). */
+export type EnvfileScanner = (target: Target<EnvfileData>) => void;
+
+let scanner: EnvfileScanner | null = null;
+
+/**
+ * Installed by the secret detector (src/analyzers/secrets/targets.ts), as for text files: every env file
+ * is scanned when its target is built and its parsed entries are released, so a scan does not hold the
+ * values (and, through them, the text) of every env file until the rules run.
+ */
+export function setEnvfileScanner(fn: EnvfileScanner | null): void {
+  scanner = fn;
+}
+
+/**
+ * The data of an env file target. After the scanner has read it, the parse is released and `entries`
+ * and `comments` parse the file again when asked (a class: one getter per class, not per object).
+ */
+class EnvData implements EnvfileData {
+  #parsed: { entries: EnvEntry[]; comments: EnvComment[] } | null;
+  readonly #from: ReadAgain | null;
+  constructor(
+    readonly path: string,
+    parsed: { entries: EnvEntry[]; comments: EnvComment[] },
+    readonly sops: boolean,
+    absPath: string | null,
+  ) {
+    this.#parsed = parsed;
+    this.#from = absPath === null ? null : readAgainOf(path, absPath);
+  }
+  get entries(): EnvEntry[] {
+    return (this.#parsed ??= this.#again()).entries;
+  }
+  get comments(): EnvComment[] {
+    return (this.#parsed ??= this.#again()).comments;
+  }
+  /** Only for files on disk: stdin cannot be read twice. */
+  release(): void {
+    if (this.#from !== null) this.#parsed = null;
+  }
+  /** Kept once read again: only a rule that reads the entries themselves asks, after the scan. */
+  #again(): { entries: EnvEntry[]; comments: EnvComment[] } {
+    return parseDotenv(readAgain(this.#from!, this.path), this.path);
+  }
+}
+
 export function envfileTarget(file: SourceFile): Target<EnvfileData> {
-  const { entries, comments } = parseDotenv(file.text, file.path);
-  return {
+  const parsed = parseDotenv(file.text, file.path);
+  const data = new EnvData(file.path, parsed, parsed.entries.some((e) => e.name.startsWith('sops_')), file.absPath);
+  const target: Target<EnvfileData> = {
     kind: 'envfile',
     id: `envfile:${file.path}`,
     name: file.path,
     platform: 'file',
     file: file.path,
-    data: { path: file.path, entries, comments, sops: entries.some((e) => e.name.startsWith('sops_')) },
-    locations: new EnvLocations(file.path, entries, comments),
-    suppressions: comments.some((c) => c.text.includes('sandcheck-ignore')) ? toTargetSuppressions(file.path, parseCommentSuppressions(file.text).suppressions) : [],
+    data,
+    locations: new EnvLocations(file.path, data),
+    suppressions: parsed.comments.some((c) => c.text.includes('sandcheck-ignore')) ? toTargetSuppressions(file.path, parseCommentSuppressions(file.text).suppressions) : [],
   };
+  if (scanner !== null) {
+    scanner(target);
+    data.release();
+  }
+  return target;
 }
 
 /** `NAME=value`, `export NAME=value` (the dotenv grammar also reads `NAME: value` and a bare `NAME`, which YAML and prose share). */

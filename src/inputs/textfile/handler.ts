@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Location } from '../../model/location.js';
 import type { Target } from '../../model/target.js';
 import { parseCommentSuppressions, toTargetSuppressions } from '../../util/comment-suppressions.js';
-import { InputError, type InputHandler, type SourceFile } from '../types.js';
+import type { InputHandler, SourceFile } from '../types.js';
+import { readAgain, readAgainOf, type ReadAgain } from '../read-again.js';
 
 export interface TextFileData {
   path: string;
@@ -36,7 +36,7 @@ export function setTextScanner(fn: TextScanner | null): void {
  */
 class TextData implements TextFileData {
   #text: string | null;
-  readonly #absPath: string | null;
+  readonly #from: ReadAgain | null;
   constructor(
     readonly path: string,
     readonly parsedAs: string | null,
@@ -44,14 +44,14 @@ class TextData implements TextFileData {
     absPath: string | null,
   ) {
     this.#text = text;
-    this.#absPath = absPath;
+    this.#from = absPath === null ? null : readAgainOf(path, absPath);
   }
   get text(): string {
-    return this.#text ?? readAgain(this.#absPath!, this.path);
+    return this.#text ?? readAgain(this.#from!, this.path);
   }
   /** Only for files on disk: stdin cannot be read twice. */
   release(): void {
-    if (this.#absPath !== null) this.#text = null;
+    if (this.#from !== null) this.#text = null;
   }
 }
 
@@ -81,14 +81,6 @@ export function textTarget(file: SourceFile, parsedAs: string | null = null): Ta
     data.release();
   }
   return target;
-}
-
-function readAgain(absPath: string, path: string): string {
-  try {
-    return readFileSync(absPath, 'utf8');
-  } catch (err) {
-    throw new InputError(path, `cannot be read again: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
 }
 
 /**
