@@ -29,7 +29,7 @@ export function registerEgress(program: Command): void {
       const cloud = collected.targets.filter((t) => t.kind === 'egress' && (t.data as { layer?: string }).layer === 'cloud');
       const hosts = [
         ...[...analyzeInventory(collected.targets, prepared.config)].map(([host, v]) => ({ host: `Host ${host}`, analysis: v.analysis })),
-        ...analyzePolicies(collected.targets, prepared.config).map(({ pod, analysis }) => ({ host: `Kubernetes NetworkPolicy, pod ${pod.name}`, analysis })),
+        ...analyzePolicies(collected.targets, prepared.config).map(({ pod, analysis, nodes }) => ({ host: nodes.length ? `Kubernetes pod ${pod.name} behind its node (${nodes[0]!.files.join(', ')})` : `Kubernetes NetworkPolicy, pod ${pod.name}`, analysis })),
         ...cloud.flatMap((t) => analyzeCloud(t as never, prepared.config, onPath).map(({ label, analysis }) => ({ host: label, analysis }))),
         ...(await import('../analyzers/egress/cloud-findings.js')).analyzeInterfacesAlone((await import('../analyzers/egress/paths.js')).cloudScopesOf(collected.targets), onPath, allowlistOf(prepared.config.egress)).map(({ label, analysis }) => ({ host: label.startsWith('GCP') ? label : `AWS ${label}`, analysis })),
         ...(await import('../analyzers/egress/compose-networks.js')).analyzeComposeNetworks(collected.targets, prepared.config).map(({ label, analysis }) => ({ host: label, analysis })),

@@ -40,6 +40,13 @@ describe('pod NetworkPolicy ∩ the node packet filter', () => {
     ]);
     expect(alone.raw[0]!.evidence.path).toBe(POLICY_443);
 
+    // --explain: the pod's path, both layers, and what each lets through.
+    const explain = sandcheck(['egress', `${P}/pod-node-strict`, '-c', cfg, '--explain', '-q']);
+    const text = explain.stdout + explain.stderr;
+    expect(text).toContain(`Kubernetes pod sandbox/Deployment/runner behind its node (${P}/pod-node-strict/rules.v4, ${P}/pod-node-strict/rules.v6)`);
+    expect(text).toContain('    IPv4: default deny (k8s-networkpolicy, iptables-save)\n      reachable (new connections):\n        10.96.0.10/32 udp/53\n        160.79.104.0/23 tcp/443\n');
+    expect(text).toContain(`        filter/FORWARD → POD-EGRESS #2 ACCEPT (${P}/pod-node-strict/rules.v4:13): 160.79.104.0/23 tcp/443\n`);
+
     // The node's dumps alone: the configured pod context on the node's forward path (its -s rule decided by sourceCidr).
     const node = run([`${P}/pod-node-strict/rules.v4`, `${P}/pod-node-strict/rules.v6`, '-c', cfg]);
     expect(node.verdict).toBe('pass');
@@ -100,6 +107,33 @@ describe('pod NetworkPolicy ∩ the node packet filter', () => {
     expect(v4.message).toBe(
       `No default deny for IPv4 egress of pod sandbox/Deployment/runner: no egress NetworkPolicy selects it (no NetworkPolicy or Calico policy with Egress in policyTypes selects its labels in namespace sandbox), and its node's packet filter (${dir}/rules.v4) does not stop it either (e.g. IPv4 tcp → 198.51.100.7:443, new connection, allowed by NetworkPolicy/sandbox/Deployment/runner (no NetworkPolicy selects it for Egress) policy ACCEPT (${dir}/k8s.yaml:11), then filter/FORWARD policy ACCEPT (${dir}/rules.v4:4)). Fix: add a default-deny egress NetworkPolicy in namespace sandbox (podSelector: {}, policyTypes: [Egress]) and allow only the endpoints the pod needs`,
     );
+  });
+});
+
+describe('a hostNetwork pod behind its node', () => {
+  it('is a process of the node: judged on the node OUTPUT path (policy ACCEPT here), named after the pod, and the node is not judged again alone', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'k8s.yaml'), readFileSync(`${P}/pod-unselected-node/k8s.yaml`, 'utf8').replace('    spec:\n      containers:', '    spec:\n      hostNetwork: true\n      containers:'));
+    writeFileSync(
+      join(dir, 'sandcheck.yaml'),
+      `egress:\n  contexts:\n    - kind: pod\n      namespace: sandbox\n      labels: {app: sandbox-runner}\n      behind: [${P}/pod-unselected-node]\n  allow:\n    - {cidr: 160.79.104.0/23, proto: tcp, ports: [443]}\n  dns:\n    resolvers: [10.96.0.10]\n`,
+    );
+    const r = run([join(dir, 'k8s.yaml'), `${P}/pod-unselected-node/rules.v4`, `${P}/pod-unselected-node/rules.v6`, '-c', join(dir, 'sandcheck.yaml')]);
+    expect(r.code).toBe(1);
+    const v4 = `${P}/pod-unselected-node/rules.v4:5`;
+    const v6 = `${P}/pod-unselected-node/rules.v6:5`;
+    expect(r.findings).toEqual([
+      `egress-dns-unrestricted fail ${v4}`,
+      `egress-dns-unrestricted fail ${v6}`,
+      `egress-internal-reachable warn ${v4}`,
+      `egress-internal-reachable warn ${v6}`,
+      `egress-metadata-reachable fail ${v4}`,
+      `egress-metadata-reachable fail ${v6}`,
+      `egress-no-default-deny fail ${v4}`,
+      `egress-no-default-deny fail ${v6}`,
+    ]);
+    expect(new Set(r.raw.map((f: R) => f.evidence.context))).toEqual(new Set(['pod sandbox/Deployment/runner (hostNetwork)']));
+    expect(r.raw.find((f: R) => f.ruleId === 'egress-no-default-deny' && f.evidence.family === 'IPv4')!.evidence.path).toBe(`filter/OUTPUT policy ACCEPT (${v4})`);
   });
 });
 
