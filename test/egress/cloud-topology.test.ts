@@ -246,28 +246,35 @@ describe('GCP instances: target tags and service accounts', () => {
   const G = 'fixtures/egress/cloud-gcp-instances';
   it('alone, rules limited to targets are opaque; with the instances listed, each instance gets the rules that target it', async () => {
     const alone = await scanEgress([`${G}/fw.json`]);
+    // The metadata server (also DNS) is never filtered by VPC firewall rules: a warning at the network (line 1), on every path.
+    const metadataServer = [`egress-dns-unrestricted warn ${G}/fw.json:1`, `egress-metadata-reachable warn ${G}/fw.json:1`];
     expect(alone.findings).toEqual([
       `egress-allow-any warn ${G}/fw.json:42`,
+      ...metadataServer,
       `egress-input-opaque warn ${G}/fw.json:22`,
       `egress-input-opaque warn ${G}/fw.json:32`,
       `egress-input-opaque warn ${G}/fw.json:42`,
       `egress-internal-reachable warn ${G}/fw.json:42`,
-      `egress-metadata-reachable warn ${G}/fw.json:42`,
       `egress-required-endpoint-blocked warn ${G}/fw.json:4`,
-    ]);
+    ].sort());
     const r = await scanEgress([G]);
     expect(r.findings).toEqual([
       // image-builder (tag builder): tcp/80,443 to anywhere.
       `egress-allow-any fail ${G}/fw.json:42`,
+      `egress-internal-reachable warn ${G}/fw.json:42`,
       // sandbox-runner (tag sandbox, service account runner@…): the API and the resolver only.
       `egress-dns-unrestricted warn ${G}/fw.json:32`,
-      `egress-internal-reachable warn ${G}/fw.json:42`,
-      `egress-metadata-reachable fail ${G}/fw.json:42`,
-    ]);
+      // Both: the metadata server.
+      ...metadataServer,
+      ...metadataServer,
+    ].sort());
     expect(r.raw.find((f) => f.ruleId === 'egress-allow-any')!.message).toBe(
       `Every public IPv4 address is reachable from GCP instance image-builder on tcp/80,443: IPv4 tcp → 198.51.100.7:443, new connection, allowed by cloud/GCP network sandbox for instance image-builder (implied allow egress at priority 65535) #1000 builder-allow-web (priority 1000) allow (${G}/fw.json:42)`,
     );
-    expect(r.raw.find((f) => f.ruleId === 'egress-dns-unrestricted')!.message).toMatch(/^GCP instance sandbox-runner can query the resolver 10\.96\.0\.10/);
+    expect(r.raw.find((f) => f.ruleId === 'egress-dns-unrestricted' && f.location.line === 32)!.message).toMatch(/^GCP instance sandbox-runner can query the resolver 10\.96\.0\.10/);
+    expect(r.raw.find((f) => f.ruleId === 'egress-metadata-reachable')!.message).toBe(
+      `GCP instance sandbox-runner can reach a cloud metadata endpoint (this firewall cannot filter it: block it on the host): IPv4 tcp → 169.254.169.254:443, new connection, allowed by cloud/GCP network sandbox for instance sandbox-runner (implied allow egress at priority 65535) #1 platform: metadata server (metadata.google.internal, also DNS and NTP), never filtered by VPC firewall rules (${G}/fw.json:1)`,
+    );
     // The instance on a network the scan has no firewall listing for ("elsewhere") is not judged.
     expect(r.raw.some((f) => f.message.includes('elsewhere'))).toBe(false);
   });
@@ -279,10 +286,11 @@ describe('GCP instances: target tags and service accounts', () => {
     expect(r.findings).toEqual([
       // The open host ∩ the runner's rules: the resolver (names carry data) …
       `egress-dns-unrestricted warn ${host}/rules.v4:5`,
-      // … and image-builder, on no context's path, alone.
+      // … and image-builder, on no context's path, alone (the metadata server: its network cannot filter it).
       `egress-allow-any fail ${G}/fw.json:42`,
       `egress-internal-reachable warn ${G}/fw.json:42`,
-      `egress-metadata-reachable fail ${G}/fw.json:42`,
+      `egress-dns-unrestricted warn ${G}/fw.json:1`,
+      `egress-metadata-reachable warn ${G}/fw.json:1`,
     ].sort());
     expect(r.raw.find((f) => f.location.file?.endsWith('rules.v4'))!.evidence!.layers).toBe(
       `iptables-save (nf_tables) IPv4 from ${host}/rules.v4; ip6tables-save (nf_tables) IPv6 from ${host}/rules.v6; GCP network sandbox for instance sandbox-runner (implied allow egress at priority 65535) from ${G}/fw.json`,

@@ -37,8 +37,9 @@ describe('cloud firewall JSON', () => {
       'AWS network ACL acl-0bb': ['allow-any fail ipv4 @7', 'dns warn ipv4 @12', 'dns warn ipv6 @12', 'internal warn ipv4 @7', 'metadata warn ipv4 @12', 'metadata warn ipv6 @12'],
     });
   });
-  it('GCP: priority order, disabled rules ignored, implied allow-egress leaves IPv6 open (T36, T38)', () => {
-    expect(judge('gcp-firewall.json')).toEqual({ 'GCP network sandbox': ['dns fail ipv6 @1', 'internal warn ipv6 @1', 'ipv6-open fail ipv6 @1', 'metadata fail ipv6 @1'] });
+  it('GCP: priority order, disabled rules ignored, implied allow-egress leaves IPv6 open (T36, T38); the metadata server is never filtered', () => {
+    // IPv4 is denied except what VPC firewall rules never filter: the metadata server (also DNS), a warning that says so.
+    expect(judge('gcp-firewall.json')).toEqual({ 'GCP network sandbox': ['dns fail ipv6 @1', 'dns warn ipv4 @1', 'internal warn ipv6 @1', 'ipv6-open fail ipv6 @1', 'metadata fail ipv6 @1', 'metadata warn ipv4 @1'] });
   });
   it('Azure NSG without its default rules still has AllowInternetOutBound at 65001 (T39)', () => {
     expect(judge('azure-nsg.json')).toEqual({
@@ -63,7 +64,7 @@ describe('Terraform', () => {
         'allow-any fail ipv4 @23', 'allow-any warn ipv6 @32', 'dns fail ipv4 @23', 'dns warn ipv6 @7', 'internal warn ipv4 @23', 'internal warn ipv6 @32',
         'metadata warn ipv4 @7', 'metadata warn ipv6 @7', 'opaque warn ipv6 @32',
       ],
-      'GCP network sandbox': ['allow-any fail ipv4 @35', 'dns fail ipv6 @1', 'internal warn ipv4 @35', 'internal warn ipv6 @1', 'ipv6-open fail ipv6 @1', 'metadata fail ipv4 @35', 'metadata fail ipv6 @1'],
+      'GCP network sandbox': ['allow-any fail ipv4 @35', 'dns fail ipv6 @1', 'dns warn ipv4 @1', 'internal warn ipv4 @35', 'internal warn ipv6 @1', 'ipv6-open fail ipv6 @1', 'metadata fail ipv6 @1', 'metadata warn ipv4 @1'],
       // deny-internet (4000) shadows AllowInternetOutBound; the implicit AllowVnetOutBound still reaches private ranges.
       'Azure NSG sandbox-nsg': ['dns fail ipv4 @57', 'internal warn ipv4 @57'],
     });

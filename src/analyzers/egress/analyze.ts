@@ -455,7 +455,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         // A cloud firewall that cannot filter the endpoint (AWS security groups, NACLs): a warning that says so,
         // unless a layer that could filter it (the host, a pod policy) is on the path and lets it through.
         const platform = onlyCloud && (w?.path.includes('platform:') ?? false);
-        add('metadata', definite && !platform ? 'fail' : 'warn', `${definite ? '' : 'Possibly: '}${label} can reach a cloud metadata endpoint${platform ? ' (this firewall cannot filter it: block it on the host, or require IMDSv2 with hop limit 1)' : ''}`, w, { definite, platform });
+        add('metadata', definite && !platform ? 'fail' : 'warn', `${definite ? '' : 'Possibly: '}${label} can reach a cloud metadata endpoint${platform ? ` (this firewall cannot filter it: block it on the host${w?.path.includes('AWS') ? ', or require IMDSv2 with hop limit 1' : ''})` : ''}`, w, { definite, platform });
       }
 
       // EGRESS-007: internal ranges beyond the declared internal services.

@@ -156,7 +156,8 @@ export function gcpFirewalls(doc: YamlDoc, file: string): CloudScope[] {
     const label = `GCP network ${net}`;
     // Lowest priority number first; at equal priority deny wins.
     rs.sort((a, b) => Number(a.r.priority ?? 1000) - Number(b.r.priority ?? 1000) || (a.r.denied ? 0 : 1) - (b.r.denied ? 0 : 1));
-    const rules: NormRule[] = [];
+    // VPC firewall rules never apply to the metadata server (it also answers DNS and NTP): reachable whatever they say.
+    const rules: NormRule[] = [rule({ dst: { values: ['169.254.169.254/32'] } }, 'accept', 'platform: metadata server (metadata.google.internal, also DNS and NTP), never filtered by VPC firewall rules', origin(doc, file, []))];
     const targeted: NonNullable<CloudScope['gcpTargets']> = [];
     for (const { r, i } of rs) {
       const at = origin(doc, file, Array.isArray(doc.value) ? [i, 'name'] : ['name']);
