@@ -195,6 +195,32 @@ describe('compose networks ∩ the host packet filter', () => {
   });
 });
 
+describe('compose services behind a host named by behind', () => {
+  it('the compose file and the dumps in different directories: a container context behind the dumps directory puts them on the path', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'app'));
+    mkdirSync(join(dir, 'host'));
+    copyFileSync(`${C}/compose.yaml`, join(dir, 'app', 'compose.yaml'));
+    for (const f of ['rules.v4', 'rules.v6']) copyFileSync(`${C}/${f}`, join(dir, 'host', f));
+    const cfg = (behind: string) =>
+      `egress:\n  contexts:\n    - kind: container\n      interface: docker0\n${behind}  allow:\n    - {cidr: 160.79.104.0/23, proto: tcp, ports: [443]}\n  dns:\n    resolvers: [10.0.0.2]\n`;
+    writeFileSync(join(dir, 'behind.yaml'), cfg(`      behind: [${join(dir, 'host')}]\n`));
+    const r = run([join(dir, 'app'), join(dir, 'host'), '-c', join(dir, 'behind.yaml')]);
+    expect(r.code).toBe(0);
+    expect(r.verdict).toBe('pass');
+    expect(r.findings).toEqual([]);
+    // Without behind, the dumps are in another directory: each service is judged on its compose layer alone.
+    writeFileSync(join(dir, 'plain.yaml'), cfg(''));
+    const plain = run([join(dir, 'app'), join(dir, 'host'), '-c', join(dir, 'plain.yaml')]);
+    expect(plain.findings).toEqual([
+      `egress-no-default-deny fail ${dir}/app/compose.yaml:11`,
+      `egress-no-default-deny fail ${dir}/app/compose.yaml:11`,
+      `egress-no-default-deny fail ${dir}/app/compose.yaml:5`,
+      `egress-no-default-deny fail ${dir}/app/compose.yaml:8`,
+    ]);
+  });
+});
+
 describe('compose bridge with an unknown id', () => {
   it('a project network without a bridge name is `br-*`: `-i br-+` decides it, an exact br-<id> stays unknown', () => {
     const dir = tempDir();

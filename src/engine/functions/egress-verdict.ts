@@ -90,6 +90,7 @@ export function analyzeInventory(targets: readonly Target<object>[], config: San
   }
   const out = new Map<string, { analysis: HostAnalysis; targets: Target<NetfilterData>[]; scopes: ScopeRef[] }>();
   const bridgesByHost = composeBridgesByHost(targets, config);
+  const filters = hostFiltersOf(targets);
   for (const [host, ts] of hosts) {
     // ipset contents alone are no firewall evidence.
     if (!ts.some((t) => t.data.rulesets.some((r) => r.tables.length > 0))) continue;
@@ -98,7 +99,8 @@ export function analyzeInventory(targets: readonly Target<object>[], config: San
     const pathLayers = (ctx: EgressContext): NormRuleset[] => {
       const p = cloudLayers(ctx, scopes, host);
       for (const u of p.used) if (!used.includes(u)) used.push(u);
-      for (const m of p.missing) missing.push(missingLayerFinding(m, ctx, config, host));
+      // A `behind` entry naming a host filter of the scan (a compose bridge's host) is no missing cloud layer.
+      for (const m of p.missing) if (!namesAHost(m, filters)) missing.push(missingLayerFinding(m, ctx, config, host));
       for (const n of p.notes) missing.push(noteFinding(n, contextLabel(ctx)));
       return p.rulesets;
     };
