@@ -195,6 +195,17 @@ describe('compose networks ∩ the host packet filter', () => {
   });
 });
 
+describe('input notes of a host on a compose path', () => {
+  it('a note of the host dump (legacy tables not captured) is reported once, by the host, not again for each service', () => {
+    const dir = tempDir();
+    copyFileSync(`${C}/compose.yaml`, join(dir, 'compose.yaml'));
+    copyFileSync(`${C}/rules.v6`, join(dir, 'rules.v6'));
+    writeFileSync(join(dir, 'rules.v4'), readFileSync(`${C}/rules.v4`, 'utf8').replace('(nf_tables) on docker-host\n', '(nf_tables) on docker-host\n# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n'));
+    const r = run([dir, '-c', `${C}/sandcheck.yaml`]);
+    expect(r.findings).toEqual([`egress-input-opaque warn ${dir}/rules.v4:2`]);
+  });
+});
+
 describe('compose services behind a host named by behind', () => {
   it('the compose file and the dumps in different directories: a container context behind the dumps directory puts them on the path', () => {
     const dir = tempDir();

@@ -258,6 +258,8 @@ function intersected(t: Target<ComposeNetworkData>, label: string, reach: Extrac
   // Where the host lets a flow through that the open compose layer did not restrict, the finding is at the
   // host's rule. Only where both layers are open is it at the compose line: one no-default-deny per family.
   const findings = analysis.findings.flatMap((f): EgressFinding[] => {
+    // The host's input notes (legacy tables, opaque statements) are the host analysis's findings, not each service's.
+    if (f.context === 'all') return [];
     if (!atCompose(f)) return [f];
     if (f.code !== 'no-default-deny' || !f.family) return [];
     return [{ ...f, message: `No default deny for ${familyLabel(f.family)} egress of ${label}: ${why}, and the host's packet filter (${host.files.join(', ')}) does not stop it either${f.witness ? ` (e.g. ${f.witness}, allowed by ${f.path})` : ''}`, evidence: { ...f.evidence, reason: reach.why } }];
