@@ -74,6 +74,21 @@ describe('pod NetworkPolicy ∩ the node packet filter', () => {
     expect(r.raw.some((f: R) => f.ruleId === 'egress-input-opaque')).toBe(false);
   });
 
+  it('a pod that may run on either of two nodes is judged behind each: the strict node passes, the open one fails at the policy rule', () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'sandcheck.yaml'),
+      `egress:\n  contexts:\n    - kind: pod\n      namespace: sandbox\n      labels: {app: sandbox-runner}\n      sourceCidr: 10.244.0.0/16\n      behind: [${P}/pod-node-strict/rules.v4, ${P}/pod-unselected-node]\n  allow:\n    - {cidr: 160.79.104.0/23, proto: tcp, ports: [443]}\n  dns:\n    resolvers: [10.96.0.10]\n`,
+    );
+    const both = run([`${P}/pod-node-strict`, `${P}/pod-unselected-node/rules.v4`, `${P}/pod-unselected-node/rules.v6`, '-c', join(dir, 'sandcheck.yaml')]);
+    expect(both.findings).toEqual([
+      `egress-allow-any fail ${P}/pod-node-strict/k8s.yaml:29`,
+      `egress-internal-reachable warn ${P}/pod-node-strict/k8s.yaml:29`,
+      `egress-metadata-reachable fail ${P}/pod-node-strict/k8s.yaml:29`,
+    ]);
+    expect(both.raw.find((f: R) => f.ruleId === 'egress-allow-any')!.evidence.path).toBe(`${POLICY_443}, then ${NODE_443}`);
+  });
+
   it('a pod no policy selects is judged on its node: the node rule that lets every address out on tcp/443 is reported, with both layers', () => {
     const r = run([`${P}/pod-unselected-node`, '-c', `${P}/pod-unselected-node/sandcheck.yaml`]);
     expect(r.code).toBe(1);

@@ -475,24 +475,26 @@ function analyzePoliciesUncached(targets: readonly Target<object>[], config: San
     const path = cloudLayers(podCtx, cloud, null);
     // The pod's policy, then its node's forward path (nat PREROUTING, filter FORWARD, nat POSTROUTING), then
     // the cloud scopes: a flow leaves only if every layer lets it through. A hostNetwork pod is a process of
-    // its node: the node's OUTPUT path. One analysis per node it is placed behind.
-    const node = nodes[0] ?? null;
-    const ctx: EgressContext = pod.hostNetwork && node ? { kind: 'host-process', name: `pod ${pod.name} (hostNetwork)`, origin: 'hostNetwork: true' } : podCtx;
-    const rulesets = pod.hostNetwork && node ? node.rulesets : [rs, ...(node?.rulesets ?? [])];
-    // A hostNetwork pod is in the node's network namespace: its own sysctls say nothing about it.
-    const v6 = pod.ipv6Off && !pod.hostNetwork ? { ipv6OffEvidence: pod.ipv6Off } : {};
-    const analysis = analyzeHost({ rulesets, contexts: [ctx], allowlist: allowlistOf(config.egress), pathLayers: () => path.rulesets, ...v6, ...(node && !isolated ? { locateAt: 'decisive' as const } : {}) });
-    if (!isolated && !ingressOnly && !(pod.hostNetwork && node)) analysis.findings = unisolatedPodFindings(analysis.findings, pod, node);
-    for (const m of path.missing) if (!namesAHost(m, hosts)) analysis.findings.push(missingLayerFinding(m, podCtx, config, pod.name));
-    for (const n of path.notes) analysis.findings.push(noteFinding(n, contextLabel(podCtx)));
-    if (!pod.hostNetwork) {
-      analysis.findings.push(...fqdnFindings(pod, egress, config));
-      analysis.findings.push(...endpointPeerFindings(pod, egress.flatMap((p) => p.data.endpointPeers ?? []), allPods, config.egress));
-      // An allowlisted endpoint reached by name (toFQDNs) is not blocked, whatever its addresses.
-      const byName = (config.egress?.allow ?? []).map((a, i) => (a.host && egress.some((p) => (p.data.fqdns ?? []).some((f) => (f.pattern ? hostMatches(f.name, a.host!) : f.name === a.host))) ? i : -1)).filter((i) => i >= 0);
-      analysis.findings = analysis.findings.filter((f) => !(f.code === 'required-blocked' && byName.some((i) => f.key.endsWith(`|required|${i}`))));
+    // its node: the node's OUTPUT path.
+    // A pod that may run on any of several nodes is judged behind each (findings of one rule are kept once).
+    for (const node of nodes.length ? nodes : [null]) {
+      const ctx: EgressContext = pod.hostNetwork && node ? { kind: 'host-process', name: `pod ${pod.name} (hostNetwork)`, origin: 'hostNetwork: true' } : podCtx;
+      const rulesets = pod.hostNetwork && node ? node.rulesets : [rs, ...(node?.rulesets ?? [])];
+      // A hostNetwork pod is in the node's network namespace: its own sysctls say nothing about it.
+      const v6 = pod.ipv6Off && !pod.hostNetwork ? { ipv6OffEvidence: pod.ipv6Off } : {};
+      const analysis = analyzeHost({ rulesets, contexts: [ctx], allowlist: allowlistOf(config.egress), pathLayers: () => path.rulesets, ...v6, ...(node && !isolated ? { locateAt: 'decisive' as const } : {}) });
+      if (!isolated && !ingressOnly && !(pod.hostNetwork && node)) analysis.findings = unisolatedPodFindings(analysis.findings, pod, node);
+      for (const m of path.missing) if (!namesAHost(m, hosts)) analysis.findings.push(missingLayerFinding(m, podCtx, config, pod.name));
+      for (const n of path.notes) analysis.findings.push(noteFinding(n, contextLabel(podCtx)));
+      if (!pod.hostNetwork) {
+        analysis.findings.push(...fqdnFindings(pod, egress, config));
+        analysis.findings.push(...endpointPeerFindings(pod, egress.flatMap((p) => p.data.endpointPeers ?? []), allPods, config.egress));
+        // An allowlisted endpoint reached by name (toFQDNs) is not blocked, whatever its addresses.
+        const byName = (config.egress?.allow ?? []).map((a, i) => (a.host && egress.some((p) => (p.data.fqdns ?? []).some((f) => (f.pattern ? hostMatches(f.name, a.host!) : f.name === a.host))) ? i : -1)).filter((i) => i >= 0);
+        analysis.findings = analysis.findings.filter((f) => !(f.code === 'required-blocked' && byName.some((i) => f.key.endsWith(`|required|${i}`))));
+      }
+      out.push({ pod, analysis, scopes: path.used, nodes: node ? [node] : [] });
     }
-    out.push({ pod, analysis, scopes: path.used, nodes: node ? [node] : [] });
   }
   return out;
 }
