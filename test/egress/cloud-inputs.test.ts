@@ -23,7 +23,7 @@ const error = (name: string, value: unknown): InputError => {
     if (e instanceof InputError) return e;
     throw e;
   }
-  throw new Error('no InputError');
+  throw new Error(`no InputError for ${name}`);
 };
 
 describe('AWS topology listings', () => {
@@ -128,12 +128,22 @@ describe('AWS topology listings', () => {
       ['g.json', { RouteTables: [{ Routes: [] }] }, 'g.json:3: RouteTables.0: no RouteTableId'],
       ['h.json', [{ kind: 'compute#instance', name: 'vm-1', machineType: 'e2' }], 'h.json:2: 0.networkInterfaces: instance vm-1 lists no network interface'],
       ['i.json', [{ kind: 'compute#instance', networkInterfaces: [{ network: 'x' }] }], 'i.json:2: 0: an instance without a name'],
+      ['j.json', { NetworkAcls: [{ NetworkAclId: 'acl-1', Entries: [{ RuleNumber: 100, Egress: true, RuleAction: 'allow', Protocol: '-1', CidrBlock: '10.0.0.0/33' }] }] }, 'j.json:11: NetworkAcls.0.Entries.0: not a CIDR: "10.0.0.0/33"'],
+      ['k.json', { NetworkAcls: [{ NetworkAclId: 'acl-1', Entries: [{ Egress: false, RuleAction: 'deny', Protocol: '-1', CidrBlock: '0.0.0.0/0' }] }] }, 'k.json:6: NetworkAcls.0.Entries.0: RuleNumber null is not a rule number'],
+      ['l.json', { NetworkAcls: [{ NetworkAclId: 'acl-1', Entries: [{ RuleNumber: 5, Egress: true, RuleAction: 'permit', Protocol: '-1', CidrBlock: '0.0.0.0/0' }] }] }, 'l.json:6: NetworkAcls.0.Entries.0: RuleAction "permit" is neither allow nor deny'],
+      ['m.json', { NetworkAcls: [{ NetworkAclId: 'acl-1', Entries: [{ RuleNumber: 5, RuleAction: 'deny', Protocol: '-1', CidrBlock: '0.0.0.0/0' }] }] }, 'm.json:6: NetworkAcls.0.Entries.0: Egress must be true or false'],
+      ['n.json', { SecurityGroups: [{ GroupId: 'sg-1', IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/40' }] }] }] }, 'n.json:10: security group sg-1, egress rule: not a CIDR: "0.0.0.0/40"'],
     ];
     for (const [name, value, message] of cases) {
       const e = error(name, value);
       expect(e.file).toBe(name);
       expect(e.message).toBe(message);
     }
+  });
+
+  it('Terraform: a literal that is not a CIDR is an InputError at its line of the .tf', () => {
+    const f = makeSourceFile('sg.tf', '/tmp/sg.tf', 'resource "aws_security_group" "a" {\n  egress {\n    protocol    = "-1"\n    cidr_blocks = ["10.0.0.0/8", "everywhere"]\n  }\n}\n');
+    expect(() => terraformHandler.parse(f)).toThrow(new InputError('sg.tf', 'security group aws_security_group.a, egress rule: not a CIDR: "everywhere"', 4));
   });
 
   it('the CLI exits 2 on a malformed route table and says why', () => {

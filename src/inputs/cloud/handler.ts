@@ -66,11 +66,13 @@ export function awsSecurityGroups(doc: YamlDoc, file: string): CloudScope[] {
       const what = `${String(p.IpProtocol) === '-1' ? 'all traffic' : `${String(p.IpProtocol)}${p.FromPort !== undefined ? ` ${String(p.FromPort)}-${String(p.ToPort)}` : ''}`}`;
       asArr(p.IpRanges).forEach((r, k) => {
         const c = String(asObj(r).CidrIp ?? '');
-        if (validCidr(c)) rules.push(rule({ ...base, dst: { values: [c] } }, 'accept', `egress ${what} to ${c}`, at([...pp, 'IpRanges', k, 'CidrIp'])));
+        if (!validCidr(c)) throw new InputError(file, `security group ${String(sg.GroupId ?? gi)}, egress rule: not a CIDR: ${JSON.stringify(c)}`, at([...pp, 'IpRanges', k, 'CidrIp']).line);
+        rules.push(rule({ ...base, dst: { values: [c] } }, 'accept', `egress ${what} to ${c}`, at([...pp, 'IpRanges', k, 'CidrIp'])));
       });
       asArr(p.Ipv6Ranges).forEach((r, k) => {
         const c = String(asObj(r).CidrIpv6 ?? '');
-        if (validCidr(c)) rules.push(rule({ ...base, dst: { values: [c] } }, 'accept', `egress ${what} to ${c}`, at([...pp, 'Ipv6Ranges', k, 'CidrIpv6'])));
+        if (!validCidr(c)) throw new InputError(file, `security group ${String(sg.GroupId ?? gi)}, egress rule: not a CIDR: ${JSON.stringify(c)}`, at([...pp, 'Ipv6Ranges', k, 'CidrIpv6']).line);
+        rules.push(rule({ ...base, dst: { values: [c] } }, 'accept', `egress ${what} to ${c}`, at([...pp, 'Ipv6Ranges', k, 'CidrIpv6'])));
       });
       asArr(p.Unresolved).forEach((r, k) => {
         const expr = String(asObj(r).Expr ?? '?');
@@ -95,6 +97,20 @@ function entryMatch(e: Obj): { proto: number[] | 'all' | null; ports?: [number, 
   return { proto };
 }
 
+/** A NACL entry the evaluation can rely on: a rule number, a direction, an action and a CIDR (an entry dropped silently could hide a deny). */
+function checkedEntry(doc: YamlDoc, file: string, v: unknown, path: Path): Obj {
+  const e = asObj(v);
+  const bad = (what: string, at: Path = path): never => {
+    throw new InputError(file, `${path.join('.')}: ${what}`, doc.positionOf(at).line);
+  };
+  if (!Number.isInteger(e.RuleNumber) || (e.RuleNumber as number) < 1) bad(`RuleNumber ${JSON.stringify(e.RuleNumber ?? null)} is not a rule number`);
+  if (typeof e.Egress !== 'boolean') bad('Egress must be true or false');
+  if (!/^(allow|deny)$/i.test(String(e.RuleAction))) bad(`RuleAction ${JSON.stringify(e.RuleAction ?? null)} is neither allow nor deny`);
+  const c = e.CidrBlock ?? e.Ipv6CidrBlock;
+  if (typeof c !== 'string' || !validCidr(c)) bad(`not a CIDR: ${JSON.stringify(c ?? null)}`, [...path, e.CidrBlock !== undefined ? 'CidrBlock' : 'Ipv6CidrBlock']);
+  return e;
+}
+
 function awsNacls(doc: YamlDoc, file: string): CloudScope[] {
   return asArr(asObj(doc.value).NetworkAcls).map((n, ni) => {
     const acl = asObj(n);
@@ -102,7 +118,7 @@ function awsNacls(doc: YamlDoc, file: string): CloudScope[] {
     const label = `AWS network ACL ${String(acl.NetworkAclId ?? ni)}${acl.IsDefault ? ' (default)' : ''}`;
     const at = (p: Path) => origin(doc, file, p);
     const sorted = asArr(acl.Entries)
-      .map((e, ei) => ({ e: asObj(e), ei }))
+      .map((e, ei) => ({ e: checkedEntry(doc, file, e, [...np, 'Entries', ei]), ei }))
       .sort((a, b) => Number(a.e.RuleNumber) - Number(b.e.RuleNumber));
     const rules: NormRule[] = AWS_PLATFORM.map((p) => rule({ dst: { values: [p.cidr] } }, 'accept', `platform: ${p.what}, never filtered by NACLs`, at([...np, 'NetworkAclId'])));
     // Stateless: an outbound flow also needs its reply allowed by the inbound entries.
