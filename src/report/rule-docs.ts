@@ -3,14 +3,12 @@ import { commonDropReason } from '../analyzers/secrets/false-positives.js';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../config/types.js';
 import { audit } from '../engine/audit.js';
-import { interpolate } from '../engine/interpolate.js';
 import { ruleSetOf, type CompiledRule } from '../engine/load-rules.js';
-import { SOURCE_KEYS, SOURCE_PLATFORMS, keysUsedBy } from '../model/source-keys.js';
-import type { Platform } from '../model/target.js';
 import { collectPaths } from '../inputs/collect.js';
 import { CHECKLIST } from '../model/checklist.js';
 import { classifyPair, scanText } from '../analyzers/secrets/index.js';
 import { packageRoot } from '../util/package-root.js';
+import { remediationBySource } from './remediation.js';
 
 export function fixtureDir(ruleId: string): string {
   return join(packageRoot(), 'fixtures', 'rules', ruleId);
@@ -197,17 +195,6 @@ export async function renderRuleDoc(rule: CompiledRule): Promise<string> {
     out.push('');
   }
   return out.join('\n');
-}
-
-/**
- * The remediation as each source format words it, when it names keys (`{{key.capDrop}}`): one line per
- * format that every key it names has a wording for. A remediation without keys is one paragraph.
- */
-export function remediationBySource(rule: Pick<CompiledRule, 'id' | 'remediation'>): string[] {
-  const keys = keysUsedBy(rule.remediation);
-  if (keys.length === 0) return [rule.remediation.trim()];
-  const scope = (platform: Platform | 'default') => ({ target: { name: '', id: rule.id, kind: '', ...(platform === 'default' ? {} : { platform }) }, node: null, value: null });
-  return SOURCE_PLATFORMS.filter((p) => keys.every((k) => SOURCE_KEYS[k]?.[p.platform] !== undefined)).map((p) => `- ${p.label}: ${interpolate(rule.remediation.trim(), scope(p.platform))}`);
 }
 
 /** docs/rules/README.md: the index by checklist item. */

@@ -6,6 +6,7 @@ import type { Finding, Report } from '../model/finding.js';
 import type { Location } from '../model/location.js';
 import type { Severity } from '../model/severity.js';
 import { docUrl, repositoryUrl, ruleDocUrl } from './links.js';
+import { remediationBySource } from './remediation.js';
 import { compareText } from '../util/compare.js';
 
 /**
@@ -117,7 +118,8 @@ function descriptor(r: RuleLike): Json {
     name: pascalCase(r.id),
     shortDescription: { text: sentence(r.title) },
     fullDescription: { text: sentence(r.rationale?.trim() || r.title) },
-    help: { text: r.remediation.trim(), markdown: r.remediation.trim() },
+    // A rule's remediation may name keys per source format ({{key.x}}): the help gives each wording.
+    help: { text: remediationBySource(r).join('\n'), markdown: remediationBySource(r).join('\n') },
     defaultConfiguration: { level: r.verdict === 'warn' ? 'warning' : LEVEL[r.severity] },
     properties: {
       tags: r.checklist ? ['security', r.checklist] : ['security'],

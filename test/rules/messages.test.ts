@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRules, type CompiledRule } from '../../src/engine/load-rules.js';
 import { SOURCE_KEYS, keysUsedBy } from '../../src/model/source-keys.js';
+import { buildSarif } from '../../src/report/sarif.js';
 import { sandcheck } from '../helpers/cli.js';
 import { RULE_FIXTURES, runFixture } from '../helpers/fixtures.js';
 
@@ -177,5 +178,16 @@ describe('text report', () => {
       '      fix: Remove `privileged: true`.',
       '      fix: Remove `securityContext.privileged: true`.',
     ]);
+  });
+});
+
+describe('SARIF rule help', () => {
+  it('gives the fix of each source format, never a {{key}} placeholder', async () => {
+    const dir = join(RULE_FIXTURES, 'container-privileged');
+    const report = await runFixture(rule('container-privileged'), join(dir, 'fail-compose.yaml'), dir);
+    const sarif = buildSarif(report, rules, { cwd: dir }) as { runs: { tool: { driver: { rules: { id: string; help: { text: string } }[] } } }[] };
+    const driver = sarif.runs[0]!.tool.driver;
+    expect(driver.rules.find((r) => r.id === 'container-privileged')!.help.text).toBe('- Kubernetes: Remove `securityContext.privileged: true`.\n- compose: Remove `privileged: true`.\n- Docker: Remove `--privileged`.');
+    expect(driver.rules.filter((r) => r.help.text.includes('{{')).map((r) => r.id)).toEqual([]);
   });
 });
