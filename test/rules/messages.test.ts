@@ -1,10 +1,10 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRules, type CompiledRule } from '../../src/engine/load-rules.js';
 import { SOURCE_KEYS, keysUsedBy } from '../../src/model/source-keys.js';
 import { buildSarif } from '../../src/report/sarif.js';
-import { sandcheck } from '../helpers/cli.js';
+import { sandcheck, tempDir } from '../helpers/cli.js';
 import { RULE_FIXTURES, runFixture } from '../helpers/fixtures.js';
 
 // Findings name the key of the file they point into: a compose finding says `cap_drop`, a manifest
@@ -189,5 +189,34 @@ describe('SARIF rule help', () => {
     const driver = sarif.runs[0]!.tool.driver;
     expect(driver.rules.find((r) => r.id === 'container-privileged')!.help.text).toBe('- Kubernetes: Remove `securityContext.privileged: true`.\n- compose: Remove `privileged: true`.\n- Docker: Remove `--privileged`.');
     expect(driver.rules.filter((r) => r.help.text.includes('{{')).map((r) => r.id)).toEqual([]);
+  });
+});
+
+describe('a user rule', () => {
+  it('words its message and remediation per source format with {{key.…}} too', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'no-net-admin.yaml'),
+      [
+        'id: no-net-admin',
+        'title: No NET_ADMIN',
+        'checklist: image-hardening',
+        'severity: high',
+        'target: container',
+        'given: /capabilities/add/*',
+        'assert: { not: { const: NET_ADMIN } }',
+        'message: "Adds NET_ADMIN through {{key.capAdd}}"',
+        'rationale: r',
+        'remediation: "Take it out of {{key.capAdd}}."',
+        '',
+      ].join('\n'),
+    );
+    const userRule = loadRules([dir], { builtin: false }).rules[0]!;
+    const fixtures = join(RULE_FIXTURES, 'container-dangerous-capability');
+    const found = async (fixture: string) => (await runFixture(userRule, join(fixtures, fixture), fixtures)).findings.map((f) => [f.location.line, f.message, f.remediation]);
+    expect(await found('fail-compose.yaml')).toEqual([[7, 'Adds NET_ADMIN through `cap_add`', 'Take it out of `cap_add`.']]);
+    writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: c:1\n      securityContext:\n        capabilities:\n          add: [NET_ADMIN]\n');
+    const k8s = (await runFixture(userRule, join(dir, 'pod.yaml'), dir)).findings.map((f) => [f.location.line, f.message, f.remediation]);
+    expect(k8s).toEqual([[10, 'Adds NET_ADMIN through `capabilities.add`', 'Take it out of `capabilities.add`.']]);
   });
 });
