@@ -212,21 +212,37 @@ export function vmPath(vm: ScopeRef, scopes: readonly ScopeRef[]): PathLayers {
 /**
  * Interfaces (AWS) and instances (GCP) on no context's path, each judged on its own path (its groups ∪,
  * ∩ its ACL, ∩ its routes; its network's rules that target it) when at least one of those layers is in
- * the scan.
+ * the scan. Interfaces whose paths hold the same rules are judged once, together (an account lists
+ * hundreds of interfaces that share a few group sets and subnets).
  */
 export function interfacePathsAlone(scopes: readonly ScopeRef[], onPathAlready: ReadonlySet<CloudScope>): { eni: ScopeRef; label: string; path: PathLayers }[] {
-  const out: { eni: ScopeRef; label: string; path: PathLayers }[] = [];
-  for (const eni of interfacesOf(scopes)) {
-    if (onPathAlready.has(eni.scope)) continue;
-    const path = interfacePath(eni, scopes);
-    if (path.rulesets.length === 0) continue;
-    const i = eni.scope.iface!;
-    out.push({ eni, label: i.instanceId === i.id ? `instance ${i.id}` : `interface ${i.id}${i.instanceId ? ` (instance ${i.instanceId})` : ''}`, path });
-  }
-  for (const vm of vmsOf(scopes)) {
-    if (onPathAlready.has(vm.scope)) continue;
-    const path = vmPath(vm, scopes);
-    if (path.rulesets.length) out.push({ eni: vm, label: `GCP instance ${vm.scope.vm!.name}`, path });
-  }
-  return out;
+  const groups = new Map<string, { members: ScopeRef[]; path: PathLayers; notes: PathNote[] }>();
+  const add = (member: ScopeRef, path: PathLayers): void => {
+    if (path.rulesets.length === 0) return;
+    const key = `${member.scope.kind}|${path.rulesets.map((rs) => only(rs).rules.map((r) => `${r.origin.file}:${r.origin.line}:${r.verdict.kind}:${r.text}`).join(';')).join('|')}`;
+    const g = groups.get(key);
+    if (!g) groups.set(key, { members: [member], path, notes: [...path.notes] });
+    else {
+      g.members.push(member);
+      for (const u of path.used) if (!g.path.used.includes(u)) g.path.used.push(u);
+      for (const n of path.notes) if (!g.notes.some((x) => x.key === n.key)) g.notes.push(n);
+    }
+  };
+  for (const eni of interfacesOf(scopes)) if (!onPathAlready.has(eni.scope)) add(eni, interfacePath(eni, scopes));
+  for (const vm of vmsOf(scopes)) if (!onPathAlready.has(vm.scope)) add(vm, vmPath(vm, scopes));
+  return [...groups.values()].map(({ members, path, notes }) => ({ eni: members[0]!, label: labelOf(members), path: { ...path, notes } }));
+}
+
+function memberName(s: ScopeRef): string {
+  if (s.scope.vm) return s.scope.vm.name;
+  const i = s.scope.iface!;
+  return i.instanceId === i.id ? `instance ${i.id}` : `${i.id}${i.instanceId ? ` (instance ${i.instanceId})` : ''}`;
+}
+
+function labelOf(members: readonly ScopeRef[]): string {
+  const gcp = members[0]!.scope.kind === 'gcp-vm';
+  if (members.length === 1) return gcp ? `GCP instance ${memberName(members[0]!)}` : members[0]!.scope.iface!.instanceId === members[0]!.scope.iface!.id ? memberName(members[0]!) : `interface ${memberName(members[0]!)}`;
+  const names = members.slice(0, 3).map(memberName).join(', ');
+  const more = members.length > 3 ? ` and ${members.length - 3} more` : '';
+  return `${members.length} ${gcp ? 'GCP instances' : 'interfaces'} judged on the same rules (${names}${more})`;
 }
