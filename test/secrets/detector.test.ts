@@ -205,3 +205,24 @@ describe('fingerprint', () => {
     expect(fingerprint('a')).not.toBe(fingerprint('b'));
   });
 });
+
+describe('the keyword pass at the edges of a text', () => {
+  // The pass reads the characters either side of each anchor (K, x, k, A, _): at the first and last
+  // character of a text, and beside non-ASCII characters, those reads are bounded explicitly.
+  it('finds tokens that start or end the text, or sit beside non-ASCII characters', () => {
+    const id = tokens.awsKeyId(r);
+    const gh = tokens.github(r);
+    const xoxb = tokens.slack(r);
+    expect(scanText(id).map((h) => [h.detector, h.line, h.column])).toEqual([['aws-access-key-id', 1, 1]]);
+    expect(scanText(`token: ${gh}`).map((h) => [h.detector, h.column])).toEqual([['github-token', 8]]);
+    expect(scanText(`é${xoxb} ü`).map((h) => [h.detector, h.column])).toEqual([['slack-token', 2]]);
+    // An anchor as the first or last character, or next to a non-ASCII character, is only an anchor.
+    for (const text of ['K', '_', 'x', 'Aé', 'éA', 'ÿ_ÿ', 'k']) expect(scanText(text), text).toEqual([]);
+  });
+
+  it('reads a PEM body whose lines end at the text end or in a \\n escape', () => {
+    const key = pem(r, 'RSA PRIVATE KEY');
+    expect(scanText(key.text.trimEnd()).map((h) => h.detector)).toEqual(['private-key']);
+    expect(scanText(`KEY="${key.text.replace(/\n/g, '\\n')}"`).map((h) => h.detector)).toEqual(['private-key']);
+  });
+});

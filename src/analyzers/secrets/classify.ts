@@ -1,9 +1,11 @@
 import { commonDropReason, genericDropReason, namedKeyDropReason } from './false-positives.js';
 import { fingerprint } from './fingerprint.js';
 import { isAnthropicKeyName, isEnvironmentKeyName, secretNameKind } from './names.js';
-import { scanText } from './scan-text.js';
+import { keywordScan, scanCandidates } from './scan-text.js';
 import type { ScanOptions, SecretHit } from './types.js';
 import { positionInValue, type ValueLines } from '../../inputs/block-scalar.js';
+
+const NO_HITS: SecretHit[] = Object.freeze([]) as unknown as SecretHit[];
 
 /** Cheap tests that let most names skip the name analysis. */
 const ANTHROPIC_HINT = /anthropic|claude/i;
@@ -49,7 +51,9 @@ export function classifyPair(name: string, value: string | null | undefined, at:
   // Drops inside the value are reported at the value's lines in the file, like hits.
   const text = prefix + value;
   const lines = at.lines;
-  const provider = scanText(text, onDrop ? { onDrop: (d) => onDrop({ ...d, name, line: lines ? positionInValue(lines, offsetIn(text, d.line, 1) - prefix.length).line : at.line + d.line - 1 }) } : {});
+  // Most pairs (LOG_LEVEL=info) hold no rule keyword: one keyword pass, and no rule runs.
+  const rules = keywordScan(text).rules;
+  const provider = rules.size === 0 ? NO_HITS : scanCandidates(text, rules, onDrop ? { onDrop: (d) => onDrop({ ...d, name, line: lines ? positionInValue(lines, offsetIn(text, d.line, 1) - prefix.length).line : at.line + d.line - 1 }) } : {});
   if (provider.length > 0) {
     return provider.map((h) => ({
       ...h,

@@ -272,9 +272,9 @@ function pemStart(text: string, at: number): number {
   for (const kind of PEM_KINDS) {
     let i = at - kind.length - 6;
     if (i < 0 || !text.startsWith(kind, at - kind.length) || !text.startsWith('BEGIN ', i)) continue;
-    if (text.charCodeAt(i - 1) === 32) i--;
+    if (i > 0 && text.charCodeAt(i - 1) === 32) i--;
     let dashes = 0;
-    while (dashes < 5 && text.charCodeAt(i - 1) === 45) {
+    while (dashes < 5 && i > 0 && text.charCodeAt(i - 1) === 45) {
       i--;
       dashes++;
     }
@@ -309,7 +309,8 @@ function urlCredentialStart(text: string, at: number): number {
 
 const PLAIN_BODY = /^[A-Za-z0-9+/=\s]*$/;
 /** Base64 characters of a key body. */
-const B64_CHAR = new Uint8Array(128);
+/** Every char code (not only ASCII), so that a lookup is never out of bounds (V8 would deoptimize pemBody). */
+const B64_CHAR = new Uint8Array(65536);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=') B64_CHAR[c.charCodeAt(0)] = 1;
 
 /**
@@ -326,14 +327,14 @@ function pemBody(raw: string): string {
   while (start <= n) {
     // A line ends at a real line break or at a `\n` escape (`\r\n` escapes leave a `\r` that is dropped below).
     let end = start;
-    while (end < n && raw.charCodeAt(end) !== 10 && !(raw.charCodeAt(end) === 92 && raw.charCodeAt(end + 1) === 110)) end++;
+    while (end < n && raw.charCodeAt(end) !== 10 && !(raw.charCodeAt(end) === 92 && end + 1 < n && raw.charCodeAt(end + 1) === 110)) end++;
     const escaped = end < n && raw.charCodeAt(end) === 92;
     const next = escaped ? end + 2 : end + 1;
     let a = start;
-    let b = escaped && raw.charCodeAt(end - 2) === 92 && raw.charCodeAt(end - 1) === 114 ? end - 2 : end;
+    let b = escaped && end - 2 >= start && raw.charCodeAt(end - 2) === 92 && raw.charCodeAt(end - 1) === 114 ? end - 2 : end;
     while (a < b && raw.charCodeAt(a) <= 32) a++;
     while (b > a && raw.charCodeAt(b - 1) <= 32) b--;
-    const q = raw.charCodeAt(a);
+    const q = a < n ? raw.charCodeAt(a) : 0;
     if (!raw.startsWith('-----', q === 34 || q === 39 ? a + 1 : a)) {
       let clean = true;
       let header = false;

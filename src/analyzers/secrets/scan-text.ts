@@ -44,6 +44,8 @@ for (const rule of PROVIDER_RULES) {
     else KEYWORDS.push({ text: k, offset: -1, rules: [rule] });
   }
 }
+/** The char-code tables cover ASCII, filled (no holes), so that every lookup is in bounds. */
+const TABLE_SIZE = 128;
 const GROUPS: AnchorGroup[] = [];
 /** Keywords without an anchor character, searched as a whole. */
 const PLAIN: Keyword[] = [];
@@ -55,7 +57,7 @@ for (const k of KEYWORDS) {
   }
   k.offset = k.text.indexOf(char);
   let g = GROUPS.find((x) => x.char === char);
-  if (!g) GROUPS.push((g = { char, keywords: [], before: [], after: [] }));
+  if (!g) GROUPS.push((g = { char, keywords: [], before: new Array(TABLE_SIZE).fill(undefined), after: new Array(TABLE_SIZE).fill(undefined) }));
   g.keywords.push(k);
   const [table, code] = k.offset > 0 ? [g.before, k.text.charCodeAt(k.offset - 1)] : [g.after, k.text.charCodeAt(1)];
   (table[code] ??= []).push(k);
@@ -80,10 +82,15 @@ export function keywordScan(text: string): Keywords {
   for (const g of GROUPS) {
     // Each keyword counts once, at its first occurrence (anchors are visited in text order).
     let seen: Keyword[] | null = null;
+    // Reads stay inside the text and the tables (keywords are ASCII): an out-of-bounds read would make V8
+    // throw away this function's optimized code, and compiling it again is a large part of a cold run.
+    const last = text.length - 1;
     for (let i = text.indexOf(g.char); i !== -1; i = text.indexOf(g.char, i + 1)) {
-      const before = g.before[text.charCodeAt(i - 1)];
+      const b = i > 0 ? text.charCodeAt(i - 1) : 0;
+      const before = b < TABLE_SIZE ? g.before[b] : undefined;
       if (before !== undefined) seen = compare(text, i, before, seen, found);
-      const after = g.after[text.charCodeAt(i + 1)];
+      const a = i < last ? text.charCodeAt(i + 1) : 0;
+      const after = a < TABLE_SIZE ? g.after[a] : undefined;
       if (after !== undefined) seen = compare(text, i, after, seen, found);
       if (seen !== null && seen.length === g.keywords.length) break;
     }

@@ -73,8 +73,6 @@ setEnvfileScanner((target) => {
   const hits = detect(target, dropListener ? (d) => (drops ??= []).push(d) : null);
   prescanned.set(target.data, hits.length > 0 ? hits : NO_HITS);
   if (drops) prescannedDrops.set(target.data, drops);
-  // Its lines matter only to a text target of the same file that is not itself an env file: there is none.
-  coveredLines.delete(target);
 });
 
 /** The scan of a text or env file target: done when it was built, or now. */
@@ -316,10 +314,12 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
     }
     case 'envfile': {
       const data = target.data as { entries: { name: string; value: string | null; line: number; column: number }[]; comments: { text: string; line: number; column: number }[] };
+      // Only a compose file's entries share their file with a text target that must skip their lines.
+      const shared = target.platform === 'compose';
       data.entries.forEach((e, i) => {
         // Compose config `content:` given as a YAML block scalar has its lines recorded.
         const lines = valueLinesOf(e);
-        cover(e.line, e.value, undefined, lines);
+        if (shared) cover(e.line, e.value, undefined, lines);
         const hits = classifyPair(e.name, e.value, { line: e.line, column: e.column, lines }, dropsAt());
         if (hits.length === 0) return;
         const pointer = pointerOf('entries', i, 'value');
