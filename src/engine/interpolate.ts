@@ -32,15 +32,33 @@ export interface MessageScope {
 }
 
 const KEY = /\{\{\s*key(?:\.([a-zA-Z0-9_]+))?\s*\}\}/g;
+const KEY_HEAD = /\{\{\s*key\b/;
+const KEYS_ONLY = new Map<string, Map<string, string>>();
 
 /**
  * Renders `{{key.name}}` (a setting as the target's source format writes it; `{{key}}`: the failing
  * field's) first, since that wording may hold placeholders, then `{{target.name}}`, `{{node.x.y}}`,
- * `{{value}}`, `{{field}}`, `{{data.x}}`. An unresolved placeholder is left visible as `{{…}}` so the rule tests catch it (ESLint's RuleTester does the same).
+ * `{{value}}`, `{{field}}`, `{{data.x}}`. An unresolved placeholder is left visible as `{{…}}` so the
+ * rule tests catch it (ESLint's RuleTester does the same).
  */
 export function interpolate(template: string, scope: MessageScope): string {
   if (!template.includes('{{')) return template;
-  const text = template.includes('key') ? template.replace(KEY, (whole, name: string | undefined) => sourceKey(name ?? scope.field ?? '', scope.target.platform) ?? whole) : template;
+  let text = template;
+  if (KEY_HEAD.test(template)) {
+    // Remediations are interpolated for every finding and mostly name keys only: then the text depends on
+    // the platform (and the field, for `{{key}}`) alone and is kept per combination, under the rule's own
+    // template string (whose hash V8 keeps) and a short second key.
+    let byPlatform = KEYS_ONLY.get(template);
+    const memo = `${scope.target.platform ?? ''}\0${scope.field ?? ''}`;
+    const done = byPlatform?.get(memo);
+    if (done !== undefined) return done;
+    text = template.replace(KEY, (whole, name: string | undefined) => sourceKey(name ?? scope.field ?? '', scope.target.platform) ?? whole);
+    if (!text.includes('{{')) {
+      if (!byPlatform && KEYS_ONLY.size < 1024) KEYS_ONLY.set(template, (byPlatform = new Map()));
+      byPlatform?.set(memo, text);
+      return text;
+    }
+  }
   return text.replace(/\{\{\s*([a-zA-Z]+)((?:\.[a-zA-Z0-9_-]+)*)\s*\}\}/g, (whole, head: string, rest: string) => {
     let base: unknown;
     if (head === 'target') base = scope.target;

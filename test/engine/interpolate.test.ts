@@ -53,6 +53,9 @@ describe('{{key.…}}: a setting as the target source format writes it', () => {
   it('{{key}} alone is the failing field', () => {
     expect(interpolate('Shares a host namespace ({{key}})', scope('compose', 'hostPID'))).toBe('Shares a host namespace (`pid: host`)');
     expect(interpolate('Shares a host namespace ({{key}})', scope('kubernetes', 'hostPID'))).toBe('Shares a host namespace (`hostPID: true`)');
+    // Kept per platform and field: the same template for another field gives that field's key.
+    expect(interpolate('Shares a host namespace ({{key}})', scope('compose', 'hostIPC'))).toBe('Shares a host namespace (`ipc: host`)');
+    expect(interpolate('Shares a host namespace ({{key}})', scope('compose', 'hostPID'))).toBe('Shares a host namespace (`pid: host`)');
   });
 
   it('an image takes its own wording, else Docker\'s (what an image cannot carry is set at docker run); other inputs the default', () => {
