@@ -347,7 +347,7 @@ describe('compose handler: field forms', () => {
     ['user: "0:1000"', { uid: 0, gid: 1000, name: null, nonRoot: false, reason: 'user 0 (root) set on the service' }],
     ['user: app', { uid: null, gid: null, name: 'app', nonRoot: true, reason: "user name 'app' (uid not resolved)" }],
     ['user: "${UID}:${GID}"', { uid: null, gid: null, name: null, nonRoot: false, reason: "user '${UID}:${GID}' is set by a variable; cannot prove it is not root" }],
-    ['image: x', { uid: null, gid: null, name: null, nonRoot: false, reason: "no user set; the image's USER applies", source: 'unset' }],
+    ['image: x', { uid: null, gid: null, name: null, nonRoot: false, reason: "no `user:` set on the service; the image's USER applies", source: 'unset' }],
   ])('%s', (yaml, user) => {
     expect(one(`image: x\n${yaml}`).c.data.user).toMatchObject(user);
   });

@@ -97,7 +97,7 @@ const COMPOSE: [string, string, [number, string, string][]][] = [
   ]],
   ['container-run-as-root', 'fail-compose.yaml', [
     [5, "May run as root: user 0 (root) set on the service", "Set a numeric non-root `user` on the service (`user: \"10001:10001\"`), and build the image with a numeric non-root `USER`."],
-    [8, "May run as root: no user set; the image's USER applies", "Set a numeric non-root `user` on the service (`user: \"10001:10001\"`), and build the image with a numeric non-root `USER`."],
+    [8, "May run as root: no `user:` set on the service; the image's USER applies", "Set a numeric non-root `user` on the service (`user: \"10001:10001\"`), and build the image with a numeric non-root `USER`."],
   ]],
   ['container-seccomp-unconfined', 'fail-compose.yaml', [
     [7, "Runs without seccomp confinement (`security_opt: [seccomp=unconfined]`)", "Remove `seccomp=unconfined` from `security_opt` so that Docker's default profile applies (or name a reviewed profile: `seccomp=/path/profile.json`)."],

@@ -185,10 +185,10 @@ export function normalizeService(r: FieldReader, name: string, s: Obj, ctx: Serv
 
 export function readUser(r: FieldReader, value: unknown): UserInfo {
   const base = { uid: null, gid: null, name: null, runAsNonRoot: null } as const;
-  if (!present(value)) return { ...base, nonRoot: false, reason: "no user set; the image's USER applies", source: 'unset' };
+  if (!present(value)) return { ...base, nonRoot: false, reason: "no `user:` set on the service; the image's USER applies", source: 'unset' };
   if (isObj(value) || Array.isArray(value)) return r.fail(['user'], `${r.label(['user'])} must be a string, not ${describe(value)}`);
   const text = String(value).trim();
-  if (text === '') return { ...base, nonRoot: false, reason: "empty user; the image's USER applies", source: 'unset' };
+  if (text === '') return { ...base, nonRoot: false, reason: "empty `user:`; the image's USER applies", source: 'unset' };
   if (INTERPOLATION.test(text)) {
     return { ...base, nonRoot: false, reason: `user '${text}' is set by a variable; cannot prove it is not root`, source: 'service' };
   }
