@@ -143,6 +143,32 @@ describe('AWS topology listings', () => {
     }
   });
 
+  it('Terraform: aws_network_acl_rule entries join their ACL; an ACL with a value that needs evaluation is left out (allow-all)', () => {
+    const scopesOf = (text: string) => (terraformHandler.parse(makeSourceFile('n.tf', '/tmp/n.tf', text)).targets as Target<CloudEgressData>[]).flatMap((t) => t.data.scopes);
+    const acl = (cidr: string) =>
+      `resource "aws_network_acl" "a" {\n  subnet_ids = [aws_subnet.s.id]\n}\n\nresource "aws_network_acl_rule" "out" {\n  network_acl_id = aws_network_acl.a.id\n  rule_number    = 100\n  egress         = true\n  protocol       = "-1"\n  rule_action    = "allow"\n  cidr_block     = ${cidr}\n}\n`;
+    const [s] = scopesOf(acl('"0.0.0.0/0"'));
+    expect(s!.kind).toBe('aws-nacl');
+    expect(s!.assoc).toEqual({ subnets: ['aws_subnet.s'], isDefault: false });
+    const rules = s!.ruleset.tables[0]!.chains[0]!.rules;
+    expect(rules.map((r) => `${r.verdict.kind} ${r.text} @${r.origin.line}`).filter((t) => !t.includes('platform'))).toEqual([
+      // No inbound entry: every reply is dropped by the implicit * rule (at the ACL's line).
+      'drop reply dropped by the implicit inbound * deny (NACLs are stateless: no ephemeral port of 1024-65535 is open to the reply) @1',
+      'drop reply dropped by the implicit inbound * deny (NACLs are stateless: no ephemeral port of 1024-65535 is open to the reply) @1',
+      'accept rule 100 allow 0.0.0.0/0 @5',
+    ]);
+    expect(scopesOf(acl('var.cidr'))).toEqual([]);
+    // A route table whose aws_vpc is not in the input: the private ranges stand for its local route.
+    const [rt] = scopesOf('resource "aws_route_table" "r" {\n  vpc_id = var.vpc\n  route {\n    cidr_block = "0.0.0.0/0"\n    nat_gateway_id = aws_nat_gateway.n.id\n  }\n}\n');
+    expect(rt!.ruleset.tables[0]!.chains[0]!.rules.slice(5).map((r) => `${r.verdict.kind} ${r.text} @${r.origin.line}`)).toEqual([
+      'accept route 192.168.0.0/16 → local (inside the VPC) @1',
+      'accept route 172.16.0.0/12 → local (inside the VPC) @1',
+      'accept route 10.0.0.0/8 → local (inside the VPC) @1',
+      'accept route 0.0.0.0/0 → aws_nat_gateway.n.id @3',
+      'drop no route to the destination: unreachable from this route table @1',
+    ]);
+  });
+
   it('Terraform: a literal that is not a CIDR is an InputError at its line of the .tf', () => {
     const f = makeSourceFile('sg.tf', '/tmp/sg.tf', 'resource "aws_security_group" "a" {\n  egress {\n    protocol    = "-1"\n    cidr_blocks = ["10.0.0.0/8", "everywhere"]\n  }\n}\n');
     expect(() => terraformHandler.parse(f)).toThrow(new InputError('sg.tf', 'security group aws_security_group.a, egress rule: not a CIDR: "everywhere"', 4));

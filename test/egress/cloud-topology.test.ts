@@ -126,6 +126,39 @@ describe('Terraform JSON: plan and state', () => {
   });
 });
 
+describe('Terraform network ACLs and route tables', () => {
+  it('aws_network_acl (subnet_ids), aws_route_table + association, aws_default_route_table, the VPC local route from aws_vpc', async () => {
+    const tf = 'fixtures/egress/cloud-terraform/network.tf';
+    const r = await scanEgress([tf]);
+    const of = (who: string) => r.raw.filter((f) => f.message.includes(who)).map((f) => `${f.ruleId} ${f.verdict} ${f.location.line}`).sort();
+    // worker (private subnet): https-out ∩ its ACL (the API's reply is not allowed in) ∩ its table (local route only).
+    expect(of('aws_instance.worker')).toEqual([
+      'egress-dns-unrestricted warn 15',
+      'egress-dns-unrestricted warn 15',
+      'egress-internal-reachable warn 23',
+      'egress-metadata-reachable warn 15',
+      'egress-metadata-reachable warn 15',
+      'egress-required-endpoint-blocked warn 41',
+    ]);
+    expect(r.raw.find((f) => f.ruleId === 'egress-required-endpoint-blocked')!.message).toBe(
+      `Required endpoint api.anthropic.com 160.79.104.0/23 is not certainly reachable from instance aws_instance.worker: IPv4 tcp → 160.79.104.7:443, new connection, blocked by cloud/AWS network ACL aws_network_acl.private #32767 reply dropped by the implicit inbound * deny (NACLs are stateless: no ephemeral port of 1024-65535 is open to the reply) (${tf}:41)`,
+    );
+    expect(r.raw.find((f) => f.ruleId === 'egress-internal-reachable' && f.message.includes('worker'))!.message).toMatch(/\(10\.0\.0\.0\/16 tcp\/443\).*then cloud\/AWS route table aws_route_table\.private #\d+ route 10\.0\.0\.0\/16 → local \(inside the VPC\)/);
+    // gateway (public subnet, no association): the main table routes 0.0.0.0/0 to the internet gateway.
+    expect(of('aws_instance.gateway')).toEqual([
+      'egress-allow-any fail 23',
+      'egress-dns-unrestricted warn 15',
+      'egress-dns-unrestricted warn 15',
+      'egress-internal-reachable warn 23',
+      'egress-metadata-reachable warn 15',
+      'egress-metadata-reachable warn 15',
+    ]);
+    expect(r.raw.find((f) => f.ruleId === 'egress-allow-any')!.evidence!.path).toBe(
+      `cloud/AWS security group aws_security_group.https (https-out) #6 egress tcp 443-443 to 0.0.0.0/0 (${tf}:23), then cloud/AWS route table aws_default_route_table.main (main) #7 route 0.0.0.0/0 → aws_internet_gateway.main.id (${tf}:76)`,
+    );
+  });
+});
+
 describe('network ACL return traffic (stateless)', () => {
   it('an outbound allow whose reply the inbound entries deny is not reachable; partial ephemeral ranges are possible only', async () => {
     const r = await scanEgress([N]);

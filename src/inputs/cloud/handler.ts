@@ -111,7 +111,7 @@ function checkedEntry(doc: YamlDoc, file: string, v: unknown, path: Path): Obj {
   return e;
 }
 
-function awsNacls(doc: YamlDoc, file: string): CloudScope[] {
+export function awsNacls(doc: YamlDoc, file: string): CloudScope[] {
   return asArr(asObj(doc.value).NetworkAcls).map((n, ni) => {
     const acl = asObj(n);
     const np: Path = ['NetworkAcls', ni];

@@ -27,6 +27,8 @@ export interface TfContext {
   groupIds?: Map<string, string>;
   /** Plan: the references of values not known before apply, by resource address and attribute. */
   references?: Map<string, Record<string, string[]>>;
+  /** `aws_subnet.x` → its VPC's address (the VPC picks the default network ACL and the main route table). */
+  subnetVpcs?: Map<string, string>;
 }
 
 /** `aws_security_group.x.id` → `aws_security_group.x`; a state's `sg-…` → its group's address; any other value as is. */
@@ -63,10 +65,13 @@ export function terraformInterfaces(resources: readonly TfResource[], file: stri
   const at = (r: TfResource, sub: (string | number)[]): Origin => ({ file, line: r.lineOf(sub) });
   const value = (r: TfResource, key: string): unknown => r.values[key] ?? ctx.references?.get(`${r.type}.${r.name}`)?.[key];
   const groups = (r: TfResource, key: string): CloudInterface['groups'] => list(value(r, key)).map((g, i) => ({ id: address(g, 'aws_security_group', ctx), origin: at(r, [key, i]) }));
-  const subnet = (r: TfResource): { subnetId?: string } => {
+  const subnet = (r: TfResource): { subnetId?: string; vpcId?: string } => {
     const v = value(r, 'subnet_id');
     const one = Array.isArray(v) ? v[0] : v;
-    return one !== undefined ? { subnetId: address(one, 'aws_subnet') } : {};
+    if (one === undefined) return {};
+    const subnetId = address(one, 'aws_subnet');
+    const vpcId = ctx.subnetVpcs?.get(subnetId);
+    return { subnetId, ...(vpcId ? { vpcId } : {}) };
   };
   // Interfaces attached by an instance's network_interface block: instance and device index.
   const attachedBy = new Map<string, { instanceId: string; deviceIndex?: number }>();

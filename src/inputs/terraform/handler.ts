@@ -4,6 +4,7 @@ import type { YamlDoc } from '../../util/yaml-source.js';
 import { awsSecurityGroups, azureNsgs, gcpFirewalls, type CloudEgressData } from '../cloud/handler.js';
 import type { CloudScope } from '../cloud/rules.js';
 import { planReferences, terraformInterfaces } from '../cloud/terraform-interfaces.js';
+import { subnetVpcs, terraformNetworkScopes } from '../cloud/terraform-network.js';
 import type { InputHandler, SourceFile } from '../types.js';
 import { parseHcl, type HclBlock, type HclValue } from './hcl.js';
 
@@ -16,9 +17,9 @@ import { parseHcl, type HclBlock, type HclValue } from './hcl.js';
  * security group without egress rules has none.
  */
 
-const TYPES = /(aws_security_group|aws_security_group_rule|aws_vpc_security_group_egress_rule|aws_instance|aws_network_interface|google_compute_firewall|azurerm_network_security_group|azurerm_network_security_rule)/;
-/** Firewall resources, or instances and interfaces that say which security groups they use: a file worth reading. */
-const FIREWALLS = /(aws_security_group|google_compute_firewall|azurerm_network_security_)/;
+const TYPES = /(aws_security_group|aws_security_group_rule|aws_vpc_security_group_egress_rule|aws_instance|aws_network_interface|aws_network_acl|aws_default_network_acl|aws_route|aws_default_route_table|aws_main_route_table_association|aws_vpc|aws_subnet|google_compute_firewall|azurerm_network_security_group|azurerm_network_security_rule)/;
+/** Firewall resources, route tables, or instances and interfaces that say which security groups they use: a file worth reading. */
+const FIREWALLS = /(aws_security_group|"aws_(default_)?network_acl|"aws_(default_)?route_table"|google_compute_firewall|azurerm_network_security_)/;
 const relevantText = (text: string): boolean => FIREWALLS.test(text) || (/"aws_(instance|network_interface)"/.test(text) && /(vpc_security_group_ids|security_groups)/.test(text));
 
 /** A resource with its values and the line of each value (and of nested block items). */
@@ -147,7 +148,11 @@ function scopes(resources: Res[], file: string, references?: Map<string, Record<
   }
   // AWS instances and interfaces: which of those groups apply to which interface.
   const groupIds = new Map(sgs.filter((r) => typeof r.values.id === 'string').map((r) => [r.values.id as string, `aws_security_group.${r.name}`]));
-  const ifaces = terraformInterfaces(resources.filter((r) => r.type === 'aws_instance' || r.type === 'aws_network_interface').map((r) => ({ ...r, lineOf: (sub) => lookupLine(r, sub) })), file, { groupIds, ...(references ? { references } : {}) });
+  const tf = resources.map((r) => ({ ...r, lineOf: (sub: Path) => lookupLine(r, sub) }));
+  const ifaces = [
+    ...terraformInterfaces(tf.filter((r) => r.type === 'aws_instance' || r.type === 'aws_network_interface'), file, { groupIds, subnetVpcs: subnetVpcs(tf), ...(references ? { references } : {}) }),
+    ...terraformNetworkScopes(tf, file),
+  ];
   if (ifaces.length) {
     const aws = out.find((o) => o.provider === 'aws');
     if (aws) aws.scopes.push(...ifaces);
