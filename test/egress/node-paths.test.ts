@@ -53,6 +53,21 @@ describe('pod NetworkPolicy ∩ the node packet filter', () => {
     expect(node.findings).toEqual([]);
   });
 
+  it("kube-proxy's Service DNAT on the node: DNS to the resolver's Service address reaches its endpoint, which counts as the resolver; no proxy delegation", () => {
+    const K = `${P}/pod-node-kube-proxy`;
+    const r = run([K, '-c', `${K}/sandcheck.yaml`]);
+    expect(r.code).toBe(0);
+    expect(r.verdict).toBe('pass');
+    expect(r.findings).toEqual([]);
+    // A resolver declared elsewhere: the endpoint is a private address reached by DNAT (only possibly: the flow is moved).
+    const dir = tempDir();
+    writeFileSync(join(dir, 'other.yaml'), readFileSync(`${K}/sandcheck.yaml`, 'utf8').replace('resolvers: [10.96.0.10]', 'resolvers: [10.96.0.53]'));
+    const other = run([K, '-c', join(dir, 'other.yaml')]);
+    expect(other.raw.map((f: R) => f.ruleId).sort()).toEqual(['egress-dns-unrestricted', 'egress-internal-reachable']);
+    expect(other.raw.every((f: R) => f.verdict === 'warn')).toBe(true);
+    expect(other.raw.find((f: R) => f.ruleId === 'egress-internal-reachable')!.evidence.internal).toBe('10.244.0.5/32 udp/53');
+  });
+
   it('a flow both the policy and the node allow fails at the policy rule, the witness showing both rule paths (node named by behind)', () => {
     const dir = tempDir();
     writeFileSync(

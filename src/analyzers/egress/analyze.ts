@@ -4,7 +4,7 @@ import { describeSpace, familyLabel, formatFlow } from './describe.js';
 import { DPORT, DST, PROTO, PROTO_NUMBERS, Space, cubeOf, pickFlow, type Flow } from './header-space.js';
 import { IntervalSet } from './interval-set.js';
 import { contextLabel, hookOf, type EgressContext, type NormRuleset, type Origin } from './model.js';
-import { decisiveLayerOrigin, evaluateHook, firstLayerOrigin, formatLayeredTrace, formatTrace, traceFlow, universe, type HookResult, type Stage } from './walk.js';
+import { decisiveLayerOrigin, evaluateHook, firstLayerOrigin, formatLayeredTrace, formatTrace, traceFlow, universe, type Delegation, type HookResult, type Stage } from './walk.js';
 
 /**
  * Verdicts of one host's netfilter rulesets against the declared allowlist (§4.4 of the egress notes).
@@ -161,6 +161,32 @@ function spacesFor(family: Family, al: Allowlist): Spaces {
   };
 }
 
+/** kube-proxy's DNAT of a Service address to one of its endpoints (`KUBE-SEP-…` chains, iptables mode). */
+function isKubeServiceDnat(d: Delegation): boolean {
+  return d.rule.verdict.kind === 'dnat' && /^KUBE-(SEP|SVC|EXT|FW|XLB)-/.test(d.chain);
+}
+
+/**
+ * A declared resolver or internal service given by its Kubernetes Service address is reached at the
+ * endpoint kube-proxy DNATs it to: those endpoint flows count as the resolver or the internal service
+ * (the flow was addressed to the Service, and later stages see the endpoint).
+ */
+function withServiceEndpoints(sp: Spaces, family: Family, delegations: readonly Delegation[]): Spaces {
+  let { resolvers, internal } = sp;
+  for (const d of delegations) {
+    const to = d.rule.verdict.to;
+    if (!isKubeServiceDnat(d) || !to?.addr) continue;
+    const p = parsePrefix(to.addr);
+    if (!p || p.family !== family) continue;
+    const moved = (flows: Space): Space => Space.of(family, flows.cubes.map((c) => c.map((set, dim) => (dim === DST ? IntervalSet.range(p.lo, p.hi) : dim === DPORT && to.ports ? IntervalSet.range(BigInt(to.ports[0]), BigInt(to.ports[1])) : set))));
+    const toResolver = d.flows.intersect(sp.resolvers);
+    if (!toResolver.isEmpty()) resolvers = resolvers.union(moved(toResolver).project([DST, PROTO, DPORT]));
+    const toInternal = d.flows.intersect(sp.internal);
+    if (!toInternal.isEmpty()) internal = internal.union(moved(toInternal).project([DST, PROTO, DPORT]));
+  }
+  return resolvers === sp.resolvers && internal === sp.internal ? sp : { ...sp, resolvers, internal };
+}
+
 /** Addresses to prefer as witnesses: documentation ranges read as "some host on the internet". */
 const WITNESS_ADDRS: Record<Family, bigint[]> = {
   ipv4: [parsePrefix('198.51.100.7')!.lo, parsePrefix('203.0.113.7')!.lo, parsePrefix('93.184.215.14')!.lo],
@@ -289,7 +315,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
     }
     for (const family of FAMILIES) {
       const ev = evals[family];
-      const sp = spacesFor(family, allowlist);
+      const sp = withServiceEndpoints(spacesFor(family, allowlist), family, ev.result?.delegations ?? []);
       const may = ev.may.subtract(sp.local);
       const must = ev.must.subtract(sp.local);
       const dflt = ev.defaultAcc.subtract(sp.local);
@@ -515,8 +541,9 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         }
       }
 
-      // EGRESS-010: delegation to a proxy.
+      // EGRESS-010: delegation to a proxy (kube-proxy's Service DNAT is load balancing, not a proxy).
       for (const d of ev.result?.delegations ?? []) {
+        if (isKubeServiceDnat(d)) continue;
         const to = d.rule.verdict.to;
         const dest = to?.addr === 'local' || !to?.addr ? `a local port${to?.ports ? ` ${to.ports[0]}` : ''}` : `${to.addr}${to.ports ? `:${to.ports[0]}` : ''}`;
         const sample = pickFlow(d.flows, WITNESS_ADDRS[family]);
