@@ -199,6 +199,8 @@ export function scanCandidates(text: string, rules: Map<ProviderRule, number>, o
 const RULE_ORDER = new Map(PROVIDER_RULES.map((r, i) => [r, i]));
 
 function dedupe(hits: RawHit[]): RawHit[] {
+  // Most texts have one hit or none: no sort (it copies the array) and no closure to run.
+  if (hits.length < 2) return hits;
   hits.sort((a, b) => a.start - b.start || a.order - b.order);
   const kept: RawHit[] = [];
   for (const h of hits) {
@@ -210,7 +212,7 @@ function dedupe(hits: RawHit[]): RawHit[] {
 }
 
 function toHits(text: string, raw: RawHit[]): SecretHit[] {
-  raw.sort((a, b) => a.start - b.start);
+  if (raw.length > 1) raw.sort((a, b) => a.start - b.start);
   const hits: SecretHit[] = [];
   let line = 1;
   let lineStart = 0;
