@@ -50,10 +50,12 @@ describe('npm package', () => {
     expect(files).toContain('dist/builtin-rules.cjs');
     expect(files).toContain('package.json');
     expect(files).toContain('bin/sandcheck.js');
+    // bin/ is CommonJS inside a "type": "module" package: without it the launcher would not run.
+    expect(files).toContain('bin/package.json');
     expect(files).toContain('dist/sandcheck.cjs');
     expect(files).toContain('dist/sandcheck.cjs.cache');
     expect(files).toContain('dist/builtin-rules.cjs.cache');
-    for (const lib of ['ajv', 'dockerfile-ast', 'yaml']) expect(files).toContain(`dist/vendor/${lib}.cjs`);
+    for (const lib of ['ajv', 'chalk', 'dockerfile-ast', 'yaml']) expect(files).toContain(`dist/vendor/${lib}.cjs`);
     expect(files).toContain('dist/sandcheck.schema.json');
     const rules = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', 'rules'], { cwd: REPO, encoding: 'utf8' }).split('\n').filter((f) => /\.ya?ml$/.test(f));
     // Exactly the rule files the loader reads (a listing that found nothing would pass the check below).
@@ -63,7 +65,7 @@ describe('npm package', () => {
 
   it('and nothing else: no fixtures, tests, sources, benchmarks, other docs or CI files', () => {
     // docs/rules/ ships because `sandcheck explain` prints those generated pages.
-    const allowed = /^(package\.json|README\.md|LICENSE|bin\/sandcheck\.js|dist\/(sandcheck\.(cjs|cjs\.cache|cjs\.map|schema\.json)|builtin-rules\.cjs(\.cache)?|vendor\/[a-z-]+\.cjs)|rules\/.+\.ya?ml|docs\/rules\/[a-z0-9-]+\.md|docs\/rules\/README\.md)$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|bin\/(sandcheck\.js|package\.json)|dist\/(sandcheck\.(cjs|cjs\.cache|cjs\.map|schema\.json)|builtin-rules\.cjs(\.cache)?|vendor\/[a-z-]+\.cjs)|rules\/.+\.ya?ml|docs\/rules\/[a-z0-9-]+\.md|docs\/rules\/README\.md)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(files.some((f) => /^(fixtures|test|src|bench|scripts|\.ci)\//.test(f) || (f.startsWith('docs/') && !f.startsWith('docs/rules/')))).toBe(false);
     expect(files).toContain('LICENSE');
