@@ -273,7 +273,7 @@ export function azureNsgs(doc: YamlDoc, file: string): CloudScope[] {
 }
 
 export function parseCloud(file: SourceFile): CloudScope[] | null {
-  const docs = file.yaml().docs;
+  const docs = file.fastYaml().docs;
   const doc = docs[0];
   if (!doc) return null;
   const kind = kindOf(doc.value);
@@ -305,7 +305,7 @@ export const cloudHandler: InputHandler = {
     if (!/\.json$/i.test(file.path) && file.absPath !== null) return false;
     if (!/"(SecurityGroups|NetworkAcls|NetworkInterfaces|Reservations|RouteTables|networkInterfaces|securityRules|defaultSecurityRules|compute#firewall|destinationRanges|allowed|denied)"/.test(file.text.slice(0, 100_000))) return false;
     try {
-      return kindOf(file.yaml().docs[0]?.value) !== null;
+      return kindOf(file.fastYaml().docs[0]?.value) !== null;
     } catch {
       return false;
     }
@@ -313,7 +313,7 @@ export const cloudHandler: InputHandler = {
   parse(file) {
     const scopes = parseCloud(file);
     if (!scopes) throw new InputError(file.path, 'not a security group, network ACL, network interface, instance or route table listing, GCP firewall or instance listing, or Azure NSG listing');
-    const kind = kindOf(file.yaml().docs[0]!.value)!;
+    const kind = kindOf(file.fastYaml().docs[0]!.value)!;
     const provider = kind.startsWith('aws') ? 'aws' : kind === 'gcp-vm' ? 'gcp' : (kind as 'gcp' | 'azure');
     const target: Target<CloudEgressData> = {
       kind: 'egress',
