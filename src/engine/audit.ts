@@ -22,7 +22,8 @@ export interface AuditOptions {
 
 /** analyze → evaluate → suppress → aggregate, over targets collected by any front end (files, images, live). */
 export function audit(collected: Collected, opts: AuditOptions): Report {
-  const inventory = buildInventory(collected.targets, collected.inputs, opts.config);
+  const now = opts.now ?? new Date();
+  const inventory = buildInventory(collected.targets, collected.inputs, opts.config, now);
   analyze(inventory);
   const result = evaluateRules(opts.rules.rules, inventory);
   applyInlineSuppressions(result.findings, inventory, opts.rules);
@@ -38,6 +39,6 @@ export function audit(collected: Collected, opts: AuditOptions): Report {
     config: opts.config,
     targets: collected.targets.length,
     rules: opts.rules.rules.length,
-    now: opts.now,
+    now,
   });
 }

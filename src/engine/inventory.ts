@@ -3,7 +3,7 @@ import type { InputRecord } from '../model/finding.js';
 import type { Target, TargetKind } from '../model/target.js';
 import type { Inventory } from './types.js';
 
-export function buildInventory(targets: Target<object>[], inputs: InputRecord[], config: SandcheckConfig): Inventory {
+export function buildInventory(targets: Target<object>[], inputs: InputRecord[], config: SandcheckConfig, now: Date = new Date()): Inventory {
   const byKind = new Map<TargetKind, Target<object>[]>();
   const byId = new Map<string, Target<object>>();
   for (const t of targets) {
@@ -18,5 +18,6 @@ export function buildInventory(targets: Target<object>[], inputs: InputRecord[],
     byId: (id) => byId.get(id),
     inputs,
     config,
+    now,
   };
 }

@@ -45,6 +45,8 @@ export interface Inventory {
   byId(id: string): Target<object> | undefined;
   inputs: InputRecord[];
   config: SandcheckConfig;
+  /** The audit's clock (ages of keys are measured against it; fixed in generated docs and tests). */
+  now: Date;
 }
 
 export interface RuleFunctionContext {

@@ -97,10 +97,13 @@ function fence(file: string): string {
   return 'text';
 }
 
+/** The clock of generated pages: fixed, so a page does not change with the day it is made (key ages). */
+const DOCS_CLOCK = new Date('2026-01-01T00:00:00Z');
+
 /** The messages a fixture produces for its rule (documented under the noncompliant example). */
 async function messagesFor(rule: CompiledRule, file: string, lineMaps: Map<string, Map<number, number>>): Promise<{ messages: string[]; lines: Map<string, Set<number>> }> {
   const collected = await collectPaths([file], { cwd: fixtureDir(rule.id) });
-  const report = audit(collected, { rules: ruleSetOf([rule]), config: structuredClone(DEFAULT_CONFIG), failOn: 'any', now: new Date('2000-01-01') });
+  const report = audit(collected, { rules: ruleSetOf([rule]), config: structuredClone(DEFAULT_CONFIG), failOn: 'any', now: DOCS_CLOCK });
   // A folder fixture names the file of each finding.
   const where = (f: string | undefined) => (lineMaps.size > 1 || !lineMaps.has(f ?? '') ? `${f ?? ''} ` : '');
   const findings = report.findings.filter((f) => f.ruleId === rule.id);

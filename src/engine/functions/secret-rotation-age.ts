@@ -72,7 +72,7 @@ export const secretRotationAge: RuleFunction<Options> = {
       const t = Date.parse(dated.at);
       if (!Number.isNaN(t)) {
         evidence = true;
-        const days = Math.floor((Date.now() - t) / DAY);
+        const days = Math.floor((ctx.inventory.now.getTime() - t) / DAY);
         if (days > maxDays) out.push({ pointer: dated.pointer, data: { detail: `was ${dated.what} ${days} days ago (${dated.at.slice(0, 10)}), more than keys.maxAgeDays ${maxDays}` } });
       }
     }
