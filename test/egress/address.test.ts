@@ -10,7 +10,7 @@ describe('addresses', () => {
     expect(parsePrefix('::/0')).toEqual({ family: 'ipv6', lo: 0n, hi: (1n << 128n) - 1n });
     expect(parsePrefix('2001:db8::1/32')!.lo).toBe(0x20010db8n << 96n);
     expect(parsePrefix('fe80::/10')!.hi).toBe((0xfe80n << 112n) + (1n << 118n) - 1n);
-    for (const bad of ['', '1.2.3', '1.2.3.4/33', '::/129', 'host.example', '1.2.3.4/x', '010.1.1.1']) expect(parsePrefix(bad)).toBeNull();
+    for (const bad of ['', '1.2.3', '1.2.3.4/33', '::/129', 'host.example', '1.2.3.4/x', '010.1.1.1', '0.0.0.0/0/8', '::/0/8', '10.0.0.0/255.0.0.0/8']) expect(parsePrefix(bad)).toBeNull();
     expect(parseAddressRange('10.0.0.5-10.0.0.9')).toEqual({ family: 'ipv4', lo: 0x0a000005n, hi: 0x0a000009n });
     expect(parseAddressRange('10.0.0.9-10.0.0.5')).toBeNull();
   });

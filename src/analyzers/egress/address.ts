@@ -98,7 +98,9 @@ function parsePrefixUncached(text: string): ParsedPrefix | null {
     let addr: ipaddr.IPv4 | ipaddr.IPv6;
     let len: number;
     if (s.includes('/')) {
-      const [a, l] = s.split('/', 2) as [string, string];
+      const parts = s.split('/');
+      if (parts.length !== 2) return null;
+      const [a, l] = parts as [string, string];
       if (!/^\d+$/.test(l)) {
         // iptables also accepts a dotted netmask: 10.0.0.0/255.0.0.0
         if (!ipaddr.IPv4.isValidFourPartDecimal(a) || !ipaddr.IPv4.isValidFourPartDecimal(l)) return null;
