@@ -85,22 +85,46 @@ export function renderText(report: Report, opts: TextOptions): string {
 /** Findings of one item, grouped by rule: severity, id and title once, each place, then each distinct fix once. */
 function renderRuleGroups(c: Palette, findings: Finding[]): string[] {
   const out: string[] = [];
-  const byRule = new Map<string, Finding[]>();
-  for (const f of findings) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
-  for (const [ruleId, group] of byRule) {
-    const first = group[0]!;
-    const sevText = first.verdict === 'warn' ? `warn ${first.severity}` : first.severity;
-    const sev = first.verdict === 'warn' ? c.yellow(sevText) : first.severity === 'critical' || first.severity === 'high' ? c.red(sevText) : c.yellow(sevText);
-    out.push(`  ${sev} ${c.bold(ruleId)}  ${first.title}`);
-    for (const f of group) {
-      const where = formatLocation(f.location);
-      out.push(`      ${where ? c.cyan(where) + '  ' : ''}${f.target.name}`);
-      out.push(`        ${f.message}`);
+  // One group per rule and verdict, failures first: a rule can fail in one place and only warn in another.
+  const byRule = new Map<string, { fail: Finding[]; warn: Finding[] }>();
+  for (const f of findings) {
+    let g = byRule.get(f.ruleId);
+    if (!g) byRule.set(f.ruleId, (g = { fail: [], warn: [] }));
+    (f.verdict === 'warn' ? g.warn : g.fail).push(f);
+  }
+  for (const [ruleId, { fail, warn }] of byRule) {
+    for (const group of [fail, warn]) {
+      if (group.length === 0) continue;
+      const first = group[0]!;
+      const sevText = first.verdict === 'warn' ? `warn ${first.severity}` : first.severity;
+      const sev = first.verdict === 'warn' ? c.yellow(sevText) : first.severity === 'critical' || first.severity === 'high' ? c.red(sevText) : c.yellow(sevText);
+      out.push(`  ${sev} ${c.bold(ruleId)}  ${first.title}`);
+      for (const f of group) {
+        const where = formatLocation(f.location);
+        out.push(`      ${where ? c.cyan(where) + '  ' : ''}${f.target.name}`);
+        out.push(`        ${f.message}`);
+      }
+      // The fix names the keys of each source format (compose `cap_drop`, Kubernetes `capabilities.drop`):
+      // one line per wording, labelled with its format when the group holds several.
+      const fixes = new Map<string, Set<string>>();
+      for (const f of group) {
+        const fix = f.remediation.trim().replace(/\s*\n\s*/g, ' ');
+        const sources = fixes.get(fix) ?? new Set<string>();
+        sources.add(sourceLabel(f));
+        fixes.set(fix, sources);
+      }
+      for (const [fix, sources] of fixes) out.push(c.gray(`      fix${fixes.size > 1 ? ` (${[...sources].join(', ')})` : ''}: ${fix}`));
     }
-    // The fix names the keys of each source format (compose `cap_drop`, Kubernetes `capabilities.drop`): one line per wording.
-    for (const fix of new Set(group.map((f) => f.remediation.trim().replace(/\s*\n\s*/g, ' ')))) out.push(c.gray(`      fix: ${fix}`));
   }
   return out;
+}
+
+const SOURCE_LABELS: Record<string, string> = { k8s: 'Kubernetes', compose: 'compose', dockerfile: 'Dockerfile', docker: 'Docker', image: 'image', envfile: 'env file', egress: 'firewall' };
+
+/** The source format of a finding's target, from its id (`k8s:…`, `compose:…`). */
+function sourceLabel(f: Finding): string {
+  const prefix = f.target.id.slice(0, Math.max(0, f.target.id.indexOf(':')));
+  return SOURCE_LABELS[prefix] ?? (prefix || f.target.kind);
 }
 
 function renderInputs(c: Palette, report: Report, verbose: boolean): string[] {

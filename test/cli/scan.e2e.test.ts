@@ -137,8 +137,8 @@ describe('sandcheck scan on the example sandboxes', () => {
       '        Runs privileged (`privileged: true`)',
       '      fixtures/sandboxes/leaky/k8s/worker.yaml:43  agents/Deployment/agent-worker › container log-shipper',
       '        Runs privileged (`securityContext.privileged: true`)',
-      '      fix: Remove `privileged: true`.',
-      '      fix: Remove `securityContext.privileged: true`.',
+      '      fix (compose): Remove `privileged: true`.',
+      '      fix (Kubernetes): Remove `securityContext.privileged: true`.',
     ]);
     expect(r.stdout).toMatch(/Exit code 1\.\n$/);
     expect(r.stdout).not.toMatch(/\x1b\[/);

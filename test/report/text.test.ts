@@ -36,3 +36,34 @@ describe('text report: colour', () => {
     expect(text.replace(/\x1b\[\d+m/g, '')).toBe(renderText(report, { color: false }));
   });
 });
+
+describe('text report: findings of one rule', () => {
+  it('a rule that fails in one place and only warns in another gets a heading per verdict, failures first', () => {
+    const report = makeReport({
+      findings: [
+        finding('egress-dns-unrestricted', { verdict: 'warn', severity: 'medium', fingerprint: 'w', location: { file: 'a.rules', line: 3 } }),
+        finding('egress-dns-unrestricted', { verdict: 'fail', severity: 'medium', fingerprint: 'f', location: { file: 'a.rules', line: 9 } }),
+      ],
+    });
+    const lines = renderText(report, { color: false }).split('\n');
+    const headings = lines.filter((l) => l.includes('egress-dns-unrestricted  Title'));
+    expect(headings).toEqual(['  medium egress-dns-unrestricted  Title of egress-dns-unrestricted', '  warn medium egress-dns-unrestricted  Title of egress-dns-unrestricted']);
+    const at = (s: string) => lines.findIndex((l) => l.startsWith(s));
+    expect(at('      a.rules:9')).toBe(lines.indexOf(headings[0]!) + 1);
+    expect(at('      a.rules:3')).toBe(lines.indexOf(headings[1]!) + 1);
+  });
+
+  it('one fix line per wording, labelled with its source format when there are several', () => {
+    const compose = { kind: 'container' as const, id: 'compose:p/worker#container', name: 'p/service worker › container worker' };
+    const report = makeReport({
+      findings: [
+        finding('container-privileged', { remediation: 'Remove `securityContext.privileged: true`.' }),
+        finding('container-privileged', { remediation: 'Remove `privileged: true`.', target: compose, fingerprint: 'c' }),
+      ],
+    });
+    const fixes = renderText(report, { color: false }).split('\n').filter((l) => l.trimStart().startsWith('fix'));
+    expect(fixes).toEqual(['      fix (Kubernetes): Remove `securityContext.privileged: true`.', '      fix (compose): Remove `privileged: true`.']);
+    const single = renderText(makeReport({ findings: [finding('container-privileged')] }), { color: false }).split('\n').filter((l) => l.trimStart().startsWith('fix'));
+    expect(single).toEqual(['      fix: Fix container-privileged like this.']);
+  });
+});

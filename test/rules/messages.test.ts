@@ -175,8 +175,8 @@ describe('text report', () => {
       '        Runs privileged (`privileged: true`)',
       `      ${dir}/fail-k8s.yaml:16  sandbox/CronJob/cleanup › init container setup`,
       '        Runs privileged (`securityContext.privileged: true`)',
-      '      fix: Remove `privileged: true`.',
-      '      fix: Remove `securityContext.privileged: true`.',
+      '      fix (compose): Remove `privileged: true`.',
+      '      fix (Kubernetes): Remove `securityContext.privileged: true`.',
     ]);
   });
 });
