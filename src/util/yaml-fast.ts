@@ -63,8 +63,9 @@ export function parseYamlFast(text: string, file: string): YamlFile {
     );
   } catch (err) {
     const e = err as { reason?: string; mark?: { line: number; column: number }; message: string };
-    if (e.mark) throw new InputError(file, `not valid YAML: ${e.reason ?? e.message}`, e.mark.line + 1, e.mark.column + 1);
-    throw new InputError(file, `not valid YAML: ${e.message}`);
+    const what = /\.json$/i.test(file) ? 'JSON' : 'YAML';
+    if (e.mark) throw new InputError(file, `not valid ${what}: ${e.reason ?? e.message}`, e.mark.line + 1, e.mark.column + 1);
+    throw new InputError(file, `not valid ${what}: ${e.message}`);
   }
 
   // One root node per document, in order.

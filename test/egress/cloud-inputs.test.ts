@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cloudHandler, type CloudEgressData } from '../../src/inputs/cloud/handler.js';
 import { makeSourceFile } from '../../src/inputs/collect.js';
@@ -5,6 +8,7 @@ import { InputError } from '../../src/inputs/types.js';
 import { replyRules, type InboundEntry } from '../../src/inputs/cloud/nacl-replies.js';
 import type { Target } from '../../src/model/target.js';
 import { sandcheck } from '../helpers/cli.js';
+import { ROOT } from '../helpers/fixtures.js';
 import { terraformHandler } from '../../src/inputs/terraform/handler.js';
 import { scanEgress } from './cloud-helpers.js';
 
@@ -172,6 +176,19 @@ describe('AWS topology listings', () => {
   it('Terraform: a literal that is not a CIDR is an InputError at its line of the .tf', () => {
     const f = makeSourceFile('sg.tf', '/tmp/sg.tf', 'resource "aws_security_group" "a" {\n  egress {\n    protocol    = "-1"\n    cidr_blocks = ["10.0.0.0/8", "everywhere"]\n  }\n}\n');
     expect(() => terraformHandler.parse(f)).toThrow(new InputError('sg.tf', 'security group aws_security_group.a, egress rule: not a CIDR: "everywhere"', 4));
+  });
+
+  it('a listing cut short is an input error (exit 2), not a text file whose layer silently vanishes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandcheck-trunc-'));
+    writeFileSync(join(dir, 'sgs.json'), readFileSync(join(ROOT, 'fixtures/egress/cloud/aws-sg-default.json'), 'utf8').slice(0, 400));
+    const r = sandcheck(['scan', join(dir, 'sgs.json'), '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`sandcheck: input error: ${join(dir, 'sgs.json')}:15:1: not valid JSON: unexpected end of the stream within a double quoted scalar\n`);
+    // A broken JSON file that is no cloud listing stays a text file.
+    writeFileSync(join(dir, 'other.json'), '{"allowed": [1, 2');
+    const other = sandcheck(['scan', join(dir, 'other.json'), '--format', 'json']);
+    expect(other.stderr).toBe('sandcheck: nothing recognisable to audit (no Kubernetes manifest, compose file, Dockerfile or other supported input found)\n');
+    expect(JSON.parse(other.stdout).inputs).toEqual([{ path: join(dir, 'other.json'), format: 'text', status: 'parsed', targets: 1 }]);
   });
 
   it('the CLI exits 2 on a malformed route table and says why', () => {

@@ -298,6 +298,8 @@ export function parseCloud(file: SourceFile): CloudScope[] | null {
   }
 }
 
+const STRONG_KEYS = /"(SecurityGroups|IpPermissionsEgress|NetworkAcls|NetworkInterfaces|RouteTables|securityRules|defaultSecurityRules|compute#firewall)"/;
+
 export const cloudHandler: InputHandler = {
   format: 'cloud-firewall',
   items: ['egress-control'],
@@ -307,7 +309,9 @@ export const cloudHandler: InputHandler = {
     try {
       return kindOf(file.fastYaml().docs[0]?.value) !== null;
     } catch {
-      return false;
+      // A listing cut short or broken is an input error (its layer would otherwise vanish from the
+      // path unnoticed), when its keys leave no doubt about what it was meant to be.
+      return STRONG_KEYS.test(file.text.slice(0, 100_000));
     }
   },
   parse(file) {
