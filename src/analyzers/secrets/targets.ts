@@ -7,7 +7,7 @@ import type { ComposeValueFile } from '../../inputs/compose/types.js';
 import { InputError } from '../../inputs/types.js';
 import { parseDotenv } from '../../inputs/envfile/parse.js';
 import { setEnvfileScanner } from '../../inputs/envfile/handler.js';
-import { valueLinesOf, type ValueLines } from '../../inputs/block-scalar.js';
+import { positionInValue, valueLinesOf, type ValueLines } from '../../inputs/block-scalar.js';
 import { setTextScanner } from '../../inputs/textfile/handler.js';
 import { classifyPair } from './classify.js';
 import { keywordScan, lineOf, scanCandidates, scanText } from './scan-text.js';
@@ -245,6 +245,13 @@ function namedAssignments(text: string, from = Math.min(...[text.indexOf('ANTHRO
   return out;
 }
 
+/** Offset of the start of 1-based line `line` of `text`. */
+function lineStartOffset(text: string, line: number): number {
+  let offset = 0;
+  for (let l = 1; l < line; l++) offset = text.indexOf('\n', offset) + 1;
+  return offset;
+}
+
 function at(file: string | undefined, line: number, column: number, pointer: string): Location {
   return { file, line, column, pointer };
 }
@@ -367,7 +374,17 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
         const decoded = 'field' in e && e.field === 'data';
         const lines = decoded ? undefined : valueLinesOf(e);
         cover(loc.line, decoded ? '' : e.value, locate(target, pointerOf('entries', i)).line, lines);
-        const hits = classifyPair(e.key, e.value, { line: loc.line ?? 1, column: loc.column ?? 1, lines }, dropsAt());
+        let hits = classifyPair(e.key, e.value, { line: loc.line ?? 1, column: loc.column ?? 1, lines }, dropsAt());
+        // A value that is itself a dotenv or properties file (`settings.env: |`) names its keys:
+        // `ANTHROPIC_ENVIRONMENT_KEY=…` inside it is that key, reported under its own name and rule.
+        if (e.value !== null && e.value.includes('\n')) {
+          for (const a of namedAssignments(e.value)) {
+            const offset = lineStartOffset(e.value, a.line) + a.column - 1;
+            const pos = lines && !decoded ? positionInValue(lines, offset) : { line: loc.line ?? 1, column: loc.column ?? 1 };
+            const named = classifyPair(a.name, a.value, pos, dropsAt());
+            hits = [...hits.filter((h) => !named.some((n) => n.fingerprint === h.fingerprint)), ...named];
+          }
+        }
         push(hits, pointer, where, (h) => (decoded ? loc : { ...loc, line: h.line, column: h.column }));
       });
       break;
