@@ -1,9 +1,19 @@
+import { dirname, relative, resolve, sep } from 'node:path';
 import type { TrustBoundary } from '../../config/types.js';
 import type { Target } from '../../model/target.js';
 
 export interface BoundaryLookup {
   byId(id: string): Target<object> | undefined;
   trustBoundaries: TrustBoundary[];
+  /** The sandcheck.yaml the boundaries come from: `paths` globs are relative to its folder (else to the working directory). */
+  configFile?: string | null;
+}
+
+/** A target's file as the `paths` globs see it: relative to the config file's folder, `/`-separated. */
+function pathForGlobs(file: string, configFile: string | null | undefined): string {
+  if (!configFile) return file;
+  const rel = relative(dirname(resolve(configFile)), resolve(file));
+  return sep === '/' ? rel : rel.split(sep).join('/');
 }
 
 /** `deploy/tenant-a/**`, `*.env`, or a folder prefix `deploy/tenant-a/`. */
@@ -45,10 +55,14 @@ function factsOf(target: Target<object>, lookup: BoundaryLookup): Facts {
  */
 export function boundaryOf(target: Target<object>, lookup: BoundaryLookup): string | null {
   const facts = factsOf(target, lookup);
+  let path: string | undefined;
   for (const b of lookup.trustBoundaries) {
     if (b.namespaces && facts.namespace !== null && b.namespaces.includes(facts.namespace)) return b.name;
     if (b.labels && Object.keys(b.labels).length > 0 && Object.entries(b.labels).every(([k, v]) => facts.labels[k] === v)) return b.name;
-    if (b.paths && target.file && b.paths.some((g) => globToRegExp(g).test(target.file!))) return b.name;
+    if (b.paths && target.file) {
+      path ??= pathForGlobs(target.file, lookup.configFile);
+      if (b.paths.some((g) => globToRegExp(g).test(path!))) return b.name;
+    }
   }
   if (!target.boundary) return null;
   if (target.platform === 'kubernetes') return `namespace ${target.boundary}`;

@@ -53,7 +53,7 @@ function usesOf(t: Target<object>, inventory: Inventory): Omit<Use, 'boundary'>[
 }
 
 function buildIndex(inventory: Inventory): Index {
-  const lookup = { byId: inventory.byId, trustBoundaries: inventory.config.trustBoundaries };
+  const lookup = { byId: inventory.byId, trustBoundaries: inventory.config.trustBoundaries, configFile: inventory.config.file };
   const index: Index = { byIdentity: new Map(), byTarget: new Map(), boundaries: new Set() };
   const envFileUsers = envFileBoundaries(inventory, lookup);
   for (const t of inventory.targets) {
