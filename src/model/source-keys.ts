@@ -115,6 +115,17 @@ export const SOURCE_KEYS: Readonly<Record<string, SourceWording>> = {
     dockerfile: 'a BuildKit secret mount, which is never stored in the image: `RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci` (or read `/run/secrets/<id>`), built with `docker build --secret id=npm_token,env=NPM_TOKEN`',
     compose: 'a build secret, which is never stored in the image: list it under the service\'s `build.secrets` (from a top-level `secrets:` entry) and read it in the Dockerfile with `RUN --mount=type=secret,id=<name>`',
   },
+  // egress-no-default-deny: where the default deny belongs for each kind of context.
+  defaultDeny: {
+    default:
+      'Set the OUTPUT (host) and FORWARD (containers) policy to DROP — `iptables -P OUTPUT DROP`, `policy drop;` in the nft base chain — and allow loopback, established traffic and the allowlisted endpoints explicitly. Do the same in ip6tables or an inet table.',
+    kubernetes:
+      'Select the pod with a NetworkPolicy whose `policyTypes` include `Egress` and allow only what the tools need (DNS to the resolver, the allowlisted endpoints); an `egress: []` policy denies everything. A pod judged behind its node (or with `hostNetwork: true`) also needs the node to drop by default: `iptables -P FORWARD DROP` / `OUTPUT DROP`, `policy drop;` in nft.',
+    compose:
+      'Attach the service only to `internal: true` networks (with a proxy service for the allowlisted endpoints), or drop its traffic in the host\'s `DOCKER-USER` chain after the rules that allow the allowlisted endpoints. A `network_mode: host` service is filtered only by the host\'s OUTPUT chain: set its policy to DROP. Do the same for IPv6 (ip6tables, or an inet table).',
+    cloud:
+      'Remove the allow-all egress rule (AWS security groups carry one by default; GCP and Azure imply one) and allow only the endpoints the tools need; a deny rule of higher priority does the same where the platform implies the allow.',
+  },
 };
 
 /** The platforms, in the order the rule docs list them, with their names there. */
@@ -124,6 +135,7 @@ export const SOURCE_PLATFORMS: readonly { platform: Platform | 'default'; label:
   { platform: 'docker', label: 'Docker' },
   { platform: 'image', label: 'image' },
   { platform: 'dockerfile', label: 'Dockerfile' },
+  { platform: 'cloud', label: 'cloud firewalls' },
   { platform: 'default', label: 'other inputs' },
 ];
 
