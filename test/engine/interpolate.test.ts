@@ -45,7 +45,7 @@ describe('{{key.…}}: a setting as the target source format writes it', () => {
 
   it('picks the wording of the platform', () => {
     const t = 'Set {{key.noNewPrivileges}}.';
-    expect(interpolate(t, scope('kubernetes'))).toBe('Set `securityContext.allowPrivilegeEscalation: false`.');
+    expect(interpolate(t, scope('kubernetes'))).toBe('Set `securityContext.allowPrivilegeEscalation: false`, and drop `privileged: true` and an added SYS_ADMIN (either forces escalation on).');
     expect(interpolate(t, scope('compose'))).toBe('Set `security_opt: [no-new-privileges:true]`.');
     expect(interpolate(t, scope('docker'))).toBe('Set `--security-opt no-new-privileges`.');
   });
