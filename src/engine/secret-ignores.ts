@@ -10,10 +10,10 @@ import { compareText } from '../util/compare.js';
  * accepted. Matches any finding whose evidence carries that fingerprint (every secret rule, key
  * reuse). An expired entry stops suppressing and the message says so.
  */
-export function applySecretIgnores(result: EvaluationResult, inventory: Inventory, opts: AuditOptions): void {
+export function applySecretIgnores(result: EvaluationResult, inventory: Inventory, _opts: AuditOptions): void {
   const entries = inventory.config.secrets?.ignore ?? [];
   if (entries.length === 0) return;
-  const now = opts.now ?? new Date();
+  const now = inventory.now;
   for (const f of result.findings) {
     if (f.suppressed) continue;
     const fp = f.evidence?.fingerprint;

@@ -45,7 +45,7 @@ export interface Inventory {
   byId(id: string): Target<object> | undefined;
   inputs: InputRecord[];
   config: SandcheckConfig;
-  /** The audit's clock (ages of keys are measured against it; fixed in generated docs and tests). */
+  /** The audit's one clock: key ages, waiver and ignore expiry, the report's time (fixed in generated docs and tests). */
   now: Date;
 }
 

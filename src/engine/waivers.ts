@@ -15,7 +15,7 @@ import { compareText } from '../util/compare.js';
 export function applyWaivers(result: EvaluationResult, inventory: Inventory, opts: AuditOptions): void {
   const waivers = inventory.config.waivers;
   if (waivers.length === 0) return;
-  const now = opts.now ?? new Date();
+  const now = inventory.now;
   const compiled = waivers.map((w) => ({ w, target: globToRegExp(w.target), expired: isExpired(w.expires, now) }));
   for (const f of result.findings) {
     if (f.suppressed) continue;
