@@ -21,6 +21,11 @@ describe('commands defined for a run', () => {
     expect(names(['egress', '--explain'])).toEqual(['egress']);
   });
 
+  it('every command has its own entry (a command left out of the table would define them all)', () => {
+    for (const name of all) expect(names([name]), name).toContain(name);
+    for (const name of all) expect(names([name]).length, name).toBeLessThan(all.length);
+  });
+
   it('every command for help, --version, options first, or an unknown name (so it can suggest one)', () => {
     expect(all).toEqual(['scan', 'rules', 'explain', 'docs', 'precompile-rules', 'config', 'init', 'image', 'docker', 'egress']);
     for (const argv of [[], ['--help'], ['help', 'scan'], ['-V'], ['scna'], ['constructor'], ['toString']]) expect(names(argv), argv.join(' ')).toEqual(all);
