@@ -113,13 +113,14 @@ export function buildSarif(report: Report, rules: readonly LoadedRule[], opts: S
 }
 
 function descriptor(r: RuleLike): Json {
+  // A rule's remediation may name keys per source format ({{key.x}}): the help gives each wording.
+  const fix = remediationBySource(r).join('\n');
   const d: Json = {
     id: r.id,
     name: pascalCase(r.id),
     shortDescription: { text: sentence(r.title) },
     fullDescription: { text: sentence(r.rationale?.trim() || r.title) },
-    // A rule's remediation may name keys per source format ({{key.x}}): the help gives each wording.
-    help: { text: remediationBySource(r).join('\n'), markdown: remediationBySource(r).join('\n') },
+    help: { text: fix, markdown: fix },
     defaultConfiguration: { level: r.verdict === 'warn' ? 'warning' : LEVEL[r.severity] },
     properties: {
       tags: r.checklist ? ['security', r.checklist] : ['security'],
