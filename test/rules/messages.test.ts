@@ -30,27 +30,21 @@ function failFixtures(format: RegExp): [string, string][] {
 const KUBERNETES_TERMS = /securityContext|hostNetwork|hostPID|hostIPC|hostUsers|runAsUser|runAsNonRoot|allowPrivilegeEscalation|readOnlyRootFilesystem|capabilities\.(drop|add)|drop: \[ALL\] \}|seccompProfile|procMount|appArmorProfile|seLinuxOptions|hostPath|hostPort|emptyDir|runtimeClassName|RuntimeClass|shareProcessNamespace/;
 const COMPOSE_TERMS = /network_mode|userns_mode|cap_drop|cap_add|security_opt|read_only|`user:|`pid:|`ipc:|`ports:|`volumes:|build\.secrets|\/run\/secrets/;
 
+/** A fail fixture's findings (at least one) name none of `terms` in their message or remediation. */
+async function expectNoTerms(id: string, fixture: string, terms: RegExp): Promise<void> {
+  const found = await findingsOf(id, fixture);
+  expect(found.length, 'a fail fixture has findings').toBeGreaterThan(0);
+  for (const [line, message, remediation] of found) {
+    expect({ line, message, remediation }).toEqual({ line, message: expect.not.stringMatching(terms), remediation: expect.not.stringMatching(terms) });
+  }
+}
+
 describe('wording by source format', () => {
-  it.each(failFixtures(/compose/))('%s %s: a compose finding names compose keys, never Kubernetes fields', async (id, fixture) => {
-    const found = await findingsOf(id, fixture);
-    expect(found.length, 'a fail fixture has findings').toBeGreaterThan(0);
-    for (const [line, message, remediation] of found) {
-      expect({ line, message }).toEqual({ line, message: expect.not.stringMatching(KUBERNETES_TERMS) });
-      expect({ line, remediation }).toEqual({ line, remediation: expect.not.stringMatching(KUBERNETES_TERMS) });
-    }
-  });
+  it.each(failFixtures(/compose/))('%s %s: a compose finding names compose keys, never Kubernetes fields', (id, fixture) => expectNoTerms(id, fixture, KUBERNETES_TERMS));
 
-  it.each(failFixtures(/k8s/))('%s %s: a Kubernetes finding names Kubernetes fields, never compose keys', async (id, fixture) => {
-    for (const [line, message, remediation] of await findingsOf(id, fixture)) {
-      expect({ line, message, remediation }).toEqual({ line, message: expect.not.stringMatching(COMPOSE_TERMS), remediation: expect.not.stringMatching(COMPOSE_TERMS) });
-    }
-  });
+  it.each(failFixtures(/k8s/))('%s %s: a Kubernetes finding names Kubernetes fields, never compose keys', (id, fixture) => expectNoTerms(id, fixture, COMPOSE_TERMS));
 
-  it.each(failFixtures(/Dockerfile/))('%s %s: a Dockerfile finding names no runtime setting of Kubernetes or compose', async (id, fixture) => {
-    for (const [line, message, remediation] of await findingsOf(id, fixture)) {
-      expect({ line, message, remediation }).toEqual({ line, message: expect.not.stringMatching(KUBERNETES_TERMS), remediation: expect.not.stringMatching(KUBERNETES_TERMS) });
-    }
-  });
+  it.each(failFixtures(/Dockerfile/))('%s %s: a Dockerfile finding names no runtime setting of Kubernetes or compose', (id, fixture) => expectNoTerms(id, fixture, KUBERNETES_TERMS));
 
   it('every {{key.…}} of a built-in rule names a known key', () => {
     const unknown = rules.flatMap((r) => [...keysUsedBy(r.message), ...keysUsedBy(r.remediation)].filter((k) => !SOURCE_KEYS[k]).map((k) => `${r.id}: ${k}`));
