@@ -21,18 +21,24 @@ export function registerEgress(program: Command): void {
     const ruleSet = { ...prepared.rules, rules, byId: new Map(rules.map((r) => [r.id, r])) };
     const collected = await collectPaths(paths);
     if (opts.explain) {
-      const { analyzeInventory } = await import('../engine/functions/egress-verdict.js');
-      const { renderExplain } = await import('../analyzers/egress/explain.js');
-      const { analyzePolicies, analyzeCloud, scopesOnPaths, allowlistOf } = await import('../engine/functions/egress-verdict.js');
+      const [verdict, { renderExplain }, { analyzeInterfacesAlone }, { cloudScopesOf }, { analyzeComposeNetworks }] = await Promise.all([
+        import('../engine/functions/egress-verdict.js'),
+        import('../analyzers/egress/explain.js'),
+        import('../analyzers/egress/cloud-findings.js'),
+        import('../analyzers/egress/paths.js'),
+        import('../analyzers/egress/compose-networks.js'),
+      ]);
+      const { targets } = collected;
+      const config = prepared.config;
       // Cloud scopes in front of a host or pod are shown on that context's path, not again alone.
-      const onPath = scopesOnPaths(collected.targets, prepared.config);
-      const cloud = collected.targets.filter((t) => t.kind === 'egress' && (t.data as { layer?: string }).layer === 'cloud');
+      const onPath = verdict.scopesOnPaths(targets, config);
+      const cloud = targets.filter((t) => t.kind === 'egress' && (t.data as { layer?: string }).layer === 'cloud');
       const hosts = [
-        ...[...analyzeInventory(collected.targets, prepared.config)].map(([host, v]) => ({ host: `Host ${host}`, analysis: v.analysis })),
-        ...analyzePolicies(collected.targets, prepared.config).map(({ pod, analysis, nodes }) => ({ host: nodes.length ? `Kubernetes pod ${pod.name} behind its node (${nodes[0]!.files.join(', ')})` : `Kubernetes NetworkPolicy, pod ${pod.name}`, analysis })),
-        ...cloud.flatMap((t) => analyzeCloud(t as never, prepared.config, onPath).map(({ label, analysis }) => ({ host: label, analysis }))),
-        ...(await import('../analyzers/egress/cloud-findings.js')).analyzeInterfacesAlone((await import('../analyzers/egress/paths.js')).cloudScopesOf(collected.targets), onPath, allowlistOf(prepared.config.egress)).map(({ label, analysis }) => ({ host: label.startsWith('GCP') ? label : `AWS ${label}`, analysis })),
-        ...(await import('../analyzers/egress/compose-networks.js')).analyzeComposeNetworks(collected.targets, prepared.config).map(({ label, analysis }) => ({ host: label, analysis })),
+        ...[...verdict.analyzeInventory(targets, config)].map(([host, v]) => ({ host: `Host ${host}`, analysis: v.analysis })),
+        ...verdict.analyzePolicies(targets, config).map(({ pod, analysis, nodes }) => ({ host: nodes.length ? `Kubernetes pod ${pod.name} behind its node (${nodes[0]!.files.join(', ')})` : `Kubernetes NetworkPolicy, pod ${pod.name}`, analysis })),
+        ...cloud.flatMap((t) => verdict.analyzeCloud(t as never, config, onPath).map(({ label, analysis }) => ({ host: label, analysis }))),
+        ...analyzeInterfacesAlone(cloudScopesOf(targets), onPath, verdict.allowlistOf(config.egress)).map(({ label, analysis }) => ({ host: label.startsWith('GCP') ? label : `AWS ${label}`, analysis })),
+        ...analyzeComposeNetworks(targets, config).map(({ label, analysis }) => ({ host: label, analysis })),
       ];
       const { egressAssumptions } = await import('../analyzers/egress/assumptions.js');
       const assumptions = egressAssumptions(prepared.config.egress);
