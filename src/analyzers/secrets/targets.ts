@@ -57,23 +57,20 @@ const cache = new WeakMap<object, LocatedSecret[]>();
 const prescanned = new WeakMap<object, LocatedSecret[]>();
 const NO_HITS: LocatedSecret[] = Object.freeze([]) as unknown as LocatedSecret[];
 const prescannedDrops = new WeakMap<object, LocatedDrop[]>();
-setTextScanner((target) => {
-  // An env file's text target reports nothing: its envfile target reads every entry and comment.
-  if (target.data.parsedAs === 'envfile') return;
+function prescan(target: Target<object>): void {
   let drops: LocatedDrop[] | null = null;
   const hits = detect(target, dropListener ? (d) => (drops ??= []).push(d) : null);
   // Most files have no secret: one shared empty list instead of one per file (kept until the rules run).
   prescanned.set(target.data, hits.length > 0 ? hits : NO_HITS);
   if (drops) prescannedDrops.set(target.data, drops);
+}
+setTextScanner((target) => {
+  // An env file's text target reports nothing: its envfile target reads every entry and comment.
+  if (target.data.parsedAs === 'envfile') return;
+  prescan(target);
 });
-
 // Env files likewise: scanned when built, their parsed values then released (see setEnvfileScanner).
-setEnvfileScanner((target) => {
-  let drops: LocatedDrop[] | null = null;
-  const hits = detect(target, dropListener ? (d) => (drops ??= []).push(d) : null);
-  prescanned.set(target.data, hits.length > 0 ? hits : NO_HITS);
-  if (drops) prescannedDrops.set(target.data, drops);
-});
+setEnvfileScanner(prescan);
 
 /** The scan of a text or env file target: done when it was built, or now. */
 function textHits(target: Target<object>): LocatedSecret[] {
