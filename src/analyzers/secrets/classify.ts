@@ -93,7 +93,7 @@ function named(detector: string, title: string, name: string, value: string, at:
 }
 
 /** Offset of a 1-based line and column in `text`. */
-function offsetIn(text: string, line: number, column: number): number {
+export function offsetIn(text: string, line: number, column: number): number {
   let start = 0;
   for (let l = 1; l < line; l++) start = text.indexOf('\n', start) + 1;
   return start + column - 1;

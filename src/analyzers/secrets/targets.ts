@@ -9,7 +9,7 @@ import { parseDotenv } from '../../inputs/envfile/parse.js';
 import { setEnvfileScanner } from '../../inputs/envfile/handler.js';
 import { positionInValue, valueLinesOf, type ValueLines } from '../../inputs/block-scalar.js';
 import { setTextScanner } from '../../inputs/textfile/handler.js';
-import { classifyPair } from './classify.js';
+import { classifyPair, offsetIn } from './classify.js';
 import { keywordScan, lineOf, scanCandidates, scanText } from './scan-text.js';
 import type { DroppedCandidate, ScanOptions, SecretHit } from './types.js';
 import type { ImageData } from '../../inputs/image/image-data.js';
@@ -242,13 +242,6 @@ function namedAssignments(text: string, from = Math.min(...[text.indexOf('ANTHRO
   return out;
 }
 
-/** Offset of the start of 1-based line `line` of `text`. */
-function lineStartOffset(text: string, line: number): number {
-  let offset = 0;
-  for (let l = 1; l < line; l++) offset = text.indexOf('\n', offset) + 1;
-  return offset;
-}
-
 function at(file: string | undefined, line: number, column: number, pointer: string): Location {
   return { file, line, column, pointer };
 }
@@ -376,7 +369,7 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
         // `ANTHROPIC_ENVIRONMENT_KEY=…` inside it is that key, reported under its own name and rule.
         if (e.value !== null && e.value.includes('\n')) {
           for (const a of namedAssignments(e.value)) {
-            const offset = lineStartOffset(e.value, a.line) + a.column - 1;
+            const offset = offsetIn(e.value, a.line, a.column);
             const pos = lines && !decoded ? positionInValue(lines, offset) : { line: loc.line ?? 1, column: loc.column ?? 1 };
             const named = classifyPair(a.name, a.value, pos, dropsAt());
             hits = [...hits.filter((h) => !named.some((n) => n.fingerprint === h.fingerprint)), ...named];
