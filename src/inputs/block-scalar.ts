@@ -49,7 +49,7 @@ function cursorOf(file: SourceFile): LineCursor {
   return c;
 }
 
-/** The text of 1-based `line` without its line break. */
+/** The text of the line that starts at offset `start`, without its line break (`\n` or `\r\n`). */
 function lineText(text: string, start: number): string {
   const nl = text.indexOf('\n', start);
   const end = nl === -1 ? text.length : nl;
