@@ -26,6 +26,9 @@ const image = {
     { created_by: '/bin/sh -c #(nop) ADD file:0123 in / ' },
     { created_by: `/bin/sh -c #(nop)  ENV SESSION_SECRET=${'a'.repeat(24)}`, empty_layer: true },
     { created_by: `/bin/sh -c echo ${githubPlaceholder} > /dev/null` },
+    // The classic builder repeats a build arg in front of every later RUN: its drop is listed once, at the first.
+    { created_by: '|1 WEBHOOK_SECRET=changeme /bin/sh -c make', empty_layer: true },
+    { created_by: '|1 WEBHOOK_SECRET=changeme /bin/sh -c make install', empty_layer: true },
   ],
   layers: [
     [dir('etc/'), file('etc/passwd', 'app:x:1000:1000::/home/app:/bin/sh\n')],
@@ -60,13 +63,14 @@ describe('image --debug-secrets', () => {
     const lines = withFlag.stderr.split('\n').filter((l) => l.startsWith('sandcheck: dropped ') || l.startsWith('sandcheck: --debug-secrets'));
     const at = 'sc/worker:1 (worker.tar)';
     expect(lines).toEqual([
-      'sandcheck: --debug-secrets: 8 candidates dropped by the false-positive filters (file:line detector reason fingerprint [name])',
+      'sandcheck: --debug-secrets: 9 candidates dropped by the false-positive filters (file:line detector reason fingerprint [name])',
       `sandcheck: dropped ${at} config Env anthropic-api-key placeholder ${fp(anthropicPlaceholder)} ANTHROPIC_API_KEY (a placeholder)`,
       `sandcheck: dropped ${at} config Env anthropic-key-variable placeholder ${fp(anthropicPlaceholder)} ANTHROPIC_API_KEY (a placeholder)`,
       `sandcheck: dropped ${at} config Env generic-secret reference ${fp('${API_TOKEN}')} API_TOKEN (a reference, not a value)`,
       `sandcheck: dropped ${at} config Env generic-secret placeholder ${fp('changeme')} DB_PASSWORD (a placeholder)`,
       `sandcheck: dropped ${at} history 1 (ENV) generic-secret repeated ${fp('a'.repeat(24))} SESSION_SECRET (a run of one repeated character)`,
       `sandcheck: dropped ${at} history 2 (RUN) github-token placeholder ${fp(githubPlaceholder)} (a placeholder)`,
+      `sandcheck: dropped ${at} history 3 (RUN) generic-secret placeholder ${fp('changeme')} WEBHOOK_SECRET (a placeholder)`,
       `sandcheck: dropped ${at} layer 2 /app/.env:2 generic-secret low-entropy ${fp('tooshort1')} WEBHOOK_TOKEN (low entropy)`,
       `sandcheck: dropped ${at} layer 2 /app/.env:3 aws-access-key-id example ${fp('AKIAIOSFODNN7EXAMPLE')} AWS_ACCESS_KEY_ID (a documented example value)`,
     ]);

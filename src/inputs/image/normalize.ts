@@ -134,6 +134,14 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
   // The classic builder repeats build args in front of every later RUN: report each secret once, at
   // the first step that records it.
   const seen = new Set<string>();
+  // Dropped candidates likewise: the repeated build args would list the same drop at every later RUN.
+  const seenDrops = new Set<string>();
+  const firstDrop = (d: DroppedHit) => {
+    const key = `${d.detector}\0${d.fingerprint}`;
+    if (seenDrops.has(key)) return false;
+    seenDrops.add(key);
+    return true;
+  };
   for (const s of steps) {
     const push = (h: SecretHit, name: string) => {
       if (seen.has(h.fingerprint)) return;
@@ -144,7 +152,7 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
     for (const a of s.buildArgs) for (const h of opts.detectors.pair(a.name, a.value, drops)) push(h, `build arg ${a.name}`);
     for (const e of s.env) for (const h of opts.detectors.pair(e.name, e.value, drops)) push(h, `ENV ${e.name}`);
     for (const h of opts.detectors.text(s.createdBy, drops)) push(h, h.name ?? s.instruction);
-    dropped(`history ${s.index} (${s.instruction})`, drops, false);
+    dropped(`history ${s.index} (${s.instruction})`, drops.filter(firstDrop), false);
   }
 
   // Files in every layer, with their fate in the final view.
