@@ -56,6 +56,12 @@ function lineText(text: string, start: number): string {
   return text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
 }
 
+/** The text of 1-based `line` of `file` without its line break, or '' past the end. */
+export function lineOfFile(file: SourceFile, line: number): string {
+  const start = cursorOf(file).startOf(line);
+  return start === -1 ? '' : lineText(file.text, start);
+}
+
 /**
  * The block scalar whose key is at `key` (line and column of the key), or null when the value on that
  * line is not a block scalar. `start` is where the value's text begins (its first non-empty line).

@@ -10,7 +10,7 @@ import { FieldReader, describe, isObj, type Obj } from './values.js';
 import { readTopLevelVolumes } from './volumes.js';
 import { readServiceNetwork, readTopLevelNetworks, type ComposeNetworkData, type TopLevelNetwork } from './networks.js';
 import { readObjectDefinitions } from './secrets.js';
-import { blockScalarAt, locateContainerBlockValues, setValueLines } from '../block-scalar.js';
+import { blockScalarAt, lineOfFile, locateContainerBlockValues, setValueLines } from '../block-scalar.js';
 import type { Location } from '../../model/location.js';
 import { parseCommentSuppressions, toTargetSuppressions } from '../../util/comment-suppressions.js';
 
@@ -185,7 +185,7 @@ function composeObjectsTarget(
       const at = locator.at([top, o.name, 'content']);
       const i = data.entries.length;
       const block = blockScalarAt(file, at);
-      const pos = block ? { line: block.start.line!, column: block.start.column! } : valuePosition(file.text, at.line ?? o.line, at.column ?? 1);
+      const pos = block ? { line: block.start.line!, column: block.start.column! } : valuePosition(file, at.line ?? o.line, at.column ?? 1);
       const entry = { name, value: o.content, line: pos.line, column: pos.column, quote: 'none' as const, exported: false as const };
       if (block) setValueLines(entry, block.lines);
       data.entries.push(entry);
@@ -211,21 +211,9 @@ function composeObjectsTarget(
 }
 
 /** Where the plain or quoted value of `key: value` starts, from the key's position: after the colon (block scalars: blockScalarAt). */
-function valuePosition(text: string, line: number, column: number): { line: number; column: number } {
-  const raw = lineAt(text, line);
-  const m = /^([^:]*:\s*)\S/.exec(raw.slice(column - 1));
+function valuePosition(file: SourceFile, line: number, column: number): { line: number; column: number } {
+  const m = /^([^:]*:\s*)\S/.exec(lineOfFile(file, line).slice(column - 1));
   return { line, column: m ? column + m[1]!.length : column };
-}
-
-function lineAt(text: string, line: number): string {
-  let start = 0;
-  for (let i = 1; i < line; i++) {
-    const nl = text.indexOf('\n', start);
-    if (nl === -1) return '';
-    start = nl + 1;
-  }
-  const end = text.indexOf('\n', start);
-  return text.slice(start, end === -1 ? text.length : end);
 }
 
 /** `x-sandcheck-ignore: { <rule-id>: <reason> }`; a list of rule ids is accepted but records no reason (itself a finding). */
