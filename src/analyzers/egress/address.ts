@@ -167,16 +167,26 @@ export function rangeToCidrs(family: Family, lo: bigint, hi: bigint): string[] {
   return out;
 }
 
-/** A compact, readable form of an address set: CIDRs, or ranges when a range would need many blocks. */
+/** True when [lo, hi] is exactly one CIDR block: its size is a power of two and lo is aligned to it. */
+function isOneBlock(lo: bigint, hi: bigint): boolean {
+  const mask = hi - lo; // size - 1
+  return ((mask + 1n) & mask) === 0n && (lo & mask) === 0n;
+}
+
+/** Number of bits in n (0 for 0): the host bits of a block whose size - 1 is n. */
+function bitLength(n: bigint): bigint {
+  return n === 0n ? 0n : BigInt(n.toString(2).length);
+}
+
+/** A compact, readable form of an address set: CIDR blocks when every range is one block, else ranges. */
 export function formatAddressSet(family: Family, set: IntervalSet, limit = 6): string {
   if (set.isEmpty()) return 'nothing';
   if (set.lo[0] === 0n && set.hi[0] === ADDR_MAX[family] && set.count === 1) return family === 'ipv4' ? '0.0.0.0/0' : '::/0';
   // One notation per list, in address order: CIDR blocks when every range is exactly one block, else
   // every range as `first-last` (a single address as itself).
   const ranges = [...set.ranges()];
-  const blocks = ranges.map(([lo, hi]) => rangeToCidrs(family, lo, hi));
-  const items = blocks.every((b) => b.length === 1)
-    ? blocks.map((b) => b[0]!)
+  const items = ranges.every(([lo, hi]) => isOneBlock(lo, hi))
+    ? ranges.map(([lo, hi]) => `${formatAddress(family, lo)}/${BITS[family] - bitLength(hi - lo)}`)
     : ranges.map(([lo, hi]) => (lo === hi ? formatAddress(family, lo) : `${formatAddress(family, lo)}-${formatAddress(family, hi)}`));
   if (items.length > limit) return `${items.slice(0, limit).join(', ')} … (+${items.length - limit} more)`;
   return items.join(', ');
