@@ -21,19 +21,20 @@ export interface HostFilter {
   rulesets: NormRuleset[];
 }
 
-interface NetfilterLike {
+/** The data of a host packet filter target (iptables-save, ip6tables-save, nft dumps). */
+export interface NetfilterData {
   layer: 'host-netfilter';
   host: string;
   rulesets: NormRuleset[];
 }
 
-function isNetfilter(t: Target<object>): t is Target<NetfilterLike> {
+export function isNetfilter(t: Target<object>): t is Target<NetfilterData> {
   return t.kind === 'egress' && (t.data as { layer?: string }).layer === 'host-netfilter';
 }
 
 /** The hosts of the scan with at least one table (ipset contents alone filter nothing). */
 export function hostFiltersOf(targets: readonly Target<object>[], decide: (rs: NormRuleset[]) => NormRuleset[] = withDecidedFamilies): HostFilter[] {
-  const by = new Map<string, Target<NetfilterLike>[]>();
+  const by = new Map<string, Target<NetfilterData>[]>();
   for (const t of targets) {
     if (!isNetfilter(t)) continue;
     const l = by.get(t.data.host) ?? [];

@@ -5,7 +5,7 @@ import type { EgressContext, NormChain, NormRule, NormRuleset, Origin } from '..
 import { contextLabel } from '../../analyzers/egress/model.js';
 import { cloudLayers, cloudScopesOf, type ScopeRef } from '../../analyzers/egress/paths.js';
 import { analyzeInterfacesAlone, noteFinding } from '../../analyzers/egress/cloud-findings.js';
-import { hostFiltersOf, hostsOnPath, namesAHost, type HostFilter } from '../../analyzers/egress/node-path.js';
+import { hostFiltersOf, hostsOnPath, isNetfilter, namesAHost, type HostFilter, type NetfilterData } from '../../analyzers/egress/node-path.js';
 import { withDecidedFamilies } from '../../analyzers/egress/decided-families.js';
 import { endpointPeerFindings, workloadPods } from '../../analyzers/egress/endpoint-peers.js';
 import type { CloudScope } from '../../inputs/cloud/rules.js';
@@ -24,16 +24,6 @@ import { NOT_APPLICABLE, type Inventory, type RuleFunction } from '../types.js';
  */
 
 export const EGRESS_CODES: FindingCode[] = ['no-default-deny', 'allow-any', 'excess', 'ipv6-open', 'dns', 'metadata', 'internal', 'required-blocked', 'opaque', 'delegated'];
-
-interface NetfilterData {
-  layer: 'host-netfilter';
-  host: string;
-  rulesets: NormRuleset[];
-}
-
-function isNetfilter(t: Target<object>): t is Target<NetfilterData> {
-  return t.kind === 'egress' && (t.data as { layer?: string }).layer === 'host-netfilter';
-}
 
 export function allowlistOf(cfg: EgressConfig | undefined): Allowlist {
   return {
