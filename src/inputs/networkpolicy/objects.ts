@@ -1,4 +1,5 @@
 import { addressSet, rangeToCidrs, parsePrefix, type Family } from '../../analyzers/egress/address.js';
+import { protoName } from '../../analyzers/egress/header-space.js';
 import type { MatchSpec, NormRule, Origin } from '../../analyzers/egress/model.js';
 import type { Location } from '../../model/location.js';
 import type { Target } from '../../model/target.js';
@@ -262,7 +263,7 @@ function policyData(obj: Obj, path: SourcePath, ctx: ObjectContext): Target<Netw
               inClusterPeers.push(`${label}.toEndpoints[${k}] (reserved entity)`);
               return;
             }
-            const portsText = ports.every((p) => p.range) ? ports.map((p) => `${p.proto === 17 ? 'udp' : p.proto === 132 ? 'sctp' : p.proto === 6 ? 'tcp' : 'any'}/${p.range![0]}${p.range![1] !== p.range![0] ? `-${p.range![1]}` : ''}`).join(',') : 'any port';
+            const portsText = ports.every((p) => p.range) ? ports.map((p) => `${p.proto === undefined ? 'any' : protoName(p.proto)}/${p.range![0]}${p.range![1] !== p.range![0] ? `-${p.range![1]}` : ''}`).join(',') : 'any port';
             const dnsOnly = ports.every((p) => p.range && p.range[0] === 53 && p.range[1] === 53);
             const dnsNames = asArr(rule.toPorts).flatMap((tp) => asArr(asObj(asObj(tp).rules).dns).map((d) => String(asObj(d).matchName ?? asObj(d).matchPattern ?? '')));
             endpointPeers.push({ ...sel, ports: portsText, dnsOnly, dnsNames, origin: at([...rp, 'toEndpoints', k]), rule: `${label}.toEndpoints[${k}]` });
