@@ -146,9 +146,10 @@ export function loadRules(userDirs: string[] = [], options: { builtin?: boolean;
   const files: [string, boolean][] = [];
   let precompiled: CompiledRule[] | null = null;
   if (options.builtin !== false) {
-    const builtinFiles = listRuleFiles(builtinRulesDir());
-    precompiled = options.precompiled === false ? null : loadPrecompiled(builtinFiles);
-    if (!precompiled) for (const f of builtinFiles) files.push([f, true]);
+    let builtinFiles: string[] | undefined;
+    const listBuiltin = () => (builtinFiles ??= listRuleFiles(builtinRulesDir()));
+    precompiled = options.precompiled === false ? null : loadPrecompiled(listBuiltin);
+    if (!precompiled) for (const f of listBuiltin()) files.push([f, true]);
   }
   for (const dir of userDirs) {
     let st;

@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import type { Ajv, ValidateFunction } from 'ajv';
 import { distDir, packageRoot } from '../util/package-root.js';
 import { requireWithCodeCache } from '../util/code-cache.js';
-import { sha256Hex } from '../util/sha256.js';
+import { nodeCrypto, sha256Hex } from '../util/sha256.js';
 import { defaultExport, vendor } from '../util/vendor.js';
 import { newAjv } from './ajv.js';
 import { CONFIG_SCHEMA } from '../config/schema.js';
@@ -25,20 +24,37 @@ export const PRECOMPILED_FILE = 'builtin-rules.cjs';
 type Stored = Omit<CompiledRule, 'whenFn' | 'assertFn' | 'fn'>;
 
 export function rulesHash(root: string, files: string[]): string {
-  const h = createHash('sha256');
+  const h = nodeCrypto().createHash('sha256');
   for (const f of [...files].sort()) h.update(relative(root, f)).update('\0').update(readFileSync(f)).update('\0');
   return h.digest('hex');
 }
 
-/** Each rule file's path, size and modification time: when all are unchanged, the hash need not be read again. */
+/**
+ * Each rule file's path, size and modification time, and each of their folders' modification time
+ * (a file added to or removed from a folder changes it): while all are unchanged, the rules are the
+ * build's, and a run checks that without listing the folders or reading a file (stampHolds).
+ */
 export function rulesStamp(root: string, files: string[]): string {
-  return [...files]
-    .sort()
-    .map((f) => {
-      const st = statSync(f);
-      return `${relative(root, f)}\0${st.size}\0${st.mtimeMs}`;
-    })
-    .join('\n');
+  const dirs = new Set<string>();
+  for (const f of files) for (let d = dirname(f); d.length > root.length && !dirs.has(d); d = dirname(d)) dirs.add(d);
+  const line = (p: string, size: number | '', mtime: number) => `${relative(root, p).split(sep).join('/')}\0${size}\0${mtime}`;
+  const dirLines = [...dirs].sort().map((d) => line(d, '', statSync(d).mtimeMs));
+  const fileLines = [...files].sort().map((f) => {
+    const st = statSync(f);
+    return line(f, st.size, st.mtimeMs);
+  });
+  return [...dirLines, ...fileLines].join('\n');
+}
+
+/** Whether every path of a stamp still has the size and time recorded (a folder's size is not compared). */
+export function stampHolds(root: string, stamp: string): boolean {
+  const prefix = root.endsWith(sep) ? root : root + sep;
+  for (const entry of stamp.split('\n')) {
+    const [path, size, mtime] = entry.split('\0') as [string, string, string];
+    const st = statSync(prefix + path, { throwIfNoEntry: false });
+    if (!st || String(st.mtimeMs) !== mtime || (size !== '' && String(st.size) !== size)) return false;
+  }
+  return true;
 }
 
 /** The module text for dist/builtin-rules.cjs. */
@@ -84,13 +100,16 @@ export function precompiledConfigValidator(): ValidateFunction | null {
   return mod.config as ValidateFunction;
 }
 
-/** The precompiled built-in rules, or null when absent or stale. */
-export function loadPrecompiled(ruleFiles: string[]): CompiledRule[] | null {
+/**
+ * The precompiled built-in rules, or null when absent or stale. Unchanged sizes and times of the rule
+ * files and folders (no folder listed, no file read) or, failing that, the same contents as at the
+ * build (`listFiles` is called only then).
+ */
+export function loadPrecompiled(listFiles: () => string[]): CompiledRule[] | null {
   const root = packageRoot();
   const mod = precompiledModule();
   if (!mod) return null;
-  // Same sizes and times as at the build: unchanged (cheap: no file is read). Else compare contents.
-  if (mod.__stamp !== rulesStamp(root, ruleFiles) && mod.__hash !== rulesHash(root, ruleFiles)) return null;
+  if (!(mod.__stamp && stampHolds(root, mod.__stamp)) && mod.__hash !== rulesHash(root, listFiles())) return null;
   const out: CompiledRule[] = [];
   for (const [i, r] of mod.__rules.entries()) {
     const rule: CompiledRule = { ...r };

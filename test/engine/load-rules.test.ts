@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RuleLoadError, loadRules } from '../../src/engine/load-rules.js';
-import { precompiledConfigValidator } from '../../src/engine/precompiled.js';
+import { precompiledConfigValidator, rulesStamp, stampHolds } from '../../src/engine/precompiled.js';
 import { createAjv } from '../../src/engine/ajv.js';
 import { CONFIG_SCHEMA } from '../../src/config/schema.js';
 import { tempDir } from '../helpers/cli.js';
@@ -157,5 +157,41 @@ describe('the precompiled sandcheck.yaml validator', () => {
       expect((built!.errors ?? []).map((e) => [e.instancePath, e.keyword]), JSON.stringify(s)).toEqual((runtime.errors ?? []).map((e) => [e.instancePath, e.keyword]));
     }
     expect(samples.map((s) => built!(s))).toEqual([true, true, false, true, true, false, false]);
+  });
+});
+
+describe('the stamp that lets a run use the precompiled built-in rules', () => {
+  const setUp = () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'rules', 'blast-radius'), { recursive: true });
+    const a = join(root, 'rules', 'blast-radius', 'a.yaml');
+    const b = join(root, 'rules', 'b.yaml');
+    writeFileSync(a, 'id: a\n');
+    writeFileSync(b, 'id: b\n');
+    // Times well in the past, so that any later change moves them.
+    const old = new Date('2026-01-01T00:00:00Z');
+    for (const p of [a, b, join(root, 'rules', 'blast-radius'), join(root, 'rules')]) utimesSync(p, old, old);
+    return { root, a, b, stamp: rulesStamp(root, [a, b]) };
+  };
+
+  it('holds while no rule file or folder changed, and names paths relative to the package', () => {
+    const { root, stamp } = setUp();
+    expect(stampHolds(root, stamp)).toBe(true);
+    expect(stamp.split('\n').map((l) => l.split('\0')[0])).toEqual(['rules', 'rules/blast-radius', 'rules/b.yaml', 'rules/blast-radius/a.yaml']);
+  });
+
+  it('fails when a rule is edited, even to the same size', () => {
+    const { root, a, stamp } = setUp();
+    writeFileSync(a, 'id: x\n');
+    expect(stampHolds(root, stamp)).toBe(false);
+  });
+
+  it('fails when a rule file is added to a folder or removed', () => {
+    const added = setUp();
+    writeFileSync(join(added.root, 'rules', 'blast-radius', 'new.yaml'), 'id: n\n');
+    expect(stampHolds(added.root, added.stamp)).toBe(false);
+    const removed = setUp();
+    rmSync(removed.b);
+    expect(stampHolds(removed.root, removed.stamp)).toBe(false);
   });
 });
