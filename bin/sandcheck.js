@@ -16,7 +16,8 @@ const cacheFile = `${bundle}.cache`;
 
 let source;
 try {
-  source = readFileSync(bundle, 'utf8');
+  // The build checks that the bundle is ASCII: latin1 decodes it as utf8 would, without validating.
+  source = readFileSync(bundle, 'latin1');
 } catch (err) {
   if (err && err.code === 'ENOENT') process.stderr.write('sandcheck: the CLI is not built; run `npm install` (or `npm run build`) in the package folder\n');
   else process.stderr.write(`sandcheck: cannot read ${bundle}: ${err && err.message}\n`);

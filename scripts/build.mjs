@@ -45,16 +45,18 @@ const main = await build({
   banner: { js: "const __sandcheckUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });
-// An ASCII bundle reads into a one-byte string; a single other character (esbuild keeps them in regular
-// expression literals) doubles the source in memory and slows its decoding on every start.
-{
-  const bytes = readFileSync(`${out}/sandcheck.cjs`);
+// An ASCII file reads into a one-byte string, and the launcher decodes it as latin1 (no UTF-8 validation);
+// a single other character (esbuild keeps them in regular expression literals) would double the source
+// in memory, or be misread.
+function assertAscii(file) {
+  const bytes = readFileSync(file);
   const at = bytes.findIndex((b) => b > 0x7f);
   if (at >= 0) {
-    console.error(`build: dist/sandcheck.cjs is not ASCII near «${bytes.subarray(Math.max(0, at - 60), at + 20).toString('utf8')}»: write the character as \\uXXXX in the source`);
+    console.error(`build: ${file.replace(out, 'dist')} is not ASCII near \u00ab${bytes.subarray(Math.max(0, at - 60), at + 20).toString('utf8')}\u00bb: write the character as \\uXXXX in the source`);
     process.exit(1);
   }
 }
+assertAscii(`${out}/sandcheck.cjs`);
 // What the bundle holds, for start-up work (`node scripts/bundle-report.mjs`); not shipped.
 mkdirSync('node_modules/.cache', { recursive: true });
 writeFileSync('node_modules/.cache/sandcheck-bundle-meta.json', JSON.stringify(main.metafile));
@@ -72,6 +74,7 @@ try {
   // The generated validators require ajv's runtime helpers and formats: bundled in, so loading them is one file.
   await build({ entryPoints: [`${out}/builtin-rules.raw.cjs`], outfile: `${out}/builtin-rules.cjs`, bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
   rmSync(`${out}/builtin-rules.raw.cjs`);
+  assertAscii(`${out}/builtin-rules.cjs`);
 } catch {
   console.error('build: the built-in rules did not compile (see above); sandcheck will compile them at run time');
 }

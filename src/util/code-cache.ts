@@ -12,7 +12,7 @@ import vm from 'node:vm';
  * scripts/build.mjs) writes the cache when the process exits.
  */
 export function requireWithCodeCache(file: string): unknown {
-  const source = readFileSync(file, 'utf8');
+  const source = readFileSync(file, 'latin1'); // ASCII, checked by the build (as the bundle)
   const recording = process.env.SANDCHECK_WRITE_CODE_CACHE === '1';
   let cachedData: Buffer | undefined;
   if (!recording) {

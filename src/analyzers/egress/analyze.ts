@@ -188,10 +188,13 @@ function withServiceEndpoints(sp: Spaces, family: Family, delegations: readonly 
 }
 
 /** Addresses to prefer as witnesses: documentation ranges read as "some host on the internet". */
-const WITNESS_ADDRS: Record<Family, bigint[]> = {
-  ipv4: [parsePrefix('198.51.100.7')!.lo, parsePrefix('203.0.113.7')!.lo, parsePrefix('93.184.215.14')!.lo],
-  ipv6: [parsePrefix('2606:4700::1111')!.lo, parsePrefix('2001:4860:4860::8888')!.lo],
+const WITNESS_TEXT: Record<Family, string[]> = {
+  ipv4: ['198.51.100.7', '203.0.113.7', '93.184.215.14'],
+  ipv6: ['2606:4700::1111', '2001:4860:4860::8888'],
 };
+// Parsed on first use, not at load: an IPv6 literal goes through ipaddr.js, a cost on every start.
+const witnessCache: Partial<Record<Family, bigint[]>> = {};
+const witnessAddrs = (family: Family): bigint[] => (witnessCache[family] ??= WITNESS_TEXT[family].map((a) => parsePrefix(a)!.lo));
 
 interface FamilyEval {
   family: Family;
@@ -342,7 +345,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       }));
       if (v6Disabled) continue;
 
-      const witness = (space: Space, prefer: bigint[] = WITNESS_ADDRS[family]): { flow: Flow; text: string; path: string; origin: Origin; assumptions: string[] } | null => {
+      const witness = (space: Space, prefer: bigint[] = witnessAddrs(family)): { flow: Flow; text: string; path: string; origin: Origin; assumptions: string[] } | null => {
         const flow = pickFlow(space, prefer);
         if (!flow) return null;
         const text = formatFlow(flow, atoms);
@@ -452,7 +455,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       const dnsMay = dnsOf(may);
       if (!dnsMay.isEmpty()) {
         const definite = !dnsMust.isEmpty();
-        const w = witness(definite ? dnsMust : dnsMay, family === 'ipv4' ? [parsePrefix('8.8.8.8')!.lo, parsePrefix('1.1.1.1')!.lo, ...WITNESS_ADDRS.ipv4] : [parsePrefix('2001:4860:4860::8888')!.lo, ...WITNESS_ADDRS.ipv6]);
+        const w = witness(definite ? dnsMust : dnsMay, family === 'ipv4' ? [parsePrefix('8.8.8.8')!.lo, parsePrefix('1.1.1.1')!.lo, ...witnessAddrs('ipv4')] : [parsePrefix('2001:4860:4860::8888')!.lo, ...witnessAddrs('ipv6')]);
         add('dns', definite && !(onlyCloud && (w?.path.includes('platform:') ?? false)) ? 'fail' : 'warn', `${definite ? '' : 'Possibly: '}${label} can send DNS to ${fam} servers other than the declared resolvers${allowlist.resolvers.length ? ` (${allowlist.resolvers.join(', ')})` : ' (none declared)'}`, w, { definite });
       }
 
@@ -546,7 +549,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         if (isKubeServiceDnat(d)) continue;
         const to = d.rule.verdict.to;
         const dest = to?.addr === 'local' || !to?.addr ? `a local port${to?.ports ? ` ${to.ports[0]}` : ''}` : `${to.addr}${to.ports ? `:${to.ports[0]}` : ''}`;
-        const sample = pickFlow(d.flows, WITNESS_ADDRS[family]);
+        const sample = pickFlow(d.flows, witnessAddrs(family));
         findings.push({
           code: 'delegated',
           verdict: 'warn',
