@@ -1,6 +1,6 @@
 import type { LoadedRule } from '../engine/types.js';
 import type { Report } from '../model/finding.js';
-import { renderJson } from './json.js';
+import { jsonReportPieces } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderSarif } from './sarif.js';
@@ -16,12 +16,13 @@ export interface WriterContext {
   root: string;
 }
 
-export type Writer = (report: Report, ctx: WriterContext) => string;
+/** A report's text, whole or in pieces (written in order; see src/util/stdout.ts). */
+export type Writer = (report: Report, ctx: WriterContext) => string | Iterable<string>;
 
 /** Output formats by name. Each renders the same Report; add new formats here. */
 export const WRITERS: Record<string, Writer> = {
   text: (r, ctx) => renderText(r, { color: ctx.color, quiet: ctx.quiet, verbose: ctx.verbose }),
-  json: (r) => renderJson(r),
+  json: (r) => jsonReportPieces(r),
   sarif: (r, ctx) => renderSarif(r, ctx.rules, { root: ctx.root }),
   junit: (r, ctx) => renderJunit(r, ctx.rules),
   markdown: (r, ctx) => renderMarkdown(r, ctx.rules),

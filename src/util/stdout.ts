@@ -25,10 +25,13 @@ function streamOut(): NodeJS.WriteStream {
   return stream;
 }
 
-export function writeStdout(text: string): void {
+/** Text, whole or in pieces written in order (a large report is never joined into one string). */
+export type Text = string | Iterable<string>;
+
+export function writeStdout(text: Text): void {
   if (readerGone) return;
   if (stream) {
-    stream.write(text);
+    for (const part of chunksOf(text)) stream.write(part);
     return;
   }
   writeChunks(1, text, (rest) => {
@@ -38,7 +41,7 @@ export function writeStdout(text: string): void {
 }
 
 /** Writes a report file: in chunks, as writeStdout does (a 60 MB string converted at once costs its size again). */
-export function writeTextFile(path: string, text: string): void {
+export function writeTextFile(path: string, text: Text): void {
   const fd = openSync(path, 'w');
   try {
     writeChunks(fd, text, () => {
@@ -49,13 +52,44 @@ export function writeTextFile(path: string, text: string): void {
   }
 }
 
+/** The text as strings of about CHUNK characters: pieces are joined up to it, a long string is cut. */
+function* chunksOf(text: Text): Generator<string> {
+  if (typeof text === 'string') {
+    for (let i = 0; i < text.length; ) {
+      let end = Math.min(text.length, i + CHUNK);
+      // Never split a surrogate pair between two chunks.
+      if (end < text.length && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end++;
+      yield text.slice(i, end);
+      i = end;
+    }
+    return;
+  }
+  let batch: string[] = [];
+  let size = 0;
+  for (const piece of text) {
+    if (piece.length >= CHUNK) {
+      if (batch.length) yield batch.join('');
+      batch = [];
+      size = 0;
+      yield* chunksOf(piece);
+      continue;
+    }
+    batch.push(piece);
+    size += piece.length;
+    if (size >= CHUNK) {
+      yield batch.join('');
+      batch = [];
+      size = 0;
+    }
+  }
+  if (batch.length) yield batch.join('');
+}
+
 /** `blocked`: fd is non-blocking and full; it receives what is left, in order. */
-function writeChunks(fd: number, text: string, blocked: (rest: (Buffer | string)[]) => void): void {
-  for (let i = 0; i < text.length; ) {
-    let end = Math.min(text.length, i + CHUNK);
-    // Never split a surrogate pair between two chunks.
-    if (end < text.length && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end++;
-    const buf = Buffer.from(text.slice(i, end), 'utf8');
+function writeChunks(fd: number, text: Text, blocked: (rest: (Buffer | string)[]) => void): void {
+  const chunks = chunksOf(text);
+  for (const chunk of chunks) {
+    const buf = Buffer.from(chunk, 'utf8');
     let off = 0;
     while (off < buf.length) {
       try {
@@ -67,11 +101,10 @@ function writeChunks(fd: number, text: string, blocked: (rest: (Buffer | string)
           return;
         }
         if (code !== 'EAGAIN') throw err;
-        blocked(end < text.length ? [buf.subarray(off), text.slice(end)] : [buf.subarray(off)]);
+        blocked([buf.subarray(off), ...chunks]);
         return;
       }
     }
-    i = end;
   }
 }
 

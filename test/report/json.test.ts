@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { jsonPieces, renderJson } from '../../src/report/json.js';
+import { writeTextFile } from '../../src/util/stdout.js';
+import { tempDir } from '../helpers/cli.js';
+import { finding, makeReport } from './helpers.js';
+
+// The JSON report is written in pieces (src/report/json.ts); its text must stay exactly what
+// JSON.stringify(report, null, 2) gives, since CI pipelines diff and parse it.
+const whole = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+
+describe('the JSON report in pieces', () => {
+  it('is the text of JSON.stringify with two spaces, for a report with findings, unicode and empty lists', () => {
+    const report = makeReport({
+      findings: [
+        finding('container-privileged', { message: 'worker \u203a container w: privileged \u2026', remediation: 'set privileged: false\nthen redeploy' }),
+        finding('container-run-as-root'),
+      ],
+    });
+    const { evaluations, ...rest } = report;
+    expect(renderJson(report)).toBe(whole(rest));
+    expect(renderJson(report, { evaluations: true })).toBe(whole({ ...rest, evaluations }));
+    const { evaluations: _none, ...empty } = makeReport();
+    expect(renderJson(makeReport())).toBe(whole(empty));
+  });
+
+  it('is JSON.stringify for the shapes JSON treats specially', () => {
+    const samples: Record<string, unknown>[] = [
+      {},
+      { a: undefined, b: () => 1 },
+      { list: [], obj: {}, nested: [[], {}, [1, [2]], { x: [] }] },
+      { holes: [undefined, () => 1, null, 0, ''], s: 'tab\there "q" \\ \u2028' },
+      { when: new Date(Date.UTC(2026, 10, 24)), dates: [new Date(0)], n: -0, big: 1e21 },
+      { withToJson: Object.assign([1, 2], { toJSON: () => 'custom' }) },
+    ];
+    for (const s of samples) expect([...jsonPieces(s)].join(''), JSON.stringify(s)).toBe(whole(s));
+  });
+
+  it('never holds a report of many findings as one piece', () => {
+    const findings = Array.from({ length: 2000 }, (_, i) => finding('container-privileged', { message: `m${i}` }));
+    const pieces = [...jsonPieces(makeReport({ findings }) as unknown as Record<string, unknown>)];
+    expect(pieces.length).toBeGreaterThan(2000);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(5000);
+  });
+
+  it('is written to a file in order, pieces joined or cut around the 1 MiB chunks', () => {
+    const dir = tempDir();
+    const big = 'x'.repeat((1 << 20) + 17);
+    const pieces = ['{"a": "', big, '", "b": [', ...Array.from({ length: 50_000 }, (_, i) => `${i},`), '"\u203a\ud83d\ude00"]}\n'];
+    const file = join(dir, 'out.json');
+    writeTextFile(file, pieces);
+    expect(readFileSync(file, 'utf8')).toBe(pieces.join(''));
+  });
+});
