@@ -12,10 +12,12 @@ export function jsonReportPieces(report: Report, opts: { evaluations?: boolean }
 }
 
 /**
- * `JSON.stringify(value, null, 2) + '\n'` in pieces: each member of the object, and each element of a
- * member that is an array, is stringified on its own. A report of 70,000 findings is then never one
- * string: as one, it is 70 MB, and 140 MB as soon as a single message holds a character outside
- * Latin-1 (`›`, `…`), since V8 then stores the whole string in two bytes per character.
+ * `JSON.stringify(value, null, 2) + '\n'` in pieces: each member of the object, and each batch of
+ * elements of a member that is an array, is stringified on its own. A report of 70,000 findings is
+ * then never one string: as one, it is 70 MB, and 140 MB as soon as a single message holds a character
+ * outside Latin-1 (`›`, `…`), since V8 then stores the whole string in two bytes per character.
+ * Each piece is JSON.stringify's own text of a one-member object, less its braces, so the
+ * indentation is the same as in the whole.
  */
 export function* jsonPieces(value: Record<string, unknown>): Generator<string> {
   const members = Object.entries(value).filter(([, v]) => serializable(v));
@@ -26,22 +28,30 @@ export function* jsonPieces(value: Record<string, unknown>): Generator<string> {
   yield '{\n';
   for (const [i, [key, v]] of members.entries()) {
     const end = i < members.length - 1 ? ',\n' : '\n';
-    if (Array.isArray(v) && v.length > 0 && !hasToJson(v)) {
-      yield `  ${JSON.stringify(key)}: [\n`;
-      for (const [j, el] of v.entries()) yield `    ${indented(el, '    ')}${j < v.length - 1 ? ',\n' : '\n'}`;
-      yield `  ]${end}`;
-    } else {
-      yield `  ${JSON.stringify(key)}: ${indented(v, '  ')}${end}`;
+    if (!Array.isArray(v) || v.length <= BATCH || hasToJson(v)) {
+      yield member(key, v) + end;
+      continue;
     }
+    // `  "key": [` + batches of elements at four spaces + `  ]`: cut from {"key": batch}'s own text.
+    const open = `  ${JSON.stringify(key)}: [`;
+    yield open + '\n';
+    for (let at = 0; at < v.length; at += BATCH) {
+      const text = member(key, v.slice(at, at + BATCH));
+      yield text.slice(open.length + 1, text.length - 4) + (at + BATCH < v.length ? ',\n' : '\n');
+    }
+    yield `  ]${end}`;
   }
   yield '}\n';
 }
+
+const BATCH = 256;
 
 // What JSON.stringify leaves out of an object.
 const serializable = (v: unknown) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
 const hasToJson = (v: object) => typeof (v as { toJSON?: unknown }).toJSON === 'function';
 
-/** JSON.stringify(v, null, 2) nested at `prefix` (a raw newline only occurs between tokens); null where JSON has no value. */
-function indented(v: unknown, prefix: string): string {
-  return (JSON.stringify(v, null, 2) ?? 'null').replaceAll('\n', `\n${prefix}`);
+/** `  "key": value` as it stands in JSON.stringify(object, null, 2). */
+function member(key: string, v: unknown): string {
+  const text = JSON.stringify({ [key]: v }, null, 2);
+  return text.slice(2, text.length - 2);
 }

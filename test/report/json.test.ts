@@ -37,11 +37,17 @@ describe('the JSON report in pieces', () => {
     for (const s of samples) expect([...jsonPieces(s)].join(''), JSON.stringify(s)).toBe(whole(s));
   });
 
-  it('never holds a report of many findings as one piece', () => {
-    const findings = Array.from({ length: 2000 }, (_, i) => finding('container-privileged', { message: `m${i}` }));
-    const pieces = [...jsonPieces(makeReport({ findings }) as unknown as Record<string, unknown>)];
-    expect(pieces.length).toBeGreaterThan(2000);
-    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(5000);
+  it('never holds a report of many findings as one piece, and cuts long lists at the right places', () => {
+    const findings = Array.from({ length: 2000 }, (_, i) => finding('container-privileged', { message: `m${i} \u203a` }));
+    const report = makeReport({ findings }) as unknown as Record<string, unknown>;
+    const pieces = [...jsonPieces(report)];
+    const text = pieces.join('');
+    expect(text).toBe(whole(report));
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(text.length / 5);
+    for (const n of [255, 256, 257, 512, 513]) {
+      const list = { 'a[b': Array.from({ length: n }, (_, i) => (i % 3 ? { i, l: [i] } : null)), after: { k: [] } };
+      expect([...jsonPieces(list)].join(''), String(n)).toBe(whole(list));
+    }
   });
 
   it('is written to a file in order, pieces joined or cut around the 1 MiB chunks', () => {
