@@ -23,6 +23,8 @@ export interface Summary {
   /** Characters read (read mode). */
   bytes: number | null;
   seconds: number;
+  /** Heap in use after a full collection at the end of the first pass, its results still held (needs --expose-gc). */
+  liveMb: number | null;
   /** Every pass, first (cold) to last. */
   passes: number[];
   findings: number;
@@ -64,25 +66,40 @@ export async function measure(mode: 'read' | 'sandcheck', dir: string, passes = 
   return { ...first!, passes: times };
 }
 
+/** What a pass keeps: the heap after a full collection (null without --expose-gc). */
+function liveHeapMb(): number | null {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return null;
+  gc();
+  return process.memoryUsage().heapUsed / 1e6;
+}
+
 async function once(mode: 'read' | 'sandcheck', root: string, report: boolean): Promise<Omit<Summary, 'passes'>> {
   const out = new Out();
   const t0 = process.hrtime.bigint();
   let files = 0;
   let bytes: number | null = 0;
+  let seconds: number;
+  let liveMb: number | null = null;
+  const elapsed = () => Number(process.hrtime.bigint() - t0) / 1e9;
   if (mode === 'read') {
     for (const f of walk(root)) {
       bytes += readFileSync(f, 'utf8').length;
       files++;
     }
+    seconds = elapsed();
+    if (report) liveMb = liveHeapMb();
   } else {
     const collected = await collectPaths([root], { cwd: root, handlers: [envfileHandler, textfileHandler] });
     for (const t of collected.targets) {
       for (const s of reportableSecretsOf(t, collected)) if (report) out.add(JSON.stringify({ file: s.location.file, line: s.location.line ?? s.line, detector: s.detector }));
     }
+    seconds = elapsed();
+    // Measured while the run's results (targets, inputs, findings) are still held, as a scan holds them.
+    if (report) liveMb = liveHeapMb();
     files = collected.inputs.filter((i) => i.status === 'parsed').length;
     bytes = null;
   }
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   out.flush();
-  return { files, bytes, seconds, findings: out.count };
+  return { files, bytes, seconds, liveMb, findings: out.count };
 }

@@ -51,6 +51,12 @@ const steady = {
 // Memory against corpus size: the same measurements on the small corpus.
 const smallRead = await repeat(opts.runs, () => run(process.execPath, [bundle, 'read', small]).then(parseJsonLine));
 const smallSandcheck = await repeat(opts.runs, () => run(process.execPath, [bundle, 'sandcheck', small]).then(parseJsonLine));
+// What a run keeps (heap after a full collection at the end, results held): separate runs, since
+// --expose-gc's collection must not count in the timed or peak figures above.
+const live = {};
+for (const [key, mode, dir] of [['smallRead', 'read', small], ['read', 'read', corpus], ['smallSandcheck', 'sandcheck', small], ['sandcheck', 'sandcheck', corpus]]) {
+  live[key] = (await run(process.execPath, ['--expose-gc', bundle, mode, dir]).then(parseJsonLine)).liveMb;
+}
 const cliBin = join(root, 'bin/sandcheck.js');
 const cli = opts.cli && existsSync(join(root, 'dist'))
   ? { small: await cliOnce(small), large: await cliOnce(corpus) }
@@ -83,6 +89,8 @@ console.log(`peak RSS against corpus size (${opts.smallMb} MB → ${opts.sizeMb}
 const mem = (label, a, b) => console.log(`  ${pad(label, 44)} ${pad(`${(a / 1024).toFixed(0)} MB → ${(b / 1024).toFixed(0)} MB`, 20)} (×${(b / a).toFixed(2)})`);
 mem('read only', smallRead.peakKb, results.read.peakKb);
 mem('sandcheck detector (through the handlers)', smallSandcheck.peakKb, results.sandcheck.peakKb);
+console.log(`live heap at the end (full collection, results held): read ${live.smallRead.toFixed(1)} → ${live.read.toFixed(1)} MB; detector ${live.smallSandcheck.toFixed(1)} → ${live.sandcheck.toFixed(1)} MB`);
+console.log(`  kept per file: ${((((live.sandcheck - live.smallSandcheck) - (live.read - live.smallRead)) * 1e3) / (results.sandcheck.files - smallSandcheck.files)).toFixed(2)} KB (the detector's live heap growth beyond the read-only run's, over the files added: its inputs list, targets and findings)`);
 if (cli) {
   mem('sandcheck scan --format json (whole CLI)', cli.small.peakKb, cli.large.peakKb);
   console.log(`  (CLI wall time ${cli.small.wall.toFixed(1)} s → ${cli.large.wall.toFixed(1)} s)`);
