@@ -134,3 +134,29 @@ describe('env-file target locations', () => {
     for (const p of ['/entries/3', '/entries/01', '/comments/0/value', '/entries', '/sops']) expect(lazy.get(p), p).toBeUndefined();
   });
 });
+
+describe('env-file target locations after the parse is released', () => {
+  it('come from the one parse: no second read of the file (a file gone after collection still has its locations)', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { collectPaths } = await import('../../src/inputs/collect.js');
+    // The secret detector installs the env-file scanner: after it ran, the target's parse is released.
+    await import('../../src/analyzers/secrets/targets.js');
+    const dir = mkdtempSync(join(tmpdir(), 'sc-env-loc-'));
+    try {
+      writeFileSync(join(dir, '.env'), '# top\nA=1\nexport B="two\nlines"  # note\n\nC=3\n');
+      const collected = await collectPaths([dir], { cwd: dir });
+      const target = collected.targets.find((t) => t.kind === 'envfile')!;
+      rmSync(join(dir, '.env'));
+      // Before: the first lookup parsed the file again (and kept that parse), so this threw "cannot be read again".
+      expect(target.locations.get('/entries/1/value')).toEqual({ file: '.env', line: 3, column: 10 });
+      expect(target.locations.get('/entries/2')).toEqual({ file: '.env', line: 6, column: 1 });
+      expect(target.locations.get('/comments/1')).toEqual({ file: '.env', line: 4, column: 9 });
+      expect(target.locations.get('/entries/3')).toBeUndefined();
+      expect([...target.locations.keys()]).toEqual(['', '/entries/0', '/entries/0/value', '/entries/1', '/entries/1/value', '/entries/2', '/entries/2/value', '/comments/0', '/comments/1']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -22,41 +22,64 @@ export function isEnvFileName(path: string): boolean {
 }
 
 /**
+ * Where an env file's entries and comments are: `[line, column]` pairs taken from the one parse when
+ * the target is built (the parse itself is released after the secret scan; these few numbers are not).
+ */
+interface EnvPositions {
+  entries: Int32Array;
+  comments: Int32Array;
+}
+
+function positionsOf(parsed: { entries: EnvEntry[]; comments: EnvComment[] }): EnvPositions {
+  const pairs = (list: { line: number; column: number }[]) => {
+    const out = new Int32Array(list.length * 2);
+    list.forEach((x, i) => {
+      out[2 * i] = x.line;
+      out[2 * i + 1] = x.column;
+    });
+    return out;
+  };
+  return { entries: pairs(parsed.entries), comments: pairs(parsed.comments) };
+}
+
+/**
  * The locations of an env file's entries (`/entries/<i>` and its `/value`) and comments
  * (`/comments/<i>`), made when asked for: an env file has many entries, the collector keeps every target
  * until the rules run, and the secret rules give their findings their own locations. get() answers
- * from the parse; any other use of the map fills it first, so it behaves as the full map.
+ * from the positions; any other use of the map fills it first, so it behaves as the full map.
  */
 class EnvLocations extends Map<string, Location> {
   #filled = false;
   readonly #file: string;
-  readonly #data: EnvfileData;
-  constructor(file: string, data: EnvfileData) {
+  readonly #at: EnvPositions;
+  constructor(file: string, at: EnvPositions) {
     super();
     this.#file = file;
-    this.#data = data;
+    this.#at = at;
   }
   override get(pointer: string): Location | undefined {
     if (this.#filled) return super.get(pointer);
     if (pointer === '') return { file: this.#file, line: 1, column: 1 };
     const m = /^\/(entries|comments)\/(0|[1-9]\d*)(\/value)?$/.exec(pointer);
     if (!m) return undefined;
+    const i = Number(m[2]);
     if (m[1] === 'comments') {
-      const c = m[3] ? undefined : this.#data.comments[Number(m[2])];
-      return c && { file: this.#file, line: c.line, column: c.column };
+      if (m[3] || i >= this.#at.comments.length / 2) return undefined;
+      return { file: this.#file, line: this.#at.comments[2 * i]!, column: this.#at.comments[2 * i + 1]! };
     }
-    const e = this.#data.entries[Number(m[2])];
-    return e && { file: this.#file, line: e.line, column: m[3] ? e.column : 1 };
+    if (i >= this.#at.entries.length / 2) return undefined;
+    return { file: this.#file, line: this.#at.entries[2 * i]!, column: m[3] ? this.#at.entries[2 * i + 1]! : 1 };
   }
   #fill(): void {
     if (this.#filled) return;
     this.#filled = true;
     super.set('', { file: this.#file, line: 1, column: 1 });
-    this.#data.entries.forEach((e, i) => {
-      super.set(`/entries/${i}`, { file: this.#file, line: e.line, column: 1 });
-      super.set(`/entries/${i}/value`, { file: this.#file, line: e.line, column: e.column });
-    });
-    this.#data.comments.forEach((c, i) => super.set(`/comments/${i}`, { file: this.#file, line: c.line, column: c.column }));
+    const { entries, comments } = this.#at;
+    for (let i = 0; i < entries.length / 2; i++) {
+      super.set(`/entries/${i}`, { file: this.#file, line: entries[2 * i]!, column: 1 });
+      super.set(`/entries/${i}/value`, { file: this.#file, line: entries[2 * i]!, column: entries[2 * i + 1]! });
+    }
+    for (let i = 0; i < comments.length / 2; i++) super.set(`/comments/${i}`, { file: this.#file, line: comments[2 * i]!, column: comments[2 * i + 1]! });
   }
   override has(pointer: string): boolean {
     this.#fill();
@@ -155,7 +178,7 @@ export function envfileTarget(file: SourceFile): Target<EnvfileData> {
     platform: 'file',
     file: file.path,
     data,
-    locations: new EnvLocations(file.path, data),
+    locations: new EnvLocations(file.path, positionsOf(parsed)),
     suppressions: parsed.comments.some((c) => c.text.includes('sandcheck-ignore')) ? toTargetSuppressions(file.path, parseCommentSuppressions(file.text).suppressions) : [],
   };
   if (scanner !== null) {
