@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { checkWaiverRules } from '../config/check-rules.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { RuleLoadError, loadRules } from '../engine/load-rules.js';
 import { CONFIG_SCHEMA } from '../config/schema.js';
@@ -27,8 +26,8 @@ export function registerConfig(program: Command): void {
     .option('--rules <dir>', 'extra rule folder whose ids waivers may name (repeatable)', collect, [])
     .action((file: string, opts: { rules: string[] }) => {
       try {
-        const c = loadConfig(file);
-        checkWaiverRules(c, loadRules(opts.rules));
+        // Rules first: an unknown rule id in a waiver is listed with every other problem of the file.
+        const c = loadConfig(file, undefined, loadRules(opts.rules));
         writeStdout(`${c.file}: valid (${c.waivers.length} waiver${c.waivers.length === 1 ? '' : 's'}, ${c.attestations.length} attestation${c.attestations.length === 1 ? '' : 's'})\n`);
       } catch (err) {
         if (err instanceof ConfigError) throw new UsageError(`invalid config ${err.message}`);

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { checkWaiverRules, unknownSuppressionWarnings } from '../config/check-rules.js';
+import { unknownSuppressionWarnings } from '../config/check-rules.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { SandcheckConfig } from '../config/types.js';
 import { audit } from '../engine/audit.js';
@@ -58,9 +58,8 @@ export function prepare(opts: CommonOptions): { config: SandcheckConfig; rules: 
     throw new UsageError((err as Error).message);
   }
   try {
-    const config = loadConfig(opts.config);
     const rules = loadRules(opts.rules);
-    checkWaiverRules(config, rules);
+    const config = loadConfig(opts.config, undefined, rules);
     const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
     return { config, rules, outputs, ...(baseline ? { baseline } : {}) };
   } catch (err) {

@@ -1,14 +1,24 @@
 import type { RuleSet } from '../engine/load-rules.js';
 import { SUPPRESSION_WITHOUT_REASON } from '../engine/suppression-findings.js';
-import { ConfigError } from './load.js';
-import type { SandcheckConfig } from './types.js';
+import type { ConfigProblem } from './semantic-checks.js';
+
+/** What a waiver may name: rule ids and old aliases. */
+export type KnownRules = Pick<RuleSet, 'byId' | 'aliases'>;
+
+/** Rules that are not rule files but produce findings a waiver may accept. */
+const SYNTHETIC_RULES: readonly string[] = [SUPPRESSION_WITHOUT_REASON];
 
 /** A waiver must name a rule that exists (or an alias, or `*`): a typo would otherwise waive nothing, silently. */
-export function checkWaiverRules(config: SandcheckConfig, rules: RuleSet): void {
-  config.waivers.forEach((w, i) => {
-    if (w.rule === '*' || w.rule === SUPPRESSION_WITHOUT_REASON || rules.byId.has(w.rule) || rules.aliases.has(w.rule)) return;
-    throw new ConfigError(config.file ?? 'sandcheck.yaml', `/waivers/${i}/rule: unknown rule "${w.rule}" (see \`sandcheck rules\`)`, config.lines?.waiverRules[i]);
+export function unknownWaiverRules(waivers: unknown, rules: KnownRules): ConfigProblem[] {
+  if (!Array.isArray(waivers)) return [];
+  const out: ConfigProblem[] = [];
+  waivers.forEach((w, i) => {
+    const rule = (w as { rule?: unknown } | null)?.rule;
+    // Not a string: the schema reports it.
+    if (typeof rule !== 'string' || rule === '*' || SYNTHETIC_RULES.includes(rule) || rules.byId.has(rule) || rules.aliases.has(rule)) return;
+    out.push({ path: ['waivers', i, 'rule'], reason: `unknown rule "${rule}" (see \`sandcheck rules\`)` });
   });
+  return out;
 }
 
 /** Inline suppressions naming no known rule: one warning each, so a typo is seen. */

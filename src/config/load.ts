@@ -3,23 +3,26 @@ import { relative, resolve } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { createAjv, describeAjvError, leafErrors } from '../engine/ajv.js';
 import { checkEgressAddresses } from './semantic-checks.js';
+import { unknownWaiverRules, type KnownRules } from './check-rules.js';
 import { precompiledConfigValidator } from '../engine/precompiled.js';
 import { InputError } from '../inputs/types.js';
 import { parseYaml } from '../util/yaml-source.js';
 import { CONFIG_SCHEMA } from './schema.js';
-import { DEFAULT_CONFIG, type SandcheckConfig } from './types.js';
+import { DEFAULT_CONFIG, type BoundaryLines, type SandcheckConfig, type TrustBoundary } from './types.js';
 import { LocatedError, combineErrors } from '../model/located-error.js';
 
 export const DEFAULT_CONFIG_FILE = 'sandcheck.yaml';
 
-/** A config that cannot be used: `file:line:col: reason`, exit 2. */
-/** An invalid config: the first problem, with every other one listed after it (one run shows them all). */
+/** An invalid config (exit 2): `file:line:col: reason` of the first problem, with every other one listed after it (one run shows them all). */
 export class ConfigError extends LocatedError {}
 
 let validate: ValidateFunction | undefined;
 
-/** `--config FILE` (must exist), else ./sandcheck.yaml if present, else the defaults. */
-export function loadConfig(explicit?: string, cwd = process.cwd()): SandcheckConfig {
+/**
+ * `--config FILE` (must exist), else ./sandcheck.yaml if present, else the defaults. With `rules`, a
+ * waiver naming no known rule is one more problem of the file, reported with the schema's.
+ */
+export function loadConfig(explicit?: string, cwd = process.cwd(), rules?: KnownRules): SandcheckConfig {
   const file = explicit ? resolve(cwd, explicit) : resolve(cwd, DEFAULT_CONFIG_FILE);
   if (!existsSync(file)) {
     if (explicit) throw new ConfigError(explicit, 'config file does not exist');
@@ -32,10 +35,10 @@ export function loadConfig(explicit?: string, cwd = process.cwd()): SandcheckCon
   } catch (err) {
     throw new ConfigError(shown, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  return parseConfig(text, shown);
+  return parseConfig(text, shown, rules);
 }
 
-export function parseConfig(text: string, shown: string): SandcheckConfig {
+export function parseConfig(text: string, shown: string, rules?: KnownRules): SandcheckConfig {
   let parsed;
   try {
     parsed = parseYaml(text, shown);
@@ -61,6 +64,11 @@ export function parseConfig(text: string, shown: string): SandcheckConfig {
     }
   }
   for (const p of checkEgressAddresses((value as { egress?: unknown }).egress)) at(p.path, `${pointerText(p.path)}: ${p.reason}`);
+  if (rules) {
+    for (const p of unknownWaiverRules((value as { waivers?: unknown }).waivers, rules)) {
+      problems.push(new LocatedError(shown, `${pointerText(p.path)}: ${p.reason}`, doc!.positionOf(p.path).line));
+    }
+  }
   if (problems.length) throw combineErrors(problems, (...a) => new ConfigError(...a));
   const v = value as Partial<SandcheckConfig>;
   return {
@@ -71,10 +79,21 @@ export function parseConfig(text: string, shown: string): SandcheckConfig {
     keys: { maxAgeDays: v.keys?.maxAgeDays ?? DEFAULT_CONFIG.keys.maxAgeDays },
     secrets: { ignore: v.secrets?.ignore ?? [] },
     ...(v.egress ? { egress: v.egress } : {}),
-    lines: { waiverRules: (v.waivers ?? []).map((_, i) => doc!.positionOf(['waivers', i, 'rule']).line) },
+    lines: { trustBoundaries: (v.trustBoundaries ?? []).map((b, i) => boundaryLines(b, i, (path) => doc!.positionOf(path).line)) },
   };
 }
 
 function pointerText(path: (string | number)[]): string {
   return '/' + path.join('/');
+}
+
+/** Lines of each trust boundary's selectors, so that a selector matching nothing can be named at its line. */
+function boundaryLines(b: TrustBoundary, i: number, lineOf: (path: (string | number)[]) => number): BoundaryLines {
+  const at = ['trustBoundaries', i];
+  return {
+    name: lineOf([...at, 'name']),
+    namespaces: (b.namespaces ?? []).map((_, j) => lineOf([...at, 'namespaces', j])),
+    ...(b.labels ? { labels: lineOf([...at, 'labels']) } : {}),
+    paths: (b.paths ?? []).map((_, j) => lineOf([...at, 'paths', j])),
+  };
 }

@@ -8,8 +8,8 @@ export interface SandcheckConfig {
   keys: { maxAgeDays: number };
   secrets: { ignore: { fingerprint: string; reason: string; expires?: string }[] };
   egress?: EgressConfig;
-  /** Source lines of fields that are checked after loading (waiver rule ids need the rule set). */
-  lines?: { waiverRules: number[] };
+  /** Source lines of fields that are judged after loading, against the scan (trust boundary selectors that match nothing). */
+  lines?: { trustBoundaries: BoundaryLines[] };
 }
 
 export interface Waiver {
@@ -35,6 +35,14 @@ export interface TrustBoundary {
   namespaces?: string[];
   labels?: Record<string, string>;
   paths?: string[];
+}
+
+/** Where each selector of one `trustBoundaries` entry is written (1-based lines of sandcheck.yaml). */
+export interface BoundaryLines {
+  name: number;
+  namespaces: number[];
+  labels?: number;
+  paths: number[];
 }
 
 export interface EgressConfig {
