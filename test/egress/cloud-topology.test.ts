@@ -306,7 +306,7 @@ describe('GCP instances: target tags and service accounts', () => {
     );
     expect(r.raw.find((f) => f.ruleId === 'egress-dns-unrestricted' && f.location.line === 32)!.message).toMatch(/^GCP instance sandbox-runner can query the resolver 10\.96\.0\.10/);
     expect(r.raw.find((f) => f.ruleId === 'egress-metadata-reachable')!.message).toBe(
-      `GCP instance sandbox-runner can reach a cloud metadata endpoint (this firewall cannot filter it: block it on the host): IPv4 tcp → 169.254.169.254:443, new connection, allowed by cloud/GCP network sandbox for instance sandbox-runner (implied allow egress at priority 65535) #1 platform: metadata server (metadata.google.internal, also DNS and NTP), never filtered by VPC firewall rules (${G}/fw.json:1)`,
+      `GCP instance sandbox-runner can reach a cloud metadata endpoint (169.254.169.254/32 tcp/80) (this firewall cannot filter it: block it on the host): IPv4 tcp → 169.254.169.254:80, new connection, allowed by cloud/GCP network sandbox for instance sandbox-runner (implied allow egress at priority 65535) #1 platform: metadata server (metadata.google.internal, also DNS and NTP), never filtered by VPC firewall rules (${G}/fw.json:1)`,
     );
     // The instance on a network the scan has no firewall listing for ("elsewhere") is not judged.
     expect(r.raw.some((f) => f.message.includes('elsewhere'))).toBe(false);

@@ -36,7 +36,6 @@ describe('pod NetworkPolicy ∩ the node packet filter', () => {
     expect(alone.findings).toEqual([
       `egress-allow-any fail ${P}/pod-node-strict/k8s.yaml:29`,
       `egress-internal-reachable warn ${P}/pod-node-strict/k8s.yaml:29`,
-      `egress-metadata-reachable fail ${P}/pod-node-strict/k8s.yaml:29`,
     ]);
     expect(alone.raw[0]!.evidence.path).toBe(POLICY_443);
 
@@ -79,7 +78,6 @@ describe('pod NetworkPolicy ∩ the node packet filter', () => {
     expect(r.findings).toEqual([
       `egress-allow-any fail ${P}/pod-node-strict/k8s.yaml:29`,
       `egress-internal-reachable warn ${P}/pod-node-strict/k8s.yaml:29`,
-      `egress-metadata-reachable fail ${P}/pod-node-strict/k8s.yaml:29`,
     ]);
     const any = r.raw.find((f: R) => f.ruleId === 'egress-allow-any')!;
     expect(any.evidence.witness).toBe('IPv4 tcp → 198.51.100.7:443, new connection');
@@ -99,7 +97,6 @@ describe('pod NetworkPolicy ∩ the node packet filter', () => {
     expect(both.findings).toEqual([
       `egress-allow-any fail ${P}/pod-node-strict/k8s.yaml:29`,
       `egress-internal-reachable warn ${P}/pod-node-strict/k8s.yaml:29`,
-      `egress-metadata-reachable fail ${P}/pod-node-strict/k8s.yaml:29`,
     ]);
     expect(both.raw.find((f: R) => f.ruleId === 'egress-allow-any')!.evidence.path).toBe(`${POLICY_443}, then ${NODE_443}`);
   });
@@ -110,7 +107,6 @@ describe('pod NetworkPolicy ∩ the node packet filter', () => {
     expect(r.findings).toEqual([
       `egress-allow-any fail ${P}/pod-unselected-node/rules.v4:9`,
       `egress-internal-reachable warn ${P}/pod-unselected-node/rules.v4:9`,
-      `egress-metadata-reachable fail ${P}/pod-unselected-node/rules.v4:9`,
     ]);
     const any = r.raw.find((f: R) => f.ruleId === 'egress-allow-any')!;
     expect(any.message).toBe(

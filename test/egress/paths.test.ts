@@ -97,7 +97,6 @@ describe('egress layers intersected on a context path', () => {
       // the scan has no sg.json: the configured layer is missing and counts as allow-all
       `egress-input-opaque warn ${cfg}:6`,
       `egress-internal-reachable warn ${P}/pod-policy-and-sg/k8s.yaml:29`,
-      `egress-metadata-reachable fail ${P}/pod-policy-and-sg/k8s.yaml:29`,
     ]);
     expect(alone.raw.find((f: R) => f.ruleId === 'egress-input-opaque')!.message).toBe(
       'Pod sandbox/Deployment/runner is behind sg-0sandbox00000001 (egress.contexts[].behind), which no input of the scan lists; that layer counts as allow-all',
@@ -120,7 +119,6 @@ describe('egress layers intersected on a context path', () => {
     expect(r.findings.filter((f) => f.includes('k8s.yaml'))).toEqual([
       `egress-allow-any fail ${P}/pod-policy-and-sg/k8s.yaml:29`,
       `egress-internal-reachable warn ${P}/pod-policy-and-sg/k8s.yaml:29`,
-      `egress-metadata-reachable fail ${P}/pod-policy-and-sg/k8s.yaml:29`,
     ]);
   });
 

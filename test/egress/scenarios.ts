@@ -97,7 +97,7 @@ ${LOCKED_V6}`,
     forms: ['iptables', 'nft-text'],
     expect: ['allow-any fail ipv4', 'dns fail ipv4', 'internal warn ipv4', 'metadata fail ipv4'],
     paths: { 'allow-any': 'filter/OUTPUT #4 ACCEPT', metadata: 'filter/OUTPUT #4 ACCEPT', dns: 'filter/OUTPUT #3 ACCEPT' },
-    witness: { metadata: 'IPv4 tcp → 169.254.169.254:443, new connection', dns: 'IPv4 tcp → 8.8.8.8:53' },
+    witness: { metadata: 'IPv4 tcp → 169.254.169.254:80, new connection', dns: 'IPv4 tcp → 8.8.8.8:53' },
   },
   {
     name: 'return-in-builtin',
@@ -124,7 +124,8 @@ iptables -A UDP-CHECK -d 10.96.0.10/32 -p udp --dport 53 -j ACCEPT
 ${LOCKED_V6}`,
     allowlist: ANTHROPIC,
     forms: ['iptables', 'nft-text'],
-    expect: ['dns fail ipv4', 'internal warn ipv4', 'metadata fail ipv4', 'no-default-deny fail ipv4'],
+    // Only UDP gets out: the metadata services answer on tcp/80 alone.
+    expect: ['dns fail ipv4', 'internal warn ipv4', 'no-default-deny fail ipv4'],
     witness: { 'no-default-deny': 'IPv4 udp → 198.51.100.7:' },
     paths: { 'no-default-deny': 'filter/OUTPUT #3 → OUTPUT policy ACCEPT' },
   },
@@ -287,7 +288,8 @@ table inet sandbox {
 EOF`,
     allowlist: { ...ANTHROPIC, allow: [...ANTHROPIC.allow, { cidr: '203.0.113.10/32', proto: 'tcp', ports: [443] }] },
     forms: ['nft-json', 'nft-text'],
-    expect: ['allow-any fail ipv4', 'allow-any fail ipv6', 'internal warn ipv4', 'internal warn ipv6', 'metadata fail ipv4', 'metadata fail ipv6'],
+    // ICMP to anywhere: allow-any, but no metadata service answers ICMP (they serve tcp/80).
+    expect: ['allow-any fail ipv4', 'allow-any fail ipv6', 'internal warn ipv4', 'internal warn ipv6'],
     paths: { 'allow-any': 'inet sandbox/output #5 accept' },
   },
 ];

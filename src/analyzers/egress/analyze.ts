@@ -88,8 +88,15 @@ export interface HostAnalysis {
   layers: string[];
 }
 
-const META_V4 = ['169.254.169.254/32', '169.254.170.2/32', '100.100.100.200/32', '169.254.169.253/32'];
+/**
+ * Cloud metadata services, which hand out the machine's or task's credentials over HTTP on tcp/80: AWS IMDS
+ * (also Azure IMDS and GCP's metadata.google.internal at the same address), ECS task metadata, Alibaba.
+ */
+const META_V4 = ['169.254.169.254/32', '169.254.170.2/32', '100.100.100.200/32'];
 const META_V6 = ['fd00:ec2::254/128'];
+const META_PORTS = IntervalSet.point(80n);
+/** Platform addresses judged by their own rules (metadata on tcp/80, DNS), never as internal ranges: Amazon DNS besides the metadata services. */
+const PLATFORM_V4 = [...META_V4, '169.254.169.253/32'];
 const PRIV_V4 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16'];
 const PRIV_V6 = ['fc00::/7', 'fe80::/10'];
 const LOCAL_V4 = ['127.0.0.0/8', '0.0.0.0/32', '255.255.255.255/32', '224.0.0.0/4', '169.254.169.123/32'];
@@ -138,7 +145,10 @@ interface Spaces {
   internal: Space;
   resolvers: Space;
   dnsAny: Space;
+  /** The metadata services: their addresses on tcp/80. */
   meta: Space;
+  /** Every port of the metadata and other platform addresses (left out of the internal ranges). */
+  platform: Space;
   priv: Space;
   local: Space;
   public: Space;
@@ -154,7 +164,8 @@ function spacesFor(family: Family, al: Allowlist): Spaces {
     internal,
     resolvers: spaceOfCidrs(family, al.resolvers, dnsDims),
     dnsAny: Space.of(family, [cubeOf(family, dnsDims)]),
-    meta: spaceOfCidrs(family, family === 'ipv4' ? META_V4 : META_V6),
+    meta: spaceOfCidrs(family, family === 'ipv4' ? META_V4 : META_V6, { [PROTO]: IntervalSet.point(6n), [DPORT]: META_PORTS }),
+    platform: spaceOfCidrs(family, family === 'ipv4' ? PLATFORM_V4 : META_V6),
     priv: spaceOfCidrs(family, family === 'ipv4' ? PRIV_V4 : PRIV_V6),
     local: spaceOfCidrs(family, family === 'ipv4' ? LOCAL_V4 : LOCAL_V6),
     public: all.subtract(spaceOfCidrs(family, family === 'ipv4' ? NON_PUBLIC_V4 : NON_PUBLIC_V6)),
@@ -484,11 +495,13 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         // A cloud firewall that cannot filter the endpoint (AWS security groups, NACLs): a warning that says so,
         // unless a layer that could filter it (the host, a pod policy) is on the path and lets it through.
         const platform = onlyCloud && (w?.path.includes('platform:') ?? false);
-        add('metadata', definite && !platform ? 'fail' : 'warn', `${definite ? '' : 'Possibly: '}${label} can reach a cloud metadata endpoint${platform ? ` (this firewall cannot filter it: block it on the host${w?.path.includes('AWS') ? ', or require IMDSv2 with hop limit 1' : ''})` : ''}`, w, { definite, platform });
+        // Which metadata addresses and ports get through (`169.254.169.254/32 tcp/80`).
+        const reached = describeSpace((definite ? metaMust : metaMay).project([DST, PROTO, DPORT]), undefined, 4).join('; ');
+        add('metadata', definite && !platform ? 'fail' : 'warn', `${definite ? '' : 'Possibly: '}${label} can reach a cloud metadata endpoint (${reached})${platform ? ` (this firewall cannot filter it: block it on the host${w?.path.includes('AWS') ? ', or require IMDSv2 with hop limit 1' : ''})` : ''}`, w, { definite, platform, reached });
       }
 
       // EGRESS-007: internal ranges beyond the declared internal services.
-      const intMay = may.intersect(sp.priv).subtract(sp.meta).subtract(sp.internal).subtract(sp.resolvers).subtract(sp.allow);
+      const intMay = may.intersect(sp.priv).subtract(sp.platform).subtract(sp.internal).subtract(sp.resolvers).subtract(sp.allow);
       if (!intMay.isEmpty()) {
         const w = witness(intMay, family === 'ipv4' ? [parsePrefix('10.0.0.7')!.lo, parsePrefix('192.168.1.7')!.lo] : [parsePrefix('fd00::7')!.lo]);
         const size = describeSpace(intMay.project([DST, PROTO, DPORT]), undefined, 2).join('; ');

@@ -132,6 +132,14 @@ export function buildRuleset(doc: NftDoc, file: string, source: 'nft-json' | 'nf
   });
   if (xtSeen)
     notes.push({ text: 'rules created by iptables-nft contain xt statements whose parameters `nft -j` does not print; give the iptables-save output (or the nft text listing) as well', line: 1, severity: 'opaque' });
+  // nft refuses to load a jump or goto to a chain its table does not define: such a listing is not real.
+  for (const t of tables.values()) {
+    const names = new Set(t.chains.map((c) => c.name));
+    for (const c of t.chains)
+      for (const r of c.rules)
+        if ((r.verdict.kind === 'jump' || r.verdict.kind === 'goto') && r.verdict.target !== undefined && !names.has(r.verdict.target))
+          throw new InputError(file, `${r.verdict.kind} to chain ${r.verdict.target}, which table ${t.name} does not define`, r.origin.line);
+  }
   const families = new Set<Family>();
   for (const t of tables.values()) for (const f of t.families) families.add(f);
   return { source, file, backend: 'nf_tables', families: [...families], tables: [...tables.values()], notes };
