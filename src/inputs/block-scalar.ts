@@ -16,8 +16,11 @@ import type { SourceFile } from './types.js';
  */
 export type ValueLines = readonly number[];
 
-/** `key: |`, `key: >-`, `"key": |2 # note`: the rest of the key's line announces a block scalar. */
-const BLOCK_HEADER = /^[^:]*:[ \t]*([|>])([-+]?)([1-9]?)[-+]?[ \t]*(?:#.*)?\r?$/;
+/**
+ * `key: |`, `key: >-`, `"key": |2 # note`: the rest of the key's line announces a block scalar. A
+ * sequence entry (`- |`) is located at its indicator, with no key before it.
+ */
+const BLOCK_HEADER = /^(?:[^:]*:[ \t]*)?([|>])([-+]?)([1-9]?)[-+]?[ \t]*(?:#.*)?\r?$/;
 
 /** Offsets of line starts, found on demand: lookups in increasing line order cost one pass over the text. */
 class LineCursor {

@@ -9,6 +9,7 @@ import { HANDLERS } from './registry.js';
 import { textTarget } from './textfile/handler.js';
 import { InputError, type DetailedParseOutput, type InputHandler, type SourceFile } from './types.js';
 import { compareText } from '../util/compare.js';
+import { mergeComposeOverrides } from './compose/override.js';
 
 export interface Collected {
   targets: Target<object>[];
@@ -85,6 +86,7 @@ export async function collectPaths(paths: string[], opts: { cwd?: string; stdin?
     if (st.isDirectory()) walk(abs, cwd, handlers, out);
     else readAndCollect(abs, cwd, handlers, out, true);
   }
+  mergeComposeOverrides(out); // compose.override.yaml into compose.yaml: needs both files parsed
   return out;
 }
 

@@ -5,7 +5,8 @@ import type { Target } from '../../model/target.js';
 import type { Family } from './address.js';
 import { analyzeHost, type Allowlist, type EgressFinding, type HostAnalysis } from './analyze.js';
 import { familyLabel } from './describe.js';
-import { basename, dirname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { overridePairs } from '../../inputs/compose/pairs.js';
 import type { EgressContext, NormRuleset, NormTable, Origin } from './model.js';
 import { hostFiltersOf, hostsOnPath, type HostFilter } from './node-path.js';
 
@@ -129,9 +130,6 @@ export function composeReach(t: Target<ComposeNetworkData>, all: readonly Target
   };
 }
 
-const BASE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
-const OVERRIDE_FILES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
-
 /**
  * `docker compose` reads compose.override.yaml on top of compose.yaml when both sit in one directory
  * (docker-compose.override.yml on docker-compose.yml). For the network attachment: the override's
@@ -141,21 +139,11 @@ const OVERRIDE_FILES = ['compose.override.yaml', 'compose.override.yml', 'docker
  * override's entry for it is not judged again; a service only in the override uses the base's networks.
  */
 export function mergeOverrides(all: readonly Target<ComposeNetworkData>[]): Target<ComposeNetworkData>[] {
-  const byDir = new Map<string, Target<ComposeNetworkData>[]>();
-  for (const t of all) {
-    if (!t.file) continue;
-    const dir = dirname(resolve(t.file));
-    byDir.set(dir, [...(byDir.get(dir) ?? []), t]);
-  }
   const drop = new Set<Target<ComposeNetworkData>>();
   const replace = new Map<Target<ComposeNetworkData>, Target<ComposeNetworkData>>();
-  for (const ts of byDir.values()) {
-    const files = [...new Set(ts.map((t) => t.file!))];
-    const baseFile = BASE_FILES.map((n) => files.find((f) => basename(f) === n)).find((f) => f !== undefined);
-    const overFile = OVERRIDE_FILES.map((n) => files.find((f) => basename(f) === n)).find((f) => f !== undefined);
-    if (!baseFile || !overFile) continue;
-    const base = ts.filter((t) => t.file === baseFile);
-    const over = ts.filter((t) => t.file === overFile);
+  for (const { base: baseFile, override: overFile } of overridePairs(all.flatMap((t) => (t.file ? [t.file] : []))).pairs) {
+    const base = all.filter((t) => t.file === baseFile);
+    const over = all.filter((t) => t.file === overFile);
     const declared: Record<string, TopLevelNetwork> = { ...(base[0]?.data.declared ?? {}) };
     for (const [name, n] of Object.entries(over[0]?.data.declared ?? {})) {
       // The override's implicit `default` adds nothing; a network it declares extends the base's definition.

@@ -123,6 +123,8 @@ const structuredByFile = new WeakMap<object, Map<string, Covered>>();
  * discards). Filled by detect().
  */
 const coveredLines = new WeakMap<object, number[]>();
+/** The same for values a target holds from another file (a compose service merged from its override file). */
+const coveredElsewhere = new WeakMap<object, Map<string, number[]>>();
 
 /** Detectors that judge a value by its name (named assignments in text), not by its format. */
 const BY_NAME = new Set(['anthropic-environment-key', 'anthropic-key-variable', 'generic-secret']);
@@ -145,13 +147,20 @@ export function reportableSecretsOf(target: Target<object>, inventory: { targets
     byFile = new Map();
     for (const t of inventory.targets) {
       if (t.kind === 'textfile' || !t.file || !(SECRET_SOURCE_KINDS as readonly string[]).includes(t.kind)) continue;
-      let covered = byFile.get(t.file);
-      if (!covered) byFile.set(t.file, (covered = { fingerprints: new Set(), lines: new Set() }));
+      const coveredIn = (f: string): Covered => {
+        let c = byFile!.get(f);
+        if (!c) byFile!.set(f, (c = { fingerprints: new Set(), lines: new Set() }));
+        return c;
+      };
+      const covered = coveredIn(t.file);
       for (const s of secretsOf(t, { envFiles })) {
-        covered.fingerprints.add(s.fingerprint);
-        if (s.location.line) covered.lines.add(s.location.line);
+        // A value of a merged compose service may sit in the override file: it covers that file's text.
+        const c = s.location.file && s.location.file !== t.file ? coveredIn(s.location.file) : covered;
+        c.fingerprints.add(s.fingerprint);
+        if (s.location.line) c.lines.add(s.location.line);
       }
       for (const line of coveredLines.get(t) ?? []) covered.lines.add(line);
+      for (const [f, lines] of coveredElsewhere.get(t) ?? []) for (const line of lines) coveredIn(f).lines.add(line);
     }
     structuredByFile.set(inventory, byFile);
   }
@@ -279,18 +288,28 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
   const file = target.file;
   const dropsAt = (offset = 0) => dropsIn(file, onDrop, offset);
   let covered: number[] | null = null;
-  /** Lines `from`…(the value's last line), plus `also` (the key's line when the value starts below it). */
-  const cover = (from: number | undefined, value: string | null | undefined, also?: number, lines?: ValueLines) => {
+  let elsewhere: Map<string, number[]> | null = null;
+  /**
+   * Lines `from`…(the value's last line), plus `also` (the key's line when the value starts below it).
+   * `inFile`: the value was written in another file than the target's (a compose service merged from
+   * compose.override.yaml), whose text target must skip those lines instead.
+   */
+  const cover = (from: number | undefined, value: string | null | undefined, also?: number, lines?: ValueLines, inFile?: string) => {
     if (from === undefined || value === null || value === undefined) return;
-    covered ??= [];
-    if (also !== undefined && also !== from) covered.push(also);
+    let list: number[];
+    if (inFile !== undefined && inFile !== file) {
+      elsewhere ??= new Map();
+      list = elsewhere.get(inFile) ?? [];
+      elsewhere.set(inFile, list);
+    } else list = covered ??= [];
+    if (also !== undefined && also !== from) list.push(also);
     if (lines) {
-      for (let i = 1; i < lines.length; i += 3) covered.push(lines[i]!);
+      for (let i = 1; i < lines.length; i += 3) list.push(lines[i]!);
       return;
     }
     const trimmed = value.trimEnd();
-    covered.push(from);
-    for (let i = trimmed.indexOf('\n'), line = from + 1; i !== -1; i = trimmed.indexOf('\n', i + 1), line++) covered.push(line);
+    list.push(from);
+    for (let i = trimmed.indexOf('\n'), line = from + 1; i !== -1; i = trimmed.indexOf('\n', i + 1), line++) list.push(line);
   };
   switch (target.kind) {
     case 'container': {
@@ -302,7 +321,7 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
           const pointer = pointerOf(field, i, 'value');
           const loc = locate(target, pointer);
           const lines = valueLinesOf(e);
-          cover(loc.line, e.value, locate(target, pointerOf(field, i)).line, lines);
+          cover(loc.line, e.value, locate(target, pointerOf(field, i)).line, lines, loc.file);
           const hits = classifyPair(e.name, e.value, { line: loc.line ?? 1, column: loc.column ?? 1, lines }, dropsAt());
           push(hits, pointer, where, (h) => (loc.line ? { ...loc, line: h.line, column: h.column } : loc));
         });
@@ -417,5 +436,6 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
       break;
   }
   if (covered) coveredLines.set(target, covered);
+  if (elsewhere) coveredElsewhere.set(target, elsewhere);
   return out;
 }

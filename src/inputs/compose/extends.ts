@@ -6,28 +6,48 @@ import { isObj, type Obj } from './values.js';
 /**
  * Where each part of a (possibly merged) service definition was written. A path with no entry for a
  * segment continues under the nearest recorded one, so an unmerged service is just `{ path: servicePath }`.
+ * `locator` names the file when it is not the reader's own (a service merged from compose.override.yaml).
  */
 export interface Provenance {
   path: SourcePath;
   children?: Map<string, Provenance>;
+  locator?: SourceLocator;
 }
 
 export function resolvePath(prov: Provenance, rel: SourcePath): SourcePath {
+  return resolveSource(prov, rel).path;
+}
+
+/** The path a value was written at, and the file (locator) when the provenance records one. */
+export function resolveSource(prov: Provenance, rel: SourcePath): { path: SourcePath; locator?: SourceLocator } {
   let node = prov;
   for (let i = 0; i < rel.length; i++) {
     const next = node.children?.get(String(rel[i]));
-    if (!next) return [...node.path, ...rel.slice(i)];
+    if (!next) return { path: [...node.path, ...rel.slice(i)], locator: node.locator };
     node = next;
   }
-  return node.path;
+  return { path: node.path, locator: node.locator };
 }
 
-const child = (prov: Provenance, key: string | number): Provenance => prov.children?.get(String(key)) ?? { path: [...prov.path, key] };
+/** The same provenance with `locator` on every node that names no file yet. */
+export function inFile(prov: Provenance, locator: SourceLocator): Provenance {
+  const children = prov.children ? new Map([...prov.children].map(([k, c]) => [k, inFile(c, locator)])) : undefined;
+  return { path: prov.path, locator: prov.locator ?? locator, ...(children ? { children } : {}) };
+}
 
-/** Sequences that compose merges by appending (duplicates dropped). */
-const UNION = new Set(['cap_add', 'cap_drop', 'devices', 'security_opt', 'dns', 'dns_search', 'expose', 'external_links', 'tmpfs', 'env_file', 'ports', 'group_add', 'links', 'profiles']);
+const child = (prov: Provenance, key: string | number): Provenance => prov.children?.get(String(key)) ?? { path: [...prov.path, key], locator: prov.locator };
+
+/** Sequences merged by appending, an entry equal to one already there dropped (compose's unicity). */
+const UNION = new Set(['cap_add', 'cap_drop', 'security_opt', 'dns', 'dns_search', 'dns_opt', 'expose', 'external_links', 'tmpfs', 'env_file', 'ports', 'group_add', 'links', 'profiles']);
 /** Written as a list of KEY=VALUE or a mapping; merged by key. */
 const KEYED = new Set(['environment', 'labels', 'extra_hosts', 'sysctls', 'annotations']);
+/** Merged by the path in the container (the override's entry replaces the base's for the same path). */
+const BY_TARGET: Record<string, (v: unknown) => string | null> = {
+  volumes: (v) => volumeTarget(v),
+  devices: (v) => deviceTarget(v),
+  secrets: (v) => mountTarget(v, '/run/secrets/'),
+  configs: (v) => mountTarget(v, '/'),
+};
 /** The child's value replaces the base's. */
 const REPLACE = new Set(['command', 'entrypoint']);
 
@@ -60,7 +80,14 @@ export function resolveExtends(services: Obj, name: string, locator: SourceLocat
   return { ...merged, external: parent.external };
 }
 
-function mergeService(base: { value: Obj; prov: Provenance }, over: { value: Obj; prov: Provenance }): { value: Obj; prov: Provenance } {
+/**
+ * Compose's merge of two service definitions (the Compose Specification's merge rules, as `extends` and
+ * a second compose file apply them): mappings merge key by key, scalars are replaced, sequences are
+ * appended; `command`/`entrypoint` are replaced; environment, labels (also `build.args`, `build.labels`)
+ * merge by name; volumes, devices, secrets and configs by the path in the container; `logging` options
+ * only when the driver is the same. The merged value's provenance is the override's.
+ */
+export function mergeService(base: { value: Obj; prov: Provenance }, over: { value: Obj; prov: Provenance }): { value: Obj; prov: Provenance } {
   const value: Obj = {};
   const children = new Map<string, Provenance>();
   for (const key of new Set([...Object.keys(base.value), ...Object.keys(over.value)])) {
@@ -74,16 +101,28 @@ function mergeService(base: { value: Obj; prov: Provenance }, over: { value: Obj
     }
     const b = { value: base.value[key], prov: child(base.prov, key) };
     const o = { value: over.value[key], prov: child(over.prov, key) };
-    const merged = UNION.has(key) ? union(b, o) : KEYED.has(key) ? keyed(b, o) : key === 'volumes' ? byTarget(b, o) : mergeAny(b, o);
+    const merged = UNION.has(key)
+      ? union(b, o)
+      : KEYED.has(key)
+        ? keyed(b, o)
+        : BY_TARGET[key]
+          ? byTarget(b, o, BY_TARGET[key]!)
+          : key === 'logging'
+            ? mergeLogging(b, o)
+            : key === 'build'
+              ? mergeAny(b, o, (k) => (k === 'args' || k === 'labels' ? keyed : null))
+              : mergeAny(b, o);
     value[key] = merged.value;
     children.set(key, merged.prov);
   }
-  return { value, prov: { path: over.prov.path, children } };
+  return { value, prov: { path: over.prov.path, children, locator: over.prov.locator } };
 }
 
 type Part = { value: unknown; prov: Provenance };
 
-function mergeAny(b: Part, o: Part): Part {
+/** Mappings key by key, sequences appended, anything else replaced; `special` picks another merge for a key. */
+function mergeAny(b: Part, o: Part, special?: (key: string) => ((b: Part, o: Part) => Part) | null): Part {
+  if (Array.isArray(b.value) && Array.isArray(o.value)) return fromItems([...asList(b), ...asList(o)], o.prov);
   if (!isObj(b.value) || !isObj(o.value)) return o;
   const value: Obj = {};
   const children = new Map<string, Provenance>();
@@ -93,18 +132,29 @@ function mergeAny(b: Part, o: Part): Part {
       value[key] = (from.value as Obj)[key];
       children.set(key, child(from.prov, key));
     } else {
-      const m = mergeAny({ value: b.value[key], prov: child(b.prov, key) }, { value: o.value[key], prov: child(o.prov, key) });
+      const bk = { value: b.value[key], prov: child(b.prov, key) };
+      const ok = { value: o.value[key], prov: child(o.prov, key) };
+      // healthcheck.test is a command: replaced, not appended.
+      const m = key === 'test' ? ok : (special?.(key) ?? mergeAny)(bk, ok);
       value[key] = m.value;
       children.set(key, m.prov);
     }
   }
-  return { value, prov: { path: o.prov.path, children } };
+  return { value, prov: { path: o.prov.path, children, locator: o.prov.locator } };
+}
+
+/** `logging`: options merge only when both name the same driver (or one names none); another driver replaces it all. */
+function mergeLogging(b: Part, o: Part): Part {
+  if (!isObj(b.value) || !isObj(o.value)) return o;
+  const bd = b.value.driver;
+  const od = o.value.driver;
+  return bd === undefined || od === undefined || bd === od ? mergeAny(b, o) : o;
 }
 
 const asList = (p: Part): Part[] => (Array.isArray(p.value) ? p.value.map((v, i) => ({ value: v, prov: child(p.prov, i) })) : [{ value: p.value, prov: p.prov }]);
 
 function fromItems(items: Part[], prov: Provenance): Part {
-  return { value: items.map((i) => i.value), prov: { path: prov.path, children: new Map(items.map((it, i) => [String(i), it.prov])) } };
+  return { value: items.map((i) => i.value), prov: { path: prov.path, children: new Map(items.map((it, i) => [String(i), it.prov])), locator: prov.locator } };
 }
 
 function union(b: Part, o: Part): Part {
@@ -119,16 +169,40 @@ function union(b: Part, o: Part): Part {
   return fromItems(items, o.prov);
 }
 
-function byTarget(b: Part, o: Part): Part {
-  const target = (v: unknown): string | null => {
-    if (isObj(v)) return typeof v.target === 'string' ? v.target : null;
-    if (typeof v !== 'string') return null;
-    const parts = v.split(':');
-    return parts.length === 1 ? parts[0]! : (parts[1] ?? null);
-  };
-  const over = asList(o);
-  const taken = new Set<string | null>(over.map((x) => target(x.value)).filter((t) => t !== null));
-  return fromItems([...asList(b).filter((x) => !taken.has(target(x.value))), ...over], o.prov);
+/**
+ * Entries with the same key (the path in the container): the override's entry takes the base entry's
+ * place, as compose's unicity rule does; the others are appended.
+ */
+function byTarget(b: Part, o: Part, keyOf: (v: unknown) => string | null): Part {
+  const items = asList(b);
+  for (const it of asList(o)) {
+    const k = keyOf(it.value);
+    const at = k === null ? -1 : items.findIndex((x) => keyOf(x.value) === k);
+    if (at >= 0) items[at] = it;
+    else items.push(it);
+  }
+  return fromItems(items, o.prov);
+}
+
+function volumeTarget(v: unknown): string | null {
+  if (isObj(v)) return typeof v.target === 'string' ? v.target : null;
+  if (typeof v !== 'string') return null;
+  // `C:\data:/data:ro`: a drive letter is part of the source.
+  const parts = v.replace(/^([A-Za-z]):(?=[\\/])/, '$1\u0000').split(':');
+  return parts.length === 1 ? parts[0]! : (parts[1] ?? null);
+}
+
+function deviceTarget(v: unknown): string | null {
+  if (isObj(v)) return typeof v.target === 'string' ? v.target : typeof v.source === 'string' ? v.source : null;
+  if (typeof v !== 'string') return null;
+  const parts = v.split(':');
+  return parts[1] ?? parts[0]!;
+}
+
+function mountTarget(v: unknown, dir: string): string | null {
+  const name = isObj(v) ? (typeof v.target === 'string' ? v.target : typeof v.source === 'string' ? v.source : null) : typeof v === 'string' ? v : null;
+  if (name === null) return null;
+  return name.startsWith('/') ? name : `${dir}${name}`;
 }
 
 /** KEY=VALUE lists and mappings, merged by key into a mapping. */

@@ -3,14 +3,16 @@ import type { Suppression, Target } from '../../model/target.js';
 import type { YamlDoc } from '../../util/yaml-source.js';
 import { SourceLocator, type SourcePath } from '../source-locator.js';
 import { InputError, type InputHandler, type ParseOutput, type SourceFile } from '../types.js';
-import { resolveExtends, resolvePath } from './extends.js';
+import { resolveExtends, resolvePath, type Provenance } from './extends.js';
+import { pairRole } from './pairs.js';
 import { normalizeService } from './service.js';
 import type { ComposeContainerData, ComposeObjectDef, ComposeObjectsData, ComposeObjectUse, ComposeWorkloadData } from './types.js';
 import { FieldReader, describe, isObj, type Obj } from './values.js';
-import { readTopLevelVolumes } from './volumes.js';
+import { readTopLevelVolumes, type TopLevelVolume } from './volumes.js';
 import { readServiceNetwork, readTopLevelNetworks, type ComposeNetworkData, type TopLevelNetwork } from './networks.js';
 import { readObjectDefinitions } from './secrets.js';
-import { blockScalarAt, lineOfFile, locateContainerBlockValues, setValueLines } from '../block-scalar.js';
+import { blockScalarAt, lineOfFile, setValueLines } from '../block-scalar.js';
+import { locateEnvBlockValues } from './block-values.js';
 import type { Location } from '../../model/location.js';
 import { parseCommentSuppressions, toTargetSuppressions } from '../../util/comment-suppressions.js';
 
@@ -85,6 +87,7 @@ export const composeHandler: InputHandler = {
     const networks = readTopLevelNetworks(locator, root);
     const services = root.services;
     const uses: { use: ComposeObjectUse; service: string }[] = [];
+    const state: ComposeFileState | null = isPairName(file) ? { file, locator, project, named: root.name !== undefined && root.name !== null, volumes, objects, services: new Map() } : null;
     for (const [name, def] of Object.entries(services)) {
       const servicePath: SourcePath = ['services', name];
       if (!isObj(def)) new FieldReader(locator, servicePath).fail([], `service '${name}' must be a mapping, not ${describe(def)}`);
@@ -98,8 +101,12 @@ export const composeHandler: InputHandler = {
           reason: `extends service '${resolved.external.service}' of ${resolved.external.file}: the fields it inherits from that file are not evaluated`,
         });
       }
-      const targets = serviceTargets(file, locator, r, project, name, resolved.value, { volumes, objects, networks });
+      const targets = serviceTargets({ path: file.path, absPath: file.absPath, sourceOf: () => file }, locator, r, project, name, resolved.value, { volumes, objects, networks });
       for (const use of (targets[1]!.data as ComposeContainerData).objects) uses.push({ use, service: name });
+      if (state) {
+        state.services.set(name, { value: resolved.value, prov: resolved.prov });
+        fileStates.set(targets[0]!, state);
+      }
       out.targets.push(...targets);
     }
     const objectsTarget = composeObjectsTarget(file, locator, project, objects, uses);
@@ -108,17 +115,50 @@ export const composeHandler: InputHandler = {
   },
 };
 
-function serviceTargets(
-  file: SourceFile,
+/**
+ * What the override merge (override.ts) needs of a file that can be half of the default pair
+ * (compose.yaml and compose.override.yaml): its services as written (after same-file `extends`) and
+ * its top-level definitions. Kept per workload target, so it lives only as long as the scan's targets.
+ */
+export interface ComposeFileState {
+  file: SourceFile;
+  locator: SourceLocator;
+  project: string;
+  /** The project name is the file's top-level `name:` (else its folder's name). */
+  named: boolean;
+  volumes: Map<string, TopLevelVolume>;
+  objects: ComposeObjectDef[];
+  services: Map<string, { value: Obj; prov: Provenance }>;
+}
+
+const fileStates = new WeakMap<Target<object>, ComposeFileState>();
+
+/** The parsed file a compose workload target came from, when its name makes it half of the default override pair. */
+export function composeFileStateOf(t: Target<object>): ComposeFileState | undefined {
+  return fileStates.get(t);
+}
+
+const isPairName = (file: SourceFile): boolean => file.absPath !== null && pairRole(basename(file.path)) !== null;
+
+/** Where the service's targets come from: the file they are reported under, and the parsed file of each location (block scalars). */
+export interface ServiceSource {
+  path: string;
+  absPath: string | null;
+  sourceOf: (path: string | undefined) => SourceFile | undefined;
+}
+
+/** A service's workload and container targets, and its egress target when `top.networks` is given. */
+export function serviceTargets(
+  file: ServiceSource,
   locator: SourceLocator,
   r: FieldReader,
   project: string,
   name: string,
   def: Obj,
-  top: { volumes: ReturnType<typeof readTopLevelVolumes>; objects: ComposeObjectDef[]; networks: Map<string, TopLevelNetwork> },
+  top: { volumes: Map<string, TopLevelVolume>; objects: readonly ComposeObjectDef[]; networks?: Map<string, TopLevelNetwork> },
 ): Target<object>[] {
   const n = normalizeService(r, name, def, { project, file: file.path, absPath: file.absPath, volumes: top.volumes, objects: top.objects });
-  const suppressions = readSuppressions(r, locator, def);
+  const suppressions = readSuppressions(r, def);
   const workloadId = `compose:${project}/${name}`;
   const workload: Target<ComposeWorkloadData> = {
     kind: 'workload',
@@ -143,10 +183,10 @@ function serviceTargets(
     boundary: project,
     parentId: workloadId,
   };
-  const under = (paths: Map<string, SourcePath>) => [...paths].map(([p, path]): [string, SourcePath] => [p, r.resolve(path)]);
-  locator.record(workload, under(n.workloadPaths));
-  locator.record(container, under(n.containerPaths));
-  locateContainerBlockValues(container, file);
+  for (const [p, path] of n.workloadPaths) workload.locations.set(p, r.at(path));
+  for (const [p, path] of n.containerPaths) container.locations.set(p, r.at(path));
+  locateEnvBlockValues(container, file.sourceOf);
+  if (!top.networks) return [workload, container];
   const network = readServiceNetwork(r, def, project, name, top.networks);
   const egress: Target<ComposeNetworkData> = {
     kind: 'egress',
@@ -217,10 +257,10 @@ function valuePosition(file: SourceFile, line: number, column: number): { line: 
 }
 
 /** `x-sandcheck-ignore: { <rule-id>: <reason> }`; a list of rule ids is accepted but records no reason (itself a finding). */
-function readSuppressions(r: FieldReader, locator: SourceLocator, def: Obj): Suppression[] {
+function readSuppressions(r: FieldReader, def: Obj): Suppression[] {
   const value = def[SUPPRESS_KEY];
   if (value === undefined || value === null) return [];
-  const at = (path: SourcePath) => locator.at(r.resolve([SUPPRESS_KEY, ...path]));
+  const at = (path: SourcePath) => r.at([SUPPRESS_KEY, ...path]);
   if (Array.isArray(value)) {
     return value.map((id, i) => {
       if (typeof id !== 'string') return r.fail([SUPPRESS_KEY, i], `${r.label([SUPPRESS_KEY, i])} must be a rule id`);

@@ -113,7 +113,7 @@ function subnetsOf(r: FieldReader, ipam: unknown): string[] {
 
 /** One service's attachment. `r` resolves paths through `extends`. */
 export function readServiceNetwork(r: FieldReader, s: Obj, project: string, service: string, networks: Map<string, TopLevelNetwork>): ComposeNetworkData {
-  const lineOf = (path: SourcePath) => r.locator.at(r.resolve(path)).line ?? 1;
+  const lineOf = (path: SourcePath) => r.at(path).line ?? 1;
   const line = lineOf([]);
   const containerName = r.str(s.container_name, ['container_name']);
   const base = { layer: 'compose-network' as const, project, service, containerName, line, declared: Object.fromEntries(networks) };

@@ -1,3 +1,4 @@
+import type { Location } from '../../model/location.js';
 import { InputError } from '../types.js';
 import type { SourceLocator, SourcePath } from '../source-locator.js';
 
@@ -21,13 +22,20 @@ export class FieldReader {
     resolve?: (path: SourcePath) => SourcePath,
     /** How field names start in messages: `services.<name>` unless given (`networks.<name>`). */
     private readonly prefix?: string,
+    /** The file a path inside the service was written in, when not the locator's (a service merged from an override file). */
+    private readonly fileOf?: (path: SourcePath) => SourceLocator | undefined,
   ) {
     this.resolve = resolve ?? ((path) => [...servicePath, ...path]);
   }
 
+  /** Where a path inside the service was written: file, line and column. */
+  at(path: SourcePath): Location {
+    return (this.fileOf?.(path) ?? this.locator).at(this.resolve(path));
+  }
+
   fail(path: SourcePath, reason: string): never {
-    const loc = this.locator.at(this.resolve(path));
-    throw new InputError(this.locator.file, reason, loc.line, loc.column);
+    const loc = this.at(path);
+    throw new InputError(loc.file ?? this.locator.file, reason, loc.line, loc.column);
   }
 
   label(path: SourcePath): string {

@@ -1,0 +1,134 @@
+import { basename } from 'node:path';
+import type { InputRecord } from '../../model/finding.js';
+import type { Target } from '../../model/target.js';
+import type { SourcePath } from '../source-locator.js';
+import { InputError, type SourceFile } from '../types.js';
+import { inFile, mergeService, resolveSource, type Provenance } from './extends.js';
+import { composeFileStateOf, composeHandler, serviceTargets, type ComposeFileState } from './handler.js';
+import { overridePairs, type OverridePair } from './pairs.js';
+import type { ComposeObjectDef } from './types.js';
+import { FieldReader, type Obj } from './values.js';
+
+/** The part of a scan's collection the merge reads and rewrites (see src/inputs/collect.ts). */
+export interface CollectedCompose {
+  targets: Target<object>[];
+  inputs: InputRecord[];
+  inputErrorItems: Set<string>;
+}
+
+/**
+ * compose.override.yaml on top of compose.yaml, as `docker compose` reads the pair from their folder:
+ * each service of the override is merged into the base service of the same name with the Compose
+ * Specification's merge rules (extends.ts mergeService), and the merged service replaces the base's
+ * workload and container targets (same ids, so findings keep their fingerprints); the override's own
+ * partial targets for it are dropped. Every value keeps the location of the file that wrote it; a
+ * field set in neither file points at the base service. A service only in the override stays its own,
+ * and every service of the pair resolves named volumes, secrets and configs against both files'
+ * top-level definitions (the override's winning by name). Network attachments are merged by the
+ * egress analyzer from the per-file egress targets (src/analyzers/egress/compose-networks.ts).
+ * An override file scanned without its base is judged alone, and its input entry says so.
+ */
+export function mergeComposeOverrides(out: CollectedCompose): void {
+  const states = new Map<string, ComposeFileState>();
+  for (const t of out.targets) {
+    if (t.kind !== 'workload' || t.platform !== 'compose') continue;
+    const s = composeFileStateOf(t);
+    if (s) states.set(s.file.path, s);
+  }
+  if (states.size === 0) return;
+  const { pairs, lone } = overridePairs(states.keys());
+  for (const path of lone) describeInput(out, path, 'override without its base compose file: services judged alone');
+  for (const pair of pairs) {
+    const base = states.get(pair.base)!;
+    const over = states.get(pair.override)!;
+    try {
+      mergePair(out, base, over);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      failInput(out, pair, err);
+      continue;
+    }
+    describeInput(out, pair.base, `merged with ${basename(pair.override)}`);
+    describeInput(out, pair.override, `override merged into ${basename(pair.base)}`);
+  }
+}
+
+function mergePair(out: CollectedCompose, base: ComposeFileState, over: ComposeFileState): void {
+  const top = {
+    volumes: new Map([...base.volumes, ...over.volumes]),
+    objects: [...base.objects.filter((b) => !over.objects.some((o) => o.kind === b.kind && o.name === b.name)), ...over.objects] as readonly ComposeObjectDef[],
+  };
+  // One project, as docker compose sees it: the override's `name:` wins, else the base's name (or folder).
+  const project = over.named ? over.project : base.project;
+  const sourceOf = (path: string | undefined): SourceFile | undefined => (path === over.file.path ? over.file : path === base.file.path ? base.file : undefined);
+  const replaced = new Map<string, Target<object> | null>();
+  const built: { ids: [string, string]; targets: Target<object>[] }[] = [];
+
+  for (const [name, b] of base.services) {
+    const o = over.services.get(name);
+    const service = o ? mergeService(inBase(b, base), { value: o.value, prov: inFile(o.prov, over.locator) }) : { value: b.value, prov: b.prov };
+    // The merged service is reported as the base service: a field set in neither file points at it.
+    const prov: Provenance = o ? { ...service.prov, path: b.prov.path, locator: base.locator } : service.prov;
+    const r = reader(base, name, prov);
+    const targets = serviceTargets({ path: base.file.path, absPath: base.file.absPath, sourceOf }, base.locator, r, project, name, service.value, top);
+    built.push({ ids: idsOf(base, name), targets: withIds(targets, base) });
+    if (o) for (const id of idsOf(over, name)) replaced.set(id, null);
+  }
+  for (const [name, o] of over.services) {
+    if (base.services.has(name)) continue;
+    const r = reader(over, name, o.prov);
+    const targets = serviceTargets({ path: over.file.path, absPath: over.file.absPath, sourceOf: () => over.file }, over.locator, r, project, name, o.value, top);
+    built.push({ ids: idsOf(over, name), targets: withIds(targets, over) });
+  }
+  // Nothing is replaced until every service merged: a merge that fails leaves the files as parsed.
+  for (const { ids, targets } of built) ids.forEach((id, i) => replaced.set(id, targets[i]!));
+  let dropped = 0;
+  const kept: Target<object>[] = [];
+  for (const t of out.targets) {
+    const r = replaced.get(t.id);
+    if (r === undefined) kept.push(t);
+    else if (r !== null) kept.push(r);
+    else dropped++;
+  }
+  out.targets.splice(0, out.targets.length, ...kept);
+  const rec = out.inputs.find((i) => i.path === over.file.path && i.status === 'parsed');
+  if (rec?.targets !== undefined) rec.targets -= dropped;
+}
+
+function inBase(b: { value: Obj; prov: Provenance }, base: ComposeFileState): { value: Obj; prov: Provenance } {
+  return { value: b.value, prov: inFile(b.prov, base.locator) };
+}
+
+function reader(file: ComposeFileState, name: string, prov: Provenance): FieldReader {
+  const servicePath: SourcePath = ['services', name];
+  return new FieldReader(file.locator, servicePath, (path) => resolveSource(prov, path).path, undefined, (path) => resolveSource(prov, path).locator);
+}
+
+/** The ids the collector gave a service's workload and container (`…@<file>`). */
+function idsOf(file: ComposeFileState, name: string): [string, string] {
+  const workload = `compose:${file.project}/${name}`;
+  return [`${workload}@${file.file.path}`, `${workload}#container=${name}@${file.file.path}`];
+}
+
+function withIds(targets: Target<object>[], file: ComposeFileState): Target<object>[] {
+  for (const t of targets) {
+    t.id = `${t.id}@${file.file.path}`;
+    if (t.parentId) t.parentId = `${t.parentId}@${file.file.path}`;
+  }
+  return targets;
+}
+
+function describeInput(out: CollectedCompose, path: string, detail: string): void {
+  const rec = out.inputs.find((i) => i.path === path && i.status === 'parsed');
+  if (rec && rec.format === composeHandler.format) rec.format = `${composeHandler.format} (${detail})`;
+}
+
+/** A pair whose merged service cannot be read (a value of one file the other's makes invalid): an input error, never a pass. */
+function failInput(out: CollectedCompose, pair: OverridePair, err: InputError): void {
+  const rec = out.inputs.find((i) => i.path === (err.file === pair.base ? pair.base : pair.override) && i.status === 'parsed');
+  if (!rec) return;
+  rec.status = 'error';
+  rec.error = `${err.message} (merging ${pair.override} into ${pair.base})`;
+  if (err.line) rec.line = err.line;
+  for (const item of composeHandler.items) out.inputErrorItems.add(item);
+}
