@@ -8,7 +8,9 @@ import { isEnvironmentKeyName } from './secrets/names.js';
  * object carries the key when the service sets `ANTHROPIC_ENVIRONMENT_KEY_FILE` to its mount path, or
  * when the object (or its mount) is named like the key. Judged by the object's definition:
  * - `external: true` (with or without `name:`): created in a store outside the repository → compliant;
- * - not defined in this file (an override file): its source is not known → warn;
+ * - not defined in this file, nor in its base compose file when an override pair is scanned
+ *   together (src/inputs/compose/override.ts resolves a pair's services against both files): its
+ *   source is not known → warn;
  * - a config: configs are not secret stores (kept unencrypted, shown by `docker config inspect`) → fail;
  * - `file:` among the scanned inputs with a key in it: a key in a file of the repository → fail;
  * - `file:` outside the scan or holding no key (a template), or `environment:`: filled on the deploy
@@ -40,7 +42,7 @@ export function composeKeySources(data: ComposeContainerData, fileEvidence: (fil
       return;
     }
     if (!d) {
-      out.push({ pointer, verdict: 'warn', detail: `comes from compose secret ${use.source}, which this file does not define (an override of another compose file?): sandcheck reads each compose file on its own and cannot see where it comes from` });
+      out.push({ pointer, verdict: 'warn', detail: `comes from compose secret ${use.source}, which this file does not define (an override file scanned without its base compose file?): where it comes from is not known here` });
       return;
     }
     const what = `compose ${use.kind} ${use.source} (defined at line ${d.line})`;
