@@ -1,7 +1,7 @@
 import { FAMILIES, addressSet, parsePrefix, type Family } from './address.js';
-import { interfaceAtomsOf } from './compile.js';
+import { inputInterfaceAtoms, interfaceAtomsOf, type InterfaceAtoms } from './compile.js';
 import { describeSpace, familyLabel, formatFlow } from './describe.js';
-import { DPORT, DST, PROTO, PROTO_NUMBERS, Space, cubeOf, pickFlow, type Flow } from './header-space.js';
+import { DPORT, DST, OIF, PROTO, PROTO_NUMBERS, Space, cubeOf, pickFlow, type Flow } from './header-space.js';
 import { IntervalSet } from './interval-set.js';
 import { contextLabel, hookOf, type EgressContext, type NormRuleset, type Origin } from './model.js';
 import { decisiveLayerOrigin, evaluateHook, firstLayerOrigin, formatLayeredTrace, formatTrace, traceFlow, universe, type Delegation, type HookResult, type Stage } from './walk.js';
@@ -305,8 +305,12 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       });
     }
 
+  // The bridges of a container host (interfaces some rule matches with -i): a host process's flow does not
+  // come from them, so its witness leaves by another interface and its text does not name them.
+  const bridges = inputInterfaceAtoms(rulesets, atoms);
   for (const ctx of contexts) {
     const hook = hookOf(ctx);
+    const hidden = hook === 'output' ? bridges : NO_ATOMS;
     // The context's path: its own rulesets, then the layers in front of it (a flow must pass every one).
     const extra = extraLayers.get(ctx) ?? [];
     const pathRulesets = extra.length ? [...rulesets, ...extra] : rulesets;
@@ -357,9 +361,9 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       if (v6Disabled) continue;
 
       const witness = (space: Space, prefer: bigint[] = witnessAddrs(family)): { flow: Flow; text: string; path: string; origin: Origin; assumptions: string[] } | null => {
-        const flow = pickFlow(space, prefer);
+        const flow = pickFlow(hidden.size ? outOfHost(space, atoms, hidden) : space, prefer);
         if (!flow) return null;
-        const text = formatFlow(flow, atoms);
+        const text = formatFlow(flow, atoms, hidden);
         if (!ev.present) return { flow, text, path: `nothing (no ${fam} ruleset among the inputs, so nothing filters ${fam})`, origin: hookOrigin, assumptions: [] };
         const outcomes = traceFlow(ev.stages, flow);
         if (outcomes.length > 0 && outcomes.every((o) => o.result === 'accept')) {
@@ -514,7 +518,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         if (need.isEmpty()) return;
         const blocked = need.intersect(universe(family, atoms, [0n])).subtract(must);
         if (blocked.isEmpty()) return;
-        const flow = pickFlow(blocked);
+        const flow = pickFlow(hidden.size ? outOfHost(blocked, atoms, hidden) : blocked);
         if (!flow) return;
         let path = `no ${fam} ruleset`;
         let origin = anyOrigin;
@@ -526,7 +530,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
             origin = drop.steps[drop.steps.length - 1]?.origin ?? anyOrigin;
           }
         }
-        const text = formatFlow(flow, atoms);
+        const text = formatFlow(flow, atoms, hidden);
         findings.push({
           code: 'required-blocked',
           verdict: 'warn',
@@ -562,13 +566,13 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         if (isKubeServiceDnat(d)) continue;
         const to = d.rule.verdict.to;
         const dest = to?.addr === 'local' || !to?.addr ? `a local port${to?.ports ? ` ${to.ports[0]}` : ''}` : `${to.addr}${to.ports ? `:${to.ports[0]}` : ''}`;
-        const sample = pickFlow(d.flows, witnessAddrs(family));
+        const sample = pickFlow(hidden.size ? outOfHost(d.flows, atoms, hidden) : d.flows, witnessAddrs(family));
         findings.push({
           code: 'delegated',
           verdict: 'warn',
           context: label,
           family,
-          message: `${label}: ${fam} egress is redirected to ${dest} by ${d.stage}${d.chain !== d.stage.split('/').pop() ? ` → ${d.chain}` : ''} #${d.rule.index} ${d.rule.verdict.text} (${d.rule.origin.file}:${d.rule.origin.line})${sample ? `, e.g. ${formatFlow(sample, atoms)}` : ''}; the proxy's own allowlist is not evaluated`,
+          message: `${label}: ${fam} egress is redirected to ${dest} by ${d.stage}${d.chain !== d.stage.split('/').pop() ? ` → ${d.chain}` : ''} #${d.rule.index} ${d.rule.verdict.text} (${d.rule.origin.file}:${d.rule.origin.line})${sample ? `, e.g. ${formatFlow(sample, atoms, hidden)}` : ''}; the proxy's own allowlist is not evaluated`,
           location: d.rule.origin,
           key: `${label}|${family}|delegated|${d.rule.origin.line}`,
           evidence: { context: label, family: fam, to: dest, rule: d.rule.text },
@@ -588,6 +592,20 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
     },
     layers,
   };
+}
+
+const NO_ATOMS: ReadonlySet<number> = new Set();
+
+/**
+ * The part of `space` a host process's witness is drawn from: flows leaving by an interface no rule names
+ * (the uplink), else by a named interface that is no bridge, else any.
+ */
+function outOfHost(space: Space, atoms: InterfaceAtoms, bridges: ReadonlySet<number>): Space {
+  const other = space.intersectCube(cubeOf(space.family, { [OIF]: IntervalSet.point(BigInt(atoms.atoms.length)) }));
+  if (!other.isEmpty()) return other;
+  const named = atoms.atoms.flatMap((a, i): [bigint, bigint][] => (a.name !== 'lo' && !bridges.has(i) ? [[BigInt(i), BigInt(i)]] : []));
+  const out = named.length ? space.intersectCube(cubeOf(space.family, { [OIF]: IntervalSet.of(named) })) : Space.empty(space.family);
+  return out.isEmpty() ? space : out;
 }
 
 function dedupe(fs: EgressFinding[]): EgressFinding[] {

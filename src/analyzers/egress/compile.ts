@@ -86,6 +86,25 @@ export function interfaceAtomsOf(rulesets: readonly NormRuleset[]): InterfaceAto
   return atoms;
 }
 
+/**
+ * The atoms (output interfaces) that some rule also matches as an input interface (`-i docker0`, `-i br-+`):
+ * the bridges of a container host. Traffic of host processes never comes in on them.
+ */
+export function inputInterfaceAtoms(rulesets: readonly NormRuleset[], atoms: InterfaceAtoms): Set<number> {
+  const patterns = new Set<string>();
+  for (const rs of rulesets) for (const t of rs.tables) for (const c of t.chains) for (const r of c.rules) for (const m of r.match) if (m.iif) for (const v of m.iif.values) patterns.add(v);
+  const out = new Set<number>();
+  atoms.atoms.forEach((a, i) => {
+    if (a.name === 'lo') return;
+    for (const p of patterns) {
+      const w = wildcardPrefix(p);
+      const hit = a.prefix ? (w === null ? p.startsWith(a.name) : a.name.startsWith(w) || w.startsWith(a.name)) : w === null ? p === a.name : a.name.startsWith(w);
+      if (hit) out.add(i);
+    }
+  });
+  return out;
+}
+
 /** The destination addresses of an ipset match, or why they cannot be known. */
 function ipsetAddresses(set: { name: string; flags: string }, family: Family, atoms: InterfaceAtoms): IntervalSet | string {
   const content = atoms.ipsets[set.name];

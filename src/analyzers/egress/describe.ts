@@ -63,12 +63,19 @@ export function describeCube(family: Family, c: Cube, atoms?: InterfaceAtoms): s
   return `${dst} ${l4}${extra}`;
 }
 
-/** `IPv4 tcp → 198.51.100.7:8443, new connection` */
-export function formatFlow(f: Flow, atoms?: InterfaceAtoms): string {
+/**
+ * `IPv4 tcp → 198.51.100.7:8443, new connection`. `hidden`: interfaces (atom indices) the text leaves out
+ * unless the flow really leaves by one of them (a host process's flow never comes from a bridge, so the
+ * bridges are not named in "an interface other than …").
+ */
+export function formatFlow(f: Flow, atoms?: InterfaceAtoms, hidden: ReadonlySet<number> = new Set()): string {
   const addr = formatAddress(f.family, f.dst);
   const host = f.family === 'ipv6' && f.dport !== null ? `[${addr}]` : addr;
-  const named = atoms ? atoms.atoms.filter((a) => a.name !== 'lo').length : 0;
-  const oif = atoms && named > 0 ? ` via ${atoms.label(f.oif)}` : '';
+  let oif = '';
+  if (atoms && hidden.size > 0 && f.oif >= atoms.atoms.length) {
+    const shown = atoms.atoms.filter((a, i) => a.name !== 'lo' && !hidden.has(i)).map((a) => (a.prefix ? `${a.name}*` : a.name));
+    if (shown.length) oif = ` via an interface other than ${shown.join(', ')}`;
+  } else if (atoms && atoms.atoms.some((a) => a.name !== 'lo')) oif = ` via ${atoms.label(f.oif)}`;
   const ct = f.ct === 'untracked' ? 'untracked (conntrack disabled by a raw rule)' : `${f.ct} connection`;
   return `${familyLabel(f.family)} ${protoName(f.proto)} → ${host}${f.dport !== null ? `:${f.dport}` : ''}${oif}, ${ct}`;
 }

@@ -81,6 +81,10 @@ export function analyzeInventory(targets: readonly Target<object>[], config: San
   const out = new Map<string, { analysis: HostAnalysis; targets: Target<NetfilterData>[]; scopes: ScopeRef[] }>();
   const bridgesByHost = composeBridgesByHost(targets, config);
   const filters = hostFiltersOf(targets);
+  // hostNetwork pods not placed by `behind` are judged as the host processes of their node (analyzePolicies leaves them out).
+  const hostNetworkPods = podsOf(targets, config)
+    .filter((p) => p.hostNetwork && !p.behind)
+    .map((pod) => ({ pod, hosts: hostsOnPath(undefined, pod.origin.file, filters).map((h) => h.host) }));
   for (const [host, ts] of hosts) {
     // ipset contents alone are no firewall evidence.
     if (!ts.some((t) => t.data.rulesets.some((r) => r.tables.length > 0))) continue;
@@ -105,11 +109,30 @@ export function analyzeInventory(targets: readonly Target<object>[], config: San
     const allowlist = allowlistOf(config.egress);
     // Evidence beats the assertion: a host whose sysctl turns IPv6 on is judged on IPv6 whatever sandcheck.yaml says.
     if (v6.on) allowlist.ipv6 = 'auto';
-    const analysis = analyzeHost({ rulesets: withDecidedFamilies(ts.flatMap((t) => t.data.rulesets)), contexts, allowlist, pathLayers, ...(v6.off ? { ipv6OffEvidence: v6.off } : {}) });
+    const rulesets = withDecidedFamilies(ts.flatMap((t) => t.data.rulesets));
+    const analysis = analyzeHost({ rulesets, contexts, allowlist, pathLayers, ...(v6.off ? { ipv6OffEvidence: v6.off } : {}) });
+    const hostLabels = new Set((contexts.length ? contexts : impliedContexts(rulesets)).filter((c) => c.kind === 'host-process').map(contextLabel));
+    sayHostNetworkPods(analysis.findings, hostLabels, hostNetworkPods.filter((p) => p.hosts.length === 0 || p.hosts.includes(host)));
     analysis.findings.push(...missing, ...v6.findings);
     out.set(host, { analysis, targets: ts, scopes: used });
   }
   return out;
+}
+
+/**
+ * The host-process findings of a host also judge the hostNetwork pods that run on it (in the manifest's
+ * directory, or anywhere in the scan when no host filter is in that directory): each says so, as the
+ * report would otherwise speak only of host processes.
+ */
+function sayHostNetworkPods(findings: EgressFinding[], hostLabels: ReadonlySet<string>, pods: readonly { pod: Pod }[]): void {
+  if (pods.length === 0) return;
+  const names = pods.map(({ pod }) => `pod ${pod.name} (hostNetwork: true, ${pod.hostNetworkOrigin?.file ?? pod.origin.file}:${pod.hostNetworkOrigin?.line ?? pod.origin.line})`);
+  const note = `${names.join(', ')} ${names.length > 1 ? 'use' : 'uses'} the host's network namespace, so ${names.length > 1 ? 'they are' : 'it is'} judged here as a host process, on the host's OUTPUT chain`;
+  for (const f of findings) {
+    if (!f.family || !hostLabels.has(f.context)) continue;
+    f.message = `${f.message}; ${note}`;
+    f.evidence.hostNetworkPods = pods.map(({ pod }) => pod.name).join(', ');
+  }
 }
 
 /**
