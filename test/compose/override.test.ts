@@ -175,6 +175,16 @@ describe('merge rules', () => {
     expect(findings(r).filter((f) => !f.startsWith('egress-'))).toEqual(['workload-host-namespace fail p/compose.override.yaml:3']);
   });
 
+  it('!reset removes a value of the base (cap_drop: no longer dropped), !override replaces a list instead of appending to it', async () => {
+    const dir = pair(HARDENED.replace('    network_mode: none\n', '    network_mode: none\n    ports: ["80:80"]\n    environment: [FOO=1, BAR=2]\n'), 'services:\n  worker:\n    cap_drop: !reset []\n    ports: !override\n      - "443:443"\n    environment:\n      FOO: !reset null\n');
+    const [c] = await containers(['p'], dir);
+    expect(c!.data.capabilities).toEqual({ add: [], drop: [], dropsAll: false });
+    expect(c!.data.ports.map((p) => p.hostPort)).toEqual([443]);
+    expect(c!.data.env.map((e) => e.name)).toEqual(['BAR']);
+    const r = await scan(['p'], dir);
+    expect(findings(r).filter((f) => f.startsWith('container-caps'))).toEqual(['container-caps-not-dropped fail p/compose.yaml:3']);
+  });
+
   it('x-sandcheck-ignore of the base still suppresses a finding the override causes', async () => {
     const dir = pair(`${HARDENED}    x-sandcheck-ignore:\n      container-privileged: the GPU driver needs it (PLAT-9)\n`, 'services:\n  worker:\n    privileged: true\n');
     const r = await scan(['p'], dir);

@@ -7,7 +7,8 @@ import { inFile, mergeService, resolveSource, type Provenance } from './extends.
 import { composeFileStateOf, composeHandler, serviceTargets, type ComposeFileState } from './handler.js';
 import { overridePairs, type OverridePair } from './pairs.js';
 import type { ComposeObjectDef } from './types.js';
-import { FieldReader, type Obj } from './values.js';
+import { FieldReader, isObj, type Obj } from './values.js';
+import { vendor } from '../../util/vendor.js';
 
 /** The part of a scan's collection the merge reads and rewrites (see src/inputs/collect.ts). */
 export interface CollectedCompose {
@@ -64,9 +65,11 @@ function mergePair(out: CollectedCompose, base: ComposeFileState, over: ComposeF
   const replaced = new Map<string, Target<object> | null>();
   const built: { ids: [string, string]; targets: Target<object>[] }[] = [];
 
+  const tags = mergeTags(over.file);
   for (const [name, b] of base.services) {
-    const o = over.services.get(name);
-    const service = o ? mergeService(inBase(b, base), { value: o.value, prov: inFile(o.prov, over.locator) }) : { value: b.value, prov: b.prov };
+    const found = over.services.get(name);
+    const [bv, o] = found ? applyTags(b.value, found, tags.get(name) ?? []) : [b.value, found];
+    const service = o ? mergeService(inBase({ value: bv, prov: b.prov }, base), { value: o.value, prov: inFile(o.prov, over.locator) }) : { value: b.value, prov: b.prov };
     // The merged service is reported as the base service: a field set in neither file points at it.
     const prov: Provenance = o ? { ...service.prov, path: b.prov.path, locator: base.locator } : service.prov;
     const r = reader(base, name, prov);
@@ -93,6 +96,59 @@ function mergePair(out: CollectedCompose, base: ComposeFileState, over: ComposeF
   out.targets.splice(0, out.targets.length, ...kept);
   const rec = out.inputs.find((i) => i.path === over.file.path && i.status === 'parsed');
   if (rec?.targets !== undefined) rec.targets -= dropped;
+}
+
+type Tag = { path: string[]; tag: '!reset' | '!override' };
+
+/**
+ * `!reset` and `!override` on values of the override's services (the Compose Specification's merge
+ * tags): the YAML reader drops tags, so the override file is read once more for them, only when its
+ * text has one. Paths are relative to the service (`['cap_drop']`, `['environment', 'FOO']`).
+ */
+function mergeTags(file: SourceFile): Map<string, Tag[]> {
+  const out = new Map<string, Tag[]>();
+  if (!file.text.includes('!reset') && !file.text.includes('!override')) return out;
+  const Y = vendor('yaml');
+  const doc = Y.parseDocument(file.text, { uniqueKeys: false, prettyErrors: false, strict: false, merge: true });
+  const services = Y.isMap(doc.contents) ? doc.contents.get('services', true) : undefined;
+  if (!Y.isMap(services)) return out;
+  const walk = (node: unknown, path: string[], into: Tag[]): void => {
+    const tag = (node as { tag?: string } | null)?.tag;
+    if (tag === '!reset' || tag === '!override') into.push({ path, tag });
+    else if (Y.isMap(node)) for (const pair of node.items) walk(pair.value, [...path, String(Y.isScalar(pair.key) ? pair.key.value : pair.key)], into);
+  };
+  for (const pair of services.items) {
+    const tags: Tag[] = [];
+    walk(pair.value, [], tags);
+    const name = String(Y.isScalar(pair.key) ? pair.key.value : pair.key);
+    if (tags.length) out.set(name, tags.filter((t) => t.path.length > 0));
+  }
+  return out;
+}
+
+/**
+ * Applies the merge tags before the merge: `!override` takes the override's value whole (the base's is
+ * dropped), `!reset` removes the value from both (the field is unset, or a variable is removed).
+ */
+function applyTags(base: Obj, over: { value: Obj; prov: Provenance }, tags: Tag[]): [Obj, { value: Obj; prov: Provenance }] {
+  let b = base;
+  let o = over.value;
+  for (const { path, tag } of tags) {
+    b = without(b, path);
+    if (tag === '!reset') o = without(o, path);
+  }
+  return [b, { value: o, prov: over.prov }];
+}
+
+/** A copy of `value` without `path` (a mapping key, or a variable of a KEY=VALUE list); the original is not changed. */
+function without(value: Obj, path: string[]): Obj {
+  const [key, ...rest] = path as [string, ...string[]];
+  if (!(key in value)) return value;
+  const copy: Obj = { ...value };
+  if (rest.length === 0) delete copy[key];
+  else if (isObj(value[key])) copy[key] = without(value[key] as Obj, rest);
+  else if (Array.isArray(value[key]) && rest.length === 1) copy[key] = (value[key] as unknown[]).filter((item) => typeof item !== 'string' || item.split('=')[0]!.trim() !== rest[0]);
+  return copy;
 }
 
 function inBase(b: { value: Obj; prov: Provenance }, base: ComposeFileState): { value: Obj; prov: Provenance } {
