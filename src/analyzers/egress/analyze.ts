@@ -4,7 +4,7 @@ import { describeSpace, familyLabel, formatFlow } from './describe.js';
 import { DPORT, DST, OIF, PROTO, PROTO_NUMBERS, Space, cubeOf, pickFlow, type Flow } from './header-space.js';
 import { IntervalSet } from './interval-set.js';
 import { contextLabel, hookOf, type EgressContext, type NormRuleset, type Origin } from './model.js';
-import { decisiveLayerOrigin, evaluateHook, firstLayerOrigin, formatLayeredTrace, formatTrace, traceFlow, universe, type Delegation, type HookResult, type Stage } from './walk.js';
+import { decisiveLayerOrigin, egressUniverse, evaluateHook, firstLayerOrigin, formatLayeredTrace, formatTrace, traceFlow, type Delegation, type HookResult, type Stage } from './walk.js';
 
 /**
  * Verdicts of one host's netfilter rulesets against the declared allowlist (§4.4 of the egress notes).
@@ -324,7 +324,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
     for (const family of FAMILIES) {
       const rs = pathRulesets.filter((r) => r.families.includes(family));
       if (rs.length === 0) {
-        const u = universe(family, atoms, [0n]);
+        const u = egressUniverse(family, atoms, ctx, hook);
         evals[family] = { family, present: false, result: null, may: u, must: u, defaultAcc: u, stages: [] };
       } else {
         const r = evaluateHook(rs, family, ctx, hook, atoms);
@@ -516,7 +516,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       allowlist.allow.forEach((e, i) => {
         const need = entrySpace(family, e);
         if (need.isEmpty()) return;
-        const blocked = need.intersect(universe(family, atoms, [0n])).subtract(must);
+        const blocked = need.intersect(egressUniverse(family, atoms, ctx, hook)).subtract(must);
         if (blocked.isEmpty()) return;
         const flow = pickFlow(hidden.size ? outOfHost(blocked, atoms, hidden) : blocked);
         if (!flow) return;

@@ -314,6 +314,18 @@ export function universe(family: Family, atoms: InterfaceAtoms, ctStates: bigint
   return Space.of(family, [cubeOf(family, { [CT]: IntervalSet.of(ctStates.map((s) => [s, s])), [OIF]: oif })]);
 }
 
+/**
+ * The universe of one context's egress. A forwarded flow that leaves by the bridge it came in on goes to
+ * another container (or pod) on that bridge, never out of the host: it is not egress, and the rule that
+ * drops it (Docker's `-i docker0 -o docker0 -j DROP` with icc=false) blocks no endpoint.
+ */
+export function egressUniverse(family: Family, atoms: InterfaceAtoms, ctx: EgressContext, hook: 'output' | 'forward'): Space {
+  const u = universe(family, atoms, [0n]);
+  if (hook !== 'forward' || !ctx.interface) return u;
+  const own = atoms.setOf(ctx.interface);
+  return own.isEmpty() ? u : u.subtract(Space.of(family, [cubeOf(family, { [OIF]: own })]));
+}
+
 const memo = new WeakMap<NormRuleset, Map<string, HookResult>>();
 const ids = new WeakMap<NormRuleset, number>();
 let nextId = 1;
@@ -344,7 +356,7 @@ function evaluateHookUncached(rulesets: readonly NormRuleset[], family: Family, 
     .flatMap((rs) => stagesOf(rs, family, ctx, hook, atoms))
     .sort((a, b) => a.order - b.order);
   // Untracked flows exist only where a raw-priority rule disables conntrack.
-  const base = universe(family, atoms, [0n]);
+  const base = egressUniverse(family, atoms, ctx, hook);
   let notrackMay = Space.empty(family);
   let notrackMust = Space.empty(family);
   for (const st of stages.filter((s) => s.raw)) {
