@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
@@ -211,6 +211,17 @@ describe('secrets of a merged service', () => {
     expect(together.findings.filter((f) => f.ruleId === 'secret-environment-key-unmanaged')).toEqual([]);
     const alone = await scan(['p/compose.override.yaml'], dir);
     expect(alone.findings.filter((f) => f.ruleId === 'secret-environment-key-unmanaged').map((f) => `${f.verdict} ${f.location.file}:${f.location.line}`)).toEqual(['warn p/compose.override.yaml:4']);
+  });
+});
+
+describe('secrets and configs named through the merged service', () => {
+  it('ANTHROPIC_ENVIRONMENT_KEY_FILE set in the override names the base file secret: its file holding a key fails', async () => {
+    const key = readFileSync(join(ROOT, 'fixtures/rules/secret-environment-key-unmanaged/fail-compose-secrets/secrets/env_key.txt'), 'utf8');
+    const base = `${HARDENED}    secrets: [env_key]\nsecrets:\n  env_key:\n    file: ./env_key.txt\n`;
+    const dir = pair(base, 'services:\n  worker:\n    environment:\n      ANTHROPIC_ENVIRONMENT_KEY_FILE: /run/secrets/env_key\n', { 'env_key.txt': key });
+    const r = await scan(['p'], dir);
+    const ks = r.findings.filter((f) => f.checklist === 'key-storage').map((f) => `${f.ruleId} ${f.verdict} ${f.location.file}:${f.location.line}`).sort();
+    expect(ks).toEqual(['secret-environment-key-literal fail p/env_key.txt:1', 'secret-environment-key-unmanaged fail p/compose.yaml:11']);
   });
 });
 

@@ -207,7 +207,7 @@ export function serviceTargets(
  * literal `content:` of configs, and which files `file:` names (the secret rules read those files as
  * one value under the name given here). Null when the file has no secrets or configs.
  */
-function composeObjectsTarget(
+export function composeObjectsTarget(
   file: SourceFile,
   locator: SourceLocator,
   project: string,

@@ -4,9 +4,9 @@ import type { Target } from '../../model/target.js';
 import type { SourcePath } from '../source-locator.js';
 import { InputError, type SourceFile } from '../types.js';
 import { inFile, mergeService, resolveSource, type Provenance } from './extends.js';
-import { composeFileStateOf, composeHandler, serviceTargets, type ComposeFileState } from './handler.js';
+import { composeFileStateOf, composeHandler, composeObjectsTarget, serviceTargets, type ComposeFileState } from './handler.js';
 import { overridePairs, type OverridePair } from './pairs.js';
-import type { ComposeObjectDef } from './types.js';
+import type { ComposeContainerData, ComposeObjectDef, ComposeObjectUse } from './types.js';
 import { FieldReader, isObj, type Obj } from './values.js';
 import { vendor } from '../../util/vendor.js';
 
@@ -85,6 +85,13 @@ function mergePair(out: CollectedCompose, base: ComposeFileState, over: ComposeF
   }
   // Nothing is replaced until every service merged: a merge that fails leaves the files as parsed.
   for (const { ids, targets } of built) ids.forEach((id, i) => replaced.set(id, targets[i]!));
+  // A file's secrets and configs are named by what the merged services read them as
+  // (`ANTHROPIC_ENVIRONMENT_KEY_FILE` set in the override for a secret of the base file).
+  const uses: { use: ComposeObjectUse; service: string }[] = built.flatMap(({ targets }) => (targets[1]!.data as ComposeContainerData).objects.map((use) => ({ use, service: (targets[1]!.data as ComposeContainerData).name })));
+  for (const f of [base, over]) {
+    const objects = composeObjectsTarget(f.file, f.locator, f.project, f.objects, uses);
+    if (objects) replaced.set(`${objects.id}@${f.file.path}`, withIds([objects], f)[0]!);
+  }
   let dropped = 0;
   const kept: Target<object>[] = [];
   for (const t of out.targets) {
