@@ -185,6 +185,14 @@ describe('merge rules', () => {
     expect(findings(r).filter((f) => f.startsWith('container-caps'))).toEqual(['container-caps-not-dropped fail p/compose.yaml:3']);
   });
 
+  it('a service only in the override is reported under the pair project, its egress too', async () => {
+    const dir = pair(HARDENED, 'services:\n  tools:\n    image: registry.example/t@sha256:4b1a3f1b7d0e9c2a5f6e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a\n');
+    const r = await scan(['p'], dir);
+    const egress = r.findings.filter((f) => f.ruleId === 'egress-no-default-deny');
+    expect(egress.map((f) => [f.target.id, `${f.location.file}:${f.location.line}`])).toEqual([['compose:app/tools#network@p/compose.override.yaml', 'p/compose.override.yaml:2']]);
+    expect(new Set(r.findings.filter((f) => f.location.file === 'p/compose.override.yaml').map((f) => f.target.id.split('/')[0]))).toEqual(new Set(['compose:app']));
+  });
+
   it('x-sandcheck-ignore of the base still suppresses a finding the override causes', async () => {
     const dir = pair(`${HARDENED}    x-sandcheck-ignore:\n      container-privileged: the GPU driver needs it (PLAT-9)\n`, 'services:\n  worker:\n    privileged: true\n');
     const r = await scan(['p'], dir);

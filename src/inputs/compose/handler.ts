@@ -87,7 +87,7 @@ export const composeHandler: InputHandler = {
     const networks = readTopLevelNetworks(locator, root);
     const services = root.services;
     const uses: { use: ComposeObjectUse; service: string }[] = [];
-    const state: ComposeFileState | null = isPairName(file) ? { file, locator, project, named: root.name !== undefined && root.name !== null, volumes, objects, services: new Map() } : null;
+    const state: ComposeFileState | null = isPairName(file) ? { file, locator, project, named: root.name !== undefined && root.name !== null, volumes, objects, networks, services: new Map() } : null;
     for (const [name, def] of Object.entries(services)) {
       const servicePath: SourcePath = ['services', name];
       if (!isObj(def)) new FieldReader(locator, servicePath).fail([], `service '${name}' must be a mapping, not ${describe(def)}`);
@@ -128,6 +128,7 @@ export interface ComposeFileState {
   named: boolean;
   volumes: Map<string, TopLevelVolume>;
   objects: ComposeObjectDef[];
+  networks: Map<string, TopLevelNetwork>;
   services: Map<string, { value: Obj; prov: Provenance }>;
 }
 

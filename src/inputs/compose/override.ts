@@ -63,7 +63,7 @@ function mergePair(out: CollectedCompose, base: ComposeFileState, over: ComposeF
   const project = over.named ? over.project : base.project;
   const sourceOf = (path: string | undefined): SourceFile | undefined => (path === over.file.path ? over.file : path === base.file.path ? base.file : undefined);
   const replaced = new Map<string, Target<object> | null>();
-  const built: { ids: [string, string]; targets: Target<object>[] }[] = [];
+  const built: { ids: string[]; targets: Target<object>[] }[] = [];
 
   const tags = mergeTags(over.file);
   for (const [name, b] of base.services) {
@@ -80,8 +80,9 @@ function mergePair(out: CollectedCompose, base: ComposeFileState, over: ComposeF
   for (const [name, o] of over.services) {
     if (base.services.has(name)) continue;
     const r = reader(over, name, o.prov);
-    const targets = serviceTargets({ path: over.file.path, absPath: over.file.absPath, sourceOf: () => over.file }, over.locator, r, project, name, o.value, top);
-    built.push({ ids: idsOf(over, name), targets: withIds(targets, over) });
+    // With its network target, so that its egress is reported under the same project name.
+    const targets = serviceTargets({ path: over.file.path, absPath: over.file.absPath, sourceOf: () => over.file }, over.locator, r, project, name, o.value, { ...top, networks: over.networks });
+    built.push({ ids: [...idsOf(over, name), `compose:${over.project}/${name}#network@${over.file.path}`], targets: withIds(targets, over) });
   }
   // Nothing is replaced until every service merged: a merge that fails leaves the files as parsed.
   for (const { ids, targets } of built) ids.forEach((id, i) => replaced.set(id, targets[i]!));
