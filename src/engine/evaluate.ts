@@ -89,7 +89,7 @@ function evaluateOne(rule: CompiledRule, target: Target<object>, inventory: Inve
       verdict: v.verdict ?? rule.verdict ?? 'fail',
       title: rule.title,
       message: interpolate(v.message ?? rule.message, scope),
-      remediation: interpolate(rule.remediation, scope),
+      remediation: interpolate(v.remediation ?? rule.remediation, scope),
       target: { kind: target.kind, id: target.id, name: target.name },
       location: { ...location, pointer: location.pointer ?? pointer },
       fingerprint: findingFingerprint(rule.id, target.id, pointer, v.key),

@@ -64,6 +64,8 @@ export interface Violation {
   pointer?: string;
   /** Overrides the rule's message (placeholders allowed). */
   message?: string;
+  /** Overrides the rule's remediation for this finding, when the fix depends on what was found (placeholders allowed). */
+  remediation?: string;
   /** Placeholder values: `{{data.name}}`. Never put a secret value here. */
   data?: Record<string, string | number | boolean>;
   verdict?: 'fail' | 'warn';

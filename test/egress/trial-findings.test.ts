@@ -6,6 +6,7 @@ import { parseIptablesSave } from '../../src/inputs/iptables/parse.js';
 import { parseNftText } from '../../src/inputs/nftables/parse-text.js';
 import { InputError } from '../../src/inputs/types.js';
 import { json, sandcheck, tempDir } from '../helpers/cli.js';
+import { scanEgress } from './cloud-helpers.js';
 
 /** Findings of a new-user trial of the egress capability (issue #5 follow-up), each with its fix. */
 
@@ -175,5 +176,32 @@ COMMIT
     // A container on another bridge is still judged on every interface its flows may leave by.
     const other = analyzeHost({ rulesets: parseIptablesSave(host, 'rules.v4'), contexts: [{ kind: 'container', interface: 'br-0123456789ab' }], allowlist: allow });
     expect(other.findings.filter((f) => f.family === 'ipv4' && f.code === 'required-blocked').map((f) => f.witness)).toEqual(['IPv4 tcp → 160.79.104.7:443 via docker0, new connection']);
+  });
+});
+
+describe('a required endpoint a route table drops: the fix speaks of routes, not of firewall rules', () => {
+  const fixOf = async (dir: string) => (await scanEgress([dir])).raw.filter((f) => f.ruleId === 'egress-required-endpoint-blocked').map((f) => `${f.location.file}:${f.location.line} ${f.remediation}`);
+
+  it('a blackhole route: remove it or point it at a live gateway', async () => {
+    const d = 'fixtures/egress/cloud-routes/blackhole';
+    expect(await fixOf(d)).toEqual([
+      `${d}/routes.json:8 Remove the blackhole route 160.79.104.0/23 → pcx-0gone000000001 from AWS route table rtb-0main000000002 (main) (${d}/routes.json:8), or replace it with a route to a live internet gateway or NAT gateway, so that 160.79.104.0/23 is routed out; or fix the allowlist.`,
+    ]);
+  });
+
+  it('no route to the endpoint: add one to an internet or NAT gateway', async () => {
+    const d = 'fixtures/egress/cloud-routes/private-host';
+    expect(await fixOf(d)).toEqual([
+      `${d}/routes.json:15 Add a route for 160.79.104.0/23 (or 0.0.0.0/0) to an internet gateway or a NAT gateway in AWS route table rtb-0private000001 (${d}/routes.json:15), or associate the subnet with a route table that has one; or fix the allowlist.`,
+    ]);
+  });
+
+  it('a firewall rule that drops it keeps the rule\'s remediation', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'rules.v4'), v4('-A OUTPUT -d 10.96.0.10/32 -p udp -m udp --dport 53 -j ACCEPT\n'));
+    writeFileSync(join(dir, 'sandcheck.yaml'), 'egress:\n  allow:\n    - {cidr: 160.79.104.0/23, proto: tcp, ports: [443]}\n  dns:\n    resolvers: [10.96.0.10]\n');
+    const r = json(sandcheck(['egress', join(dir, 'rules.v4'), '-c', join(dir, 'sandcheck.yaml'), '--format', 'json'])) as R;
+    const f = r.findings.find((x: R) => x.ruleId === 'egress-required-endpoint-blocked');
+    expect(f.remediation).toBe('Add an accept rule for the endpoint before the rule named in the finding, or fix the allowlist.');
   });
 });

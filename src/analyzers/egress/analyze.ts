@@ -52,6 +52,8 @@ export interface EgressFinding {
   key: string;
   /** The target the finding belongs to when it is not the file's egress target (a pod no policy isolates). */
   owner?: string;
+  /** The fix, when the rule's remediation does not fit what decides the finding (a route table is no firewall). */
+  fix?: string;
   evidence: Record<string, string | number | boolean>;
 }
 
@@ -522,12 +524,14 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         if (!flow) return;
         let path = `no ${fam} ruleset`;
         let origin = anyOrigin;
+        let fix: string | undefined;
         if (ev.present) {
           const outs = traceFlow(ev.stages, flow);
           const drop = outs.find((o) => o.result === 'drop') ?? outs[0];
           if (drop) {
             path = drop.result === 'drop' ? `${formatTrace(drop.steps)}${drop.assumptions.length ? ` if ${drop.assumptions.join('; ')}` : ''}` : `nothing certain: it depends on ${drop.assumptions.join('; ')}`;
             origin = drop.steps[drop.steps.length - 1]?.origin ?? anyOrigin;
+            if (drop.result === 'drop') fix = routeFix(drop.steps[drop.steps.length - 1], e.cidr ?? '');
           }
         }
         const text = formatFlow(flow, atoms, hidden);
@@ -542,6 +546,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
           location: origin,
           key: `${label}|${family}|required|${i}`,
           evidence: { context: label, family: fam, endpoint: e.cidr ?? '', witness: text, path },
+          ...(fix ? { fix } : {}),
         });
       });
 
@@ -595,6 +600,19 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
 }
 
 const NO_ATOMS: ReadonlySet<number> = new Set();
+
+/** The fix when a route table, not a firewall rule, drops a required endpoint: it speaks of routes. */
+function routeFix(step: { stage: string; verdict: string; origin: Origin } | undefined, cidr: string): string | undefined {
+  if (!step || !/^cloud\/AWS route table /.test(step.stage)) return undefined;
+  const table = step.stage.replace(/^cloud\//, '');
+  const at = `${step.origin.file}:${step.origin.line}`;
+  const blackhole = / is a blackhole/.exec(step.verdict);
+  if (blackhole) {
+    const route = step.verdict.slice(0, blackhole.index);
+    return `Remove the blackhole ${route} from ${table} (${at}), or replace it with a route to a live internet gateway or NAT gateway, so that ${cidr} is routed out; or fix the allowlist.`;
+  }
+  return `Add a route for ${cidr} (or 0.0.0.0/0) to an internet gateway or a NAT gateway in ${table} (${at}), or associate the subnet with a route table that has one; or fix the allowlist.`;
+}
 
 /**
  * The part of `space` a host process's witness is drawn from: flows leaving by an interface no rule names

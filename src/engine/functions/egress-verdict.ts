@@ -274,6 +274,7 @@ export const egressVerdict: RuleFunction<{ code: FindingCode }> = {
       key: f.key,
       location: { file: f.location.file, line: f.location.line },
       evidence: f.evidence,
+      ...(f.fix ? { remediation: f.fix.replace(/\{\{/g, '{ {') } : {}),
     }));
   },
 };
