@@ -101,7 +101,9 @@ function mergePair(out: CollectedCompose, base: ComposeFileState, over: ComposeF
     else if (r !== null) kept.push(r);
     else dropped++;
   }
-  out.targets.splice(0, out.targets.length, ...kept);
+  // In place (the caller holds the array), without spreading a large scan's targets into arguments.
+  out.targets.length = 0;
+  for (const t of kept) out.targets.push(t);
   const rec = out.inputs.find((i) => i.path === over.file.path && i.status === 'parsed');
   if (rec?.targets !== undefined) rec.targets -= dropped;
 }
