@@ -118,7 +118,7 @@ export const composeHandler: InputHandler = {
 /**
  * What the override merge (override.ts) needs of a file that can be half of the default pair
  * (compose.yaml and compose.override.yaml): its services as written (after same-file `extends`) and
- * its top-level definitions. Kept per workload target, so it lives only as long as the scan's targets.
+ * its top-level definitions. Kept per workload target until the merge takes it.
  */
 export interface ComposeFileState {
   file: SourceFile;
@@ -134,9 +134,15 @@ export interface ComposeFileState {
 
 const fileStates = new WeakMap<Target<object>, ComposeFileState>();
 
-/** The parsed file a compose workload target came from, when its name makes it half of the default override pair. */
-export function composeFileStateOf(t: Target<object>): ComposeFileState | undefined {
-  return fileStates.get(t);
+/**
+ * The parsed file a compose workload target came from, when its name makes it half of the default
+ * override pair. Taken once: the merge runs once per scan, and the file's text and YAML tree are not
+ * kept after it.
+ */
+export function takeComposeFileState(t: Target<object>): ComposeFileState | undefined {
+  const s = fileStates.get(t);
+  if (s) fileStates.delete(t);
+  return s;
 }
 
 const isPairName = (file: SourceFile): boolean => file.absPath !== null && pairRole(basename(file.path)) !== null;

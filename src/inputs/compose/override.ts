@@ -4,7 +4,7 @@ import type { Target } from '../../model/target.js';
 import type { SourcePath } from '../source-locator.js';
 import { InputError, type SourceFile } from '../types.js';
 import { inFile, mergeService, resolveSource, type Provenance } from './extends.js';
-import { composeFileStateOf, composeHandler, composeObjectsTarget, serviceTargets, type ComposeFileState } from './handler.js';
+import { takeComposeFileState, composeHandler, composeObjectsTarget, serviceTargets, type ComposeFileState } from './handler.js';
 import { overridePairs, type OverridePair } from './pairs.js';
 import type { ComposeContainerData, ComposeObjectDef, ComposeObjectUse } from './types.js';
 import { FieldReader, isObj, type Obj } from './values.js';
@@ -33,7 +33,7 @@ export function mergeComposeOverrides(out: CollectedCompose): void {
   const states = new Map<string, ComposeFileState>();
   for (const t of out.targets) {
     if (t.kind !== 'workload' || t.platform !== 'compose') continue;
-    const s = composeFileStateOf(t);
+    const s = takeComposeFileState(t);
     if (s) states.set(s.file.path, s);
   }
   if (states.size === 0) return;
