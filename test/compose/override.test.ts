@@ -146,6 +146,24 @@ services:
     network_mode: none
 `;
 
+describe('which files are merged', () => {
+  const files = async (names: [string, string]): Promise<string[]> => {
+    const dir = tempDir();
+    writeFileSync(join(dir, names[0]), HARDENED);
+    writeFileSync(join(dir, names[1]), 'services:\n  worker:\n    privileged: true\n');
+    const r = await scan(['.'], dir);
+    return r.findings.filter((f) => f.ruleId === 'container-privileged' || f.ruleId === 'container-run-as-root').map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`).sort();
+  };
+
+  it('docker-compose.override.yml on docker-compose.yml', async () => {
+    expect(await files(['docker-compose.yml', 'docker-compose.override.yml'])).toEqual(['container-privileged docker-compose.override.yml:3']);
+  });
+
+  it('not another name (compose.prod.yaml is passed with -f): each file judged on its own', async () => {
+    expect(await files(['compose.yaml', 'compose.prod.yaml'])).toEqual(['container-privileged compose.prod.yaml:3', 'container-run-as-root compose.prod.yaml:2']);
+  });
+});
+
 describe('merge rules', () => {
   it('scalars are replaced, security_opt is a union, command replaced, logging options merged for the same driver', async () => {
     const dir = pair(
