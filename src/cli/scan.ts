@@ -13,6 +13,7 @@ import { writeStepSummary } from '../report/step-summary.js';
 import { BaselineError, readBaseline, staleEntries, writeBaseline, type Baseline } from '../engine/baseline.js';
 import { summaryLine } from '../report/text.js';
 import { SUPPRESSION_WITHOUT_REASON } from '../engine/suppression-findings.js';
+import { trustBoundaryWarnings } from '../engine/trust-boundary-findings.js';
 import { UsageError, exitWith } from './exit.js';
 import { collect } from './options.js';
 import { startSecretDropLog } from './debug-secrets.js';
@@ -74,6 +75,7 @@ export function prepare(opts: CommonOptions): { config: SandcheckConfig; rules: 
 export function finish(collected: Collected, opts: CommonOptions, prepared: ReturnType<typeof prepare>): Report {
   for (const w of unknownSuppressionWarnings(collected.targets, prepared.rules, [SUPPRESSION_WITHOUT_REASON])) process.stderr.write(`sandcheck: warning: ${w}\n`);
   const report = audit(collected, { rules: prepared.rules, config: prepared.config, failOn: opts.failOn, ...(prepared.baseline ? { baseline: prepared.baseline } : {}) });
+  for (const w of trustBoundaryWarnings(report)) process.stderr.write(`sandcheck: warning: ${w}\n`);
   for (const i of report.inputs.filter((x) => x.status === 'error')) process.stderr.write(`sandcheck: input error: ${i.error}\n`);
   for (const e of report.errors) process.stderr.write(`sandcheck: error: ${e.message}\n`);
   if (report.summary.exitCode === 2 && report.summary.inputs.recognised === 0 && report.summary.inputs.error === 0) {

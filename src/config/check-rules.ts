@@ -1,12 +1,13 @@
 import type { RuleSet } from '../engine/load-rules.js';
 import { SUPPRESSION_WITHOUT_REASON } from '../engine/suppression-findings.js';
+import { TRUST_BOUNDARY_UNMATCHED } from '../engine/trust-boundary-findings.js';
 import type { ConfigProblem } from './semantic-checks.js';
 
 /** What a waiver may name: rule ids and old aliases. */
 export type KnownRules = Pick<RuleSet, 'byId' | 'aliases'>;
 
 /** Rules that are not rule files but produce findings a waiver may accept. */
-const SYNTHETIC_RULES: readonly string[] = [SUPPRESSION_WITHOUT_REASON];
+const SYNTHETIC_RULES: readonly string[] = [SUPPRESSION_WITHOUT_REASON, TRUST_BOUNDARY_UNMATCHED];
 
 /** A waiver must name a rule that exists (or an alias, or `*`): a typo would otherwise waive nothing, silently. */
 export function unknownWaiverRules(waivers: unknown, rules: KnownRules): ConfigProblem[] {

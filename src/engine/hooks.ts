@@ -4,6 +4,7 @@ import type { Inventory } from './types.js';
 import { applyBaseline } from './baseline.js';
 import { applySecretIgnores } from './secret-ignores.js';
 import { reportSuppressionsWithoutReason } from './suppression-findings.js';
+import { reportUnmatchedTrustBoundaries } from './trust-boundary-findings.js';
 import { applyWaivers } from './waivers.js';
 
 /**
@@ -15,6 +16,7 @@ export type PostEvaluationHook = (result: EvaluationResult, inventory: Inventory
 export const POST_EVALUATION_HOOKS: PostEvaluationHook[] = [
   // Order matters: reasonless suppressions become findings first, so waivers and baselines cover them too.
   reportSuppressionsWithoutReason,
+  reportUnmatchedTrustBoundaries,
   applyWaivers,
   applySecretIgnores,
   applyBaseline,

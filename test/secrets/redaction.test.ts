@@ -149,7 +149,7 @@ beforeAll(async () => {
   }
   writeFileSync(
     join(inputs, 'sandcheck.yaml'),
-    `trustBoundaries:\n  - name: ops\n    paths: ["app/**"]\nsecrets:\n  ignore:\n    - fingerprint: "${fingerprint(jwt)}"\n      reason: test\n`,
+    `trustBoundaries:\n  - name: ops\n    paths: ["app/**"]\n  - name: lab\n    paths: ["lab/**"]\nsecrets:\n  ignore:\n    - fingerprint: "${fingerprint(jwt)}"\n      reason: test\n`,
   );
   const image = await dockerArchive({
     tag: 'worker:1',
@@ -230,6 +230,9 @@ describe('redaction', () => {
     expect(debug.includes(dropLine), dropLine).toBe(true);
     const stdinLine = `<stdin>:3 github-token placeholder ${fingerprint(`ghp_${'x'.repeat(36)}`)}`;
     expect(outputs.find((o) => o.what === 'scan stdin --debug-secrets (stderr)')!.text.includes(stdinLine), stdinLine).toBe(true);
+    // The trust-boundary warning ran too (its output is checked below like every other): no file is under lab/.
+    const boundaryLine = 'sandcheck: warning: sandcheck.yaml:5: Trust boundary "lab": paths "lab/**" matches none of the scanned files';
+    expect(outputs.find((o) => o.what === 'scan -q (stderr)')!.text.includes(boundaryLine), boundaryLine).toBe(true);
   });
 
   it('no 8-character window of any planted secret appears in any stdout, stderr or written file', () => {

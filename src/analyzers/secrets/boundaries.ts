@@ -10,7 +10,7 @@ export interface BoundaryLookup {
 }
 
 /** A target's file as the `paths` globs see it: relative to the config file's folder, `/`-separated. */
-function pathForGlobs(file: string, configFile: string | null | undefined): string {
+export function pathForGlobs(file: string, configFile: string | null | undefined): string {
   if (!configFile) return file;
   const rel = relative(dirname(resolve(configFile)), resolve(file));
   return sep === '/' ? rel : rel.split(sep).join('/');
@@ -33,13 +33,13 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^(?:\\./)?${src}$`);
 }
 
-interface Facts {
+export interface Facts {
   namespace: string | null;
   labels: Record<string, string>;
 }
 
 /** Namespace and labels of a target, from its own data or its parent workload's. */
-function factsOf(target: Target<object>, lookup: BoundaryLookup): Facts {
+export function factsOf(target: Target<object>, lookup: Pick<BoundaryLookup, 'byId'>): Facts {
   const d = target.data as { namespace?: unknown; labels?: unknown };
   const parent = target.parentId ? lookup.byId(target.parentId) : undefined;
   const p = (parent?.data ?? {}) as { namespace?: unknown; labels?: unknown };
