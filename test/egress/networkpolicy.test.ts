@@ -191,7 +191,7 @@ spec:
     const findings = analyzePolicies(targets, cfg).flatMap(({ analysis }) => analysis.findings);
     expect(findings.map((f) => `${f.code} ${f.verdict} @${f.location.line}`)).toEqual(['excess fail @15']);
     expect(findings[0]!.message).toBe(
-      'pod sandbox/Pod/runner can reach any host matching *.githubusercontent.com on port 443, not in egress.allow (api.anthropic.com): allowed by CiliumNetworkPolicy sandbox/fqdn egress[0].toFQDNs[1] (np.yaml:15)',
+      'pod sandbox/Pod/runner can reach any host matching *.githubusercontent.com on tcp/443, not in egress.allow (api.anthropic.com): allowed by CiliumNetworkPolicy sandbox/fqdn egress[0].toFQDNs[1] (np.yaml:15)',
     );
   });
 });

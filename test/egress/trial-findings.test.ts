@@ -5,6 +5,10 @@ import { analyzeHost, type Allowlist } from '../../src/analyzers/egress/analyze.
 import { parseIptablesSave } from '../../src/inputs/iptables/parse.js';
 import { parseNftText } from '../../src/inputs/nftables/parse-text.js';
 import { InputError } from '../../src/inputs/types.js';
+import { makeSourceFile } from '../../src/inputs/collect.js';
+import { HANDLERS } from '../../src/inputs/registry.js';
+import { analyzePolicies } from '../../src/engine/functions/egress-verdict.js';
+import { DEFAULT_CONFIG, type SandcheckConfig } from '../../src/config/types.js';
 import { json, sandcheck, tempDir } from '../helpers/cli.js';
 import { scanEgress } from './cloud-helpers.js';
 
@@ -203,5 +207,46 @@ describe('a required endpoint a route table drops: the fix speaks of routes, not
     const r = json(sandcheck(['egress', join(dir, 'rules.v4'), '-c', join(dir, 'sandcheck.yaml'), '--format', 'json'])) as R;
     const f = r.findings.find((x: R) => x.ruleId === 'egress-required-endpoint-blocked');
     expect(f.remediation).toBe('Add an accept rule for the endpoint before the rule named in the finding, or fix the allowlist.');
+  });
+});
+
+describe('Cilium ports in one notation, the one every egress message uses (tcp/443)', () => {
+  const y = `apiVersion: v1
+kind: Pod
+metadata: {name: runner, namespace: sandbox, labels: {app: runner}}
+spec:
+  containers: [{name: runner, image: busybox}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: cache, namespace: sandbox, labels: {app: cache}}
+spec:
+  containers: [{name: cache, image: redis}]
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: mixed, namespace: sandbox}
+spec:
+  endpointSelector: {matchLabels: {app: runner}}
+  egress:
+    - toFQDNs: [{matchName: objects.example.com}]
+      toPorts: [{ports: [{port: "443", protocol: TCP}, {port: "8443", protocol: TCP}, {port: "443", protocol: UDP}]}]
+    - toEndpoints: [{matchLabels: {app: cache}}]
+      toPorts: [{ports: [{port: "6379", protocol: TCP}, {port: "6380", protocol: TCP}]}]
+    - toFQDNs: [{matchName: any.example.com}]
+`;
+  const file = makeSourceFile('np.yaml', '/x/np.yaml', y);
+  const targets = HANDLERS.find((h) => h.detect(file))!.parse(file).targets;
+  const config: SandcheckConfig = { ...structuredClone(DEFAULT_CONFIG), egress: { allow: [{ cidr: '160.79.104.0/23', host: 'api.anthropic.com', proto: 'tcp', ports: [443] }], dns: { resolvers: ['10.96.0.10'] } } };
+  const messages = analyzePolicies(targets, config)
+    .flatMap(({ analysis }) => analysis.findings)
+    .filter((f) => f.code === 'excess' || f.code === 'internal')
+    .map((f) => f.message.replace(/, allowed by.*$|: allowed by.*$/, ''));
+
+  it('toFQDNs and toEndpoints say proto/ports, grouped by protocol; no port at all is "any port"', () => {
+    expect(messages).toContain('pod sandbox/Pod/runner can reach objects.example.com on tcp/443,8443, udp/443, not in egress.allow (api.anthropic.com)');
+    expect(messages).toContain('pod sandbox/Pod/runner can reach any.example.com on any port, not in egress.allow (api.anthropic.com)');
+    expect(messages).toContain('pod sandbox/Pod/runner can reach in-cluster pods sandbox/Pod/cache in namespace sandbox on tcp/6379,6380');
+    for (const m of messages) expect(m).not.toMatch(/\bport \d/);
   });
 });

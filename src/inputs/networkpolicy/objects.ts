@@ -36,7 +36,8 @@ export interface NetworkPolicyData {
   /** Peers sandcheck does not turn into addresses (pod/namespace selectors, FQDNs, entities), in words. */
   inClusterPeers: string[];
   /** Cilium toFQDNs names and patterns (other than "*"), judged against the `host` of egress.allow entries. */
-  fqdns: { name: string; pattern: boolean; ports: string; origin: Origin; rule: string }[];
+  /** `ports`: in the notation of every egress message (`tcp/443,8443`, `udp/53, tcp/53`, `any port`); `port`: the first port, for a witness. */
+  fqdns: { name: string; pattern: boolean; ports: string; port?: number; origin: Origin; rule: string }[];
   /** Cilium toEndpoints: the in-cluster pods a rule lets the selected pods reach (matched against the workloads of the scan). */
   endpointPeers?: EndpointPeer[];
   origin: Origin;
@@ -47,7 +48,7 @@ export interface EndpointPeer {
   selector: LabelSelector;
   /** `k8s:io.kubernetes.pod.namespace` of the selector, else the policy's namespace; null: any namespace. */
   namespace: string | null;
-  /** `udp/53,tcp/53` or `any port`. */
+  /** `tcp/5432`, `udp/53, tcp/53` or `any port` (see ciliumPortsText). */
   ports: string;
   /** Only DNS ports (53): the peer is a resolver. */
   dnsOnly: boolean;
@@ -143,6 +144,25 @@ interface PortSpec {
   proto?: number;
   range?: [number, number];
   opaque?: string;
+}
+
+/**
+ * Cilium toPorts in the notation of the rest of the egress output (describeSpace): one `proto/ports` group
+ * per protocol (`tcp/80,443`, `udp/53, tcp/53`); protocol ANY is every protocol with ports
+ * (`tcp/udp/sctp/443`); `any port` when some entry names no port.
+ */
+function ciliumPortsText(ports: readonly PortSpec[]): string {
+  if (!ports.every((p) => p.range)) return 'any port';
+  const groups = new Map<string, string[]>();
+  for (const p of ports) {
+    const name = p.proto === undefined ? 'tcp/udp/sctp' : protoName(p.proto);
+    const [lo, hi] = p.range!;
+    const text = lo === hi ? `${lo}` : `${lo}-${hi}`;
+    const list = groups.get(name) ?? [];
+    if (!list.includes(text)) list.push(text);
+    groups.set(name, list);
+  }
+  return [...groups].map(([name, list]) => `${name}/${list.join(',')}`).join(', ');
 }
 
 function portsOf(v: unknown): PortSpec[] {
@@ -251,8 +271,8 @@ function policyData(obj: Obj, path: SourcePath, ctx: ObjectContext): Target<Netw
           if (o.matchPattern === '*') dsts.push({ cidrs: null, what: ' to any FQDN (matchPattern "*")', where: [...rp, 'toFQDNs', k] });
           else if (key === 'egress') {
             const pattern = o.matchPattern !== undefined;
-            const portsText = ports.map((p) => (p.range ? `${p.range[0]}${p.range[1] !== p.range[0] ? `-${p.range[1]}` : ''}` : 'any')).join(',');
-            fqdns.push({ name: String(o.matchName ?? o.matchPattern), pattern, ports: portsText, origin: at([...rp, 'toFQDNs', k]), rule: `${label}.toFQDNs[${k}]` });
+            const first = ports.find((p) => p.range)?.range?.[0];
+            fqdns.push({ name: String(o.matchName ?? o.matchPattern), pattern, ports: ciliumPortsText(ports), ...(first !== undefined ? { port: first } : {}), origin: at([...rp, 'toFQDNs', k]), rule: `${label}.toFQDNs[${k}]` });
           }
         });
         if (rule.toServices) inClusterPeers.push(`${label} (toServices)`);
@@ -263,7 +283,7 @@ function policyData(obj: Obj, path: SourcePath, ctx: ObjectContext): Target<Netw
               inClusterPeers.push(`${label}.toEndpoints[${k}] (reserved entity)`);
               return;
             }
-            const portsText = ports.every((p) => p.range) ? ports.map((p) => `${p.proto === undefined ? 'any' : protoName(p.proto)}/${p.range![0]}${p.range![1] !== p.range![0] ? `-${p.range![1]}` : ''}`).join(',') : 'any port';
+            const portsText = ciliumPortsText(ports);
             const dnsOnly = ports.every((p) => p.range && p.range[0] === 53 && p.range[1] === 53);
             const dnsNames = asArr(rule.toPorts).flatMap((tp) => asArr(asObj(asObj(tp).rules).dns).map((d) => String(asObj(d).matchName ?? asObj(d).matchPattern ?? '')));
             endpointPeers.push({ ...sel, ports: portsText, dnsOnly, dnsNames, origin: at([...rp, 'toEndpoints', k]), rule: `${label}.toEndpoints[${k}]` });
