@@ -18,10 +18,11 @@ const REASONS: Record<LocatedDrop['reason'], string> = {
 };
 
 /**
- * `scan --debug-secrets` and `image --debug-secrets`: every candidate the secret detector dropped, one line each on stderr, so a
+ * `scan`, `image` and `docker --debug-secrets`: every candidate the secret detector dropped, one line each on stderr, so a
  * user can see why a key was *not* reported. A line names the place, the detector, the reason and the
  * candidate's fingerprint (the same form a finding shows); never the value, nor its length. In an image
- * the place is the image, then `config Env`, `history <n> (<instruction>)` or `layer <n> /<path>:<line>`.
+ * the place is the image, then `config Env`, `history <n> (<instruction>)` or `layer <n> /<path>:<line>`; for a live container
+ * it is where its findings are (`docker://container/<name> (Config.Env NAME)`).
  * Start it before the inputs are collected (text files are scanned as they are read).
  */
 export function startSecretDropLog(): { addImages(targets: Target<object>[]): void; print(): void } {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { addCommonOptions, finish, prepare, type CommonOptions } from './scan.js';
 import { UsageError } from './exit.js';
 import { collect } from './options.js';
+import { startSecretDropLog } from './debug-secrets.js';
 
 export interface DockerOptions extends CommonOptions {
   name: string[];
@@ -10,6 +11,7 @@ export interface DockerOptions extends CommonOptions {
   images?: boolean;
   allFiles?: boolean;
   dockerHost?: string;
+  debugSecrets?: boolean;
 }
 
 
@@ -23,27 +25,39 @@ export function registerDocker(program: Command): void {
       .option('-a, --all', 'include stopped containers')
       .option('--images', "also audit each container's image (once per image)")
       .option('--all-files', 'with --images: read every text file of every layer for provider-format secrets (see sandcheck image)')
-      .option('--docker-host <url>', 'Docker engine (default: $DOCKER_HOST, else unix:///var/run/docker.sock)'),
+      .option('--docker-host <url>', 'Docker engine (default: $DOCKER_HOST, else unix:///var/run/docker.sock)')
+      .option('--debug-secrets', "list on stderr every secret candidate the false-positive filters dropped: container Config.Env, and with --images each image's config Env / history step / layer file:line; detector, reason, fingerprint (never the value)"),
   ).action(async (opts: DockerOptions) => {
     const prepared = prepare(opts);
-    const { connectEngine, EngineError } = await import('../inputs/docker/engine.js');
-    const { collectContainers } = await import('../inputs/docker/collect-containers.js');
-    const { imagePairDetectors, scanLayerFile } = await import('../analyzers/image-secrets.js');
+    // Before the images are read: their layers are scanned as they stream by.
+    const drops = opts.debugSecrets ? startSecretDropLog() : null;
     try {
-      const { docker } = await connectEngine(opts.dockerHost);
-      const collected = await collectContainers(docker, {
-        names: opts.name,
-        labels: opts.label,
-        all: !!opts.all,
-        images: opts.images ? { platform: { os: 'linux', architecture: 'amd64' }, allFiles: !!opts.allFiles, scanFile: scanLayerFile, detectors: imagePairDetectors } : null,
-      });
-      if (collected.targets.length === 0 && collected.inputs.length === 0) {
-        throw new UsageError(`no ${opts.all ? '' : 'running '}containers to audit${opts.label.length ? ` with label ${opts.label.join(', ')}` : ''}${opts.all ? '' : ' (use --all to include stopped ones)'}`);
-      }
-      finish(collected, opts, prepared);
-    } catch (err) {
-      if (err instanceof EngineError) throw new UsageError(err.message);
-      throw err;
+      await auditContainers(opts, prepared, drops);
+    } finally {
+      drops?.print();
     }
   });
+}
+
+async function auditContainers(opts: DockerOptions, prepared: ReturnType<typeof prepare>, drops: ReturnType<typeof startSecretDropLog> | null): Promise<void> {
+  const { connectEngine, EngineError } = await import('../inputs/docker/engine.js');
+  const { collectContainers } = await import('../inputs/docker/collect-containers.js');
+  const { imagePairDetectors, scanLayerFile } = await import('../analyzers/image-secrets.js');
+  try {
+    const { docker } = await connectEngine(opts.dockerHost);
+    const collected = await collectContainers(docker, {
+      names: opts.name,
+      labels: opts.label,
+      all: !!opts.all,
+      images: opts.images ? { platform: { os: 'linux', architecture: 'amd64' }, allFiles: !!opts.allFiles, scanFile: scanLayerFile, detectors: imagePairDetectors } : null,
+    });
+    if (collected.targets.length === 0 && collected.inputs.length === 0) {
+      throw new UsageError(`no ${opts.all ? '' : 'running '}containers to audit${opts.label.length ? ` with label ${opts.label.join(', ')}` : ''}${opts.all ? '' : ' (use --all to include stopped ones)'}`);
+    }
+    drops?.addImages(collected.targets);
+    finish(collected, opts, prepared);
+  } catch (err) {
+    if (err instanceof EngineError) throw new UsageError(err.message);
+    throw err;
+  }
 }

@@ -1,6 +1,6 @@
 import type { ConfigMapData, SecretObjectData } from '../../model/secret-object.js';
 import type { BuildData } from '../../model/build.js';
-import type { Location } from '../../model/location.js';
+import { formatLocation, type Location } from '../../model/location.js';
 import { locate, pointerOf, type Target } from '../../model/target.js';
 import type { ContainerData } from '../../model/workload.js';
 import type { ComposeValueFile } from '../../inputs/compose/types.js';
@@ -322,7 +322,9 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
           const loc = locate(target, pointer);
           const lines = valueLinesOf(e);
           cover(loc.line, e.value, locate(target, pointerOf(field, i)).line, lines, loc.file);
-          const hits = classifyPair(e.name, e.value, { line: loc.line ?? 1, column: loc.column ?? 1, lines }, dropsAt());
+          // A live container has no file: its drops are placed as its findings are (`docker://container/x (Config.Env NAME)`), without a line.
+          const drops = file === undefined && onDrop ? { onDrop: (d: DroppedCandidate) => onDrop({ ...d, line: 0, file: formatLocation(loc) }) } : dropsAt();
+          const hits = classifyPair(e.name, e.value, { line: loc.line ?? 1, column: loc.column ?? 1, lines }, drops);
           push(hits, pointer, where, (h) => (loc.line ? { ...loc, line: h.line, column: h.column } : loc));
         });
       }
