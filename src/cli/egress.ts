@@ -21,24 +21,16 @@ export function registerEgress(program: Command): void {
     const ruleSet = { ...prepared.rules, rules, byId: new Map(rules.map((r) => [r.id, r])) };
     const collected = await collectPaths(paths);
     if (opts.explain) {
-      const [verdict, { renderExplain }, { analyzeInterfacesAlone }, { cloudScopesOf }, { analyzeComposeNetworks }] = await Promise.all([
-        import('../engine/functions/egress-verdict.js'),
-        import('../analyzers/egress/explain.js'),
-        import('../analyzers/egress/cloud-findings.js'),
-        import('../analyzers/egress/paths.js'),
-        import('../analyzers/egress/compose-networks.js'),
-      ]);
-      const { targets } = collected;
-      const config = prepared.config;
-      // Cloud scopes in front of a host or pod are shown on that context's path, not again alone.
-      const onPath = verdict.scopesOnPaths(targets, config);
-      const cloud = targets.filter((t) => t.kind === 'egress' && (t.data as { layer?: string }).layer === 'cloud');
+      const [{ egressRun }, { renderExplain }] = await Promise.all([import('../engine/functions/egress-verdict.js'), import('../analyzers/egress/explain.js')]);
+      // The same analysis the egress rules report from (computed once per scan: finish() below reuses it).
+      const run = egressRun(collected.targets, prepared.config);
       const hosts = [
-        ...[...verdict.analyzeInventory(targets, config)].map(([host, v]) => ({ host: `Host ${host}`, analysis: v.analysis })),
-        ...verdict.analyzePolicies(targets, config).map(({ pod, analysis, nodes }) => ({ host: nodes.length ? `Kubernetes pod ${pod.name} behind its node (${nodes[0]!.files.join(', ')})` : `Kubernetes NetworkPolicy, pod ${pod.name}`, analysis })),
-        ...cloud.flatMap((t) => verdict.analyzeCloud(t as never, config, onPath).map(({ label, analysis }) => ({ host: label, analysis }))),
-        ...analyzeInterfacesAlone(cloudScopesOf(targets), onPath, verdict.allowlistOf(config.egress)).map(({ label, analysis }) => ({ host: label.startsWith('GCP') ? label : `AWS ${label}`, analysis })),
-        ...analyzeComposeNetworks(targets, config).map(({ label, analysis }) => ({ host: label, analysis })),
+        ...[...run.hosts].map(([host, v]) => ({ host: `Host ${host}`, analysis: v.analysis })),
+        ...run.pods.map(({ pod, analysis, nodes }) => ({ host: nodes.length ? `Kubernetes pod ${pod.name} behind its node (${nodes[0]!.files.join(', ')})` : `Kubernetes NetworkPolicy, pod ${pod.name}`, analysis })),
+        // Cloud scopes in front of a host or pod are shown on that context's path, not again alone.
+        ...run.cloud.map(({ label, analysis }) => ({ host: label, analysis })),
+        ...run.interfaces.map(({ label, analysis }) => ({ host: label.startsWith('GCP') ? label : `AWS ${label}`, analysis })),
+        ...run.compose.map(({ label, analysis }) => ({ host: label, analysis })),
       ];
       const { egressAssumptions } = await import('../analyzers/egress/assumptions.js');
       const assumptions = egressAssumptions(prepared.config.egress);

@@ -5,9 +5,13 @@ import { analyzeHost, type Allowlist } from '../../src/analyzers/egress/analyze.
 import { parseIptablesSave } from '../../src/inputs/iptables/parse.js';
 import { parseNftText } from '../../src/inputs/nftables/parse-text.js';
 import { InputError } from '../../src/inputs/types.js';
-import { makeSourceFile } from '../../src/inputs/collect.js';
 import { HANDLERS } from '../../src/inputs/registry.js';
-import { analyzePolicies } from '../../src/engine/functions/egress-verdict.js';
+import { analyzePolicies, egressRun } from '../../src/engine/functions/egress-verdict.js';
+import { audit } from '../../src/engine/audit.js';
+import { loadRules, ruleSetOf } from '../../src/engine/load-rules.js';
+import { parseConfig } from '../../src/config/load.js';
+import { collectPaths, makeSourceFile } from '../../src/inputs/collect.js';
+import { ROOT } from '../helpers/fixtures.js';
 import { DEFAULT_CONFIG, type SandcheckConfig } from '../../src/config/types.js';
 import { json, sandcheck, tempDir } from '../helpers/cli.js';
 import { scanEgress } from './cloud-helpers.js';
@@ -248,5 +252,32 @@ spec:
     expect(messages).toContain('pod sandbox/Pod/runner can reach any.example.com on any port, not in egress.allow (api.anthropic.com)');
     expect(messages).toContain('pod sandbox/Pod/runner can reach in-cluster pods sandbox/Pod/cache in namespace sandbox on tcp/6379,6380');
     for (const m of messages) expect(m).not.toMatch(/\bport \d/);
+  });
+});
+
+describe('sandcheck egress --explain analyses the scan once', () => {
+  it('the rules report from the very analysis the explanation printed (one run per scan and config)', async () => {
+    const dir = 'fixtures/egress/paths/pod-hostnetwork-node';
+    const collected = await collectPaths([dir], { cwd: ROOT });
+    const config = parseConfig('egress:\n  allow:\n    - {cidr: 160.79.104.0/23, proto: tcp, ports: [443]}\n', 'sandcheck.yaml');
+    const run = egressRun(collected.targets, config);
+    expect(egressRun(collected.targets, config)).toBe(run);
+    // Marked in the explanation's analysis: the report shows the mark only if the audit reused it.
+    const host = [...run.hosts.values()][0]!.analysis.findings.find((f) => f.code === 'metadata')!;
+    host.message = `${host.message} [explained]`;
+    const rules = ruleSetOf(loadRules([], { precompiled: false }).rules.filter((r) => r.checklist === 'egress-control'));
+    const report = audit(collected, { rules, config, failOn: 'any', now: new Date('2026-11-24T00:00:00Z') });
+    expect(report.findings.find((f) => f.ruleId === 'egress-metadata-reachable')!.message).toMatch(/ \[explained\]$/);
+    // Another config is another analysis.
+    expect(egressRun(collected.targets, parseConfig('egress:\n  allow: []\n', 'sandcheck.yaml'))).not.toBe(run);
+  });
+
+  it('the CLI prints the explanation and the report from one run, as before', () => {
+    const dir = 'fixtures/egress/paths/pod-hostnetwork-node';
+    const r = sandcheck(['egress', dir, '-c', `${dir}/sandcheck.yaml`, '--explain']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain(`Host ${join(ROOT, dir)}`);
+    expect(r.stdout).toContain('169.254.169.254/32 tcp/80');
+    expect(r.stdout).toContain('egress-metadata-reachable');
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { analyzeHost, impliedContexts, type Allowlist, type EgressFinding, type FindingCode, type HostAnalysis } from '../../analyzers/egress/analyze.js';
-import { composeBridgesByHost, composeNetworkFindings, isComposeNetwork } from '../../analyzers/egress/compose-networks.js';
+import { analyzeComposeNetworks, composeBridgesByHost, isComposeNetwork, type ComposeServiceAnalysis } from '../../analyzers/egress/compose-networks.js';
 import type { EgressContext, NormChain, NormRule, NormRuleset, Origin } from '../../analyzers/egress/model.js';
 import { contextLabel } from '../../analyzers/egress/model.js';
 import { cloudLayers, cloudScopesOf, type ScopeRef } from '../../analyzers/egress/paths.js';
@@ -168,14 +168,41 @@ function ipv6Evidence(targets: readonly Target<object>[], host: string, config: 
   };
 }
 
-/** Cloud scopes judged on some context's path (not alone). */
-export function scopesOnPaths(targets: readonly Target<object>[], config: SandcheckConfig): Set<CloudScope> {
-  const on = new Set<CloudScope>();
-  for (const { scopes } of analyzeInventory(targets, config).values()) for (const s of scopes) on.add(s.scope);
-  for (const { scopes } of analyzePolicies(targets, config)) for (const s of scopes) on.add(s.scope);
-  // Interfaces judged alone keep their own scope out (the explanation lists them by interface), their groups, ACL and routes in.
-  for (const { used } of analyzeInterfacesAlone(cloudScopesOf(targets), on, allowlistOf(config.egress))) for (const s of used) if (s.scope.kind !== 'aws-eni' && s.scope.kind !== 'gcp-vm') on.add(s.scope);
-  return on;
+export type HostRun = { analysis: HostAnalysis; targets: Target<NetfilterData>[]; scopes: ScopeRef[] };
+
+/** Every egress analysis of one scan: what the rules report and what `sandcheck egress --explain` prints. */
+export interface EgressRun {
+  /** Per host directory: its packet filter, each context on its path. */
+  hosts: Map<string, HostRun>;
+  pods: PodAnalysis[];
+  /** AWS interfaces and GCP instances on no context's path, each on its own path. */
+  interfaces: { label: string; analysis: HostAnalysis; used: ScopeRef[] }[];
+  /** Cloud scopes on no path, each judged alone. */
+  cloud: { target: Target<CloudEgressData>; label: string; analysis: HostAnalysis }[];
+  compose: ComposeServiceAnalysis[];
+  /** Cloud scopes judged on some path (not again alone). */
+  onPath: Set<CloudScope>;
+}
+
+const runCache = new WeakMap<readonly Target<object>[], { config: SandcheckConfig; run: EgressRun }>();
+
+/** The egress analysis of a scan, computed once per scan (targets and config) and shared by the rules and `--explain`. */
+export function egressRun(targets: readonly Target<object>[], config: SandcheckConfig): EgressRun {
+  const hit = runCache.get(targets);
+  if (hit && hit.config === config) return hit.run;
+  const onPath = new Set<CloudScope>();
+  const hosts = analyzeInventory(targets, config);
+  for (const { scopes } of hosts.values()) for (const s of scopes) onPath.add(s.scope);
+  const pods = analyzePolicies(targets, config);
+  for (const { scopes } of pods) for (const s of scopes) onPath.add(s.scope);
+  const egressTargets = targets.filter((t) => t.kind === 'egress');
+  // AWS interfaces on no path: each on its own path (groups ∪, ∩ ACL, ∩ routes); their scopes are not judged again alone.
+  const interfaces = analyzeInterfacesAlone(cloudScopesOf(egressTargets), onPath, allowlistOf(config.egress));
+  for (const { used } of interfaces) for (const u of used) onPath.add(u.scope);
+  const cloud = egressTargets.filter(isCloud).flatMap((target) => analyzeCloud(target, config, onPath).map(({ label, analysis }) => ({ target, label, analysis })));
+  const run: EgressRun = { hosts, pods, interfaces, cloud, compose: analyzeComposeNetworks(targets, config), onPath };
+  runCache.set(targets, { config, run });
+  return run;
 }
 
 const cache = new WeakMap<Inventory, Map<string, EgressFinding[]>>();
@@ -188,11 +215,10 @@ function findingsByTarget(inventory: Inventory): Map<string, EgressFinding[]> {
   byTarget = new Map();
   const seen = new Set<string>();
   judged.set(inventory, seen);
-  const onPath = new Set<CloudScope>();
+  const run = egressRun(inventory.targets, inventory.config);
   const egressTargets = inventory.byKind('egress');
-  for (const { analysis, targets, scopes } of analyzeInventory(inventory.targets, inventory.config).values()) {
+  for (const { analysis, targets, scopes } of run.hosts.values()) {
     for (const t of targets) seen.add(t.id);
-    for (const s of scopes) onPath.add(s.scope);
     // A finding located in a cloud listing on the path belongs to that listing's target.
     const owners: Target<object>[] = [...targets, ...egressTargets.filter((t) => scopes.some((s) => s.targetId === t.id))];
     for (const f of analysis.findings) {
@@ -203,11 +229,7 @@ function findingsByTarget(inventory: Inventory): Map<string, EgressFinding[]> {
     }
   }
   const policies = egressTargets.filter((t) => isPolicy(t) || isCalico(t));
-  const podResults = analyzePolicies(inventory.targets, inventory.config);
-  for (const { scopes } of podResults) for (const s of scopes) onPath.add(s.scope);
-  // AWS interfaces on no path: each on its own path (groups ∪, ∩ ACL, ∩ routes); their scopes are not judged again alone.
-  for (const { analysis, used } of analyzeInterfacesAlone(cloudScopesOf(egressTargets), onPath, allowlistOf(inventory.config.egress))) {
-    for (const u of used) onPath.add(u.scope);
+  for (const { analysis } of run.interfaces) {
     for (const f of analysis.findings) {
       const owner = egressTargets.find((t) => t.file === f.location.file);
       if (!owner) continue;
@@ -217,15 +239,15 @@ function findingsByTarget(inventory: Inventory): Map<string, EgressFinding[]> {
   for (const t of egressTargets) {
     if (!isCloud(t)) continue;
     // A listing is judged when a scope of it is on some path or is a firewall judged alone (route tables and interfaces alone are no evidence).
-    if (t.data.scopes.some((s) => onPath.has(s) || judgedAlone(s))) seen.add(t.id);
-    for (const { analysis } of analyzeCloud(t, inventory.config, onPath)) {
+    if (t.data.scopes.some((s) => run.onPath.has(s) || judgedAlone(s))) seen.add(t.id);
+    for (const { analysis } of run.cloud.filter((c) => c.target === t)) {
       const list = byTarget.get(t.id) ?? [];
       list.push(...analysis.findings);
       byTarget.set(t.id, list);
     }
   }
-  if (podResults.length) for (const p of policies) seen.add(p.id);
-  for (const { analysis, scopes, nodes } of podResults) {
+  if (run.pods.length) for (const p of policies) seen.add(p.id);
+  for (const { analysis, scopes, nodes } of run.pods) {
     const nodeTargets = egressTargets.filter((t) => nodes.some((n) => n.targetIds.includes(t.id)));
     for (const t of nodeTargets) seen.add(t.id);
     const owners: Target<object>[] = [...policies, ...nodeTargets, ...egressTargets.filter((t) => scopes.some((s) => s.targetId === t.id))];
@@ -241,9 +263,9 @@ function findingsByTarget(inventory: Inventory): Map<string, EgressFinding[]> {
     }
   }
   // Compose services: each judged on its own network attachment (src/analyzers/egress/compose-networks.ts).
-  for (const [id, fs] of composeNetworkFindings(inventory.targets, inventory.config)) {
-    seen.add(id);
-    byTarget.set(id, fs);
+  for (const a of run.compose) {
+    seen.add(a.target.id);
+    byTarget.set(a.target.id, a.analysis.findings);
   }
   cache.set(inventory, byTarget);
   return byTarget;
