@@ -32,13 +32,14 @@ export function reportUnmatchedTrustBoundaries(result: EvaluationResult, invento
   const file = inventory.config.file ?? 'sandcheck.yaml';
   for (const u of unmatchedSelectors(inventory.targets, inventory.config)) {
     const target = { kind: 'inventory' as const, id: `config:${file}#trustBoundaries/${u.index}`, name: `trust boundary ${u.boundary}` };
-    result.evaluations.push({ ruleId: TRUST_BOUNDARY_UNMATCHED, checklist: 'workload-isolation', targetId: target.id, targetName: target.name, outcome: 'pass', weak: true });
+    const { id: ruleId, checklist, severity, verdict, title } = TRUST_BOUNDARY_UNMATCHED_RULE;
+    result.evaluations.push({ ruleId, checklist, targetId: target.id, targetName: target.name, outcome: 'pass', weak: true });
     result.findings.push({
-      ruleId: TRUST_BOUNDARY_UNMATCHED,
-      checklist: 'workload-isolation',
-      severity: 'low',
-      verdict: 'warn',
-      title: TRUST_BOUNDARY_UNMATCHED_RULE.title,
+      ruleId,
+      checklist,
+      severity,
+      verdict,
+      title,
       message: `Trust boundary "${u.boundary}": ${u.selector} ${u.reason}`,
       remediation: TRUST_BOUNDARY_UNMATCHED_RULE.remediation,
       target,

@@ -233,6 +233,8 @@ describe('redaction', () => {
     // The trust-boundary warning ran too (its output is checked below like every other): no file is under lab/.
     const boundaryLine = 'sandcheck: warning: sandcheck.yaml:5: Trust boundary "lab": paths "lab/**" matches none of the scanned files';
     expect(outputs.find((o) => o.what === 'scan -q (stderr)')!.text.includes(boundaryLine), boundaryLine).toBe(true);
+    // An image run scans no file the globs could match: the paths are not judged there.
+    expect(outputs.find((o) => o.what === 'image -f json (stderr)')!.text.includes('Trust boundary')).toBe(false);
   });
 
   it('no 8-character window of any planted secret appears in any stdout, stderr or written file', () => {
