@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeHost, type Allowlist } from '../../src/analyzers/egress/analyze.js';
 import { parseIptablesSave } from '../../src/inputs/iptables/parse.js';
+import { parseNftJson } from '../../src/inputs/nftables/parse-json.js';
 import { parseNftText } from '../../src/inputs/nftables/parse-text.js';
 import { InputError } from '../../src/inputs/types.js';
 import { HANDLERS } from '../../src/inputs/registry.js';
@@ -89,6 +90,15 @@ describe('a jump to a target that is neither a chain of the table nor an iptable
     expect(error(() => parseNftText(nft('jump sandbox'), 'nft.txt'))).toBe('no error');
     expect(error(() => parseNftText(nft('jump sandbx'), 'nft.txt'))).toBe('nft.txt:4: jump to chain sandbx, which table inet filter does not define');
     expect(error(() => parseNftText(nft('ip daddr vmap { 160.79.104.0/23 : goto sandbx }'), 'nft.txt'))).toBe('nft.txt:4: goto to chain sandbx, which table inet filter does not define');
+    // nft -j: the same check, at the rule's line of the listing.
+    const json = (target: string) => JSON.stringify({ nftables: [
+      { table: { family: 'inet', name: 'filter' } },
+      { chain: { family: 'inet', table: 'filter', name: 'output', type: 'filter', hook: 'output', prio: 0, policy: 'drop' } },
+      { chain: { family: 'inet', table: 'filter', name: 'sandbox' } },
+      { rule: { family: 'inet', table: 'filter', chain: 'output', expr: [{ jump: { target } }] } },
+    ] }, null, 1);
+    expect(error(() => parseNftJson(json('sandbox'), 'nft.json'))).toBe('no error');
+    expect(error(() => parseNftJson(json('sandbx'), 'nft.json'))).toMatch(/^nft\.json:\d+: jump to chain sandbx, which table inet filter does not define$/);
   });
 
   it('the CLI exits 2 and names the file, line and target', () => {
