@@ -289,5 +289,7 @@ describe('sandcheck egress --explain analyses the scan once', () => {
     expect(r.stdout).toContain(`Host ${join(ROOT, dir)}`);
     expect(r.stdout).toContain('169.254.169.254/32 tcp/80');
     expect(r.stdout).toContain('egress-metadata-reachable');
+    // The hostNetwork pod is named beside the context that judges it.
+    expect(r.stdout).toContain('  host processes (every host ruleset has an output path; also pod sandbox/Pod/runner (hostNetwork: true))\n');
   });
 });

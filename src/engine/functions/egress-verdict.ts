@@ -110,9 +110,13 @@ export function analyzeInventory(targets: readonly Target<object>[], config: San
     // Evidence beats the assertion: a host whose sysctl turns IPv6 on is judged on IPv6 whatever sandcheck.yaml says.
     if (v6.on) allowlist.ipv6 = 'auto';
     const rulesets = withDecidedFamilies(ts.flatMap((t) => t.data.rulesets));
-    const analysis = analyzeHost({ rulesets, contexts, allowlist, pathLayers, ...(v6.off ? { ipv6OffEvidence: v6.off } : {}) });
-    const hostLabels = new Set((contexts.length ? contexts : impliedContexts(rulesets)).filter((c) => c.kind === 'host-process').map(contextLabel));
-    sayHostNetworkPods(analysis.findings, hostLabels, hostNetworkPods.filter((p) => p.hosts.length === 0 || p.hosts.includes(host)));
+    const podsHere = hostNetworkPods.filter((p) => p.hosts.length === 0 || p.hosts.includes(host));
+    // `--explain` names the hostNetwork pods beside the host-process context that judges them.
+    const named = podsHere.length ? `; also pod ${podsHere.map((p) => p.pod.name).join(', ')} (hostNetwork: true)` : '';
+    const judgedContexts = (contexts.length ? contexts : impliedContexts(rulesets)).map((c) => (c.kind === 'host-process' && named ? { ...c, origin: `${c.origin ?? ''}${named}` } : c));
+    const analysis = analyzeHost({ rulesets, contexts: named ? judgedContexts : contexts, allowlist, pathLayers, ...(v6.off ? { ipv6OffEvidence: v6.off } : {}) });
+    const hostLabels = new Set(judgedContexts.filter((c) => c.kind === 'host-process').map(contextLabel));
+    sayHostNetworkPods(analysis.findings, hostLabels, podsHere);
     analysis.findings.push(...missing, ...v6.findings);
     out.set(host, { analysis, targets: ts, scopes: used });
   }
