@@ -11,13 +11,17 @@ export const TRUST_BOUNDARY_UNMATCHED = 'trust-boundary-unmatched';
 /** The only rule that reads trust boundaries: a run without it (`sandcheck egress`) has no use for them. */
 const KEY_REUSE = 'secret-key-shared-across-boundaries';
 
-/** Not a rule file: it judges sandcheck.yaml against the run, not a target (documented in docs/key-storage.md). */
+/** Not a rule file: it judges sandcheck.yaml against the run, not a target. Described here for reporters (SARIF rules[]). */
 export const TRUST_BOUNDARY_UNMATCHED_RULE = {
   id: TRUST_BOUNDARY_UNMATCHED,
   title: 'A trust boundary of sandcheck.yaml matches nothing in the scan',
   checklist: 'workload-isolation',
   severity: 'low',
   verdict: 'warn',
+  rationale:
+    'Key reuse is judged per trust boundary. A trustBoundaries selector that matches nothing (a mistyped namespace or label, a path glob written relative to the wrong folder) leaves its boundary out of the comparison silently: keys it shares are not seen as shared.',
+  /** Its documentation (it has no generated rule page). */
+  docPath: 'docs/key-storage.md#trust-boundaries-workload-isolation',
   remediation: 'Correct the selector so that it names what the boundary holds (paths are globs relative to the folder of sandcheck.yaml), or remove it; scan the inputs of that boundary in the same run.',
 } as const;
 

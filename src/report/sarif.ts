@@ -1,6 +1,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SUPPRESSION_WITHOUT_REASON_RULE } from '../engine/suppression-findings.js';
+import { TRUST_BOUNDARY_UNMATCHED_RULE } from '../engine/trust-boundary-findings.js';
 import type { LoadedRule } from '../engine/types.js';
 import type { Finding, Report } from '../model/finding.js';
 import type { Location } from '../model/location.js';
@@ -61,11 +62,11 @@ export function buildSarif(report: Report, rules: readonly LoadedRule[], opts: S
     registry.push(SUPPRESSION_WITHOUT_REASON_RULE);
     known.add(SUPPRESSION_WITHOUT_REASON_RULE.id);
   }
-  // A finding of a rule that is not in the registry (should not happen) still gets a descriptor.
+  // A finding of a rule that is not in the registry still gets a descriptor (trust-boundary-unmatched, which judges the config, has its own).
   for (const f of report.findings) {
     if (!known.has(f.ruleId)) {
       known.add(f.ruleId);
-      registry.push({ id: f.ruleId, title: f.title, checklist: f.checklist, severity: f.severity, remediation: f.remediation, verdict: f.verdict });
+      registry.push(f.ruleId === TRUST_BOUNDARY_UNMATCHED_RULE.id ? TRUST_BOUNDARY_UNMATCHED_RULE : { id: f.ruleId, title: f.title, checklist: f.checklist, severity: f.severity, remediation: f.remediation, verdict: f.verdict });
     }
   }
   const index = new Map(registry.map((r, i) => [r.id, i]));

@@ -128,8 +128,10 @@ describe('the CLI', () => {
     ]);
     const text = runCli(cli.bin, ['scan', '.'], { cwd: dir });
     expect(text.stdout).toContain('  warn low trust-boundary-unmatched  A trust boundary of sandcheck.yaml matches nothing in the scan\n      sandcheck.yaml:6  trust boundary tenant-blue\n');
-    const sarif = JSON.parse(runCli(cli.bin, ['scan', '.', '-f', 'sarif'], { cwd: dir }).stdout) as { runs: { results: { ruleId: string; level: string }[] }[] };
+    const sarif = JSON.parse(runCli(cli.bin, ['scan', '.', '-f', 'sarif'], { cwd: dir }).stdout) as { runs: { results: { ruleId: string; level: string }[]; tool: { driver: { rules: { id: string; helpUri?: string }[] } } }[] };
     expect(sarif.runs[0]!.results.filter((x) => x.ruleId === 'trust-boundary-unmatched').map((x) => x.level)).toEqual(['note', 'note', 'note']);
+    // Its help links to the key-storage page (it has no generated rule page).
+    expect(sarif.runs[0]!.tool.driver.rules.find((x) => x.id === 'trust-boundary-unmatched')!.helpUri).toMatch(/\/docs\/key-storage\.md#trust-boundaries-workload-isolation$/);
     expect(runCli(cli.bin, ['config', 'validate'], { cwd: dir })).toMatchObject({ status: 0, stderr: '' });
   });
 
