@@ -24,10 +24,16 @@ const CONTINUE_TARGETS = new Set([
 ]);
 
 /**
- * Targets of iptables-extensions(8) that sandcheck does not model: a jump to one of them is kept as a jump
- * to an unknown chain (its effect stays open). The modelled ones are decided in targetVerdict.
+ * Extension targets that sandcheck does not model: a jump to one of them is kept as a jump to an unknown
+ * chain (its effect stays open). The modelled ones are decided in targetVerdict. The rest of
+ * iptables-extensions(8), then the targets of xtables-addons (packaged by Debian, Ubuntu, Alpine) and of
+ * Jool (NAT64): a real dump may name any of them.
  */
-const UNMODELLED_TARGETS = new Set(['CLUSTERIP', 'DNPT', 'SNPT']);
+const UNMODELLED_TARGETS = new Set([
+  'CLUSTERIP', 'DNPT', 'SNPT',
+  'ACCOUNT', 'CHAOS', 'DELUDE', 'DHCPMAC', 'DNETMAP', 'ECHO', 'IPMARK', 'LOGMARK', 'PROTO', 'RAWDNAT', 'RAWSNAT', 'STEAL', 'SYSRQ', 'TARPIT',
+  'JOOL', 'JOOL_SIIT',
+]);
 
 /**
  * iptables-save names only built-in targets, extension targets and chains of the same table: a jump to
@@ -40,7 +46,7 @@ function checkJumpTargets(table: NormTable, chains: ReadonlyMap<string, NormChai
       const v = r.verdict;
       if ((v.kind !== 'jump' && v.kind !== 'goto') || v.target === undefined) continue;
       if (chains.has(v.target) || UNMODELLED_TARGETS.has(v.target)) continue;
-      throw new InputError(file, `${v.kind === 'goto' ? '-g' : '-j'} ${v.target}: no chain of that name in table ${table.name}, and not a target of iptables-extensions(8) (a typo?)`, r.origin.line);
+      throw new InputError(file, `${v.kind === 'goto' ? '-g' : '-j'} ${v.target}: no chain of that name in table ${table.name}, and not a known extension target (iptables-extensions(8), xtables-addons) (a typo?)`, r.origin.line);
     }
 }
 
