@@ -1,6 +1,7 @@
 import { basename, dirname } from 'node:path';
 import type { Origin } from '../../analyzers/egress/model.js';
 import type { Target } from '../../model/target.js';
+import { jsonSyntaxError } from '../json-error.js';
 import { InputError, type InputHandler, type SourceFile } from '../types.js';
 
 /**
@@ -26,9 +27,9 @@ export function parseDaemonJson(file: SourceFile): DockerDaemonEgressData {
   try {
     value = JSON.parse(file.text);
   } catch (e) {
-    const m = /position (\d+)/.exec(String((e as Error).message));
-    const line = m ? file.text.slice(0, Number(m[1])).split('\n').length : undefined;
-    throw new InputError(file.path, `not valid JSON: ${(e as Error).message.replace(/^.*?: /, '')}`, line);
+    // V8's message quotes the text around the error; the reason and its place quote nothing.
+    const err = jsonSyntaxError(e, file.text);
+    throw new InputError(file.path, `not valid JSON: ${err.reason}`, err.line, err.column);
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new InputError(file.path, 'a Docker daemon.json must be a JSON object');
   const obj = value as Record<string, unknown>;

@@ -1,5 +1,6 @@
 import type { ArchiveContents } from './archive-reader.js';
 import type { ImageScan, ImageSourceKind, LayerSummary, Platform } from './types.js';
+import { describeJsonSyntaxError, jsonSyntaxError } from '../json-error.js';
 
 /** Where the resolver gets JSON members and layer summaries from: a streamed archive or a layout directory. */
 export interface BlobStore {
@@ -48,10 +49,12 @@ function platformMatches(want: Platform, got: Partial<Platform> | undefined): bo
 }
 
 function parseJson(buf: Buffer, what: string): unknown {
+  const text = buf.toString('utf8');
   try {
-    return JSON.parse(buf.toString('utf8'));
+    return JSON.parse(text);
   } catch (err) {
-    throw new ImageFormatError(`${what} is not valid JSON: ${(err as Error).message}`);
+    // V8's message quotes the text around the error: an image config's Env values.
+    throw new ImageFormatError(`${what} is not valid JSON: ${describeJsonSyntaxError(jsonSyntaxError(err, text))}`);
   }
 }
 

@@ -1,0 +1,87 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha, tarOf } from '../image/helpers/craft.js';
+import { jsonSyntaxError } from '../../src/inputs/json-error.js';
+import { buildCli, runCli } from '../workflow/cli.js';
+
+/**
+ * Node 20's JSON.parse quotes up to 10 characters either side of a syntax error
+ * (`Unexpected token ']', ..."23456789",]}" is not valid JSON`). An input error that passed that
+ * message on printed the end of a value written just before the error: in an image config, the end
+ * of an `Env` key. Fake values, generated for this test.
+ */
+const KEY = 'Qm7vT2xLp9RzW4bYk8NcHs3JdF6gUa1E';
+const windows = (s: string) => Array.from({ length: s.length - 7 }, (_, i) => s.slice(i, i + 8));
+const leaked = (out: string) => windows(KEY).filter((w) => out.includes(w));
+
+let cli: { bin: string; cleanup(): void };
+let dir: string;
+beforeAll(async () => {
+  cli = await buildCli();
+  dir = mkdtempSync(join(tmpdir(), 'sc-json-error-'));
+  // A docker save archive whose config has a trailing comma right after the key.
+  const config = Buffer.from(`{"architecture":"amd64","os":"linux","config":{"Env":["ANTHROPIC_ENVIRONMENT_KEY=${KEY}",]}}`);
+  const cfgName = `${sha(config).slice(7)}.json`;
+  const manifest = Buffer.from(JSON.stringify([{ Config: cfgName, RepoTags: ['trial/broken:1'], Layers: [] }]));
+  writeFileSync(join(dir, 'broken.tar'), await tarOf([{ name: cfgName, content: config }, { name: 'manifest.json', content: manifest }]));
+  writeFileSync(join(dir, 'rules.nft.json'), `{"nftables":[{"rule":{"comment":"${KEY}"}},]}\n`);
+  mkdirSync(join(dir, 'etc', 'docker'), { recursive: true });
+  writeFileSync(join(dir, 'etc', 'docker', 'daemon.json'), `{"iptables": false,\n "registry-mirrors": ["https://u:${KEY}@mirror.example",]}\n`);
+}, 60_000);
+afterAll(() => {
+  cli?.cleanup();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('JSON syntax errors quote nothing of the input', () => {
+  it('sandcheck image: a malformed image config is an input error without the end of its Env value', () => {
+    for (const format of ['text', 'json', 'sarif']) {
+      const r = runCli(cli.bin, ['image', join(dir, 'broken.tar'), '--format', format]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain('the image config');
+      expect(r.stderr).toContain('is not valid JSON');
+      expect(leaked(r.stdout + r.stderr)).toEqual([]);
+    }
+  });
+
+  it('nft -j output: the error names the file, line and column of the bad token, and quotes nothing', () => {
+    const r = runCli(cli.bin, ['scan', join(dir, 'rules.nft.json'), '--format', 'json']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${join(dir, 'rules.nft.json')}:1:${'{"nftables":[{"rule":{"comment":"'.length + KEY.length + 5}: not valid JSON: Unexpected token ']'\n`);
+    expect(leaked(r.stdout + r.stderr)).toEqual([]);
+  });
+
+  it('Docker daemon.json: the error is at its line and column and quotes nothing', () => {
+    const r = runCli(cli.bin, ['scan', join(dir, 'etc')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`daemon.json:2:${' "registry-mirrors": ["https://u:'.length + KEY.length + '@mirror.example",'.length + 1}: not valid JSON: Unexpected token ']'\n`);
+    expect(leaked(r.stdout + r.stderr)).toEqual([]);
+  });
+});
+
+describe('jsonSyntaxError', () => {
+  const parse = (text: string) => {
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      return jsonSyntaxError(e, text);
+    }
+    throw new Error('parsed');
+  };
+  it('turns a position into a line and column', () => {
+    expect(parse('{\n  "a": "b" "c"\n}')).toEqual({ reason: "Expected ',' or '}' after property value", line: 2, column: 12 });
+  });
+  it('drops the excerpt of the text and places the bad token', () => {
+    expect(parse(`{"Env":["K=${KEY}",]}`)).toEqual({ reason: "Unexpected token ']'", line: 1, column: `{"Env":["K=${KEY}",`.length + 1 });
+  });
+  it('an excerpt at the start of the text gives its line only as far as it is known', () => {
+    const e = parse('{"a":x}');
+    expect(e.reason).toBe("Unexpected token 'x'");
+    expect(JSON.stringify(e)).not.toContain('"a"');
+  });
+  it('an error without a place keeps its words', () => {
+    expect(parse('{"a": ')).toEqual({ reason: 'Unexpected end of JSON input' });
+  });
+});
