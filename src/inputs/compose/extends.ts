@@ -1,7 +1,7 @@
 import type { SourcePath } from '../source-locator.js';
 import { InputError } from '../types.js';
 import type { SourceLocator } from '../source-locator.js';
-import { isObj, type Obj } from './values.js';
+import { isObj, splitOutsideVars, withDefaults, type Obj } from './values.js';
 
 /**
  * Where each part of a (possibly merged) service definition was written. A path with no entry for a
@@ -188,7 +188,7 @@ function volumeTarget(v: unknown): string | null {
   if (isObj(v)) return typeof v.target === 'string' ? v.target : null;
   if (typeof v !== 'string') return null;
   // `C:\data:/data:ro`: a drive letter is part of the source.
-  const parts = v.replace(/^([A-Za-z]):(?=[\\/])/, '$1\u0000').split(':');
+  const parts = splitOutsideVars(withDefaults(v).replace(/^([A-Za-z]):(?=[\\/])/, '$1\u0000'));
   return parts.length === 1 ? parts[0]! : (parts[1] ?? null);
 }
 

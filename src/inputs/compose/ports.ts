@@ -1,6 +1,6 @@
 import type { PortInfo } from '../../model/workload.js';
 import type { SourcePath } from '../source-locator.js';
-import { FieldReader, INTERPOLATION, isObj, describe } from './values.js';
+import { FieldReader, INTERPOLATION, isObj, describe, splitOutsideVars, withDefaults } from './values.js';
 
 /**
  * `ports:` entries. Every entry publishes on the host: `hostPort` is the host port, or 0 when Docker
@@ -20,16 +20,17 @@ export function readPorts(r: FieldReader, value: unknown): { port: PortInfo; pat
 }
 
 // Same split as docker/go-connections nat.ParsePortSpec: the last part is the container port,
-// the one before it the host port, anything before that the host IP (which may hold colons).
+// the one before it the host port, anything before that the host IP (which may hold colons). Compose
+// substitutes first: `${PORT:-8080}` is 8080, and a variable left (`${PORT:?err}`) is never split.
 function shortPort(r: FieldReader, spec: string, path: SourcePath): PortInfo {
-  let rest = spec.trim();
+  let rest = withDefaults(spec.trim());
   let protocol = 'tcp';
   const slash = rest.lastIndexOf('/');
   if (slash >= 0) {
     protocol = rest.slice(slash + 1).toLowerCase();
     rest = rest.slice(0, slash);
   }
-  const parts = rest.split(':');
+  const parts = splitOutsideVars(rest);
   const container = parts[parts.length - 1]!;
   const host = parts.length >= 2 ? parts[parts.length - 2]! : '';
   const ip = parts.length >= 3 ? parts.slice(0, -2).join(':').replace(/^\[|\]$/g, '') : null;
@@ -44,11 +45,12 @@ function shortPort(r: FieldReader, spec: string, path: SourcePath): PortInfo {
 function longPort(r: FieldReader, entry: Record<string, unknown>, path: SourcePath): PortInfo {
   const target = r.str(entry.target, [...path, 'target']);
   if (target === null) return r.fail(path, `${r.label(path)} has no target port`);
-  const published = r.str(entry.published, [...path, 'published']);
+  const written = r.str(entry.published, [...path, 'published']);
+  const published = written === null ? null : withDefaults(written);
   return {
     containerPort: portNumber(r, target, [...path, 'target'], false),
     hostPort: published === null || published === '' ? 0 : portNumber(r, published, [...path, 'published'], true),
-    hostIp: r.str(entry.host_ip, [...path, 'host_ip']),
+    hostIp: withDefaultsOrNull(r.str(entry.host_ip, [...path, 'host_ip'])),
     protocol: (r.str(entry.protocol, [...path, 'protocol']) ?? 'tcp').toLowerCase(),
   };
 }
@@ -62,3 +64,5 @@ function portNumber(r: FieldReader, text: string, path: SourcePath, host: boolea
   if (INTERPOLATION.test(text)) return host ? 0 : null;
   return r.fail(path, `${r.label(path)} has an invalid ${host ? 'host' : 'container'} port '${text}'`);
 }
+
+const withDefaultsOrNull = (v: string | null): string | null => (v === null ? null : withDefaults(v));

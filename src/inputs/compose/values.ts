@@ -12,6 +12,42 @@ export const present = (v: unknown): boolean => v !== undefined && v !== null;
 /** Compose `${VAR}` / `$VAR` interpolation: sandcheck leaves these as written and cannot judge them. */
 export const INTERPOLATION = /\$\{?[A-Za-z_]/;
 
+/**
+ * Compose substitutes `${VAR:-default}` and `${VAR-default}` before it reads a value; with the variable
+ * unset (what an audit has to assume) the default is what runs. Innermost first, so nested defaults
+ * resolve too; `$${…}` is an escaped dollar and other forms (`${VAR}`, `${VAR:?err}`) stay as written.
+ */
+export function withDefaults(text: string): string {
+  if (!text.includes('${')) return text;
+  const inner = /(?<!\$)\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^${}]*)\}/g;
+  let out = text;
+  for (let prev = ''; prev !== out; ) {
+    prev = out;
+    out = out.replace(inner, (_, word: string) => word);
+  }
+  return out;
+}
+
+/** Splits on `:` outside `${…}`, as compose does once it has substituted (`${X:?err}:/data` is two parts). */
+export function splitOutsideVars(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '$' && text[i + 1] === '{') {
+      depth++;
+      i++;
+    } else if (c === '}' && depth > 0) depth--;
+    else if (c === ':' && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
 export class FieldReader {
   /** Where a path inside the service was written (a field inherited through `extends` lives in another service). */
   readonly resolve: (path: SourcePath) => SourcePath;

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { Mount, Volume, VolumeType } from '../../model/workload.js';
 import type { SourcePath } from '../source-locator.js';
-import { FieldReader, isObj, present, describe, type Obj } from './values.js';
+import { FieldReader, INTERPOLATION, isObj, present, describe, splitOutsideVars, withDefaults, type Obj } from './values.js';
 
 /** A top-level `volumes:` entry, as far as it decides where the data lives. */
 export interface TopLevelVolume {
@@ -21,7 +21,7 @@ export function readTopLevelVolumes(value: unknown): Map<string, TopLevelVolume>
     const device = typeof opts.device === 'string' ? opts.device : null;
     out.set(name, {
       driver: typeof d.driver === 'string' ? d.driver : d.external === true ? null : 'local',
-      hostPath: binds && device ? normalizeHostPath(device) : null,
+      hostPath: binds && device ? normalizeHostPath(substituted(device)) : null,
       external: d.external === true || isObj(d.external),
     });
   }
@@ -36,12 +36,22 @@ export function normalizeHostPath(p: string): string {
 }
 
 const isWindowsPath = (s: string) => /^[A-Za-z]:[\\/]/.test(s) || s.startsWith('\\\\');
-/** Compose treats these sources as host paths; anything else is a named volume. */
-const isHostSource = (s: string) => s.startsWith('/') || s.startsWith('.') || s.startsWith('~') || isWindowsPath(s);
+/**
+ * Compose treats these sources as host paths; anything else is a named volume. A volume name holds no
+ * `/`, so a source built from a variable that has one (`${DATA_ROOT}/work`) is a host path too.
+ */
+const isHostSource = (s: string) => s.startsWith('/') || s.startsWith('.') || s.startsWith('~') || isWindowsPath(s) || (INTERPOLATION.test(s) && s.includes('/'));
+
+/** A mount source as compose reads it: `${VAR:-default}` takes its default, `${HOME}` is the home folder (`~`), `${PWD}` the project folder. */
+function substituted(source: string): string {
+  return withDefaults(source)
+    .replace(/^(?:\$\{HOME\}|\$HOME)(?=\/|$)/, '~')
+    .replace(/^(?:\$\{PWD\}|\$PWD)(?=\/|$)/, '.');
+}
 
 /** Splits `src:dst:mode` the way compose does, keeping Windows drive letters (`C:\data`) whole. */
 function splitShort(spec: string): string[] {
-  const raw = spec.split(':');
+  const raw = splitOutsideVars(withDefaults(spec));
   const parts: string[] = [];
   for (let i = 0; i < raw.length; i++) {
     const part = raw[i]!;
@@ -82,7 +92,8 @@ function shortMount(r: FieldReader, spec: string, path: SourcePath, top: Map<str
     r.fail(path, `${r.label(path)} is not a valid volume (expected [SOURCE:]TARGET[:MODE])`);
   }
   if (parts.length === 1) return { volume: '(anonymous)', mountPath: parts[0]!, readOnly: false, hostPath: null, volumeType: 'volume' };
-  const [source, target, mode = ''] = parts as [string, string, string?];
+  const [written, target, mode = ''] = parts as [string, string, string?];
+  const source = substituted(written);
   const options = mode.split(',').filter(Boolean);
   const unknown = options.find((o) => !MODE_WORDS.has(o));
   if (unknown !== undefined) r.fail(path, `${r.label(path)} has an unknown mount option '${unknown}'`);
@@ -96,7 +107,8 @@ function longMount(r: FieldReader, entry: unknown, path: SourcePath, top: Map<st
   const target = r.str(entry.target, [...path, 'target']);
   if (!target) return r.fail(path, `${r.label(path)} has no target`);
   const readOnly = r.bool(entry.read_only, [...path, 'read_only']) ?? false;
-  const source = r.str(entry.source, [...path, 'source']);
+  const written = r.str(entry.source, [...path, 'source']);
+  const source = written === null ? null : substituted(written);
   switch (type) {
     case 'bind':
     case 'npipe':
