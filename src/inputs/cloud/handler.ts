@@ -1,9 +1,8 @@
-import { dirname } from 'node:path';
 import { addressSet, rangeToCidrs } from '../../analyzers/egress/address.js';
 import type { MatchSpec, NormRule, Origin } from '../../analyzers/egress/model.js';
-import type { Target } from '../../model/target.js';
 import type { YamlDoc } from '../../util/yaml-source.js';
 import { InputError, type InputHandler, type SourceFile } from '../types.js';
+import { hostOf, wholeFileTarget } from '../file-target.js';
 import { awsInstances, awsInterfaces, awsRouteTables } from './aws-network.js';
 import { gcpInstances } from './gcp-instances.js';
 import { replyRules, type InboundEntry } from './nacl-replies.js';
@@ -319,16 +318,8 @@ export const cloudHandler: InputHandler = {
     if (!scopes) throw new InputError(file.path, 'not a security group, network ACL, network interface, instance or route table listing, GCP firewall or instance listing, or Azure NSG listing');
     const kind = kindOf(file.fastYaml().docs[0]!.value)!;
     const provider = kind.startsWith('aws') ? 'aws' : kind === 'gcp-vm' ? 'gcp' : (kind as 'gcp' | 'azure');
-    const target: Target<CloudEgressData> = {
-      kind: 'egress',
-      id: `egress:cloud:${file.path}`,
-      name: `${provider} ${kind === 'aws-eni' || kind === 'aws-instances' || kind === 'aws-route' || kind === 'gcp-vm' ? 'network' : 'firewall'} ${file.path}`,
-      platform: 'cloud',
-      file: file.path,
-      data: { layer: 'cloud', provider, host: file.absPath ? dirname(file.absPath) : '<stdin>', scopes },
-      locations: new Map([['', { file: file.path, line: 1 }]]),
-      suppressions: [],
-    };
-    return { targets: [target] };
+    const what = kind === 'aws-eni' || kind === 'aws-instances' || kind === 'aws-route' || kind === 'gcp-vm' ? 'network' : 'firewall';
+    const data: CloudEgressData = { layer: 'cloud', provider, host: hostOf(file), scopes };
+    return { targets: [wholeFileTarget(file, { kind: 'egress', id: `egress:cloud:${file.path}`, name: `${provider} ${what} ${file.path}`, platform: 'cloud', data })] };
   },
 };

@@ -1,8 +1,8 @@
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import type { Origin } from '../../analyzers/egress/model.js';
-import type { Target } from '../../model/target.js';
 import { jsonSyntaxError } from '../json-error.js';
 import { InputError, type InputHandler, type SourceFile } from '../types.js';
+import { hostOf, wholeFileTarget } from '../file-target.js';
 
 /**
  * The Docker daemon's configuration (`/etc/docker/daemon.json`) kept beside a host's compose files or
@@ -33,7 +33,7 @@ export function parseDaemonJson(file: SourceFile): DockerDaemonEgressData {
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new InputError(file.path, 'a Docker daemon.json must be a JSON object');
   const obj = value as Record<string, unknown>;
-  const data: DockerDaemonEgressData = { layer: 'docker-daemon', host: file.absPath ? dirname(file.absPath) : '<stdin>' };
+  const data: DockerDaemonEgressData = { layer: 'docker-daemon', host: hostOf(file) };
   const lines = file.text.split('\n');
   for (const k of KEYS) {
     if (!(k in obj)) continue;
@@ -53,16 +53,6 @@ export const dockerDaemonHandler: InputHandler = {
   },
   parse(file) {
     const data = parseDaemonJson(file);
-    const target: Target<DockerDaemonEgressData> = {
-      kind: 'egress',
-      id: `egress:docker-daemon:${file.path}`,
-      name: `docker daemon.json ${file.path}`,
-      platform: 'docker',
-      file: file.path,
-      data,
-      locations: new Map([['', { file: file.path, line: 1 }]]),
-      suppressions: [],
-    };
-    return { targets: [target] };
+    return { targets: [wholeFileTarget(file, { kind: 'egress', id: `egress:docker-daemon:${file.path}`, name: `docker daemon.json ${file.path}`, platform: 'docker', data })] };
   },
 };

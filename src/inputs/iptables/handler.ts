@@ -1,7 +1,6 @@
-import { dirname } from 'node:path';
 import type { NormRuleset } from '../../analyzers/egress/model.js';
 import type { Target } from '../../model/target.js';
-import { parseCommentSuppressions, toTargetSuppressions } from '../../util/comment-suppressions.js';
+import { hostOf, wholeFileTarget } from '../file-target.js';
 import type { DetailedParseOutput, InputHandler, SourceFile } from '../types.js';
 import { looksLikeIpsetSave, looksLikeIptablesSave, parseIpsetSave, parseIptablesSave } from './parse.js';
 
@@ -57,16 +56,11 @@ const NAME = /(^|\/)(ip6?tables(-legacy|-nft)?(-save)?[^/]*|rules\.v[46]|[^/]*\.
 
 export function netfilterTarget(file: SourceFile, format: string, rulesets: NormRuleset[]): Target<NetfilterEgressData> {
   const summary = rulesets.map(summarize);
-  return {
-    kind: 'egress',
-    id: `egress:netfilter:${file.path}`,
-    name: `${format} ${file.path}`,
-    platform: 'firewall',
-    file: file.path,
-    data: { layer: 'host-netfilter', format, host: file.absPath ? dirname(file.absPath) : '<stdin>', rulesets, summary },
-    locations: new Map([['', { file: file.path, line: 1 }]]),
-    suppressions: file.text.includes('sandcheck-ignore') ? toTargetSuppressions(file.path, parseCommentSuppressions(file.text).suppressions) : [],
-  };
+  return wholeFileTarget(
+    file,
+    { kind: 'egress', id: `egress:netfilter:${file.path}`, name: `${format} ${file.path}`, platform: 'firewall', data: { layer: 'host-netfilter', format, host: hostOf(file), rulesets, summary } },
+    { comments: true },
+  );
 }
 
 /** `IPv6`, `IPv6 by file name`, or `family undecided` for the Inputs list. */

@@ -1,7 +1,6 @@
-import { dirname } from 'node:path';
 import type { Origin } from '../../analyzers/egress/model.js';
-import type { Target } from '../../model/target.js';
 import { InputError, type InputHandler, type SourceFile } from '../types.js';
+import { hostOf, wholeFileTarget } from '../file-target.js';
 
 /**
  * sysctl settings (`/etc/sysctl.conf`, `/etc/sysctl.d/*.conf`, or `sysctl -a` output) kept beside a
@@ -38,7 +37,7 @@ export function looksLikeSysctl(text: string): boolean {
 const NAME = /(^|\/)(sysctl\.conf|sysctl\.d\/[^/]+\.conf|[^/]*sysctl[^/]*)$/i;
 
 export function parseSysctl(file: SourceFile): SysctlEgressData {
-  const data: SysctlEgressData = { layer: 'sysctl', host: file.absPath ? dirname(file.absPath) : '<stdin>', disableIpv6: {} };
+  const data: SysctlEgressData = { layer: 'sysctl', host: hostOf(file), disableIpv6: {} };
   file.text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
@@ -59,16 +58,6 @@ export const sysctlHandler: InputHandler = {
   },
   parse(file) {
     const data = parseSysctl(file);
-    const target: Target<SysctlEgressData> = {
-      kind: 'egress',
-      id: `egress:sysctl:${file.path}`,
-      name: `sysctl ${file.path}`,
-      platform: 'firewall',
-      file: file.path,
-      data,
-      locations: new Map([['', { file: file.path, line: 1 }]]),
-      suppressions: [],
-    };
-    return { targets: [target] };
+    return { targets: [wholeFileTarget(file, { kind: 'egress', id: `egress:sysctl:${file.path}`, name: `sysctl ${file.path}`, platform: 'firewall', data }, { comments: true })] };
   },
 };

@@ -1,11 +1,10 @@
-import { dirname } from 'node:path';
-import type { Target } from '../../model/target.js';
 import type { YamlDoc } from '../../util/yaml-source.js';
 import { awsSecurityGroups, azureNsgs, gcpFirewalls, type CloudEgressData } from '../cloud/handler.js';
 import type { CloudScope } from '../cloud/rules.js';
 import { planReferences, terraformInterfaces } from '../cloud/terraform-interfaces.js';
 import { subnetVpcs, terraformNetworkScopes } from '../cloud/terraform-network.js';
 import type { InputHandler, SourceFile } from '../types.js';
+import { hostOf, wholeFileTarget } from '../file-target.js';
 import { parseHcl, type HclBlock, type HclValue } from './hcl.js';
 
 /**
@@ -277,16 +276,9 @@ export const terraformHandler: InputHandler = {
           .filter((b) => b.type === 'resource' && b.labels.length === 2)
           .map(fromHcl);
     const relevant = resources.filter((r) => TYPES.test(r.type));
-    const targets: Target<CloudEgressData>[] = scopes(relevant, file.path, isPlan(file) ? planReferences(file.yaml().docs[0]!.value) : undefined).map(({ provider, scopes: sc }) => ({
-      kind: 'egress',
-      id: `egress:terraform:${provider}:${file.path}`,
-      name: `terraform ${provider} ${file.path}`,
-      platform: 'cloud',
-      file: file.path,
-      data: { layer: 'cloud', provider, host: file.absPath ? dirname(file.absPath) : '<stdin>', scopes: sc },
-      locations: new Map([['', { file: file.path, line: 1 }]]),
-      suppressions: [],
-    }));
+    const targets = scopes(relevant, file.path, isPlan(file) ? planReferences(file.yaml().docs[0]!.value) : undefined).map(({ provider, scopes: sc }) =>
+      wholeFileTarget<CloudEgressData>(file, { kind: 'egress', id: `egress:terraform:${provider}:${file.path}`, name: `terraform ${provider} ${file.path}`, platform: 'cloud', data: { layer: 'cloud', provider, host: hostOf(file), scopes: sc } }, { comments: !isPlan(file) }),
+    );
     return { targets };
   },
 };

@@ -1,0 +1,27 @@
+import { dirname } from 'node:path';
+import type { Target } from '../model/target.js';
+import { parseCommentSuppressions, toTargetSuppressions } from '../util/comment-suppressions.js';
+import type { SourceFile } from './types.js';
+
+/**
+ * The target of an input that is one whole file (a firewall dump, sysctl settings, daemon.json, a cloud
+ * listing, a Terraform provider's resources): located at the file's first line. `comments`: the format
+ * has `#` comments, so `# sandcheck-ignore` lines in it suppress findings on this target.
+ */
+export function wholeFileTarget<D extends object>(
+  file: SourceFile,
+  t: Pick<Target<D>, 'kind' | 'id' | 'name' | 'platform' | 'data'>,
+  opts: { comments?: boolean } = {},
+): Target<D> {
+  return {
+    ...t,
+    file: file.path,
+    locations: new Map([['', { file: file.path, line: 1 }]]),
+    suppressions: opts.comments && file.text.includes('sandcheck-ignore') ? toTargetSuppressions(file.path, parseCommentSuppressions(file.text).suppressions) : [],
+  };
+}
+
+/** Where the host of a file-per-host input is: its folder, or `<stdin>`. */
+export function hostOf(file: SourceFile): string {
+  return file.absPath ? dirname(file.absPath) : '<stdin>';
+}
