@@ -78,7 +78,7 @@ describe('effective container settings (pod → container inheritance)', () => {
     expect([c.p, c.s, c.ok, c.unset].map((t) => t!.data.allowPrivilegeEscalation)).toEqual([true, true, false, true]);
   });
 
-  it('resolves seccomp from the container, the legacy annotations, then the pod', () => {
+  it('resolves seccomp from the container, then the pod; the legacy annotations decide nothing (ignored since Kubernetes 1.27)', () => {
     const c = containers(
       pod(
         `  securityContext: {seccompProfile: {type: RuntimeDefault}}
@@ -91,8 +91,27 @@ describe('effective container settings (pod → container inheritance)', () => {
       ),
     );
     expect(c.own!.data.seccomp).toEqual({ type: 'Localhost', profile: 'p.json', source: 'container' });
-    expect(c.annotated!.data.seccomp).toMatchObject({ type: 'Unconfined', source: 'container' });
+    expect(c.annotated!.data.seccomp).toMatchObject({ type: 'RuntimeDefault', source: 'pod' });
     expect(c.inherits!.data.seccomp).toMatchObject({ type: 'RuntimeDefault', source: 'pod' });
+  });
+
+  it('a pod with only a seccomp annotation has no profile, located at the annotation', () => {
+    const c = containers(
+      pod(
+        `  containers:
+    - {name: a, image: a}
+    - {name: b, image: a, securityContext: {runAsNonRoot: true}}
+`,
+        `name: p
+  annotations:
+    seccomp.security.alpha.kubernetes.io/pod: runtime/default
+    container.seccomp.security.alpha.kubernetes.io/b: localhost/tools.json`,
+      ),
+    );
+    expect(c.a!.data.seccomp).toEqual({ type: 'unset', profile: null, source: 'unset' });
+    expect(c.b!.data.seccomp).toEqual({ type: 'unset', profile: null, source: 'unset' });
+    expect(locate(c.a!, '/seccomp').line).toBe(6);
+    expect(locate(c.b!, '/seccomp').line).toBe(7);
   });
 
   it('marks a hostPath volume writable only when some container mounts it writable', () => {

@@ -216,15 +216,20 @@ function resolveProfile(
     paths.set(`/${which}`, [...pod.annotationsPath, key]);
     return annotationProfile(v, source);
   };
-  const legacy =
-    which === 'seccomp'
-      ? [`container.seccomp.security.alpha.kubernetes.io/${containerName}`, 'seccomp.security.alpha.kubernetes.io/pod']
-      : [`container.apparmor.security.beta.kubernetes.io/${containerName}`];
+  if (which === 'seccomp') {
+    // The seccomp annotations have had no effect since Kubernetes 1.27 (kubernetes/kubernetes#114947):
+    // only the fields decide. With none set, a finding points at the annotation the author relied on.
+    const found = fromField(cSc, cScPath, 'container') ?? fromField(pSc, pScPath, 'pod');
+    if (found) return found;
+    const annotation = [`container.seccomp.security.alpha.kubernetes.io/${containerName}`, 'seccomp.security.alpha.kubernetes.io/pod'].find((k) => pod.annotations[k] !== undefined);
+    paths.set(`/${which}`, annotation ? [...pod.annotationsPath, annotation] : Object.keys(cSc).length ? cScPath : cPath);
+    return { type: 'unset', profile: null, source: 'unset' };
+  }
+  // The AppArmor annotation is deprecated (the field is GA since 1.30) but still applied.
   const found =
     fromField(cSc, cScPath, 'container') ??
-    fromAnnotation(legacy[0]!, 'container') ??
-    fromField(pSc, pScPath, 'pod') ??
-    (legacy[1] ? fromAnnotation(legacy[1], 'pod') : null);
+    fromAnnotation(`container.apparmor.security.beta.kubernetes.io/${containerName}`, 'container') ??
+    fromField(pSc, pScPath, 'pod');
   if (found) return found;
   paths.set(`/${which}`, Object.keys(cSc).length ? cScPath : cPath);
   return { type: 'unset', profile: null, source: 'unset' };
