@@ -28,7 +28,7 @@ export function parseYaml(text: string, file: string): YamlFile {
   const lineCounter = new (Y().LineCounter)();
   let parsed: Document.Parsed[];
   try {
-    parsed = Y().parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false, merge: true }) as Document.Parsed[];
+    parsed = Y().parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false, merge: true, logLevel: 'error' }) as Document.Parsed[];
   } catch (err) {
     throw new InputError(file, `not valid YAML: ${(err as Error).message}`);
   }
