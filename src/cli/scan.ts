@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { unknownSuppressionWarnings } from '../config/check-rules.js';
 import { ConfigError, loadConfig } from '../config/load.js';
@@ -104,9 +106,11 @@ export function writeOutputs(report: Report, opts: CommonOptions, prepared: Retu
     if (toStdout) writeStdout(text);
     else {
       try {
+        // A CI job names `reports/sandcheck.sarif` before anything made `reports/`.
+        mkdirSync(dirname(resolve(spec.file!)), { recursive: true });
         writeTextFile(spec.file!, text);
       } catch (err) {
-        throw new UsageError(`cannot write ${spec.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new UsageError(`cannot write ${spec.file}: ${writeErrorReason(err)}`);
       }
     }
   }
@@ -147,4 +151,14 @@ function reportBaseline(report: Report, opts: CommonOptions, baseline: Baseline 
       throw err;
     }
   }
+}
+
+function writeErrorReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a folder';
+  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a part of the path is a file, not a folder';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'EROFS') return 'read-only file system';
+  return code ?? (err as Error).message;
 }
