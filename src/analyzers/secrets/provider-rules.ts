@@ -204,7 +204,8 @@ export const PROVIDER_RULES: ProviderRule[] = [
     severity: 'high',
     keywords: ['://'],
     // Starts at the literal `://` (fast to find); the scheme is not needed to recognise the shape.
-    regex: re(`://(?<u>[^\\s:@/'"\`<>]{1,64}):(?<s>[^\\s:@/'"\`<>]{1,128})@[A-Za-z0-9_.-]{1,253}`),
+    // The user may be empty: Redis AUTH takes a password only (`redis://:password@host`).
+    regex: re(`://(?<u>[^\\s:@/'"\`<>]{0,64}):(?<s>[^\\s:@/'"\`<>]{1,128})@[A-Za-z0-9_.-]{1,253}`),
     // Most files have URLs, few have credentials in one: start from the `@` and walk back over the
     // password and the user to the `://` (image references have an `@` too, and fail after a few characters).
     landmark: { text: '@', start: urlCredentialStart },
@@ -295,7 +296,7 @@ function isUrlCredentialChar(c: number): boolean {
   }
 }
 
-/** From an `@`, back over a password (1–128 characters), `:`, a user (1–64) to `://`: where the match starts, or -1. */
+/** From an `@`, back over a password (1–128 characters), `:`, a user (0–64) to `://`: where the match starts, or -1. */
 function urlCredentialStart(text: string, at: number): number {
   let i = at - 1;
   while (i >= 0 && at - i <= 128 && isUrlCredentialChar(text.charCodeAt(i))) i--;
@@ -303,7 +304,7 @@ function urlCredentialStart(text: string, at: number): number {
   const colon = i;
   i--;
   while (i >= 0 && colon - i <= 64 && isUrlCredentialChar(text.charCodeAt(i))) i--;
-  if (i === colon - 1 || i < 2 || !text.startsWith('://', i - 2)) return -1;
+  if (i < 2 || !text.startsWith('://', i - 2)) return -1;
   return i - 2;
 }
 
