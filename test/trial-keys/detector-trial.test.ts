@@ -17,3 +17,29 @@ describe('passwords in URLs without a user name', () => {
     expect(scanText('see http://:@host and ftp://:x@h\n')).toEqual([]);
   });
 });
+
+describe('references to a secret store or a deploy-time substitution are not literals', () => {
+  // Each was a critical secret-environment-key-literal finding on a template that does the right thing.
+  const references = [
+    'projects/my-proj/secrets/anthropic-env-key/versions/latest', // GCP Secret Manager resource name
+    'projects/123/secrets/anthropic',
+    'berglas://my-bucket/anthropic-key', // Berglas (GCP)
+    '((anthropic_environment_key))', // Concourse credential manager (Vault, CredHub)
+    '((vault:anthropic/env.key))',
+    '#{ANTHROPIC_ENVIRONMENT_KEY}', // Octopus Deploy
+    '#{ANTHROPIC_ENVIRONMENT_KEY}#', // Azure DevOps replace tokens
+    '__ANTHROPIC_ENVIRONMENT_KEY__', // token replacement in release pipelines
+    '%ANTHROPIC_ENVIRONMENT_KEY%', // Windows environment variable
+  ];
+  for (const value of references) {
+    it(`ANTHROPIC_ENVIRONMENT_KEY=${value}`, () => {
+      expect(classifyPair('ANTHROPIC_ENVIRONMENT_KEY', value, { line: 1 })).toEqual([]);
+      expect(classifyPair('API_KEY', value, { line: 1 })).toEqual([]);
+    });
+  }
+  it('a literal that merely contains such marks is still a key', () => {
+    for (const value of ['Xk9_projects/abc/secrets/def', 'a((b))c', '__ab12Cd34Ef56Gh78__x', 'Tz7%Qm4Wp2Ls9Vb%x']) {
+      expect(classifyPair('ANTHROPIC_ENVIRONMENT_KEY', value, { line: 1 }).map((h) => h.detector)).toEqual(['anthropic-environment-key']);
+    }
+  });
+});

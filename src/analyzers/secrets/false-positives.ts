@@ -17,13 +17,19 @@ export type DropReason =
 
 /** `${VAR}`, `$VAR`, `$(cmd)`, `{{ tpl }}`, `%(x)s`, `<%= %>`, secret-manager URIs. */
 const REFERENCE = /\$\{[^}]*\}|\$\([^)]*\)|^\$[A-Za-z_({][^\s]*$|\{\{[^}]*\}\}|%\([A-Za-z0-9_]+\)[sd]|<%=?[^%]*%>|^@Microsoft\.KeyVault\(/;
-const REFERENCE_URI = /^(?:vault|ref\+[a-z0-9]+|op|awssm|awsssm|gcpsm|azkv|sops|secretsmanager|ssm|env|file|k8s|secret):\/?\/?/i;
+const REFERENCE_URI = /^(?:vault|ref\+[a-z0-9]+|op|awssm|awsssm|gcpsm|azkv|sops|secretsmanager|ssm|env|file|k8s|secret|berglas):\/?\/?/i;
+/**
+ * Whole values that a deploy tool or a secret store fills in: Concourse `((name))`, Octopus and Azure
+ * DevOps `#{Name}` / `#{Name}#`, release-pipeline tokens `__NAME__`, Windows `%NAME%`, and a GCP
+ * Secret Manager resource name (`projects/p/secrets/name/versions/latest`).
+ */
+const SUBSTITUTION = /^(?:\(\([\w.:/-]{1,200}\)\)|#\{[\w.:-]{1,200}\}#?|__[A-Z][A-Z0-9_]{0,200}__|%[A-Za-z_][A-Za-z0-9_]{0,200}%|projects\/[\w.-]{1,100}\/secrets\/[\w.-]{1,255}(?:\/versions\/[\w.-]{1,100})?)$/;
 /** SOPS-encrypted values (`ENC[AES256_GCM,data:…]`) are ciphertext, not secrets. */
 const SOPS_VALUE = /^ENC\[[A-Z0-9_]+,data:/;
 const SECRET_ARN = /^arn:aws[a-z-]*:(?:secretsmanager|ssm|kms):/;
 
 export function isReference(value: string): boolean {
-  return REFERENCE.test(value) || REFERENCE_URI.test(value) || SECRET_ARN.test(value) || SOPS_VALUE.test(value);
+  return REFERENCE.test(value) || REFERENCE_URI.test(value) || SECRET_ARN.test(value) || SOPS_VALUE.test(value) || SUBSTITUTION.test(value);
 }
 
 /** Long enough that a random body never contains them by chance. */
