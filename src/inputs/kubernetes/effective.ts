@@ -19,7 +19,12 @@ export interface PodContext {
   annotations: Record<string, string>;
   annotationsPath: SourcePath;
   volumes: Map<string, Volume>;
+  /** `spec.os.name: windows` or a `kubernetes.io/os: windows` node selector: the Linux-only fields do not apply. */
+  windows?: boolean;
 }
+
+/** A Windows pod's containers carry `os: 'windows'`; rules that ask for Linux-only fields skip them (`when`). */
+export type KubernetesContainerData = ContainerData & { os?: 'windows' };
 
 export interface Resolved<D> {
   data: D;
@@ -72,7 +77,7 @@ export function resolveContainer(pod: PodContext, container: Obj, role: Containe
   const allowPrivilegeEscalation = forcedEscalation || cSc.allowPrivilegeEscalation !== false;
   paths.set('/allowPrivilegeEscalation', scField('allowPrivilegeEscalation'));
 
-  const user = resolveUser(cSc, pSc, cScPath, pScPath, cPath, paths);
+  const user = pod.windows ? resolveWindowsUser(cSc, pSc, cScPath, pScPath, cPath, paths) : resolveUser(cSc, pSc, cScPath, pScPath, cPath, paths);
 
   const seccomp = resolveProfile('seccomp', cSc, pSc, cScPath, pScPath, pod, name, paths, cPath);
   const apparmor = resolveProfile('apparmor', cSc, pSc, cScPath, pScPath, pod, name, paths, cPath);
@@ -146,7 +151,48 @@ export function resolveContainer(pod: PodContext, container: Obj, role: Containe
     env,
     envFrom,
   };
+  if (pod.windows) (data as KubernetesContainerData).os = 'windows';
   return { data, paths };
+}
+
+const WINDOWS_ADMINISTRATORS = /^(containeradministrator|administrator|nt authority\\system)$/i;
+
+/**
+ * On Windows the user is a name (`windowsOptions.runAsUserName`, the container's over the pod's) and
+ * runAsUser cannot be set; ContainerAdministrator is the administrator, as uid 0 is root on Linux.
+ */
+function resolveWindowsUser(cSc: Obj, pSc: Obj, cScPath: SourcePath, pScPath: SourcePath, cPath: SourcePath, paths: Map<string, SourcePath>): UserInfo {
+  const pickName = (sc: Obj, base: SourcePath, source: ValueSource) => {
+    const w = asObj(sc.windowsOptions);
+    return has(w, 'runAsUserName') ? { name: String(w.runAsUserName).trim(), source, path: [...base, 'windowsOptions', 'runAsUserName'] } : null;
+  };
+  const nameP = pickName(cSc, cScPath, 'container') ?? pickName(pSc, pScPath, 'pod');
+  const nonRootP = has(cSc, 'runAsNonRoot') ? { value: cSc.runAsNonRoot, source: 'container' as const, path: [...cScPath, 'runAsNonRoot'] } : has(pSc, 'runAsNonRoot') ? { value: pSc.runAsNonRoot, source: 'pod' as const, path: [...pScPath, 'runAsNonRoot'] } : null;
+  const runAsNonRoot = nonRootP ? bool(nonRootP.value) : null;
+  if (nonRootP) paths.set('/user/runAsNonRoot', nonRootP.path);
+  const base = { uid: null, gid: null, runAsNonRoot };
+  if (nameP) {
+    paths.set('/user', nameP.path);
+    const admin = WINDOWS_ADMINISTRATORS.test(nameP.name);
+    const said = `windowsOptions.runAsUserName ${nameP.name} on the ${nameP.source}`;
+    if (admin) {
+      const reason = runAsNonRoot ? `${said} is the administrator; it contradicts runAsNonRoot: true (the kubelet refuses to start it)` : `${said} is the administrator`;
+      return { ...base, name: nameP.name, nonRoot: false, reason, source: nameP.source };
+    }
+    return { ...base, name: nameP.name, nonRoot: true, reason: said, source: nameP.source };
+  }
+  if (runAsNonRoot && nonRootP) {
+    paths.set('/user', nonRootP.path);
+    return { ...base, name: null, nonRoot: true, reason: `runAsNonRoot: true on the ${nonRootP.source} (the kubelet refuses ContainerAdministrator)`, source: nonRootP.source };
+  }
+  paths.set('/user', nonRootP?.path ?? (Object.keys(cSc).length ? cScPath : cPath));
+  return {
+    ...base,
+    name: null,
+    nonRoot: false,
+    reason: "no windowsOptions.runAsUserName or runAsNonRoot; the image's user applies (ContainerAdministrator in Windows Server Core images)",
+    source: 'unset',
+  };
 }
 
 function resolveUser(cSc: Obj, pSc: Obj, cScPath: SourcePath, pScPath: SourcePath, cPath: SourcePath, paths: Map<string, SourcePath>): UserInfo {

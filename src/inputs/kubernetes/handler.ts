@@ -127,7 +127,8 @@ function podTargets(obj: Obj, kind: string, path: SourcePath, template: { spec: 
   const wPaths = new Map<string, SourcePath>();
   wPaths.set('', path);
   const volumes = resolveVolumes(spec, specPath, wPaths);
-  const pod: PodContext = { spec, specPath, annotations: strMap(tmplMeta.annotations), annotationsPath: [...tmplMetaPath, 'annotations'], volumes };
+  const windows = String(asObj(spec.os).name ?? '').toLowerCase() === 'windows' || strMap(spec.nodeSelector)['kubernetes.io/os'] === 'windows';
+  const pod: PodContext = { spec, specPath, annotations: strMap(tmplMeta.annotations), annotationsPath: [...tmplMetaPath, 'annotations'], volumes, windows };
 
   const groups: [string, ContainerRole][] = [
     ['initContainers', 'init'],
