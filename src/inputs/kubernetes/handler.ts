@@ -56,7 +56,7 @@ function visit(value: unknown, path: SourcePath, ctx: ObjectContext, out: Requir
     return;
   }
   const kind = value.kind as string;
-  if (kind === 'List' || /List$/.test(kind)) {
+  if (kind === 'List' || (/List$/.test(kind) && Array.isArray(value.items))) {
     asArr(value.items).forEach((item, i) => visit(item, [...path, 'items', i], ctx, out));
     return;
   }
