@@ -227,8 +227,8 @@ function detectDotenvText(target: Target<object>): LocatedSecret[] {
   return detect(asEnvfile, dropListener).map((s) => ({ ...s, pointer: '', location: { ...s.location, pointer: '' } }));
 }
 
-/** `ANTHROPIC_*_KEY=value` written as a shell/properties assignment inside free text (RUN lines, scripts). */
-const NAMED_ASSIGNMENT = /\b((?:ANTHROPIC_(?:ENVIRONMENT_|API_|ADMIN_)?KEY|CLAUDE_API_KEY))\s*[=:]\s*("[^"\n]*"|'[^'\n]*'|[^\s"';&|]+)/g;
+/** `ANTHROPIC_*_KEY=value` written as a shell/properties assignment inside free text (RUN lines, scripts); the name may be quoted (JSON `"NAME": "v"`, `environ["NAME"] = "v"`). */
+const NAMED_ASSIGNMENT = /\b((?:ANTHROPIC_(?:ENVIRONMENT_|API_|ADMIN_)?KEY|CLAUDE_API_KEY))["']?\]?\s*[=:]\s*("[^"\n]*"|'[^'\n]*'|[^\s"';&|]+)/g;
 
 /**
  * Free text has no structure to say what is a value: `KEY = process.env.KEY`, `KEY: the key from the
