@@ -5,9 +5,12 @@ import type { SecretObjectData } from '../../model/secret-object.js';
 import { locate, pointerOf } from '../../model/target.js';
 import { NOT_APPLICABLE, type RuleFunction, type Violation } from '../types.js';
 
+/** Nothing but PEM blocks of public material (certificates, CA bundles, public keys, CRLs): not a secret value. */
+const PUBLIC_PEM_ONLY = /^(?:\s*-----BEGIN (CERTIFICATE|TRUSTED CERTIFICATE|PUBLIC KEY|X509 CRL)-----[A-Za-z0-9+/=\s]{1,65536}-----END \1-----)+\s*$/;
+
 /**
  * A Kubernetes Secret manifest committed with values is a key in a file, whatever the values look
- * like. Entries a high-confidence detector already reports (a provider format, a named Anthropic key) are left
+ * like. Public certificates (`tls.crt`, `ca.crt`) are not secret values. Entries a high-confidence detector already reports (a provider format, a named Anthropic key) are left
  * to that rule; SOPS-encrypted manifests and sealed/external secrets hold no values and pass.
  */
 export const committedSecretValues: RuleFunction<Record<string, never>> = {
@@ -22,7 +25,7 @@ export const committedSecretValues: RuleFunction<Record<string, never>> = {
     const out: Violation[] = [];
     data.entries.forEach((e, i) => {
       const pointer = pointerOf('entries', i, 'value');
-      if (e.value === null || reported.has(pointer) || commonDropReason(e.value) !== null) return;
+      if (e.value === null || reported.has(pointer) || commonDropReason(e.value) !== null || PUBLIC_PEM_ONLY.test(e.value)) return;
       const fp = fingerprint(e.value.trim());
       out.push({
         pointer,
