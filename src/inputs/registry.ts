@@ -6,6 +6,7 @@ import './k8s-secrets/objects.js'; // ConfigMap/Secret/ExternalSecret/SecretProv
 import './networkpolicy/objects.js'; // NetworkPolicy/CiliumNetworkPolicy objects for the Kubernetes handler (egress)
 import { textfileHandler } from './textfile/handler.js';
 import { kubernetesHandler } from './kubernetes/handler.js';
+import { helmTemplateHandler, kustomizePatchHandler } from './kubernetes/unrendered.js';
 import { iptablesHandler, ipsetHandler } from './iptables/handler.js';
 import { nftablesHandler } from './nftables/handler.js';
 import { cloudHandler } from './cloud/handler.js';
@@ -25,6 +26,7 @@ export const HANDLERS: InputHandler[] = [
   terraformHandler,
   sysctlHandler,
   dockerDaemonHandler,
+  helmTemplateHandler, kustomizePatchHandler, // sources of manifests, not manifests: before every YAML format
   composeHandler,
   kubernetesHandler,
   dockerfileHandler,
