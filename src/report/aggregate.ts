@@ -60,6 +60,11 @@ export function aggregate(input: AggregateInput): Report {
       verdict = 'not-assessed';
       note = 'no input gave evidence for this item';
     }
+    // Issue #3: without rotation metadata the rotation half of key-storage is a manual check; say so.
+    if (id === 'key-storage' && (verdict === 'pass' || verdict === 'warn' || verdict === 'fail')) {
+      const rotationJudged = evals.some((e) => e.ruleId === 'secret-rotation-overdue' && (e.outcome === 'pass' || e.outcome === 'fail'));
+      if (!rotationJudged) note = attestation && !expired ? `rotation: attested by ${attestation.by} on ${attestation.date}` : 'rotation: manual (no rotation metadata in the scan; attest it in sandcheck.yaml)';
+    }
     // A verdict that rests on an assertion of sandcheck.yaml says so where it is given.
     if (id === 'egress-control' && verdict !== 'not-assessed') note = [note, ...egressAssumptions(input.config.egress)].filter(Boolean).join('; ') || undefined;
     const result: ChecklistResult = { id, title, verdict, counts };
