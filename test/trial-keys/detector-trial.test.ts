@@ -43,3 +43,21 @@ describe('references to a secret store or a deploy-time substitution are not lit
     }
   });
 });
+
+describe('a provider key stored base64-encoded in a value', () => {
+  // A fake Anthropic key of the real shape, and a fake PEM body.
+  const key = 'sk-ant-api03-' + 'Qm7vT2xLp9RzW4bYk8NcHs3JdF6gUa1E'.repeat(3).slice(0, 93) + 'AA';
+  const b64 = Buffer.from(key).toString('base64');
+  it('ConfigMap-style value: the decoded key is reported under its own fingerprint', () => {
+    const hits = classifyPair('API_KEY_B64', b64, { line: 9, column: 15 });
+    expect(hits.map((h) => [h.detector, h.fingerprint, h.line, h.column, h.name])).toEqual([['anthropic-api-key', fingerprint(key), 9, 15, 'API_KEY_B64']]);
+  });
+  it('also with a trailing newline encoded (echo "$KEY" | base64)', () => {
+    const hits = classifyPair('token', Buffer.from(key + '\n').toString('base64'), { line: 2, column: 3 });
+    expect(hits.map((h) => [h.detector, h.fingerprint])).toEqual([['anthropic-api-key', fingerprint(key)]]);
+  });
+  it('base64 of ordinary text or of random bytes is nothing', () => {
+    expect(classifyPair('config', Buffer.from('log_level=info\nlisten=0.0.0.0:8080\nworkers=4\n').toString('base64'), { line: 1, column: 1 })).toEqual([]);
+    expect(classifyPair('blob', Buffer.from(Array.from({ length: 60 }, (_, i) => (i * 97 + 13) % 256)).toString('base64'), { line: 1, column: 1 })).toEqual([]);
+  });
+});

@@ -64,6 +64,9 @@ export function classifyPair(name: string, value: string | null | undefined, at:
     }));
   }
 
+  const encoded = base64Provider(v, name, at);
+  if (encoded.length > 0) return encoded;
+
   if (anthropicName && isAnthropicKeyName(name)) {
     const reason = namedKeyDropReason(v);
     if (reason) return drop('anthropic-key-variable', reason);
@@ -86,6 +89,25 @@ export function classifyPair(name: string, value: string | null | undefined, at:
       column: at.column,
     },
   ];
+}
+
+/** A whole value in base64 (40+ characters), as people store keys in ConfigMaps and values files. */
+const BASE64_VALUE = /^[A-Za-z0-9+/]{38,}={0,2}$/;
+/** Decoded text: printable ASCII and line breaks only (binary decodes to other bytes). */
+const PRINTABLE = /^[\x20-\x7e\t\r\n]+$/;
+
+/**
+ * Provider formats inside a value that is base64 of text (`echo -n "$KEY" | base64` pasted into a
+ * ConfigMap): the decoded key is reported under its own fingerprint, so it matches the same key
+ * written plainly elsewhere. Only strict provider shapes count in decoded text.
+ */
+function base64Provider(v: string, name: string, at: PairPosition): SecretHit[] {
+  if (v.length % 4 !== 0 || !BASE64_VALUE.test(v)) return NO_HITS;
+  const decoded = Buffer.from(v, 'base64').toString('latin1');
+  if (!PRINTABLE.test(decoded)) return NO_HITS;
+  const rules = keywordScan(decoded).rules;
+  if (rules.size === 0) return NO_HITS;
+  return scanCandidates(decoded, rules, {}).map((h) => ({ ...h, title: `${h.title} (base64-encoded)`, name, line: at.line, column: at.column }));
 }
 
 function named(detector: string, title: string, name: string, value: string, at: PairPosition): SecretHit {
