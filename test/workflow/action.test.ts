@@ -159,10 +159,11 @@ describe('action.yml', () => {
 
   it('fail-on, config, args, sarif-file and category reach the scan; a clean result passes the gate', () => {
     const run = runAction('fixtures/workflow/hardened', { paths: 'deploy', 'fail-on': 'critical', args: '--quiet', 'sarif-file': 'out/results.sarif', category: 'sandbox-prod' });
-    // The scan cannot create a missing folder for the SARIF file: that is a usage error (exit 2).
-    expect(run.outputs.scan!['exit-code']).toBe('2');
-    expect(run.gateStatus).toBe(2);
-    expect(run.upload).toBeNull();
+    // The scan creates the missing folder of the SARIF file (as --output does), and the upload reads it there.
+    expect(run.outputs.scan!['exit-code']).toBe('0');
+    expect(run.gateStatus).toBe(0);
+    expect(run.upload).toEqual({ sarif_file: 'out/results.sarif', category: 'sandbox-prod' });
+    validSarif(join(run.workspace, 'out/results.sarif'));
 
     const config = join(REPO, 'fixtures/workflow/config/waivers.yaml');
     const ok = runAction('fixtures/workflow/hardened', { paths: 'deploy', 'fail-on': 'critical', args: '--quiet', category: 'sandbox-prod', config });
