@@ -28,7 +28,7 @@ export interface PairPosition {
  * 4. generic `*_KEY`/`*_TOKEN`/`*_SECRET`/`*_PASSWORD` names whose value passes the false-positive pipeline.
  */
 export function classifyPair(name: string, value: string | null | undefined, at: PairPosition = { line: 1, column: 1 }, options: ScanOptions = {}): SecretHit[] {
-  if (value === null || value === undefined) return [];
+  if (value === null || value === undefined) return bareName(name, at, options);
   const v = value.trim();
   if (v === '') return [];
   const onDrop = options.onDrop;
@@ -89,6 +89,18 @@ export function classifyPair(name: string, value: string | null | undefined, at:
       column: at.column,
     },
   ];
+}
+
+/**
+ * A name without a value (a bare `NAME` line of an env file, `- NAME` in compose, `ARG NAME`) is passed
+ * through from the host, but a key pasted alone on a line parses as one (dotenv names may hold `-`
+ * and `.`). Provider formats in it are reported without the name, which here is the secret.
+ */
+function bareName(name: string, at: PairPosition, options: ScanOptions): SecretHit[] {
+  const rules = keywordScan(name).rules;
+  if (rules.size === 0) return NO_HITS;
+  const onDrop = options.onDrop;
+  return scanCandidates(name, rules, onDrop ? { onDrop: (d) => onDrop({ ...d, line: at.line }) } : {}).map((h) => ({ ...h, name: undefined, line: at.line, column: 1 }));
 }
 
 /** A whole value in base64 (40+ characters), as people store keys in ConfigMaps and values files. */

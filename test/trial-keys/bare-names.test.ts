@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { fingerprint } from '../../src/analyzers/secrets/index.js';
+import { scan, tempTrees } from '../secrets/helpers.js';
+
+/**
+ * A key pasted alone on a line of an env file (`sk-ant-api03-…` with no `NAME=`) parses as a bare
+ * NAME (passed through from the host: dotenv allows `-` and `.` in names), and a name was never
+ * scanned: the run passed with exit 0. The same holds for a compose `environment:` list item and a
+ * Dockerfile `ARG`. Fake values, generated for this test.
+ */
+const tree = tempTrees('sc-bare-');
+const API = 'sk-ant-api03-' + 'Hk4Tz9QwXr7LmP2vBn6CsY8dJf3GaE5U'.repeat(3).slice(0, 93) + 'AA';
+const GH = 'ghp_' + 'Zq8mW3xLp7RtV2bKn9CsY4dJf6GhT1aE5uNc';
+const windows = (s: string) => Array.from({ length: s.length - 7 }, (_, i) => s.slice(i, i + 8));
+
+describe('a provider key written where a variable name goes', () => {
+  it('is reported at its line, under its fingerprint, and the report never shows it as a name', async () => {
+    const dir = tree({
+      '.env': `LOG_LEVEL=info\n${API}\n`,
+      'compose.yaml': `services:\n  w:\n    image: w@sha256:${'0'.repeat(64)}\n    environment:\n      - LOG_LEVEL=info\n      - ${GH}\n`,
+      'Dockerfile': `FROM scratch\nARG ${GH}\n`,
+    });
+    const r = await scan(dir);
+    const found = r.findings
+      .filter((f) => f.checklist === 'key-storage' && !f.suppressed)
+      .map((f) => [f.ruleId, f.location.file, f.location.line])
+      .sort();
+    expect(found).toEqual([
+      ['secret-anthropic-key-literal', '.env', 2],
+      ['secret-provider-token', 'Dockerfile', 2],
+      ['secret-provider-token', 'compose.yaml', 6],
+    ]);
+    const text = JSON.stringify(r);
+    expect(text).toContain(fingerprint(API));
+    expect(text).toContain(fingerprint(GH));
+    expect(windows(API.slice(13)).filter((w) => text.includes(w))).toEqual([]);
+    expect(windows(GH.slice(4)).filter((w) => text.includes(w))).toEqual([]);
+  });
+
+  it('ordinary bare names pass through as before', async () => {
+    const r = await scan(tree({ '.env': 'LOG_LEVEL\nexport HOME_DIR\nsome.dotted-name\n' }));
+    expect(r.findings.filter((f) => f.checklist === 'key-storage')).toEqual([]);
+  });
+});
