@@ -12,7 +12,8 @@ import { NOT_APPLICABLE, type Inventory, type RuleFunction, type Violation } fro
 /**
  * Where does a container's ANTHROPIC_ENVIRONMENT_KEY come from? Compliant: a Secret that is not
  * committed with values (created out of band, by External Secrets, a SealedSecret, or the CSI driver),
- * or a mounted secret file. Not compliant: a Secret committed with values, a ConfigMap. Undecidable
+ * or a mounted secret file. Not compliant: a Secret committed with values, a ConfigMap (also as the
+ * volume that `ANTHROPIC_ENVIRONMENT_KEY_FILE` points into). Undecidable
  * from files: the deploy host's environment (`${VAR}` in compose) → warn. A literal value is left to
  * secret-environment-key-literal. A workload with no key in its env that takes secrets from a Vault
  * agent or the Secrets Store CSI driver passes (the key arrives as a file from the store).
@@ -27,6 +28,14 @@ export const environmentKeySource: RuleFunction<Record<string, never>> = {
     const out: Violation[] = [];
     let applicable = false;
     (data.env ?? []).forEach((e, i) => {
+      if (ctx.target.platform === 'kubernetes' && e.name.endsWith('_FILE') && isEnvironmentKeyName(e.name.slice(0, -5)) && e.value) {
+        // `ANTHROPIC_ENVIRONMENT_KEY_FILE=/path`: the key comes from the volume mounted there.
+        const mount = mountOf(data, e.value);
+        if (!mount) return;
+        applicable = true;
+        if (mount.volumeType === 'configMap') out.push(violation(pointerOf('env', i), `is read from ${e.value} (${e.name}), in ConfigMap volume ${mount.volume}: ConfigMaps are not secret stores`));
+        return;
+      }
       if (!isEnvironmentKeyName(e.name)) return;
       const pointer = pointerOf('env', i);
       if (!e.valueFrom) return; // a literal: the literal rule reports it
@@ -82,6 +91,16 @@ function deliveredAsFile(target: Target<object>, inventory: Inventory): boolean 
   const w = (parent?.data ?? {}) as { annotations?: Record<string, string>; volumes?: { type: string; driver: string | null }[] };
   if (Object.keys(w.annotations ?? {}).some((k) => k.startsWith(VAULT_INJECT))) return true;
   return (w.volumes ?? []).some((v) => v.type === 'csi' && v.driver === CSI_SECRETS_STORE);
+}
+
+/** The mount a path is under (the deepest one), if any. */
+function mountOf(data: ContainerData, path: string): ContainerData['mounts'][number] | undefined {
+  let best: ContainerData['mounts'][number] | undefined;
+  for (const m of data.mounts ?? []) {
+    const dir = m.mountPath.endsWith('/') ? m.mountPath : `${m.mountPath}/`;
+    if ((path === m.mountPath || path.startsWith(dir)) && (!best || m.mountPath.length > best.mountPath.length)) best = m;
+  }
+  return best;
 }
 
 function violation(pointer: string, detail: string): Violation {
