@@ -85,7 +85,12 @@ export function aggregate(input: AggregateInput): Report {
   const gating = active.filter((f) => f.verdict === 'fail' && (input.failOn === 'any' || atLeast(f.severity, input.failOn)));
   const expiredAttestation = checklist.some((c) => c.attestation?.expired && c.verdict === 'fail');
   // Text files alone are "nothing recognisable", unless the secret scan of them failed: a key found is something audited.
-  const nothingToAudit = recognised === 0 && !active.some((f) => f.verdict === 'fail');
+  // So is a scan whose recognised inputs all came out empty (only Services, a Kustomization, a Backstage
+  // Component…): they were read, but nothing in them can be judged. A catch-all text input always has its
+  // one target, so the inputs with none are recognised ones. (Images and live Docker count every input.)
+  const empty = input.inputs.filter((i) => i.status === 'parsed' && !i.targets).length;
+  const allEmpty = input.recognisedInputs !== undefined && recognised > 0 && empty === recognised;
+  const nothingToAudit = (recognised === 0 || allEmpty) && !active.some((f) => f.verdict === 'fail');
   const cannotAudit = inputs.error > 0 || input.errors.length > 0 || nothingToAudit;
   const exitCode: 0 | 1 | 2 = cannotAudit ? 2 : gating.length > 0 || expiredAttestation ? 1 : 0;
   return {

@@ -180,6 +180,7 @@ function summaryText(c: Palette, report: Report): string {
   ];
   const itemParts = (['fail', 'error', 'warn', 'pass', 'manual', 'not-assessed'] as ItemVerdict[]).filter((v) => items(v) > 0).map((v) => `${items(v)} ${VERDICT_LABEL[v].toLowerCase()}`);
   const inputs = `${s.inputs.parsed} input${s.inputs.parsed === 1 ? '' : 's'} parsed${s.inputs.error ? `, ${s.inputs.error} unreadable` : ''}`;
-  const why = s.exitCode === 2 ? (s.inputs.recognised === 0 && s.inputs.error === 0 ? ' — nothing recognisable to audit' : ' — the audit is incomplete') : '';
+  const nothing = s.exitCode === 2 && s.inputs.error === 0 && report.errors.length === 0;
+  const why = s.exitCode === 2 ? (nothing ? (s.inputs.recognised === 0 ? ' — nothing recognisable to audit' : ' — nothing to audit') : ' — the audit is incomplete') : '';
   return `${head}${why}: ${parts.join(', ')}; checklist: ${itemParts.join(', ')}; ${inputs}. Exit code ${s.exitCode}.`;
 }
