@@ -3,13 +3,12 @@
  * characters either side of some syntax errors (`Unexpected token ']', ..."23456789",]}" is not
  * valid JSON`), and the characters before an error are often the end of a value: in an image
  * config or a credentials file, part of a secret. The position V8 gives (or the place of its
- * excerpt) becomes a line and column instead.
+ * excerpt) becomes a line only: a column right after a value would tell its length.
  */
 export interface JsonSyntaxError {
   /** What V8 found wrong, without its excerpt (`Unexpected token ']'`, `Unexpected end of JSON input`). */
   reason: string;
   line?: number;
-  column?: number;
 }
 
 export function jsonSyntaxError(err: unknown, text: string): JsonSyntaxError {
@@ -32,12 +31,10 @@ export function jsonSyntaxError(err: unknown, text: string): JsonSyntaxError {
   // Anything left between double quotes could still be input: keep only V8's own words.
   if (reason.includes('"')) reason = 'syntax error';
   if (offset === undefined || offset > text.length) return { reason };
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { reason, line, column: offset - before.lastIndexOf('\n') };
+  return { reason, line: text.slice(0, offset).split('\n').length };
 }
 
-/** `reason (line L, column C)`, for messages that have no other place for the position. */
+/** `reason (line L)`, for messages that have no other place for the position. */
 export function describeJsonSyntaxError(e: JsonSyntaxError): string {
-  return e.line ? `${e.reason} (line ${e.line}, column ${e.column})` : e.reason;
+  return e.line ? `${e.reason} (line ${e.line})` : e.reason;
 }

@@ -46,17 +46,17 @@ describe('JSON syntax errors quote nothing of the input', () => {
     }
   });
 
-  it('nft -j output: the error names the file, line and column of the bad token, and quotes nothing', () => {
+  it('nft -j output: the error names the file and line, and quotes nothing', () => {
     const r = runCli(cli.bin, ['scan', join(dir, 'rules.nft.json'), '--format', 'json']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`${join(dir, 'rules.nft.json')}:1:${'{"nftables":[{"rule":{"comment":"'.length + KEY.length + 5}: not valid JSON: Unexpected token ']'\n`);
+    expect(r.stderr).toContain(`${join(dir, 'rules.nft.json')}:1: not valid JSON: Unexpected token ']'\n`);
     expect(leaked(r.stdout + r.stderr)).toEqual([]);
   });
 
-  it('Docker daemon.json: the error is at its line and column and quotes nothing', () => {
+  it('Docker daemon.json: the error is at its line (no column: it would tell the length of the value before it) and quotes nothing', () => {
     const r = runCli(cli.bin, ['scan', join(dir, 'etc')]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`daemon.json:2:${' "registry-mirrors": ["https://u:'.length + KEY.length + '@mirror.example",'.length + 1}: not valid JSON: Unexpected token ']'\n`);
+    expect(r.stderr).toContain(`daemon.json:2: not valid JSON: Unexpected token ']'\n`);
     expect(leaked(r.stdout + r.stderr)).toEqual([]);
   });
 });
@@ -70,11 +70,11 @@ describe('jsonSyntaxError', () => {
     }
     throw new Error('parsed');
   };
-  it('turns a position into a line and column', () => {
-    expect(parse('{\n  "a": "b" "c"\n}')).toEqual({ reason: "Expected ',' or '}' after property value", line: 2, column: 12 });
+  it('turns a position into a line', () => {
+    expect(parse('{\n  "a": "b" "c"\n}')).toEqual({ reason: "Expected ',' or '}' after property value", line: 2 });
   });
-  it('drops the excerpt of the text and places the bad token', () => {
-    expect(parse(`{"Env":["K=${KEY}",]}`)).toEqual({ reason: "Unexpected token ']'", line: 1, column: `{"Env":["K=${KEY}",`.length + 1 });
+  it('drops the excerpt of the text and places the bad token on its line', () => {
+    expect(parse(`{"a": 1,\n"Env":["K=${KEY}",]}`)).toEqual({ reason: "Unexpected token ']'", line: 2 });
   });
   it('an excerpt at the start of the text gives its line only as far as it is known', () => {
     const e = parse('{"a":x}');

@@ -29,7 +29,7 @@ export function parseDaemonJson(file: SourceFile): DockerDaemonEgressData {
   } catch (e) {
     // V8's message quotes the text around the error; the reason and its place quote nothing.
     const err = jsonSyntaxError(e, file.text);
-    throw new InputError(file.path, `not valid JSON: ${err.reason}`, err.line, err.column);
+    throw new InputError(file.path, `not valid JSON: ${err.reason}`, err.line);
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new InputError(file.path, 'a Docker daemon.json must be a JSON object');
   const obj = value as Record<string, unknown>;

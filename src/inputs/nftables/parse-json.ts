@@ -69,7 +69,7 @@ export function parseNftJson(text: string, file: string): NormRuleset {
   } catch (e) {
     // V8's message quotes the text around the error; the reason and its place quote nothing.
     const err = jsonSyntaxError(e, text);
-    throw new InputError(file, `not valid JSON: ${err.reason}`, err.line, err.column);
+    throw new InputError(file, `not valid JSON: ${err.reason}`, err.line);
   }
   const items = obj(doc).nftables;
   if (!Array.isArray(items)) throw new InputError(file, 'no "nftables" array: expected the output of `nft -j list ruleset`');
