@@ -9,7 +9,7 @@ describe('passwords in URLs without a user name', () => {
     expect(hits.map((h) => [h.detector, h.line, h.fingerprint])).toEqual([['url-credentials', 2, fingerprint(password)]]);
   });
   it('also as a value read from a file structure', () => {
-    const hits = classifyPair('REDIS_URL', `rediss://:${password}@cache.internal:6380`, { line: 3 });
+    const hits = classifyPair('REDIS_URL', `rediss://:${password}@cache.internal:6380`, { line: 3, column: 1 });
     expect(hits.map((h) => [h.detector, h.fingerprint])).toEqual([['url-credentials', fingerprint(password)]]);
   });
   it('a reference or a port in the password place is not a password', () => {
@@ -33,13 +33,13 @@ describe('references to a secret store or a deploy-time substitution are not lit
   ];
   for (const value of references) {
     it(`ANTHROPIC_ENVIRONMENT_KEY=${value}`, () => {
-      expect(classifyPair('ANTHROPIC_ENVIRONMENT_KEY', value, { line: 1 })).toEqual([]);
-      expect(classifyPair('API_KEY', value, { line: 1 })).toEqual([]);
+      expect(classifyPair('ANTHROPIC_ENVIRONMENT_KEY', value, { line: 1, column: 1 })).toEqual([]);
+      expect(classifyPair('API_KEY', value, { line: 1, column: 1 })).toEqual([]);
     });
   }
   it('a literal that merely contains such marks is still a key', () => {
     for (const value of ['Xk9_projects/abc/secrets/def', 'a((b))c', '__ab12Cd34Ef56Gh78__x', 'Tz7%Qm4Wp2Ls9Vb%x']) {
-      expect(classifyPair('ANTHROPIC_ENVIRONMENT_KEY', value, { line: 1 }).map((h) => h.detector)).toEqual(['anthropic-environment-key']);
+      expect(classifyPair('ANTHROPIC_ENVIRONMENT_KEY', value, { line: 1, column: 1 }).map((h) => h.detector)).toEqual(['anthropic-environment-key']);
     }
   });
 });

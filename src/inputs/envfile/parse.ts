@@ -82,7 +82,8 @@ export function parseDotenv(text: string, file: string): Dotenv {
           const closeEnd = lineEnd(close);
           const j = skipBlanks(src, close + 1, closeEnd);
           if (j < closeEnd && src[j] !== '\r') {
-            if (src[j] !== '#') throw new InputError(file, `line ${line}: unexpected text after the quoted value of ${name}`, line, j - closeLineStart + 1);
+            // No column: the column after a value, less where it starts, is the value's length.
+            if (src[j] !== '#') throw new InputError(file, `line ${line}: unexpected text after the quoted value of ${name}`, line);
             comments.push({ text: stripCr(src.slice(j, closeEnd)), line, column: j - closeLineStart + 1 });
           }
           pos = closeEnd + 1;
