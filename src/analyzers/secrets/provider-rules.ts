@@ -69,6 +69,16 @@ export const PROVIDER_RULES: ProviderRule[] = [
     validate: bodyAfter(15, 3.5),
   },
   {
+    // Claude Code subscription OAuth tokens (`claude setup-token`, CLAUDE_CODE_OAUTH_TOKEN) and refresh tokens.
+    id: 'anthropic-oauth-token',
+    title: 'Anthropic OAuth token',
+    provider: 'anthropic',
+    severity: 'critical',
+    keywords: ['sk-ant-oat', 'sk-ant-ort'],
+    regex: re(`${B}(?<s>sk-ant-o[ar]t\\d\\d-[A-Za-z0-9_-]{80,128})${E}`),
+    validate: bodyAfter(13, 3.5),
+  },
+  {
     id: 'aws-access-key-id',
     title: 'AWS access key id',
     provider: 'aws',
