@@ -28,6 +28,8 @@ export interface ObjectContext {
   file: SourceFile;
   doc: YamlDoc;
   locator: SourceLocator;
+  /** Every object of the file by `namespace/Kind/name`, when some object has ownerReferences. */
+  present?: Map<string, Obj>;
 }
 export const OBJECT_HANDLERS = new Map<string, ObjectHandler>();
 
@@ -41,14 +43,67 @@ export const kubernetesHandler: InputHandler = {
   },
   parse(file) {
     const out: Required<ParseOutput> = { targets: [], skipped: [] };
-    for (const doc of file.fastYaml().docs) {
+    const docs = file.fastYaml().docs;
+    // `kubectl get all -o yaml`: ReplicaSets and Pods repeat their controller's pod template.
+    const present = file.text.includes('ownerReferences') ? presentObjects(docs.map((d) => d.value)) : undefined;
+    for (const doc of docs) {
       if (doc.value === null || doc.value === undefined) continue;
       const locator = new SourceLocator(file.path, doc);
-      visit(doc.value, [], { file, doc, locator }, out);
+      visit(doc.value, [], { file, doc, locator, ...(present ? { present } : {}) }, out);
     }
     return out;
   },
 };
+
+const objectKey = (ns: unknown, kind: unknown, name: unknown) => `${typeof ns === 'string' ? ns : ''}/${String(kind)}/${String(name)}`;
+
+function presentObjects(values: unknown[]): Map<string, Obj> {
+  const objects = new Map<string, Obj>();
+  const add = (v: unknown): void => {
+    if (!isK8sObject(v)) return;
+    if (/List$/.test(v.kind as string) && Array.isArray(v.items)) return v.items.forEach(add);
+    const meta = asObj(v.metadata);
+    objects.set(objectKey(meta.namespace, v.kind, meta.name), v);
+  };
+  values.forEach(add);
+  return objects;
+}
+
+/**
+ * What the rules judge in a pod spec. The token volume the ServiceAccount admission adds to every pod
+ * (`kube-api-access-…`) is left out; anything else a webhook changed (an injected sidecar, a changed
+ * securityContext) makes the pod differ from its controller's template, and then it is judged itself.
+ */
+function judgedPart(spec: Obj): string {
+  const injected = (name: unknown) => typeof name === 'string' && name.startsWith('kube-api-access-');
+  const container = (c: unknown) => {
+    const o = asObj(c);
+    return [o.name, o.image, o.securityContext ?? null, asArr(o.volumeMounts).filter((m) => !injected(asObj(m).name)), o.ports ?? null, o.env ?? null, o.envFrom ?? null];
+  };
+  return JSON.stringify([
+    spec.securityContext ?? null,
+    ['hostNetwork', 'hostPID', 'hostIPC', 'hostUsers', 'shareProcessNamespace', 'runtimeClassName', 'automountServiceAccountToken'].map((f) => spec[f] ?? null),
+    asArr(spec.volumes).filter((v) => !injected(asObj(v).name)),
+    asArr(spec.initContainers).map(container),
+    asArr(spec.containers).map(container),
+    asArr(spec.ephemeralContainers).map(container),
+  ]);
+}
+
+/**
+ * The controller of an object when the same file holds it (owner references name an owner of the same
+ * namespace) and its pod template is what the object runs: then the object is judged there, once.
+ */
+function presentController(obj: Obj, kind: string, present: Map<string, Obj> | undefined): string | null {
+  if (!present) return null;
+  const meta = asObj(obj.metadata);
+  const ref = asArr(meta.ownerReferences).map(asObj).find((r) => r.controller === true);
+  const owner = ref ? present.get(objectKey(meta.namespace, ref.kind, ref.name)) : undefined;
+  const ownerTemplate = owner ? POD_TEMPLATE_PATHS[String(owner.kind)] : undefined;
+  if (!ref || !owner || !ownerTemplate) return null;
+  if (judgedPart(asObj(get(obj, POD_TEMPLATE_PATHS[kind]!.spec))) !== judgedPart(asObj(get(owner, ownerTemplate.spec)))) return null;
+  return `${String(ref.kind)} ${typeof meta.namespace === 'string' && meta.namespace ? `${meta.namespace}/` : ''}${String(ref.name)}`;
+}
 
 function visit(value: unknown, path: SourcePath, ctx: ObjectContext, out: Required<ParseOutput>): void {
   if (!isK8sObject(value)) {
@@ -63,6 +118,12 @@ function visit(value: unknown, path: SourcePath, ctx: ObjectContext, out: Requir
   const meta = asObj(value.metadata);
   const name = String(meta.name ?? meta.generateName ?? '(unnamed)');
   const template = POD_TEMPLATE_PATHS[kind];
+  const controller = template ? presentController(value, kind, ctx.present) : null;
+  if (controller) {
+    const shown = meta.namespace ? `${meta.namespace}/${name}` : name;
+    out.skipped.push({ kind, name: shown, line: ctx.doc.positionOf(path).line, reason: `owned by ${controller}, which this file holds: its pod template is judged there` });
+    return;
+  }
   if (template) {
     out.targets.push(...podTargets(value, kind, path, template, ctx));
     return;
