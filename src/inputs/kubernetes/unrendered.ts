@@ -28,7 +28,7 @@ function chartRootOf(absPath: string): string | null {
   const marker = `${sep}templates${sep}`;
   const at = absPath.lastIndexOf(marker);
   if (at < 0) return null;
-  const root = absPath.slice(0, at);
+  const root = absPath.slice(0, at) || sep;
   let known = chartRoots.get(root);
   if (known === undefined) {
     known = existsSync(join(root, 'Chart.yaml')) ? root : null;
