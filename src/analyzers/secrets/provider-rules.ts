@@ -248,6 +248,47 @@ export const PROVIDER_RULES: ProviderRule[] = [
     },
   },
   {
+    // Legacy basic auth in .npmrc (private registries: Artifactory, Nexus): `_auth` is base64 of
+    // user:password, `_password` base64 of the password. Not `_authToken` (the npm-token rule's).
+    id: 'npmrc-auth',
+    title: 'npm registry credentials (.npmrc _auth/_password)',
+    provider: 'npm',
+    severity: 'high',
+    keywords: ['_auth', '_password'],
+    regex: re(`(?:^|[/:])_(?<k>auth|password)[ \\t]{0,4}=[ \\t]{0,4}["']?(?<s>[A-Za-z0-9+/]{8,400}={0,2})["']?[ \\t]*\\r?$`, 'gm'),
+    normalize: (raw, m) => {
+      const decoded = Buffer.from(raw, 'base64').toString('utf8');
+      if (!/^[\x20-\x7e]+$/.test(decoded)) return null;
+      return m.groups?.k === 'auth' && decoded.indexOf(':') < 1 ? null : raw;
+    },
+    validate: (raw, m) => {
+      const decoded = Buffer.from(raw, 'base64').toString('utf8');
+      const password = m.groups?.k === 'auth' ? decoded.slice(decoded.indexOf(':') + 1) : decoded;
+      return commonDropReason(password) ?? (password.length < 6 ? 'low-entropy' : null);
+    },
+  },
+  {
+    // ~/.netrc (curl, git, pip): `machine <host> [login <user>] password <password>`, on one line or several.
+    id: 'netrc-password',
+    title: 'Password in a .netrc entry',
+    provider: 'netrc',
+    severity: 'high',
+    keywords: ['machine'],
+    // The match is the password alone (the entry is a lookbehind), so a finding points at it.
+    regex: re(`(?<=(?<!\\S)machine\\s{1,8}\\S{1,253}(?:\\s{1,8}(?:login|account|port)\\s{1,8}\\S{1,128}){0,3}\\s{1,8}password\\s{1,8})(?<s>\\S{1,128})`),
+    validate: (v) => commonDropReason(v) ?? (v.includes('$') || v.includes('{') ? 'reference' : v.length < 8 ? 'low-entropy' : null),
+  },
+  {
+    // PyPI API tokens are macaroons whose base64 starts with the location `pypi.org` (or test.pypi.org).
+    id: 'pypi-token',
+    title: 'PyPI API token',
+    provider: 'pypi',
+    severity: 'high',
+    keywords: ['pypi-AgE'],
+    regex: re(`${B}(?<s>pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,1000})${E}`),
+    validate: bodyAfter(20, 3.5),
+  },
+  {
     id: 'openai-api-key',
     title: 'OpenAI API key',
     provider: 'openai',
