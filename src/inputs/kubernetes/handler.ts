@@ -242,7 +242,8 @@ function podTargets(obj: Obj, kind: string, path: SourcePath, template: { spec: 
     wPaths.set(`/sysctls/${o.name.replace(/~/g, '~0').replace(/\//g, '~1')}`, [...specPath, 'securityContext', 'sysctls', i]);
   });
   const runtimeClassName = typeof spec.runtimeClassName === 'string' ? spec.runtimeClassName : null;
-  const data: WorkloadData = {
+  const apiTokenMounts = projectedApiTokens(spec, specPath, containers, wPaths);
+  const data: KubernetesWorkloadData = {
     platform: 'kubernetes',
     kind,
     name: ident.name,
@@ -264,6 +265,7 @@ function podTargets(obj: Obj, kind: string, path: SourcePath, template: { spec: 
     logging: null,
     networkMode: null,
     ...(Object.keys(sysctls).length ? { sysctls } : {}),
+    ...(apiTokenMounts.length ? { apiTokenMounts } : {}),
   };
   const workload: Target<WorkloadData> = {
     kind: 'workload',
@@ -278,6 +280,35 @@ function podTargets(obj: Obj, kind: string, path: SourcePath, template: { spec: 
   };
   locator.record(workload, wPaths);
   return [workload, ...containers];
+}
+
+/** Kubernetes workloads also list the API server tokens mounted through projected volumes (workload-sa-token-projected). */
+export type KubernetesWorkloadData = WorkloadData & { apiTokenMounts?: { volume: string; container: string; mountPath: string }[] };
+
+/**
+ * A projected `serviceAccountToken` source without an audience is a token for the API server. The one
+ * the ServiceAccount admission adds (`kube-api-access-…`, in pods read back from a cluster) is what
+ * automountServiceAccountToken decides, judged by its own rule.
+ */
+function projectedApiTokens(spec: Obj, specPath: SourcePath, containers: Target<ContainerData>[], wPaths: Map<string, SourcePath>): NonNullable<KubernetesWorkloadData['apiTokenMounts']> {
+  const out: NonNullable<KubernetesWorkloadData['apiTokenMounts']> = [];
+  asArr(spec.volumes).forEach((v, vi) => {
+    const vo = asObj(v);
+    const name = String(vo.name ?? '');
+    if (name.startsWith('kube-api-access-')) return;
+    const si = asArr(asObj(vo.projected).sources).findIndex((src) => {
+      const t = asObj(src).serviceAccountToken;
+      return t !== undefined && t !== null && !asObj(t).audience;
+    });
+    if (si < 0) return;
+    for (const c of containers) {
+      for (const m of c.data.mounts.filter((mt) => mt.volume === name)) {
+        wPaths.set(`/apiTokenMounts/${out.length}`, [...specPath, 'volumes', vi, 'projected', 'sources', si]);
+        out.push({ volume: name, container: c.data.name, mountPath: m.mountPath });
+      }
+    }
+  });
+  return out;
 }
 
 function namespaceTarget(obj: Obj, path: SourcePath, ctx: ObjectContext): Target<object> {
