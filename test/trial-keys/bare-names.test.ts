@@ -1,6 +1,10 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/analyzers/secrets/index.js';
+import { dockerArchive } from '../image/helpers/craft.js';
 import { scan, tempTrees } from '../secrets/helpers.js';
+import { buildCli, runCli } from '../workflow/cli.js';
 
 /**
  * A key pasted alone on a line of an env file (`sk-ant-api03-…` with no `NAME=`) parses as a bare
@@ -41,4 +45,48 @@ describe('a provider key written where a variable name goes', () => {
     const r = await scan(tree({ '.env': 'LOG_LEVEL\nexport HOME_DIR\nsome.dotted-name\n' }));
     expect(r.findings.filter((f) => f.checklist === 'key-storage')).toEqual([]);
   });
+});
+
+describe('a provider key written as the name of an assignment', () => {
+  it('is reported without the name, which is the secret (env file, compose map key, Kubernetes env name)', async () => {
+    const dir = tree({
+      '.env': `LOG_LEVEL=info\n${API}=1\n`,
+      'compose.yaml': `services:\n  w:\n    image: w@sha256:${'0'.repeat(64)}\n    environment:\n      ${GH}: "1"\n`,
+      'pod.yaml': `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec:\n  containers:\n    - name: c\n      image: c\n      env:\n        - name: ${GH}\n          value: "1"\n`,
+    });
+    const r = await scan(dir);
+    const found = r.findings
+      .filter((f) => f.checklist === 'key-storage' && !f.suppressed)
+      .map((f) => [f.ruleId, f.location.file, f.location.line])
+      .sort();
+    expect(found).toEqual([
+      ['secret-anthropic-key-literal', '.env', 2],
+      ['secret-provider-token', 'compose.yaml', 5],
+      ['secret-provider-token', 'pod.yaml', 10], // placed at the env entry's value, as every env finding is
+    ]);
+    const text = JSON.stringify(r);
+    expect(windows(API.slice(13)).filter((w) => text.includes(w))).toEqual([]);
+    expect(windows(GH.slice(4)).filter((w) => text.includes(w))).toEqual([]);
+  });
+});
+
+describe('sandcheck image: a key written as the name of a config Env entry', () => {
+  it('is reported at `config Env` without the name, in every format', async () => {
+    const dir = tree({});
+    writeFileSync(join(dir, 'img.tar'), await dockerArchive({ config: { Env: ['PATH=/usr/bin', `${API}=1`], User: '10001' }, layers: [[]], tag: 'trial/env:1' }));
+    const cli = await buildCli();
+    try {
+      for (const format of ['text', 'json', 'sarif']) {
+        const r = runCli(cli.bin, ['image', join(dir, 'img.tar'), '--format', format, '--debug-secrets']);
+        expect(r.status).toBe(1);
+        expect(r.stdout).toContain(fingerprint(API));
+        const out = r.stdout + r.stderr;
+        expect(windows(API.slice(13)).filter((w) => out.includes(w))).toEqual([]);
+      }
+      const text = runCli(cli.bin, ['image', join(dir, 'img.tar')]).stdout;
+      expect(text).toMatch(/\(config Env\)  trial\/env:1/);
+    } finally {
+      cli.cleanup();
+    }
+  }, 60_000);
 });

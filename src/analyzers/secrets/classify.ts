@@ -55,9 +55,12 @@ export function classifyPair(name: string, value: string | null | undefined, at:
   const rules = keywordScan(text).rules;
   const provider = rules.size === 0 ? NO_HITS : scanCandidates(text, rules, onDrop ? { onDrop: (d) => onDrop({ ...d, name, line: lines ? positionInValue(lines, offsetIn(text, d.line, 1) - prefix.length).line : at.line + d.line - 1 }) } : {});
   if (provider.length > 0) {
+    // A key written where the name goes (`sk-ant-…=1`) is reported without the name: it is the secret.
+    // (A hit may start in the name legitimately: the AWS secret key rule matches from `…SECRET_ACCESS_KEY=`.)
+    const inName = provider.some((h) => offsetIn(text, h.line, h.column) < prefix.length) ? new Set(bareName(name, at, {}).map((h) => h.fingerprint)) : null;
     return provider.map((h) => ({
       ...h,
-      name,
+      name: inName?.has(h.fingerprint) ? undefined : name,
       ...(lines
         ? positionInValue(lines, offsetIn(text, h.line, h.column) - prefix.length)
         : { line: at.line + h.line - 1, column: h.line === 1 ? at.column + Math.max(0, h.column - 1 - prefix.length) : h.column }),

@@ -325,7 +325,11 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
           // A live container has no file: its drops are placed as its findings are (`docker://container/x (Config.Env NAME)`), without a line.
           const drops = file === undefined && onDrop ? { onDrop: (d: DroppedCandidate) => onDrop({ ...d, line: 0, file: formatLocation(loc) }) } : dropsAt();
           const hits = classifyPair(e.name, e.value, { line: loc.line ?? 1, column: loc.column ?? 1, lines }, drops);
-          push(hits, pointer, where, (h) => (loc.line ? { ...loc, line: h.line, column: h.column } : loc));
+          push(hits, pointer, where, (h) => {
+            // A key written as the name (no name on the hit): the source pointer and a live container's detail hold the name.
+            const l = h.name === undefined ? { ...loc, pointer: undefined, detail: undefined } : loc;
+            return l.line ? { ...l, line: h.line, column: h.column } : l;
+          });
         });
       }
       break;

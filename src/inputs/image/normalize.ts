@@ -127,7 +127,8 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
   const envSecrets: SecretData[] = [];
   for (const e of env) {
     const drops: DroppedHit[] = [];
-    for (const h of opts.detectors.pair(e.name, e.value, drops)) envSecrets.push(secret(h, e.name, `config Env ${e.name}`, null, null));
+    // A key written as the name comes back without one: the name is the secret, so it is not shown.
+    for (const h of opts.detectors.pair(e.name, e.value, drops)) envSecrets.push(h.name === undefined ? secret(h, 'an Env entry', 'config Env', null, null) : secret(h, e.name, `config Env ${e.name}`, null, null));
     dropped('config Env', drops, false);
   }
   const historySecrets: SecretData[] = [];
