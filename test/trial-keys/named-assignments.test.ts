@@ -40,3 +40,35 @@ describe('ANTHROPIC_*_KEY assignments in text files', () => {
     expect(r.findings.filter((f) => f.checklist === 'key-storage')).toEqual([]);
   });
 });
+
+describe('ANTHROPIC_*_KEY assignments inside a one-line ConfigMap or Secret value', () => {
+  it('a dotenv line or a JSON document written on one line is read like a block scalar', async () => {
+    const dir = tree({
+      'cm.yaml': [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata: {name: c2, namespace: a}',
+        'data:',
+        '  app.env: |',
+        '    LOG_LEVEL=info',
+        `    ANTHROPIC_ENVIRONMENT_KEY=${V}b`,
+        `  inline.env: "ANTHROPIC_ENVIRONMENT_KEY=${V}c"`,
+        `  settings.json: '{"ANTHROPIC_ENVIRONMENT_KEY": "${V}d"}'`,
+        `  escaped.json: "{\\"ANTHROPIC_ENVIRONMENT_KEY\\": \\"${V}e\\"}"`,
+        '  other.json: \'{"log": "info"}\'',
+        '',
+      ].join('\n'),
+    });
+    const r = await scan(dir);
+    const found = r.findings
+      .filter((f) => f.checklist === 'key-storage')
+      .map((f) => [f.ruleId, f.location.line, f.message.match(/fingerprint (\S+?)\)/)?.[1]])
+      .sort((a, b) => (a[1] as number) - (b[1] as number));
+    expect(found).toEqual([
+      ['secret-environment-key-literal', 7, fingerprint(`${V}b`)],
+      ['secret-environment-key-literal', 8, fingerprint(`${V}c`)],
+      ['secret-environment-key-literal', 9, fingerprint(`${V}d`)],
+      ['secret-environment-key-literal', 10, fingerprint(`${V}e`)],
+    ]);
+  });
+});

@@ -390,9 +390,9 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
         const lines = decoded ? undefined : valueLinesOf(e);
         cover(loc.line, decoded ? '' : e.value, locate(target, pointerOf('entries', i)).line, lines);
         let hits = classifyPair(e.key, e.value, { line: loc.line ?? 1, column: loc.column ?? 1, lines }, dropsAt());
-        // A value that is itself a dotenv or properties file (`settings.env: |`) names its keys:
-        // `ANTHROPIC_ENVIRONMENT_KEY=…` inside it is that key, reported under its own name and rule.
-        if (e.value !== null && e.value.includes('\n')) {
+        // A value that is itself a dotenv, properties or JSON file (`settings.env: |`, or on one line) names
+        // its keys: `ANTHROPIC_ENVIRONMENT_KEY=…` inside it is that key, reported under its own name and rule.
+        if (e.value !== null) {
           for (const a of namedAssignments(e.value)) {
             const offset = offsetIn(e.value, a.line, a.column);
             const pos = lines && !decoded ? positionInValue(lines, offset) : { line: loc.line ?? 1, column: loc.column ?? 1 };
