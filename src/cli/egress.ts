@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { collectPaths } from '../inputs/collect.js';
-import { addCommonOptions, finish, prepare, type CommonOptions } from './scan.js';
+import { EXCLUDE_OPTION, addCommonOptions, finish, prepare, walkExclusions, type CommonOptions, type WalkOptions } from './scan.js';
 import { writeStdout } from '../util/stdout.js';
 
-interface EgressOptions extends CommonOptions {
+interface EgressOptions extends CommonOptions, WalkOptions {
   explain?: boolean;
 }
 
@@ -14,12 +14,13 @@ export function registerEgress(program: Command): void {
       .command('egress')
       .description('judge firewall rules (iptables-save, ip6tables-save, nft) against the egress allowlist of sandcheck.yaml')
       .argument('[paths...]', 'files or folders (default: the current folder); - for stdin')
-      .option('--explain', 'print, per host, context and address family, what new connections can reach and which rule allows each'),
+      .option('--explain', 'print, per host, context and address family, what new connections can reach and which rule allows each')
+      .option(...EXCLUDE_OPTION),
   ).action(async (paths: string[], opts: EgressOptions) => {
     const prepared = prepare(opts);
     const rules = prepared.rules.rules.filter((r) => r.checklist === 'egress-control');
     const ruleSet = { ...prepared.rules, rules, byId: new Map(rules.map((r) => [r.id, r])) };
-    const collected = await collectPaths(paths);
+    const collected = await collectPaths(paths, { exclude: walkExclusions(opts, prepared.config) });
     if (opts.explain) {
       const [{ egressRun }, { renderExplain }] = await Promise.all([import('../engine/functions/egress-verdict.js'), import('../analyzers/egress/explain.js')]);
       // The same analysis the egress rules report from (computed once per scan: finish() below reuses it).

@@ -8,6 +8,7 @@ import { audit } from '../engine/audit.js';
 import { RuleLoadError, loadRules, type RuleSet } from '../engine/load-rules.js';
 import type { Collected } from '../inputs/collect.js';
 import { collectPaths } from '../inputs/collect.js';
+import { exclusions, type Exclusion } from '../inputs/exclude.js';
 import type { Report } from '../model/finding.js';
 import type { Severity } from '../model/severity.js';
 import { WRITERS, parseOutputSpecs, type OutputSpec } from '../report/writers.js';
@@ -50,6 +51,17 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--root <dir>', 'base folder for relative paths in SARIF (default: the working directory)')
     .option('--baseline <file>', 'report findings recorded in this baseline as known; only new ones fail')
     .option('--write-baseline <file>', 'record the current findings (by fingerprint) in a baseline file');
+}
+
+/** `--exclude` of the commands that walk folders (scan, egress). */
+export interface WalkOptions {
+  exclude: string[];
+}
+export const EXCLUDE_OPTION = ['--exclude <glob>', 'leave matching files and folders out of folder walks (repeatable; a glob without / matches a name at any depth, one with / a path from the working directory)', collect, [] as string[]] as const;
+
+/** `--exclude` (relative to the working directory) and sandcheck.yaml's `exclude:` (relative to its folder). */
+export function walkExclusions(opts: WalkOptions, config: SandcheckConfig): Exclusion[] {
+  return [...exclusions(opts.exclude, process.cwd(), '--exclude'), ...(config.file ? exclusions(config.exclude, dirname(resolve(config.file)), config.file) : [])];
 }
 
 /** Loads config and rules, or ends the run with exit 2 and one clear line. */
@@ -129,11 +141,12 @@ export function registerScan(program: Command): void {
       .argument('[paths...]', 'files or folders (default: the current folder); - for stdin'),
   )
     .option('--debug-secrets', 'list on stderr every secret candidate the false-positive filters dropped: file:line, detector, reason, fingerprint (never the value)')
-    .action(async (paths: string[], opts: CommonOptions & { debugSecrets?: boolean }) => {
+    .option(...EXCLUDE_OPTION)
+    .action(async (paths: string[], opts: CommonOptions & WalkOptions & { debugSecrets?: boolean }) => {
       const prepared = prepare(opts);
       const drops = opts.debugSecrets ? startSecretDropLog() : null;
       try {
-        finish(await collectPaths(paths), opts, prepared);
+        finish(await collectPaths(paths, { exclude: walkExclusions(opts, prepared.config) }), opts, prepared);
       } finally {
         drops?.print();
       }

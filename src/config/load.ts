@@ -76,6 +76,7 @@ export function parseConfig(text: string, shown: string, rules?: KnownRules): Sa
     waivers: v.waivers ?? [],
     attestations: v.attestations ?? [],
     trustBoundaries: v.trustBoundaries ?? [],
+    exclude: v.exclude ?? [],
     keys: { maxAgeDays: v.keys?.maxAgeDays ?? DEFAULT_CONFIG.keys.maxAgeDays },
     secrets: { ignore: v.secrets?.ignore ?? [] },
     ...(v.egress ? { egress: v.egress } : {}),

@@ -63,6 +63,11 @@ export const CONFIG_SCHEMA = {
         },
       },
     },
+    exclude: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      description: 'Files and folders a scan of folders leaves out: a glob without / matches a name at any depth, one with / a path from the folder of this file.',
+    },
     keys: {
       type: 'object',
       additionalProperties: false,

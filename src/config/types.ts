@@ -5,6 +5,8 @@ export interface SandcheckConfig {
   waivers: Waiver[];
   attestations: Attestation[];
   trustBoundaries: TrustBoundary[];
+  /** Globs left out of folder walks, relative to the config file's folder (see src/inputs/exclude.ts). */
+  exclude: string[];
   keys: { maxAgeDays: number };
   secrets: { ignore: { fingerprint: string; reason: string; expires?: string }[] };
   egress?: EgressConfig;
@@ -58,6 +60,7 @@ export const DEFAULT_CONFIG: SandcheckConfig = {
   waivers: [],
   attestations: [],
   trustBoundaries: [],
+  exclude: [],
   keys: { maxAgeDays: 90 },
   secrets: { ignore: [] },
 };

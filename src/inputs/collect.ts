@@ -10,6 +10,7 @@ import { textTarget } from './textfile/handler.js';
 import { InputError, type DetailedParseOutput, type InputHandler, type SourceFile } from './types.js';
 import { compareText } from '../util/compare.js';
 import { mergeComposeOverrides } from './compose/override.js';
+import { excludedBy, type Exclusion } from './exclude.js';
 
 export interface Collected {
   targets: Target<object>[];
@@ -24,6 +25,9 @@ const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 /** Files larger than this are listed as skipped (no configuration file is this large). */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const CONFIG_NAMES = new Set(['sandcheck.yaml', 'sandcheck.yml', '.sandcheck.yaml']);
+/** Names of the text formats sandcheck audits: binary content in one of them is an input error. */
+const CONFIG_FORMAT_NAME = /(\.(ya?ml|json|env|tf|dockerfile)|^(Dockerfile|Containerfile)(\..*)?|^\.env(\..*)?)$/i;
+const GIT_CRYPT_HEADER = '\0GITCRYPT\0';
 
 /** recognised stays unset: front ends without catch-all inputs (images, live Docker) count every parsed input. */
 export function emptyCollected(): Collected {
@@ -64,11 +68,15 @@ function displayPath(abs: string, cwd: string): string {
 }
 
 /** Walks the paths (files, folders recursively, `-` for stdin) and parses every file it recognises. */
-export async function collectPaths(paths: string[], opts: { cwd?: string; stdin?: () => Promise<string>; handlers?: InputHandler[] } = {}): Promise<Collected> {
+export async function collectPaths(
+  paths: string[],
+  opts: { cwd?: string; stdin?: () => Promise<string>; handlers?: InputHandler[]; /** Left out of folder walks (paths named on the command line are always read). */ exclude?: readonly Exclusion[] } = {},
+): Promise<Collected> {
   const cwd = opts.cwd ?? process.cwd();
   // Files can be caught by the generic text handler: only specific formats count as something to audit.
   const out: Collected = { ...emptyCollected(), recognised: 0 };
   const handlers = opts.handlers ?? HANDLERS;
+  const exclude = opts.exclude ?? [];
   for (const p of paths.length ? paths : ['.']) {
     if (p === '-') {
       const text = await (opts.stdin ?? readStdin)();
@@ -83,14 +91,14 @@ export async function collectPaths(paths: string[], opts: { cwd?: string; stdin?
       addError(out, { path: p, format: null, status: 'error', error: `${p}: ${errnoReason(err)}` }, null);
       continue;
     }
-    if (st.isDirectory()) walk(abs, cwd, handlers, out);
+    if (st.isDirectory()) walk(abs, cwd, handlers, out, exclude);
     else readAndCollect(abs, cwd, handlers, out, true);
   }
   mergeComposeOverrides(out); // compose.override.yaml into compose.yaml: needs both files parsed
   return out;
 }
 
-function walk(dir: string, cwd: string, handlers: InputHandler[], out: Collected): void {
+function walk(dir: string, cwd: string, handlers: InputHandler[], out: Collected, exclude: readonly Exclusion[]): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name));
@@ -100,9 +108,14 @@ function walk(dir: string, cwd: string, handlers: InputHandler[], out: Collected
   }
   for (const e of entries) {
     const full = join(dir, e.name);
-    if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) walk(full, cwd, handlers, out);
-    } else if (e.isFile()) readAndCollect(full, cwd, handlers, out, false);
+    if (e.isDirectory() && SKIP_DIRS.has(e.name)) continue;
+    const excluded = exclude.length ? excludedBy(exclude, full) : undefined;
+    if (excluded) {
+      out.inputs.push({ path: displayPath(full, cwd), format: null, status: 'skipped', reason: `excluded by ${excluded.source} ${excluded.glob}` });
+      continue;
+    }
+    if (e.isDirectory()) walk(full, cwd, handlers, out, exclude);
+    else if (e.isFile()) readAndCollect(full, cwd, handlers, out, false);
     else if (e.isSymbolicLink()) {
       // Follow links to files only; links to folders could loop.
       try {
@@ -138,7 +151,12 @@ function readAndCollect(abs: string, cwd: string, handlers: InputHandler[], out:
   // A NUL byte in the first 8 KiB means binary (in a decoded string it is U+0000).
   const nul = typeof raw === 'string' ? raw.indexOf('\0') : raw.subarray(0, 8192).indexOf(0);
   if (nul !== -1 && nul < 8192) {
-    out.inputs.push({ path: shown, format: null, status: 'skipped', reason: 'binary file' });
+    // A file named as a configuration format that holds binary data is a broken input (a bad checkout, a
+    // truncated upload), not a file to pass over; an encrypted one says so and is skipped.
+    const head = typeof raw === 'string' ? raw.slice(0, 10) : raw.subarray(0, 10).toString('latin1');
+    if (head === GIT_CRYPT_HEADER) out.inputs.push({ path: shown, format: null, status: 'skipped', reason: 'encrypted with git-crypt' });
+    else if (CONFIG_FORMAT_NAME.test(basename(abs))) addError(out, { path: shown, format: null, status: 'error', error: `${shown}: binary content in a file named as a configuration file (corrupt, or encrypted?)` }, null);
+    else out.inputs.push({ path: shown, format: null, status: 'skipped', reason: 'binary file' });
     return;
   }
   collectFile(makeSourceFile(shown, abs, typeof raw === 'string' ? raw : raw.toString('utf8')), handlers, out);

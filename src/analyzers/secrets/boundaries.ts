@@ -1,36 +1,14 @@
-import { dirname, relative, resolve, sep } from 'node:path';
 import type { TrustBoundary } from '../../config/types.js';
 import type { Target } from '../../model/target.js';
+import { globToRegExp, pathForGlobs } from '../../util/path-glob.js';
+
+export { globToRegExp, pathForGlobs };
 
 export interface BoundaryLookup {
   byId(id: string): Target<object> | undefined;
   trustBoundaries: TrustBoundary[];
   /** The sandcheck.yaml the boundaries come from: `paths` globs are relative to its folder (else to the working directory). */
   configFile?: string | null;
-}
-
-/** A target's file as the `paths` globs see it: relative to the config file's folder, `/`-separated. */
-export function pathForGlobs(file: string, configFile: string | null | undefined): string {
-  if (!configFile) return file;
-  const rel = relative(dirname(resolve(configFile)), resolve(file));
-  return sep === '/' ? rel : rel.split(sep).join('/');
-}
-
-/** `deploy/tenant-a/**`, `*.env`, or a folder prefix `deploy/tenant-a/`. */
-export function globToRegExp(glob: string): RegExp {
-  let src = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*' && glob[i + 1] === '*') {
-      src += '.*';
-      i++;
-      if (glob[i + 1] === '/') i++;
-    } else if (c === '*') src += '[^/]*';
-    else if (c === '?') src += '[^/]';
-    else src += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  if (glob.endsWith('/')) src += '.*';
-  return new RegExp(`^(?:\\./)?${src}$`);
 }
 
 export interface Facts {
