@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { boundaryOf } from '../../analyzers/secrets/boundaries.js';
 import { SECRET_SOURCE_KINDS, reportableSecretsOf } from '../../analyzers/secrets/targets.js';
 import { formatLocation, type Location } from '../../model/location.js';
@@ -77,13 +78,18 @@ function buildIndex(inventory: Inventory): Index {
   return index;
 }
 
-/** env file display path → boundaries of the compose services that name it in env_file (or a compose project naming it in secrets/configs `file:`). */
+/** env file display path → boundaries of the compose services that name it in env_file or read it for interpolation (the `.env` beside their compose file), or of a compose project naming it in secrets/configs `file:`. */
 function envFileBoundaries(inventory: Inventory, lookup: Parameters<typeof boundaryOf>[1]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const c of inventory.byKind('container')) {
     if (c.platform !== 'compose') continue;
     const boundary = boundaryOf(c, lookup);
     if (boundary === null) continue;
+    // docker compose interpolates the compose file from the `.env` beside it: that file is the project's too.
+    if (c.file) {
+      const dotenv = posix.join(posix.dirname(c.file), '.env');
+      out.set(dotenv, (out.get(dotenv) ?? new Set<string>()).add(boundary));
+    }
     for (const ref of (c.data as { envFiles?: { file: string }[] }).envFiles ?? []) {
       const set = out.get(ref.file) ?? new Set<string>();
       set.add(boundary);
