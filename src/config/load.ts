@@ -57,10 +57,12 @@ export function parseConfig(text: string, shown: string, rules?: KnownRules): Sa
     problems.push(new LocatedError(shown, reason, pos.line, pos.column));
   };
   if (!validate(value)) {
-    for (const e of leafErrors(validate.errors!)) {
+    // A misspelt key also makes the key it meant missing: the typo is what to point at (as for rule files).
+    const typoAt = new Set(validate.errors!.filter((x) => x.keyword === 'additionalProperties').map((x) => x.instancePath));
+    for (const e of leafErrors(validate.errors!).filter((x) => !(x.keyword === 'required' && typoAt.has(x.instancePath)))) {
       let path = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
       if (e.keyword === 'additionalProperties') path = [...path, (e.params as { additionalProperty: string }).additionalProperty];
-      at(path, describeAjvError(e));
+      at(path, describeAjvError(e, CONFIG_SCHEMA));
     }
   }
   for (const p of checkEgressAddresses((value as { egress?: unknown }).egress)) at(p.path, `${pointerText(p.path)}: ${p.reason}`);

@@ -19,11 +19,14 @@ export function createAjv(): Ajv {
 }
 
 /** "must be equal to constant" → words a user can act on, with the path. */
-export function describeAjvError(e: ErrorObject): string {
+export function describeAjvError(e: ErrorObject, rootSchema?: object): string {
   const where = e.instancePath || '(top level)';
   switch (e.keyword) {
-    case 'additionalProperties':
-      return `${where}: unknown key "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+    case 'additionalProperties': {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      const near = rootSchema ? closest(key, Object.keys(schemaAt(rootSchema, e.schemaPath)?.properties ?? {})) : undefined;
+      return `${where}: unknown key "${key}"${near ? ` (did you mean "${near}"?)` : ''}`;
+    }
     case 'required':
       return `${where}: missing required key "${(e.params as { missingProperty: string }).missingProperty}"`;
     case 'enum':
@@ -61,4 +64,39 @@ export function leafErrors(errors: ErrorObject[]): ErrorObject[] {
   }
   // A combinator error at a path that also has a deeper error adds nothing.
   return [...byPath.values()].filter((e) => !combinator.has(e.keyword) || ![...byPath.keys()].some((k) => k !== e.instancePath && k.startsWith(`${e.instancePath}/`)));
+}
+
+/** The subschema holding the keyword at `schemaPath` (`#/properties/waivers/items/additionalProperties`). */
+function schemaAt(root: object, schemaPath: string): { properties?: Record<string, unknown> } | undefined {
+  let node: unknown = root;
+  for (const seg of schemaPath.split('/').slice(1, -1)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return node !== null && typeof node === 'object' ? (node as { properties?: Record<string, unknown> }) : undefined;
+}
+
+/** The known key a typo most likely meant: at most 2 edits away (1 for short keys), the nearest first. */
+export function closest(word: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = word.length <= 4 ? 2 : 3;
+  for (const k of known) {
+    const d = editDistance(word.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
 }

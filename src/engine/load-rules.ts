@@ -80,7 +80,7 @@ export function loadRuleFile(file: string, builtin: boolean): CompiledRule {
       let path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
       if (e.keyword === 'additionalProperties') path = [...path, (e.params as { additionalProperty: string }).additionalProperty];
       const pos = doc.positionOf(path);
-      const reason = e.keyword === 'oneOf' && e.instancePath === '' ? 'a rule needs exactly one of `assert` or `then`' : describeAjvError(e);
+      const reason = e.keyword === 'oneOf' && e.instancePath === '' ? 'a rule needs exactly one of `assert` or `then`' : describeAjvError(e, RULE_SCHEMA);
       return new RuleLoadError(shown, reason, pos.line, pos.column);
     });
     throw combineErrors(problems, (...a) => new RuleLoadError(...a));
@@ -127,7 +127,7 @@ export function loadRuleFile(file: string, builtin: boolean): CompiledRule {
       const sub = e.instancePath.split('/').slice(1);
       const path = e.keyword === 'additionalProperties' ? [...sub, (e.params as { additionalProperty: string }).additionalProperty] : sub;
       const p = at(['then', 'options', ...path]);
-      throw new RuleLoadError(shown, `function ${fn.name} options ${describeAjvError(e)}`, p.line, p.column);
+      throw new RuleLoadError(shown, `function ${fn.name} options ${describeAjvError(e, fn.options)}`, p.line, p.column);
     }
     rule.fn = fn;
   }

@@ -34,7 +34,7 @@ const BROKEN = [
 
 const EXPECTED = [
   'sandcheck: invalid config sandcheck.yaml:2: /waivers/0/rule: unknown rule "container-run-as-rooot" (see `sandcheck rules`)',
-  '  sandcheck.yaml:12:5: /waivers/1: unknown key "reasn"',
+  '  sandcheck.yaml:12:5: /waivers/1: unknown key "reasn" (did you mean "reason"?)',
   '  sandcheck.yaml:13: /waivers/2/rule: unknown rule "no-such-rule" (see `sandcheck rules`)',
   '  sandcheck.yaml:19:3: /keys/maxAgeDays: must be >= 1',
 ];

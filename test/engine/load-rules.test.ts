@@ -59,7 +59,7 @@ describe('rule loading is strict and says where', () => {
       'a.yaml:4 /severity: must be one of "critical", "high", "medium", "low", "info"',
       'a.yaml:10 (top level): unknown key "bogusKey"',
       // The typo, not also "missing severity" beside it.
-      'b.yaml:9 (top level): unknown key "severty"',
+      'b.yaml:9 (top level): unknown key "severty" (did you mean "severity"?)',
     ]);
     expect(err!.message.split('\n')).toHaveLength(3);
   });
@@ -121,7 +121,7 @@ describe('a typo in a required key', () => {
   it('names and locates the unknown key, not the missing one', () => {
     const text = rule({}).replace('severity: high', 'severty: high');
     const e = loadOne(text);
-    expect(e.reason).toBe('(top level): unknown key "severty"');
+    expect(e.reason).toBe('(top level): unknown key "severty" (did you mean "severity"?)');
     expect(e.line).toBe(4);
   });
 });
