@@ -25,3 +25,17 @@ describe("a compose project's .env belongs to the project", () => {
     expect(r.checklist.find((c) => c.id === 'workload-isolation')!.verdict).toBe('pass');
   });
 });
+
+describe("${ANTHROPIC_ENVIRONMENT_KEY} that the project's .env supplies", () => {
+  it('is not "from the deploy host": it comes from a file of the repository and fails', async () => {
+    const r = await scan(tree({ 'red/compose.yaml': compose, 'red/.env': `LOG_LEVEL=info\nANTHROPIC_ENVIRONMENT_KEY=${KEY}\n` }));
+    const f = r.findings.filter((x) => x.ruleId === 'secret-environment-key-unmanaged').map((x) => [x.verdict, x.location.file, x.location.line, x.message]);
+    expect(f).toEqual([['fail', 'red/compose.yaml', 5, 'ANTHROPIC_ENVIRONMENT_KEY is interpolated from red/.env:2, a file of the repository, not from a secrets manager']]);
+  });
+
+  it('without a .env holding it, it stays a warning (the deploy host supplies it)', async () => {
+    const r = await scan(tree({ 'red/compose.yaml': compose, 'red/.env': 'LOG_LEVEL=info\n' }));
+    const f = r.findings.filter((x) => x.ruleId === 'secret-environment-key-unmanaged').map((x) => [x.verdict, x.location.line]);
+    expect(f).toEqual([['warn', 5]]);
+  });
+});

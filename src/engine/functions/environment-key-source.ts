@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { composeKeySources } from '../../analyzers/compose-key-source.js';
 import { reportableSecretsOf } from '../../analyzers/secrets/targets.js';
 import type { ComposeContainerData } from '../../inputs/compose/types.js';
@@ -47,7 +48,9 @@ export const environmentKeySource: RuleFunction<Record<string, never>> = {
       } else if (ref.kind === 'configMap') {
         out.push(violation(pointer, `comes from ConfigMap ${ref.name ?? '?'}: ConfigMaps are not secret stores (readable by anyone who can read config)`));
       } else if (ref.kind === 'host') {
-        out.push({ ...violation(pointer, `is interpolated from the deploy host's environment (\${${ref.name ?? e.name}}): sandcheck cannot tell whether that comes from a secrets manager`), verdict: 'warn' });
+        const fromFile = ctx.target.platform === 'compose' ? projectDotenvLiteral(ctx.target, ctx.inventory, ref.name ?? e.name) : null;
+        if (fromFile) out.push(violation(pointer, `is interpolated from ${fromFile}, a file of the repository, not from a secrets manager`));
+        else out.push({ ...violation(pointer, `is interpolated from the deploy host's environment (\${${ref.name ?? e.name}}): sandcheck cannot tell whether that comes from a secrets manager`), verdict: 'warn' });
       }
     });
     (data.envFrom ?? []).forEach((ef, i) => {
@@ -101,6 +104,19 @@ function mountOf(data: ContainerData, path: string): ContainerData['mounts'][num
     if ((path === m.mountPath || path.startsWith(dir)) && (!best || m.mountPath.length > best.mountPath.length)) best = m;
   }
   return best;
+}
+
+/**
+ * docker compose interpolates `${NAME}` from the `.env` beside the compose file before the host's
+ * environment can: where the scan holds that file with a literal secret under NAME, the key comes from
+ * the repository. Returns its place (`red/.env:2`), or null.
+ */
+function projectDotenvLiteral(target: Target<object>, inventory: Inventory, name: string): string | null {
+  if (!target.file) return null;
+  const file = posix.join(posix.dirname(target.file), '.env');
+  const dotenv = inventory.targets.find((t) => t.kind === 'envfile' && t.file === file);
+  const hit = dotenv ? reportableSecretsOf(dotenv, inventory).find((s) => s.name === name) : undefined;
+  return hit ? formatLocation(hit.location) : null;
 }
 
 function violation(pointer: string, detail: string): Violation {
