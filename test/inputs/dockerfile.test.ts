@@ -295,6 +295,14 @@ describe('download piped into a shell', () => {
     'env FOO=1 curl https://x.example | env BAR=2 sh',
     '(curl -s https://x.example | sh)',
     'curl -s https://x.example | busybox sh',
+    // Saved to a file, then run with nothing checking it in between.
+    'curl -fsSL https://x.example/i.sh -o i.sh; bash i.sh',
+    'curl -fsSLo install.sh https://x.example/i.sh && sh install.sh',
+    'curl -fsSL -o /tmp/i.sh https://x.example/i.sh\nbash /tmp/i.sh --yes',
+    'wget https://x.example/setup.sh && chmod +x setup.sh && ./setup.sh',
+    'curl -O https://x.example/get-tool.sh && sh get-tool.sh',
+    'curl --output app.py https://x.example/app.py && python3 app.py',
+    'wget -O /opt/i.pl https://x.example/i.pl && perl /opt/i.pl',
   ])('%s', (script) => {
     expect(findDownloadPipe(script)).not.toBeNull();
   });
@@ -309,8 +317,14 @@ describe('download piped into a shell', () => {
     "echo 'curl https://x.example | sh'",
     'apt-get install -y curl bash',
     'echo curl | bash',
-    'curl -fsSL https://x.example/i.sh -o i.sh; bash i.sh',
     '# curl https://x.example | sh',
+    // Verified before it runs (a named file, or a checksum list), or saved and never run.
+    'curl -fsSLO https://x.example/tool.tar.gz && curl -fsSLO https://x.example/SHA256SUMS && sha256sum -c --ignore-missing SHA256SUMS && tar xzf tool.tar.gz && ./tool/install.sh',
+    'curl -fsSLo i.sh https://x.example/i.sh && curl -fsSLo i.sh.asc https://x.example/i.sh.asc && gpg --verify i.sh.asc i.sh && sh i.sh',
+    'curl -o data.json https://x.example/data.json && python3 process.py data.json',
+    'curl -o tool https://x.example/tool && chmod +x tool && mv tool /usr/local/bin/',
+    'wget -O - https://x.example/i.sh > /dev/null; sh i.sh',
+    'curl -o x.sh https://x.example/x.sh && sh -c "echo hi" x.sh',
     'curl -s https://x.example | jq -r .version | xargs -I{} echo {}',
   ])('not: %s', (script) => {
     expect(findDownloadPipe(script)).toBeNull();

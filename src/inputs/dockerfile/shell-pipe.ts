@@ -3,8 +3,10 @@
  *   curl -fsSL https://get.example.sh | sh          wget -qO- … | sudo -E bash -s -- --yes
  *   curl … | gunzip | python3 -                     sh -c "$(curl -fsSL …)"      bash <(curl -s …)
  *   eval "$(wget -qO- …)"                           iwr https://… | iex          iex ((New-Object Net.WebClient).DownloadString('…'))
+ * or saved to a file that a later command of the same script runs with nothing checking it in between:
+ *   curl -fsSLo install.sh https://… && sh install.sh      wget https://…/setup.sh && chmod +x setup.sh && ./setup.sh
  * and not the look-alikes that only read data: `curl … | tar xz`, `curl … | python3 -c "import json…"`,
- * `curl … | sh install.sh` (runs a file), `curl -o x.sh … && sha256sum -c … && sh x.sh`.
+ * `curl … | sh install.sh` (runs a file), `curl -o x.sh … && sha256sum -c … && sh x.sh` (verified first).
  * This is a lexer for the shell's structure (quotes, substitutions, pipes, lists), not a full shell parser.
  */
 
@@ -32,6 +34,107 @@ export function findDownloadPipe(script: string, depth = 0): DownloadPipe | null
     for (const c of cmds) {
       const found = fromSubstitutions(c, depth) ?? fromCommandString(c, depth);
       if (found) return found;
+    }
+  }
+  return findDownloadThenRun(script);
+}
+
+/** Programs that check a file against a checksum or signature, when given their checking flag. */
+const VERIFIERS: Record<string, RegExp> = {
+  sha256sum: /^(-c|--check)$/,
+  sha512sum: /^(-c|--check)$/,
+  sha384sum: /^(-c|--check)$/,
+  sha1sum: /^(-c|--check)$/,
+  shasum: /^(-c|--check)$/,
+  b2sum: /^(-c|--check)$/,
+  gpg: /^--verify$/,
+  gpgv: /./,
+  cosign: /^verify(-blob)?(-attestation)?$/,
+  minisign: /^-V$/,
+  signify: /^-C$|^-V$/,
+  openssl: /^-verify$/,
+};
+
+/** `curl -o FILE` / `-O` / `wget [-O FILE]`: the file a downloader writes (by name), or null for stdout. */
+function downloadedFile(c: CommandInfo): string | null {
+  const head = c.head?.toLowerCase();
+  const url = c.args.find((a) => /^(https?|ftp):\/\//i.test(a));
+  const fromUrl = () => (url ? basename(url.replace(/[?#].*$/, '').replace(/\/+$/, '')) || null : null);
+  if (head === 'curl') {
+    for (let i = 0; i < c.args.length; i++) {
+      const a = c.args[i]!;
+      if (a === '--output' || a === '-o') return fileName(c.args[i + 1]);
+      if (a.startsWith('--output=')) return fileName(a.slice(9));
+      if (a === '--remote-name' || a === '-O') return fromUrl();
+      const cluster = /^-([A-Za-z]+)$/.exec(a);
+      if (cluster) {
+        const flags = cluster[1]!;
+        const o = flags.indexOf('o');
+        if (o >= 0) return o === flags.length - 1 ? fileName(c.args[i + 1]) : fileName(flags.slice(o + 1));
+        if (flags.includes('O')) return fromUrl();
+      }
+    }
+    return null;
+  }
+  if (head === 'wget' || head === 'wget2') {
+    for (let i = 0; i < c.args.length; i++) {
+      const a = c.args[i]!;
+      if (a === '-O' || a === '--output-document') return fileName(c.args[i + 1]);
+      if (a.startsWith('--output-document=')) return fileName(a.slice(18));
+      const cluster = /^-([A-Za-z]+)$/.exec(a);
+      if (cluster && cluster[1]!.includes('O')) {
+        const flags = cluster[1]!;
+        const o = flags.indexOf('O');
+        return o === flags.length - 1 ? fileName(c.args[i + 1]) : fileName(flags.slice(o + 1));
+      }
+    }
+    return fromUrl();
+  }
+  return null;
+}
+
+/** A file argument as a name to follow; `-` (stdout) and unknown names are not files. */
+function fileName(word: string | undefined): string | null {
+  if (!word || word === '-' || word === '/dev/stdout') return null;
+  return basename(word) || null;
+}
+
+/** The file a command runs as a program or script: `./x.sh`, `/tmp/x.sh`, `sh x.sh`, `python3 x.py`. */
+function executedFile(c: CommandInfo): string | null {
+  if (c.head === null) return null;
+  const words = shellWords(c.raw);
+  const program = words.find((w) => basename(w) === c.head);
+  if (program && program.includes('/')) return c.head;
+  const head = c.head.toLowerCase();
+  if (!SHELLS.has(head) && !INTERPRETERS.test(head) && !EVALUATORS.has(head)) return null;
+  for (let i = 0; i < c.args.length; i++) {
+    const a = c.args[i]!;
+    if (/^-[A-Za-z]*c[A-Za-z]*$/.test(a) || /^-(e|m)$/.test(a)) return null; // inline code or a module
+    if (a.startsWith('-') || a.startsWith('+')) continue;
+    return basename(a);
+  }
+  return null;
+}
+
+/** A download saved to a file and run later in the same script, with no verifier naming it (or a checksum list) in between. */
+function findDownloadThenRun(script: string): DownloadPipe | null {
+  const pending = new Map<string, string>(); // file name → downloader
+  for (const pipeline of splitPipelines(script)) {
+    const cmds = pipeline.map(commandInfo);
+    for (const c of cmds) {
+      const head = c.head?.toLowerCase();
+      const check = head ? VERIFIERS[head] : undefined;
+      if (check && c.args.some((a) => check.test(a))) {
+        // A check of a named file clears it; a checksum list read from a file may cover anything.
+        const text = pipeline.join(' | ');
+        const named = [...pending.keys()].filter((f) => text.includes(f));
+        for (const f of named.length ? named : [...pending.keys()]) pending.delete(f);
+        continue;
+      }
+      const ran = executedFile(c);
+      if (ran && pending.has(ran)) return { downloader: pending.get(ran)!, interpreter: c.head! };
+      const saved = downloadedFile(c);
+      if (saved) pending.set(saved, c.head!);
     }
   }
   return null;
