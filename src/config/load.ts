@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { ValidateFunction } from 'ajv';
-import { createAjv, describeAjvError, leafErrors } from '../engine/ajv.js';
+import { createAjv, describeAjvError, leafErrors, withoutTypoShadows } from '../engine/ajv.js';
 import { checkEgressAddresses } from './semantic-checks.js';
 import { unknownWaiverRules, type KnownRules } from './check-rules.js';
 import { precompiledConfigValidator } from '../engine/precompiled.js';
@@ -57,9 +57,7 @@ export function parseConfig(text: string, shown: string, rules?: KnownRules): Sa
     problems.push(new LocatedError(shown, reason, pos.line, pos.column));
   };
   if (!validate(value)) {
-    // A misspelt key also makes the key it meant missing: the typo is what to point at (as for rule files).
-    const typoAt = new Set(validate.errors!.filter((x) => x.keyword === 'additionalProperties').map((x) => x.instancePath));
-    for (const e of leafErrors(validate.errors!).filter((x) => !(x.keyword === 'required' && typoAt.has(x.instancePath)))) {
+    for (const e of leafErrors(withoutTypoShadows(validate.errors!, CONFIG_SCHEMA))) {
       let path = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
       if (e.keyword === 'additionalProperties') path = [...path, (e.params as { additionalProperty: string }).additionalProperty];
       at(path, describeAjvError(e, CONFIG_SCHEMA));

@@ -23,9 +23,8 @@ export function describeAjvError(e: ErrorObject, rootSchema?: object): string {
   const where = e.instancePath || '(top level)';
   switch (e.keyword) {
     case 'additionalProperties': {
-      const key = (e.params as { additionalProperty: string }).additionalProperty;
-      const near = rootSchema ? closest(key, Object.keys(schemaAt(rootSchema, e.schemaPath)?.properties ?? {})) : undefined;
-      return `${where}: unknown key "${key}"${near ? ` (did you mean "${near}"?)` : ''}`;
+      const near = rootSchema ? meantKey(e, rootSchema) : undefined;
+      return `${where}: unknown key "${(e.params as { additionalProperty: string }).additionalProperty}"${near ? ` (did you mean "${near}"?)` : ''}`;
     }
     case 'required':
       return `${where}: missing required key "${(e.params as { missingProperty: string }).missingProperty}"`;
@@ -64,6 +63,20 @@ export function leafErrors(errors: ErrorObject[]): ErrorObject[] {
   }
   // A combinator error at a path that also has a deeper error adds nothing.
   return [...byPath.values()].filter((e) => !combinator.has(e.keyword) || ![...byPath.keys()].some((k) => k !== e.instancePath && k.startsWith(`${e.instancePath}/`)));
+}
+
+/** For an unknown-key error: the known key it most likely misspells. */
+function meantKey(e: ErrorObject, rootSchema: object): string | undefined {
+  return closest((e.params as { additionalProperty: string }).additionalProperty, Object.keys(schemaAt(rootSchema, e.schemaPath)?.properties ?? {}));
+}
+
+/**
+ * The errors without the "missing key" that a misspelt key explains (`reasn:` also makes `reason`
+ * missing): the typo is what to point at. Other missing keys of the same object stay.
+ */
+export function withoutTypoShadows(errors: ErrorObject[], rootSchema: object): ErrorObject[] {
+  const meant = new Set(errors.filter((x) => x.keyword === 'additionalProperties').map((x) => `${x.instancePath}\0${meantKey(x, rootSchema) ?? ''}`));
+  return errors.filter((x) => !(x.keyword === 'required' && meant.has(`${x.instancePath}\0${(x.params as { missingProperty: string }).missingProperty}`)));
 }
 
 /** The subschema holding the keyword at `schemaPath` (`#/properties/waivers/items/additionalProperties`). */

@@ -25,4 +25,10 @@ describe('unknown keys name the key they probably meant', () => {
       ].join('\n'),
     );
   });
+
+  it('a missing key that no typo explains is still reported beside the typo', () => {
+    expect(() => parseConfig('secrets: {ignore: [{fingerprnt: x}]}\n', 'sandcheck.yaml')).toThrow(
+      'sandcheck.yaml:1:20: /secrets/ignore/0: missing required key "reason"\n  sandcheck.yaml:1:21: /secrets/ignore/0: unknown key "fingerprnt" (did you mean "fingerprint"?)',
+    );
+  });
 });

@@ -62,7 +62,8 @@ describe('sandcheck config validate', () => {
     writeFileSync(join(dir, 'sandcheck.yaml'), 'version: 1\nwaivers:\n  - rule: container-privileged\n    target: "*"\n    reasn: typo\n');
     const r = runCli(cli.bin, ['config', 'validate'], { cwd: dir });
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('sandcheck: invalid config sandcheck.yaml:3:5: /waivers/0: missing required key "reason"\n  sandcheck.yaml:5:5: /waivers/0: unknown key "reasn"\n');
+    // The typo is named with the key it meant (no "reason is missing" beside it); owner is really missing.
+    expect(r.stderr).toBe('sandcheck: invalid config sandcheck.yaml:3:5: /waivers/0: missing required key "owner"\n  sandcheck.yaml:5:5: /waivers/0: unknown key "reasn" (did you mean "reason"?)\n');
     const ok = runCli(cli.bin, ['config', 'validate', join(REPO, 'fixtures/workflow/config/waivers.yaml')]);
     expect(ok.status).toBe(0);
   });
