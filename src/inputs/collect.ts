@@ -6,7 +6,7 @@ import type { Target } from '../model/target.js';
 import { parseYamlFast } from '../util/yaml-fast.js';
 import { parseYaml, type YamlFile } from '../util/yaml-source.js';
 import { HANDLERS } from './registry.js';
-import { textTarget } from './textfile/handler.js';
+import { textTarget, textfileHandler } from './textfile/handler.js';
 import { InputError, type DetailedParseOutput, type InputHandler, type SourceFile } from './types.js';
 import { compareText } from '../util/compare.js';
 import { mergeComposeOverrides } from './compose/override.js';
@@ -27,6 +27,8 @@ export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const CONFIG_NAMES = new Set(['sandcheck.yaml', 'sandcheck.yml', '.sandcheck.yaml']);
 /** Names of the text formats sandcheck audits: binary content in one of them is an input error. */
 const CONFIG_FORMAT_NAME = /(\.(ya?ml|json|env|tf|dockerfile)|^(Dockerfile|Containerfile)(\..*)?|^\.env(\..*)?)$/i;
+/** sandcheck.yaml in a walk: scanned as text, for secrets only. */
+const CONFIG_AS_TEXT: InputHandler = { ...textfileHandler, parse: (file) => ({ ...textfileHandler.parse(file), detail: 'sandcheck configuration: scanned for secrets only' }) };
 const GIT_CRYPT_HEADER = '\0GITCRYPT\0';
 
 /** recognised stays unset: front ends without catch-all inputs (images, live Docker) count every parsed input. */
@@ -130,10 +132,9 @@ function walk(dir: string, cwd: string, handlers: InputHandler[], out: Collected
 
 function readAndCollect(abs: string, cwd: string, handlers: InputHandler[], out: Collected, explicit: boolean): void {
   const shown = displayPath(abs, cwd);
-  if (CONFIG_NAMES.has(basename(abs)) && !explicit) {
-    out.inputs.push({ path: shown, format: 'sandcheck-config', status: 'skipped', reason: 'sandcheck configuration (read with --config or from the working directory)' });
-    return;
-  }
+  // sandcheck.yaml met in a walk is configuration, not an input (it is read with --config or from the
+  // working directory); a key pasted into it is still a key in a file, so its text is scanned.
+  const config = CONFIG_NAMES.has(basename(abs)) && !explicit;
   let raw: string | Buffer;
   try {
     const size = statSync(abs).size;
@@ -159,7 +160,7 @@ function readAndCollect(abs: string, cwd: string, handlers: InputHandler[], out:
     else out.inputs.push({ path: shown, format: null, status: 'skipped', reason: 'binary file' });
     return;
   }
-  collectFile(makeSourceFile(shown, abs, typeof raw === 'string' ? raw : raw.toString('utf8')), handlers, out);
+  collectFile(makeSourceFile(shown, abs, typeof raw === 'string' ? raw : raw.toString('utf8')), config ? [CONFIG_AS_TEXT] : handlers, out);
 }
 
 /** Detects the format and parses; every file ends up in `inputs` as parsed, skipped or error. */
@@ -174,6 +175,7 @@ export function collectFile(file: SourceFile, handlers: InputHandler[], out: Col
     } catch (err) {
       // Detection parsed the file and it is broken (e.g. bad YAML in a .yaml file): an error, not a skip.
       addError(out, inputErrorRecord(file, null, err), null);
+      scanBrokenFileText(file, out);
       return;
     }
   }
@@ -197,7 +199,13 @@ export function collectFile(file: SourceFile, handlers: InputHandler[], out: Col
     out.inputs.push(rec);
   } catch (err) {
     addError(out, inputErrorRecord(file, handler.format, err), handler);
+    if (!handler.generic) scanBrokenFileText(file, out);
   }
+}
+
+/** The audit is incomplete (exit 2), but a key in a broken file is still named: its text is scanned as any text file's. */
+function scanBrokenFileText(file: SourceFile, out: Collected): void {
+  out.targets.push({ ...textTarget(file), id: `text:${file.path}@${file.path}` });
 }
 
 function inputErrorRecord(file: SourceFile, format: string | null, err: unknown): InputRecord {

@@ -64,7 +64,8 @@ export function parseYamlFast(text: string, file: string): YamlFile {
   } catch (err) {
     const e = err as { reason?: string; mark?: { line: number; column: number }; message: string };
     const what = /\.json$/i.test(file) ? 'JSON' : 'YAML';
-    if (e.mark) throw new InputError(file, `not valid ${what}: ${e.reason ?? e.message}`, e.mark.line + 1, e.mark.column + 1);
+    // A line, no column: see parseYaml (a column inside or after a value can tell the value's length).
+    if (e.mark) throw new InputError(file, `not valid ${what}: ${e.reason ?? e.message}`, e.mark.line + 1);
     throw new InputError(file, `not valid ${what}: ${e.message}`);
   }
 

@@ -37,8 +37,9 @@ export function parseYaml(text: string, file: string): YamlFile {
   parsed.forEach((doc, index) => {
     const err = doc.errors[0];
     if (err) {
-      const pos = lineCounter.linePos(err.pos[0]);
-      throw new InputError(file, `not valid YAML: ${firstLine(err.message)}`, pos.line, pos.col);
+      // A line, no column, and no quoted escape: where an error falls inside or just after a value, its
+      // column less the value's start is the value's length (a secret's, possibly).
+      throw new InputError(file, `not valid YAML: ${firstLine(err.message).replace(/^(Invalid escape sequence)\b.*$/, '$1')}`, lineCounter.linePos(err.pos[0]).line);
     }
     let value: unknown;
     try {

@@ -152,7 +152,7 @@ describe('sandcheck scan fails closed', () => {
     writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n   bad: [\n');
     const r = sandcheck(['scan', '.', '--format', 'json'], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('sandcheck: input error: broken.yaml:5:7: not valid YAML: bad indentation of a mapping entry\n');
+    expect(r.stderr).toBe('sandcheck: input error: broken.yaml:5: not valid YAML: bad indentation of a mapping entry\n');
     const report = json(r);
     expect(report.inputs.find((i: R) => i.path === 'broken.yaml')).toMatchObject({ status: 'error' });
     expect(where(report, 'container-privileged')).toEqual(['good.yaml:43']);

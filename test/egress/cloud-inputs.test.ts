@@ -183,7 +183,7 @@ describe('AWS topology listings', () => {
     writeFileSync(join(dir, 'sgs.json'), readFileSync(join(ROOT, 'fixtures/egress/cloud/aws-sg-default.json'), 'utf8').slice(0, 400));
     const r = sandcheck(['scan', join(dir, 'sgs.json'), '--format', 'json']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`sandcheck: input error: ${join(dir, 'sgs.json')}:15:1: not valid JSON: unexpected end of the stream within a double quoted scalar\n`);
+    expect(r.stderr).toBe(`sandcheck: input error: ${join(dir, 'sgs.json')}:15: not valid JSON: unexpected end of the stream within a double quoted scalar\n`);
     // A broken JSON file that is no cloud listing stays a text file.
     writeFileSync(join(dir, 'other.json'), '{"allowed": [1, 2');
     const other = sandcheck(['scan', join(dir, 'other.json'), '--format', 'json']);

@@ -115,7 +115,7 @@ describe('the CLI', () => {
     expect(r.stderr.trimEnd().split('\n')).toEqual([
       'sandcheck: warning: sandcheck.yaml:6: Trust boundary "tenant-blue": namespace "tenant-blu" matches no object of the scan (namespaces in the scan: tenant-blue, tenant-red)',
       'sandcheck: warning: sandcheck.yaml:9: Trust boundary "gpu": labels {pool: gpu, tier: a} match no workload of the scan',
-      'sandcheck: warning: sandcheck.yaml:13: Trust boundary "ops": paths "deploy/ops/**" matches none of the scanned files (globs are relative to the folder of sandcheck.yaml; the files as it sees them: ops/.env, tenant-blue.yaml, tenant-red.yaml)',
+      'sandcheck: warning: sandcheck.yaml:13: Trust boundary "ops": paths "deploy/ops/**" matches none of the scanned files (globs are relative to the folder of sandcheck.yaml; the files as it sees them: ops/.env, sandcheck.yaml, tenant-blue.yaml and 1 more)',
     ]);
     const report = JSON.parse(r.stdout) as Report;
     expect(warnings(report).map((f) => `${f.location.file}:${f.location.line}`)).toEqual(['sandcheck.yaml:6', 'sandcheck.yaml:9', 'sandcheck.yaml:13']);
@@ -124,7 +124,7 @@ describe('the CLI', () => {
     expect(elsewhere.stderr.trimEnd().split('\n').map((l) => l.replace(dir, '<dir>'))).toEqual([
       'sandcheck: warning: ../sandcheck.yaml:6: Trust boundary "tenant-blue": namespace "tenant-blu" matches no object of the scan (namespaces in the scan: tenant-blue, tenant-red)',
       'sandcheck: warning: ../sandcheck.yaml:9: Trust boundary "gpu": labels {pool: gpu, tier: a} match no workload of the scan',
-      'sandcheck: warning: ../sandcheck.yaml:13: Trust boundary "ops": paths "deploy/ops/**" matches none of the scanned files (globs are relative to the folder of ../sandcheck.yaml; the files as it sees them: ops/.env, tenant-blue.yaml, tenant-red.yaml)',
+      'sandcheck: warning: ../sandcheck.yaml:13: Trust boundary "ops": paths "deploy/ops/**" matches none of the scanned files (globs are relative to the folder of ../sandcheck.yaml; the files as it sees them: ops/.env, sandcheck.yaml, tenant-blue.yaml and 1 more)',
     ]);
     const text = runCli(cli.bin, ['scan', '.'], { cwd: dir });
     expect(text.stdout).toContain('  warn low trust-boundary-unmatched  A trust boundary of sandcheck.yaml matches nothing in the scan\n      sandcheck.yaml:6  trust boundary tenant-blue\n');
