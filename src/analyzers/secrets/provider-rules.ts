@@ -274,8 +274,10 @@ export const PROVIDER_RULES: ProviderRule[] = [
     provider: 'netrc',
     severity: 'high',
     keywords: ['machine'],
-    // The match is the password alone (the entry is a lookbehind), so a finding points at it.
-    regex: re(`(?<=(?<!\\S)machine\\s{1,8}\\S{1,253}(?:\\s{1,8}(?:login|account|port)\\s{1,8}\\S{1,128}){0,3}\\s{1,8}password\\s{1,8})(?<s>\\S{1,128})`),
+    // Tried only where `machine` starts a word (a lookbehind over the whole text ran at every position of
+    // any file that mentions the word); the `d` flag gives where the password starts, which the finding points at.
+    landmark: { text: 'machine', start: (text, at) => (at === 0 || /\s/.test(text[at - 1]!) ? at : -1) },
+    regex: re(`machine\\s{1,8}\\S{1,253}(?:\\s{1,8}(?:login|account|port)\\s{1,8}\\S{1,128}){0,3}\\s{1,8}password\\s{1,8}(?<s>\\S{1,128})`, 'gd'),
     validate: (v) => commonDropReason(v) ?? (v.includes('$') || v.includes('{') ? 'reference' : v.length < 8 ? 'low-entropy' : null),
   },
   {

@@ -186,11 +186,13 @@ export function scanCandidates(text: string, rules: Map<ProviderRule, number>, o
       const captured = m.groups?.s ?? m[0];
       const value = rule.normalize ? rule.normalize(captured, m, text) : captured;
       const reason = value === null ? 'not-secret-shape' : (rule.ownChecks ? null : commonDropReason(value)) ?? rule.validate?.(value, m) ?? null;
+      // A rule whose match spans context (a .netrc entry) locates the secret itself (`d` flag: group indices).
+      const at = m.indices?.groups?.s?.[0] ?? m.index;
       if (reason !== null || value === null) {
-        if (options.onDrop) options.onDrop({ detector: rule.id, reason: reason ?? 'not-secret-shape', line: lineOf(text, m.index), fingerprint: fingerprint(value ?? captured) });
+        if (options.onDrop) options.onDrop({ detector: rule.id, reason: reason ?? 'not-secret-shape', line: lineOf(text, at), fingerprint: fingerprint(value ?? captured) });
         continue;
       }
-      raw.push({ rule, start: m.index, end: m.index + m[0].length, value, order: RULE_ORDER.get(rule)! });
+      raw.push({ rule, start: at, end: m.index + m[0].length, value, order: RULE_ORDER.get(rule)! });
     }
   }
   return toHits(text, dedupe(raw));
