@@ -251,6 +251,21 @@ function namedAssignments(text: string, from = Math.min(...[text.indexOf('ANTHRO
   return out;
 }
 
+const TERRAFORM_FILE = /\.(tf|tfvars)$/i;
+/** `name = "literal"` on one line (an HCL attribute with a quoted string; `${…}` inside is a reference the pipeline drops). */
+const HCL_STRING_ATTRIBUTE = /^[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=[ \t]*"((?:[^"\\\n]|\\.){1,1000})"[ \t]*(?:(?:#|\/\/).*)?\r?$/gm;
+
+/** HCL attributes whose value is a quoted string, with the value's position (escapes `\"` and `\\` undone). */
+function hclStringAttributes(text: string): { name: string; value: string; line: number; column: number }[] {
+  const out: { name: string; value: string; line: number; column: number }[] = [];
+  HCL_STRING_ATTRIBUTE.lastIndex = 0;
+  for (let m = HCL_STRING_ATTRIBUTE.exec(text); m; m = HCL_STRING_ATTRIBUTE.exec(text)) {
+    const valueAt = m.index + m[0].indexOf('"') + 1;
+    out.push({ name: m[1]!, value: m[2]!.replace(/\\(["\\])/g, '$1'), line: lineOf(text, m.index), column: valueAt - text.lastIndexOf('\n', valueAt - 1) });
+  }
+  return out;
+}
+
 function at(file: string | undefined, line: number, column: number, pointer: string): Location {
   return { file, line, column, pointer };
 }
@@ -411,6 +426,14 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
       for (const a of namedAssignments(text, keywords.named)) {
         if (out.some((s) => s.location.line === a.line)) continue;
         push(classifyPair(a.name, a.value, { line: a.line, column: a.column }, dropsAt()), '', 'text', (h) => at(file, h.line, h.column, ''));
+      }
+      // Terraform gives names and values (`password = "…"` in a resource, a module call, a .tfvars):
+      // they are judged as pairs, by name and value, as the env and manifest formats' are.
+      if (file && TERRAFORM_FILE.test(file)) {
+        for (const a of hclStringAttributes(text)) {
+          if (out.some((s) => s.location.line === a.line)) continue;
+          push(classifyPair(a.name, a.value, { line: a.line, column: a.column }, dropsAt()), '', 'text', (h) => at(file, h.line, h.column, ''));
+        }
       }
       break;
     }
