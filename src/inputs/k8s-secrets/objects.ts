@@ -2,7 +2,8 @@ import type { ConfigMapData, SecretEntry, SecretObjectData, SecretObjectKind } f
 import { pointerOf, type Suppression, type Target } from '../../model/target.js';
 import { OBJECT_HANDLERS, SUPPRESS_ANNOTATION, type ObjectContext } from '../kubernetes/handler.js';
 import type { SourcePath } from '../source-locator.js';
-import { locateBlockValue } from '../block-scalar.js';
+import { blockScalarAt, locateBlockValue, positionInValue } from '../block-scalar.js';
+import type { Location } from '../../model/location.js';
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
@@ -78,6 +79,8 @@ function secretObject(kind: SecretObjectKind) {
     };
     let remoteKeys: string[] = [];
     const remoteKeyPaths: SourcePath[] = [];
+    /** SecretProviderClass keys located inside the `objects` block scalar (recorded after the paths). */
+    let keyLocations: (Location | null)[] = [];
     let store: string | null = null;
     let producesSecret: string | null = null;
     if (kind === 'Secret') {
@@ -103,7 +106,13 @@ function secretObject(kind: SecretObjectKind) {
       const params = asObj(spec.parameters);
       // Providers list objects in a YAML string (Azure, Vault) or as secretObjects; keep their names.
       const objects = str(params.objects) ?? '';
-      remoteKeys = [...objects.matchAll(/(?:objectName|secretPath|path)\s*:\s*["']?([^"'\s]+)/g)].map((m) => m[1]!);
+      const found = [...objects.matchAll(/(?:objectName|secretPath|path)\s*:\s*["']?([^"'\s]+)/g)];
+      remoteKeys = found.map((m) => m[1]!);
+      // Each key where it is written: inside a block scalar, at its own line; else at `objects:`.
+      const objectsPath: SourcePath = [...path, 'spec', 'parameters', 'objects'];
+      const block = found.length ? blockScalarAt(ctx.file, ctx.locator.at(objectsPath)) : null;
+      keyLocations = found.map((m) => (block ? { ...ctx.locator.at(objectsPath), ...positionInValue(block.lines, m.index! + m[0].length - m[1]!.length) } : null));
+      if (!block) found.forEach(() => remoteKeyPaths.push(objectsPath));
       producesSecret = str(asObj(asArr(spec.secretObjects)[0]).secretName);
     }
     const rotatedKey = Object.keys(annotations).find((k) => ROTATION_ANNOTATION.test(k));
@@ -141,6 +150,7 @@ function secretObject(kind: SecretObjectKind) {
     if (data.createdAt) paths.push(['/createdAt', [...path, 'metadata', 'creationTimestamp']]);
     if (data.refreshInterval) paths.push(['/refreshInterval', [...path, 'spec', 'refreshInterval']]);
     ctx.locator.record(t, paths);
+    keyLocations.forEach((loc, i) => loc && t.locations.set(pointerOf('remoteKeys', i), loc));
     return [t];
   };
 }
