@@ -62,7 +62,7 @@ describe('a provider key written as the name of an assignment', () => {
     expect(found).toEqual([
       ['secret-anthropic-key-literal', '.env', 2],
       ['secret-provider-token', 'compose.yaml', 5],
-      ['secret-provider-token', 'pod.yaml', 10], // placed at the env entry's value, as every env finding is
+      ['secret-provider-token', 'pod.yaml', 9], // placed at the env entry, where the name (the key) is written
     ]);
     const text = JSON.stringify(r);
     expect(windows(API.slice(13)).filter((w) => text.includes(w))).toEqual([]);

@@ -341,9 +341,10 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
           const drops = file === undefined && onDrop ? { onDrop: (d: DroppedCandidate) => onDrop({ ...d, line: 0, file: formatLocation(loc) }) } : dropsAt();
           const hits = classifyPair(e.name, e.value, { line: loc.line ?? 1, column: loc.column ?? 1, lines }, drops);
           push(hits, pointer, where, (h) => {
-            // A key written as the name (no name on the hit): the source pointer and a live container's detail hold the name.
-            const l = h.name === undefined ? { ...loc, pointer: undefined, detail: undefined } : loc;
-            return l.line ? { ...l, line: h.line, column: h.column } : l;
+            // A key written as the name (no name on the hit) is placed at the entry, where its name is written;
+            // the source pointer and a live container's detail hold the name, so they are left out.
+            if (h.name === undefined) return { ...locate(target, pointerOf(field, i)), pointer: undefined, detail: undefined };
+            return loc.line ? { ...loc, line: h.line, column: h.column } : loc;
           });
         });
       }
