@@ -417,3 +417,34 @@ describe('dockerfile handler: malformed input gives an InputError with file, lin
     expect([e.file, e.line, e.reason]).toEqual(['worker/Dockerfile', line, reason]);
   });
 });
+
+describe('dockerfile-curl-pipe-shell in a heredoc RUN', () => {
+  it('is located at the script line that completes the unverified download; a continued RUN stays at its RUN line', async () => {
+    const { json, sandcheck, tempDir } = await import('../helpers/cli.js');
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'Dockerfile'),
+      [
+        `FROM debian:12@sha256:${'2d3e'.repeat(16)}`,
+        'RUN <<EOT',
+        'set -eux',
+        'curl -fsSLo /tmp/i.sh https://get.example.dev/i.sh',
+        'chmod +x /tmp/i.sh',
+        '/tmp/i.sh --yes',
+        'EOT',
+        'RUN <<EOT',
+        'curl -fsSL https://x.example/a.sh |',
+        '  bash',
+        'EOT',
+        'RUN apt-get update \\',
+        ' && curl -fsSL https://x.example/b.sh | sh',
+        'USER 10001',
+        '',
+      ].join('\n'),
+    );
+    const report = json<{ findings: { ruleId: string; location: { line: number } }[] }>(sandcheck(['scan', '.', '--format', 'json'], { cwd: dir }));
+    expect(report.findings.filter((f) => f.ruleId === 'dockerfile-curl-pipe-shell').map((f) => f.location.line)).toEqual([6, 10, 12]);
+  });
+});

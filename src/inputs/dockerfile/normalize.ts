@@ -28,6 +28,7 @@ export function normalizeDockerfile(text: string, file: string): NormalizedBuild
   const instructions = df.getInstructions();
   const lines = new Map<string, { line: number; column: number }>();
   const at = (pointer: string, i: Instruction) => lines.set(pointer, { line: lineOf(i), column: columnOf(i) });
+  let textLines: string[] | undefined;
 
   const data: BuildData = {
     stages: [],
@@ -96,10 +97,15 @@ export function normalizeDockerfile(text: string, file: string): NormalizedBuild
         at(`/copies/${data.copies.length}/image`, ins);
         data.copies.push(readCopy(ins as Copy, stage, data.stages, globalArgs, escape));
         break;
-      case 'RUN':
+      case 'RUN': {
         at(`/runs/${data.runs.length}`, ins);
-        data.runs.push(readRun(ins, stage, escape));
+        const run = readRun(ins, stage, escape);
+        // In a heredoc script the finding points at the line that completes the unverified download.
+        const offending = run.pipesDownloadToShell ? offendingLine(run.command, textLines ??= text.split(/\r?\n/), run.line, run.endLine) : null;
+        if (offending !== null) lines.set(`/runs/${data.runs.length}/pipesDownloadToShell`, { line: offending, column: 1 });
+        data.runs.push(run);
         break;
+      }
     }
   }
   if (data.stages.length === 0) throw new InputError(file, 'no FROM instruction: not a buildable Dockerfile');
@@ -273,6 +279,22 @@ export function runScript(ins: Instruction, escape: string): string {
   }
   if (current.length) bodies.push(current.join('\n'));
   return shellRun ? [command, ...bodies].join('\n') : command;
+}
+
+/**
+ * The file line of the script line that makes `script` an unverified download (the shortest prefix of
+ * its lines that findDownloadPipe reports ends there), when that line is a heredoc body line of this RUN
+ * (found verbatim below the RUN line); null otherwise (the finding then stays at the RUN line).
+ */
+function offendingLine(script: string, fileLines: string[], runLine: number, endLine: number): number | null {
+  const scriptLines = script.split('\n');
+  if (scriptLines.length < 2 || scriptLines.length > 400) return null;
+  for (let j = 1; j < scriptLines.length; j++) {
+    if (findDownloadPipe(scriptLines.slice(0, j + 1).join('\n')) === null) continue;
+    for (let l = runLine + 1; l <= endLine && l <= fileLines.length; l++) if (fileLines[l - 1] === scriptLines[j]) return l;
+    return null;
+  }
+  return null;
 }
 
 function readRun(ins: Instruction, stage: number, escape: string): BuildRun {
