@@ -147,8 +147,13 @@ export function locateBlockValue(target: Target<object>, file: SourceFile, point
   valueLines.set(holder, block.lines);
 }
 
-/** The literal env values and build args of a container whose value is a block scalar (`value: |`, `KEY: >-`). */
-export function locateContainerBlockValues(target: Target<ContainerData & { buildArgs?: ContainerData['env'] }>, file: SourceFile): void {
+/**
+ * The literal env values and build args of a container whose value is a block scalar: `value: |`,
+ * `KEY: >-` (mapping form), and compose's list form `- |` followed by an indented `KEY=value` line (the
+ * block holds the whole entry; the value starts after the first `=`). Each value is located in the file
+ * that wrote it (`sourceOf` its location's file: a merged compose service has values from two files).
+ */
+export function locateContainerBlockValues(target: Target<ContainerData & { buildArgs?: ContainerData['env'] }>, sourceOf: (path: string | undefined) => SourceFile | undefined): void {
   for (const field of ['env', 'buildArgs'] as const) {
     const list = target.data[field];
     if (!list) continue;
@@ -156,7 +161,31 @@ export function locateContainerBlockValues(target: Target<ContainerData & { buil
       const e = list[i]!;
       if (e.value === null || e.valueFrom) continue;
       const pointer = `/${field}/${i}/value`;
-      locateBlockValue(target, file, pointer, target.locations.get(pointer) ?? target.locations.get(`/${field}/${i}`), e);
+      const key = target.locations.get(pointer) ?? target.locations.get(`/${field}/${i}`);
+      const file = key ? sourceOf(key.file) : undefined;
+      if (!key || !file) continue;
+      if (isListItem(key.pointer)) locateListEntryValue(target, file, pointer, key, e);
+      else locateBlockValue(target, file, pointer, key, e);
     }
   }
+}
+
+/** `/services/x/environment/2`: an entry of a list (its location is the entry itself, not a key). */
+const isListItem = (pointer: string | undefined): boolean => pointer !== undefined && /\/\d+$/.test(pointer);
+
+/** `- |` then `KEY=value`: the value's location and line positions start after the first `=`. */
+function locateListEntryValue(target: Target<object>, file: SourceFile, pointer: string, key: Location, holder: object): void {
+  const block = blockScalarAt(file, key);
+  if (!block) return;
+  const first = lineOfFile(file, block.lines[1]!).slice(block.lines[2]! - 1);
+  const eq = first.indexOf('=');
+  if (eq < 0) return;
+  const offset = block.lines[0]! + eq + 1;
+  const pos = positionInValue(block.lines, offset);
+  const shifted: number[] = [0, pos.line, pos.column];
+  for (let j = 3; j < block.lines.length; j += 3) {
+    if (block.lines[j]! > offset) shifted.push(block.lines[j]! - offset, block.lines[j + 1]!, block.lines[j + 2]!);
+  }
+  target.locations.set(pointer, { ...key, line: pos.line, column: pos.column });
+  valueLines.set(holder, shifted);
 }

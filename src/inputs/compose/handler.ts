@@ -11,8 +11,7 @@ import { FieldReader, describe, isObj, type Obj } from './values.js';
 import { readTopLevelVolumes, type TopLevelVolume } from './volumes.js';
 import { readServiceNetwork, readTopLevelNetworks, type ComposeNetworkData, type TopLevelNetwork } from './networks.js';
 import { readObjectDefinitions } from './secrets.js';
-import { blockScalarAt, lineOfFile, setValueLines } from '../block-scalar.js';
-import { locateEnvBlockValues } from './block-values.js';
+import { blockScalarAt, lineOfFile, locateContainerBlockValues, setValueLines } from '../block-scalar.js';
 import type { Location } from '../../model/location.js';
 import { parseCommentSuppressions, toTargetSuppressions } from '../../util/comment-suppressions.js';
 
@@ -192,7 +191,7 @@ export function serviceTargets(
   };
   for (const [p, path] of n.workloadPaths) workload.locations.set(p, r.at(path));
   for (const [p, path] of n.containerPaths) container.locations.set(p, r.at(path));
-  locateEnvBlockValues(container, file.sourceOf);
+  locateContainerBlockValues(container, file.sourceOf);
   if (!top.networks) return [workload, container];
   const network = readServiceNetwork(r, def, project, name, top.networks);
   const egress: Target<ComposeNetworkData> = {

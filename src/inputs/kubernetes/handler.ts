@@ -215,7 +215,7 @@ function podTargets(obj: Obj, kind: string, path: SourcePath, template: { spec: 
         parentId: ident.id,
       };
       locator.record(t, resolved.paths);
-      locateContainerBlockValues(t, ctx.file);
+      locateContainerBlockValues(t, () => ctx.file);
       containers.push(t);
       for (const m of resolved.data.mounts) {
         const v = volumes.get(m.volume);
