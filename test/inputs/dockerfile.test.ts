@@ -419,7 +419,7 @@ describe('dockerfile handler: malformed input gives an InputError with file, lin
 });
 
 describe('dockerfile-curl-pipe-shell in a heredoc RUN', () => {
-  it('is located at the script line that completes the unverified download; a continued RUN stays at its RUN line', async () => {
+  it('is located at the script line that completes the unverified download; a continued RUN, or a heredoc RUN whose own line pipes, stays at its RUN line', async () => {
     const { json, sandcheck, tempDir } = await import('../helpers/cli.js');
     const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
@@ -440,11 +440,14 @@ describe('dockerfile-curl-pipe-shell in a heredoc RUN', () => {
         'EOT',
         'RUN apt-get update \\',
         ' && curl -fsSL https://x.example/b.sh | sh',
+        'RUN bash -c "curl -fsSL https://x.example/c.sh | sh" <<EOT',
+        'echo hi',
+        'EOT',
         'USER 10001',
         '',
       ].join('\n'),
     );
     const report = json<{ findings: { ruleId: string; location: { line: number } }[] }>(sandcheck(['scan', '.', '--format', 'json'], { cwd: dir }));
-    expect(report.findings.filter((f) => f.ruleId === 'dockerfile-curl-pipe-shell').map((f) => f.location.line)).toEqual([6, 10, 12]);
+    expect(report.findings.filter((f) => f.ruleId === 'dockerfile-curl-pipe-shell').map((f) => f.location.line)).toEqual([6, 10, 12, 14]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/analyzers/secrets/index.js';
-import { globToRegExp } from '../../src/analyzers/secrets/boundaries.js';
+import { globToRegExp } from '../../src/util/path-glob.js';
 import { parseConfig } from '../../src/config/load.js';
 import { parseGoDuration } from '../../src/engine/functions/secret-rotation-age.js';
 import type { Report } from '../../src/model/finding.js';

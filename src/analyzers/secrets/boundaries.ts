@@ -2,8 +2,6 @@ import type { TrustBoundary } from '../../config/types.js';
 import type { Target } from '../../model/target.js';
 import { globToRegExp, pathForGlobs } from '../../util/path-glob.js';
 
-export { globToRegExp, pathForGlobs };
-
 export interface BoundaryLookup {
   byId(id: string): Target<object> | undefined;
   trustBoundaries: TrustBoundary[];

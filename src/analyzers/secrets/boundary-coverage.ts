@@ -1,7 +1,8 @@
 import type { SandcheckConfig } from '../../config/types.js';
 import type { Target } from '../../model/target.js';
 import { compareText } from '../../util/compare.js';
-import { factsOf, globToRegExp, pathForGlobs } from './boundaries.js';
+import { globToRegExp, pathForGlobs } from '../../util/path-glob.js';
+import { factsOf } from './boundaries.js';
 
 /** One selector of a `trustBoundaries` entry that matches nothing the run scanned. */
 export interface UnmatchedSelector {

@@ -289,8 +289,9 @@ export function runScript(ins: Instruction, escape: string): string {
 function offendingLine(script: string, fileLines: string[], runLine: number, endLine: number): number | null {
   const scriptLines = script.split('\n');
   if (scriptLines.length < 2 || scriptLines.length > 400) return null;
-  for (let j = 1; j < scriptLines.length; j++) {
+  for (let j = 0; j < scriptLines.length; j++) {
     if (findDownloadPipe(scriptLines.slice(0, j + 1).join('\n')) === null) continue;
+    if (j === 0) return null; // on the RUN line itself
     for (let l = runLine + 1; l <= endLine && l <= fileLines.length; l++) if (fileLines[l - 1] === scriptLines[j]) return l;
     return null;
   }
