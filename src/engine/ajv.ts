@@ -1,5 +1,6 @@
 import type { Ajv, ErrorObject, Options } from 'ajv';
 import { defaultExport, vendor } from '../util/vendor.js';
+import { scanText } from '../analyzers/secrets/scan-text.js';
 
 /** The options every sandcheck ajv shares (rules, config, the precompiled validators). */
 export const AJV_OPTIONS: Options = { allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true };
@@ -23,8 +24,11 @@ export function describeAjvError(e: ErrorObject, rootSchema?: object): string {
   const where = e.instancePath || '(top level)';
   switch (e.keyword) {
     case 'additionalProperties': {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      // A key is quoted only when it reads as a name: a value pasted as a key (`[ <token> ]`, `ghp_…:`) is not printed.
+      if (!/^[A-Za-z_][\w.-]{0,63}$/.test(key) || scanText(key).length > 0) return `${where}: an unknown key that is not a name (not shown: it may be a value)`;
       const near = rootSchema ? meantKey(e, rootSchema) : undefined;
-      return `${where}: unknown key "${(e.params as { additionalProperty: string }).additionalProperty}"${near ? ` (did you mean "${near}"?)` : ''}`;
+      return `${where}: unknown key "${key}"${near ? ` (did you mean "${near}"?)` : ''}`;
     }
     case 'required':
       return `${where}: missing required key "${(e.params as { missingProperty: string }).missingProperty}"`;

@@ -5,6 +5,8 @@ import { fingerprint } from '../../src/analyzers/secrets/index.js';
 import { dockerArchive } from '../image/helpers/craft.js';
 import { scan, tempTrees } from '../secrets/helpers.js';
 import { buildCli, runCli } from '../workflow/cli.js';
+import { sandcheck } from '../helpers/cli.js';
+import { expectNotPrinted } from '../helpers/redaction.js';
 
 /**
  * A key pasted alone on a line of an env file (`sk-ant-api03-…` with no `NAME=`) parses as a bare
@@ -89,4 +91,22 @@ describe('sandcheck image: a key written as the name of a config Env entry', () 
       cli.cleanup();
     }
   }, 60_000);
+});
+
+describe('a key written as a name never reaches a dropped-candidate line or a config error', () => {
+  it('scan --debug-secrets: the drop of its placeholder value is listed without the name', () => {
+    const dir = tree({ '.env': `${GH}=ghp_${'x'.repeat(36)}\n` });
+    const r = sandcheck(['scan', '.', '--debug-secrets'], { cwd: dir });
+    expectNotPrinted(r.stdout + r.stderr, [GH]);
+    expect(r.stderr.includes('dropped .env:1 github-token placeholder'), 'the drop is still listed').toBe(true);
+  });
+
+  it('config validate: an unknown key that is a token is not quoted', () => {
+    const dir = tree({ 'sandcheck.yaml': `${GH}: 1\nwaviers: []\n` });
+    const r = sandcheck(['config', 'validate'], { cwd: dir });
+    expectNotPrinted(r.stdout + r.stderr, [GH]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.includes('sandcheck.yaml:1:1: (top level): an unknown key that is not a name (not shown: it may be a value)'), 'withheld key reported at its line').toBe(true);
+    expect(r.stderr.includes('unknown key "waviers" (did you mean "waivers"?)'), 'a name is still quoted').toBe(true);
+  });
 });

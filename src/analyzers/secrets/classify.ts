@@ -32,10 +32,13 @@ export function classifyPair(name: string, value: string | null | undefined, at:
   const v = value.trim();
   if (v === '') return [];
   const onDrop = options.onDrop;
+  // A key written where the name goes (`sk-ant-…=1`, `ghp_…: x`) is the secret: no hit and no dropped
+  // candidate of this pair carries the name (drops are printed by --debug-secrets).
+  const shown = nameHoldsKey(name) ? undefined : name;
   // A value judged whole is reported where its text starts.
   if (at.lines) at = { ...positionInValue(at.lines, value.length - value.trimStart().length), lines: at.lines };
   const drop = (detector: string, reason: NonNullable<ReturnType<typeof commonDropReason>>) => {
-    if (onDrop) onDrop({ detector, reason, line: at.line, fingerprint: fingerprint(v), name });
+    if (onDrop) onDrop({ detector, reason, line: at.line, fingerprint: fingerprint(v), name: shown });
     return [];
   };
 
@@ -53,21 +56,18 @@ export function classifyPair(name: string, value: string | null | undefined, at:
   const lines = at.lines;
   // Most pairs (LOG_LEVEL=info) hold no rule keyword: one keyword pass, and no rule runs.
   const rules = keywordScan(text).rules;
-  const provider = rules.size === 0 ? NO_HITS : scanCandidates(text, rules, onDrop ? { onDrop: (d) => onDrop({ ...d, name, line: lines ? positionInValue(lines, offsetIn(text, d.line, 1) - prefix.length).line : at.line + d.line - 1 }) } : {});
+  const provider = rules.size === 0 ? NO_HITS : scanCandidates(text, rules, onDrop ? { onDrop: (d) => onDrop({ ...d, name: shown, line: lines ? positionInValue(lines, offsetIn(text, d.line, 1) - prefix.length).line : at.line + d.line - 1 }) } : {});
   if (provider.length > 0) {
-    // A key written where the name goes (`sk-ant-…=1`) is reported without the name: it is the secret.
-    // (A hit may start in the name legitimately: the AWS secret key rule matches from `…SECRET_ACCESS_KEY=`.)
-    const inName = provider.some((h) => offsetIn(text, h.line, h.column) < prefix.length) ? new Set(bareName(name, at, {}).map((h) => h.fingerprint)) : null;
     return provider.map((h) => ({
       ...h,
-      name: inName?.has(h.fingerprint) ? undefined : name,
+      name: shown,
       ...(lines
         ? positionInValue(lines, offsetIn(text, h.line, h.column) - prefix.length)
         : { line: at.line + h.line - 1, column: h.line === 1 ? at.column + Math.max(0, h.column - 1 - prefix.length) : h.column }),
     }));
   }
 
-  const encoded = base64Provider(v, name, at);
+  const encoded = base64Provider(v, shown, at);
   if (encoded.length > 0) return encoded;
 
   if (anthropicName && isAnthropicKeyName(name)) {
@@ -87,11 +87,16 @@ export function classifyPair(name: string, value: string | null | undefined, at:
       severity: 'high',
       confidence: 'medium',
       fingerprint: fingerprint(v),
-      name,
+      name: shown,
       line: at.line,
       column: at.column,
     },
   ];
+}
+
+/** Whether a name is itself a key in a provider format (pasted where the name goes). */
+function nameHoldsKey(name: string): boolean {
+  return keywordScan(name).rules.size > 0 && bareName(name, { line: 1, column: 1 }, {}).length > 0;
 }
 
 /**
@@ -116,7 +121,7 @@ const PRINTABLE = /^[\x20-\x7e\t\r\n]+$/;
  * ConfigMap): the decoded key is reported under its own fingerprint, so it matches the same key
  * written plainly elsewhere. Only strict provider shapes count in decoded text.
  */
-function base64Provider(v: string, name: string, at: PairPosition): SecretHit[] {
+function base64Provider(v: string, name: string | undefined, at: PairPosition): SecretHit[] {
   if (v.length % 4 !== 0 || !BASE64_VALUE.test(v)) return NO_HITS;
   const decoded = Buffer.from(v, 'base64').toString('latin1');
   if (!PRINTABLE.test(decoded)) return NO_HITS;

@@ -338,7 +338,7 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
           const lines = valueLinesOf(e);
           cover(loc.line, e.value, locate(target, pointerOf(field, i)).line, lines, loc.file);
           // A live container has no file: its drops are placed as its findings are (`docker://container/x (Config.Env NAME)`), without a line.
-          const drops = file === undefined && onDrop ? { onDrop: (d: DroppedCandidate) => onDrop({ ...d, line: 0, file: formatLocation(loc) }) } : dropsAt();
+          const drops = file === undefined && onDrop ? { onDrop: (d: DroppedCandidate) => onDrop({ ...d, line: 0, file: formatLocation(d.name === undefined ? { ...loc, detail: undefined } : loc) }) } : dropsAt();
           const hits = classifyPair(e.name, e.value, { line: loc.line ?? 1, column: loc.column ?? 1, lines }, drops);
           push(hits, pointer, where, (h) => {
             // A key written as the name (no name on the hit) is placed at the entry, where its name is written;

@@ -150,8 +150,9 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
       historySecrets.push({ ...secret(h, name, `history ${s.index} (${s.instruction})`, null, null), line: null, state: 'recorded in the image history' });
     };
     const drops: DroppedHit[] = [];
-    for (const a of s.buildArgs) for (const h of opts.detectors.pair(a.name, a.value, drops)) push(h, `build arg ${a.name}`);
-    for (const e of s.env) for (const h of opts.detectors.pair(e.name, e.value, drops)) push(h, `ENV ${e.name}`);
+    // A hit without a name is a key written as the name: the label leaves it out (see config Env above).
+    for (const a of s.buildArgs) for (const h of opts.detectors.pair(a.name, a.value, drops)) push(h, h.name === undefined ? 'build arg' : `build arg ${a.name}`);
+    for (const e of s.env) for (const h of opts.detectors.pair(e.name, e.value, drops)) push(h, h.name === undefined ? 'ENV' : `ENV ${e.name}`);
     for (const h of opts.detectors.text(s.createdBy, drops)) push(h, h.name ?? s.instruction);
     dropped(`history ${s.index} (${s.instruction})`, drops.filter(firstDrop), false);
   }
