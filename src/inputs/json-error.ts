@@ -19,10 +19,11 @@ export function jsonSyntaxError(err: unknown, text: string): JsonSyntaxError {
   if (excerpt) {
     reason = message.slice(0, excerpt.index);
     const at = text.indexOf(excerpt[2]!);
-    // V8 keeps ten characters before the error when it cuts the excerpt (`...`), else starts at the text's start.
-    if (at !== -1) offset = at + (excerpt[1] ? 10 : 0);
+    // V8 keeps ten characters before the error when it cuts the excerpt (`...`). Uncut, the excerpt is
+    // the text's start and the error is somewhere in it: its line is known only if it has one line.
+    if (at !== -1 && (excerpt[1] || !excerpt[2]!.includes('\n'))) offset = at + (excerpt[1] ? 10 : 0);
   }
-  const position = / in JSON at position (\d+)/.exec(reason);
+  const position = / (?:in|after) JSON at position (\d+)/.exec(reason);
   if (position) {
     offset = Number(position[1]);
     reason = reason.slice(0, position.index) + reason.slice(position.index + position[0].length);

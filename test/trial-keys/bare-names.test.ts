@@ -17,7 +17,6 @@ import { expectNotPrinted } from '../helpers/redaction.js';
 const tree = tempTrees('sc-bare-');
 const API = 'sk-ant-api03-' + 'Hk4Tz9QwXr7LmP2vBn6CsY8dJf3GaE5U'.repeat(3).slice(0, 93) + 'AA';
 const GH = 'ghp_' + 'Zq8mW3xLp7RtV2bKn9CsY4dJf6GhT1aE5uNc';
-const windows = (s: string) => Array.from({ length: s.length - 7 }, (_, i) => s.slice(i, i + 8));
 
 describe('a provider key written where a variable name goes', () => {
   it('is reported at its line, under its fingerprint, and the report never shows it as a name', async () => {
@@ -37,10 +36,8 @@ describe('a provider key written where a variable name goes', () => {
       ['secret-provider-token', 'compose.yaml', 6],
     ]);
     const text = JSON.stringify(r);
-    expect(text).toContain(fingerprint(API));
-    expect(text).toContain(fingerprint(GH));
-    expect(windows(API.slice(13)).filter((w) => text.includes(w))).toEqual([]);
-    expect(windows(GH.slice(4)).filter((w) => text.includes(w))).toEqual([]);
+    expectNotPrinted(text, [API, GH]);
+    expect(text.includes(fingerprint(API)) && text.includes(fingerprint(GH)), 'both fingerprints reported').toBe(true);
   });
 
   it('ordinary bare names pass through as before', async () => {
@@ -67,8 +64,7 @@ describe('a provider key written as the name of an assignment', () => {
       ['secret-provider-token', 'pod.yaml', 9], // placed at the env entry, where the name (the key) is written
     ]);
     const text = JSON.stringify(r);
-    expect(windows(API.slice(13)).filter((w) => text.includes(w))).toEqual([]);
-    expect(windows(GH.slice(4)).filter((w) => text.includes(w))).toEqual([]);
+    expectNotPrinted(text, [API, GH]);
   });
 });
 
@@ -81,9 +77,9 @@ describe('sandcheck image: a key written as the name of a config Env entry', () 
       for (const format of ['text', 'json', 'sarif']) {
         const r = runCli(cli.bin, ['image', join(dir, 'img.tar'), '--format', format, '--debug-secrets']);
         expect(r.status).toBe(1);
-        expect(r.stdout).toContain(fingerprint(API));
+        expect(r.stdout.includes(fingerprint(API)), 'fingerprint reported').toBe(true);
         const out = r.stdout + r.stderr;
-        expect(windows(API.slice(13)).filter((w) => out.includes(w))).toEqual([]);
+        expectNotPrinted(out, [API]);
       }
       const text = runCli(cli.bin, ['image', join(dir, 'img.tar')]).stdout;
       expect(text).toMatch(/\(config Env\)  trial\/env:1/);
