@@ -92,7 +92,6 @@ function pointerText(path: (string | number)[]): string {
 function boundaryLines(b: TrustBoundary, i: number, lineOf: (path: (string | number)[]) => number): BoundaryLines {
   const at = ['trustBoundaries', i];
   return {
-    name: lineOf([...at, 'name']),
     namespaces: (b.namespaces ?? []).map((_, j) => lineOf([...at, 'namespaces', j])),
     ...(b.labels ? { labels: lineOf([...at, 'labels']) } : {}),
     paths: (b.paths ?? []).map((_, j) => lineOf([...at, 'paths', j])),

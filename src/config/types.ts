@@ -41,7 +41,6 @@ export interface TrustBoundary {
 
 /** Where each selector of one `trustBoundaries` entry is written (1-based lines of sandcheck.yaml). */
 export interface BoundaryLines {
-  name: number;
   namespaces: number[];
   labels?: number;
   paths: number[];

@@ -192,7 +192,7 @@ export function collectFile(file: SourceFile, handlers: InputHandler[], out: Col
     }
     out.targets.push(...res.targets);
     // Every structured file is also scanned as text for provider-format keys (comments, args, labels).
-    if (!handler.generic) out.targets.push({ ...textTarget(file, handler.format), id: `text:${file.path}@${file.path}` });
+    if (!handler.generic) out.targets.push(companionTextTarget(file, handler.format));
     if (!handler.generic) out.recognised = (out.recognised ?? 0) + 1;
     const rec: InputRecord = { path: file.path, format: (res as DetailedParseOutput).detail ? `${handler.format} (${(res as DetailedParseOutput).detail})` : handler.format, status: 'parsed', targets: res.targets.length };
     if (res.skipped?.length) rec.skippedObjects = res.skipped;
@@ -205,7 +205,12 @@ export function collectFile(file: SourceFile, handlers: InputHandler[], out: Col
 
 /** The audit is incomplete (exit 2), but a key in a broken file is still named: its text is scanned as any text file's. */
 function scanBrokenFileText(file: SourceFile, out: Collected): void {
-  out.targets.push({ ...textTarget(file), id: `text:${file.path}@${file.path}` });
+  out.targets.push(companionTextTarget(file, null));
+}
+
+/** The text target beside a file's structured targets (or in place of them), with its id in the collector's form (fingerprints depend on it). */
+function companionTextTarget(file: SourceFile, parsedAs: string | null): Target<object> {
+  return { ...textTarget(file, parsedAs), id: `text:${file.path}@${file.path}` };
 }
 
 function inputErrorRecord(file: SourceFile, format: string | null, err: unknown): InputRecord {

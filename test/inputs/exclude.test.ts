@@ -24,9 +24,11 @@ const rows = (c: Awaited<ReturnType<typeof collectPaths>>) => c.inputs.map((i) =
 describe('exclusions of folder walks', () => {
   it('a glob without / matches a name at any depth; a folder that matches is listed once and not entered', async () => {
     const dir = repo();
+    writeFileSync(join(dir, 'app/deploy.yaml.bak'), 'not: [yaml\n');
     const c = await collectPaths(['.'], { cwd: dir, exclude: exclusions(['templates', '*.yaml.bak'], dir, '--exclude') });
     expect(rows(c)).toEqual([
       'parsed app/deploy.yaml',
+      'skipped app/deploy.yaml.bak (excluded by --exclude *.yaml.bak)',
       'skipped app/templates (excluded by --exclude templates)',
       'skipped docs/templates (excluded by --exclude templates)',
       expect.stringMatching(/^error test\/fixtures\/broken\/bad\.yaml \(.*not valid YAML/),

@@ -363,11 +363,6 @@ function analyzeService(t: Target<ComposeNetworkData>, label: string, reach: Com
   }
 }
 
-/** Findings per compose network target id, for the egressVerdict rule function. Every target listed was judged. */
-export function composeNetworkFindings(targets: readonly Target<object>[], config: SandcheckConfig): Map<string, EgressFinding[]> {
-  return new Map(analyzeComposeNetworks(targets, config).map((a) => [a.target.id, a.analysis.findings]));
-}
-
 /**
  * Per host directory, the bridges of the compose services judged on that host's path: the host's own
  * analysis does not judge them again as the implied "containers on <bridge>" context.
