@@ -443,11 +443,16 @@ describe('dockerfile-curl-pipe-shell in a heredoc RUN', () => {
         'RUN bash -c "curl -fsSL https://x.example/c.sh | sh" <<EOT',
         'echo hi',
         'EOT',
+        'RUN <<EOT',
+        'sh /tmp/j.sh',
+        'curl -fsSLo /tmp/j.sh https://x.example/j.sh',
+        'sh /tmp/j.sh',
+        'EOT',
         'USER 10001',
         '',
       ].join('\n'),
     );
     const report = json<{ findings: { ruleId: string; location: { line: number } }[] }>(sandcheck(['scan', '.', '--format', 'json'], { cwd: dir }));
-    expect(report.findings.filter((f) => f.ruleId === 'dockerfile-curl-pipe-shell').map((f) => f.location.line)).toEqual([6, 10, 12, 14]);
+    expect(report.findings.filter((f) => f.ruleId === 'dockerfile-curl-pipe-shell').map((f) => f.location.line)).toEqual([6, 10, 12, 14, 20]); // 20, not 18: the same line before the download is not it
   });
 });

@@ -283,8 +283,9 @@ export function runScript(ins: Instruction, escape: string): string {
 
 /**
  * The file line of the script line that makes `script` an unverified download (the shortest prefix of
- * its lines that findDownloadPipe reports ends there), when that line is a heredoc body line of this RUN
- * (found verbatim below the RUN line); null otherwise (the finding then stays at the RUN line).
+ * its lines that findDownloadPipe reports ends there), when that line is a heredoc body line of this RUN;
+ * null otherwise (the finding then stays at the RUN line). Body lines are copied verbatim from the file,
+ * in order, so they are matched to file lines in order (an earlier identical line is not taken).
  */
 function offendingLine(script: string, fileLines: string[], runLine: number, endLine: number): number | null {
   const scriptLines = script.split('\n');
@@ -292,8 +293,13 @@ function offendingLine(script: string, fileLines: string[], runLine: number, end
   for (let j = 0; j < scriptLines.length; j++) {
     if (findDownloadPipe(scriptLines.slice(0, j + 1).join('\n')) === null) continue;
     if (j === 0) return null; // on the RUN line itself
-    for (let l = runLine + 1; l <= endLine && l <= fileLines.length; l++) if (fileLines[l - 1] === scriptLines[j]) return l;
-    return null;
+    let l = runLine;
+    for (let k = 1; k <= j; k++) {
+      do l++;
+      while (l <= endLine && l <= fileLines.length && fileLines[l - 1] !== scriptLines[k]);
+      if (l > endLine || l > fileLines.length) return null;
+    }
+    return l;
   }
   return null;
 }

@@ -102,9 +102,7 @@ function fileName(word: string | undefined): string | null {
 /** The file a command runs as a program or script: `./x.sh`, `/tmp/x.sh`, `sh x.sh`, `python3 x.py`. */
 function executedFile(c: CommandInfo): string | null {
   if (c.head === null) return null;
-  const words = shellWords(c.raw);
-  const program = words.find((w) => basename(w) === c.head);
-  if (program && program.includes('/')) return c.head;
+  if (c.program?.includes('/')) return c.head;
   const head = c.head.toLowerCase();
   if (!SHELLS.has(head) && !INTERPRETERS.test(head) && !EVALUATORS.has(head)) return null;
   for (let i = 0; i < c.args.length; i++) {
@@ -144,6 +142,8 @@ interface CommandInfo {
   raw: string;
   /** The program after wrappers (sudo, env, VAR=x, time…), as a basename; null for an empty command. */
   head: string | null;
+  /** The program word as written (a path such as `./install.sh`), or null. */
+  program: string | null;
   args: string[];
 }
 
@@ -181,7 +181,7 @@ function commandInfo(raw: string): CommandInfo {
     // `timeout 60 cmd`, `su-exec user cmd`, `gosu user cmd`: one positional before the command.
     if ((base === 'timeout' || base === 'su-exec' || base === 'gosu') && i < words.length) i++;
   }
-  return { raw, head: i < words.length ? basename(words[i]!) : null, args: words.slice(i + 1) };
+  return { raw, head: i < words.length ? basename(words[i]!) : null, program: words[i] ?? null, args: words.slice(i + 1) };
 }
 
 function basename(word: string): string {
