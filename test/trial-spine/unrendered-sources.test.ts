@@ -121,6 +121,16 @@ patchesStrategicMerge:
     }
     // Only the Pod that no kustomization names as a patch has findings.
     expect([...new Set(report.findings.map((f: R) => f.location.file))]).toEqual(['overlays/prod/extra.yaml']);
+    expect(report.findings.length, 'the Pod has findings').toBeGreaterThan(0);
+  });
+
+  it('names the kustomization by its path from the working directory, however far up it is', () => {
+    const dir = tree({
+      'overlay/kustomization.yaml': 'resources: [../base]\npatches:\n  - path: patches/deep/p.yaml\n',
+      'overlay/patches/deep/p.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec: {replicas: 2}\n',
+    });
+    const r = sandcheck(['scan', '.', '--format', 'json'], { cwd: join(dir, 'overlay/patches/deep') });
+    expect(input(json(r), 'p.yaml').skippedObjects[0].reason).toBe('a kustomize patch named by ../../kustomization.yaml: sandcheck judges built manifests (kustomize build … | sandcheck scan -)');
   });
 
   it('judges a patch file named on the command line on its own the same way', () => {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { SkippedObject } from '../../model/finding.js';
 import { parseYamlFast } from '../../util/yaml-fast.js';
 import { textfileHandler } from '../textfile/handler.js';
@@ -102,19 +102,19 @@ function readKustomization(dir: string, shownDir: string): Kustomization | null 
 /** The kustomization (in the file's folder or above it) that names the file as a patch. */
 function patchOwner(file: SourceFile): Kustomization | null {
   if (file.absPath === null || !/\.(ya?ml|json)$/i.test(file.absPath)) return null;
-  let dir = dirname(file.absPath);
-  let shownDir = dirname(file.path);
+  const base = dirname(file.absPath);
+  let dir = base;
   for (let i = 0; i < MAX_ANCESTORS; i++) {
     let k = kustomizations.get(dir);
     if (k === undefined) {
-      k = readKustomization(dir, shownDir);
+      // The folder as the report shows paths: the file's display folder, moved up as far as `dir` is.
+      k = readKustomization(dir, join(dirname(file.path), relative(base, dir)));
       kustomizations.set(dir, k);
     }
     if (k?.patches.has(file.absPath)) return k;
     const up = dirname(dir);
     if (up === dir) break;
     dir = up;
-    shownDir = shownDir === '.' || shownDir === '' ? '..' : dirname(shownDir);
   }
   return null;
 }
