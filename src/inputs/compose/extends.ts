@@ -101,17 +101,8 @@ export function mergeService(base: { value: Obj; prov: Provenance }, over: { val
     }
     const b = { value: base.value[key], prov: child(base.prov, key) };
     const o = { value: over.value[key], prov: child(over.prov, key) };
-    const merged = UNION.has(key)
-      ? union(b, o)
-      : KEYED.has(key)
-        ? keyed(b, o)
-        : BY_TARGET[key]
-          ? byTarget(b, o, BY_TARGET[key]!)
-          : key === 'logging'
-            ? mergeLogging(b, o)
-            : key === 'build'
-              ? mergeAny(b, o, (k) => (k === 'args' || k === 'labels' ? keyed : null))
-              : mergeAny(b, o);
+    const target = BY_TARGET[key];
+    const merged = UNION.has(key) ? union(b, o) : KEYED.has(key) ? keyed(b, o) : target ? byTarget(b, o, target) : (NESTED[key] ?? mergeAny)(b, o);
     value[key] = merged.value;
     children.set(key, merged.prov);
   }
@@ -119,6 +110,13 @@ export function mergeService(base: { value: Obj; prov: Provenance }, over: { val
 }
 
 type Part = { value: unknown; prov: Provenance };
+
+/** Keys whose mappings merge with their own rules inside: `build.args`/`labels` by name, `healthcheck.test` (a command) replaced. */
+const NESTED: Record<string, (b: Part, o: Part) => Part> = {
+  logging: (b, o) => mergeLogging(b, o),
+  build: (b, o) => mergeAny(b, o, (k) => (k === 'args' || k === 'labels' ? keyed : null)),
+  healthcheck: (b, o) => mergeAny(b, o, (k) => (k === 'test' ? (_b, over) => over : null)),
+};
 
 /** Mappings key by key, sequences appended, anything else replaced; `special` picks another merge for a key. */
 function mergeAny(b: Part, o: Part, special?: (key: string) => ((b: Part, o: Part) => Part) | null): Part {
@@ -134,8 +132,7 @@ function mergeAny(b: Part, o: Part, special?: (key: string) => ((b: Part, o: Par
     } else {
       const bk = { value: b.value[key], prov: child(b.prov, key) };
       const ok = { value: o.value[key], prov: child(o.prov, key) };
-      // healthcheck.test is a command: replaced, not appended.
-      const m = key === 'test' ? ok : (special?.(key) ?? mergeAny)(bk, ok);
+      const m = (special?.(key) ?? mergeAny)(bk, ok);
       value[key] = m.value;
       children.set(key, m.prov);
     }
