@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { describeJsonSyntaxError, parseJsonInput } from '../inputs/json-error.js';
 import type { Finding, Report } from '../model/finding.js';
 import type { AuditOptions } from './audit.js';
 import type { EvaluationResult } from './evaluate.js';
@@ -44,12 +45,7 @@ export function readBaseline(file: string): Baseline {
   } catch (err) {
     throw new BaselineError(file, `cannot read the baseline: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new BaselineError(file, `not JSON: ${(err as Error).message}`);
-  }
+  const doc = parseJsonInput(text, (e) => new BaselineError(file, `not JSON: ${describeJsonSyntaxError(e)}`));
   const d = doc as { format?: unknown; version?: unknown; findings?: unknown };
   if (!d || typeof d !== 'object' || d.format !== BASELINE_FORMAT) throw new BaselineError(file, `not a sandcheck baseline (expected "format": "${BASELINE_FORMAT}"; write one with --write-baseline)`);
   if (d.version !== 1) throw new BaselineError(file, `unsupported baseline version ${JSON.stringify(d.version)} (this sandcheck reads version 1)`);

@@ -39,3 +39,12 @@ export function jsonSyntaxError(err: unknown, text: string): JsonSyntaxError {
 export function describeJsonSyntaxError(e: JsonSyntaxError): string {
   return e.line ? `${e.reason} (line ${e.line})` : e.reason;
 }
+
+/** JSON.parse of an input whose error quotes nothing of it: `fail` makes the error to throw from the reason and line. */
+export function parseJsonInput(text: string, fail: (e: JsonSyntaxError) => Error): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw fail(jsonSyntaxError(err, text));
+  }
+}

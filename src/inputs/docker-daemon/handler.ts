@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { Origin } from '../../analyzers/egress/model.js';
-import { jsonSyntaxError } from '../json-error.js';
+import { parseJsonInput } from '../json-error.js';
 import { InputError, type InputHandler, type SourceFile } from '../types.js';
 import { hostOf, wholeFileTarget } from '../file-target.js';
 
@@ -23,14 +23,7 @@ export interface DockerDaemonEgressData {
 const KEYS = ['ipv6', 'ip6tables', 'iptables'] as const;
 
 export function parseDaemonJson(file: SourceFile): DockerDaemonEgressData {
-  let value: unknown;
-  try {
-    value = JSON.parse(file.text);
-  } catch (e) {
-    // V8's message quotes the text around the error; the reason and its place quote nothing.
-    const err = jsonSyntaxError(e, file.text);
-    throw new InputError(file.path, `not valid JSON: ${err.reason}`, err.line);
-  }
+  const value = parseJsonInput(file.text, (e) => new InputError(file.path, `not valid JSON: ${e.reason}`, e.line));
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new InputError(file.path, 'a Docker daemon.json must be a JSON object');
   const obj = value as Record<string, unknown>;
   const data: DockerDaemonEgressData = { layer: 'docker-daemon', host: hostOf(file) };

@@ -1,6 +1,6 @@
 import type { ArchiveContents } from './archive-reader.js';
 import type { ImageScan, ImageSourceKind, LayerSummary, Platform } from './types.js';
-import { describeJsonSyntaxError, jsonSyntaxError } from '../json-error.js';
+import { describeJsonSyntaxError, parseJsonInput } from '../json-error.js';
 
 /** Where the resolver gets JSON members and layer summaries from: a streamed archive or a layout directory. */
 export interface BlobStore {
@@ -49,13 +49,8 @@ function platformMatches(want: Platform, got: Partial<Platform> | undefined): bo
 }
 
 function parseJson(buf: Buffer, what: string): unknown {
-  const text = buf.toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    // V8's message quotes the text around the error: an image config's Env values.
-    throw new ImageFormatError(`${what} is not valid JSON: ${describeJsonSyntaxError(jsonSyntaxError(err, text))}`);
-  }
+  // V8's message quotes the text around the error: an image config's Env values.
+  return parseJsonInput(buf.toString('utf8'), (e) => new ImageFormatError(`${what} is not valid JSON: ${describeJsonSyntaxError(e)}`));
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -1,7 +1,7 @@
 import { parseAddressRange, parsePrefix, type Family } from '../../analyzers/egress/address.js';
 import { CT_STATES, PORT_PROTOS, PROTO_NUMBERS, type CtState } from '../../analyzers/egress/header-space.js';
 import type { MatchSpec, NormRule, NormRuleset, NormTable, Origin, RuleVerdict } from '../../analyzers/egress/model.js';
-import { jsonSyntaxError } from '../json-error.js';
+import { parseJsonInput } from '../json-error.js';
 import { InputError } from '../types.js';
 
 /**
@@ -63,14 +63,7 @@ export function looksLikeNftJson(text: string): boolean {
 }
 
 export function parseNftJson(text: string, file: string): NormRuleset {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    // V8's message quotes the text around the error; the reason and its place quote nothing.
-    const err = jsonSyntaxError(e, text);
-    throw new InputError(file, `not valid JSON: ${err.reason}`, err.line);
-  }
+  const doc = parseJsonInput(text, (e) => new InputError(file, `not valid JSON: ${e.reason}`, e.line));
   const items = obj(doc).nftables;
   if (!Array.isArray(items)) throw new InputError(file, 'no "nftables" array: expected the output of `nft -j list ruleset`');
   const pos = elementPositions(text);
