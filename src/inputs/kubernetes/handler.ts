@@ -17,6 +17,9 @@ const strMap = (v: unknown): Record<string, string> =>
 
 export const SUPPRESS_ANNOTATION = 'ignore.sandcheck.dev/';
 
+/** The token volume the ServiceAccount admission adds to every pod (`kube-api-access-<random>`). */
+const isAdmissionTokenVolume = (name: unknown): boolean => typeof name === 'string' && name.startsWith('kube-api-access-');
+
 const isK8sObject = (v: unknown): v is Obj => {
   const o = asObj(v);
   return typeof o.apiVersion === 'string' && typeof o.kind === 'string';
@@ -75,15 +78,14 @@ function presentObjects(values: unknown[]): Map<string, Obj> {
  * securityContext) makes the pod differ from its controller's template, and then it is judged itself.
  */
 function judgedPart(spec: Obj): string {
-  const injected = (name: unknown) => typeof name === 'string' && name.startsWith('kube-api-access-');
   const container = (c: unknown) => {
     const o = asObj(c);
-    return [o.name, o.image, o.securityContext ?? null, asArr(o.volumeMounts).filter((m) => !injected(asObj(m).name)), o.ports ?? null, o.env ?? null, o.envFrom ?? null];
+    return [o.name, o.image, o.securityContext ?? null, asArr(o.volumeMounts).filter((m) => !isAdmissionTokenVolume(asObj(m).name)), o.ports ?? null, o.env ?? null, o.envFrom ?? null];
   };
   return JSON.stringify([
     spec.securityContext ?? null,
     ['hostNetwork', 'hostPID', 'hostIPC', 'hostUsers', 'shareProcessNamespace', 'runtimeClassName', 'automountServiceAccountToken'].map((f) => spec[f] ?? null),
-    asArr(spec.volumes).filter((v) => !injected(asObj(v).name)),
+    asArr(spec.volumes).filter((v) => !isAdmissionTokenVolume(asObj(v).name)),
     asArr(spec.initContainers).map(container),
     asArr(spec.containers).map(container),
     asArr(spec.ephemeralContainers).map(container),
@@ -295,7 +297,7 @@ function projectedApiTokens(spec: Obj, specPath: SourcePath, containers: Target<
   asArr(spec.volumes).forEach((v, vi) => {
     const vo = asObj(v);
     const name = String(vo.name ?? '');
-    if (name.startsWith('kube-api-access-')) return;
+    if (isAdmissionTokenVolume(name)) return;
     const si = asArr(asObj(vo.projected).sources).findIndex((src) => {
       const t = asObj(src).serviceAccountToken;
       return t !== undefined && t !== null && !asObj(t).audience;
