@@ -41,6 +41,28 @@ describe('effective container settings (pod → container inheritance)', () => {
     expect(c.b!.data.user).toMatchObject({ uid: 0, nonRoot: false, source: 'pod' });
   });
 
+  it('on Windows, the container runAsUserName overrides the pod, in both directions, located at the field that decided', () => {
+    const text = pod(`  os: {name: windows}
+  securityContext:
+    windowsOptions: {runAsUserName: ContainerAdministrator}
+  containers:
+    - name: a
+      image: a
+      securityContext:
+        windowsOptions:
+          runAsUserName: ContainerUser
+    - {name: b, image: b}
+    - {name: c, image: c, securityContext: {windowsOptions: {gmsaCredentialSpecName: spec}}}
+`);
+    const c = containers(text);
+    expect(c.a!.data.user).toMatchObject({ name: 'ContainerUser', nonRoot: true, source: 'container', reason: 'windowsOptions.runAsUserName ContainerUser on the container' });
+    expect(locate(c.a!, '/user')).toMatchObject({ line: 14, pointer: '/spec/containers/0/securityContext/windowsOptions/runAsUserName' });
+    for (const name of ['b', 'c']) {
+      expect(c[name]!.data.user).toMatchObject({ name: 'ContainerAdministrator', nonRoot: false, source: 'pod', reason: 'windowsOptions.runAsUserName ContainerAdministrator on the pod is the administrator' });
+      expect(locate(c[name]!, '/user')).toMatchObject({ line: 8, pointer: '/spec/securityContext/windowsOptions/runAsUserName' });
+    }
+  });
+
   it('treats runAsUser 0 with runAsNonRoot true as root, and points at the uid', () => {
     const text = pod(`  securityContext: {runAsNonRoot: true}
   containers:

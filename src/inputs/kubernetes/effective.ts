@@ -77,7 +77,8 @@ export function resolveContainer(pod: PodContext, container: Obj, role: Containe
   const allowPrivilegeEscalation = forcedEscalation || cSc.allowPrivilegeEscalation !== false;
   paths.set('/allowPrivilegeEscalation', scField('allowPrivilegeEscalation'));
 
-  const user = pod.windows ? resolveWindowsUser(cSc, pSc, cScPath, pScPath, cPath, paths) : resolveUser(cSc, pSc, cScPath, pScPath, cPath, paths);
+  const contexts: SecurityContexts = { container: cSc, pod: pSc, containerPath: cScPath, podPath: pScPath };
+  const user = pod.windows ? resolveWindowsUser(contexts, cPath, paths) : resolveUser(contexts, cPath, paths);
 
   const seccomp = resolveProfile('seccomp', cSc, pSc, cScPath, pScPath, pod, name, paths, cPath);
   const apparmor = resolveProfile('apparmor', cSc, pSc, cScPath, pScPath, pod, name, paths, cPath);
@@ -155,19 +156,45 @@ export function resolveContainer(pod: PodContext, container: Obj, role: Containe
   return { data, paths };
 }
 
+/** The pod's and the container's securityContext, with their paths in the document. */
+interface SecurityContexts {
+  container: Obj;
+  pod: Obj;
+  containerPath: SourcePath;
+  podPath: SourcePath;
+}
+
+interface EffectiveValue {
+  value: unknown;
+  source: ValueSource;
+  path: SourcePath;
+}
+
+/** The value at `field` (a path inside securityContext) that applies: the container's, else the pod's. */
+function effectiveValue(sc: SecurityContexts, field: readonly string[]): EffectiveValue | null {
+  const candidates = [
+    [sc.container, sc.containerPath, 'container'],
+    [sc.pod, sc.podPath, 'pod'],
+  ] as const;
+  for (const [context, base, source] of candidates) {
+    let holder = context;
+    for (const f of field.slice(0, -1)) holder = asObj(holder[f]);
+    const last = field[field.length - 1]!;
+    if (has(holder, last)) return { value: holder[last], source, path: [...base, ...field] };
+  }
+  return null;
+}
+
 const WINDOWS_ADMINISTRATORS = /^(containeradministrator|administrator|nt authority\\system)$/i;
 
 /**
  * On Windows the user is a name (`windowsOptions.runAsUserName`, the container's over the pod's) and
  * runAsUser cannot be set; ContainerAdministrator is the administrator, as uid 0 is root on Linux.
  */
-function resolveWindowsUser(cSc: Obj, pSc: Obj, cScPath: SourcePath, pScPath: SourcePath, cPath: SourcePath, paths: Map<string, SourcePath>): UserInfo {
-  const pickName = (sc: Obj, base: SourcePath, source: ValueSource) => {
-    const w = asObj(sc.windowsOptions);
-    return has(w, 'runAsUserName') ? { name: String(w.runAsUserName).trim(), source, path: [...base, 'windowsOptions', 'runAsUserName'] } : null;
-  };
-  const nameP = pickName(cSc, cScPath, 'container') ?? pickName(pSc, pScPath, 'pod');
-  const nonRootP = has(cSc, 'runAsNonRoot') ? { value: cSc.runAsNonRoot, source: 'container' as const, path: [...cScPath, 'runAsNonRoot'] } : has(pSc, 'runAsNonRoot') ? { value: pSc.runAsNonRoot, source: 'pod' as const, path: [...pScPath, 'runAsNonRoot'] } : null;
+function resolveWindowsUser(sc: SecurityContexts, cPath: SourcePath, paths: Map<string, SourcePath>): UserInfo {
+  const userName = effectiveValue(sc, ['windowsOptions', 'runAsUserName']);
+  const nameP = userName ? { ...userName, name: String(userName.value).trim() } : null;
+  const nonRootP = effectiveValue(sc, ['runAsNonRoot']);
   const runAsNonRoot = nonRootP ? bool(nonRootP.value) : null;
   if (nonRootP) paths.set('/user/runAsNonRoot', nonRootP.path);
   const base = { uid: null, gid: null, runAsNonRoot };
@@ -185,7 +212,7 @@ function resolveWindowsUser(cSc: Obj, pSc: Obj, cScPath: SourcePath, pScPath: So
     paths.set('/user', nonRootP.path);
     return { ...base, name: null, nonRoot: true, reason: `runAsNonRoot: true on the ${nonRootP.source} (the kubelet refuses ContainerAdministrator)`, source: nonRootP.source };
   }
-  paths.set('/user', nonRootP?.path ?? (Object.keys(cSc).length ? cScPath : cPath));
+  paths.set('/user', nonRootP?.path ?? (Object.keys(sc.container).length ? sc.containerPath : cPath));
   return {
     ...base,
     name: null,
@@ -195,12 +222,8 @@ function resolveWindowsUser(cSc: Obj, pSc: Obj, cScPath: SourcePath, pScPath: So
   };
 }
 
-function resolveUser(cSc: Obj, pSc: Obj, cScPath: SourcePath, pScPath: SourcePath, cPath: SourcePath, paths: Map<string, SourcePath>): UserInfo {
-  const pick = (field: string): { value: unknown; source: ValueSource; path: SourcePath } | null => {
-    if (has(cSc, field)) return { value: cSc[field], source: 'container', path: [...cScPath, field] };
-    if (has(pSc, field)) return { value: pSc[field], source: 'pod', path: [...pScPath, field] };
-    return null;
-  };
+function resolveUser(sc: SecurityContexts, cPath: SourcePath, paths: Map<string, SourcePath>): UserInfo {
+  const pick = (field: string) => effectiveValue(sc, [field]);
   const uidP = pick('runAsUser');
   const gidP = pick('runAsGroup');
   const nonRootP = pick('runAsNonRoot');
@@ -229,7 +252,7 @@ function resolveUser(cSc: Obj, pSc: Obj, cScPath: SourcePath, pScPath: SourcePat
     reason = `runAsNonRoot: true on the ${nonRootP.source} (the kubelet refuses a root user)`;
   } else {
     source = 'unset';
-    paths.set('/user', nonRootP?.path ?? (Object.keys(cSc).length ? cScPath : cPath));
+    paths.set('/user', nonRootP?.path ?? (Object.keys(sc.container).length ? sc.containerPath : cPath));
     nonRoot = false;
     reason = nonRootP ? `runAsNonRoot: false on the ${nonRootP.source} and no runAsUser; the image's USER applies` : "no runAsUser or runAsNonRoot; the image's USER applies";
   }
