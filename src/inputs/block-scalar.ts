@@ -164,14 +164,22 @@ export function locateContainerBlockValues(target: Target<ContainerData & { buil
       const key = target.locations.get(pointer) ?? target.locations.get(`/${field}/${i}`);
       const file = key ? sourceOf(key.file) : undefined;
       if (!key || !file) continue;
-      if (isListItem(key.pointer)) locateListEntryValue(target, file, pointer, key, e);
+      if (isListEntryBlock(file, key)) locateListEntryValue(target, file, pointer, key, e);
       else locateBlockValue(target, file, pointer, key, e);
     }
   }
 }
 
-/** `/services/x/environment/2`: an entry of a list (its location is the entry itself, not a key). */
-const isListItem = (pointer: string | undefined): boolean => pointer !== undefined && /\/\d+$/.test(pointer);
+/**
+ * `- |`: a block scalar that is an entry of a list. A list entry is located at its value, which starts
+ * with the block indicator (after any anchor or tag); a mapping entry is located at its key, and no key
+ * starts with `|` or `>` (a key named `0` or `"0"` is a key, although its pointer ends in a digit).
+ */
+function isListEntryBlock(file: SourceFile, at: Location): boolean {
+  if (!at.line || !at.column) return false;
+  const c = lineOfFile(file, at.line)[at.column - 1];
+  return c === '|' || c === '>';
+}
 
 /** `- |` then `KEY=value`: the value's location and line positions start after the first `=`. */
 function locateListEntryValue(target: Target<object>, file: SourceFile, pointer: string, key: Location, holder: object): void {

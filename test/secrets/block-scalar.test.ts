@@ -113,3 +113,31 @@ describe('secrets in block-scalar env values are reported at their own line', ()
     expect(ghFinding?.location?.column).toBe(28);
   });
 });
+
+describe('a compose environment key that is a number is a mapping key, not a list entry', () => {
+  it('"0": | and 1: >- are located at their value lines like any key; `- |` entries still start after the `=`', async () => {
+    const [first, second, third] = [tokens.github(r), tokens.slack(r), tokens.npm(r)];
+    const mapForm = [
+      'services:', // 1
+      '  w:',
+      '    image: registry.internal/w:1',
+      '    environment:',
+      '      "0": |', // 5
+      `        ${first}`,
+      '      1: >-',
+      '        prefix=',
+      `        ${second}`, // 9
+      '',
+    ].join('\n');
+    const listForm = ['services:', '  w:', '    image: registry.internal/w:1', '    environment:', '      - |', `        NPM_TOKEN=${third}`, ''].join('\n');
+    const dir = tree({ 'map/compose.yaml': mapForm, 'list/compose.yaml': listForm });
+    const rep = await scan(dir);
+    expectNotPrinted(JSON.stringify(rep), [first, second, third]);
+    const at = (f: Report['findings'][number]) => `${f.ruleId} ${f.location?.file}:${f.location?.line}:${f.location?.column}`;
+    expect(rep.findings.filter((f) => f.verdict === 'fail' && f.checklist === 'key-storage').map(at).sort()).toEqual([
+      'secret-provider-token list/compose.yaml:6:19',
+      'secret-provider-token map/compose.yaml:6:9',
+      'secret-provider-token map/compose.yaml:9:9',
+    ]);
+  });
+});
