@@ -11,6 +11,7 @@ import { InputError, type DetailedParseOutput, type InputHandler, type SourceFil
 import { compareText } from '../util/compare.js';
 import { mergeComposeOverrides } from './compose/override.js';
 import { excludedBy, type Exclusion } from './exclude.js';
+import { startManifestSourceScan } from './kubernetes/unrendered.js';
 
 export interface Collected {
   targets: Target<object>[];
@@ -79,6 +80,7 @@ export async function collectPaths(
   const out: Collected = { ...emptyCollected(), recognised: 0 };
   const handlers = opts.handlers ?? HANDLERS;
   const exclude = opts.exclude ?? [];
+  startManifestSourceScan();
   for (const p of paths.length ? paths : ['.']) {
     if (p === '-') {
       const text = await (opts.stdin ?? readStdin)();

@@ -2,14 +2,13 @@ import type { ContainerData, EnvVar, Mount, Profile, ProfileType, UserInfo, Valu
 import { normalizeCapabilities } from '../../util/capabilities.js';
 import { parseImageRef } from '../../util/image-ref.js';
 import type { SourcePath } from '../source-locator.js';
+import { asObj, type Obj } from '../../util/objects.js';
 
 /**
  * The effective security settings of one container of a pod spec, after pod → container inheritance
  * and Kubernetes defaults. Pure: plain objects in, data plus the source path of every value out, so
  * a finding can point at the field that decided it (or at the nearest enclosing object when none did).
  */
-
-type Obj = Record<string, unknown>;
 
 export interface PodContext {
   spec: Obj;
@@ -34,7 +33,6 @@ export interface Resolved<D> {
 
 export type ContainerRole = ContainerData['role'];
 
-const asObj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 const asArr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const has = (o: Obj, k: string) => o[k] !== undefined && o[k] !== null;
 const bool = (v: unknown) => v === true || v === 'true';

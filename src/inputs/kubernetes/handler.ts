@@ -8,9 +8,8 @@ import type { InputHandler, ParseOutput, SourceFile } from '../types.js';
 import { resolveContainer, resolveVolumes, type ContainerRole, type PodContext } from './effective.js';
 import { locateContainerBlockValues } from '../block-scalar.js';
 import { POD_TEMPLATE_PATHS, skipReason } from './kinds.js';
+import { asObj, type Obj } from '../../util/objects.js';
 
-type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 const asArr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const strMap = (v: unknown): Record<string, string> =>
   Object.fromEntries(Object.entries(asObj(v)).map(([k, x]) => [k, x === null || x === undefined ? '' : String(x)]));

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { SkippedObject } from '../../model/finding.js';
+import { isObj } from '../../util/objects.js';
 import { parseYamlFast } from '../../util/yaml-fast.js';
 import { textfileHandler } from '../textfile/handler.js';
 import type { InputHandler, ParseOutput, SourceFile } from '../types.js';
@@ -18,10 +19,20 @@ const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomi
 /** A kustomization may only name files under its own folder (kustomize's default load restrictor). */
 const MAX_ANCESTORS = 12;
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+/**
+ * What the scan in progress found about folders: chart roots (`<chart>/templates/` → the chart folder,
+ * or null) and kustomizations (folder → the patches it names, or null). Every YAML file reaches these
+ * handlers, and a folder is looked at once per scan, not once per file under it (a few thousand files
+ * collect in about half the time); a new scan starts afresh, so files changed in between are seen.
+ */
+let chartRoots = new Map<string, string | null>();
+let kustomizations = new Map<string, Kustomization | null>();
 
-const chartRoots = new Map<string, string | null>();
+/** Called by the collector when a scan starts. */
+export function startManifestSourceScan(): void {
+  chartRoots = new Map();
+  kustomizations = new Map();
+}
 
 /** The chart folder of a file under `<chart>/templates/` when `<chart>/Chart.yaml` exists. */
 function chartRootOf(absPath: string): string | null {
@@ -75,7 +86,6 @@ interface Kustomization {
   shown: string;
   patches: Set<string>;
 }
-const kustomizations = new Map<string, Kustomization | null>();
 
 /** The patch files a kustomization names: `patches[].path`, `patchesStrategicMerge[]` (file entries), `patchesJson6902[].path`. */
 function readKustomization(dir: string, shownDir: string): Kustomization | null {
