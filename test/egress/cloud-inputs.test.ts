@@ -91,6 +91,11 @@ describe('AWS topology listings', () => {
       'drop no route to the destination: unreachable from this route table',
     ]);
     expect(s!.ruleset.tables[0]!.chains[0]!.rules[5]!.match[0]!.opaque).toEqual(['prefix list pl-1 (its addresses are not in the listing)']);
+    // The drops say in structure which table and which blackhole route decide (the fix of a blocked endpoint is built from it).
+    expect(s!.ruleset.tables[0]!.chains[0]!.rules.map((r) => r.verdict.route ?? null).filter((r) => r)).toEqual([
+      { table: 'AWS route table rtb-1 (main)', blackhole: 'route 10.1.0.0/16 → tgw-1' },
+      { table: 'AWS route table rtb-1 (main)' },
+    ]);
   });
 
   it('describe-instances: an instance without NetworkInterfaces is its own primary interface', () => {

@@ -4,7 +4,7 @@ import { describeSpace, familyLabel, formatFlow } from './describe.js';
 import { DPORT, DST, OIF, PROTO, PROTO_NUMBERS, Space, cubeOf, pickFlow, type Flow } from './header-space.js';
 import { IntervalSet } from './interval-set.js';
 import { contextLabel, hookOf, type EgressContext, type NormRuleset, type Origin } from './model.js';
-import { decisiveLayerOrigin, egressUniverse, evaluateHook, firstLayerOrigin, formatLayeredTrace, formatTrace, traceFlow, type Delegation, type HookResult, type Stage } from './walk.js';
+import { decisiveLayerOrigin, egressUniverse, evaluateHook, firstLayerOrigin, formatLayeredTrace, formatTrace, traceFlow, type Delegation, type HookResult, type Stage, type TraceStep } from './walk.js';
 
 /**
  * Verdicts of one host's netfilter rulesets against the declared allowlist (§4.4 of the egress notes).
@@ -602,16 +602,13 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
 const NO_ATOMS: ReadonlySet<number> = new Set();
 
 /** The fix when a route table, not a firewall rule, drops a required endpoint: it speaks of routes. */
-function routeFix(step: { stage: string; verdict: string; origin: Origin } | undefined, cidr: string): string | undefined {
-  if (!step || !/^cloud\/AWS route table /.test(step.stage)) return undefined;
-  const table = step.stage.replace(/^cloud\//, '');
+function routeFix(step: TraceStep | undefined, cidr: string): string | undefined {
+  const route = step?.route;
+  if (!route) return undefined;
   const at = `${step.origin.file}:${step.origin.line}`;
-  const blackhole = / is a blackhole/.exec(step.verdict);
-  if (blackhole) {
-    const route = step.verdict.slice(0, blackhole.index);
-    return `Remove the blackhole ${route} from ${table} (${at}), or replace it with a route to a live internet gateway or NAT gateway, so that ${cidr} is routed out; or fix the allowlist.`;
-  }
-  return `Add a route for ${cidr} (or 0.0.0.0/0) to an internet gateway or a NAT gateway in ${table} (${at}), or associate the subnet with a route table that has one; or fix the allowlist.`;
+  if (route.blackhole)
+    return `Remove the blackhole ${route.blackhole} from ${route.table} (${at}), or replace it with a route to a live internet gateway or NAT gateway, so that ${cidr} is routed out; or fix the allowlist.`;
+  return `Add a route for ${cidr} (or 0.0.0.0/0) to an internet gateway or a NAT gateway in ${route.table} (${at}), or associate the subnet with a route table that has one; or fix the allowlist.`;
 }
 
 /**

@@ -49,6 +49,18 @@ export interface RuleVerdict {
   text: string;
   /** redirect/dnat: where the flow goes instead (`127.0.0.1:3128`, `10.0.0.5:8080`). */
   to?: { addr?: string; ports?: [number, number] };
+  /** A cloud route table's drop (a route table is judged as a filter): see RouteDrop. */
+  route?: RouteDrop;
+}
+
+/**
+ * Why a route table drops a flow: `blackhole` is the route that decides when its target is gone
+ * (`route 10.1.0.0/16 → tgw-1`); without it, no route of `table` covers the destination.
+ */
+export interface RouteDrop {
+  /** `AWS route table rtb-0abc (main)`. */
+  table: string;
+  blackhole?: string;
 }
 
 export interface Origin {

@@ -3,7 +3,7 @@ import { compileMatch, type InterfaceAtoms } from './compile.js';
 import { parsePrefix } from './address.js';
 import { CT, DPORT, DST, OIF, Space, cubeOf, flowCube, type Cube, type Flow } from './header-space.js';
 import { IntervalSet } from './interval-set.js';
-import type { EgressContext, NormChain, NormRule, NormRuleset, NormTable, Origin, RuleVerdict } from './model.js';
+import type { EgressContext, NormChain, NormRule, NormRuleset, NormTable, Origin, RouteDrop, RuleVerdict } from './model.js';
 
 /**
  * Symbolic evaluation of ordered netfilter chains (iptables and nftables share the semantics: first
@@ -424,6 +424,8 @@ export interface TraceStep {
   index: number;
   verdict: string;
   origin: Origin;
+  /** The rule is a route table's drop: which table, and the blackhole route if one decides. */
+  route?: RouteDrop;
 }
 
 export interface TraceOutcome {
@@ -445,7 +447,7 @@ function inCubes(cubes: readonly Cube[], flow: Cube): boolean {
 
 function runChain(stage: Stage, chain: CompiledChain, flow: Cube, path: TraceStep[], assumptions: string[], depth: number, budget: { n: number }): ChainRun[] {
   const out: ChainRun[] = [];
-  const step = (rule: CompiledRule, verdict: string): TraceStep => ({ stage: stage.label, chain: chain.name, index: rule.index, verdict, origin: rule.origin });
+  const step = (rule: CompiledRule, verdict: string): TraceStep => ({ stage: stage.label, chain: chain.name, index: rule.index, verdict, origin: rule.origin, ...(rule.verdict.route ? { route: rule.verdict.route } : {}) });
   const go = (from: number, steps: TraceStep[], asm: string[]): void => {
     for (let i = from; i < chain.rules.length; i++) {
       if (budget.n-- <= 0) return;

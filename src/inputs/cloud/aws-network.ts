@@ -168,13 +168,20 @@ export function awsRouteTables(doc: YamlDoc, file: string): CloudScope[] {
       return { o, dst, pl, size: dst ? parsePrefix(dst)!.hi - parsePrefix(dst)!.lo : 0n, blackhole: state === 'blackhole', origin: at([...rp, key]) };
     });
     const rules: NormRule[] = AWS_PLATFORM.map((p) => rule({ dst: { values: [p.cidr] } }, 'accept', `platform: ${p.what}, link-local (not routed by the route table)`, at([...tp, 'RouteTableId'])));
+    // A drop says which route table and which blackhole route decide (the fix of a blocked endpoint speaks of routes).
+    const dropping = (r: NormRule, blackhole?: string): NormRule => ({ ...r, verdict: { ...r.verdict, route: { table: label, ...(blackhole ? { blackhole } : {}) } } });
     // Prefix lists first (their prefixes' lengths are unknown), then the most specific route first.
-    for (const r of routes.filter((x) => x.pl)) rules.push(rule({ opaque: [`prefix list ${r.pl} (its addresses are not in the listing)`] }, r.blackhole ? 'drop' : 'accept', `route ${r.pl} → ${targetOf(r.o)}${r.blackhole ? ' is a blackhole' : ''}`, r.origin));
-    for (const r of routes.filter((x) => x.dst).sort((a, b) => (a.size < b.size ? -1 : a.size > b.size ? 1 : 0))) {
-      const text = r.blackhole ? `route ${r.dst} → ${targetOf(r.o)} is a blackhole (its target is gone): dropped` : `route ${r.dst} → ${targetOf(r.o)}`;
-      rules.push(rule({ dst: { values: [r.dst!] } }, r.blackhole ? 'drop' : 'accept', text, r.origin));
+    for (const r of routes.filter((x) => x.pl)) {
+      const route = `route ${r.pl} → ${targetOf(r.o)}`;
+      const made = rule({ opaque: [`prefix list ${r.pl} (its addresses are not in the listing)`] }, r.blackhole ? 'drop' : 'accept', `${route}${r.blackhole ? ' is a blackhole' : ''}`, r.origin);
+      rules.push(r.blackhole ? dropping(made, route) : made);
     }
-    rules.push(rule({}, 'drop', 'no route to the destination: unreachable from this route table', at([...tp, 'RouteTableId'])));
+    for (const r of routes.filter((x) => x.dst).sort((a, b) => (a.size < b.size ? -1 : a.size > b.size ? 1 : 0))) {
+      const route = `route ${r.dst} → ${targetOf(r.o)}`;
+      const made = rule({ dst: { values: [r.dst!] } }, r.blackhole ? 'drop' : 'accept', r.blackhole ? `${route} is a blackhole (its target is gone): dropped` : route, r.origin);
+      rules.push(r.blackhole ? dropping(made, route) : made);
+    }
+    rules.push(dropping(rule({}, 'drop', 'no route to the destination: unreachable from this route table', at([...tp, 'RouteTableId']))));
     return {
       label,
       id,
