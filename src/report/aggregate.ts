@@ -23,6 +23,21 @@ export interface AggregateInput {
 }
 
 /**
+ * Why a run could not be audited (exit 2): an input, the configuration or a rule could not be read or
+ * run (`incomplete`); no input of a format sandcheck judges, only text files scanned for secrets
+ * (`nothing-recognisable`); or recognised inputs with nothing in them a rule applies to
+ * (`nothing-to-audit`). Null when the run has a verdict. aggregate() decides; reporters ask this.
+ */
+export type NotAudited = 'incomplete' | 'nothing-recognisable' | 'nothing-to-audit';
+
+export function whyNotAudited(report: Pick<Report, 'summary' | 'errors'>): NotAudited | null {
+  const s = report.summary;
+  if (s.exitCode !== 2) return null;
+  if (s.inputs.error > 0 || report.errors.length > 0) return 'incomplete';
+  return s.inputs.recognised === 0 ? 'nothing-recognisable' : 'nothing-to-audit';
+}
+
+/**
  * Findings and evaluations → one verdict per checklist item, the summary and the exit code.
  * fail (an active failing finding) > error (evidence could not be read) > warn > pass (at least one
  * applicable evaluation that counts as evidence) > manual (an attestation) > not-assessed (no evidence).

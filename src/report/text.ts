@@ -4,6 +4,7 @@ import { formatLocation } from '../model/location.js';
 import { severityRank } from '../model/severity.js';
 import { compareText } from '../util/compare.js';
 import { vendor } from '../util/vendor.js';
+import { whyNotAudited } from './aggregate.js';
 
 export interface TextOptions {
   color: boolean;
@@ -180,7 +181,6 @@ function summaryText(c: Palette, report: Report): string {
   ];
   const itemParts = (['fail', 'error', 'warn', 'pass', 'manual', 'not-assessed'] as ItemVerdict[]).filter((v) => items(v) > 0).map((v) => `${items(v)} ${VERDICT_LABEL[v].toLowerCase()}`);
   const inputs = `${s.inputs.parsed} input${s.inputs.parsed === 1 ? '' : 's'} parsed${s.inputs.error ? `, ${s.inputs.error} unreadable` : ''}`;
-  const nothing = s.exitCode === 2 && s.inputs.error === 0 && report.errors.length === 0;
-  const why = s.exitCode === 2 ? (nothing ? (s.inputs.recognised === 0 ? ' — nothing recognisable to audit' : ' — nothing to audit') : ' — the audit is incomplete') : '';
+  const why = { incomplete: ' — the audit is incomplete', 'nothing-recognisable': ' — nothing recognisable to audit', 'nothing-to-audit': ' — nothing to audit', none: '' }[whyNotAudited(report) ?? 'none'];
   return `${head}${why}: ${parts.join(', ')}; checklist: ${itemParts.join(', ')}; ${inputs}. Exit code ${s.exitCode}.`;
 }
