@@ -1,5 +1,6 @@
 import jsyaml from 'js-yaml';
 import { InputError } from '../inputs/types.js';
+import { ALIAS_BUDGET, ownGraph, ownTree, UnsafeAliases } from './own-value.js';
 import type { Position, YamlDoc, YamlFile } from './yaml-source.js';
 
 /**
@@ -36,6 +37,8 @@ export function parseYamlFast(text: string, file: string): YamlFile {
   const positions = new Map<object, ContainerPositions>();
   const stack: Frame[] = [{ line: 0, col: 0, children: [], kind: null, result: null }];
   const values: unknown[] = [];
+  // An alias to a mapping or sequence (it closes with no kind of its own) makes the file a graph.
+  let aliased = false;
 
   const listener = (event: 'open' | 'close', state: { line: number; position: number; lineStart: number; kind: string | null; result: unknown }) => {
     if (event === 'open') {
@@ -43,6 +46,7 @@ export function parseYamlFast(text: string, file: string): YamlFile {
       return;
     }
     const f = stack.pop()!;
+    if (state.kind === null && state.result !== null && typeof state.result === 'object') aliased = true;
     f.kind = state.kind;
     f.result = state.result;
     const parent = stack[stack.length - 1]!;
@@ -67,6 +71,17 @@ export function parseYamlFast(text: string, file: string): YamlFile {
     // A line, no column: see parseYaml (a column inside or after a value can tell the value's length).
     if (e.mark) throw new InputError(file, `not valid ${what}: ${e.reason ?? e.message}`, e.mark.line + 1);
     throw new InputError(file, `not valid ${what}: ${e.message}`);
+  }
+
+  try {
+    const budget = { left: ALIAS_BUDGET };
+    for (const v of values) {
+      if (aliased) ownGraph(v, budget);
+      else ownTree(v);
+    }
+  } catch (err) {
+    if (err instanceof UnsafeAliases) throw new InputError(file, err.message);
+    throw err;
   }
 
   // One root node per document, in order.

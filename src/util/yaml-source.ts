@@ -1,6 +1,7 @@
 import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
 import { InputError } from '../inputs/types.js';
 import { vendor } from './vendor.js';
+import { ALIAS_BUDGET, ownGraph, UnsafeAliases } from './own-value.js';
 
 // Loaded on first use: a Kubernetes-only scan never needs it (see vendor.ts).
 const Y = () => vendor('yaml');
@@ -34,6 +35,7 @@ export function parseYaml(text: string, file: string): YamlFile {
   }
   if (!Array.isArray(parsed)) parsed = [parsed as unknown as Document.Parsed];
   const docs: YamlDoc[] = [];
+  const budget = { left: ALIAS_BUDGET };
   parsed.forEach((doc, index) => {
     const err = doc.errors[0];
     if (err) {
@@ -43,8 +45,9 @@ export function parseYaml(text: string, file: string): YamlFile {
     }
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: 1000 });
+      value = ownGraph(doc.toJS({ maxAliasCount: 1000 }), budget);
     } catch (e) {
+      if (e instanceof UnsafeAliases) throw new InputError(file, e.message);
       throw new InputError(file, `YAML could not be resolved: ${(e as Error).message}`);
     }
     const positionOf = (path: readonly (string | number)[]) => locateNode(doc, path, lineCounter);
