@@ -1,5 +1,5 @@
 import { FAMILIES, addressSet, parsePrefix, type Family } from './address.js';
-import { inputInterfaceAtoms, interfaceAtomsOf, type InterfaceAtoms } from './compile.js';
+import { interfaceAtomsOf, type InterfaceAtoms } from './compile.js';
 import { describeSpace, familyLabel, formatFlow } from './describe.js';
 import { DPORT, DST, OIF, PROTO, PROTO_NUMBERS, Space, cubeOf, pickFlow, type Flow } from './header-space.js';
 import { IntervalSet } from './interval-set.js';
@@ -307,12 +307,11 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       });
     }
 
-  // The bridges of a container host (interfaces some rule matches with -i): a host process's flow does not
-  // come from them, so its witness leaves by another interface and its text does not name them.
-  const bridges = inputInterfaceAtoms(rulesets, atoms);
   for (const ctx of contexts) {
     const hook = hookOf(ctx);
-    const hidden = hook === 'output' ? bridges : NO_ATOMS;
+    // The bridges of a container host (interfaces some rule matches with -i): a host process's flow does not
+    // come from them, so its witness leaves by another interface and its text does not name them.
+    const hidden = hook === 'output' ? atoms.bridges : NO_ATOMS;
     // The context's path: its own rulesets, then the layers in front of it (a flow must pass every one).
     const extra = extraLayers.get(ctx) ?? [];
     const pathRulesets = extra.length ? [...rulesets, ...extra] : rulesets;

@@ -23,6 +23,8 @@ export class InterfaceAtoms {
   readonly atoms: { name: string; prefix: boolean }[] = [];
   /** The host's ipset contents, for `-m set` matches (carried here: it is per-host compile input too). */
   ipsets: Record<string, IpsetContent> = {};
+  /** Atoms some rule also matches as an input interface: the bridges of a container host (see interfaceAtomsOf). */
+  readonly bridges = new Set<number>();
 
   constructor(patterns: Iterable<string>) {
     const lits = new Set<string>();
@@ -66,8 +68,14 @@ function wildcardPrefix(p: string): string | null {
   return null;
 }
 
+/**
+ * The interface atoms of a host's rulesets, in one walk over its rules: the output interfaces they name
+ * (`-o`), and as `bridges` the atoms some rule also matches as an input interface (`-i docker0`,
+ * `-i br-+`): the bridges of a container host, on which host processes' traffic never comes in.
+ */
 export function interfaceAtomsOf(rulesets: readonly NormRuleset[]): InterfaceAtoms {
   const names = new Set<string>(['lo']);
+  const inputs = new Set<string>();
   // Plain index loops: this visits every rule of the host (tens of thousands in large rule sets).
   for (const rs of rulesets)
     for (const t of rs.tables)
@@ -76,33 +84,23 @@ export function interfaceAtomsOf(rulesets: readonly NormRuleset[]): InterfaceAto
         for (let i = 0; i < rules.length; i++) {
           const match = rules[i]!.match;
           for (let j = 0; j < match.length; j++) {
-            const oif = match[j]!.oif;
+            const { oif, iif } = match[j]!;
             if (oif) for (const v of oif.values) names.add(v);
+            if (iif) for (const v of iif.values) inputs.add(v);
           }
         }
       }
   const atoms = new InterfaceAtoms(names);
   for (const rs of rulesets) Object.assign(atoms.ipsets, rs.ipsets ?? {});
-  return atoms;
-}
-
-/**
- * The atoms (output interfaces) that some rule also matches as an input interface (`-i docker0`, `-i br-+`):
- * the bridges of a container host. Traffic of host processes never comes in on them.
- */
-export function inputInterfaceAtoms(rulesets: readonly NormRuleset[], atoms: InterfaceAtoms): Set<number> {
-  const patterns = new Set<string>();
-  for (const rs of rulesets) for (const t of rs.tables) for (const c of t.chains) for (const r of c.rules) for (const m of r.match) if (m.iif) for (const v of m.iif.values) patterns.add(v);
-  const out = new Set<number>();
   atoms.atoms.forEach((a, i) => {
     if (a.name === 'lo') return;
-    for (const p of patterns) {
+    for (const p of inputs) {
       const w = wildcardPrefix(p);
       const hit = a.prefix ? (w === null ? p.startsWith(a.name) : a.name.startsWith(w) || w.startsWith(a.name)) : w === null ? p === a.name : a.name.startsWith(w);
-      if (hit) out.add(i);
+      if (hit) atoms.bridges.add(i);
     }
   });
-  return out;
+  return atoms;
 }
 
 /** The destination addresses of an ipset match, or why they cannot be known. */
