@@ -58,17 +58,14 @@ export function buildSarif(report: Report, rules: readonly LoadedRule[], opts: S
 
   const registry: RuleLike[] = [...rules];
   const known = new Set(registry.map((r) => r.id));
-  if (!known.has(SUPPRESSION_WITHOUT_REASON_RULE.id)) {
-    registry.push(SUPPRESSION_WITHOUT_REASON_RULE);
-    known.add(SUPPRESSION_WITHOUT_REASON_RULE.id);
-  }
-  // A finding of a rule that is not in the registry still gets a descriptor (trust-boundary-unmatched, which judges the config, has its own).
-  for (const f of report.findings) {
-    if (!known.has(f.ruleId)) {
-      known.add(f.ruleId);
-      registry.push(f.ruleId === TRUST_BOUNDARY_UNMATCHED_RULE.id ? TRUST_BOUNDARY_UNMATCHED_RULE : { id: f.ruleId, title: f.title, checklist: f.checklist, severity: f.severity, remediation: f.remediation, verdict: f.verdict });
-    }
-  }
+  const describe = (r: RuleLike): void => {
+    known.add(r.id);
+    registry.push(r);
+  };
+  // Every run checks inline suppressions for a reason: described even when none is missing one.
+  if (!known.has(SUPPRESSION_WITHOUT_REASON_RULE.id)) describe(SUPPRESSION_WITHOUT_REASON_RULE);
+  // A finding of a check the engine makes itself, or of a rule not in the registry, still gets a descriptor.
+  for (const f of report.findings) if (!known.has(f.ruleId)) describe(ENGINE_CHECKS.get(f.ruleId) ?? descriptorOfFinding(f));
   const index = new Map(registry.map((r, i) => [r.id, i]));
 
   const results = [...report.findings].sort(compareFindings).map((f) => result(f, index.get(f.ruleId)!, uriOf));
@@ -111,6 +108,13 @@ export function buildSarif(report: Report, rules: readonly LoadedRule[], opts: S
       },
     ],
   };
+}
+
+/** Checks that are no rule file (the engine makes them: their checklist item or target is not a rule's), described for rules[]. */
+const ENGINE_CHECKS = new Map<string, RuleLike>([SUPPRESSION_WITHOUT_REASON_RULE, TRUST_BOUNDARY_UNMATCHED_RULE].map((r) => [r.id, r]));
+
+function descriptorOfFinding(f: Finding): RuleLike {
+  return { id: f.ruleId, title: f.title, checklist: f.checklist, severity: f.severity, remediation: f.remediation, verdict: f.verdict };
 }
 
 function descriptor(r: RuleLike): Json {

@@ -35,6 +35,32 @@ describe('SARIF 2.1.0', () => {
     expect(run.tool.driver.rules[3].helpUri).toMatch(/\/docs\/ci-and-workflow\.md#suppressing-a-finding-inline-always-with-a-reason$/);
   });
 
+  it('describes the checks the engine makes itself from their own definitions, once each, and any other unknown rule from its finding', () => {
+    const report = makeReport({
+      findings: [
+        finding('suppression-without-reason', { checklist: 'blast-radius', severity: 'low', fingerprint: '1' }),
+        finding('trust-boundary-unmatched', { checklist: 'workload-isolation', severity: 'low', verdict: 'warn', fingerprint: '2', location: { file: 'sandcheck.yaml', line: 4 } }),
+        finding('trust-boundary-unmatched', { checklist: 'workload-isolation', severity: 'low', verdict: 'warn', fingerprint: '3', location: { file: 'sandcheck.yaml', line: 7 } }),
+        finding('retired-rule', { severity: 'medium', fingerprint: '4' }),
+      ],
+    });
+    const log = expectValidSarif(renderSarif(report, rules, { cwd: '/work/repo' }));
+    const described = log.runs[0].tool.driver.rules;
+    expect(described.map((r: any) => r.id)).toEqual(['container-privileged', 'container-run-as-root', 'env-secret-literal', 'suppression-without-reason', 'trust-boundary-unmatched', 'retired-rule']);
+    const [swr, tbu, retired] = described.slice(3);
+    expect(swr.shortDescription.text).toBe('Inline suppressions must give a reason.');
+    expect(swr.helpUri).toMatch(/\/docs\/ci-and-workflow\.md#suppressing-a-finding-inline-always-with-a-reason$/);
+    expect(tbu).toMatchObject({ shortDescription: { text: 'A trust boundary of sandcheck.yaml matches nothing in the scan.' }, defaultConfiguration: { level: 'warning' }, properties: { checklist: 'workload-isolation' } });
+    expect(tbu.helpUri).toMatch(/\/docs\/key-storage\.md#trust-boundaries-workload-isolation$/);
+    expect(retired).toMatchObject({ shortDescription: { text: 'Title of retired-rule.' }, help: { text: 'Fix retired-rule like this.' }, properties: { severity: 'medium', checklist: 'image-hardening' } });
+    expect(log.runs[0].results.map((r: any) => [r.ruleId, r.ruleIndex])).toEqual([
+      ['retired-rule', 5],
+      ['suppression-without-reason', 3],
+      ['trust-boundary-unmatched', 4],
+      ['trust-boundary-unmatched', 4],
+    ]);
+  });
+
   it('a rule from a --rules folder links to its own reference, not to a sandcheck docs page', () => {
     const own = [rule('acme-no-debug', { builtin: false, references: ['not a url', 'https://wiki.acme.example/rules/no-debug'] }), rule('acme-bare', { builtin: false })];
     const log = expectValidSarif(renderSarif(makeReport(), own, { cwd: '/w' }));
