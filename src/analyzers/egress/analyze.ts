@@ -312,6 +312,11 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
     // The bridges of a container host (interfaces some rule matches with -i): a host process's flow does not
     // come from them, so its witness leaves by another interface and its text does not name them.
     const hidden = hook === 'output' ? atoms.bridges : NO_ATOMS;
+    // A flow of `space` to show, and its text (a host process's leaves by an interface that is no bridge).
+    const sample = (space: Space, prefer?: readonly bigint[]): { flow: Flow; text: string } | null => {
+      const flow = pickFlow(hidden.size ? outOfHost(space, atoms, hidden) : space, prefer);
+      return flow ? { flow, text: formatFlow(flow, atoms, hidden) } : null;
+    };
     // The context's path: its own rulesets, then the layers in front of it (a flow must pass every one).
     const extra = extraLayers.get(ctx) ?? [];
     const pathRulesets = extra.length ? [...rulesets, ...extra] : rulesets;
@@ -352,19 +357,19 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         absent: !ev.present,
         ...(v6Off ? { notJudged: v6Off } : {}),
         allowedBy: (ev.result?.contributions ?? [])
-          .map((c) => ({ rule: c.rule ? `${c.stage}${c.chain.name !== c.stage.split('/').pop() ? ` → ${c.chain.name}` : ''} #${c.rule.index} ${c.rule.verdict.text} (${c.rule.origin.file}:${c.rule.origin.line})` : `${c.stage} policy ACCEPT (${c.chain.origin.file}:${c.chain.origin.line})`, space: c.space.intersect(may) }))
+          .map((c) => ({ rule: c.rule ? ruleLabel(c.stage, c.chain.name, c.rule) : `${c.stage} policy ACCEPT (${c.chain.origin.file}:${c.chain.origin.line})`, space: c.space.intersect(may) }))
           .filter((c) => !c.space.isEmpty())
           .map((c) => ({ rule: c.rule, reaches: describeSpace(c.space.project([DST, PROTO, DPORT]), atoms, 6) })),
         notListed: (family === 'ipv4' ? LOCAL_V4 : LOCAL_V6).filter((c) => !ev.may.intersect(spaceOfCidrs(family, [c])).isEmpty()).map((c) => `${c} ${LOCAL_WHY[c] ?? ''}`.trim()),
         opaque: (ev.result?.opaque ?? []).map((r) => `${r.origin.file}:${r.origin.line} ${r.unknown.join('; ')}`),
-        delegations: (ev.result?.delegations ?? []).map((d) => `${d.stage} #${d.rule.index} ${d.rule.verdict.text} (${d.rule.origin.file}:${d.rule.origin.line})`),
+        delegations: (ev.result?.delegations ?? []).map((d) => ruleLabel(d.stage, d.chain, d.rule)),
       }));
       if (v6Disabled) continue;
 
       const witness = (space: Space, prefer: bigint[] = witnessAddrs(family)): { flow: Flow; text: string; path: string; origin: Origin; assumptions: string[] } | null => {
-        const flow = pickFlow(hidden.size ? outOfHost(space, atoms, hidden) : space, prefer);
-        if (!flow) return null;
-        const text = formatFlow(flow, atoms, hidden);
+        const s = sample(space, prefer);
+        if (!s) return null;
+        const { flow, text } = s;
         if (!ev.present) return { flow, text, path: `nothing (no ${fam} ruleset among the inputs, so nothing filters ${fam})`, origin: hookOrigin, assumptions: [] };
         const outcomes = traceFlow(ev.stages, flow);
         if (outcomes.length > 0 && outcomes.every((o) => o.result === 'accept')) {
@@ -519,8 +524,9 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         if (need.isEmpty()) return;
         const blocked = need.intersect(egressUniverse(family, atoms, ctx, hook)).subtract(must);
         if (blocked.isEmpty()) return;
-        const flow = pickFlow(hidden.size ? outOfHost(blocked, atoms, hidden) : blocked);
-        if (!flow) return;
+        const s = sample(blocked);
+        if (!s) return;
+        const { flow, text } = s;
         let path = `no ${fam} ruleset`;
         let origin = anyOrigin;
         let fix: string | undefined;
@@ -533,7 +539,6 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
             if (drop.result === 'drop') fix = routeFix(drop.steps[drop.steps.length - 1], e.cidr ?? '');
           }
         }
-        const text = formatFlow(flow, atoms, hidden);
         findings.push({
           code: 'required-blocked',
           verdict: 'warn',
@@ -570,13 +575,13 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         if (isKubeServiceDnat(d)) continue;
         const to = d.rule.verdict.to;
         const dest = to?.addr === 'local' || !to?.addr ? `a local port${to?.ports ? ` ${to.ports[0]}` : ''}` : `${to.addr}${to.ports ? `:${to.ports[0]}` : ''}`;
-        const sample = pickFlow(hidden.size ? outOfHost(d.flows, atoms, hidden) : d.flows, witnessAddrs(family));
+        const e = sample(d.flows, witnessAddrs(family));
         findings.push({
           code: 'delegated',
           verdict: 'warn',
           context: label,
           family,
-          message: `${label}: ${fam} egress is redirected to ${dest} by ${d.stage}${d.chain !== d.stage.split('/').pop() ? ` → ${d.chain}` : ''} #${d.rule.index} ${d.rule.verdict.text} (${d.rule.origin.file}:${d.rule.origin.line})${sample ? `, e.g. ${formatFlow(sample, atoms, hidden)}` : ''}; the proxy's own allowlist is not evaluated`,
+          message: `${label}: ${fam} egress is redirected to ${dest} by ${ruleLabel(d.stage, d.chain, d.rule)}${e ? `, e.g. ${e.text}` : ''}; the proxy's own allowlist is not evaluated`,
           location: d.rule.origin,
           key: `${label}|${family}|delegated|${d.rule.origin.line}`,
           evidence: { context: label, family: fam, to: dest, rule: d.rule.text },
@@ -599,6 +604,11 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
 }
 
 const NO_ATOMS: ReadonlySet<number> = new Set();
+
+/** A rule as every output names it: its stage, its chain when that is not the stage's own, its index there (`nat/OUTPUT → PROXY #2 REDIRECT --to-ports 3128 (rules.v4:9)`). */
+function ruleLabel(stage: string, chain: string, rule: { index: number; verdict: { text: string }; origin: Origin }): string {
+  return `${stage}${chain !== stage.split('/').pop() ? ` → ${chain}` : ''} #${rule.index} ${rule.verdict.text} (${rule.origin.file}:${rule.origin.line})`;
+}
 
 /** The fix when a route table, not a firewall rule, drops a required endpoint: it speaks of routes. */
 function routeFix(step: TraceStep | undefined, cidr: string): string | undefined {
