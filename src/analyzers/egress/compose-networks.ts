@@ -1,12 +1,11 @@
 import type { EgressConfig, SandcheckConfig } from '../../config/types.js';
-import type { ComposeAttachment, ComposeNetworkData, TopLevelNetwork } from '../../inputs/compose/networks.js';
+import type { ComposeAttachment, ComposeNetworkData } from '../../inputs/compose/networks.js';
 import type { DockerDaemonEgressData } from '../../inputs/docker-daemon/handler.js';
 import type { Target } from '../../model/target.js';
 import type { Family } from './address.js';
 import { analyzeHost, type Allowlist, type EgressFinding, type HostAnalysis } from './analyze.js';
 import { familyLabel } from './describe.js';
 import { dirname, resolve } from 'node:path';
-import { overridePairs } from '../../inputs/compose/pairs.js';
 import type { EgressContext, NormRuleset, NormTable, Origin } from './model.js';
 import { hostFiltersOf, hostsOnPath, type HostFilter } from './node-path.js';
 
@@ -19,7 +18,8 @@ import { hostFiltersOf, hostsOnPath, type HostFilter } from './node-path.js';
  * packet filter is in the scan (its dumps in the compose file's directory, or named by the `behind` of a
  * configured `container` context), an open service is judged on the intersection: the compose layer,
  * then the host's FORWARD path (DOCKER-USER first) for a bridge, or the host's OUTPUT path for
- * `network_mode: host` (a host process: the compose layer is not there at all).
+ * `network_mode: host` (a host process: the compose layer is not there at all). compose.yaml and
+ * compose.override.yaml arrive already merged (src/inputs/compose/override.ts): one target per service.
  */
 
 export function isComposeNetwork(t: Target<object>): t is Target<ComposeNetworkData> {
@@ -60,7 +60,8 @@ export function composeReach(t: Target<ComposeNetworkData>, all: readonly Target
         return { kind: 'open', why: `network_mode: ${mode.text} puts it on Docker's default bridge (line ${mode.line}), so the compose layer does not restrict its egress`, origin, families: ['ipv4'], via: { hostStack: false, interface: 'docker0' } };
       case 'service':
       case 'container': {
-        const peers = all.filter((p) => p.file === t.file && p.data.project === d.project);
+        // One file, or both files of a merged compose.override.yaml pair (one project).
+        const peers = all.filter((p) => p.data.project === d.project && (d.mergedFrom ? p.data.mergedFrom === d.mergedFrom : p.file === t.file));
         const joined = mode.kind === 'service' ? peers.find((p) => p.data.service === mode.joins) : peers.find((p) => p.data.containerName === mode.joins || p.data.service === mode.joins);
         if (joined === t) return { kind: 'unknown', why: `network_mode: ${mode.text} names the service itself (line ${mode.line})`, origin };
         if (!joined) {
@@ -117,7 +118,7 @@ export function composeReach(t: Target<ComposeNetworkData>, all: readonly Target
   }
   if (kinds.every((k) => k.kind === 'none')) {
     const a = d.networks[0]!;
-    return { kind: 'none', why: `network ${a.name} has no connectivity (driver none) (line ${a.line})`, origin: at(a.line) };
+    return { kind: 'none', why: `network ${a.name} has no connectivity (driver none) (line ${a.line})`, origin: a.file ? { file: a.file, line: a.line } : at(a.line) };
   }
   const internal = d.networks.filter((a) => a.network.internal);
   const lines = internal.map((a) => `${a.name} (line ${a.network.internalLine ?? a.network.line ?? a.line})`);
@@ -128,63 +129,6 @@ export function composeReach(t: Target<ComposeNetworkData>, all: readonly Target
     origin: first.network.declaredIn && first.network.internalLine !== null ? { file: first.network.declaredIn, line: first.network.internalLine } : first.file ? { file: first.file, line: first.line } : at(first.network.internalLine ?? first.line),
     networks: internal.map((a) => a.name),
   };
-}
-
-/**
- * `docker compose` reads compose.override.yaml on top of compose.yaml when both sit in one directory
- * (docker-compose.override.yml on docker-compose.yml). For the network attachment: the override's
- * `network_mode` replaces the base's; its `networks` are added to the base's (replacing them when the
- * base had a network_mode); top-level networks are merged by name (the override's fields win). A base
- * service is judged on the merged attachment, lines pointing at the file that wrote each part; the
- * override's entry for it is not judged again; a service only in the override uses the base's networks.
- */
-export function mergeOverrides(all: readonly Target<ComposeNetworkData>[]): Target<ComposeNetworkData>[] {
-  const drop = new Set<Target<ComposeNetworkData>>();
-  const replace = new Map<Target<ComposeNetworkData>, Target<ComposeNetworkData>>();
-  for (const { base: baseFile, override: overFile } of overridePairs(all.flatMap((t) => (t.file ? [t.file] : []))).pairs) {
-    const base = all.filter((t) => t.file === baseFile);
-    const over = all.filter((t) => t.file === overFile);
-    const declared: Record<string, TopLevelNetwork> = { ...(base[0]?.data.declared ?? {}) };
-    for (const [name, n] of Object.entries(over[0]?.data.declared ?? {})) {
-      // The override's implicit `default` adds nothing; a network it declares extends the base's definition.
-      if (name === 'default' && n.line === null) continue;
-      const b = declared[name];
-      declared[name] = !b
-        ? { ...n, declaredIn: overFile }
-        : {
-            ...b,
-            ...(n.internalLine !== null ? { internal: n.internal, internalLine: n.internalLine, declaredIn: overFile } : {}),
-            external: n.external || b.external,
-            enableIpv6: n.enableIpv6 || b.enableIpv6,
-            driver: n.driver ?? b.driver,
-            engineName: n.engineName ?? b.engineName,
-            subnets: n.subnets?.length ? n.subnets : b.subnets,
-            bridgeName: n.bridgeName ?? b.bridgeName,
-          };
-    }
-    const resolveNet = (a: ComposeAttachment, file: string): ComposeAttachment => ({ ...a, network: declared[a.name] ?? a.network, ...(file !== baseFile ? { file } : {}) });
-    for (const o of over) {
-      const b = base.find((x) => x.data.service === o.data.service);
-      const od = o.data;
-      if (!b) {
-        replace.set(o, { ...o, data: { ...od, networks: od.networks.map((a) => resolveNet(a, overFile)) } });
-        continue;
-      }
-      drop.add(o);
-      const bd = b.data;
-      let merged: ComposeNetworkData;
-      const overridesAttachment = od.networkMode !== null || od.networks.some((a) => a.line !== od.line);
-      if (!overridesAttachment) merged = { ...bd, networks: bd.networks.map((a) => resolveNet(a, baseFile)) };
-      else if (od.networkMode) merged = { ...bd, networkMode: { ...od.networkMode, file: overFile }, networks: [] };
-      else {
-        const mine = od.networks.map((a) => resolveNet(a, overFile));
-        const kept = bd.networkMode ? [] : bd.networks.filter((a) => !mine.some((m) => m.name === a.name) && !(a.name === 'default' && a.line === bd.line)).map((a) => resolveNet(a, baseFile));
-        merged = { ...bd, networkMode: null, networks: [...kept, ...mine] };
-      }
-      replace.set(b, { ...b, data: { ...merged, mergedFrom: overFile } });
-    }
-  }
-  return all.filter((t) => !drop.has(t)).map((t) => replace.get(t) ?? t);
 }
 
 /** One attachment: a network created outside the file can still be the host's, `none` or the default bridge. */
@@ -312,7 +256,7 @@ function daemonFinding(label: string, reach: ComposeReach, daemon: DockerDaemonE
 
 /** Every compose service of the scan, judged on its own network attachment (and its host's filter when the scan has it). */
 export function analyzeComposeNetworks(targets: readonly Target<object>[], config: SandcheckConfig): ComposeServiceAnalysis[] {
-  const all = mergeOverrides(targets.filter(isComposeNetwork));
+  const all = targets.filter(isComposeNetwork);
   const hosts = all.length ? hostFiltersOf(targets) : [];
   const daemons = all.length ? daemonsOf(targets) : new Map<string, DockerDaemonEgressData>();
   const behind = composeBehind(config);
@@ -369,7 +313,7 @@ function analyzeService(t: Target<ComposeNetworkData>, label: string, reach: Com
  */
 export function composeBridgesByHost(targets: readonly Target<object>[], config: SandcheckConfig): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
-  const all = mergeOverrides(targets.filter(isComposeNetwork));
+  const all = targets.filter(isComposeNetwork);
   if (all.length === 0) return out;
   const hosts = hostFiltersOf(targets);
   const behind = composeBehind(config);

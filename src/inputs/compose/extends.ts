@@ -1,7 +1,7 @@
 import type { SourcePath } from '../source-locator.js';
 import { InputError } from '../types.js';
 import type { SourceLocator } from '../source-locator.js';
-import { isObj, splitOutsideVars, withDefaults, type Obj } from './values.js';
+import { isObj, present, splitOutsideVars, withDefaults, type Obj } from './values.js';
 
 /**
  * Where each part of a (possibly merged) service definition was written. A path with no entry for a
@@ -106,6 +106,14 @@ export function mergeService(base: { value: Obj; prov: Provenance }, over: { val
     value[key] = merged.value;
     children.set(key, merged.prov);
   }
+  // docker compose refuses a service with both network_mode and networks; when each comes from another
+  // side, sandcheck judges the overriding side's attachment (the one the author meant to run).
+  for (const [mine, other] of [['network_mode', 'networks'], ['networks', 'network_mode']] as const) {
+    if (present(over.value[mine]) && !present(over.value[other]) && other in value) {
+      delete value[other];
+      children.delete(other);
+    }
+  }
   return { value, prov: { path: over.prov.path, children, locator: over.prov.locator } };
 }
 
@@ -116,7 +124,19 @@ const NESTED: Record<string, (b: Part, o: Part) => Part> = {
   logging: (b, o) => mergeLogging(b, o),
   build: (b, o) => mergeAny(b, o, (k) => (k === 'args' || k === 'labels' ? keyed : null)),
   healthcheck: (b, o) => mergeAny(b, o, (k) => (k === 'test' ? (_b, over) => over : null)),
+  // A list of names and a mapping of names to options are the same attachment: merged by network name.
+  networks: (b, o) => mergeAny(byName(b), byName(o)),
 };
+
+/** `networks: [a, b]` as the mapping `{a: null, b: null}`, each name keeping where it was written. */
+function byName(p: Part): Part {
+  if (!Array.isArray(p.value) || !p.value.every((n) => typeof n === 'string')) return p;
+  const names = p.value as string[];
+  return {
+    value: Object.fromEntries(names.map((n) => [n, null])),
+    prov: { path: p.prov.path, children: new Map(names.map((n, i) => [n, child(p.prov, i)])), locator: p.prov.locator },
+  };
+}
 
 /** Mappings key by key, sequences appended, anything else replaced; `special` picks another merge for a key. */
 function mergeAny(b: Part, o: Part, special?: (key: string) => ((b: Part, o: Part) => Part) | null): Part {

@@ -193,19 +193,22 @@ export function serviceTargets(
   for (const [p, path] of n.containerPaths) container.locations.set(p, r.at(path));
   locateContainerBlockValues(container, file.sourceOf);
   if (!top.networks) return [workload, container];
-  const network = readServiceNetwork(r, def, project, name, top.networks);
-  const egress: Target<ComposeNetworkData> = {
+  return [workload, container, networkTarget(file.path, project, name, readServiceNetwork(r, def, project, name, top.networks), suppressions)];
+}
+
+/** A service's egress target: its network attachment (`compose:<project>/<service>#network`). */
+export function networkTarget(file: string, project: string, name: string, network: ComposeNetworkData, suppressions: readonly Suppression[]): Target<ComposeNetworkData> {
+  return {
     kind: 'egress',
-    id: `${workloadId}#network`,
+    id: `compose:${project}/${name}#network`,
     name: `${project}/service ${name} › network`,
     platform: 'compose',
-    file: file.path,
+    file,
     data: network,
-    locations: new Map([['', { file: file.path, line: network.line, column: 1 }]]),
+    locations: new Map([['', { file, line: network.line, column: 1 }]]),
     suppressions: suppressions.map((s) => ({ ...s })),
     boundary: project,
   };
-  return [workload, container, egress];
 }
 
 /**

@@ -53,9 +53,10 @@ export interface ComposeNetworkData {
   /** Set when `network_mode` is written; then `networks` is empty. */
   networkMode: { kind: NetworkModeKind; text: string; joins: string | null; line: number; file?: string } | null;
   networks: ComposeAttachment[];
-  /** The file's top-level networks (an override file's services join networks its base file declares). */
-  declared?: Record<string, TopLevelNetwork>;
-  /** Set on a base service merged with its compose.override.yaml entry: the override file. */
+  /**
+   * Set on every service of a compose.yaml + compose.override.yaml pair (src/inputs/compose/override.ts):
+   * the override file. The pair is one project, so `network_mode: service:x` finds x in either file.
+   */
   mergedFrom?: string;
   /** Line of the service's name. */
   line: number;
@@ -114,9 +115,14 @@ function subnetsOf(r: FieldReader, ipam: unknown): string[] {
 /** One service's attachment. `r` resolves paths through `extends`. */
 export function readServiceNetwork(r: FieldReader, s: Obj, project: string, service: string, networks: Map<string, TopLevelNetwork>): ComposeNetworkData {
   const lineOf = (path: SourcePath) => r.at(path).line ?? 1;
+  // A merged service (override.ts) reads some fields from the override file: each part names its file then.
+  const fileOf = (path: SourcePath): { file?: string } => {
+    const file = r.at(path).file;
+    return file && file !== r.locator.file ? { file } : {};
+  };
   const line = lineOf([]);
   const containerName = r.str(s.container_name, ['container_name']);
-  const base = { layer: 'compose-network' as const, project, service, containerName, line, declared: Object.fromEntries(networks) };
+  const base = { layer: 'compose-network' as const, project, service, containerName, line };
   const mode = r.str(s.network_mode, ['network_mode']);
   if (mode !== null) {
     const text = mode.trim();
@@ -124,13 +130,13 @@ export function readServiceNetwork(r: FieldReader, s: Obj, project: string, serv
     const kind: NetworkModeKind = INTERPOLATION.test(text) ? 'unknown' : m ? (m[1] as 'service' | 'container') : text === 'none' || text === 'host' || text === 'bridge' ? text : 'unknown';
     // `network_mode: default` is the daemon's default network (the bridge); anything else names a network the engine knows.
     const resolved: NetworkModeKind = kind === 'unknown' && text === 'default' ? 'bridge' : kind;
-    return { ...base, networkMode: { kind: resolved, text, joins: m && resolved === kind ? m[2]!.trim() : null, line: lineOf(['network_mode']) }, networks: [] };
+    return { ...base, networkMode: { kind: resolved, text, joins: m && resolved === kind ? m[2]!.trim() : null, line: lineOf(['network_mode']), ...fileOf(['network_mode']) }, networks: [] };
   }
   const attached: ComposeAttachment[] = [];
   const attach = (name: string, path: SourcePath) => {
     // Not defined here: an override file (compose.override.yaml) uses what the base file defines.
     const network = networks.get(name) ?? { ...UNDEFINED, name };
-    attached.push({ name, line: lineOf(path), network });
+    attached.push({ name, line: lineOf(path), network, ...fileOf(path) });
   };
   const value = s.networks;
   if (!present(value)) attach('default', []);
@@ -148,4 +154,35 @@ export function readServiceNetwork(r: FieldReader, s: Obj, project: string, serv
   } else r.fail(['networks'], `${r.label(['networks'])} must be a list or a mapping, not ${describe(value)}`);
   if (attached.length === 0) attach('default', ['networks']);
   return { ...base, networkMode: null, networks: attached };
+}
+
+/**
+ * The top-level networks of compose.yaml with compose.override.yaml on top, merged by name as compose
+ * merges mappings: a field the override writes wins, the others stay the base's. The override's implicit
+ * `default` adds nothing. Every declared network names the file whose `internal:` decides it
+ * (`declaredIn`), so a verdict resting on it points at the right file whichever service joins it.
+ */
+export function mergeTopLevelNetworks(base: Map<string, TopLevelNetwork>, baseFile: string, over: Map<string, TopLevelNetwork>, overFile: string): Map<string, TopLevelNetwork> {
+  const out = new Map<string, TopLevelNetwork>();
+  for (const [name, n] of base) out.set(name, n.line === null ? n : { ...n, declaredIn: baseFile });
+  for (const [name, n] of over) {
+    if (name === 'default' && n.line === null) continue;
+    const b = out.get(name);
+    out.set(
+      name,
+      !b || b.line === null
+        ? { ...n, declaredIn: overFile }
+        : {
+            ...b,
+            ...(n.internalLine !== null ? { internal: n.internal, internalLine: n.internalLine, declaredIn: overFile } : {}),
+            external: n.external || b.external,
+            enableIpv6: n.enableIpv6 || b.enableIpv6,
+            driver: n.driver ?? b.driver,
+            engineName: n.engineName ?? b.engineName,
+            subnets: n.subnets?.length ? n.subnets : b.subnets,
+            bridgeName: n.bridgeName ?? b.bridgeName,
+          },
+    );
+  }
+  return out;
 }

@@ -7,6 +7,7 @@ import { inFile, mergeService, resolveSource, type Provenance } from './extends.
 import { takeComposeFileState, composeHandler, composeObjectsTarget, serviceTargets, type ComposeFileState } from './handler.js';
 import { overridePairs, type OverridePair } from './pairs.js';
 import type { ComposeContainerData, ComposeObjectDef, ComposeObjectUse } from './types.js';
+import { mergeTopLevelNetworks, type ComposeNetworkData } from './networks.js';
 import { FieldReader, isObj, type Obj } from './values.js';
 import { vendor } from '../../util/vendor.js';
 
@@ -25,8 +26,9 @@ export interface CollectedCompose {
  * partial targets for it are dropped. Every value keeps the location of the file that wrote it; a
  * field set in neither file points at the base service. A service only in the override stays its own,
  * and every service of the pair resolves named volumes, secrets and configs against both files'
- * top-level definitions (the override's winning by name). Network attachments are merged by the
- * egress analyzer from the per-file egress targets (src/analyzers/egress/compose-networks.ts).
+ * top-level definitions (the override's winning by name). The network attachment is part of the
+ * merged service: its egress target is built here too, against both files' top-level networks, and
+ * the egress analyzer judges the targets as they come (this is the one merge of the pair).
  * An override file scanned without its base is judged alone, and its input entry says so.
  */
 export function mergeComposeOverrides(out: CollectedCompose): void {
@@ -58,6 +60,7 @@ function mergePair(out: CollectedCompose, base: ComposeFileState, over: ComposeF
   const top = {
     volumes: new Map([...base.volumes, ...over.volumes]),
     objects: [...base.objects.filter((b) => !over.objects.some((o) => o.kind === b.kind && o.name === b.name)), ...over.objects] as readonly ComposeObjectDef[],
+    networks: mergeTopLevelNetworks(base.networks, base.file.path, over.networks, over.file.path),
   };
   // One project, as docker compose sees it: the override's `name:` wins, else the base's name (or folder).
   const project = over.named ? over.project : base.project;
@@ -80,10 +83,10 @@ function mergePair(out: CollectedCompose, base: ComposeFileState, over: ComposeF
   for (const [name, o] of over.services) {
     if (base.services.has(name)) continue;
     const r = reader(over, name, o.prov);
-    // With its network target, so that its egress is reported under the same project name.
-    const targets = serviceTargets({ path: over.file.path, absPath: over.file.absPath, sourceOf: () => over.file }, over.locator, r, project, name, o.value, { ...top, networks: over.networks });
-    built.push({ ids: [...idsOf(over, name), `compose:${over.project}/${name}#network@${over.file.path}`], targets: withIds(targets, over) });
+    const targets = serviceTargets({ path: over.file.path, absPath: over.file.absPath, sourceOf: () => over.file }, over.locator, r, project, name, o.value, top);
+    built.push({ ids: idsOf(over, name), targets: withIds(targets, over) });
   }
+  for (const { targets } of built) (targets[2]!.data as ComposeNetworkData).mergedFrom = over.file.path;
   // Nothing is replaced until every service merged: a merge that fails leaves the files as parsed.
   for (const { ids, targets } of built) ids.forEach((id, i) => replaced.set(id, targets[i]!));
   // A file's secrets and configs are named by what the merged services read them as
@@ -170,10 +173,10 @@ function reader(file: ComposeFileState, name: string, prov: Provenance): FieldRe
   return new FieldReader(file.locator, servicePath, (path) => resolveSource(prov, path).path, undefined, (path) => resolveSource(prov, path).locator);
 }
 
-/** The ids the collector gave a service's workload and container (`…@<file>`). */
-function idsOf(file: ComposeFileState, name: string): [string, string] {
+/** The ids the collector gave a service's workload, container and egress targets (`…@<file>`), in serviceTargets' order. */
+function idsOf(file: ComposeFileState, name: string): [string, string, string] {
   const workload = `compose:${file.project}/${name}`;
-  return [`${workload}@${file.file.path}`, `${workload}#container=${name}@${file.file.path}`];
+  return [`${workload}@${file.file.path}`, `${workload}#container=${name}@${file.file.path}`, `${workload}#network@${file.file.path}`];
 }
 
 function withIds(targets: Target<object>[], file: ComposeFileState): Target<object>[] {

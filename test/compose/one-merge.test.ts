@@ -1,0 +1,90 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import { audit } from '../../src/engine/audit.js';
+import { loadRules } from '../../src/engine/load-rules.js';
+import { collectPaths } from '../../src/inputs/collect.js';
+import { mergeService } from '../../src/inputs/compose/extends.js';
+import type { ComposeNetworkData } from '../../src/inputs/compose/networks.js';
+import type { Report } from '../../src/model/finding.js';
+import type { Target } from '../../src/model/target.js';
+import { tempDir } from '../helpers/cli.js';
+
+/**
+ * compose.yaml + compose.override.yaml are merged once (src/inputs/compose/override.ts): the network
+ * attachment the egress analyzer judges is the same merged service the workload and container come from.
+ */
+
+const RULES = loadRules();
+const IMAGE = 'registry.example/w@sha256:4b1a3f1b7d0e9c2a5f6e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a';
+
+function pair(base: string, override: string): string {
+  const dir = tempDir();
+  mkdirSync(join(dir, 'p'));
+  writeFileSync(join(dir, 'p', 'compose.yaml'), base);
+  writeFileSync(join(dir, 'p', 'compose.override.yaml'), override);
+  return dir;
+}
+
+async function scan(dir: string): Promise<{ targets: Target<object>[]; report: Report }> {
+  const collected = await collectPaths(['p'], { cwd: dir });
+  const targets = [...collected.targets];
+  return { targets, report: audit(collected, { rules: RULES, config: structuredClone(DEFAULT_CONFIG), failOn: 'any', now: new Date('2026-11-24T00:00:00Z') }) };
+}
+
+const egress = (ts: Target<object>[]) => ts.filter((t) => t.kind === 'egress' && t.platform === 'compose') as Target<ComposeNetworkData>[];
+const findings = (r: Report, prefix: string) => r.findings.filter((f) => f.ruleId.startsWith(prefix) && !f.suppressed).map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`).sort();
+
+const part = (value: Record<string, unknown>) => ({ value, prov: { path: ['services', 'w'] } });
+
+describe('mergeService: the network attachment', () => {
+  it('networks as a list and as a mapping merge by network name (options of the same network merged)', () => {
+    const merged = mergeService(part({ networks: ['front', 'back'] }), part({ networks: { back: { aliases: ['b'] }, extra: null } })).value;
+    expect(merged.networks).toEqual({ front: null, back: { aliases: ['b'] }, extra: null });
+    expect(mergeService(part({ networks: ['a'] }), part({ networks: ['a', 'b'] })).value.networks).toEqual({ a: null, b: null });
+  });
+
+  it("network_mode and networks exclude each other: the overriding side's attachment replaces the other", () => {
+    expect(mergeService(part({ network_mode: 'host', image: 'x' }), part({ networks: ['sandbox'] })).value).toEqual({ image: 'x', networks: ['sandbox'] });
+    expect(mergeService(part({ networks: ['sandbox'] }), part({ network_mode: 'none' })).value).toEqual({ network_mode: 'none' });
+  });
+});
+
+describe('one merged service: workload, container and egress agree', () => {
+  it('base network_mode: host, override networks: [sandbox] (internal): neither a host namespace nor open egress', async () => {
+    const base = `services:\n  w:\n    image: ${IMAGE}\n    network_mode: host\nnetworks:\n  sandbox:\n    internal: true\n`;
+    const { targets, report } = await scan(pair(base, 'services:\n  w:\n    networks: [sandbox]\n'));
+    expect(findings(report, 'workload-host-namespace')).toEqual([]);
+    expect(findings(report, 'egress-')).toEqual([]);
+    const [e] = egress(targets);
+    expect(e!.data.networkMode).toBeNull();
+    expect(e!.data.networks.map((a) => `${a.name} ${a.file ?? e!.file}:${a.line} internal=${a.network.internal}`)).toEqual(['sandbox p/compose.override.yaml:3 internal=true']);
+  });
+
+  it('one egress target per service of the pair, none left over from the override file', async () => {
+    const base = `services:\n  w:\n    image: ${IMAGE}\n  x:\n    image: ${IMAGE}\n`;
+    const { targets } = await scan(pair(base, `services:\n  w:\n    networks: [back]\n  y:\n    image: ${IMAGE}\nnetworks:\n  back: {}\n`));
+    expect(egress(targets).map((t) => `${t.id} ${t.data.networks.map((a) => a.name).join(',')}`).sort()).toEqual([
+      'compose:p/w#network@p/compose.yaml back',
+      'compose:p/x#network@p/compose.yaml default',
+      'compose:p/y#network@p/compose.override.yaml default',
+    ]);
+  });
+
+  it("a service only in the override shares the network namespace of a base service (network_mode: service:x)", async () => {
+    const base = `services:\n  x:\n    image: ${IMAGE}\n    network_mode: none\n`;
+    const { report } = await scan(pair(base, `services:\n  sidecar:\n    image: ${IMAGE}\n    network_mode: service:x\n`));
+    // Both without a network: nothing opaque ("a service not defined in …") and nothing open.
+    expect(findings(report, 'egress-')).toEqual([]);
+    expect(report.checklist.find((c) => c.id === 'egress-control')!.verdict).toBe('pass');
+  });
+
+  it('the override makes internal the network a base service it does not mention joins: decided from the merged declaration, at the override line', async () => {
+    const base = `services:\n  w:\n    image: ${IMAGE}\n    networks: [sandbox]\n  x:\n    image: ${IMAGE}\n    network_mode: none\nnetworks:\n  sandbox: {}\n`;
+    const { targets, report } = await scan(pair(base, 'services:\n  x:\n    read_only: true\nnetworks:\n  sandbox:\n    internal: true\n'));
+    const w = egress(targets).find((t) => t.data.service === 'w')!;
+    expect(w.data.networks[0]!.network).toMatchObject({ internal: true, internalLine: 6, declaredIn: 'p/compose.override.yaml' });
+    expect(findings(report, 'egress-')).toEqual([]);
+  });
+});
