@@ -92,9 +92,10 @@ function mergePair(out: CollectedCompose, base: ComposeFileState, over: ComposeF
   // A file's secrets and configs are named by what the merged services read them as
   // (`ANTHROPIC_ENVIRONMENT_KEY_FILE` set in the override for a secret of the base file).
   const uses: { use: ComposeObjectUse; service: string }[] = built.flatMap(({ targets }) => (targets[1]!.data as ComposeContainerData).objects.map((use) => ({ use, service: (targets[1]!.data as ComposeContainerData).name })));
+  // Under the pair's project (one trust boundary), replacing the target each file gave them under its own.
   for (const f of [base, over]) {
-    const objects = composeObjectsTarget(f.file, f.locator, f.project, f.objects, uses);
-    if (objects) replaced.set(`${objects.id}@${f.file.path}`, withIds([objects], f)[0]!);
+    const objects = composeObjectsTarget(f.file, f.locator, project, f.objects, uses);
+    if (objects) replaced.set(`compose:${f.project}#objects@${f.file.path}`, withIds([objects], f)[0]!);
   }
   let dropped = 0;
   const kept: Target<object>[] = [];
