@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import type { Target } from '../model/target.js';
+import type { Suppression, Target } from '../model/target.js';
 import { parseCommentSuppressions, toTargetSuppressions } from '../util/comment-suppressions.js';
 import type { SourceFile } from './types.js';
 
@@ -17,8 +17,20 @@ export function wholeFileTarget<D extends object>(
     ...t,
     file: file.path,
     locations: new Map([['', { file: file.path, line: 1 }]]),
-    suppressions: opts.comments && file.text.includes('sandcheck-ignore') ? toTargetSuppressions(file.path, parseCommentSuppressions(file.text).suppressions) : [],
+    suppressions: opts.comments ? commentSuppressionsOf(file) : [],
   };
+}
+
+const parsedComments = new WeakMap<SourceFile, Suppression[]>();
+
+/** The `# sandcheck-ignore` comments of a file, read once however many targets it gives (a Terraform file: one per provider). */
+function commentSuppressionsOf(file: SourceFile): Suppression[] {
+  let list = parsedComments.get(file);
+  if (!list) {
+    list = file.text.includes('sandcheck-ignore') ? toTargetSuppressions(file.path, parseCommentSuppressions(file.text).suppressions) : [];
+    parsedComments.set(file, list);
+  }
+  return list;
 }
 
 /** Where the host of a file-per-host input is: its folder, or `<stdin>`. */
