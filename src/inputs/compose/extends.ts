@@ -1,7 +1,9 @@
 import type { SourcePath } from '../source-locator.js';
 import { InputError } from '../types.js';
 import type { SourceLocator } from '../source-locator.js';
-import { isObj, present, splitOutsideVars, withDefaults, type Obj } from './values.js';
+import { deviceOf } from './service.js';
+import { isObj, present, type Obj } from './values.js';
+import { splitShort } from './volumes.js';
 
 /**
  * Where each part of a (possibly merged) service definition was written. A path with no entry for a
@@ -201,19 +203,18 @@ function byTarget(b: Part, o: Part, keyOf: (v: unknown) => string | null): Part 
   return fromItems(items, o.prov);
 }
 
+/** The path in the container of a `volumes:` entry, read as the service reader reads it (volumes.ts splitShort). */
 function volumeTarget(v: unknown): string | null {
   if (isObj(v)) return typeof v.target === 'string' ? v.target : null;
   if (typeof v !== 'string') return null;
-  // `C:\data:/data:ro`: a drive letter is part of the source.
-  const parts = splitOutsideVars(withDefaults(v).replace(/^([A-Za-z]):(?=[\\/])/, '$1\u0000'));
+  const parts = splitShort(v.trim());
   return parts.length === 1 ? parts[0]! : (parts[1] ?? null);
 }
 
+/** The path in the container of a `devices:` entry, as service.ts reads it. */
 function deviceTarget(v: unknown): string | null {
   if (isObj(v)) return typeof v.target === 'string' ? v.target : typeof v.source === 'string' ? v.source : null;
-  if (typeof v !== 'string') return null;
-  const parts = v.split(':');
-  return parts[1] ?? parts[0]!;
+  return typeof v === 'string' ? deviceOf(v).containerPath : null;
 }
 
 function mountTarget(v: unknown, dir: string): string | null {

@@ -6,7 +6,7 @@ import { readPorts } from './ports.js';
 import { readSecurityOpts } from './security-opt.js';
 import { displayPathOf, fileVariable, hostOrLiteral, readBuildArgs, readObjectUses } from './secrets.js';
 import type { ComposeContainerData, ComposeObjectDef, ComposeWorkloadData, DeviceMapping, EnvFileRef } from './types.js';
-import { FieldReader, INTERPOLATION, describe, isObj, present, type Obj } from './values.js';
+import { FieldReader, INTERPOLATION, describe, isObj, present, splitOutsideVars, withDefaults, type Obj } from './values.js';
 import { readServiceMounts, workloadVolumes, type TopLevelVolume } from './volumes.js';
 
 export interface ServiceContext {
@@ -235,9 +235,14 @@ function readDevices(r: FieldReader, value: unknown): { device: DeviceMapping; p
     }
     const spec = r.str(entry, path);
     if (!spec) return r.fail(path, `${r.label(path)} is empty`);
-    const [hostPath, containerPath = hostPath, permissions = 'rwm'] = spec.split(':') as [string, string?, string?];
-    return { device: { hostPath, containerPath, permissions }, path };
+    return { device: deviceOf(spec), path };
   });
+}
+
+/** `HOST[:CONTAINER[:PERMISSIONS]]`, after compose's `${VAR:-default}` substitution (a `:-` inside `${…}` is no separator). */
+export function deviceOf(spec: string): DeviceMapping {
+  const [hostPath, containerPath = hostPath, permissions = 'rwm'] = splitOutsideVars(withDefaults(spec)) as [string, string?, string?];
+  return { hostPath, containerPath, permissions };
 }
 
 function readLogging(r: FieldReader, s: Obj): ComposeWorkloadData['logging'] {

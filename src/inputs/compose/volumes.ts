@@ -50,7 +50,7 @@ function substituted(source: string): string {
 }
 
 /** Splits `src:dst:mode` the way compose does, keeping Windows drive letters (`C:\data`) whole. */
-function splitShort(spec: string): string[] {
+export function splitShort(spec: string): string[] {
   const raw = splitOutsideVars(withDefaults(spec));
   const parts: string[] = [];
   for (let i = 0; i < raw.length; i++) {
