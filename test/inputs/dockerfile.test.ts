@@ -402,6 +402,11 @@ describe('dockerfile handler: detection', () => {
   });
 });
 
+/** `ARG A0=` 16 characters, then `ARG An=${A(n-1)}${A(n-1)}` up to n = count, after `head`. */
+function doublingArgs(head: string, count: number): string {
+  return head + ['ARG A0=xxxxxxxxxxxxxxxx', ...Array.from({ length: count }, (_, i) => `ARG A${i + 1}=\${A${i}}\${A${i}}`)].join('\n') + '\n';
+}
+
 describe('dockerfile handler: malformed input gives an InputError with file, line and reason', () => {
   it.each([
     ['', undefined, 'no FROM instruction: not a buildable Dockerfile'],
@@ -415,6 +420,16 @@ describe('dockerfile handler: malformed input gives an InputError with file, lin
   ])('%j', (text, line, reason) => {
     const e = parseError(text);
     expect([e.file, e.line, e.reason]).toEqual(['worker/Dockerfile', line, reason]);
+  });
+
+  // 40 ARGs, each twice the one before: 2^44 characters once substituted. A17 is the first past 1 MiB.
+  it.each([
+    ['in a stage', doublingArgs('FROM alpine:3.20\n', 40), 19, 'ARG'],
+    ['before the first FROM', doublingArgs('', 40) + 'FROM alpine:3.20\n', 18, 'ARG'],
+    ['in USER', `${doublingArgs('FROM alpine:3.20\n', 12)}USER ${'${A12}'.repeat(20)}\n`, 15, 'USER'],
+  ])('refuses variable substitution that grows past 1 MiB (%s) at the instruction that does it', (_, text, line, keyword) => {
+    const e = parseError(text);
+    expect([e.file, e.line, e.reason]).toEqual(['worker/Dockerfile', line, `${keyword}: variable substitution makes a value longer than 1 MiB (variables that repeat each other?)`]);
   });
 });
 

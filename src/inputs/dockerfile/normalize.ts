@@ -4,7 +4,7 @@ import { parseImageRef } from '../../util/image-ref.js';
 import { vendor } from '../../util/vendor.js';
 import { InputError } from '../types.js';
 import { findDownloadPipe } from './shell-pipe.js';
-import { expand, type Scope } from './variables.js';
+import { ExpansionTooLong, expand, type Scope } from './variables.js';
 
 const KEYWORDS = new Set(['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']);
 
@@ -53,6 +53,14 @@ export function normalizeDockerfile(text: string, file: string): NormalizedBuild
     if (stage < 0 && keyword !== 'ARG' && keyword !== 'FROM') {
       throw new InputError(file, `${keyword} before the first FROM (only ARG may come first)`, line, columnOf(ins));
     }
+    try {
+      readInstruction(ins, keyword, line);
+    } catch (err) {
+      if (err instanceof ExpansionTooLong) throw new InputError(file, `${keyword}: ${err.message}`, line, columnOf(ins));
+      throw err;
+    }
+  }
+  function readInstruction(ins: Instruction, keyword: string, line: number): void {
     switch (keyword) {
       case 'FROM': {
         stage++;
@@ -114,7 +122,13 @@ export function normalizeDockerfile(text: string, file: string): NormalizedBuild
   const finalFrom = instructions.filter((i) => i.getKeyword() === 'FROM')[data.finalStage]!;
   lines.set('', { line: lineOf(finalFrom), column: columnOf(finalFrom) });
   lines.set('/finalStage', { line: lineOf(finalFrom), column: columnOf(finalFrom) });
-  data.finalUser = effectiveUser(data, lastUser, stageScopes, escape);
+  try {
+    data.finalUser = effectiveUser(data, lastUser, stageScopes, escape);
+  } catch (err) {
+    const user = [...lastUser].reverse().find((u) => u !== null);
+    if (err instanceof ExpansionTooLong) throw new InputError(file, `USER: ${err.message}`, user ? lineOf(user) : undefined, user ? columnOf(user) : undefined);
+    throw err;
+  }
   const userLine = data.finalUser.line ?? lineOf(finalFrom);
   lines.set('/finalUser', { line: userLine, column: data.finalUser.line ? columnOf(lastUser[data.finalUser.stage!]!) : columnOf(finalFrom) });
   return { data, lines };

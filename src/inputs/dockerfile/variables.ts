@@ -18,8 +18,10 @@ export function expand(text: string, scope: Scope, escape = '\\'): { value: stri
       out += ch;
       continue;
     }
-    const braced = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}/.exec(text.slice(i));
-    const bare = braced ? null : /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(i));
+    BRACED.lastIndex = i;
+    BARE.lastIndex = i;
+    const braced = BRACED.exec(text);
+    const bare = braced ? null : BARE.exec(text);
     const m = braced ?? bare;
     if (!m) {
       out += ch;
@@ -37,7 +39,21 @@ export function expand(text: string, scope: Scope, escape = '\\'): { value: stri
       unresolved.push(name);
       out += m[0];
     }
+    if (out.length > MAX_EXPANDED) throw new ExpansionTooLong();
     i += m[0].length - 1;
   }
   return { value: out, unresolved };
+}
+
+// Sticky: matched where the `$` is, without slicing the rest of the text for each one.
+const BRACED = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}/y;
+const BARE = /\$([A-Za-z_][A-Za-z0-9_]*)/y;
+
+/** No real value comes near it; ARGs that each repeat the one before double at every step. */
+const MAX_EXPANDED = 1 << 20;
+
+export class ExpansionTooLong extends Error {
+  constructor() {
+    super('variable substitution makes a value longer than 1 MiB (variables that repeat each other?)');
+  }
 }
