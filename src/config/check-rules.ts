@@ -1,3 +1,4 @@
+import { closest } from '../engine/ajv.js';
 import type { RuleSet } from '../engine/load-rules.js';
 import { SUPPRESSION_WITHOUT_REASON } from '../engine/suppression-findings.js';
 import { TRUST_BOUNDARY_UNMATCHED } from '../engine/trust-boundary-findings.js';
@@ -17,7 +18,8 @@ export function unknownWaiverRules(waivers: unknown, rules: KnownRules): ConfigP
     const rule = (w as { rule?: unknown } | null)?.rule;
     // Not a string: the schema reports it.
     if (typeof rule !== 'string' || rule === '*' || SYNTHETIC_RULES.includes(rule) || rules.byId.has(rule) || rules.aliases.has(rule)) return;
-    out.push({ path: ['waivers', i, 'rule'], reason: `unknown rule "${rule}" (see \`sandcheck rules\`)` });
+    const near = closest(rule, [...rules.byId.keys(), ...rules.aliases.keys(), ...SYNTHETIC_RULES]);
+    out.push({ path: ['waivers', i, 'rule'], reason: `unknown rule "${rule}" (${near ? `did you mean "${near}"? ` : ''}see \`sandcheck rules\`)` });
   });
   return out;
 }

@@ -65,9 +65,7 @@ export function parseConfig(text: string, shown: string, rules?: KnownRules): Sa
   }
   for (const p of checkEgressAddresses((value as { egress?: unknown }).egress)) at(p.path, `${pointerText(p.path)}: ${p.reason}`);
   if (rules) {
-    for (const p of unknownWaiverRules((value as { waivers?: unknown }).waivers, rules)) {
-      problems.push(new LocatedError(shown, `${pointerText(p.path)}: ${p.reason}`, doc!.positionOf(p.path).line));
-    }
+    for (const p of unknownWaiverRules((value as { waivers?: unknown }).waivers, rules)) at(p.path, `${pointerText(p.path)}: ${p.reason}`);
   }
   if (problems.length) throw combineErrors(problems, (...a) => new ConfigError(...a));
   const v = value as Partial<SandcheckConfig>;

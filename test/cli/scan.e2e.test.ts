@@ -220,7 +220,7 @@ describe('typos never waive silently', () => {
     );
     const r = sandcheck(['scan', join(ROOT, 'fixtures/sandboxes/leaky')], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('sandcheck: invalid config sandcheck.yaml:7: /waivers/1/rule: unknown rule "container-run-as-rooot" (see `sandcheck rules`)\n');
+    expect(r.stderr).toBe('sandcheck: invalid config sandcheck.yaml:7:5: /waivers/1/rule: unknown rule "container-run-as-rooot" (did you mean "container-run-as-root"? see `sandcheck rules`)\n');
     expect(r.stdout).toBe('');
   });
 

@@ -33,9 +33,9 @@ const BROKEN = [
 ].join('\n');
 
 const EXPECTED = [
-  'sandcheck: invalid config sandcheck.yaml:2: /waivers/0/rule: unknown rule "container-run-as-rooot" (see `sandcheck rules`)',
+  'sandcheck: invalid config sandcheck.yaml:2:5: /waivers/0/rule: unknown rule "container-run-as-rooot" (did you mean "container-run-as-root"? see `sandcheck rules`)',
   '  sandcheck.yaml:12:5: /waivers/1: unknown key "reasn" (did you mean "reason"?)',
-  '  sandcheck.yaml:13: /waivers/2/rule: unknown rule "no-such-rule" (see `sandcheck rules`)',
+  '  sandcheck.yaml:13:5: /waivers/2/rule: unknown rule "no-such-rule" (see `sandcheck rules`)',
   '  sandcheck.yaml:19:3: /keys/maxAgeDays: must be >= 1',
 ];
 
@@ -61,8 +61,8 @@ describe('every problem of sandcheck.yaml in one run', () => {
     const r = runCli(cli.bin, ['config', 'validate', 'only-rules.yaml'], { cwd: dir });
     expect(r.status).toBe(2);
     expect(r.stderr.trimEnd().split('\n')).toEqual([
-      'sandcheck: invalid config only-rules.yaml:2: /waivers/0/rule: unknown rule "container-run-as-rooot" (see `sandcheck rules`)',
-      '  only-rules.yaml:7: /waivers/1/rule: unknown rule "no-such-rule" (see `sandcheck rules`)',
+      'sandcheck: invalid config only-rules.yaml:2:5: /waivers/0/rule: unknown rule "container-run-as-rooot" (did you mean "container-run-as-root"? see `sandcheck rules`)',
+      '  only-rules.yaml:7:5: /waivers/1/rule: unknown rule "no-such-rule" (see `sandcheck rules`)',
     ]);
   });
 
