@@ -8,6 +8,7 @@ import type { FileScanner } from './layer-scan.js';
 import type { ImageLimits } from './limits.js';
 import { normalizeImage, type ImageTargets, type PairDetectors } from './normalize.js';
 import { ImageReadError, readImagePath, readImageStream } from './read-image.js';
+import { isImageReference } from './reference-syntax.js';
 import type { ImageScan, Platform } from './types.js';
 
 /** Checklist items an image gives evidence for: an unreadable image makes them `error`. */
@@ -34,6 +35,9 @@ export interface CollectImageOptions {
 // One definition of an empty collection (src/inputs/collect.ts), re-exported for the docker input.
 export { emptyCollected };
 
+/** A missing path that cannot be a reference either: said so, rather than asking the engine for it. */
+const NOT_FOUND = 'no such file or folder, and not an image reference';
+
 /** Reads every argument (a path if it exists, else an image reference from the engine) into targets. */
 export async function collectImages(args: string[], opts: CollectImageOptions): Promise<Collected> {
   const out = emptyCollected();
@@ -57,8 +61,8 @@ export async function collectImages(args: string[], opts: CollectImageOptions): 
       const display = `${rel && !rel.startsWith('..') ? rel : path}:${tag}`;
       await collectOne(out, display, () => readImagePath(display, path, { ...opts, tag }), null, opts);
     } else {
-      if (!opts.engine) {
-        recordError(out, arg, `${arg}: no such file or folder`);
+      if (!opts.engine || !isImageReference(arg)) {
+        recordError(out, arg, `${arg}: ${opts.engine ? NOT_FOUND : 'no such file or folder'}`);
         continue;
       }
       const { docker } = await opts.engine();
@@ -94,8 +98,8 @@ export async function readBases(args: string[], opts: CollectImageOptions): Prom
     const abs = resolve(cwd, arg);
     let scans: ImageScan[];
     if (existsSync(abs)) scans = await readImagePath(arg, abs, opts);
-    else if (opts.engine) scans = await readEngineImage((await opts.engine()).docker, arg, opts);
-    else throw new ImageReadError(arg, 'no such file or folder');
+    else if (opts.engine && isImageReference(arg)) scans = await readEngineImage((await opts.engine()).docker, arg, opts);
+    else throw new ImageReadError(arg, NOT_FOUND);
     for (const s of scans) out.push({ name: arg, diffIds: s.layers.map((l) => l.diffId) });
   }
   return out;

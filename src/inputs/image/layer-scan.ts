@@ -89,9 +89,14 @@ export async function scanLayer(blob: OpenedBlob, name: string, opts: LayerScanO
     anomalies: [],
   };
   /** Calls the file scanner, keeping what its filters dropped under the file's path. */
-  const scan = (path: string, kind: string, content: Buffer, truncated: boolean): SecretHit[] => {
+  /** `lineOffset`: lines of the file before this window of it (see ScanWindows). */
+  const scan = (path: string, kind: string, content: Buffer, truncated: boolean, lineOffset = 0): SecretHit[] => {
     const drops: DroppedHit[] = [];
-    const hits = scanFile({ path, kind, content, truncated, drops });
+    let hits = scanFile({ path, kind, content, truncated, drops });
+    if (lineOffset > 0) {
+      for (const d of drops) if (d.line != null) d.line += lineOffset;
+      hits = hits.map((h) => (h.line != null ? { ...h, line: h.line + lineOffset } : h));
+    }
     if (drops.length > 0) (summary.drops ??= []).push({ path, drops });
     return hits;
   };
@@ -194,6 +199,22 @@ export async function scanLayer(blob: OpenedBlob, name: string, opts: LayerScanO
           summary.notable.push(entry);
         }
         if (scored && type === 'file') {
+          const keepText = scored.kind === 'passwd' || scored.kind === 'group';
+          if (!keepText) {
+            // Read to the end in windows of the cap: a key past the first MiB of a large .env is still found.
+            const windows = new ScanWindows(limits.maxFileBytes, (content, lineOffset) => scan(path, scored.kind, content, false, lineOffset));
+            stream.on('data', (data: unknown) => windows.push(data as Buffer));
+            stream.on('end', () => {
+              try {
+                const { size, hits } = windows.end();
+                summary.files.push({ path, size, truncated: false, kind: scored.kind, text: null, secrets: hits, hardlinkTo: null });
+                next();
+              } catch (err) {
+                next(err as Error);
+              }
+            });
+            return;
+          }
           const cap = limits.maxFileBytes;
           const parts: Buffer[] = [];
           let kept = 0;
@@ -210,15 +231,13 @@ export async function scanLayer(blob: OpenedBlob, name: string, opts: LayerScanO
           stream.on('end', () => {
             try {
               const content = Buffer.concat(parts);
-              const truncated = total > cap;
-              const keepText = scored.kind === 'passwd' || scored.kind === 'group';
               const file: ScoredFile = {
                 path,
                 size: total,
-                truncated,
+                truncated: total > cap,
                 kind: scored.kind,
-                text: keepText ? content.toString('utf8') : null,
-                secrets: keepText ? [] : scan(path, scored.kind, content, truncated),
+                text: content.toString('utf8'),
+                secrets: [],
                 hardlinkTo: null,
               };
               summary.files.push(file);
@@ -283,4 +302,79 @@ function describeLayerError(err: unknown): string {
 
 function joinPath(dir: string, name: string): string {
   return dir ? `${dir}/${name}` : name;
+}
+
+/**
+ * A scored file's content, scanned in windows of at most `cap` bytes (plus one chunk) that end at a line
+ * break, so memory stays bounded whatever the file's size and no line is cut unless it alone is longer
+ * than the cap. Each window starts with the last lines of the one before (up to a quarter of the cap,
+ * at most 64 KiB), so a multi-line secret (a PEM block) across a boundary is still whole in one window.
+ * Hits keep their line in the whole file; each secret is reported once, at its first line. A name-only
+ * hit (`credential-file`: a strong name with no finding in its content) stands only when no window found
+ * a real one, and only from the first window, as if the file had been read whole.
+ */
+export class ScanWindows {
+  private parts: Buffer[] = [];
+  private kept = 0;
+  private size = 0;
+  /** Lines of the file before the current window. */
+  private lines = 0;
+  private first = true;
+  private readonly overlap: number;
+  private readonly hits = new Map<string, SecretHit>();
+  private nameOnly: SecretHit | null = null;
+
+  constructor(
+    private readonly cap: number,
+    private readonly scanWindow: (content: Buffer, lineOffset: number) => SecretHit[],
+  ) {
+    this.overlap = Math.min(64 * 1024, Math.floor(cap / 4));
+  }
+
+  push(chunk: Buffer): void {
+    this.size += chunk.length;
+    this.parts.push(chunk);
+    this.kept += chunk.length;
+    if (this.kept >= this.cap) this.flush(false);
+  }
+
+  end(): { size: number; hits: SecretHit[] } {
+    if (this.kept > 0 || this.first) this.flush(true);
+    const hits = [...this.hits.values()];
+    if (hits.length === 0 && this.nameOnly) hits.push(this.nameOnly);
+    return { size: this.size, hits };
+  }
+
+  private flush(last: boolean): void {
+    const buf = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
+    let cut = buf.length;
+    if (!last) {
+      // Cut after the last line break, unless that leaves half a window or more: one very long line is cut.
+      const nl = buf.lastIndexOf(0x0a);
+      if (nl >= 0 && buf.length - (nl + 1) < this.cap / 2) cut = nl + 1;
+    }
+    for (const h of this.scanWindow(buf.subarray(0, cut), this.lines)) {
+      if (h.detector === 'credential-file') {
+        if (this.first) this.nameOnly = h;
+      } else if (!this.hits.has(h.fingerprint)) this.hits.set(h.fingerprint, h);
+    }
+    this.first = false;
+    if (last) {
+      this.parts = [];
+      this.kept = 0;
+      return;
+    }
+    // The next window starts at the first line that begins within `overlap` bytes of the cut.
+    let next = cut;
+    if (this.overlap > 0 && cut > this.overlap) {
+      const nl = buf.indexOf(0x0a, cut - this.overlap - 1);
+      if (nl >= 0 && nl + 1 < cut) next = nl + 1;
+    }
+    let n = 0;
+    for (let i = buf.indexOf(0x0a); i >= 0 && i < next; i = buf.indexOf(0x0a, i + 1)) n++;
+    this.lines += n;
+    const rest = buf.subarray(next);
+    this.parts = rest.length ? [Buffer.from(rest)] : [];
+    this.kept = rest.length;
+  }
 }

@@ -8,7 +8,7 @@ export interface ImageLimits {
   maxLayers: number;
   /** manifest.json, index.json, manifests and configs. */
   maxJsonBytes: number;
-  /** Bytes of one scored file kept for scanning (the rest is counted, not kept). */
+  /** Bytes of /etc/passwd and /etc/group kept (the rest is counted, not kept); other scored files are scanned to their end in windows of this size. */
   maxFileBytes: number;
   maxPathLength: number;
 }

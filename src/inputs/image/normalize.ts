@@ -131,6 +131,13 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
     for (const h of opts.detectors.pair(e.name, e.value, drops)) envSecrets.push(h.name === undefined ? secret(h, 'an Env entry', 'config Env', null, null) : secret(h, e.name, `config Env ${e.name}`, null, null));
     dropped('config Env', drops, false);
   }
+  // Labels are config too (`docker inspect` prints them): a key in one is as exposed as in ENV, and an
+  // imported or squashed image has no history step that would show it.
+  for (const [label, value] of Object.entries(config.labels)) {
+    const drops: DroppedHit[] = [];
+    for (const h of opts.detectors.pair(label, value, drops)) envSecrets.push(h.name === undefined ? secret(h, 'a label', 'config Labels', null, null) : secret(h, `label ${label}`, `config Labels ${label}`, null, null));
+    dropped('config Labels', drops, false);
+  }
   const historySecrets: SecretData[] = [];
   // The classic builder repeats build args in front of every later RUN: report each secret once, at
   // the first step that records it.
