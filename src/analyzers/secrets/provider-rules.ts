@@ -47,6 +47,28 @@ function bodyAfter(prefixLength: number, minEntropy = 3.0) {
   return (value: string) => randomBodyDropReason(value.slice(prefixLength), minEntropy);
 }
 
+/** Printable ASCII text that a base64 value stands for, or null (binary, or not text). */
+function base64Text(raw: string): string | null {
+  const decoded = Buffer.from(raw, 'base64').toString('utf8');
+  return /^[\x20-\x7e]+$/.test(decoded) ? decoded : null;
+}
+
+/**
+ * The password of HTTP basic-auth credentials written as base64 of `user:password` (docker config.json
+ * `auth`, .npmrc `_auth`), or null when the value is not that (no user before the first colon, binary).
+ * For judging the value only: it never reaches a finding or a drop record.
+ */
+function basicAuthPassword(raw: string): string | null {
+  const decoded = base64Text(raw);
+  const colon = decoded === null ? -1 : decoded.indexOf(':');
+  return colon < 1 ? null : decoded!.slice(colon + 1);
+}
+
+/** .npmrc: `_auth` is basic auth; `_password` is base64 of the password alone. */
+function npmrcPassword(raw: string, m: RegExpExecArray): string | null {
+  return m.groups?.k === 'auth' ? basicAuthPassword(raw) : base64Text(raw);
+}
+
 const DEFAULT_PASSWORDS = new Set(['postgres', 'mysql', 'guest', 'redis', 'rabbitmq', 'mongo', 'mongodb', 'user', 'pass', 'secret', 'admin', 'root', 'example', 'test', 'password123']);
 
 export const PROVIDER_RULES: ProviderRule[] = [
@@ -236,16 +258,8 @@ export const PROVIDER_RULES: ProviderRule[] = [
     severity: 'high',
     keywords: ['"auth"'],
     regex: re(`"auth"\\s{0,4}:\\s{0,4}"(?<s>[A-Za-z0-9+/]{8,2000}={0,2})"`),
-    normalize: (raw) => {
-      const decoded = Buffer.from(raw, 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      if (colon < 1 || !/^[\x20-\x7e]+$/.test(decoded)) return null;
-      return raw;
-    },
-    validate: (raw) => {
-      const decoded = Buffer.from(raw, 'base64').toString('utf8');
-      return commonDropReason(decoded.slice(decoded.indexOf(':') + 1));
-    },
+    normalize: (raw) => (basicAuthPassword(raw) === null ? null : raw),
+    validate: (raw) => commonDropReason(basicAuthPassword(raw) ?? ''),
   },
   {
     // Legacy basic auth in .npmrc (private registries: Artifactory, Nexus): `_auth` is base64 of
@@ -256,14 +270,9 @@ export const PROVIDER_RULES: ProviderRule[] = [
     severity: 'high',
     keywords: ['_auth', '_password'],
     regex: re(`(?:^|[/:])_(?<k>auth|password)[ \\t]{0,4}=[ \\t]{0,4}["']?(?<s>[A-Za-z0-9+/]{8,400}={0,2})["']?[ \\t]*\\r?$`, 'gm'),
-    normalize: (raw, m) => {
-      const decoded = Buffer.from(raw, 'base64').toString('utf8');
-      if (!/^[\x20-\x7e]+$/.test(decoded)) return null;
-      return m.groups?.k === 'auth' && decoded.indexOf(':') < 1 ? null : raw;
-    },
+    normalize: (raw, m) => (npmrcPassword(raw, m) === null ? null : raw),
     validate: (raw, m) => {
-      const decoded = Buffer.from(raw, 'base64').toString('utf8');
-      const password = m.groups?.k === 'auth' ? decoded.slice(decoded.indexOf(':') + 1) : decoded;
+      const password = npmrcPassword(raw, m) ?? '';
       return commonDropReason(password) ?? (password.length < 6 ? 'low-entropy' : null);
     },
   },
