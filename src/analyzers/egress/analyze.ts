@@ -232,6 +232,11 @@ export interface AnalyzeInput {
    * that decides by a rule (`decisive`: the context's own layer is open, so the host or node rule is the one responsible).
    */
   locateAt?: 'first' | 'decisive';
+  /**
+   * Said by every finding of a host-process context (hostNetwork pods judged with the host processes):
+   * `text` is appended to the message, `evidence` added to the evidence.
+   */
+  hostProcessNote?: { text: string; evidence: Record<string, string> };
 }
 
 /** Contexts implied by the rulesets when sandcheck.yaml names none: host processes, and each bridge seen in FORWARD. */
@@ -312,6 +317,11 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
     // The bridges of a container host (interfaces some rule matches with -i): a host process's flow does not
     // come from them, so its witness leaves by another interface and its text does not name them.
     const hidden = hook === 'output' ? atoms.bridges : NO_ATOMS;
+    const note = ctx.kind === 'host-process' ? input.hostProcessNote : undefined;
+    // Every finding of this context is reported through here, so that it carries the note when it is made.
+    const report = (f: EgressFinding): void => {
+      findings.push(note ? { ...f, message: `${f.message}; ${note.text}`, evidence: { ...f.evidence, ...note.evidence } } : f);
+    };
     // A flow of `space` to show, and its text (a host process's leaves by an interface that is no bridge).
     const sample = (space: Space, prefer?: readonly bigint[]): { flow: Flow; text: string } | null => {
       const flow = pickFlow(hidden.size ? outOfHost(space, atoms, hidden) : space, prefer);
@@ -391,7 +401,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
           ev2.path = w.path;
           if (w.assumptions.length) ev2.assuming = w.assumptions.join('; ');
         }
-        findings.push({
+        report({
           code,
           verdict,
           context: label,
@@ -539,7 +549,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
             if (drop.result === 'drop') fix = routeFix(drop.steps[drop.steps.length - 1], e.cidr ?? '');
           }
         }
-        findings.push({
+        report({
           code: 'required-blocked',
           verdict: 'warn',
           context: label,
@@ -557,7 +567,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       // EGRESS-009: opaque rules that change the answer.
       if (ev.result && !may.subtract(must).isEmpty()) {
         for (const r of ev.result.opaque) {
-          findings.push({
+          report({
             code: 'opaque',
             verdict: 'warn',
             context: label,
@@ -576,7 +586,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         const to = d.rule.verdict.to;
         const dest = to?.addr === 'local' || !to?.addr ? `a local port${to?.ports ? ` ${to.ports[0]}` : ''}` : `${to.addr}${to.ports ? `:${to.ports[0]}` : ''}`;
         const e = sample(d.flows, witnessAddrs(family));
-        findings.push({
+        report({
           code: 'delegated',
           verdict: 'warn',
           context: label,

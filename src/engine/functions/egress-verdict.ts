@@ -66,10 +66,20 @@ function missingLayerFinding(name: string, ctx: EgressContext, config: Sandcheck
 }
 
 /**
+ * A hostNetwork pod that no `behind` places is in its node's network namespace: when the scan holds a
+ * host filter with rules, the host analysis judges it with the host processes (analyzeInventory), else
+ * its own path does (analyzePolicies: no NetworkPolicy applies, absent layers allow).
+ */
+function judgedWithHostProcesses(pod: Pod, hosts: readonly HostFilter[]): boolean {
+  return pod.hostNetwork && !pod.behind && hosts.length > 0;
+}
+
+/**
  * Groups the netfilter targets of a scan by host and analyses each host once, each context on the
  * intersection of the host's rulesets and the cloud scopes in front of it (src/analyzers/egress/paths.ts).
+ * `pods`, `podRuns` and `filters`: the scan's pods, their analyses and its host filters (egressRun).
  */
-export function analyzeInventory(targets: readonly Target<object>[], config: SandcheckConfig): Map<string, { analysis: HostAnalysis; targets: Target<NetfilterData>[]; scopes: ScopeRef[] }> {
+function analyzeInventory(targets: readonly Target<object>[], config: SandcheckConfig, pods: readonly Pod[], podRuns: readonly PodAnalysis[], filters: readonly HostFilter[]): Map<string, HostRun> {
   const scopes = cloudScopesOf(targets);
   const hosts = new Map<string, Target<NetfilterData>[]>();
   for (const t of targets) {
@@ -78,13 +88,11 @@ export function analyzeInventory(targets: readonly Target<object>[], config: San
     list.push(t);
     hosts.set(t.data.host, list);
   }
-  const out = new Map<string, { analysis: HostAnalysis; targets: Target<NetfilterData>[]; scopes: ScopeRef[] }>();
+  const out = new Map<string, HostRun>();
   const bridgesByHost = composeBridgesByHost(targets, config);
-  const filters = hostFiltersOf(targets);
-  // hostNetwork pods not placed by `behind` are judged as the host processes of their node (analyzePolicies leaves them out).
-  const hostNetworkPods = podsOf(targets, config)
-    .filter((p) => p.hostNetwork && !p.behind)
-    .map((pod) => ({ pod, hosts: hostsOnPath(undefined, pod.origin.file, filters).map((h) => h.host) }));
+  // Host directories of the node filters some pod of the scan is judged behind (see node-path.ts).
+  const podNodes = new Set(podRuns.flatMap((p) => p.nodes.map((n) => n.host)));
+  const hostNetworkPods = pods.filter((p) => judgedWithHostProcesses(p, filters)).map((pod) => ({ pod, hosts: hostsOnPath(undefined, pod.origin.file, filters).map((h) => h.host) }));
   for (const [host, ts] of hosts) {
     // ipset contents alone are no firewall evidence.
     if (!ts.some((t) => t.data.rulesets.some((r) => r.tables.length > 0))) continue;
@@ -101,22 +109,21 @@ export function analyzeInventory(targets: readonly Target<object>[], config: San
     const v6 = ipv6Evidence(targets, host, config);
     // Configured pod contexts whose pods run behind this host are judged on that path (policy ∩ node), not here.
     const configured = contextsOf(config.egress);
-    let contexts = podNodes(targets, config).has(host) ? configured.filter((c) => c.kind !== 'pod') : configured;
+    let contexts = podNodes.has(host) ? configured.filter((c) => c.kind !== 'pod') : configured;
     if (configured.length > 0 && contexts.length === 0) continue;
     // Bridges of compose services judged on this host's path are not judged again as "containers on <bridge>".
     const bridges = bridgesByHost.get(host);
-    if (configured.length === 0 && bridges) contexts = impliedContexts(withDecidedFamilies(ts.flatMap((t) => t.data.rulesets))).filter((c) => !(c.kind === 'container' && c.interface && bridges.has(c.interface)));
+    const rulesets = withDecidedFamilies(ts.flatMap((t) => t.data.rulesets));
+    if (configured.length === 0 && bridges) contexts = impliedContexts(rulesets).filter((c) => !(c.kind === 'container' && c.interface && bridges.has(c.interface)));
     const allowlist = allowlistOf(config.egress);
     // Evidence beats the assertion: a host whose sysctl turns IPv6 on is judged on IPv6 whatever sandcheck.yaml says.
     if (v6.on) allowlist.ipv6 = 'auto';
-    const rulesets = withDecidedFamilies(ts.flatMap((t) => t.data.rulesets));
     const podsHere = hostNetworkPods.filter((p) => p.hosts.length === 0 || p.hosts.includes(host));
     // `--explain` names the hostNetwork pods beside the host-process context that judges them.
     const named = podsHere.length ? `; also pod ${podsHere.map((p) => p.pod.name).join(', ')} (hostNetwork: true)` : '';
     const judgedContexts = (contexts.length ? contexts : impliedContexts(rulesets)).map((c) => (c.kind === 'host-process' && named ? { ...c, origin: `${c.origin ?? ''}${named}` } : c));
-    const analysis = analyzeHost({ rulesets, contexts: named ? judgedContexts : contexts, allowlist, pathLayers, ...(v6.off ? { ipv6OffEvidence: v6.off } : {}) });
-    const hostLabels = new Set(judgedContexts.filter((c) => c.kind === 'host-process').map(contextLabel));
-    sayHostNetworkPods(analysis.findings, hostLabels, podsHere);
+    const hostProcessNote = podsHere.length ? hostNetworkNote(podsHere.map((p) => p.pod)) : undefined;
+    const analysis = analyzeHost({ rulesets, contexts: named ? judgedContexts : contexts, allowlist, pathLayers, ...(v6.off ? { ipv6OffEvidence: v6.off } : {}), ...(hostProcessNote ? { hostProcessNote } : {}) });
     analysis.findings.push(...missing, ...v6.findings);
     out.set(host, { analysis, targets: ts, scopes: used });
   }
@@ -128,15 +135,12 @@ export function analyzeInventory(targets: readonly Target<object>[], config: San
  * directory, or anywhere in the scan when no host filter is in that directory): each says so, as the
  * report would otherwise speak only of host processes.
  */
-function sayHostNetworkPods(findings: EgressFinding[], hostLabels: ReadonlySet<string>, pods: readonly { pod: Pod }[]): void {
-  if (pods.length === 0) return;
-  const names = pods.map(({ pod }) => `pod ${pod.name} (hostNetwork: true, ${pod.hostNetworkOrigin?.file ?? pod.origin.file}:${pod.hostNetworkOrigin?.line ?? pod.origin.line})`);
-  const note = `${names.join(', ')} ${names.length > 1 ? 'use' : 'uses'} the host's network namespace, so ${names.length > 1 ? 'they are' : 'it is'} judged here as a host process, on the host's OUTPUT chain`;
-  for (const f of findings) {
-    if (!f.family || !hostLabels.has(f.context)) continue;
-    f.message = `${f.message}; ${note}`;
-    f.evidence.hostNetworkPods = pods.map(({ pod }) => pod.name).join(', ');
-  }
+function hostNetworkNote(pods: readonly Pod[]): { text: string; evidence: Record<string, string> } {
+  const names = pods.map((pod) => `pod ${pod.name} (hostNetwork: true, ${pod.hostNetworkOrigin?.file ?? pod.origin.file}:${pod.hostNetworkOrigin?.line ?? pod.origin.line})`);
+  return {
+    text: `${names.join(', ')} ${names.length > 1 ? 'use' : 'uses'} the host's network namespace, so ${names.length > 1 ? 'they are' : 'it is'} judged here as a host process, on the host's OUTPUT chain`,
+    evidence: { hostNetworkPods: pods.map((pod) => pod.name).join(', ') },
+  };
 }
 
 /**
@@ -195,9 +199,11 @@ export function egressRun(targets: readonly Target<object>[], config: SandcheckC
   const hit = runCache.get(targets);
   if (hit && hit.config === config) return hit.run;
   const onPath = new Set<CloudScope>();
-  const hosts = analyzeInventory(targets, config);
+  const filters = hostFiltersOf(targets);
+  const scanPods = podsOf(targets, config);
+  const pods = analyzePolicies(targets, config, scanPods, filters);
+  const hosts = analyzeInventory(targets, config, scanPods, pods, filters);
   for (const { scopes } of hosts.values()) for (const s of scopes) onPath.add(s.scope);
-  const pods = analyzePolicies(targets, config);
   for (const { scopes } of pods) for (const s of scopes) onPath.add(s.scope);
   const egressTargets = targets.filter((t) => t.kind === 'egress');
   // AWS interfaces on no path: each on its own path (groups ∪, ∩ ACL, ∩ routes); their scopes are not judged again alone.
@@ -417,41 +423,28 @@ export interface PodAnalysis {
   nodes: HostFilter[];
 }
 
-const podCache = new WeakMap<readonly Target<object>[], { config: SandcheckConfig; out: PodAnalysis[] }>();
-
-export function analyzePolicies(targets: readonly Target<object>[], config: SandcheckConfig): PodAnalysis[] {
-  const hit = podCache.get(targets);
-  if (hit && hit.config === config) return hit.out;
-  const out = analyzePoliciesUncached(targets, config);
-  podCache.set(targets, { config, out });
-  return out;
-}
-
-/** Host directories of the node filters some pod of the scan is judged behind (see node-path.ts). */
-function podNodes(targets: readonly Target<object>[], config: SandcheckConfig): Set<string> {
-  return new Set(analyzePolicies(targets, config).flatMap((p) => p.nodes.map((n) => n.host)));
-}
-
-function analyzePoliciesUncached(targets: readonly Target<object>[], config: SandcheckConfig): PodAnalysis[] {
+/**
+ * Each pod of the scan on its path: its policies, its node's packet filter, the cloud scopes in front of it.
+ * `pods` and `hosts` are the scan's (egressRun computes them once for this and the host analysis).
+ */
+export function analyzePolicies(targets: readonly Target<object>[], config: SandcheckConfig, pods: readonly Pod[] = podsOf(targets, config), hosts: readonly HostFilter[] = hostFiltersOf(targets)): PodAnalysis[] {
   const policies = targets.filter(isPolicy);
   const calico = targets.filter(isCalico);
-  const hosts = hostFiltersOf(targets, withDecidedFamilies);
   // Without any policy in the scan only hostNetwork pods, and pods whose node filter is in the scan, are
   // judged: no NetworkPolicy can ever apply to the former; the latter are judged on their node's filter.
   const noPolicies = policies.length === 0 && calico.length === 0;
   if (noPolicies && hosts.length === 0 && !targets.some((t) => t.kind === 'workload' && (t.data as Partial<WorkloadData>).hostNetwork === true)) return [];
-  const hostFilters = targets.some(isNetfilter);
   const allPods = workloadPods(targets);
   const cloud = cloudScopesOf(targets);
   const tierInfo = new Map<string, CalicoTierData>();
   for (const t of targets) if (t.kind === 'egress' && (t.data as { layer?: string }).layer === 'calico-tier') tierInfo.set((t.data as CalicoTierData).name, t.data as CalicoTierData);
   const out: PodAnalysis[] = [];
-  for (const pod of podsOf(targets, config)) {
-    // A hostNetwork pod's node filter is the one its `behind` names (without it, the host analysis judges host processes).
-    const nodes = pod.hostNetwork && !pod.behind ? [] : hostsOnPath(pod.behind, pod.origin.file, hosts);
-    if (noPolicies && !pod.hostNetwork && nodes.length === 0) continue;
+  for (const pod of pods) {
     // A hostNetwork pod's egress is the node's: a host firewall in the scan judges it (as host processes).
-    if (pod.hostNetwork && hostFilters && !pod.behind) continue;
+    if (judgedWithHostProcesses(pod, hosts)) continue;
+    // A hostNetwork pod's node filter is the one its `behind` names (without it, no host filter with rules is in the scan).
+    const nodes = hostsOnPath(pod.behind, pod.origin.file, hosts);
+    if (noPolicies && !pod.hostNetwork && nodes.length === 0) continue;
     const selecting = policies.filter((p) => p.data.namespace === pod.namespace && selectorMatches(p.data.podSelector, pod.labels));
     const egress = selecting.filter((p) => p.data.policyTypes.includes('Egress'));
     const nsLabels = { 'kubernetes.io/metadata.name': pod.namespace, 'projectcalico.org/name': pod.namespace };
