@@ -34,7 +34,7 @@ export const TRUST_BOUNDARY_UNMATCHED_RULE = {
 export function reportUnmatchedTrustBoundaries(result: EvaluationResult, inventory: Inventory, opts: AuditOptions): void {
   if (!opts.rules.byId.has(KEY_REUSE)) return;
   const file = inventory.config.file ?? 'sandcheck.yaml';
-  for (const u of unmatchedSelectors(inventory.targets, inventory.config)) {
+  for (const u of unmatchedSelectors(inventory)) {
     const target = { kind: 'inventory' as const, id: `config:${file}#trustBoundaries/${u.index}`, name: `trust boundary ${u.boundary}` };
     const { id: ruleId, checklist, severity, verdict, title } = TRUST_BOUNDARY_UNMATCHED_RULE;
     result.evaluations.push({ ruleId, checklist, targetId: target.id, targetName: target.name, outcome: 'pass', weak: true });

@@ -1,5 +1,4 @@
-import type { SandcheckConfig } from '../../config/types.js';
-import type { Target } from '../../model/target.js';
+import type { Inventory } from '../../engine/types.js';
 import { compareText } from '../../util/compare.js';
 import { globToRegExp, pathForGlobs } from '../../util/path-glob.js';
 import { factsOf } from './boundaries.js';
@@ -32,13 +31,12 @@ function listed(values: Iterable<string>, shown: number): string {
  * labels when the scan has a workload, paths when files were scanned (not images or live containers),
  * so one sandcheck.yaml can serve `scan`, `docker` and `image` runs without noise.
  */
-export function unmatchedSelectors(targets: readonly Target<object>[], config: SandcheckConfig): UnmatchedSelector[] {
+export function unmatchedSelectors(inventory: Pick<Inventory, 'targets' | 'byId' | 'config'>): UnmatchedSelector[] {
+  const { targets, config } = inventory;
   if (config.trustBoundaries.length === 0) return [];
-  const byId = new Map(targets.map((t) => [t.id, t]));
-  const lookup = { byId: (id: string) => byId.get(id) };
-  const facts = targets.map((t) => factsOf(t, lookup));
+  const facts = targets.map((t) => factsOf(t, inventory));
   const namespaces = new Set(facts.map((f) => f.namespace).filter((n): n is string => n !== null));
-  const workloads = targets.filter((t) => t.kind === 'workload');
+  const workloadLabels = facts.filter((_, i) => targets[i]!.kind === 'workload').map((f) => f.labels);
   const files = new Set(targets.filter((t) => t.kind !== 'image' && t.file).map((t) => pathForGlobs(t.file!, config.file)));
   const out: UnmatchedSelector[] = [];
   config.trustBoundaries.forEach((b, i) => {
@@ -49,13 +47,10 @@ export function unmatchedSelectors(targets: readonly Target<object>[], config: S
         if (!namespaces.has(ns)) add(`/namespaces/${j}`, `namespace "${ns}"`, `matches no object of the scan (namespaces in the scan: ${listed(namespaces, 8)})`, lines?.namespaces[j]);
       });
     }
-    if (b.labels && workloads.length > 0) {
+    if (b.labels && workloadLabels.length > 0) {
       const wanted = Object.entries(b.labels);
-      const carries = (t: Target<object>) => {
-        const labels = factsOf(t, lookup).labels;
-        return wanted.every(([k, v]) => labels[k] === v);
-      };
-      if (wanted.length === 0 || !workloads.some(carries)) {
+      const carries = (labels: Record<string, string>) => wanted.every(([k, v]) => labels[k] === v);
+      if (wanted.length === 0 || !workloadLabels.some(carries)) {
         const text = `{${wanted.map(([k, v]) => `${k}: ${v}`).join(', ')}}`;
         add('/labels', `labels ${text}`, wanted.length === 0 ? 'are empty and select nothing' : 'match no workload of the scan', lines?.labels);
       }
