@@ -15,7 +15,7 @@ import { WRITERS, parseOutputSpecs, type OutputSpec } from '../report/writers.js
 import { writeStepSummary } from '../report/step-summary.js';
 import { BaselineError, readBaseline, staleEntries, writeBaseline, type Baseline } from '../engine/baseline.js';
 import { summaryLine } from '../report/text.js';
-import { whyNotAudited } from '../report/aggregate.js';
+import { notAuditedMessage } from '../report/not-audited.js';
 import { SUPPRESSION_WITHOUT_REASON } from '../engine/suppression-findings.js';
 import { trustBoundaryWarnings } from '../engine/trust-boundary-findings.js';
 import { UsageError, exitWith } from './exit.js';
@@ -93,9 +93,8 @@ export function finish(collected: Collected, opts: CommonOptions, prepared: Retu
   for (const w of trustBoundaryWarnings(report)) process.stderr.write(`sandcheck: warning: ${w}\n`);
   for (const i of report.inputs.filter((x) => x.status === 'error')) process.stderr.write(`sandcheck: input error: ${i.error}\n`);
   for (const e of report.errors) process.stderr.write(`sandcheck: error: ${e.message}\n`);
-  const notAudited = whyNotAudited(report);
-  if (notAudited === 'nothing-recognisable') process.stderr.write('sandcheck: nothing recognisable to audit (no Kubernetes manifest, compose file, Dockerfile or other supported input found)\n');
-  if (notAudited === 'nothing-to-audit') process.stderr.write('sandcheck: nothing to audit: the inputs were read, but no rule applies to anything in them (every checklist item is not assessed)\n');
+  const notAudited = notAuditedMessage(report);
+  if (notAudited) process.stderr.write(`sandcheck: ${notAudited}\n`);
   writeOutputs(report, opts, prepared);
   // Every report went to a file: say on stderr how the run ended, so a terminal or CI log is not silent.
   if (prepared.outputs.every((o) => o.file !== null) && !opts.quiet) {

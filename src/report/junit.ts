@@ -2,12 +2,14 @@ import type { LoadedRule } from '../engine/types.js';
 import { formatLocation } from '../model/location.js';
 import type { Evaluation, Finding, Report } from '../model/finding.js';
 import { compareText } from '../util/compare.js';
+import { notAuditedMessage } from './not-audited.js';
 
 /**
  * JUnit XML for CI test tabs: one <testsuite> per checklist item, one <testcase> per (rule, target)
  * evaluation. fail → <failure> (active fail-verdict findings), not-applicable → <skipped>, error →
  * <error>. Findings that are only warnings, or all suppressed, leave the case passing with the
- * details in <system-out>. Inputs get their own suite: a case per input, <error> when unreadable.
+ * details in <system-out>; an expired attestation is a failing case of its item. Inputs get their own
+ * suite: a case per input, <error> when unreadable, and a `run` case with <error> when nothing was audited.
  */
 export interface JunitOptions {
   /** Suite name on <testsuites>; default `sandcheck`. */
@@ -30,6 +32,16 @@ export function renderJunit(report: Report, rules: readonly LoadedRule[], opts: 
       .filter((e) => e.checklist === item.id)
       .sort((a, b) => compareText(a.ruleId, b.ruleId) || compareText(a.targetId, b.targetId))
       .map((e) => evaluationCase(e, findingsByCase.get(caseKey(e.ruleId, e.targetId)) ?? [], titles, targetNames));
+    // An expired attestation fails the item and the run (exit 1) with no finding: without a case of its
+    // own, the CI test tab would show every test passing.
+    if (item.attestation?.expired) {
+      const a = item.attestation;
+      cases.push({
+        classname: `${item.id}.attestation`,
+        name: `attestation · ${item.id}`,
+        failure: { message: item.note ?? `attestation expired on ${a.expires}`, type: 'attestation-expired', body: `attested by ${a.by} on ${a.date}, expired on ${a.expires}; evidence: ${a.evidence}\n  fix: review the item again and renew the attestation in sandcheck.yaml` },
+      });
+    }
     const properties: [string, string][] = [
       ['title', item.title],
       ['verdict', item.verdict],
@@ -53,6 +65,9 @@ export function renderJunit(report: Report, rules: readonly LoadedRule[], opts: 
   for (const e of report.errors.filter((x) => !x.ruleId)) {
     inputCases.push({ classname: 'inputs', name: e.file ?? 'run', error: { message: e.message, type: 'run-error', body: e.message } });
   }
+  // Exit 2 with every input read: the run audited nothing, which must not look like a green test run.
+  const notAudited = notAuditedMessage(report);
+  if (notAudited) inputCases.push({ classname: 'inputs', name: 'run', error: { message: notAudited, type: 'nothing-to-audit', body: notAudited } });
   suites.push({ name: 'inputs', cases: inputCases, properties: [] });
 
   return serialize(suites, opts.name ?? 'sandcheck', report);

@@ -5,6 +5,7 @@ import { formatLocation } from '../model/location.js';
 import { severityRank } from '../model/severity.js';
 import { ruleDocUrl } from './links.js';
 import { compareText } from '../util/compare.js';
+import { notAuditedMessage } from './not-audited.js';
 
 /**
  * A compact Markdown summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`: the overall
@@ -74,10 +75,12 @@ export function renderMarkdown(report: Report, rules: readonly LoadedRule[], opt
   }
 
   const inputErrors = report.inputs.filter((i) => i.status === 'error');
-  if (inputErrors.length || report.errors.length) {
+  const notAudited = notAuditedMessage(report);
+  if (inputErrors.length || report.errors.length || notAudited) {
     lines.push('#### Errors', '');
     for (const i of inputErrors) lines.push(`- ${cell(i.error ?? `${i.path}: could not be read`)}`);
     for (const e of report.errors) lines.push(`- ${cell(e.message)}`);
+    if (notAudited) lines.push(`- ${cell(notAudited)}`);
     lines.push('');
   }
 

@@ -1,0 +1,17 @@
+import type { Report } from '../model/finding.js';
+import { whyNotAudited } from './aggregate.js';
+
+/**
+ * Why a run with no input error still exits 2, in the words every output uses (stderr, the JUnit
+ * inputs suite, the Markdown errors): a report with exit 2 and nothing saying why reads as a tool fault.
+ */
+const MESSAGES = {
+  'nothing-recognisable': 'nothing recognisable to audit (no Kubernetes manifest, compose file, Dockerfile or other supported input found)',
+  'nothing-to-audit': 'nothing to audit: the inputs were read, but no rule applies to anything in them (every checklist item is not assessed)',
+} as const;
+
+/** Null when the run was audited, or when an input or rule error already says why it was not. */
+export function notAuditedMessage(report: Pick<Report, 'summary' | 'errors'>): string | null {
+  const why = whyNotAudited(report);
+  return why === 'nothing-recognisable' || why === 'nothing-to-audit' ? MESSAGES[why] : null;
+}
