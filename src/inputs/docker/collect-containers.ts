@@ -29,7 +29,7 @@ export async function collectContainers(docker: Docker, opts: CollectContainerOp
   try {
     list = await docker.listContainers({ all: opts.all, filters: JSON.stringify(filters) } as Docker.ContainerListOptions);
   } catch (err) {
-    throw new EngineError(engineFailure('the Docker engine', err));
+    throw new EngineError(engineFailure(null, err));
   }
   const wanted = new Set(opts.names.map((n) => n.replace(/^\//, '')));
   const nameOf = (c: Docker.ContainerInfo) => (c.Names?.[0] ?? c.Id).replace(/^\//, '');
@@ -51,7 +51,7 @@ export async function collectContainers(docker: Docker, opts: CollectContainerOp
     } catch (err) {
       const e = err as { statusCode?: number };
       if (e.statusCode === 404) continue; // removed between list and inspect
-      throw new EngineError(engineFailure('the Docker engine', err));
+      throw new EngineError(engineFailure(null, err));
     }
     const passwd = await readContainerFile(docker, info.Id, '/etc/passwd');
     const group = await readContainerFile(docker, info.Id, '/etc/group');

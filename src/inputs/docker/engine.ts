@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type Docker from 'dockerode';
 import { external } from '../../util/vendor.js';
 
@@ -37,6 +38,7 @@ export function engineTarget(explicit?: string | null, env: NodeJS.ProcessEnv = 
 export async function connectEngine(explicit?: string | null, timeoutMs = 10_000): Promise<{ docker: Docker; url: string }> {
   const target = engineTarget(explicit);
   const DockerCtor = external<typeof import('dockerode')>('dockerode');
+  noRedirects();
   const docker = new DockerCtor(target.options);
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -47,6 +49,10 @@ export async function connectEngine(explicit?: string | null, timeoutMs = 10_000
       }),
     ]);
   } catch (err) {
+    const status = (err as { statusCode?: number })?.statusCode;
+    // Something answered HTTP but not as an engine (a proxy, another service on the port).
+    if (status === 404) throw new EngineError(`${target.url} answered HTTP 404 to /_ping: not a Docker engine API`);
+    if (redirected(err)) throw new EngineError(`${target.url} answered /_ping with a redirect: not a Docker engine API`);
     throw new EngineError(engineFailure(target.url, err));
   } finally {
     clearTimeout(timer);
@@ -54,22 +60,52 @@ export async function connectEngine(explicit?: string | null, timeoutMs = 10_000
   return { docker, url: target.url };
 }
 
-export function engineFailure(url: string, err: unknown): string {
-  const e = err as NodeJS.ErrnoException & { statusCode?: number; json?: { message?: string } };
+/**
+ * The Docker API never redirects, but its router answers 301 to an unclean path, and something else on
+ * the socket or port may too. docker-modem follows redirects with a request nobody listens to for
+ * errors: a failed follow-up crashed the process (stack trace, exit 1). With no redirects followed the
+ * 3xx is an ordinary failed call (exit 2).
+ */
+function noRedirects(): void {
+  try {
+    const fromDockerode = createRequire(createRequire(import.meta.url).resolve('dockerode'));
+    (fromDockerode('docker-modem/lib/http.js') as { maxRedirects: number }).maxRedirects = 0;
+  } catch {
+    // Another docker-modem layout: the reference check in the image input still keeps unclean paths away.
+  }
+}
+
+/** One line for a failed engine call; `url` null when the caller holds only the client (a call after the ping). */
+export function engineFailure(url: string | null, err: unknown): string {
+  const e = err as NodeJS.ErrnoException & { statusCode?: number; json?: unknown; reason?: string };
+  const engine = url ? `the Docker engine at ${url}` : 'the Docker engine';
   switch (e?.code) {
     case 'ENOENT':
-      return `cannot reach the Docker engine at ${url}: no such socket (is dockerd running? set DOCKER_HOST or --docker-host)`;
+      return `cannot reach ${engine}: no such socket (is dockerd running? set DOCKER_HOST or --docker-host)`;
     case 'EACCES':
     case 'EPERM':
-      return `permission denied on the Docker engine at ${url} (run as a user in the docker group, or point --docker-host at a socket you can use)`;
+      return `permission denied on ${engine} (run as a user in the docker group, or point --docker-host at a socket you can use)`;
     case 'ECONNREFUSED':
-      return `cannot reach the Docker engine at ${url}: connection refused`;
+      return `cannot reach ${engine}: connection refused`;
     case 'ETIMEDOUT':
-      return `the Docker engine at ${url} did not answer within the timeout`;
+      return `${engine} did not answer within the timeout`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return `cannot resolve the Docker host in ${url}`;
+      return `cannot resolve the Docker host in ${url ?? 'DOCKER_HOST'}`;
   }
-  if (e?.statusCode) return `the Docker engine at ${url} answered ${e.statusCode}: ${e.json?.message ?? e.message}`;
-  return `cannot use the Docker engine at ${url}: ${e?.message ?? String(err)}`;
+  if (redirected(err)) return `${engine} answered with a redirect, which the Docker API never does`;
+  if (e?.statusCode) {
+    // dockerode's own text ("(HTTP code 404) unexpected - ") says nothing; the engine's JSON message does.
+    const json = e.json as { message?: unknown } | null | undefined;
+    const said = json && typeof json.message === 'string' && json.message.trim() ? `: ${json.message.trim()}` : '';
+    return `${engine} answered ${e.statusCode}${said}`;
+  }
+  return `cannot use ${engine}: ${e?.message ?? String(err)}`;
+}
+
+/** A 3xx, or docker-modem's error for a redirect it did not follow (see noRedirects). */
+function redirected(err: unknown): boolean {
+  const e = err as { statusCode?: number; message?: unknown } | null;
+  if (e?.statusCode !== undefined && e.statusCode >= 300 && e.statusCode < 400) return true;
+  return typeof e?.message === 'string' && e.message.startsWith('Max redirects exceeded');
 }

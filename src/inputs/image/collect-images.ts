@@ -151,13 +151,13 @@ export async function readEngineImage(docker: Docker, ref: string, opts: Collect
   } catch (err) {
     const e = err as { statusCode?: number };
     if (e.statusCode === 404) throw new ImageReadError(ref, 'no such image in the Docker engine (sandcheck does not pull)');
-    throw new EngineError(engineFailure('the Docker engine', err));
+    throw new EngineError(engineFailure(null, err));
   }
   let stream: NodeJS.ReadableStream;
   try {
     stream = await image.get();
   } catch (err) {
-    throw new EngineError(engineFailure('the Docker engine', err));
+    throw new EngineError(engineFailure(null, err));
   }
   const scans = await readImageStream(ref, stream as unknown as AsyncIterable<Uint8Array>, 'engine', opts);
   const mine = scans.filter((s) => s.configDigest === info.Id);
