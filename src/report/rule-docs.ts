@@ -188,7 +188,7 @@ export async function renderRuleDoc(rule: CompiledRule): Promise<string> {
     `- Kubernetes: annotation \`ignore.sandcheck.dev/${rule.id}: "<reason>"\` on the object`,
     `- compose: \`x-sandcheck-ignore: { ${rule.id}: "<reason>" }\` on the service`,
     `- Dockerfile, env and firewall files: \`# sandcheck-ignore ${rule.id} -- <reason>\` on the line above`,
-    `- sandcheck.yaml: a waiver \`{ rule: ${rule.id}, target: "<glob>", reason: "…", expires: YYYY-MM-DD }\``,
+    `- sandcheck.yaml: a waiver \`{ rule: ${rule.id}, target: "<glob>", reason: "…", owner: "<who>", expires: YYYY-MM-DD }\``,
     '',
   );
   if (rule.references?.length || rule.aliases?.length) {

@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, runCli } from '../workflow/cli.js';
+
+/**
+ * README: "`sandcheck explain RULE_ID` prints … how to suppress it", and a waiver's `owner` is
+ * required. The waiver explain printed had no owner: copied into sandcheck.yaml, it stopped the run
+ * with exit 2 (`missing required key "owner"`).
+ */
+let cli: Awaited<ReturnType<typeof buildCli>>;
+let dir: string;
+beforeAll(async () => {
+  cli = await buildCli();
+  dir = mkdtempSync(join(tmpdir(), 'sc-trial-contract-'));
+}, 60_000);
+afterAll(() => {
+  cli?.cleanup();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the waiver explain prints', () => {
+  it('is a valid sandcheck.yaml waiver once its placeholders are filled', () => {
+    const r = runCli(cli.bin, ['explain', 'container-privileged']);
+    expect(r.status).toBe(0);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('- sandcheck.yaml: a waiver'));
+    expect(line).toBe('- sandcheck.yaml: a waiver `{ rule: container-privileged, target: "<glob>", reason: "…", owner: "<who>", expires: YYYY-MM-DD }`');
+    const waiver = /`(\{.*\})`/.exec(line!)![1]!
+      .replace('"<glob>"', '"legacy/*"')
+      .replace('"…"', '"vendor image, OPS-123"')
+      .replace('"<who>"', '"platform@example.com"')
+      .replace('YYYY-MM-DD', '2099-12-31');
+    writeFileSync(join(dir, 'sandcheck.yaml'), `version: 1\nwaivers:\n  - ${waiver}\n`);
+    const v = runCli(cli.bin, ['config', 'validate'], { cwd: dir });
+    expect([v.status, v.stdout, v.stderr]).toEqual([0, 'sandcheck.yaml: valid (1 waiver, 0 attestations)\n', '']);
+  });
+});
