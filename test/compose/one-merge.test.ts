@@ -1,14 +1,16 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { audit } from '../../src/engine/audit.js';
 import { loadRules } from '../../src/engine/load-rules.js';
-import { collectPaths } from '../../src/inputs/collect.js';
+import { collectFile, collectPaths, emptyCollected, makeSourceFile } from '../../src/inputs/collect.js';
+import { composeHandler } from '../../src/inputs/compose/handler.js';
+import { mergeComposeOverrides } from '../../src/inputs/compose/override.js';
 import { mergeService } from '../../src/inputs/compose/extends.js';
 import type { ComposeNetworkData } from '../../src/inputs/compose/networks.js';
 import type { Report } from '../../src/model/finding.js';
-import type { Target } from '../../src/model/target.js';
+import { locate, type Target } from '../../src/model/target.js';
 import { tempDir } from '../helpers/cli.js';
 
 /**
@@ -86,5 +88,56 @@ describe('one merged service: workload, container and egress agree', () => {
     const w = egress(targets).find((t) => t.data.service === 'w')!;
     expect(w.data.networks[0]!.network).toMatchObject({ internal: true, internalLine: 6, declaredIn: 'p/compose.override.yaml' });
     expect(findings(report, 'egress-')).toEqual([]);
+  });
+});
+
+describe('a base service the override does not mention', () => {
+  /** Both files parsed as the collector parses them, before the merge: the targets of the base as parsed. */
+  function parsedPair(base: string, override: string) {
+    const dir = pair(base, override);
+    const out = emptyCollected();
+    for (const name of ['compose.yaml', 'compose.override.yaml']) {
+      const abs = join(dir, 'p', name);
+      collectFile(makeSourceFile(`p/${name}`, abs, readFileSync(abs, 'utf8')), [composeHandler], out);
+    }
+    return out;
+  }
+  const BASE = `services:\n  kept:\n    image: ${IMAGE}\n    user: "10001"\n    cap_drop: [ALL]\n    volumes: [cache:/cache]\n  changed:\n    image: ${IMAGE}\nvolumes:\n  cache: {}\n`;
+
+  it('keeps the targets the base file gave it: the same objects, each field at its file:line', async () => {
+    const out = parsedPair(BASE, 'services:\n  changed:\n    privileged: true\n');
+    const before = out.targets.filter((t) => t.id.startsWith('compose:p/kept') && t.kind !== 'egress');
+    expect(before.map((t) => t.id)).toEqual(['compose:p/kept@p/compose.yaml', 'compose:p/kept#container=kept@p/compose.yaml']);
+    const changed = out.targets.find((t) => t.id === 'compose:p/changed#container=changed@p/compose.yaml');
+    mergeComposeOverrides(out);
+    for (const t of before) expect(out.targets.find((x) => x.id === t.id)).toBe(t);
+    // The service the override mentions is built again (privileged, at the override line).
+    const merged = out.targets.find((t) => t.id === 'compose:p/changed#container=changed@p/compose.yaml')!;
+    expect(merged).not.toBe(changed);
+    expect(locate(merged, '/privileged')).toMatchObject({ file: 'p/compose.override.yaml', line: 3 });
+    const kept = before[1]!;
+    expect(['/user', '/capabilities/drop/0', '/mounts/0'].map((p) => `${locate(kept, p).file}:${locate(kept, p).line}`)).toEqual(['p/compose.yaml:4', 'p/compose.yaml:5', 'p/compose.yaml:6']);
+  });
+
+  it("the override's name: moves the kept targets to the pair's project, still the same objects", async () => {
+    const out = parsedPair(BASE, 'name: other\nservices:\n  changed:\n    privileged: true\n');
+    const before = out.targets.filter((t) => t.id.startsWith('compose:p/kept') && t.kind !== 'egress');
+    mergeComposeOverrides(out);
+    expect(before.map((t) => [t.id, t.parentId, t.name, t.boundary])).toEqual([
+      ['compose:other/kept@p/compose.yaml', undefined, 'other/service kept', 'other'],
+      ['compose:other/kept#container=kept@p/compose.yaml', 'compose:other/kept@p/compose.yaml', 'other/service kept › container kept', 'other'],
+    ]);
+    expect((before[0]!.data as { project: string }).project).toBe('other');
+    for (const t of before) expect(out.targets).toContain(t);
+  });
+
+  it('built again when it mounts a volume the override defines (a host folder bound through driver_opts)', async () => {
+    const out = parsedPair(BASE, 'services:\n  changed:\n    privileged: true\nvolumes:\n  cache:\n    driver_opts: {type: none, o: bind, device: /etc}\n');
+    const before = out.targets.find((t) => t.id === 'compose:p/kept#container=kept@p/compose.yaml');
+    mergeComposeOverrides(out);
+    const after = out.targets.find((t) => t.id === 'compose:p/kept#container=kept@p/compose.yaml')!;
+    expect(after).not.toBe(before);
+    expect((after.data as { mounts: unknown[] }).mounts).toEqual([{ volume: 'cache', mountPath: '/cache', readOnly: false, hostPath: '/etc', volumeType: 'volume' }]);
+    expect(locate(after, '/mounts/0')).toMatchObject({ file: 'p/compose.yaml', line: 6 });
   });
 });

@@ -4,10 +4,10 @@ import type { Target } from '../../model/target.js';
 import type { SourcePath } from '../source-locator.js';
 import { InputError, type SourceFile } from '../types.js';
 import { inFile, mergeService, resolveSource, type Provenance } from './extends.js';
-import { takeComposeFileState, composeHandler, composeObjectsTarget, serviceTargets, type ComposeFileState } from './handler.js';
+import { takeComposeFileState, composeHandler, composeObjectsTarget, networkTarget, serviceTargets, type ComposeFileState } from './handler.js';
 import { overridePairs, type OverridePair } from './pairs.js';
 import type { ComposeContainerData, ComposeObjectDef, ComposeObjectUse } from './types.js';
-import { mergeTopLevelNetworks, type ComposeNetworkData } from './networks.js';
+import { mergeTopLevelNetworks, readServiceNetwork, type ComposeNetworkData } from './networks.js';
 import { FieldReader, isObj, type Obj } from './values.js';
 import { vendor } from '../../util/vendor.js';
 
@@ -24,7 +24,9 @@ export interface CollectedCompose {
  * Specification's merge rules (extends.ts mergeService), and the merged service replaces the base's
  * workload and container targets (same ids, so findings keep their fingerprints); the override's own
  * partial targets for it are dropped. Every value keeps the location of the file that wrote it; a
- * field set in neither file points at the base service. A service only in the override stays its own,
+ * field set in neither file points at the base service. A base service the override does not mention
+ * keeps the targets its file gave it (moved to the pair's project when the override names another),
+ * unless it uses a volume, secret or config the override defines. A service only in the override stays its own,
  * and every service of the pair resolves named volumes, secrets and configs against both files'
  * top-level definitions (the override's winning by name). The network attachment is part of the
  * merged service: its egress target is built here too, against both files' top-level networks, and
@@ -68,9 +70,25 @@ function mergePair(out: CollectedCompose, base: ComposeFileState, over: ComposeF
   const replaced = new Map<string, Target<object> | null>();
   const built: { ids: string[]; targets: Target<object>[] }[] = [];
 
+  // What the base file's parse produced, to keep a service the override leaves alone.
+  const parsed = new Map(out.targets.filter((t) => t.platform === 'compose' && t.file === base.file.path).map((t) => [t.id, t]));
+  const untouched: { workload: Target<object>; container: Target<ComposeContainerData>; egress: Target<ComposeNetworkData>; egressId: string }[] = [];
+
   const tags = mergeTags(over.file);
   for (const [name, b] of base.services) {
     const found = over.services.get(name);
+    if (!found) {
+      const [workloadId, containerId, egressId] = idsOf(base, name);
+      const workload = parsed.get(workloadId);
+      const container = parsed.get(containerId) as Target<ComposeContainerData> | undefined;
+      if (workload && container && parsed.has(egressId) && !readsOverrideDefinitions(container.data, over)) {
+        // Kept as parsed (same targets, same locations); only its attachment is read again, against both files' networks.
+        const network = readServiceNetwork(reader(base, name, b.prov), b.value, project, name, top.networks);
+        const egress = withIds([networkTarget(base.file.path, project, name, network, workload.suppressions)], base)[0] as Target<ComposeNetworkData>;
+        untouched.push({ workload, container, egress, egressId });
+        continue;
+      }
+    }
     const [bv, o] = found ? applyTags(b.value, found, tags.get(name) ?? []) : [b.value, found];
     const service = o ? mergeService(inBase({ value: bv, prov: b.prov }, base), { value: o.value, prov: inFile(o.prov, over.locator) }) : { value: b.value, prov: b.prov };
     // The merged service is reported as the base service: a field set in neither file points at it.
@@ -87,16 +105,20 @@ function mergePair(out: CollectedCompose, base: ComposeFileState, over: ComposeF
     built.push({ ids: idsOf(over, name), targets: withIds(targets, over) });
   }
   for (const { targets } of built) (targets[2]!.data as ComposeNetworkData).mergedFrom = over.file.path;
+  for (const { egress } of untouched) egress.data.mergedFrom = over.file.path;
   // Nothing is replaced until every service merged: a merge that fails leaves the files as parsed.
   for (const { ids, targets } of built) ids.forEach((id, i) => replaced.set(id, targets[i]!));
+  for (const { egress, egressId } of untouched) replaced.set(egressId, egress);
   // A file's secrets and configs are named by what the merged services read them as
   // (`ANTHROPIC_ENVIRONMENT_KEY_FILE` set in the override for a secret of the base file).
-  const uses: { use: ComposeObjectUse; service: string }[] = built.flatMap(({ targets }) => (targets[1]!.data as ComposeContainerData).objects.map((use) => ({ use, service: (targets[1]!.data as ComposeContainerData).name })));
+  const containers = [...built.map(({ targets }) => targets[1] as Target<ComposeContainerData>), ...untouched.map((u) => u.container)];
+  const uses: { use: ComposeObjectUse; service: string }[] = containers.flatMap((c) => c.data.objects.map((use) => ({ use, service: c.data.name })));
   // Under the pair's project (one trust boundary), replacing the target each file gave them under its own.
   for (const f of [base, over]) {
     const objects = composeObjectsTarget(f.file, f.locator, project, f.objects, uses);
     if (objects) replaced.set(`compose:${f.project}#objects@${f.file.path}`, withIds([objects], f)[0]!);
   }
+  for (const { workload, container } of untouched) for (const t of [workload, container]) inProject(t, base.project, project);
   let dropped = 0;
   const kept: Target<object>[] = [];
   for (const t of out.targets) {
@@ -110,6 +132,25 @@ function mergePair(out: CollectedCompose, base: ComposeFileState, over: ComposeF
   for (const t of kept) out.targets.push(t);
   const rec = out.inputs.find((i) => i.path === over.file.path && i.status === 'parsed');
   if (rec?.targets !== undefined) rec.targets -= dropped;
+}
+
+/**
+ * A base service the override does not mention still reads the pair's top-level definitions: when it
+ * mounts a volume, or reads a secret or config, that the override defines, it is built again.
+ */
+function readsOverrideDefinitions(c: ComposeContainerData, over: ComposeFileState): boolean {
+  return c.mounts.some((m) => m.volumeType === 'volume' && over.volumes.has(m.volume)) || c.objects.some((u) => over.objects.some((o) => o.kind === u.kind && o.name === u.source));
+}
+
+/** A kept target of the base file moved to the pair's project (the override's `name:`): id, name, boundary and data. */
+function inProject(t: Target<object>, from: string, to: string): void {
+  if (from === to) return;
+  const move = (id: string) => (id.startsWith(`compose:${from}/`) ? `compose:${to}/${id.slice(`compose:${from}/`.length)}` : id);
+  t.id = move(t.id);
+  if (t.parentId) t.parentId = move(t.parentId);
+  if (t.name.startsWith(`${from}/`)) t.name = `${to}/${t.name.slice(from.length + 1)}`;
+  t.boundary = to;
+  if ('project' in t.data) (t.data as { project: string }).project = to;
 }
 
 type Tag = { path: string[]; tag: '!reset' | '!override' };
