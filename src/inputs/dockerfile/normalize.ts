@@ -107,9 +107,9 @@ export function normalizeDockerfile(text: string, file: string): NormalizedBuild
         break;
       case 'RUN': {
         at(`/runs/${data.runs.length}`, ins);
-        const run = readRun(ins, stage, escape);
+        const { run, pipeEnd } = readRun(ins, stage, escape);
         // In a heredoc script the finding points at the line that completes the unverified download.
-        const offending = run.pipesDownloadToShell ? offendingLine(run.command, textLines ??= text.split(/\r?\n/), run.line, run.endLine) : null;
+        const offending = pipeEnd !== null ? offendingLine(run.command, pipeEnd, (textLines ??= text.split(/\r?\n/)), run.line, run.endLine) : null;
         if (offending !== null) lines.set(`/runs/${data.runs.length}/pipesDownloadToShell`, { line: offending, column: 1 });
         data.runs.push(run);
         break;
@@ -296,32 +296,29 @@ export function runScript(ins: Instruction, escape: string): string {
 }
 
 /**
- * The file line of the script line that makes `script` an unverified download (the shortest prefix of
- * its lines that findDownloadPipe reports ends there), when that line is a heredoc body line of this RUN;
- * null otherwise (the finding then stays at the RUN line). Body lines are copied verbatim from the file,
- * in order, so they are matched to file lines in order (an earlier identical line is not taken).
+ * The file line of the script line where the unverified download is completed (`end`, from
+ * findDownloadPipe), when that line is a heredoc body line of this RUN; null otherwise (the finding then
+ * stays at the RUN line). Body lines are copied verbatim from the file, in order, so they are matched
+ * to file lines in order (an earlier identical line is not taken).
  */
-function offendingLine(script: string, fileLines: string[], runLine: number, endLine: number): number | null {
+function offendingLine(script: string, end: number, fileLines: string[], runLine: number, endLine: number): number | null {
   const scriptLines = script.split('\n');
-  if (scriptLines.length < 2 || scriptLines.length > 400) return null;
-  for (let j = 0; j < scriptLines.length; j++) {
-    if (findDownloadPipe(scriptLines.slice(0, j + 1).join('\n')) === null) continue;
-    if (j === 0) return null; // on the RUN line itself
-    let l = runLine;
-    for (let k = 1; k <= j; k++) {
-      do l++;
-      while (l <= endLine && l <= fileLines.length && fileLines[l - 1] !== scriptLines[k]);
-      if (l > endLine || l > fileLines.length) return null;
-    }
-    return l;
+  let j = 0;
+  for (let at = script.indexOf('\n'); at !== -1 && at < end; at = script.indexOf('\n', at + 1)) j++;
+  if (j === 0) return null; // on the RUN line itself
+  let l = runLine;
+  for (let k = 1; k <= j; k++) {
+    do l++;
+    while (l <= endLine && l <= fileLines.length && fileLines[l - 1] !== scriptLines[k]);
+    if (l > endLine || l > fileLines.length) return null;
   }
-  return null;
+  return l;
 }
 
-function readRun(ins: Instruction, stage: number, escape: string): BuildRun {
+function readRun(ins: Instruction, stage: number, escape: string): { run: BuildRun; pipeEnd: number | null } {
   const command = runScript(ins, escape);
   const pipe = findDownloadPipe(command);
-  return {
+  const run: BuildRun = {
     command,
     line: lineOf(ins),
     endLine: ins.getRange().end.line + 1,
@@ -330,6 +327,7 @@ function readRun(ins: Instruction, stage: number, escape: string): BuildRun {
     downloader: pipe?.downloader ?? null,
     interpreter: pipe?.interpreter ?? null,
   };
+  return { run, pipeEnd: pipe?.end ?? null };
 }
 
 function noUser(): BuildUser {

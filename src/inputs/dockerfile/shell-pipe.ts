@@ -13,6 +13,17 @@
 export interface DownloadPipe {
   downloader: string;
   interpreter: string;
+  /** Where in the script the command that completes it ends (the runner, or the command that runs the file). */
+  end: number;
+}
+
+/** What a command holds inside it (a substitution, a command string); it is located at the command. */
+type Found = Omit<DownloadPipe, 'end'>;
+
+/** A command's text (quotes and substitutions whole) and the offset in the script where it ends. */
+interface Command {
+  text: string;
+  end: number;
 }
 
 const DOWNLOADERS = new Set(['curl', 'wget', 'wget2', 'fetch', 'aria2c', 'http', 'https', 'lwp-download', 'lwp-request', 'invoke-webrequest', 'iwr', 'invoke-restmethod', 'irm']);
@@ -23,17 +34,18 @@ const EVALUATORS = new Set(['eval', 'source', '.']);
 export function findDownloadPipe(script: string, depth = 0): DownloadPipe | null {
   if (depth > 5) return null;
   const ps = /\b(iex|invoke-expression)\b[^\n]*?\.(downloadstring|downloadfile)\s*\(/i.exec(script);
-  if (ps) return { downloader: 'DownloadString', interpreter: ps[1]! };
+  if (ps) return { downloader: 'DownloadString', interpreter: ps[1]!, end: ps.index + ps[0].length };
   for (const pipeline of splitPipelines(script)) {
-    const cmds = pipeline.map(commandInfo);
+    const cmds = pipeline.map((c) => commandInfo(c.text));
     const dl = cmds.findIndex((c) => c.head !== null && DOWNLOADERS.has(c.head.toLowerCase()));
     if (dl >= 0) {
-      const runner = cmds.slice(dl + 1).find(executesStdin);
-      if (runner) return { downloader: cmds[dl]!.head!, interpreter: runner.head! };
+      const runner = cmds.findIndex((c, i) => i > dl && executesStdin(c));
+      if (runner >= 0) return { downloader: cmds[dl]!.head!, interpreter: cmds[runner]!.head!, end: pipeline[runner]!.end };
     }
-    for (const c of cmds) {
-      const found = fromSubstitutions(c, depth) ?? fromCommandString(c, depth);
-      if (found) return found;
+    for (let i = 0; i < cmds.length; i++) {
+      // Found inside the command (a substitution, a command string): located at the command.
+      const found = fromSubstitutions(cmds[i]!, depth) ?? fromCommandString(cmds[i]!, depth);
+      if (found) return { ...found, end: pipeline[i]!.end };
     }
   }
   return findDownloadThenRun(script);
@@ -118,19 +130,19 @@ function executedFile(c: CommandInfo): string | null {
 function findDownloadThenRun(script: string): DownloadPipe | null {
   const pending = new Map<string, string>(); // file name → downloader
   for (const pipeline of splitPipelines(script)) {
-    const cmds = pipeline.map(commandInfo);
-    for (const c of cmds) {
+    for (const { text: raw, end } of pipeline) {
+      const c = commandInfo(raw);
       const head = c.head?.toLowerCase();
       const check = head ? VERIFIERS[head] : undefined;
       if (check && c.args.some((a) => check.test(a))) {
         // A check of a named file clears it; a checksum list read from a file may cover anything.
-        const text = pipeline.join(' | ');
+        const text = pipeline.map((x) => x.text).join(' | ');
         const named = [...pending.keys()].filter((f) => text.includes(f));
         for (const f of named.length ? named : [...pending.keys()]) pending.delete(f);
         continue;
       }
       const ran = executedFile(c);
-      if (ran && pending.has(ran)) return { downloader: pending.get(ran)!, interpreter: c.head! };
+      if (ran && pending.has(ran)) return { downloader: pending.get(ran)!, interpreter: c.head!, end };
       const saved = downloadedFile(c);
       if (saved) pending.set(saved, c.head!);
     }
@@ -241,13 +253,13 @@ function executesStdin(c: CommandInfo): boolean {
 }
 
 /** `sh -c "$(curl …)"`, `bash <(curl …)`, `eval "$(wget -qO- …)"`, `source <(curl …)`. */
-function fromSubstitutions(c: CommandInfo, depth: number): DownloadPipe | null {
+function fromSubstitutions(c: CommandInfo, depth: number): Found | null {
   if (c.head === null) return null;
   const head = c.head.toLowerCase();
   const runs = SHELLS.has(head) || INTERPRETERS.test(head) || EVALUATORS.has(head);
   for (const inner of substitutions(c.raw)) {
     if (runs) {
-      const dl = splitPipelines(inner).flat().map(commandInfo).find((x) => x.head !== null && DOWNLOADERS.has(x.head.toLowerCase()));
+      const dl = splitPipelines(inner).flat().map((x) => commandInfo(x.text)).find((x) => x.head !== null && DOWNLOADERS.has(x.head.toLowerCase()));
       if (dl) return { downloader: dl.head!, interpreter: c.head };
     }
     const nested = findDownloadPipe(inner, depth + 1);
@@ -257,7 +269,7 @@ function fromSubstitutions(c: CommandInfo, depth: number): DownloadPipe | null {
 }
 
 /** `sh -c 'curl … | sh'`, `bash -lc "…"`, `su -c "…"`: look inside the command string. */
-function fromCommandString(c: CommandInfo, depth: number): DownloadPipe | null {
+function fromCommandString(c: CommandInfo, depth: number): Found | null {
   if (c.head === null) return null;
   const head = c.head.toLowerCase();
   if (!SHELLS.has(head) && head !== 'su') return null;
@@ -267,16 +279,17 @@ function fromCommandString(c: CommandInfo, depth: number): DownloadPipe | null {
 }
 
 /**
- * Splits a script into pipelines (separated by newlines, `;`, `&&`, `||`, `&`), each a list of command
- * texts (separated by `|`). Quotes, `$(…)`, backticks and `<(…)` are kept whole; comments and line
+ * Splits a script into pipelines (separated by newlines, `;`, `&&`, `||`, `&`), each a list of
+ * commands (separated by `|`). Quotes, `$(…)`, backticks and `<(…)` are kept whole; comments and line
  * continuations are dropped.
  */
-export function splitPipelines(script: string): string[][] {
-  const pipelines: string[][] = [];
-  let pipeline: string[] = [];
+function splitPipelines(script: string): Command[][] {
+  const pipelines: Command[][] = [];
+  let pipeline: Command[] = [];
   let cmd = '';
+  let i = 0;
   const endCommand = () => {
-    if (cmd.trim() !== '') pipeline.push(cmd.trim());
+    if (cmd.trim() !== '') pipeline.push({ text: cmd.trim(), end: i });
     cmd = '';
   };
   const endPipeline = () => {
@@ -284,7 +297,6 @@ export function splitPipelines(script: string): string[][] {
     if (pipeline.length) pipelines.push(pipeline);
     pipeline = [];
   };
-  let i = 0;
   let afterPipe = false;
   const s = script;
   while (i < s.length) {
