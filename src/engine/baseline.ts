@@ -5,6 +5,7 @@ import type { AuditOptions } from './audit.js';
 import type { EvaluationResult } from './evaluate.js';
 import type { Inventory } from './types.js';
 import { compareText } from '../util/compare.js';
+import { readErrorReason } from '../config/read-error.js';
 
 /**
  * A baseline records the findings a team accepts for now, by fingerprint (rule, target, pointer:
@@ -43,7 +44,7 @@ export function readBaseline(file: string): Baseline {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new BaselineError(file, `cannot read the baseline: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new BaselineError(file, `cannot read the baseline: ${readErrorReason(err)}`);
   }
   const doc = parseJsonInput(text, (e) => new BaselineError(file, `not JSON: ${describeJsonSyntaxError(e)}`));
   const d = doc as { format?: unknown; version?: unknown; findings?: unknown };
