@@ -263,8 +263,17 @@ spec:
   it('toFQDNs and toEndpoints say proto/ports, grouped by protocol; no port at all is "any port"', () => {
     expect(messages).toContain('pod sandbox/Pod/runner can reach objects.example.com on tcp/443,8443, udp/443, not in egress.allow (api.anthropic.com)');
     expect(messages).toContain('pod sandbox/Pod/runner can reach any.example.com on any port, not in egress.allow (api.anthropic.com)');
-    expect(messages).toContain('pod sandbox/Pod/runner can reach in-cluster pods sandbox/Pod/cache in namespace sandbox on tcp/6379,6380');
+    expect(messages).toContain('pod sandbox/Pod/runner can reach in-cluster pods sandbox/Pod/cache in namespace sandbox on tcp/6379-6380');
     for (const m of messages) expect(m).not.toMatch(/\bport \d/);
+  });
+
+  it('ports as describeSpace writes them: ascending, neighbours joined into a range (one formatter for both)', () => {
+    const unsorted = y.replace('{port: "443", protocol: TCP}, {port: "8443", protocol: TCP}, {port: "443", protocol: UDP}', '{port: "8443", protocol: TCP}, {port: "444", protocol: TCP}, {port: "443", protocol: TCP}');
+    const f = makeSourceFile('np.yaml', '/x/np.yaml', unsorted);
+    const found = analyzePolicies(HANDLERS.find((h) => h.detect(f))!.parse(f).targets, config)
+      .flatMap(({ analysis }) => analysis.findings)
+      .filter((x) => x.code === 'excess' && x.message.includes('objects.example.com'));
+    expect(found.map((x) => `${x.location.file}:${x.location.line} ${x.evidence.fqdn} ${x.message.replace(/, not in egress.allow.*$/, '')}`)).toEqual(['np.yaml:19 objects.example.com pod sandbox/Pod/runner can reach objects.example.com on tcp/443-444,8443']);
   });
 });
 

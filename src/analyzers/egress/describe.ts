@@ -7,7 +7,8 @@ export function familyLabel(f: Family): string {
   return f === 'ipv4' ? 'IPv4' : 'IPv6';
 }
 
-function formatPorts(s: IntervalSet): string {
+/** `443`, `80,443,8000-8100`, `all ports`: the port notation of every egress message. */
+export function formatPorts(s: IntervalSet): string {
   if (s.lo[0] === 0n && s.hi[0] === PORT_MAX && s.count === 1) return 'all ports';
   const parts = [...s.ranges()].map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`));
   return parts.length > 8 ? `${parts.slice(0, 8).join(',')},…` : parts.join(',');

@@ -1,5 +1,7 @@
 import { addressSet, rangeToCidrs, parsePrefix, type Family } from '../../analyzers/egress/address.js';
+import { formatPorts } from '../../analyzers/egress/describe.js';
 import { protoName } from '../../analyzers/egress/header-space.js';
+import { IntervalSet } from '../../analyzers/egress/interval-set.js';
 import type { MatchSpec, NormRule, Origin } from '../../analyzers/egress/model.js';
 import type { Location } from '../../model/location.js';
 import type { Target } from '../../model/target.js';
@@ -153,16 +155,14 @@ interface PortSpec {
  */
 function ciliumPortsText(ports: readonly PortSpec[]): string {
   if (!ports.every((p) => p.range)) return 'any port';
-  const groups = new Map<string, string[]>();
+  const groups = new Map<string, [bigint, bigint][]>();
   for (const p of ports) {
     const name = p.proto === undefined ? 'tcp/udp/sctp' : protoName(p.proto);
-    const [lo, hi] = p.range!;
-    const text = lo === hi ? `${lo}` : `${lo}-${hi}`;
     const list = groups.get(name) ?? [];
-    if (!list.includes(text)) list.push(text);
+    list.push([BigInt(p.range![0]), BigInt(p.range![1])]);
     groups.set(name, list);
   }
-  return [...groups].map(([name, list]) => `${name}/${list.join(',')}`).join(', ');
+  return [...groups].map(([name, list]) => `${name}/${formatPorts(IntervalSet.of(list))}`).join(', ');
 }
 
 function portsOf(v: unknown): PortSpec[] {
