@@ -1,4 +1,4 @@
-import { posix } from 'node:path';
+import { projectDotenv } from '../../inputs/compose/pairs.js';
 import { composeKeySources } from '../../analyzers/compose-key-source.js';
 import { reportableSecretsOf } from '../../analyzers/secrets/targets.js';
 import type { ComposeContainerData } from '../../inputs/compose/types.js';
@@ -113,7 +113,7 @@ function mountOf(data: ContainerData, path: string): ContainerData['mounts'][num
  */
 function projectDotenvLiteral(target: Target<object>, inventory: Inventory, name: string): string | null {
   if (!target.file) return null;
-  const file = posix.join(posix.dirname(target.file), '.env');
+  const file = projectDotenv(target.file);
   const dotenv = inventory.targets.find((t) => t.kind === 'envfile' && t.file === file);
   const hit = dotenv ? reportableSecretsOf(dotenv, inventory).find((s) => s.name === name) : undefined;
   return hit ? formatLocation(hit.location) : null;

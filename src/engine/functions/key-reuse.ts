@@ -1,4 +1,4 @@
-import { posix } from 'node:path';
+import { projectDotenv } from '../../inputs/compose/pairs.js';
 import { boundaryOf } from '../../analyzers/secrets/boundaries.js';
 import { SECRET_SOURCE_KINDS, reportableSecretsOf } from '../../analyzers/secrets/targets.js';
 import { formatLocation, type Location } from '../../model/location.js';
@@ -87,7 +87,7 @@ function envFileBoundaries(inventory: Inventory, lookup: Parameters<typeof bound
     if (boundary === null) continue;
     // docker compose interpolates the compose file from the `.env` beside it: that file is the project's too.
     if (c.file) {
-      const dotenv = posix.join(posix.dirname(c.file), '.env');
+      const dotenv = projectDotenv(c.file);
       out.set(dotenv, (out.get(dotenv) ?? new Set<string>()).add(boundary));
     }
     for (const ref of (c.data as { envFiles?: { file: string }[] }).envFiles ?? []) {

@@ -1,4 +1,4 @@
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, posix, resolve } from 'node:path';
 
 /**
  * The default override pair: `docker compose` run in a folder reads compose.yaml (or compose.yml,
@@ -39,4 +39,13 @@ export function overridePairs(files: Iterable<string>): { pairs: OverridePair[];
     else if (override) lone.push(override);
   }
   return { pairs, lone };
+}
+
+/**
+ * The `.env` docker compose reads `${VAR}` values from before the host's environment: the one in the
+ * project folder, beside the compose file (a display path, as the scan names files). Its entries are
+ * the project's, so it belongs to the project's trust boundary too.
+ */
+export function projectDotenv(composeFile: string): string {
+  return posix.join(posix.dirname(composeFile), '.env');
 }
