@@ -95,7 +95,8 @@ export function normalizeContainer(c: ContainerInspect, files: ContainerFiles): 
   const addedBeyondDefault = add.filter((a) => !DOCKER_DEFAULT_CAPABILITIES.includes(a));
 
   const sec = securityOpts(hc.SecurityOpt ?? [], c.AppArmorProfile);
-  at(cLoc, '/seccomp', 'HostConfig.SecurityOpt');
+  // `--privileged` alone turns seccomp off: the finding points at the flag the user set, not at a SecurityOpt they never wrote.
+  at(cLoc, '/seccomp', privileged && sec.seccomp.source === 'runtime-default' ? 'HostConfig.Privileged' : 'HostConfig.SecurityOpt');
   at(cLoc, '/apparmor', 'HostConfig.SecurityOpt');
   at(cLoc, '/selinux', 'HostConfig.SecurityOpt');
   at(cLoc, '/allowPrivilegeEscalation', 'HostConfig.SecurityOpt');
