@@ -1,3 +1,4 @@
+import { scanText } from '../analyzers/secrets/scan-text.js';
 import { closest } from '../engine/ajv.js';
 import type { RuleSet } from '../engine/load-rules.js';
 import { SUPPRESSION_WITHOUT_REASON } from '../engine/suppression-findings.js';
@@ -10,6 +11,16 @@ export type KnownRules = Pick<RuleSet, 'byId' | 'aliases'>;
 /** Rules that are not rule files but produce findings a waiver may accept. */
 const SYNTHETIC_RULES: readonly string[] = [SUPPRESSION_WITHOUT_REASON, TRUST_BOUNDARY_UNMATCHED];
 
+const NOT_A_RULE_ID = 'an unknown rule that is not a rule id (not shown: it may be a value)';
+
+/**
+ * Rule ids are kebab-case names. Anything else in a rule id's place (a token pasted by mistake) is not
+ * quoted back: no output may hold a secret (README: Redaction, no exceptions).
+ */
+function readsAsRuleId(id: string): boolean {
+  return /^[a-z0-9]{1,24}(?:-[a-z0-9]{1,24})*$/.test(id) && id.length <= 64 && scanText(id).length === 0;
+}
+
 /** A waiver must name a rule that exists (or an alias, or `*`): a typo would otherwise waive nothing, silently. */
 export function unknownWaiverRules(waivers: unknown, rules: KnownRules): ConfigProblem[] {
   if (!Array.isArray(waivers)) return [];
@@ -18,6 +29,10 @@ export function unknownWaiverRules(waivers: unknown, rules: KnownRules): ConfigP
     const rule = (w as { rule?: unknown } | null)?.rule;
     // Not a string: the schema reports it.
     if (typeof rule !== 'string' || rule === '*' || SYNTHETIC_RULES.includes(rule) || rules.byId.has(rule) || rules.aliases.has(rule)) return;
+    if (!readsAsRuleId(rule)) {
+      out.push({ path: ['waivers', i, 'rule'], reason: `${NOT_A_RULE_ID} (see \`sandcheck rules\`)` });
+      return;
+    }
     const near = closest(rule, [...rules.byId.keys(), ...rules.aliases.keys(), ...SYNTHETIC_RULES]);
     out.push({ path: ['waivers', i, 'rule'], reason: `unknown rule "${rule}" (${near ? `did you mean "${near}"? ` : ''}see \`sandcheck rules\`)` });
   });
@@ -35,7 +50,8 @@ export function unknownSuppressionWarnings(targets: { suppressions: { ruleId: st
       const key = `${where}|${s.ruleId}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push(`${where ? `${where}: ` : ''}suppression names unknown rule "${s.ruleId}"; it suppresses nothing`);
+      const named = readsAsRuleId(s.ruleId) ? `unknown rule "${s.ruleId}"` : NOT_A_RULE_ID;
+      out.push(`${where ? `${where}: ` : ''}suppression names ${named}; it suppresses nothing`);
     }
   }
   return out;

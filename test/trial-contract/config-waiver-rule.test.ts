@@ -58,3 +58,41 @@ describe('a waiver naming an unknown rule', () => {
     );
   });
 });
+
+/**
+ * README (Key storage): "no output, format, log line or error message contains a secret value". A
+ * token pasted where a rule id goes (a waiver's `rule:`, an inline `# sandcheck-ignore`) was quoted
+ * back in the error or warning.
+ */
+describe('a rule id that is not a name is never quoted back', () => {
+  // Built at run time so that no scanner of this repository reads a token in the source.
+  const GITHUB = ['ghp', '_', 'Zx9Qw3Lk7Pv2Mn8Rt5Yb1Hc6Jd4Fg0KsAbCd'].join('');
+  const HEX = ['3f9c0a1b2c3d4e5f', '60718293a4b5c6d7e8f90a1b'].join('');
+
+  it.each([GITHUB, HEX])('waiver rule %#: exit 2 at file:line:col, the value not shown', (token) => {
+    writeFileSync(join(dir, 'sandcheck.yaml'), `version: 1\nwaivers:\n  - rule: ${token}\n    target: "*"\n    reason: r\n    owner: o@example.com\n    expires: 2099-01-01\n`);
+    const r = runCli(cli.bin, ['config', 'validate'], { cwd: dir });
+    expect([r.status, r.stdout, r.stderr]).toEqual([
+      2,
+      '',
+      'sandcheck: invalid config sandcheck.yaml:3:5: /waivers/0/rule: an unknown rule that is not a rule id (not shown: it may be a value) (see `sandcheck rules`)\n',
+    ]);
+  });
+
+  it('an annotation or x-sandcheck-ignore key naming a token: the warning gives its place, not the token', () => {
+    writeFileSync(
+      join(dir, 'pod.yaml'),
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  annotations:\n    ignore.sandcheck.dev/${HEX}: "x"\n    ignore.sandcheck.dev/${GITHUB}: "x"\n    ignore.sandcheck.dev/no-such-rule: "typo"\nspec:\n  containers: [{name: a, image: a}]\n`,
+    );
+    writeFileSync(join(dir, 'compose.yaml'), `services:\n  a:\n    image: a\n    x-sandcheck-ignore:\n      ${GITHUB}: "x"\n`);
+    const r = runCli(cli.bin, ['scan', 'pod.yaml', 'compose.yaml', '-c', '/dev/null', '-f', 'json'], { cwd: dir });
+    expect(r.stderr.split('\n').filter((l) => l.includes('suppression'))).toEqual([
+      'sandcheck: warning: pod.yaml:6: suppression names an unknown rule that is not a rule id (not shown: it may be a value); it suppresses nothing',
+      'sandcheck: warning: pod.yaml:7: suppression names an unknown rule that is not a rule id (not shown: it may be a value); it suppresses nothing',
+      'sandcheck: warning: pod.yaml:8: suppression names unknown rule "no-such-rule"; it suppresses nothing',
+      'sandcheck: warning: compose.yaml:5: suppression names an unknown rule that is not a rule id (not shown: it may be a value); it suppresses nothing',
+    ]);
+    expect(r.stderr).not.toContain(HEX.slice(0, 8));
+    expect(r.stderr).not.toContain(GITHUB.slice(4, 12));
+  });
+});
