@@ -13,6 +13,7 @@ import { classifyPair, offsetIn } from './classify.js';
 import { keywordScan, lineOf, scanCandidates, scanText } from './scan-text.js';
 import type { DroppedCandidate, ScanOptions, SecretHit } from './types.js';
 import type { ImageData } from '../../inputs/image/image-data.js';
+import { hclLiterals } from '../../inputs/terraform/hcl.js';
 
 /** A secret found in a target, with where it is. Never carries the value. */
 export interface LocatedSecret extends SecretHit {
@@ -252,19 +253,6 @@ function namedAssignments(text: string, from = Math.min(...[text.indexOf('ANTHRO
 }
 
 const TERRAFORM_FILE = /\.(tf|tfvars)$/i;
-/** `name = "literal"` on one line (an HCL attribute with a quoted string; `${…}` inside is a reference the pipeline drops). */
-const HCL_STRING_ATTRIBUTE = /^[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=[ \t]*"((?:[^"\\\n]|\\.){1,1000})"[ \t]*(?:(?:#|\/\/).*)?\r?$/gm;
-
-/** HCL attributes whose value is a quoted string, with the value's position (escapes `\"` and `\\` undone). */
-function hclStringAttributes(text: string): { name: string; value: string; line: number; column: number }[] {
-  const out: { name: string; value: string; line: number; column: number }[] = [];
-  HCL_STRING_ATTRIBUTE.lastIndex = 0;
-  for (let m = HCL_STRING_ATTRIBUTE.exec(text); m; m = HCL_STRING_ATTRIBUTE.exec(text)) {
-    const valueAt = m.index + m[0].indexOf('"') + 1;
-    out.push({ name: m[1]!, value: m[2]!.replace(/\\(["\\])/g, '$1'), line: lineOf(text, m.index), column: valueAt - text.lastIndexOf('\n', valueAt - 1) });
-  }
-  return out;
-}
 
 function at(file: string | undefined, line: number, column: number, pointer: string): Location {
   return { file, line, column, pointer };
@@ -431,9 +419,11 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
       // Terraform gives names and values (`password = "…"` in a resource, a module call, a .tfvars):
       // they are judged as pairs, by name and value, as the env and manifest formats' are.
       if (file && TERRAFORM_FILE.test(file)) {
-        for (const a of hclStringAttributes(text)) {
-          if (out.some((s) => s.location.line === a.line)) continue;
-          push(classifyPair(a.name, a.value, { line: a.line, column: a.column }, dropsAt()), '', 'text', (h) => at(file, h.line, h.column, ''));
+        for (const a of hclLiterals(text, file)) {
+          // Something the text scan found in the value (on any of a heredoc's lines) is reported once, by the text scan.
+          const last = a.lines ? a.lines[a.lines.length - 2]! : a.line;
+          if (out.some((s) => s.location.line !== undefined && s.location.line >= a.line && s.location.line <= last)) continue;
+          push(classifyPair(a.name, a.value, { line: a.line, column: a.column, ...(a.lines ? { lines: a.lines } : {}) }, dropsAt()), '', 'text', (h) => at(file, h.line, h.column, ''));
         }
       }
       break;

@@ -28,21 +28,28 @@ interface Tok {
   t: 'id' | 'str' | 'num' | 'punct' | 'heredoc';
   v: string;
   line: number;
+  /** 1-based column where the token starts (a string: after its opening quote). */
+  col: number;
   /** A string with `${…}` or `%{…}` in it. */
   interp?: boolean;
+  /** A heredoc: where each non-empty line of its value is in the file (offset in the value, line, column; flat triples). */
+  lines?: number[];
 }
 
 function tokenize(text: string, file: string): Tok[] {
   const out: Tok[] = [];
   let i = 0;
   let line = 1;
+  let lineStart = 0;
   const n = text.length;
+  const col = (at: number) => at - lineStart + 1;
   while (i < n) {
     const c = text[i]!;
     if (c === '\n') {
-      out.push({ t: 'punct', v: '\n', line });
+      out.push({ t: 'punct', v: '\n', line, col: col(i) });
       line++;
       i++;
+      lineStart = i;
       continue;
     }
     if (c === ' ' || c === '\t' || c === '\r') {
@@ -56,7 +63,11 @@ function tokenize(text: string, file: string): Tok[] {
     if (c === '/' && text[i + 1] === '*') {
       const end = text.indexOf('*/', i + 2);
       if (end < 0) throw new InputError(file, 'unterminated /* comment', line);
-      for (let k = i; k < end; k++) if (text[k] === '\n') line++;
+      for (let k = i; k < end; k++)
+        if (text[k] === '\n') {
+          line++;
+          lineStart = k + 1;
+        }
       i = end + 2;
       continue;
     }
@@ -68,9 +79,13 @@ function tokenize(text: string, file: string): Tok[] {
         endRe.lastIndex = i;
         const e = endRe.exec(text);
         if (!e) throw new InputError(file, `heredoc ${m[1]} is not closed`, line);
-        const body = text.slice(i + m[0].length, e.index);
-        for (let k = i; k < e.index + e[0].length; k++) if (text[k] === '\n') line++;
-        out.push({ t: 'heredoc', v: body, line: start });
+        const heredoc = heredocValue(text.slice(i + m[0].length, e.index), start + 1, m[0].startsWith('<<-'));
+        out.push({ t: 'heredoc', v: heredoc.value, line: start, col: col(i), lines: heredoc.lines });
+        for (let k = i; k < e.index + e[0].length; k++)
+          if (text[k] === '\n') {
+            line++;
+            lineStart = k + 1;
+          }
         i = e.index + e[0].length;
         continue;
       }
@@ -102,32 +117,52 @@ function tokenize(text: string, file: string): Tok[] {
         j++;
       }
       if (j >= n) throw new InputError(file, 'unterminated string', line);
-      out.push({ t: 'str', v: s, line, interp });
+      out.push({ t: 'str', v: s, line, col: col(i + 1), interp });
       i = j + 1;
       continue;
     }
     if (/[0-9]/.test(c)) {
       const m = /^\d+(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 64))!;
-      out.push({ t: 'num', v: m[0], line });
+      out.push({ t: 'num', v: m[0], line, col: col(i) });
       i += m[0].length;
       continue;
     }
     if (/[A-Za-z_]/.test(c)) {
       const m = /^[A-Za-z_][\w-]*/.exec(text.slice(i, i + 256))!;
-      out.push({ t: 'id', v: m[0], line });
+      out.push({ t: 'id', v: m[0], line, col: col(i) });
       i += m[0].length;
       continue;
     }
     const two = text.slice(i, i + 2);
     if (['==', '!=', '<=', '>=', '&&', '||', '=>', '..'].includes(two)) {
-      out.push({ t: 'punct', v: two, line });
+      out.push({ t: 'punct', v: two, line, col: col(i) });
       i += 2;
       continue;
     }
-    out.push({ t: 'punct', v: c, line });
+    out.push({ t: 'punct', v: c, line, col: col(i) });
     i++;
   }
   return out;
+}
+
+/**
+ * The value of a heredoc body (the text between the line of `<<TAG` and the line of `TAG`) and where
+ * its lines are. `<<-TAG` strips the indentation its non-blank lines share, as Terraform does.
+ */
+function heredocValue(body: string, firstLine: number, indented: boolean): { value: string; lines: number[] } {
+  const raw = body.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  const indents = raw.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length);
+  const cut = indented && indents.length ? Math.min(...indents) : 0;
+  const lines: number[] = [];
+  let offset = 0;
+  const kept = raw.map((l, k) => {
+    const text = l.slice(Math.min(cut, l.length - l.trimStart().length));
+    const lead = text.length - text.trimStart().length;
+    if (text.trim() !== '') lines.push(offset + lead, firstLine + k, cut + lead + 1);
+    offset += text.length + 1;
+    return text;
+  });
+  return { value: kept.join('\n'), lines };
 }
 
 class Parser {
@@ -299,4 +334,89 @@ class Parser {
 export function parseHcl(text: string, file: string): HclBlock[] {
   const p = new Parser(tokenize(text, file), file);
   return p.body(null).blocks;
+}
+
+/** A literal string value with the name it is assigned to, for the secret scan. */
+export interface HclLiteral {
+  name: string;
+  value: string;
+  /** Where the value's text starts (a quoted string: after the quote; a heredoc: its first non-blank body line). */
+  line: number;
+  column: number;
+  /** A heredoc: where each of its lines is (ValueLines triples), so that a secret inside is located at its own line. */
+  lines?: number[];
+}
+
+const CONTINUES = new Set(['.', '[', '(', '?', '+', '-', '*', '/', '%', '==', '!=', '<', '>', '<=', '>=', '&&', '||']);
+
+/**
+ * Every literal string of a Terraform or .tfvars file that is a whole value, with its name: `name = "…"`,
+ * `name = <<EOT … EOT`, an object key's value (`"api_token" = "…"`, `key: "…"`, on any line of a map), and
+ * each element of a list assigned to a name (`passwords = [ "…", … ]`, judged under that name). Strings
+ * inside expressions (function arguments, conditionals, operators) are not values of a name. A file the
+ * tokenizer cannot read (an unterminated string) is read line by line: one-line `name = "…"` only.
+ */
+export function hclLiterals(text: string, file: string): HclLiteral[] {
+  let toks: Tok[];
+  try {
+    toks = tokenize(text, file);
+  } catch (err) {
+    if (err instanceof InputError) return oneLineLiterals(text);
+    throw err;
+  }
+  const out: HclLiteral[] = [];
+  // Open brackets, innermost last: a list assigned to a name keeps the name for its elements.
+  const open: { bracket: string; name: string | null }[] = [];
+  let pending: string | null = null;
+  let prev: Tok | undefined;
+  for (let k = 0; k < toks.length; k++) {
+    const t = toks[k]!;
+    if (t.t === 'punct' && t.v === '\n') continue;
+    const next = nextSignificant(toks, k + 1);
+    const top = open[open.length - 1];
+    // A key starts an entry (after a line break, `{` or `,`): `c ? "x" : "y"` inside an object is no key.
+    const before = toks[k - 1];
+    const startsEntry = !before || (before.t === 'punct' && (before.v === '\n' || before.v === '{' || before.v === ','));
+    const key = startsEntry && (t.t === 'id' || t.t === 'str') && next?.t === 'punct' && (next.v === '=' || (next.v === ':' && top?.bracket === '{'));
+    if (key && (!top || top.bracket === '{')) {
+      pending = t.v;
+      prev = next;
+      k = toks.indexOf(next!, k);
+      continue;
+    }
+    if (t.t === 'str' || t.t === 'heredoc') {
+      const listName = top?.bracket === '[' && prev?.t === 'punct' && (prev.v === '[' || prev.v === ',') ? top.name : null;
+      const name = pending ?? listName;
+      const whole = !(next?.t === 'punct' && CONTINUES.has(next.v));
+      if (name !== null && whole) out.push({ name, value: t.v, line: t.lines?.[1] ?? t.line, column: t.lines?.[2] ?? t.col, ...(t.lines ? { lines: t.lines } : {}) });
+    } else if (t.t === 'punct' && (t.v === '[' || t.v === '{' || t.v === '(')) {
+      open.push({ bracket: t.v, name: t.v === '[' ? pending : null });
+    } else if (t.t === 'punct' && (t.v === ']' || t.v === '}' || t.v === ')')) {
+      open.pop();
+    }
+    pending = null;
+    prev = t;
+  }
+  return out;
+}
+
+function nextSignificant(toks: Tok[], from: number): Tok | undefined {
+  for (let k = from; k < toks.length; k++) if (!(toks[k]!.t === 'punct' && toks[k]!.v === '\n')) return toks[k];
+  return undefined;
+}
+
+/** `name = "literal"` on one line (escapes `\"` and `\\` undone). */
+const ONE_LINE_ATTRIBUTE = /^[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=[ \t]*"((?:[^"\\\n]|\\.){1,1000})"[ \t]*(?:(?:#|\/\/).*)?\r?$/gm;
+
+function oneLineLiterals(text: string): HclLiteral[] {
+  const out: HclLiteral[] = [];
+  ONE_LINE_ATTRIBUTE.lastIndex = 0;
+  for (let m = ONE_LINE_ATTRIBUTE.exec(text); m; m = ONE_LINE_ATTRIBUTE.exec(text)) {
+    const valueAt = m.index + m[0].indexOf('"') + 1;
+    const lineStart = text.lastIndexOf('\n', valueAt - 1) + 1;
+    let line = 1;
+    for (let k = text.indexOf('\n'); k !== -1 && k < valueAt; k = text.indexOf('\n', k + 1)) line++;
+    out.push({ name: m[1]!, value: m[2]!.replace(/\\(["\\])/g, '$1'), line, column: valueAt - lineStart + 1 });
+  }
+  return out;
 }
