@@ -19,6 +19,21 @@ export interface CollectContainerOptions {
 }
 
 const MAX_ACCOUNT_FILE = 1024 * 1024;
+const INSPECT_CONCURRENCY = 4;
+
+/** `fn` over `items`, at most `limit` at a time; results in the order of `items`; the first failure rejects. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
 
 /** Lists, inspects and normalizes live containers into workload/container targets (and their images). */
 export async function collectContainers(docker: Docker, opts: CollectContainerOptions): Promise<Collected> {
@@ -43,18 +58,24 @@ export async function collectContainers(docker: Docker, opts: CollectContainerOp
   list.sort((a, b) => compareText(nameOf(a), nameOf(b)));
 
   const images = new Map<string, string>(); // image id → reference as the first container used it
-  for (const info of list) {
-    const uri = containerUri(nameOf(info));
+  // Inspect and the two archive reads wait on the engine (mounting a stopped container's filesystem
+  // takes it a while): a few containers at a time, reported in name order.
+  const read = await mapLimit(list, INSPECT_CONCURRENCY, async (info) => {
     let inspect: ContainerInspect;
     try {
       inspect = (await docker.getContainer(info.Id).inspect()) as unknown as ContainerInspect;
     } catch (err) {
       const e = err as { statusCode?: number };
-      if (e.statusCode === 404) continue; // removed between list and inspect
+      if (e.statusCode === 404) return null; // removed between list and inspect
       throw new EngineError(engineFailure(null, err));
     }
-    const passwd = await readContainerFile(docker, info.Id, '/etc/passwd');
-    const group = await readContainerFile(docker, info.Id, '/etc/group');
+    const [passwd, group] = await Promise.all([readContainerFile(docker, info.Id, '/etc/passwd'), readContainerFile(docker, info.Id, '/etc/group')]);
+    return { info, inspect, passwd, group };
+  });
+  for (const r of read) {
+    if (!r) continue;
+    const { info, inspect, passwd, group } = r;
+    const uri = containerUri(nameOf(info));
     const t = normalizeContainer(inspect, parseContainerFiles(passwd, group));
     out.targets.push(t.workload, t.container);
     out.inputs.push({ path: uri, format: 'docker-container', status: 'parsed', targets: 2 });
