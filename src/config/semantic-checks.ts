@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { scanText } from '../analyzers/secrets/scan-text.js';
 
 /** A problem the JSON Schema cannot express, at a path inside sandcheck.yaml. */
 export interface ConfigProblem {
@@ -29,6 +30,8 @@ export function checkEgressAddresses(egress: unknown): ConfigProblem[] {
 /** Why `text` is not an exact IPv4/IPv6 address or CIDR block, or null when it is one. */
 export function cidrProblem(text: string): string | null {
   const [addr, len, extra] = text.split('/');
+  // A value pasted in an address's place (a token) is not quoted back: no output may hold a secret.
+  if (!readsAsAddress(text)) return 'not an IPv4 (a.b.c.d) or IPv6 address, nor a CIDR block (the value is not shown: it does not read as an address)';
   if (extra !== undefined || addr === undefined) return `"${text}" is not an address or CIDR block`;
   const v4 = ipaddr.IPv4.isValidFourPartDecimal(addr);
   if (!v4 && !ipaddr.IPv6.isValid(addr)) return `"${addr}" is not an IPv4 (a.b.c.d) or IPv6 address`;
@@ -40,4 +43,9 @@ export function cidrProblem(text: string): string | null {
     return `"${text}" has host bits set; the block is ${network.toString()}/${len} (write that, or the address alone)`;
   }
   return null;
+}
+
+/** Address characters only, with the `.` or `:` every address has, and nothing a secret detector recognises. */
+function readsAsAddress(text: string): boolean {
+  return /^[0-9a-fA-F:./]{1,64}$/.test(text) && /[.:]/.test(text) && scanText(text).length === 0;
 }

@@ -96,3 +96,19 @@ describe('a rule id that is not a name is never quoted back', () => {
     expect(r.stderr).not.toContain(GITHUB.slice(4, 12));
   });
 });
+
+describe('an egress address that is not one is never quoted back', () => {
+  const GITHUB = ['ghp', '_', 'Zx9Qw3Lk7Pv2Mn8Rt5Yb1Hc6Jd4Fg0KsAbCd'].join('');
+
+  it('a token in egress.allow[].cidr: exit 2 at file:line:col, the value not shown; a mistyped address is still quoted', () => {
+    writeFileSync(join(dir, 'sandcheck.yaml'), `version: 1\negress:\n  allow:\n    - cidr: ${GITHUB}\n      ports: [443]\n  dns:\n    resolvers: [300.1.1.1]\n`);
+    const r = runCli(cli.bin, ['config', 'validate'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).not.toContain(GITHUB.slice(4, 12));
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      'sandcheck: invalid config sandcheck.yaml:4:7: /egress/allow/0/cidr: must match pattern "^[0-9a-fA-F:.]+(/\\d{1,3})?$"',
+      '  sandcheck.yaml:4:7: /egress/allow/0/cidr: not an IPv4 (a.b.c.d) or IPv6 address, nor a CIDR block (the value is not shown: it does not read as an address)',
+      '  sandcheck.yaml:7:17: /egress/dns/resolvers/0: "300.1.1.1" is not an IPv4 (a.b.c.d) or IPv6 address',
+    ]);
+  });
+});
