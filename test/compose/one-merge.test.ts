@@ -91,6 +91,24 @@ describe('one merged service: workload, container and egress agree', () => {
   });
 });
 
+describe('an override without services: (only top-level definitions)', () => {
+  it('is merged: its internal: true decides the base service, and its input entry says merged, nothing skipped', async () => {
+    const base = `services:\n  w:\n    image: ${IMAGE}\n    networks: [sandbox]\nnetworks:\n  sandbox: {}\n`;
+    const dir = pair(base, 'networks:\n  sandbox:\n    internal: true\n');
+    const { targets, report } = await scan(dir);
+    const [w] = egress(targets);
+    expect(w!.data.networks[0]!.network).toMatchObject({ internal: true, internalLine: 3, declaredIn: 'p/compose.override.yaml' });
+    expect(findings(report, 'egress-')).toEqual([]);
+    expect(report.inputs.filter((i) => i.path.endsWith('compose.override.yaml')).map((i) => [i.format, i.status, i.skippedObjects])).toEqual([['compose (override merged into compose.yaml)', 'parsed', undefined]]);
+  });
+
+  it('scanned without its base: listed as before (no services, nothing to evaluate)', async () => {
+    const dir = pair('services: {}\n', 'networks:\n  sandbox:\n    internal: true\n');
+    const collected = await collectPaths(['p/compose.override.yaml'], { cwd: dir });
+    expect(collected.inputs.map((i) => [i.format, i.skippedObjects?.map((o) => o.reason)])).toEqual([['compose', ['no services: defined, so nothing to evaluate']]]);
+  });
+});
+
 describe('a base service the override does not mention', () => {
   /** Both files parsed as the collector parses them, before the merge: the targets of the base as parsed. */
   function parsedPair(base: string, override: string) {

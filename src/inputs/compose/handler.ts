@@ -1,4 +1,5 @@
 import { basename, dirname } from 'node:path';
+import type { SkippedObject } from '../../model/finding.js';
 import type { Suppression, Target } from '../../model/target.js';
 import type { YamlDoc } from '../../util/yaml-source.js';
 import { SourceLocator, type SourcePath } from '../source-locator.js';
@@ -66,7 +67,13 @@ export const composeHandler: InputHandler = {
     const project = projectName(file, root, locator);
     const out: Required<ParseOutput> = { targets: [], skipped: [] };
     if (root.services === undefined || root.services === null) {
-      out.skipped.push({ kind: 'compose file', name: project, line: 1, reason: 'no services: defined, so nothing to evaluate' });
+      const skipped: SkippedObject = { kind: 'compose file', name: project, line: 1, reason: 'no services: defined, so nothing to evaluate' };
+      out.skipped.push(skipped);
+      // An override that only changes top-level definitions (`networks: {sandbox: {internal: true}}`) still counts for its base.
+      if (isPairName(file)) {
+        const named = root.name !== undefined && root.name !== null;
+        servicelessStates.set(skipped, { file, locator, project, named, volumes: readTopLevelVolumes(root.volumes), objects: readObjectDefinitions(locator, root, file), networks: readTopLevelNetworks(locator, root), services: new Map() });
+      }
       return out;
     }
     if (!isObj(root.services)) {
@@ -141,6 +148,18 @@ const fileStates = new WeakMap<Target<object>, ComposeFileState>();
 export function takeComposeFileState(t: Target<object>): ComposeFileState | undefined {
   const s = fileStates.get(t);
   if (s) fileStates.delete(t);
+  return s;
+}
+
+/**
+ * The same for a pair file without services: it has no workload target, so its state hangs on the
+ * skipped-object entry its input record keeps (InputRecord.skippedObjects).
+ */
+const servicelessStates = new WeakMap<SkippedObject, ComposeFileState>();
+
+export function takeServicelessComposeState(entry: SkippedObject): ComposeFileState | undefined {
+  const s = servicelessStates.get(entry);
+  if (s) servicelessStates.delete(entry);
   return s;
 }
 

@@ -1,10 +1,10 @@
 import { basename } from 'node:path';
-import type { InputRecord } from '../../model/finding.js';
+import type { InputRecord, SkippedObject } from '../../model/finding.js';
 import type { Target } from '../../model/target.js';
 import type { SourcePath } from '../source-locator.js';
 import { InputError, type SourceFile } from '../types.js';
 import { inFile, mergeService, resolveSource, type Provenance } from './extends.js';
-import { takeComposeFileState, composeHandler, composeObjectsTarget, networkTarget, serviceTargets, type ComposeFileState } from './handler.js';
+import { takeComposeFileState, takeServicelessComposeState, composeHandler, composeObjectsTarget, networkTarget, serviceTargets, type ComposeFileState } from './handler.js';
 import { overridePairs, type OverridePair } from './pairs.js';
 import type { ComposeContainerData, ComposeObjectDef, ComposeObjectUse } from './types.js';
 import { mergeTopLevelNetworks, readServiceNetwork, type ComposeNetworkData } from './networks.js';
@@ -40,9 +40,19 @@ export function mergeComposeOverrides(out: CollectedCompose): void {
     const s = takeComposeFileState(t);
     if (s) states.set(s.file.path, s);
   }
+  // Pair files without services (only top-level definitions), and the input entry that says so.
+  const serviceless = new Map<string, { rec: InputRecord; entry: SkippedObject }>();
+  for (const rec of out.inputs) {
+    for (const entry of rec.skippedObjects ?? []) {
+      const s = takeServicelessComposeState(entry);
+      if (!s) continue;
+      states.set(s.file.path, s);
+      serviceless.set(s.file.path, { rec, entry });
+    }
+  }
   if (states.size === 0) return;
   const { pairs, lone } = overridePairs(states.keys());
-  for (const path of lone) describeInput(out, path, 'override without its base compose file: services judged alone');
+  for (const path of lone) if (!serviceless.has(path)) describeInput(out, path, 'override without its base compose file: services judged alone');
   for (const pair of pairs) {
     const base = states.get(pair.base)!;
     const over = states.get(pair.override)!;
@@ -55,6 +65,12 @@ export function mergeComposeOverrides(out: CollectedCompose): void {
     }
     describeInput(out, pair.base, `merged with ${basename(pair.override)}`);
     describeInput(out, pair.override, `override merged into ${basename(pair.base)}`);
+    // Its top-level definitions were used: no longer "nothing to evaluate".
+    const s = serviceless.get(pair.override);
+    if (s) {
+      s.rec.skippedObjects = s.rec.skippedObjects!.filter((e) => e !== s.entry);
+      if (s.rec.skippedObjects.length === 0) delete s.rec.skippedObjects;
+    }
   }
 }
 
