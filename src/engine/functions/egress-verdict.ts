@@ -215,16 +215,22 @@ export function egressRun(targets: readonly Target<object>[], config: SandcheckC
   return run;
 }
 
-const cache = new WeakMap<Inventory, Map<string, EgressFinding[]>>();
-/** Targets whose layer was actually judged (a host with rules, a policy that selects a pod, a cloud scope). */
-const judged = new WeakMap<Inventory, Set<string>>();
+/**
+ * The egress findings of an inventory by owning target, and `judged`: the targets whose layer was actually
+ * judged (a host with rules, a policy that selects a pod, a cloud scope). Computed once per inventory.
+ */
+interface InventoryFindings {
+  byTarget: Map<string, EgressFinding[]>;
+  judged: Set<string>;
+}
 
-function findingsByTarget(inventory: Inventory): Map<string, EgressFinding[]> {
-  let byTarget = cache.get(inventory);
-  if (byTarget) return byTarget;
-  byTarget = new Map();
+const cache = new WeakMap<Inventory, InventoryFindings>();
+
+function findingsByTarget(inventory: Inventory): InventoryFindings {
+  const hit = cache.get(inventory);
+  if (hit) return hit;
+  const byTarget = new Map<string, EgressFinding[]>();
   const seen = new Set<string>();
-  judged.set(inventory, seen);
   const run = egressRun(inventory.targets, inventory.config);
   const egressTargets = inventory.byKind('egress');
   for (const { analysis, targets, scopes } of run.hosts.values()) {
@@ -277,8 +283,9 @@ function findingsByTarget(inventory: Inventory): Map<string, EgressFinding[]> {
     seen.add(a.target.id);
     byTarget.set(a.target.id, a.analysis.findings);
   }
-  cache.set(inventory, byTarget);
-  return byTarget;
+  const out = { byTarget, judged: seen };
+  cache.set(inventory, out);
+  return out;
 }
 
 export const egressVerdict: RuleFunction<{ code: FindingCode }> = {
@@ -295,9 +302,9 @@ export const egressVerdict: RuleFunction<{ code: FindingCode }> = {
   run(_node, options, ctx) {
     const workload = ctx.target.kind === 'workload' && ctx.target.platform === 'kubernetes';
     if (!workload && !isNetfilter(ctx.target) && !isPolicy(ctx.target) && !isCloud(ctx.target) && !isCalico(ctx.target) && !isComposeNetwork(ctx.target)) return NOT_APPLICABLE;
-    const byTarget = findingsByTarget(ctx.inventory);
+    const { byTarget, judged } = findingsByTarget(ctx.inventory);
     // Evidence that judged nothing (ipset contents alone, policies that select no pod of the scan) is no pass.
-    if (!judged.get(ctx.inventory)?.has(ctx.target.id)) return NOT_APPLICABLE;
+    if (!judged.has(ctx.target.id)) return NOT_APPLICABLE;
     const mine = (byTarget.get(ctx.target.id) ?? []).filter((f) => f.code === options.code);
     return mine.map((f) => ({
       // Capitalised like every other rule's message (the analyzer writes them mid-sentence style).
