@@ -1,11 +1,12 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { describeJsonSyntaxError, parseJsonInput } from '../inputs/json-error.js';
 import type { Finding, Report } from '../model/finding.js';
 import type { AuditOptions } from './audit.js';
 import type { EvaluationResult } from './evaluate.js';
 import type { Inventory } from './types.js';
 import { compareText } from '../util/compare.js';
-import { readErrorReason } from '../config/read-error.js';
+import { fileErrorReason } from '../config/file-error.js';
 
 /**
  * A baseline records the findings a team accepts for now, by fingerprint (rule, target, pointer:
@@ -44,7 +45,7 @@ export function readBaseline(file: string): Baseline {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new BaselineError(file, `cannot read the baseline: ${readErrorReason(err)}`);
+    throw new BaselineError(file, `cannot read the baseline: ${fileErrorReason(err)}`);
   }
   const doc = parseJsonInput(text, (e) => new BaselineError(file, `not JSON: ${describeJsonSyntaxError(e)}`));
   const d = doc as { format?: unknown; version?: unknown; findings?: unknown };
@@ -96,9 +97,11 @@ export function renderBaseline(report: Report): string {
 export function writeBaseline(file: string, report: Report): number {
   const text = renderBaseline(report);
   try {
+    // As for --output: a CI job names `.sandcheck/baseline.json` before anything made the folder.
+    mkdirSync(dirname(resolve(file)), { recursive: true });
     writeFileSync(file, text);
   } catch (err) {
-    throw new BaselineError(file, `cannot write the baseline: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new BaselineError(file, `cannot write the baseline: ${fileErrorReason(err)}`);
   }
   return (JSON.parse(text) as { findings: unknown[] }).findings.length;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,5 +30,27 @@ describe('an unreadable --baseline or --config: exit 2, the reason in words, no 
   ])('scan %j', (args, stderr) => {
     const r = runCli(cli.bin, ['scan', HARDENED, '-f', 'json', ...args], { cwd: dir });
     expect([r.status, r.stdout, r.stderr]).toEqual([2, '', stderr]);
+  });
+});
+
+/**
+ * README: "`-o, --output FILE` … (missing folders are created, as for `--format FORMAT=FILE`)", and
+ * docs/ci-and-workflow.md: "`--write-baseline` does not change the exit code of the run". A baseline
+ * path in a folder not yet made (`.sandcheck/baseline.json`) ended a passing run with exit 2 and
+ * `cannot write the baseline: ENOENT`.
+ */
+describe('--write-baseline', () => {
+  it('creates missing folders and keeps the exit code of the run', () => {
+    const r = runCli(cli.bin, ['scan', HARDENED, '--config', join(HARDENED, 'sandcheck.yaml'), '-q', '--write-baseline', '.sandcheck/ci/baseline.json'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('sandcheck: wrote 0 findings to the baseline .sandcheck/ci/baseline.json\n');
+    expect(existsSync(join(dir, '.sandcheck/ci/baseline.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, '.sandcheck/ci/baseline.json'), 'utf8'))).toMatchObject({ format: 'sandcheck-baseline', version: 1, findings: [] });
+  });
+
+  it('a path that cannot be written: exit 2 with the reason in words', () => {
+    const r = runCli(cli.bin, ['scan', HARDENED, '--config', join(HARDENED, 'sandcheck.yaml'), '-q', '--write-baseline', 'a-folder.json'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('sandcheck: a-folder.json: cannot write the baseline: is a folder, not a file\n');
   });
 });
