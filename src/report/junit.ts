@@ -32,9 +32,9 @@ export function renderJunit(report: Report, rules: readonly LoadedRule[], opts: 
       .filter((e) => e.checklist === item.id)
       .sort((a, b) => compareText(a.ruleId, b.ruleId) || compareText(a.targetId, b.targetId))
       .map((e) => evaluationCase(e, findingsByCase.get(caseKey(e.ruleId, e.targetId)) ?? [], titles, targetNames));
-    // An expired attestation fails the item and the run (exit 1) with no finding: without a case of its
-    // own, the CI test tab would show every test passing.
-    if (item.attestation?.expired) {
+    // An expired attestation of an item with no automatic evidence fails the item and the run (exit 1)
+    // with no finding: without a case of its own, the CI test tab would show every test passing.
+    if (item.attestation?.expired && item.verdict === 'fail') {
       const a = item.attestation;
       cases.push({
         classname: `${item.id}.attestation`,

@@ -66,6 +66,15 @@ describe('an expired attestation (exit 1 with no finding)', () => {
     );
   });
 
+  it('automatic evidence decides an item: an expired attestation of a passing item adds no case (exit 0)', () => {
+    writeFileSync(join(dir, 'pod.yaml'), CLEAN_POD);
+    writeFileSync(join(dir, 'evidence.yaml'), EXPIRED.replace('item: session-data', 'item: image-hardening'));
+    const r = runCli(cli.bin, ['scan', 'pod.yaml', '-c', 'evidence.yaml', '-f', 'junit'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(totals(r.stdout)).toMatch(/ failures="0" errors="0" /);
+    expect(r.stdout).not.toContain('.attestation"');
+  });
+
   it('an unexpired attestation adds no case', () => {
     writeFileSync(join(dir, 'pod.yaml'), CLEAN_POD);
     writeFileSync(join(dir, 'live.yaml'), EXPIRED.replace('expires: 2025-07-15', 'expires: 2099-07-15'));
