@@ -12,6 +12,7 @@ import type { ComposeNetworkData } from '../../src/inputs/compose/networks.js';
 import type { Report } from '../../src/model/finding.js';
 import { locate, type Target } from '../../src/model/target.js';
 import { tempDir } from '../helpers/cli.js';
+import { ROOT } from '../helpers/fixtures.js';
 
 /**
  * compose.yaml + compose.override.yaml are merged once (src/inputs/compose/override.ts): the network
@@ -100,6 +101,18 @@ describe('an override without services: (only top-level definitions)', () => {
     expect(w!.data.networks[0]!.network).toMatchObject({ internal: true, internalLine: 3, declaredIn: 'p/compose.override.yaml' });
     expect(findings(report, 'egress-')).toEqual([]);
     expect(report.inputs.filter((i) => i.path.endsWith('compose.override.yaml')).map((i) => [i.format, i.status, i.skippedObjects])).toEqual([['compose (override merged into compose.yaml)', 'parsed', undefined]]);
+  });
+
+  it("its secret file: is named by the base service that reads the key from it (key in a file: fail)", async () => {
+    const base = `services:\n  w:\n    image: ${IMAGE}\n    secrets: [k]\n    environment:\n      ANTHROPIC_ENVIRONMENT_KEY_FILE: /run/secrets/k\n`;
+    const dir = pair(base, 'secrets:\n  k:\n    file: ./k.txt\n');
+    writeFileSync(join(dir, 'p', 'k.txt'), readFileSync(join(ROOT, 'fixtures/rules/secret-environment-key-unmanaged/fail-compose-secrets/secrets/env_key.txt'), 'utf8'));
+    const { targets, report } = await scan(dir);
+    const objects = targets.filter((t) => t.kind === 'envfile' && t.platform === 'compose');
+    expect(objects.map((t) => [t.id, (t.data as { valueFiles: { file: string; name: string }[] }).valueFiles.map((v) => `${v.file} ${v.name}`)])).toEqual([
+      ['compose:p#objects@p/compose.override.yaml', ['p/k.txt ANTHROPIC_ENVIRONMENT_KEY']],
+    ]);
+    expect(report.findings.filter((f) => f.ruleId === 'secret-environment-key-unmanaged').map((f) => `${f.verdict} ${f.location.file}:${f.location.line}`)).toEqual(['fail p/compose.yaml:4']);
   });
 
   it('scanned without its base: listed as before (no services, nothing to evaluate)', async () => {

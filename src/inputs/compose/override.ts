@@ -130,9 +130,13 @@ function mergePair(out: CollectedCompose, base: ComposeFileState, over: ComposeF
   const containers = [...built.map(({ targets }) => targets[1] as Target<ComposeContainerData>), ...untouched.map((u) => u.container)];
   const uses: { use: ComposeObjectUse; service: string }[] = containers.flatMap((c) => c.data.objects.map((use) => ({ use, service: c.data.name })));
   // Under the pair's project (one trust boundary), replacing the target each file gave them under its own.
+  const added: { target: Target<object>; file: string }[] = [];
   for (const f of [base, over]) {
     const objects = composeObjectsTarget(f.file, f.locator, project, f.objects, uses);
-    if (objects) replaced.set(`compose:${f.project}#objects@${f.file.path}`, withIds([objects], f)[0]!);
+    if (!objects) continue;
+    // A file without services: its parse stopped before it made this target.
+    if (f.services.size === 0) added.push({ target: withIds([objects], f)[0]!, file: f.file.path });
+    else replaced.set(`compose:${f.project}#objects@${f.file.path}`, withIds([objects], f)[0]!);
   }
   for (const { workload, container } of untouched) for (const t of [workload, container]) inProject(t, base.project, project);
   let dropped = 0;
@@ -146,8 +150,13 @@ function mergePair(out: CollectedCompose, base: ComposeFileState, over: ComposeF
   // In place (the caller holds the array), without spreading a large scan's targets into arguments.
   out.targets.length = 0;
   for (const t of kept) out.targets.push(t);
-  const rec = out.inputs.find((i) => i.path === over.file.path && i.status === 'parsed');
-  if (rec?.targets !== undefined) rec.targets -= dropped;
+  for (const a of added) out.targets.push(a.target);
+  const count = (path: string, n: number) => {
+    const rec = out.inputs.find((i) => i.path === path && i.status === 'parsed');
+    if (rec?.targets !== undefined) rec.targets += n;
+  };
+  count(over.file.path, -dropped);
+  for (const a of added) count(a.file, 1);
 }
 
 /**
