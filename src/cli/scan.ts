@@ -96,8 +96,9 @@ export function finish(collected: Collected, opts: CommonOptions, prepared: Retu
   const notAudited = notAuditedMessage(report);
   if (notAudited) process.stderr.write(`sandcheck: ${notAudited}\n`);
   writeOutputs(report, opts, prepared);
-  // Every report went to a file: say on stderr how the run ended, so a terminal or CI log is not silent.
-  if (prepared.outputs.every((o) => o.file !== null) && !opts.quiet) {
+  // Every report went to a file: say on stderr how the run ended, so a terminal or CI log is not silent
+  // (--quiet too: it keeps "errors and the summary").
+  if (prepared.outputs.every((o) => o.file !== null)) {
     process.stderr.write(`sandcheck: ${summaryLine(report, false)} Reports: ${prepared.outputs.map((o) => o.file).join(', ')}\n`);
   }
   reportBaseline(report, opts, prepared.baseline);
