@@ -11,6 +11,10 @@ const LABEL = 'sc-trial=live';
 const IMAGE = 'sc-trial/live:1';
 const KEY = 'Zq4vN8wLe2Rt6YbK1mXp9HsC3uJd7GfA';
 
+const SYMLINK_IMAGE = 'sc-trial/symlink-passwd:1';
+const NO_PASSWD_IMAGE = 'sc-trial/no-passwd:1';
+const HARDENED_NO_USER = ['--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--network', 'none', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3'];
+
 const CONTAINERS: Record<string, string[]> = {
   'sc-trial-priv': ['--privileged'],
   'sc-trial-sysadmin': ['--cap-add', 'SYS_ADMIN'],
@@ -50,13 +54,26 @@ describe.skipIf(!engine.host)(`sandcheck docker: a user's trial of risky and har
       'FROM scratch\nCOPY busybox /bin/busybox\nCOPY passwd /etc/passwd\nUSER app\nENTRYPOINT ["/bin/busybox"]\nCMD ["sleep", "600"]\n',
       { passwd: 'root:x:0:0:root:/root:/bin/sh\napp:x:10001:10001::/home/app:/bin/sh\n' },
     );
+    // /etc/passwd a symlink (as some base images ship it) that maps `app` to uid 0; and no /etc/passwd.
+    await buildImage(
+      engine,
+      tempDir(),
+      SYMLINK_IMAGE,
+      'FROM scratch\nCOPY busybox /bin/busybox\nCOPY accounts /etc/accounts/passwd\nRUN ["/bin/busybox", "ln", "-s", "accounts/passwd", "/etc/passwd"]\nUSER app\nENTRYPOINT ["/bin/busybox"]\n',
+      { accounts: 'root:x:0:0:root:/root:/bin/sh\napp:x:0:0::/home/app:/bin/sh\n' },
+    );
+    await buildImage(engine, tempDir(), NO_PASSWD_IMAGE, 'FROM scratch\nCOPY busybox /bin/busybox\nUSER app\nENTRYPOINT ["/bin/busybox"]\n');
     for (const [name, flags] of Object.entries(CONTAINERS)) {
       docker(engine, ['rm', '-f', name]);
       docker(engine, ['create', '--name', name, '--label', LABEL, ...flags, IMAGE]);
     }
+    for (const [name, image] of [['sc-trial-symlink', SYMLINK_IMAGE], ['sc-trial-nopasswd', NO_PASSWD_IMAGE]]) {
+      docker(engine, ['rm', '-f', name!]);
+      docker(engine, ['create', '--name', name!, '--label', LABEL, ...HARDENED_NO_USER, image!]);
+    }
   }, 240_000);
   afterAll(() => {
-    for (const name of Object.keys(CONTAINERS)) docker(engine, ['rm', '-f', name]);
+    for (const name of [...Object.keys(CONTAINERS), 'sc-trial-symlink', 'sc-trial-nopasswd']) docker(engine, ['rm', '-f', name]);
   });
 
   it('reports each flag at its inspect field, and nothing a flag does not cause', () => {
@@ -91,6 +108,16 @@ describe.skipIf(!engine.host)(`sandcheck docker: a user's trial of risky and har
       'sc-trial-root': [...DEFAULTS, 'container-run-as-root @ Config.User'].sort(),
       'sc-trial-key': [...DEFAULTS, 'secret-generic-literal @ Config.Env WORKER_API_TOKEN'].sort(),
       'sc-trial-hard': ['container-image-unpinned @ Config.Image', 'workload-no-sandboxed-runtime @ HostConfig.Runtime'],
+      // Before: both passed image-hardening (a user name that was not resolved counted as non-root).
+      'sc-trial-symlink': ['container-image-unpinned @ Config.Image', 'container-run-as-root @ Config.User', 'workload-no-sandboxed-runtime @ HostConfig.Runtime'],
+      'sc-trial-nopasswd': ['container-image-unpinned @ Config.Image', 'container-run-as-root @ Config.User', 'workload-no-sandboxed-runtime @ HostConfig.Runtime'],
     });
+    const rootMessages = (report.findings as (Finding & { message: string })[]).filter((f) => f.ruleId === 'container-run-as-root').map((f) => [f.target.name, f.message]).sort();
+    expect(rootMessages).toEqual([
+      ['sc-trial-nopasswd', 'May run as root: user app: the image has no /etc/passwd to resolve app'],
+      ['sc-trial-root', 'May run as root: user 0: uid 0 (root in /etc/passwd)'],
+      // The symlink is followed to the file the container's libc reads.
+      ['sc-trial-symlink', 'May run as root: user app: /etc/passwd maps app to uid 0'],
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type Docker from 'dockerode';
 import type { Collected } from '../collect.js';
 import { emptyCollected, addTargets, readEngineImage, type CollectImageOptions, IMAGE_ITEMS } from '../image/collect-images.js';
@@ -103,9 +104,25 @@ export async function collectContainers(docker: Docker, opts: CollectContainerOp
 
 /**
  * One file of a container's filesystem through `GET /containers/{id}/archive` (a tar of that path):
- * works for running and stopped containers and runs nothing inside them. Null when absent.
+ * works for running and stopped containers and runs nothing inside them. The archive holds a symlink
+ * as a symlink (`/etc/passwd -> /etc/real-passwd`): it is followed, as the container's libc would,
+ * up to a few hops. Null when absent or unreadable.
  */
 async function readContainerFile(docker: Docker, id: string, path: string): Promise<string | null> {
+  let current = path;
+  for (let hop = 0; hop < MAX_SYMLINK_HOPS; hop++) {
+    const entry = await readArchiveEntry(docker, id, current);
+    if (!entry) return null;
+    if (entry.text !== null) return entry.text;
+    if (entry.link === null) return null;
+    current = posix.resolve(posix.dirname(current), entry.link);
+  }
+  return null;
+}
+
+const MAX_SYMLINK_HOPS = 8;
+
+async function readArchiveEntry(docker: Docker, id: string, path: string): Promise<{ text: string | null; link: string | null } | null> {
   let stream: NodeJS.ReadableStream;
   try {
     stream = await docker.getContainer(id).getArchive({ path });
@@ -115,9 +132,20 @@ async function readContainerFile(docker: Docker, id: string, path: string): Prom
   const { extract } = external<typeof import('tar-stream')>('tar-stream');
   const ex = extract();
   let text: string | null = null;
+  let link: string | null = null;
+  let seen = false;
   await new Promise<void>((resolve) => {
     ex.on('entry', (header, entry, next) => {
-      if (text !== null || header.type !== 'file') {
+      // The first entry is the path itself (a file, or a symlink to follow).
+      if (seen || (header.type !== 'file' && header.type !== 'symlink')) {
+        seen = true;
+        entry.on('end', () => next());
+        entry.resume();
+        return;
+      }
+      seen = true;
+      if (header.type === 'symlink') {
+        link = header.linkname ?? null;
         entry.on('end', () => next());
         entry.resume();
         return;
@@ -139,5 +167,5 @@ async function readContainerFile(docker: Docker, id: string, path: string): Prom
     (stream as unknown as NodeJS.ReadableStream).on('error', () => resolve());
     (stream as NodeJS.ReadableStream).pipe(ex as unknown as NodeJS.WritableStream);
   });
-  return text;
+  return { text, link };
 }

@@ -69,7 +69,8 @@ export function normalizeContainer(c: ContainerInspect, files: ContainerFiles): 
   // User: Config.User is the container's --user, else the image's USER (Docker merges them).
   const userText = cfg.User ?? '';
   const resolved = resolveUser(userText, files.passwd, files.group);
-  const nonRoot = resolved.uid !== null ? resolved.uid !== 0 : !resolved.root && userText.trim() !== '' && !/^root(:|$)/.test(userText);
+  // A name that cannot be resolved to a uid (no /etc/passwd, or none readable) may be root: not non-root.
+  const nonRoot = resolved.uid !== null && resolved.uid !== 0;
   const user: UserInfo = {
     uid: resolved.uid,
     gid: resolved.gid,
