@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { json, sandcheck, tempDir } from '../helpers/cli.js';
 import { expectNotPrinted } from '../helpers/redaction.js';
-import { dir, dockerArchive, file } from '../image/helpers/craft.js';
+import { dir, dockerArchive, file, ociMembers, writeDir } from '../image/helpers/craft.js';
 import { testEngine } from '../image/helpers/engine.js';
 import { scanBuffer, targetsOf } from '../image/helpers/scan.js';
 import { scanLayerFile } from '../../src/analyzers/image-secrets.js';
@@ -42,6 +42,21 @@ describe('sandcheck image: what a user audits', () => {
     expect(secrets.map((f) => [f.verdict, f.location.detail, f.location.uri?.startsWith('image://imported.tar@sha256:')])).toEqual([['fail', 'config Labels api.key', true]]);
     expect(secrets[0]!.message).toMatch(/^label api\.key holds a secret \(anthropic-api-key, fingerprint sk-a:[0-9a-f]{12}\) in the image config$/);
     expect(report.checklist.find((c: { id: string }) => c.id === 'key-storage').verdict).toBe('fail');
+    expectNotPrinted(r.stdout + r.stderr, [key]);
+  });
+
+  it('reports a key held in an OCI manifest annotation (umoci config --manifest.annotation, buildx --annotation)', async () => {
+    const key = anthropicKey();
+    const d = tempDir();
+    const { members } = await ociMembers(
+      { tag: 'v1', config: { User: '1000' }, layers: [[dir('etc/'), file('etc/passwd', 'root:x:0:0::/root:/bin/sh\napp:x:1000:1000::/app:/bin/sh\n')]] },
+      { annotations: { 'org.example.apikey': key, 'org.opencontainers.image.source': 'https://example.com/worker' } },
+    );
+    writeDir(join(d, 'layout'), members);
+    const r = sandcheck(['image', 'layout', '-f', 'json'], { cwd: d, env: NO_ENGINE });
+    expect(r.code).toBe(1);
+    const report = json(r, [key]);
+    expect(where(report).filter((w) => w.startsWith('image-secret'))).toEqual(['image-secret-env @ manifest annotations org.example.apikey']);
     expectNotPrinted(r.stdout + r.stderr, [key]);
   });
 

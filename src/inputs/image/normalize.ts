@@ -138,6 +138,12 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
     for (const h of opts.detectors.pair(label, value, drops)) envSecrets.push(h.name === undefined ? secret(h, 'a label', 'config Labels', null, null) : secret(h, `label ${label}`, `config Labels ${label}`, null, null));
     dropped('config Labels', drops, false);
   }
+  // OCI manifest and index annotations (`buildx --annotation`, `umoci config --manifest.annotation`): as public as labels.
+  for (const [annotation, value] of Object.entries(scan.annotations)) {
+    const drops: DroppedHit[] = [];
+    for (const h of opts.detectors.pair(annotation, value, drops)) envSecrets.push(h.name === undefined ? secret(h, 'an annotation', 'manifest annotations', null, null) : secret(h, `manifest annotation ${annotation}`, `manifest annotations ${annotation}`, null, null));
+    dropped('manifest annotations', drops, false);
+  }
   const historySecrets: SecretData[] = [];
   // The classic builder repeats build args in front of every later RUN: report each secret once, at
   // the first step that records it.
