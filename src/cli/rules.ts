@@ -8,7 +8,45 @@ import { packageRoot } from '../util/package-root.js';
 import { UsageError } from './exit.js';
 import { collect } from './options.js';
 import { writeStdout } from '../util/stdout.js';
+import { SUPPRESSION_WITHOUT_REASON_RULE } from '../engine/suppression-findings.js';
+import { TRUST_BOUNDARY_UNMATCHED_RULE } from '../engine/trust-boundary-findings.js';
 
+/**
+ * Checks the engine makes itself, with no rule file (their findings name them as ruleId, and waivers
+ * may name them): `explain` must know them too, not answer "unknown rule" for an id a report printed.
+ */
+interface EngineCheck {
+  id: string;
+  title: string;
+  severity: string;
+  rationale: string;
+  remediation: string;
+  docPath: string;
+  checklist?: string;
+}
+const ENGINE_CHECKS: readonly EngineCheck[] = [SUPPRESSION_WITHOUT_REASON_RULE, TRUST_BOUNDARY_UNMATCHED_RULE];
+
+function engineCheckDoc(c: EngineCheck): string {
+  const item = c.checklist ? `Checklist: \`${c.checklist}\`` : 'Checklist: that of the rule the suppression names';
+  return [
+    `# ${c.id}`,
+    '',
+    `**${c.title}**`,
+    '',
+    `Severity: ${c.severity} · ${item} · A check sandcheck makes itself (no rule file)`,
+    '',
+    '## Why',
+    '',
+    c.rationale,
+    '',
+    '## How to fix',
+    '',
+    c.remediation,
+    '',
+    `More: ${c.docPath}`,
+    '',
+  ].join('\n');
+}
 
 function load(dirs: string[]): RuleSet {
   try {
@@ -47,6 +85,11 @@ export function registerRules(program: Command): void {
     .action(async (id: string, opts: { rules: string[] }) => {
       const set = load(opts.rules);
       const rule = set.byId.get(id) ?? set.byId.get(set.aliases.get(id) ?? '');
+      const check = ENGINE_CHECKS.find((c) => c.id === id);
+      if (!rule && check) {
+        writeStdout(engineCheckDoc(check));
+        return;
+      }
       if (!rule) throw new UsageError(`unknown rule "${id}" (see \`sandcheck rules\`)`);
       const doc = join(packageRoot(), 'docs', 'rules', `${rule.id}.md`);
       const text = rule.builtin && existsSync(doc) ? readFileSync(doc, 'utf8') : await renderRuleDoc(rule);

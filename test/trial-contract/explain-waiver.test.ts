@@ -36,3 +36,26 @@ describe('the waiver explain prints', () => {
     expect([v.status, v.stdout, v.stderr]).toEqual([0, 'sandcheck.yaml: valid (1 waiver, 0 attestations)\n', '']);
   });
 });
+
+/**
+ * README: "`sandcheck explain RULE_ID`" for a finding's ruleId. Findings of the checks the engine makes
+ * itself (`suppression-without-reason`, `trust-boundary-unmatched`), which waivers may also name, got
+ * `unknown rule` and exit 2.
+ */
+describe('explain knows the checks the engine makes itself', () => {
+  it.each([
+    ['suppression-without-reason', 'Inline suppressions must give a reason', 'Severity: low · Checklist: that of the rule the suppression names'],
+    ['trust-boundary-unmatched', 'A trust boundary of sandcheck.yaml matches nothing in the scan', 'Severity: low · Checklist: `workload-isolation`'],
+  ])('%s', (id, title, meta) => {
+    const r = runCli(cli.bin, ['explain', id]);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    const lines = r.stdout.split('\n');
+    expect(lines.slice(0, 5)).toEqual([`# ${id}`, '', `**${title}**`, '', `${meta} · A check sandcheck makes itself (no rule file)`]);
+    expect(lines).toContain('## How to fix');
+  });
+
+  it('an id that is neither still exits 2', () => {
+    const r = runCli(cli.bin, ['explain', 'no-such-check']);
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, '', 'sandcheck: unknown rule "no-such-check" (see `sandcheck rules`)\n']);
+  });
+});
