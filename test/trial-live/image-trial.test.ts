@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { json, sandcheck, tempDir } from '../helpers/cli.js';
 import { expectNotPrinted } from '../helpers/redaction.js';
 import { dir, dockerArchive, file, ociMembers, writeDir } from '../image/helpers/craft.js';
-import { testEngine } from '../image/helpers/engine.js';
+import { buildImage, docker, testEngine } from '../image/helpers/engine.js';
 import { scanBuffer, targetsOf } from '../image/helpers/scan.js';
 import { scanLayerFile } from '../../src/analyzers/image-secrets.js';
 import { ScanWindows } from '../../src/inputs/image/layer-scan.js';
@@ -141,5 +141,18 @@ describe.skipIf(!engine.host)(`sandcheck image against a live engine${engine.hos
     const r = sandcheck(['image', './nothere.tar'], { cwd: d, env: { DOCKER_HOST: engine.host! } });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('sandcheck: input error: ./nothere.tar: no such file or folder, and not an image reference\n');
+  });
+
+  it('an image named by its id is judged by its tags, not as an untagged "latest" reference', async () => {
+    await buildImage(engine, tempDir(), 'sc-trial/by-id:1', 'FROM scratch\nCOPY busybox /bin/busybox\nUSER 10001:10001\n');
+    const id = docker(engine, ['image', 'inspect', '--format', '{{.Id}}', 'sc-trial/by-id:1']).trim();
+    for (const arg of [id.slice(7, 19), id]) {
+      const r = sandcheck(['image', arg, '-f', 'json'], { env: { DOCKER_HOST: engine.host! } });
+      expect(r.code, arg).toBe(1);
+      const supply = (json(r).findings as (Finding & { target: { name: string } })[]).filter((f) => f.ruleId.startsWith('container-image-'));
+      expect(supply.map((f) => [f.ruleId, f.location.detail, f.message, f.target.name]), arg).toEqual([
+        ['container-image-unpinned', 'image reference', 'Uses image sc-trial/by-id:1 without a digest', `sc-trial/by-id:1 (${arg}) › image defaults`],
+      ]);
+    }
   });
 });

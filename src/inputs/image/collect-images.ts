@@ -66,13 +66,20 @@ export async function collectImages(args: string[], opts: CollectImageOptions): 
         continue;
       }
       const { docker } = await opts.engine();
-      await collectOne(out, arg, () => readEngineImage(docker, arg, opts), arg, opts);
+      // Named by its id (`a99c58427680`, `sha256:…`): not a reference anyone deploys by; its tags are.
+      await collectOne(out, arg, () => readEngineImage(docker, arg, opts), (scan) => (namesImageId(arg, scan.configDigest) ? null : arg), opts);
     }
   }
   return out;
 }
 
-async function collectOne(out: Collected, display: string, read: () => Promise<ImageScan[]>, reference: string | null, opts: CollectImageOptions): Promise<void> {
+/** `arg` is the image's id or a prefix of it as `docker images` shows one (12 hex characters or more). */
+function namesImageId(arg: string, configDigest: string): boolean {
+  const hex = arg.startsWith('sha256:') ? arg.slice(7) : arg;
+  return /^[0-9a-f]{12,64}$/.test(hex) && configDigest.startsWith(`sha256:${hex}`);
+}
+
+async function collectOne(out: Collected, display: string, read: () => Promise<ImageScan[]>, referenceOf: string | null | ((scan: ImageScan) => string | null), opts: CollectImageOptions): Promise<void> {
   let scans: ImageScan[];
   try {
     scans = await read();
@@ -84,6 +91,7 @@ async function collectOne(out: Collected, display: string, read: () => Promise<I
   }
   let count = 0;
   for (const scan of scans) {
+    const reference = typeof referenceOf === 'function' ? referenceOf(scan) : referenceOf;
     const t = normalizeImage(scan, { reference, detectors: opts.detectors, bases: opts.bases });
     count += addTargets(out, t, opts.containers !== false);
   }
