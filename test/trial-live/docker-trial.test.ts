@@ -67,13 +67,17 @@ describe.skipIf(!engine.host)(`sandcheck docker: a user's trial of risky and har
       docker(engine, ['rm', '-f', name]);
       docker(engine, ['create', '--name', name, '--label', LABEL, ...flags, IMAGE]);
     }
+    // `docker run <image id>`: pinned by content, no latest tag.
+    const imageId = docker(engine, ['image', 'inspect', '--format', '{{.Id}}', IMAGE]).trim();
+    docker(engine, ['rm', '-f', 'sc-trial-byid']);
+    docker(engine, ['create', '--name', 'sc-trial-byid', '--label', LABEL, ...HARDENED_NO_USER, imageId.slice(7, 19)]);
     for (const [name, image] of [['sc-trial-symlink', SYMLINK_IMAGE], ['sc-trial-nopasswd', NO_PASSWD_IMAGE]]) {
       docker(engine, ['rm', '-f', name!]);
       docker(engine, ['create', '--name', name!, '--label', LABEL, ...HARDENED_NO_USER, image!]);
     }
   }, 240_000);
   afterAll(() => {
-    for (const name of [...Object.keys(CONTAINERS), 'sc-trial-symlink', 'sc-trial-nopasswd']) docker(engine, ['rm', '-f', name]);
+    for (const name of [...Object.keys(CONTAINERS), 'sc-trial-symlink', 'sc-trial-nopasswd', 'sc-trial-byid']) docker(engine, ['rm', '-f', name]);
   });
 
   it('reports each flag at its inspect field, and nothing a flag does not cause', () => {
@@ -111,6 +115,8 @@ describe.skipIf(!engine.host)(`sandcheck docker: a user's trial of risky and har
       // Before: both passed image-hardening (a user name that was not resolved counted as non-root).
       'sc-trial-symlink': ['container-image-unpinned @ Config.Image', 'container-run-as-root @ Config.User', 'workload-no-sandboxed-runtime @ HostConfig.Runtime'],
       'sc-trial-nopasswd': ['container-image-unpinned @ Config.Image', 'container-run-as-root @ Config.User', 'workload-no-sandboxed-runtime @ HostConfig.Runtime'],
+      // Before: container-image-latest ("resolves to whatever latest is at pull time") for an image id.
+      'sc-trial-byid': ['workload-no-sandboxed-runtime @ HostConfig.Runtime'],
     });
     const rootMessages = (report.findings as (Finding & { message: string })[]).filter((f) => f.ruleId === 'container-run-as-root').map((f) => [f.target.name, f.message]).sort();
     expect(rootMessages).toEqual([

@@ -1,6 +1,6 @@
 import type { Location } from '../../model/location.js';
 import { escapePointerSegment, type Target } from '../../model/target.js';
-import { isSandboxedRuntime, namespaceSharing, type ContainerData, type EnvVar, type Mount, type PortInfo, type Profile, type UserInfo, type Volume, type WorkloadData } from '../../model/workload.js';
+import { isSandboxedRuntime, namespaceSharing, type ContainerData, type EnvVar, type ImageRef, type Mount, type PortInfo, type Profile, type UserInfo, type Volume, type WorkloadData } from '../../model/workload.js';
 import { DOCKER_DEFAULT_CAPABILITIES, normalizeCapabilities } from '../../util/capabilities.js';
 import { parseImageRef } from '../../util/image-ref.js';
 import { parseGroup, parsePasswd, resolveUser, type GroupEntry, type PasswdEntry } from '../image/passwd.js';
@@ -135,7 +135,7 @@ export function normalizeContainer(c: ContainerInspect, files: ContainerFiles): 
   const container: DockerContainerData = {
     name,
     role: 'main',
-    image: parseImageRef(imageRef),
+    image: imageRefOf(imageRef, c.Image),
     user,
     privileged,
     allowPrivilegeEscalation: !sec.noNewPrivileges,
@@ -267,4 +267,17 @@ function profile(val: string | null): Profile {
 
 export function parseContainerFiles(passwd: string | null, group: string | null): ContainerFiles {
   return { passwd: passwd === null ? null : parsePasswd(passwd), group: group === null ? null : parseGroup(group) };
+}
+
+/**
+ * `docker run a99c58427680` (or `sha256:…`): the container names its image by id, the digest of the
+ * image config, which fixes every layer by its diff id. That is pinned by content, and no `latest` tag
+ * is involved; parsed as a reference it would read as repository `a99c58427680` with no tag.
+ */
+function imageRefOf(configImage: string, imageId: string | undefined): ImageRef {
+  const hex = configImage.startsWith('sha256:') ? configImage.slice(7) : configImage;
+  if (imageId && /^[0-9a-f]{12,64}$/.test(hex) && imageId.startsWith(`sha256:${hex}`)) {
+    return { ref: configImage, repository: null, tag: null, digest: imageId, latest: false, pinned: true };
+  }
+  return parseImageRef(configImage);
 }
