@@ -79,7 +79,7 @@ export async function collectPaths(
   // Files can be caught by the generic text handler: only specific formats count as something to audit.
   const out: Collected = { ...emptyCollected(), recognised: 0 };
   const handlers = opts.handlers ?? HANDLERS;
-  const exclude = opts.exclude ?? [];
+  const walkContext: WalkContext = { cwd, handlers, out, exclude: opts.exclude ?? [], read: new Set() };
   startManifestSourceScan();
   for (const p of paths.length ? paths : ['.']) {
     if (p === '-') {
@@ -95,14 +95,24 @@ export async function collectPaths(
       addError(out, { path: p, format: null, status: 'error', error: `${p}: ${errnoReason(err)}` }, null);
       continue;
     }
-    if (st.isDirectory()) walk(abs, cwd, handlers, out, exclude);
-    else readAndCollect(abs, cwd, handlers, out, true);
+    if (st.isDirectory()) walk(abs, walkContext);
+    else readAndCollect(abs, walkContext, true);
   }
   mergeComposeOverrides(out); // compose.override.yaml into compose.yaml: needs both files parsed
   return out;
 }
 
-function walk(dir: string, cwd: string, handlers: InputHandler[], out: Collected, exclude: readonly Exclusion[]): void {
+interface WalkContext {
+  cwd: string;
+  handlers: InputHandler[];
+  out: Collected;
+  exclude: readonly Exclusion[];
+  /** Files already read: a path named twice, or a file named beside its folder, is read once. */
+  read: Set<string>;
+}
+
+function walk(dir: string, ctx: WalkContext): void {
+  const { cwd, out, exclude } = ctx;
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name));
@@ -118,12 +128,12 @@ function walk(dir: string, cwd: string, handlers: InputHandler[], out: Collected
       out.inputs.push({ path: displayPath(full, cwd), format: null, status: 'skipped', reason: `excluded by ${excluded.source} ${excluded.glob}` });
       continue;
     }
-    if (e.isDirectory()) walk(full, cwd, handlers, out, exclude);
-    else if (e.isFile()) readAndCollect(full, cwd, handlers, out, false);
+    if (e.isDirectory()) walk(full, ctx);
+    else if (e.isFile()) readAndCollect(full, ctx, false);
     else if (e.isSymbolicLink()) {
       // Follow links to files only; links to folders could loop.
       try {
-        if (statSync(full).isFile()) readAndCollect(full, cwd, handlers, out, false);
+        if (statSync(full).isFile()) readAndCollect(full, ctx, false);
         else out.inputs.push({ path: displayPath(full, cwd), format: null, status: 'skipped', reason: 'symbolic link to a folder (not followed)' });
       } catch {
         out.inputs.push({ path: displayPath(full, cwd), format: null, status: 'skipped', reason: 'broken symbolic link' });
@@ -132,7 +142,10 @@ function walk(dir: string, cwd: string, handlers: InputHandler[], out: Collected
   }
 }
 
-function readAndCollect(abs: string, cwd: string, handlers: InputHandler[], out: Collected, explicit: boolean): void {
+function readAndCollect(abs: string, ctx: WalkContext, explicit: boolean): void {
+  const { cwd, handlers, out } = ctx;
+  if (ctx.read.has(abs)) return;
+  ctx.read.add(abs);
   const shown = displayPath(abs, cwd);
   // sandcheck.yaml met in a walk is configuration, not an input (it is read with --config or from the
   // working directory); a key pasted into it is still a key in a file, so its text is scanned.
