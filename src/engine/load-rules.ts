@@ -16,6 +16,16 @@ import { compareText } from '../util/compare.js';
 /** A rule file that cannot be used: `file:line:col: reason`. The CLI exits 2 before scanning. */
 export class RuleLoadError extends LocatedError {}
 
+/** Line and column of a field of a rule file, for a problem found once every rule is loaded (a duplicate id). */
+function positionIn(file: string, path: (string | number)[]): [number?, number?] {
+  try {
+    const p = parseYaml(readFileSync(file, 'utf8'), file).docs[0]?.positionOf(path);
+    return p ? [p.line, p.column] : [];
+  } catch {
+    return [];
+  }
+}
+
 export interface CompiledRule extends LoadedRule {
   whenFn?: ValidateFunction;
   assertFn?: ValidateFunction;
@@ -178,12 +188,12 @@ export function loadRules(userDirs: string[] = [], options: { builtin?: boolean;
   const aliases = new Map<string, string>();
   for (const r of rules) {
     const clash = byId.get(r.id) ?? (aliases.has(r.id) ? byId.get(aliases.get(r.id)!) : undefined);
-    if (clash) throw new RuleLoadError(r.file, `duplicate rule id "${r.id}" (also in ${clash.file})`);
+    if (clash) throw new RuleLoadError(r.file, `duplicate rule id "${r.id}" (also in ${clash.file})`, ...positionIn(r.file, ['id']));
     byId.set(r.id, r);
   }
   for (const r of rules) {
     for (const a of r.aliases ?? []) {
-      if (byId.has(a) || aliases.has(a)) throw new RuleLoadError(r.file, `alias "${a}" collides with another rule id or alias`);
+      if (byId.has(a) || aliases.has(a)) throw new RuleLoadError(r.file, `alias "${a}" collides with another rule id or alias`, ...positionIn(r.file, ['aliases', (r.aliases ?? []).indexOf(a)]));
       aliases.set(a, r.id);
     }
   }

@@ -24,6 +24,16 @@ const rule = (fields: Record<string, string>) =>
     .map(([k, v]) => `${k}: ${v}`)
     .join('\n') + '\n';
 
+function thrown(f: () => unknown): RuleLoadError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(RuleLoadError);
+    return e as RuleLoadError;
+  }
+  throw new Error('expected a RuleLoadError');
+}
+
 function loadOne(text: string, name = 'my-rule.yaml'): RuleLoadError {
   const dir = tempDir();
   writeFileSync(join(dir, name), text);
@@ -91,11 +101,14 @@ describe('rule loading is strict and says where', () => {
     mkdirSync(join(dir, 'a'));
     writeFileSync(join(dir, 'a', 'one.yaml'), rule({}));
     writeFileSync(join(dir, 'two.yaml'), rule({}));
-    expect(() => loadRules([dir], { builtin: false })).toThrow(/duplicate rule id "my-rule"/);
+    const dup = thrown(() => loadRules([dir], { builtin: false }));
+    // At the id of the second file read, as every other rule problem: file:line:col.
+    expect([dup.file.endsWith('two.yaml'), dup.line, dup.column, dup.reason]).toEqual([true, 1, 1, `duplicate rule id "my-rule" (also in ${join(dir, 'a', 'one.yaml')})`]);
     const dir2 = tempDir();
-    writeFileSync(join(dir2, 'one.yaml'), rule({ id: 'rule-one', aliases: '[rule-two]' }));
+    writeFileSync(join(dir2, 'one.yaml'), rule({ id: 'rule-one', aliases: '[rule-zero, rule-two]' }));
     writeFileSync(join(dir2, 'two.yaml'), rule({ id: 'rule-two' }));
-    expect(() => loadRules([dir2], { builtin: false })).toThrow(/alias "rule-two" collides/);
+    const alias = thrown(() => loadRules([dir2], { builtin: false }));
+    expect([alias.file.endsWith('one.yaml'), alias.line, alias.column, alias.reason]).toEqual([true, 10, 22, 'alias "rule-two" collides with another rule id or alias']);
   });
 
   it('rejects a user rule that reuses a built-in id', () => {
