@@ -40,16 +40,20 @@ export const SOURCE_KEYS: Readonly<Record<string, SourceWording>> = {
     image: 'Start the container as a numeric non-root user (`docker run --user 10001:10001`, compose `user:`, Kubernetes `runAsUser`)',
   },
 
-  seccompProfile: { kubernetes: 'seccompProfile: {{node.seccomp.type}}', compose: '`security_opt: [seccomp=unconfined]`', docker: '`--security-opt seccomp=unconfined`' },
+  seccompProfile: {
+    kubernetes: 'seccompProfile: {{node.seccomp.type}}',
+    compose: '`security_opt: [seccomp=unconfined]`, or `privileged: true`, which turns seccomp off',
+    docker: '`--security-opt seccomp=unconfined`, or `--privileged`, which turns seccomp off',
+  },
   seccompFix: {
     kubernetes: 'Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod (or `Localhost` with a reviewed profile)',
-    compose: "Remove `seccomp=unconfined` from `security_opt` so that Docker's default profile applies (or name a reviewed profile: `seccomp=/path/profile.json`)",
-    docker: "Remove `--security-opt seccomp=unconfined` so that Docker's default profile applies (or name a reviewed profile file)",
+    compose: "Remove `seccomp=unconfined` from `security_opt` and `privileged: true` from the service so that Docker's default profile applies (or name a reviewed profile: `seccomp=/path/profile.json`)",
+    docker: "Remove `--security-opt seccomp=unconfined` and `--privileged` so that Docker's default profile applies (or name a reviewed profile file)",
   },
   apparmorFix: {
     kubernetes: 'Remove the `Unconfined` AppArmor profile (`appArmorProfile.type`, or the legacy `container.apparmor.security.beta.kubernetes.io` annotation)',
-    compose: 'Remove `apparmor=unconfined` from `security_opt`',
-    docker: 'Remove `--security-opt apparmor=unconfined`',
+    compose: 'Remove `apparmor=unconfined` from `security_opt`, and `privileged: true` (a privileged container runs unconfined unless `security_opt` names a profile)',
+    docker: 'Remove `--security-opt apparmor=unconfined`, and `--privileged` (a privileged container runs unconfined unless `--security-opt apparmor=` names a profile)',
   },
   selinuxFix: {
     kubernetes: 'Remove `seLinuxOptions.type` (or use `container_t`)',

@@ -55,7 +55,7 @@ describe('wording by source format', () => {
 // The exact compose wording, rule by rule: [rule, fixture, [[line, message, remediation]…]].
 const COMPOSE: [string, string, [number, string, string][]][] = [
   ['container-apparmor-unconfined', 'fail-compose.yaml', [
-    [6, "Runs with AppArmor unconfined", "Remove `apparmor=unconfined` from `security_opt`."],
+    [6, "Runs with AppArmor unconfined", "Remove `apparmor=unconfined` from `security_opt`, and `privileged: true` (a privileged container runs unconfined unless `security_opt` names a profile)."],
   ]],
   ['container-caps-not-dropped', 'fail-compose-privileged.yaml', [
     [7, "Has every capability: `privileged: true` grants them all, whatever `cap_drop` says", "Drop every capability with `cap_drop: [ALL]` and add back (`cap_add`) only those a tool provably needs. A privileged container keeps them all whatever it drops: remove `privileged: true` first."],
@@ -94,7 +94,7 @@ const COMPOSE: [string, string, [number, string, string][]][] = [
     [8, "May run as root: no `user:` set on the service; the image's USER applies", "Set a numeric non-root `user` on the service (`user: \"10001:10001\"`), and build the image with a numeric non-root `USER`."],
   ]],
   ['container-seccomp-unconfined', 'fail-compose.yaml', [
-    [7, "Runs without seccomp confinement (`security_opt: [seccomp=unconfined]`)", "Remove `seccomp=unconfined` from `security_opt` so that Docker's default profile applies (or name a reviewed profile: `seccomp=/path/profile.json`)."],
+    [7, "Runs without seccomp confinement (`security_opt: [seccomp=unconfined]`, or `privileged: true`, which turns seccomp off)", "Remove `seccomp=unconfined` from `security_opt` and `privileged: true` from the service so that Docker's default profile applies (or name a reviewed profile: `seccomp=/path/profile.json`)."],
   ]],
   ['container-selinux-unconfined', 'fail-compose.yaml', [
     [6, "Runs with SELinux type spc_t (unconfined)", "Remove `label=disable` and `label=type:…` from `security_opt` (or use `container_t`)."],

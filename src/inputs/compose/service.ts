@@ -73,6 +73,16 @@ export function normalizeService(r: FieldReader, name: string, s: Obj, ctx: Serv
   if (sec.at.selinux !== undefined) cp.set('/selinux', ['security_opt', sec.at.selinux]);
   if (sec.at.noNewPrivileges !== undefined) cp.set('/allowPrivilegeEscalation', ['security_opt', sec.at.noNewPrivileges]);
   if (sec.at.systemPaths !== undefined) cp.set('/systemPathsUnconfined', ['security_opt', sec.at.systemPaths]);
+  // Docker runs a privileged container without seccomp, whatever profile is named, and without AppArmor
+  // unless a profile is named: those findings point at `privileged`.
+  if (privileged && sec.seccomp.type !== 'Unconfined') {
+    sec.seccomp = { type: 'Unconfined', profile: null, source: 'service' };
+    cp.set('/seccomp', ['privileged']);
+  }
+  if (privileged && sec.at.apparmor === undefined) {
+    sec.apparmor = { type: 'Unconfined', profile: null, source: 'service' };
+    cp.set('/apparmor', ['privileged']);
+  }
 
   const mounts = readServiceMounts(r, s, ctx.volumes);
   mounts.forEach((m, i) => cp.set(`/mounts/${i}`, m.path));

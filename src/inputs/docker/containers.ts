@@ -96,8 +96,10 @@ export function normalizeContainer(c: ContainerInspect, files: ContainerFiles): 
   const addedBeyondDefault = add.filter((a) => !DOCKER_DEFAULT_CAPABILITIES.includes(a));
 
   const sec = securityOpts(hc.SecurityOpt ?? [], c.AppArmorProfile);
-  // `--privileged` alone turns seccomp off: the finding points at the flag the user set, not at a SecurityOpt they never wrote.
-  at(cLoc, '/seccomp', privileged && sec.seccomp.source === 'runtime-default' ? 'HostConfig.Privileged' : 'HostConfig.SecurityOpt');
+  // Docker runs a privileged container without seccomp, whatever profile is named: the finding points
+  // at the flag the user set (an explicit seccomp=unconfined stays at SecurityOpt).
+  const seccompOff = privileged && sec.seccomp.type !== 'Unconfined';
+  at(cLoc, '/seccomp', seccompOff ? 'HostConfig.Privileged' : 'HostConfig.SecurityOpt');
   at(cLoc, '/apparmor', 'HostConfig.SecurityOpt');
   at(cLoc, '/selinux', 'HostConfig.SecurityOpt');
   at(cLoc, '/allowPrivilegeEscalation', 'HostConfig.SecurityOpt');
@@ -141,7 +143,7 @@ export function normalizeContainer(c: ContainerInspect, files: ContainerFiles): 
     allowPrivilegeEscalation: !sec.noNewPrivileges,
     readOnlyRootFilesystem: hc.ReadonlyRootfs === true,
     capabilities: { add, drop, dropsAll },
-    seccomp: privileged && sec.seccomp.source === 'runtime-default' ? { type: 'Unconfined', profile: null, source: 'runtime-default' } : sec.seccomp,
+    seccomp: seccompOff ? { type: 'Unconfined', profile: null, source: 'container' } : sec.seccomp,
     apparmor: sec.apparmor,
     selinux: sec.selinuxType === null ? { type: null, source: 'unset' } : { type: sec.selinuxType, source: 'container' },
     mounts,
