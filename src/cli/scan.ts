@@ -115,6 +115,7 @@ export function writeOutputs(report: Report, opts: CommonOptions, prepared: Retu
       quiet: !!opts.quiet,
       verbose: !!opts.verbose,
       root: opts.root ?? process.cwd(),
+      config: prepared.config,
     });
     if (toStdout) writeStdout(text);
     else {

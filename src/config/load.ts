@@ -79,7 +79,10 @@ export function parseConfig(text: string, shown: string, rules?: KnownRules): Sa
     keys: { maxAgeDays: v.keys?.maxAgeDays ?? DEFAULT_CONFIG.keys.maxAgeDays },
     secrets: { ignore: v.secrets?.ignore ?? [] },
     ...(v.egress ? { egress: v.egress } : {}),
-    lines: { trustBoundaries: (v.trustBoundaries ?? []).map((b, i) => boundaryLines(b, i, (path) => doc!.positionOf(path).line)) },
+    lines: {
+      trustBoundaries: (v.trustBoundaries ?? []).map((b, i) => boundaryLines(b, i, (path) => doc!.positionOf(path).line)),
+      attestations: (v.attestations ?? []).map((_, i) => doc!.positionOf(['attestations', i]).line),
+    },
   };
 }
 

@@ -11,7 +11,7 @@ export interface SandcheckConfig {
   secrets: { ignore: { fingerprint: string; reason: string; expires?: string }[] };
   egress?: EgressConfig;
   /** Source lines of fields that are judged after loading, against the scan (trust boundary selectors that match nothing). */
-  lines?: { trustBoundaries: BoundaryLines[] };
+  lines?: { trustBoundaries: BoundaryLines[]; /** Line of each attestation entry. */ attestations?: number[] };
 }
 
 export interface Waiver {

@@ -2,6 +2,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SUPPRESSION_WITHOUT_REASON_RULE } from '../engine/suppression-findings.js';
 import { TRUST_BOUNDARY_UNMATCHED_RULE } from '../engine/trust-boundary-findings.js';
+import type { SandcheckConfig } from '../config/types.js';
 import type { LoadedRule } from '../engine/types.js';
 import type { Finding, Report } from '../model/finding.js';
 import type { Location } from '../model/location.js';
@@ -9,6 +10,7 @@ import type { Severity } from '../model/severity.js';
 import { docUrl, repositoryUrl, ruleDocUrl } from './links.js';
 import { remediationBySource } from './remediation.js';
 import { compareText } from '../util/compare.js';
+import { sha256Hex } from '../util/sha256.js';
 
 /**
  * SARIF 2.1.0 for GitHub code scanning and any SARIF viewer. One run; `rules[]` comes from the rule
@@ -19,6 +21,8 @@ export interface SarifOptions {
   root?: string;
   /** The folder the report's display paths are relative to; default: the working directory. */
   cwd?: string;
+  /** sandcheck.yaml: an expired attestation that fails its item is a result at the attestation's line. */
+  config?: Pick<SandcheckConfig, 'file' | 'attestations' | 'lines'>;
 }
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -66,9 +70,15 @@ export function buildSarif(report: Report, rules: readonly LoadedRule[], opts: S
   if (!known.has(SUPPRESSION_WITHOUT_REASON_RULE.id)) describe(SUPPRESSION_WITHOUT_REASON_RULE);
   // A finding of a check the engine makes itself, or of a rule not in the registry, still gets a descriptor.
   for (const f of report.findings) if (!known.has(f.ruleId)) describe(ENGINE_CHECKS.get(f.ruleId) ?? descriptorOfFinding(f));
+  // An expired attestation fails its item and the run (exit 1) with no finding: code scanning must show it.
+  const expired = report.checklist.filter((c) => c.attestation?.expired && c.verdict === 'fail');
+  if (expired.length && !known.has(ATTESTATION_EXPIRED_RULE.id)) describe(ATTESTATION_EXPIRED_RULE);
   const index = new Map(registry.map((r, i) => [r.id, i]));
 
-  const results = [...report.findings].sort(compareFindings).map((f) => result(f, index.get(f.ruleId)!, uriOf));
+  const results = [
+    ...[...report.findings].sort(compareFindings).map((f) => result(f, index.get(f.ruleId)!, uriOf)),
+    ...expired.map((item) => attestationResult(item, index.get(ATTESTATION_EXPIRED_RULE.id)!, opts.config, uriOf)),
+  ];
   const notifications = [
     ...report.inputs.filter((i) => i.status === 'error').map((i) => notification('error', i.error ?? `${i.path}: could not be read`, 'input-error', i.path === '<stdin>' ? undefined : uriOf(i.path), i.line)),
     ...report.errors.map((e) => {
@@ -112,6 +122,37 @@ export function buildSarif(report: Report, rules: readonly LoadedRule[], opts: S
 
 /** Checks that are no rule file (the engine makes them: their checklist item or target is not a rule's), described for rules[]. */
 const ENGINE_CHECKS = new Map<string, RuleLike>([SUPPRESSION_WITHOUT_REASON_RULE, TRUST_BOUNDARY_UNMATCHED_RULE].map((r) => [r.id, r]));
+
+/** An attestation in sandcheck.yaml past its `expires` date, for an item no input gives evidence for. */
+const ATTESTATION_EXPIRED_RULE: RuleLike = {
+  id: 'attestation-expired',
+  title: 'Attestations must be renewed before they expire',
+  severity: 'high',
+  rationale: 'An item that no input gives evidence for is decided by its attestation in sandcheck.yaml. Past its `expires` date the attestation no longer counts: the item fails, and so does the run (exit 1).',
+  remediation: 'Review the item again and renew its attestation in sandcheck.yaml (`by`, `date`, `evidence`, a new `expires`).',
+  docPath: 'docs/ci-and-workflow.md#attestations-sandcheckyaml',
+};
+
+function attestationResult(item: Report['checklist'][number], ruleIndex: number, config: SarifOptions['config'], uriOf: (file: string) => string | undefined): Json {
+  const a = item.attestation!;
+  const at = config?.attestations.findIndex((x) => x.item === item.id) ?? -1;
+  const line = at >= 0 ? config?.lines?.attestations?.[at] : undefined;
+  const uri = config?.file ? uriOf(config.file) : undefined;
+  const fqn = `sandcheck:attestation/${item.id}`;
+  return {
+    ruleId: ATTESTATION_EXPIRED_RULE.id,
+    ruleIndex,
+    level: 'error',
+    message: { text: sentence(`${item.id}: attestation by ${a.by} of ${a.date} expired on ${a.expires}`) },
+    locations: [
+      uri
+        ? { physicalLocation: { artifactLocation: isAbsoluteUri(uri) ? { uri } : { uri, uriBaseId: 'ROOT' }, ...(line ? { region: { startLine: line } } : {}) } }
+        : { physicalLocation: { artifactLocation: { uri: fqn } }, logicalLocations: [{ name: `attestation of ${item.id}`, fullyQualifiedName: fqn, kind: 'resource' }] },
+    ],
+    partialFingerprints: { [FINGERPRINT_KEY]: sha256Hex(`attestation-expired\0${item.id}\0${a.expires ?? ''}`).slice(0, 16) },
+    properties: { checklist: item.id, severity: ATTESTATION_EXPIRED_RULE.severity, verdict: 'fail' },
+  };
+}
 
 function descriptorOfFinding(f: Finding): RuleLike {
   return { id: f.ruleId, title: f.title, checklist: f.checklist, severity: f.severity, remediation: f.remediation, verdict: f.verdict };

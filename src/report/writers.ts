@@ -1,3 +1,4 @@
+import type { SandcheckConfig } from '../config/types.js';
 import type { LoadedRule } from '../engine/types.js';
 import type { Report } from '../model/finding.js';
 import { jsonReportPieces } from './json.js';
@@ -14,6 +15,8 @@ export interface WriterContext {
   verbose: boolean;
   /** Base folder for relative paths in formats that need them (SARIF). */
   root: string;
+  /** Where sandcheck.yaml states what it states (SARIF locates an expired attestation there). */
+  config?: Pick<SandcheckConfig, 'file' | 'attestations' | 'lines'>;
 }
 
 /** A report's text, whole or in pieces (written in order; see src/util/stdout.ts). */
@@ -23,7 +26,7 @@ export type Writer = (report: Report, ctx: WriterContext) => string | Iterable<s
 export const WRITERS: Record<string, Writer> = {
   text: (r, ctx) => renderText(r, { color: ctx.color, quiet: ctx.quiet, verbose: ctx.verbose }),
   json: (r) => jsonReportPieces(r),
-  sarif: (r, ctx) => renderSarif(r, ctx.rules, { root: ctx.root }),
+  sarif: (r, ctx) => renderSarif(r, ctx.rules, { root: ctx.root, ...(ctx.config ? { config: ctx.config } : {}) }),
   junit: (r, ctx) => renderJunit(r, ctx.rules),
   markdown: (r, ctx) => renderMarkdown(r, ctx.rules),
 };

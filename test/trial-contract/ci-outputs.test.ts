@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectValidSarif } from '../report/helpers.js';
 import { buildCli, runCli } from '../workflow/cli.js';
 
 /**
@@ -64,6 +65,30 @@ describe('an expired attestation (exit 1 with no finding)', () => {
         'attested by security@example.com on 2025-01-15, expired on 2025-07-15; evidence: https://wiki.example.com/retention\n' +
         '  fix: review the item again and renew the attestation in sandcheck.yaml</failure>\n    </testcase>',
     );
+  });
+
+  it('is a SARIF result at the attestation in sandcheck.yaml, so code scanning shows the failing run', () => {
+    writeFileSync(join(dir, 'pod.yaml'), CLEAN_POD);
+    writeFileSync(join(dir, 'expired.yaml'), EXPIRED);
+    const r = runCli(cli.bin, ['scan', 'pod.yaml', '-c', 'expired.yaml', '-f', 'sarif'], { cwd: dir });
+    expect(r.status).toBe(1);
+    const run = expectValidSarif(r.stdout).runs[0];
+    const results = run.results as { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: unknown[]; partialFingerprints: Record<string, string> }[];
+    expect(results.map((x) => [x.ruleId, x.level, x.message.text, x.locations])).toEqual([
+      [
+        'attestation-expired',
+        'error',
+        'session-data: attestation by security@example.com of 2025-01-15 expired on 2025-07-15.',
+        [{ physicalLocation: { artifactLocation: { uri: 'expired.yaml', uriBaseId: 'ROOT' }, region: { startLine: 3 } } }],
+      ],
+    ]);
+    expect(run.tool.driver.rules[results[0]!.ruleIndex].id).toBe('attestation-expired');
+    expect(results[0]!.partialFingerprints['sandcheck/v1']).toMatch(/^[0-9a-f]{16}$/);
+    // An expired attestation of an item that evidence decides adds no result.
+    writeFileSync(join(dir, 'evidence.yaml'), EXPIRED.replace('item: session-data', 'item: image-hardening'));
+    const ok = runCli(cli.bin, ['scan', 'pod.yaml', '-c', 'evidence.yaml', '-f', 'sarif'], { cwd: dir });
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).runs[0].results).toEqual([]);
   });
 
   it('automatic evidence decides an item: an expired attestation of a passing item adds no case (exit 0)', () => {
