@@ -22,6 +22,7 @@ import { UsageError, exitWith } from './exit.js';
 import { collect } from './options.js';
 import { startSecretDropLog } from './debug-secrets.js';
 import { stdoutIsTerminal, writeStdout, writeTextFile } from '../util/stdout.js';
+import { errnoReason } from '../util/errno-reason.js';
 
 export interface CommonOptions {
   format: string[];
@@ -124,7 +125,7 @@ export function writeOutputs(report: Report, opts: CommonOptions, prepared: Retu
         mkdirSync(dirname(resolve(spec.file!)), { recursive: true });
         writeTextFile(spec.file!, text);
       } catch (err) {
-        throw new UsageError(`cannot write ${spec.file}: ${writeErrorReason(err)}`);
+        throw new UsageError(`cannot write ${spec.file}: ${errnoReason(err)}`);
       }
     }
   }
@@ -168,12 +169,3 @@ function reportBaseline(report: Report, opts: CommonOptions, baseline: Baseline 
   }
 }
 
-function writeErrorReason(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a folder';
-  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a part of the path is a file, not a folder';
-  if (code === 'ENOSPC') return 'no space left on the device';
-  if (code === 'EROFS') return 'read-only file system';
-  return code ?? (err as Error).message;
-}

@@ -3,7 +3,7 @@ import { relative, resolve } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { createAjv, describeAjvError, leafErrors, withoutTypoShadows } from '../engine/ajv.js';
 import { checkEgressAddresses } from './semantic-checks.js';
-import { fileErrorReason } from './file-error.js';
+import { errnoReason } from '../util/errno-reason.js';
 import { unknownWaiverRules, type KnownRules } from './check-rules.js';
 import { precompiledConfigValidator } from '../engine/precompiled.js';
 import { InputError } from '../inputs/types.js';
@@ -34,7 +34,7 @@ export function loadConfig(explicit?: string, cwd = process.cwd(), rules?: Known
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(shown, `cannot read: ${fileErrorReason(err)}`);
+    throw new ConfigError(shown, `cannot read: ${errnoReason(err)}`);
   }
   return parseConfig(text, shown, rules);
 }

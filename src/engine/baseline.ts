@@ -6,7 +6,7 @@ import type { AuditOptions } from './audit.js';
 import type { EvaluationResult } from './evaluate.js';
 import type { Inventory } from './types.js';
 import { compareText } from '../util/compare.js';
-import { fileErrorReason } from '../config/file-error.js';
+import { errnoReason } from '../util/errno-reason.js';
 
 /**
  * A baseline records the findings a team accepts for now, by fingerprint (rule, target, pointer:
@@ -45,7 +45,7 @@ export function readBaseline(file: string): Baseline {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new BaselineError(file, `cannot read the baseline: ${fileErrorReason(err)}`);
+    throw new BaselineError(file, `cannot read the baseline: ${errnoReason(err)}`);
   }
   const doc = parseJsonInput(text, (e) => new BaselineError(file, `not JSON: ${describeJsonSyntaxError(e)}`));
   const d = doc as { format?: unknown; version?: unknown; findings?: unknown };
@@ -101,7 +101,7 @@ export function writeBaseline(file: string, report: Report): number {
     mkdirSync(dirname(resolve(file)), { recursive: true });
     writeFileSync(file, text);
   } catch (err) {
-    throw new BaselineError(file, `cannot write the baseline: ${fileErrorReason(err)}`);
+    throw new BaselineError(file, `cannot write the baseline: ${errnoReason(err)}`);
   }
   return (JSON.parse(text) as { findings: unknown[] }).findings.length;
 }

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { errnoReason } from '../util/errno-reason.js';
 import { basename, join, relative, resolve } from 'node:path';
 import { CHECKLIST_IDS, type ChecklistId } from '../model/checklist.js';
 import type { InputRecord } from '../model/finding.js';
@@ -236,14 +237,6 @@ function inputErrorRecord(file: SourceFile, format: string | null, err: unknown)
 function addError(out: Collected, rec: InputRecord, handler: InputHandler | null): void {
   out.inputs.push(rec);
   for (const item of handler ? handler.items : CHECKLIST_IDS) out.inputErrorItems.add(item);
-}
-
-function errnoReason(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file or folder';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a folder';
-  return (err as Error).message;
 }
 
 async function readStdin(): Promise<string> {

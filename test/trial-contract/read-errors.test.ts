@@ -24,7 +24,7 @@ afterAll(() => {
 
 describe('an unreadable --baseline or --config: exit 2, the reason in words, no report', () => {
   it.each([
-    [['--baseline', 'missing.json'], 'sandcheck: invalid baseline missing.json: cannot read the baseline: no such file\n'],
+    [['--baseline', 'missing.json'], 'sandcheck: invalid baseline missing.json: cannot read the baseline: no such file or folder\n'],
     [['--baseline', 'a-folder.json'], 'sandcheck: invalid baseline a-folder.json: cannot read the baseline: is a folder, not a file\n'],
     [['--config', 'a-folder.json'], 'sandcheck: invalid config a-folder.json: cannot read: is a folder, not a file\n'],
   ])('scan %j', (args, stderr) => {

@@ -92,6 +92,6 @@ describe('baselines', () => {
     expect(r.stderr).toBe('sandcheck: invalid baseline not-a-baseline.json: not a sandcheck baseline (expected "format": "sandcheck-baseline"; write one with --write-baseline)\n');
     const missing = runCli(cli.bin, ['scan', '.', '--baseline', 'nope.json'], { cwd: dir });
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toBe('sandcheck: invalid baseline nope.json: cannot read the baseline: no such file\n');
+    expect(missing.stderr).toBe('sandcheck: invalid baseline nope.json: cannot read the baseline: no such file or folder\n');
   });
 });
