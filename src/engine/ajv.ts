@@ -32,6 +32,8 @@ export function describeAjvError(e: ErrorObject, rootSchema?: object): string {
     }
     case 'required':
       return `${where}: missing required key "${(e.params as { missingProperty: string }).missingProperty}"`;
+    case 'const':
+      return `${where}: must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
     case 'enum':
       return `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'format': {

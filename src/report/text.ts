@@ -73,7 +73,8 @@ export function renderText(report: Report, opts: TextOptions): string {
     const label = verdictColor(c, item.verdict)(VERDICT_LABEL[item.verdict].padEnd(12));
     lines.push(`${label} ${c.bold(item.id.padEnd(width))}  ${item.title}${item.note ? c.gray(` — ${item.note}`) : ''}`);
     lines.push(...renderRuleGroups(c, findings));
-    if (suppressed.length) lines.push(c.gray(`             ${suppressed.length} suppressed — ${suppressedSummary(suppressed)}`));
+    // --quiet: failing findings only (the summary line still counts the suppressed ones).
+    if (suppressed.length && !opts.quiet) lines.push(c.gray(`             ${suppressed.length} suppressed — ${suppressedSummary(suppressed)}`));
   }
   if (!opts.quiet) lines.push('', ...renderInputs(c, report, opts.verbose ?? false));
   else for (const i of report.inputs.filter((x) => x.status === 'error')) lines.push(c.red(`input error: ${i.error}`));

@@ -29,6 +29,7 @@ const BROKEN = [
   waiver('no-such-rule').trimEnd(), // 13: unknown rule
   'keys:',
   '  maxAgeDays: 0', // 19: below the minimum
+  'version: 2', // 20: not the one version there is
   '',
 ].join('\n');
 
@@ -37,6 +38,7 @@ const EXPECTED = [
   '  sandcheck.yaml:12:5: /waivers/1: unknown key "reasn" (did you mean "reason"?)',
   '  sandcheck.yaml:13:5: /waivers/2/rule: unknown rule "no-such-rule" (see `sandcheck rules`)',
   '  sandcheck.yaml:19:3: /keys/maxAgeDays: must be >= 1',
+  '  sandcheck.yaml:20:1: /version: must be 1',
 ];
 
 describe('every problem of sandcheck.yaml in one run', () => {

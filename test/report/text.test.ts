@@ -19,6 +19,16 @@ describe('text report: suppressed findings under their item', () => {
       '             4 suppressed — baseline (known: recorded in the baseline b.json): container-privileged, container-run-as-root ×2; waiver (tools write to /tmp, OPS-9): container-rootfs-writable',
     ]);
   });
+
+  it('--quiet leaves them out (failing items, failing findings, errors and the summary only), the summary still counts them', () => {
+    const report = makeReport({
+      findings: [finding('container-privileged'), finding('container-run-as-root', { suppressed: { by: 'waiver', reason: 'OPS-9' } })],
+    });
+    const text = renderText(report, { color: false, quiet: true });
+    expect(text).toContain('container-privileged');
+    expect(text).not.toContain('suppressed —');
+    expect(text).toMatch(/1 suppressed;/);
+  });
 });
 
 describe('text report: colour', () => {
