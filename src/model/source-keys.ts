@@ -41,12 +41,12 @@ export const SOURCE_KEYS: Readonly<Record<string, SourceWording>> = {
   },
 
   seccompProfile: {
-    kubernetes: 'seccompProfile: {{node.seccomp.type}}',
+    kubernetes: '{{node.seccomp.text}}',
     compose: '`security_opt: [seccomp=unconfined]`, or `privileged: true`, which turns seccomp off',
     docker: '`--security-opt seccomp=unconfined`, or `--privileged`, which turns seccomp off',
   },
   seccompFix: {
-    kubernetes: 'Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod (or `Localhost` with a reviewed profile)',
+    kubernetes: 'Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod (or `Localhost` with a reviewed profile), and remove `privileged: true`, under which no profile applies',
     compose: "Remove `seccomp=unconfined` from `security_opt` and `privileged: true` from the service so that Docker's default profile applies (or name a reviewed profile: `seccomp=/path/profile.json`)",
     docker: "Remove `--security-opt seccomp=unconfined` and `--privileged` so that Docker's default profile applies (or name a reviewed profile file)",
   },

@@ -41,6 +41,8 @@ export interface Profile {
   type: ProfileType;
   profile: string | null;
   source: ValueSource;
+  /** What decided it, as the input says it, for messages (Kubernetes seccomp: `seccompProfile: RuntimeDefault`, or `privileged: true`). */
+  text?: string;
 }
 
 export interface Mount {

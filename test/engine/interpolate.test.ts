@@ -38,7 +38,7 @@ describe('message placeholders', () => {
 describe('{{key.…}}: a setting as the target source format writes it', () => {
   const scope = (platform: 'kubernetes' | 'compose' | 'docker' | 'image' | 'file', field?: string) => ({
     target: { ...target, platform },
-    node: { seccomp: { type: 'Unconfined' } },
+    node: { seccomp: { type: 'Unconfined', text: 'seccompProfile: Unconfined' } },
     value: null,
     ...(field ? { field } : {}),
   });

@@ -112,7 +112,7 @@ describe('effective container settings (pod → container inheritance)', () => {
         'name: p\n  annotations: {container.seccomp.security.alpha.kubernetes.io/annotated: unconfined}',
       ),
     );
-    expect(c.own!.data.seccomp).toEqual({ type: 'Localhost', profile: 'p.json', source: 'container' });
+    expect(c.own!.data.seccomp).toEqual({ type: 'Localhost', profile: 'p.json', source: 'container', text: 'seccompProfile: Localhost' });
     expect(c.annotated!.data.seccomp).toMatchObject({ type: 'RuntimeDefault', source: 'pod' });
     expect(c.inherits!.data.seccomp).toMatchObject({ type: 'RuntimeDefault', source: 'pod' });
   });
@@ -130,10 +130,27 @@ describe('effective container settings (pod → container inheritance)', () => {
     container.seccomp.security.alpha.kubernetes.io/b: localhost/tools.json`,
       ),
     );
-    expect(c.a!.data.seccomp).toEqual({ type: 'unset', profile: null, source: 'unset' });
-    expect(c.b!.data.seccomp).toEqual({ type: 'unset', profile: null, source: 'unset' });
+    expect(c.a!.data.seccomp).toEqual({ type: 'unset', profile: null, source: 'unset', text: 'seccompProfile: unset' });
+    expect(c.b!.data.seccomp).toEqual({ type: 'unset', profile: null, source: 'unset', text: 'seccompProfile: unset' });
     expect(locate(c.a!, '/seccomp').line).toBe(6);
     expect(locate(c.b!, '/seccomp').line).toBe(7);
+  });
+
+  it('a privileged container runs Unconfined whatever its profile, located at privileged', () => {
+    const c = containers(
+      pod(
+        `  securityContext: {seccompProfile: {type: RuntimeDefault}}
+  containers:
+    - name: shipper
+      image: a
+      securityContext: {seccompProfile: {type: Localhost, localhostProfile: p.json}, privileged: true}
+    - {name: app, image: a}
+`,
+      ),
+    );
+    expect(c.shipper!.data.seccomp).toEqual({ type: 'Unconfined', profile: null, source: 'container', text: '`privileged: true`, under which no seccomp profile applies' });
+    expect(locate(c.shipper!, '/seccomp').line).toBe(locate(c.shipper!, '/privileged').line);
+    expect(c.app!.data.seccomp).toMatchObject({ type: 'RuntimeDefault', source: 'pod' });
   });
 
   it('marks a hostPath volume writable only when some container mounts it writable', () => {

@@ -147,10 +147,12 @@ describe('action.yml', () => {
       'suppression-without-reason deploy/tools.yaml:7',
       'container-caps-not-dropped deploy/tools.yaml:19',
       'container-privileged deploy/tools.yaml:19',
+      'container-seccomp-unconfined deploy/tools.yaml:19',
       'container-privilege-escalation deploy/tools.yaml:20',
       'container-privilege-escalation deploy/worker.yaml:25',
       'container-caps-not-dropped deploy/worker.yaml:26',
       'container-privileged deploy/worker.yaml:26',
+      'container-seccomp-unconfined deploy/worker.yaml:26',
     ]);
     expect(run.summary.startsWith('### ❌ sandcheck: fail')).toBe(true);
     expect(run.log.split('\n').slice(0, 3)).toEqual(['--- Run sandcheck', 'FAIL         image-hardening     Sandbox image quality and runtime hardening', '  critical container-privileged  Containers must not run privileged']);

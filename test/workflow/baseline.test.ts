@@ -33,8 +33,8 @@ describe('baselines', () => {
     expect(doc.format).toBe('sandcheck-baseline');
     expect(doc.version).toBe(1);
     expect(doc.findings).toHaveLength(r.report.findings.length);
-    expect(r.report.findings).toHaveLength(7);
-    expect(r.stderr).toBe('sandcheck: wrote 7 findings to the baseline baseline.json\n');
+    expect(r.report.findings).toHaveLength(9);
+    expect(r.stderr).toBe('sandcheck: wrote 9 findings to the baseline baseline.json\n');
     expect(new Set(doc.findings.map((e: { fingerprint: string }) => e.fingerprint))).toEqual(new Set(r.report.findings.map((f) => f.fingerprint)));
     expect(text).not.toMatch(/"line"/);
     const sorted = [...doc.findings].sort((a, b) => a.ruleId.localeCompare(b.ruleId) || a.targetId.localeCompare(b.targetId) || a.fingerprint.localeCompare(b.fingerprint));
@@ -75,8 +75,9 @@ describe('baselines', () => {
     const text = readFileSync(join(dir, 'tools.yaml'), 'utf8');
     writeFileSync(join(dir, 'tools.yaml'), text.replace(/^\s*privileged: true\n/m, ''));
     const r = scan('--baseline', 'baseline.json');
-    // tools.yaml loses `privileged: true`: three of the recorded entries no longer match.
-    expect(r.stderr).toBe('sandcheck: 3 baseline entries no longer match a finding (fixed or renamed); rewrite it with --write-baseline baseline.json\n');
+    // tools.yaml loses `privileged: true`: four of the recorded entries no longer match (privileged, every
+    // capability, escalation forced on, seccomp off).
+    expect(r.stderr).toBe('sandcheck: 4 baseline entries no longer match a finding (fixed or renamed); rewrite it with --write-baseline baseline.json\n');
   });
 
   it('rewriting an unchanged baseline gives the same bytes', () => {

@@ -36,9 +36,9 @@ describe('--format with destinations', () => {
     const xml = readFileSync(f('r.xml'), 'utf8');
     expect(XMLValidator.validate(xml)).toBe(true);
     const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(xml).testsuites;
-    // One failing case per (rule, target): the 7 failing findings here are each alone in their case.
-    expect(Number(junit['@failures'])).toBe(7);
-    expect(json.summary.findings).toEqual({ fail: 7, warn: 0, suppressed: 0 });
+    // One failing case per (rule, target): the 9 failing findings here are each alone in their case.
+    expect(Number(junit['@failures'])).toBe(9);
+    expect(json.summary.findings).toEqual({ fail: 9, warn: 0, suppressed: 0 });
     expect(readFileSync(f('s.md'), 'utf8').split('\n')[0]).toBe('### ❌ sandcheck: fail');
   });
 

@@ -81,9 +81,9 @@ describe('.pre-commit-hooks.yaml', () => {
       '      deploy/worker.yaml:26  sandbox/Deployment/agent-worker › container worker',
       '        Runs privileged (`securityContext.privileged: true`)',
       '      fix: Remove `securityContext.privileged: true`.',
-      '  high container-privilege-escalation  Containers must not allow privilege escalation',
+      '  high container-seccomp-unconfined  Containers must run with a seccomp profile',
     ]);
-    expect(lines.slice(-2)).toEqual(['FAIL: 7 failing findings (2 critical, 2 high, 2 medium, 1 low), 0 warnings, 0 suppressed; checklist: 1 fail, 3 pass, 4 not assessed; 3 inputs parsed. Exit code 1.', '']);
+    expect(lines.slice(-2)).toEqual(['FAIL: 9 failing findings (2 critical, 4 high, 2 medium, 1 low), 0 warnings, 0 suppressed; checklist: 1 fail, 3 pass, 4 not assessed; 3 inputs parsed. Exit code 1.', '']);
   });
 
   it('its entry passes on hardened manifests, and user args (paths, --fail-on) are honoured', () => {

@@ -78,7 +78,12 @@ export function resolveContainer(pod: PodContext, container: Obj, role: Containe
   const contexts: SecurityContexts = { container: cSc, pod: pSc, containerPath: cScPath, podPath: pScPath };
   const user = pod.windows ? resolveWindowsUser(contexts, cPath, paths) : resolveUser(contexts, cPath, paths);
 
-  const seccomp = resolveProfile('seccomp', cSc, pSc, cScPath, pScPath, pod, name, paths, cPath);
+  // A privileged container always runs Unconfined, whatever its profile (Kubernetes' seccomp documentation).
+  const declared = resolveProfile('seccomp', cSc, pSc, cScPath, pScPath, pod, name, paths, cPath);
+  const seccomp: Profile = privileged
+    ? { type: 'Unconfined', profile: null, source: 'container', text: '`privileged: true`, under which no seccomp profile applies' }
+    : { ...declared, text: `seccompProfile: ${declared.type}` };
+  if (privileged) paths.set('/seccomp', scField('privileged'));
   const apparmor = resolveProfile('apparmor', cSc, pSc, cScPath, pScPath, pod, name, paths, cPath);
 
   const cSel = asObj(cSc.seLinuxOptions);
