@@ -23,6 +23,12 @@ try {
   else process.stderr.write(`sandcheck: cannot read ${bundle}: ${err && err.message}\n`);
   process.exit(2);
 }
+// The build writes the bundle as the function Module.wrap would make of it (scripts/build.mjs, WRAPPER):
+// compiling it needs no concatenated second copy of the source.
+if (!source.startsWith('(function (exports, require, module, __filename, __dirname) { ')) {
+  process.stderr.write(`sandcheck: ${bundle} is from an older build; run \`npm run build\` in the package folder\n`);
+  process.exit(2);
+}
 
 // SANDCHECK_WRITE_CODE_CACHE=1: the build's recording run (scripts/build.mjs); the cache is written at
 // exit, renamed into place so that no run reads half a file (src/util/code-cache.ts does the same for
@@ -38,10 +44,7 @@ if (!recording) {
 }
 
 try {
-  const script = new vm.Script(Module.wrap(source), {
-    filename: bundle,
-    cachedData,
-  });
+  const script = new vm.Script(source, { filename: bundle, cachedData });
   if (recording) {
     process.on('exit', () => {
       writeFileSync(`${cacheFile}.tmp-${process.pid}`, script.createCachedData());

@@ -1,6 +1,5 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import Module from 'node:module';
 import { dirname } from 'node:path';
 import vm from 'node:vm';
 
@@ -22,7 +21,9 @@ export function requireWithCodeCache(file: string): unknown {
       // no cache: compile as usual
     }
   }
-  const script = new vm.Script((Module as unknown as { wrap(s: string): string }).wrap(source), { filename: file, cachedData });
+  // Wrapped by the build as Module.wrap would (scripts/build.mjs, WRAPPER): no second copy of the source.
+  if (!source.startsWith('(function (exports, require, module, __filename, __dirname) { ')) throw new Error(`${file} is from an older build`);
+  const script = new vm.Script(source, { filename: file, cachedData });
   if (recording) {
     process.on('exit', () => {
       const tmp = `${file}.cache.tmp-${process.pid}`;
