@@ -322,9 +322,10 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
     const report = (f: EgressFinding): void => {
       findings.push(note ? { ...f, message: `${f.message}; ${note.text}`, evidence: { ...f.evidence, ...note.evidence } } : f);
     };
-    // A flow of `space` to show, and its text (a host process's leaves by an interface that is no bridge).
+    // A flow of `space` to show, and its text (a host process's leaves by an interface that is no bridge; a
+    // container's or pod's too when it can, since a public address is not routed into another bridge).
     const sample = (space: Space, prefer?: readonly bigint[]): { flow: Flow; text: string } | null => {
-      const flow = pickFlow(hidden.size ? outOfHost(space, atoms, hidden) : space, prefer);
+      const flow = pickFlow(hidden.size ? outOfHost(space, atoms, hidden) : hook === 'forward' ? offBridges(space, atoms) : space, prefer);
       return flow ? { flow, text: formatFlow(flow, atoms, hidden) } : null;
     };
     // The context's path: its own rulesets, then the layers in front of it (a flow must pass every one).
@@ -546,7 +547,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
           if (drop) {
             path = drop.result === 'drop' ? `${formatTrace(drop.steps)}${drop.assumptions.length ? ` if ${drop.assumptions.join('; ')}` : ''}` : `nothing certain: it depends on ${drop.assumptions.join('; ')}`;
             origin = drop.steps[drop.steps.length - 1]?.origin ?? anyOrigin;
-            if (drop.result === 'drop') fix = routeFix(drop.steps[drop.steps.length - 1], e.cidr ?? '');
+            if (drop.result === 'drop') fix = routeFix(drop.steps[drop.steps.length - 1], e.cidr ?? '', family);
           }
         }
         report({
@@ -620,14 +621,19 @@ function ruleLabel(stage: string, chain: string, rule: { index: number; verdict:
   return `${stage}${chain !== stage.split('/').pop() ? ` → ${chain}` : ''} #${rule.index} ${rule.verdict.text} (${rule.origin.file}:${rule.origin.line})`;
 }
 
-/** The fix when a route table, not a firewall rule, drops a required endpoint: it speaks of routes. */
-function routeFix(step: TraceStep | undefined, cidr: string): string | undefined {
+/**
+ * The fix when a route table, not a firewall rule, drops a required endpoint: it speaks of routes. IPv6
+ * leaves an AWS VPC by an internet gateway or an egress-only internet gateway (a NAT gateway's NAT64 reaches
+ * IPv4 destinations only), and its default route is ::/0.
+ */
+function routeFix(step: TraceStep | undefined, cidr: string, family: Family): string | undefined {
   const route = step?.route;
   if (!route) return undefined;
   const at = `${step.origin.file}:${step.origin.line}`;
+  const v6 = family === 'ipv6';
   if (route.blackhole)
-    return `Remove the blackhole ${route.blackhole} from ${route.table} (${at}), or replace it with a route to a live internet gateway or NAT gateway, so that ${cidr} is routed out; or fix the allowlist.`;
-  return `Add a route for ${cidr} (or 0.0.0.0/0) to an internet gateway or a NAT gateway in ${route.table} (${at}), or associate the subnet with a route table that has one; or fix the allowlist.`;
+    return `Remove the blackhole ${route.blackhole} from ${route.table} (${at}), or replace it with a route to a live internet gateway or ${v6 ? 'egress-only internet gateway' : 'NAT gateway'}, so that ${cidr} is routed out; or fix the allowlist.`;
+  return `Add a route for ${cidr} (or ${v6 ? '::/0' : '0.0.0.0/0'}) to an internet gateway or ${v6 ? 'an egress-only internet gateway' : 'a NAT gateway'} in ${route.table} (${at}), or associate the subnet with a route table that has one; or fix the allowlist.`;
 }
 
 /**
@@ -639,6 +645,17 @@ function outOfHost(space: Space, atoms: InterfaceAtoms, bridges: ReadonlySet<num
   if (!other.isEmpty()) return other;
   const named = atoms.atoms.flatMap((a, i): [bigint, bigint][] => (a.name !== 'lo' && !bridges.has(i) ? [[BigInt(i), BigInt(i)]] : []));
   const out = named.length ? space.intersectCube(cubeOf(space.family, { [OIF]: IntervalSet.of(named) })) : Space.empty(space.family);
+  return out.isEmpty() ? space : out;
+}
+
+/**
+ * The part of `space` a forwarded flow's witness is drawn from: flows leaving by an interface that is no
+ * bridge (the uplink, named or not), else any. The witness still names the interface it leaves by.
+ */
+function offBridges(space: Space, atoms: InterfaceAtoms): Space {
+  if (atoms.bridges.size === 0) return space;
+  const bridges = IntervalSet.of([...atoms.bridges].map((i): [bigint, bigint] => [BigInt(i), BigInt(i)]));
+  const out = space.intersectCube(cubeOf(space.family, { [OIF]: IntervalSet.range(0n, 65535n).subtract(bridges) }));
   return out.isEmpty() ? space : out;
 }
 
