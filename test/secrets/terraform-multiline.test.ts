@@ -73,8 +73,8 @@ describe('Terraform values over several lines', () => {
   });
 
   const tree = tempTrees('sc-tf-multiline-');
-  // A list element is judged under the list's name; the name classifier does not take a plural
-  // (db_passwords) for a secret's name, so LISTED is no finding: the elements of a list of objects are.
+  // A list element is judged under the list's name: a plural secret name (db_passwords) is a secret's name,
+  // so LISTED is a finding, as are the elements of a list of objects.
   // A key inside a multi-line value is reported once, at its own line (the text scan and the pair agree).
   it('each secret is reported at its own line and column, and none is printed', async () => {
     const rep = await scan(tree({ 'main.tf': MAIN_TF }));
@@ -82,6 +82,7 @@ describe('Terraform values over several lines', () => {
     expect(rep.findings.filter((f) => f.checklist === 'key-storage' && f.verdict === 'fail').map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}:${f.location.column}`).sort()).toEqual([
       'secret-generic-literal main.tf:14:20',
       'secret-generic-literal main.tf:15:20',
+      'secret-generic-literal main.tf:21:6',
       'secret-generic-literal main.tf:27:19',
       'secret-generic-literal main.tf:4:1',
       'secret-generic-literal main.tf:9:5',

@@ -18,10 +18,12 @@ export function isAnthropicKeyName(name: string): boolean {
   return /(?:^|_)(?:ANTHROPIC_(?:API_|ADMIN_)?KEY|ANTHROPIC_AUTH_TOKEN|CLAUDE_API_KEY)$/.test(canonicalName(name));
 }
 
-const SECRET_WORDS = new Set(['KEY', 'TOKEN', 'SECRET', 'PASSWORD', 'PASSWD', 'PWD', 'PASS', 'PASSPHRASE', 'CREDENTIAL', 'CREDENTIALS', 'APIKEY', 'SECRETKEY', 'ACCESSTOKEN', 'AUTHTOKEN']);
-const PASSWORD_WORDS = new Set(['PASSWORD', 'PASSWD', 'PWD', 'PASS', 'PASSPHRASE']);
+/** Plurals too: `API_KEYS=k1,k2`, `db_passwords = [ … ]` hold several secrets. */
+const SECRET_WORDS = new Set(['KEY', 'TOKEN', 'SECRET', 'PASSWORD', 'PASSWD', 'PWD', 'PASS', 'PASSPHRASE', 'CREDENTIAL', 'CREDENTIALS', 'APIKEY', 'SECRETKEY', 'ACCESSTOKEN', 'AUTHTOKEN', 'KEYS', 'TOKENS', 'SECRETS', 'PASSWORDS', 'PASSPHRASES', 'APIKEYS', 'SECRETKEYS', 'ACCESSTOKENS', 'AUTHTOKENS']);
+const PASSWORD_WORDS = new Set(['PASSWORD', 'PASSWD', 'PWD', 'PASS', 'PASSPHRASE', 'PASSWORDS', 'PASSPHRASES']);
+const KEY_WORDS = new Set(['KEY', 'KEYS', 'TOKEN', 'TOKENS']);
 /** Words before KEY/TOKEN that make the name something other than a secret. */
-const NOT_SECRET_QUALIFIERS = new Set(['PUBLIC', 'PUB', 'PUBLISHABLE', 'SORT', 'PRIMARY', 'PARTITION', 'CACHE', 'ROUTING', 'FOREIGN', 'SITE', 'IDEMPOTENCY', 'OBJECT', 'LOOKUP', 'HASH', 'SHARD', 'RANGE', 'COLUMN', 'NEXT', 'PAGE', 'CONTINUATION', 'CSRF', 'XSRF', 'HEADER', 'QUERY', 'FIELD', 'MAP', 'DICT', 'REGISTRY', 'GPG', 'PGP', 'KMS']);
+const NOT_SECRET_QUALIFIERS = new Set(['PUBLIC', 'PUB', 'PUBLISHABLE', 'SORT', 'PRIMARY', 'PARTITION', 'CACHE', 'ROUTING', 'FOREIGN', 'SITE', 'IDEMPOTENCY', 'OBJECT', 'LOOKUP', 'HASH', 'SHARD', 'RANGE', 'COLUMN', 'NEXT', 'PAGE', 'CONTINUATION', 'CSRF', 'XSRF', 'HEADER', 'QUERY', 'FIELD', 'MAP', 'DICT', 'REGISTRY', 'GPG', 'PGP', 'KMS', 'AUTHORIZED', 'TRUSTED']);
 
 /**
  * Is this the name of a secret (`*_KEY`, `*_TOKEN`, `*_SECRET`, `*_PASSWORD`, …)? Names ending in
@@ -34,10 +36,11 @@ export function secretNameKind(name: string): 'password' | 'key' | null {
   const words = canonical.split('_').filter(Boolean);
   const last = words.at(-1);
   if (!last || !SECRET_WORDS.has(last)) return null;
-  if (words.length === 1 && (last === 'KEY' || last === 'TOKEN' || last === 'PASS')) return null;
+  if (words.length === 1 && (last === 'KEY' || last === 'TOKEN' || last === 'PASS' || last === 'KEYS' || last === 'TOKENS' || last === 'SECRETS')) return null;
   // NEXT_PUBLIC_*, *_PUBLIC_KEY, STRIPE_PUBLISHABLE_KEY: shipped to browsers by design.
   if (words.includes('PUBLIC') || words.includes('PUBLISHABLE')) return null;
+  // The qualifiers name kinds of key and token (CACHE_KEY, SORT_KEYS); a CACHE_PASSWORD or REGISTRY_PASSWORD is a password.
   const qualifier = words.at(-2);
-  if (qualifier && NOT_SECRET_QUALIFIERS.has(qualifier)) return null;
+  if (qualifier && KEY_WORDS.has(last) && NOT_SECRET_QUALIFIERS.has(qualifier)) return null;
   return PASSWORD_WORDS.has(last) ? 'password' : 'key';
 }

@@ -13,7 +13,9 @@ import { classifyPair, offsetIn } from './classify.js';
 import { keywordScan, lineOf, scanCandidates, scanText } from './scan-text.js';
 import type { DroppedCandidate, ScanOptions, SecretHit } from './types.js';
 import type { ImageData } from '../../inputs/image/image-data.js';
-import { hclLiterals } from '../../inputs/terraform/hcl.js';
+import { hclLiterals, type HclLiteral } from '../../inputs/terraform/hcl.js';
+import { embeddedPairs } from './embedded-pairs.js';
+import type { PairPosition } from './classify.js';
 
 /** A secret found in a target, with where it is. Never carries the value. */
 export interface LocatedSecret extends SecretHit {
@@ -254,6 +256,20 @@ function namedAssignments(text: string, from = Math.min(...[text.indexOf('ANTHRO
 
 const TERRAFORM_FILE = /\.(tf|tfvars)$/i;
 
+/** `name` and `value` attributes of one object or block, the name an identifier: the (name, value) literal pairs. */
+function nameValueGroups(literals: HclLiteral[]): [HclLiteral, HclLiteral][] {
+  const byGroup = new Map<number, { name?: HclLiteral; value?: HclLiteral }>();
+  for (const a of literals) {
+    if (a.group === undefined || (a.name !== 'name' && a.name !== 'value')) continue;
+    const g = byGroup.get(a.group) ?? {};
+    g[a.name] = a;
+    byGroup.set(a.group, g);
+  }
+  const out: [HclLiteral, HclLiteral][] = [];
+  for (const { name, value } of byGroup.values()) if (name && value && /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name.value)) out.push([name, value]);
+  return out;
+}
+
 function at(file: string | undefined, line: number, column: number, pointer: string): Location {
   return { file, line, column, pointer };
 }
@@ -419,12 +435,24 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
       // Terraform gives names and values (`password = "…"` in a resource, a module call, a .tfvars):
       // they are judged as pairs, by name and value, as the env and manifest formats' are.
       if (file && TERRAFORM_FILE.test(file)) {
-        for (const a of hclLiterals(text, file)) {
+        const found = (line: number, last = line) => out.some((s) => s.location.line !== undefined && s.location.line >= line && s.location.line <= last);
+        const pairAt = (name: string, value: string, pos: PairPosition) => {
+          if (found(pos.line)) return;
+          push(classifyPair(name, value, pos, dropsAt()), '', 'text', (h) => at(file, h.line, h.column, ''));
+        };
+        const literals = hclLiterals(text, file);
+        for (const a of literals) {
           // Something the text scan found in the value (on any of a heredoc's lines) is reported once, by the text scan.
           const last = a.lines ? a.lines[a.lines.length - 2]! : a.line;
-          if (out.some((s) => s.location.line !== undefined && s.location.line >= a.line && s.location.line <= last)) continue;
-          push(classifyPair(a.name, a.value, { line: a.line, column: a.column, ...(a.lines ? { lines: a.lines } : {}) }, dropsAt()), '', 'text', (h) => at(file, h.line, h.column, ''));
+          if (!found(a.line, last)) push(classifyPair(a.name, a.value, { line: a.line, column: a.column, ...(a.lines ? { lines: a.lines } : {}) }, dropsAt()), '', 'text', (h) => at(file, h.line, h.column, ''));
+          // A heredoc (or a string with line breaks) holding a script or a config file: its own assignments,
+          // judged as an env file's would be (`export DB_PASSWORD=…` in user_data, ECS `environment` JSON).
+          if (a.lines || a.value.includes('\n')) {
+            for (const p of embeddedPairs(a.value)) pairAt(p.name, p.value, a.lines ? positionInValue(a.lines, p.offset) : { line: a.line, column: a.column });
+          }
         }
+        // `env { name = "DB_PASSWORD" value = "…" }`, `{ name = "X", value = "…" }` in jsonencode(): the value under the name.
+        for (const [name, value] of nameValueGroups(literals)) pairAt(name.value, value.value, { line: value.line, column: value.column, ...(value.lines ? { lines: value.lines } : {}) });
       }
       break;
     }

@@ -345,6 +345,8 @@ export interface HclLiteral {
   column: number;
   /** A heredoc: where each of its lines is (ValueLines triples), so that a secret inside is located at its own line. */
   lines?: number[];
+  /** The object or block the value is an attribute of (one number per `{`), so that `name = "X"` and `value = "…"` of one `env {}` block pair up. */
+  group?: number;
 }
 
 const CONTINUES = new Set(['.', '[', '(', '?', '+', '-', '*', '/', '%', '==', '!=', '<', '>', '<=', '>=', '&&', '||']);
@@ -366,7 +368,8 @@ export function hclLiterals(text: string, file: string): HclLiteral[] {
   }
   const out: HclLiteral[] = [];
   // Open brackets, innermost last: a list assigned to a name keeps the name for its elements.
-  const open: { bracket: string; name: string | null }[] = [];
+  const open: { bracket: string; name: string | null; group: number }[] = [];
+  let groups = 0;
   let pending: string | null = null;
   let prev: Tok | undefined;
   for (let k = 0; k < toks.length; k++) {
@@ -388,9 +391,10 @@ export function hclLiterals(text: string, file: string): HclLiteral[] {
       const listName = top?.bracket === '[' && prev?.t === 'punct' && (prev.v === '[' || prev.v === ',') ? top.name : null;
       const name = pending ?? listName;
       const whole = !(next?.t === 'punct' && CONTINUES.has(next.v));
-      if (name !== null && whole) out.push({ name, value: t.v, line: t.lines?.[1] ?? t.line, column: t.lines?.[2] ?? t.col, ...(t.lines ? { lines: t.lines } : {}) });
+      const group = pending !== null && top?.bracket === '{' ? { group: top.group } : {};
+      if (name !== null && whole) out.push({ name, value: t.v, line: t.lines?.[1] ?? t.line, column: t.lines?.[2] ?? t.col, ...(t.lines ? { lines: t.lines } : {}), ...group });
     } else if (t.t === 'punct' && (t.v === '[' || t.v === '{' || t.v === '(')) {
-      open.push({ bracket: t.v, name: t.v === '[' ? pending : null });
+      open.push({ bracket: t.v, name: t.v === '[' ? pending : null, group: t.v === '{' ? ++groups : 0 });
     } else if (t.t === 'punct' && (t.v === ']' || t.v === '}' || t.v === ')')) {
       open.pop();
     }
