@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { analyzeHost, type Allowlist } from '../../src/analyzers/egress/analyze.js';
 import { parseIptablesSave } from '../../src/inputs/iptables/parse.js';
 import { parseNftText } from '../../src/inputs/nftables/parse-text.js';
@@ -52,6 +52,29 @@ describe('1. a hostNetwork pod judged on the host OUTPUT path says so', () => {
     // The per-context explanation names the pod beside the host-process context.
     const e = sandcheck(['egress', 'host', 'k8s', '--explain'], { cwd: dir });
     expect(e.stdout).toContain('  host processes (every host ruleset has an output path; also pod sandbox/Deployment/runner (hostNetwork: true))\n');
+  });
+});
+
+describe('1b. a hostNetwork pod judged as a context of its own (behind naming its node) says so too', () => {
+  it('every finding carries the note and the pod, and --explain says why the pod is on the OUTPUT chain', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'node'));
+    mkdirSync(join(dir, 'k8s'));
+    writeFileSync(join(dir, 'node/rules.v4'), v4('-A OUTPUT -d 198.51.100.0/24 -p tcp -m tcp --dport 443 -j ACCEPT\n'));
+    writeFileSync(join(dir, 'node/rules.v6'), V6_EMPTY);
+    writeFileSync(join(dir, 'k8s/pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: runner, namespace: sandbox, labels: {app: runner}}\nspec:\n  hostNetwork: true\n  containers: [{name: runner, image: busybox}]\n');
+    writeFileSync(join(dir, 'sandcheck.yaml'), 'egress:\n  contexts:\n    - kind: pod\n      namespace: sandbox\n      labels: {app: runner}\n      behind: [node/rules.v4]\n');
+    const r = sandcheck(['egress', 'node', 'k8s', '-c', 'sandcheck.yaml', '--format', 'json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    const fs = egressFindings(json(r));
+    // At the OUTPUT rule that lets 198.51.100.0/24 tcp/443 out (line 6).
+    expect(fs.map((f) => `${f.ruleId} ${f.verdict} ${at(f)}`)).toEqual(['egress-destination-not-allowlisted fail node/rules.v4:6']);
+    expect(fs[0].message).toBe(
+      "Pod sandbox/Pod/runner (hostNetwork) can reach IPv4 destinations outside the allowlist (198.51.100.0/24 tcp/443): IPv4 tcp → 198.51.100.7:443, new connection, allowed by filter/OUTPUT #1 ACCEPT (node/rules.v4:6); pod sandbox/Pod/runner (hostNetwork: true, k8s/pod.yaml:5) uses the host's network namespace, so it is judged here as a host process, on the host's OUTPUT chain",
+    );
+    expect(fs[0].evidence.hostNetworkPods).toBe('sandbox/Pod/runner');
+    const e = sandcheck(['egress', 'node', 'k8s', '-c', 'sandcheck.yaml', '--explain'], { cwd: dir });
+    expect(e.stdout).toContain("\n  pod sandbox/Pod/runner (hostNetwork) (in its node's network namespace: judged as a host process, on the node's OUTPUT chain)\n");
   });
 });
 
@@ -254,13 +277,21 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
   const missing = tools.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
   const ns = `sc-leftovers-${process.pid}`;
   const reason = process.getuid?.() !== 0 ? 'not root: network namespaces need CAP_SYS_ADMIN' : missing.length ? `missing tools: ${missing.join(', ')} (apt-get install iptables nftables iproute2)` : '';
-  const canNetns = !reason && spawnSync('ip', ['netns', 'add', ns]).status === 0;
+  const canNetns = !reason && spawnSync('ip', ['netns', 'add', `${ns}-probe`]).status === 0;
+  if (canNetns) spawnSync('ip', ['netns', 'del', `${ns}-probe`]);
   if (!canNetns) console.log(`[egress trial leftovers] iptables-restore agreement skipped: ${reason || 'ip netns add failed (no permission for network namespaces here)'}`);
-  afterAll(() => {
-    if (canNetns) spawnSync('ip', ['netns', 'del', ns]);
-  });
 
   it.skipIf(!canNetns)('iptables-restore (legacy --test, nf_tables load) and nft -c reject exactly what sandcheck rejects', () => {
+    execFileSync('ip', ['netns', 'add', ns]);
+    try {
+      agreement();
+    } finally {
+      execFileSync('ip', ['netns', 'del', ns]);
+    }
+    expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(ns);
+  });
+
+  function agreement(): void {
     const dir = tempDir();
     const inNs = (cmd: string[], input?: string) => spawnSync('ip', ['netns', 'exec', ns, ...cmd], { input, encoding: 'utf8' });
     const rows: string[] = [];
@@ -289,5 +320,5 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
       }
       expect(`${target}: nft ${checked.status === 0 ? 'ok' : 'rejected'}, sandcheck ${ours}`).toBe(`${target}: ${target === 'sandbx' ? 'nft rejected, sandcheck rejected' : 'nft ok, sandcheck ok'}`);
     }
-  });
+  }
 });

@@ -518,11 +518,11 @@ export function analyzePolicies(targets: readonly Target<object>[], config: Sand
     // its node: the node's OUTPUT path.
     // A pod that may run on any of several nodes is judged behind each (findings of one rule are kept once).
     for (const node of nodes.length ? nodes : [null]) {
-      const ctx: EgressContext = pod.hostNetwork && node ? { kind: 'host-process', name: `pod ${pod.name} (hostNetwork)`, origin: 'hostNetwork: true' } : podCtx;
+      const ctx: EgressContext = pod.hostNetwork && node ? { kind: 'host-process', name: `pod ${pod.name} (hostNetwork)`, origin: "in its node's network namespace: judged as a host process, on the node's OUTPUT chain" } : podCtx;
       const rulesets = pod.hostNetwork && node ? node.rulesets : [rs, ...(node?.rulesets ?? [])];
       // A hostNetwork pod is in the node's network namespace: its own sysctls say nothing about it.
       const v6 = pod.ipv6Off && !pod.hostNetwork ? { ipv6OffEvidence: pod.ipv6Off } : {};
-      const analysis = analyzeHost({ rulesets, contexts: [ctx], allowlist: allowlistOf(config.egress), pathLayers: () => path.rulesets, ...v6, ...(node && !isolated ? { locateAt: 'decisive' as const } : {}) });
+      const analysis = analyzeHost({ rulesets, contexts: [ctx], allowlist: allowlistOf(config.egress), pathLayers: () => path.rulesets, ...v6, ...(node && !isolated ? { locateAt: 'decisive' as const } : {}), ...(pod.hostNetwork && node ? { hostProcessNote: hostNetworkNote([pod]) } : {}) });
       if (!isolated && !ingressOnly && !(pod.hostNetwork && node)) analysis.findings = unisolatedPodFindings(analysis.findings, pod, node);
       for (const m of path.missing) if (!namesAHost(m, hosts)) analysis.findings.push(missingLayerFinding(m, podCtx, config, pod.name));
       for (const n of path.notes) analysis.findings.push(noteFinding(n, contextLabel(podCtx)));
