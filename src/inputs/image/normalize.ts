@@ -132,17 +132,27 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
     dropped('config Env', drops, false);
   }
   // Labels are config too (`docker inspect` prints them): a key in one is as exposed as in ENV, and an
-  // imported or squashed image has no history step that would show it.
-  for (const [label, value] of Object.entries(config.labels)) {
+  // imported or squashed image has no history step that would show it. The target keeps them for rules
+  // (see keptValue), never a secret.
+  const labels = config.labels;
+  config.labels = {};
+  for (const [label, value] of Object.entries(labels)) {
     const drops: DroppedHit[] = [];
-    for (const h of opts.detectors.pair(label, value, drops)) envSecrets.push(h.name === undefined ? secret(h, 'a label', 'config Labels', null, null) : secret(h, `label ${label}`, `config Labels ${label}`, null, null));
+    const hits = opts.detectors.pair(label, value, drops);
+    for (const h of hits) envSecrets.push(h.name === undefined ? secret(h, 'a label', 'config Labels', null, null) : secret(h, `label ${label}`, `config Labels ${label}`, null, null));
     dropped('config Labels', drops, false);
+    const [name, kept] = keptPair(label, value, hits);
+    config.labels[name] = kept;
   }
   // OCI manifest and index annotations (`buildx --annotation`, `umoci config --manifest.annotation`): as public as labels.
+  const annotations: Record<string, string> = {};
   for (const [annotation, value] of Object.entries(scan.annotations)) {
     const drops: DroppedHit[] = [];
-    for (const h of opts.detectors.pair(annotation, value, drops)) envSecrets.push(h.name === undefined ? secret(h, 'an annotation', 'manifest annotations', null, null) : secret(h, `manifest annotation ${annotation}`, `manifest annotations ${annotation}`, null, null));
+    const hits = opts.detectors.pair(annotation, value, drops);
+    for (const h of hits) envSecrets.push(h.name === undefined ? secret(h, 'an annotation', 'manifest annotations', null, null) : secret(h, `manifest annotation ${annotation}`, `manifest annotations ${annotation}`, null, null));
     dropped('manifest annotations', drops, false);
+    const [name, kept] = keptPair(annotation, value, hits);
+    annotations[name] = kept;
   }
   const historySecrets: SecretData[] = [];
   // The classic builder repeats build args in front of every later RUN: report each secret once, at
@@ -248,7 +258,7 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
   const reference = { ...ref, repoDigests, pinned: ref.pinned || repoDigests.length > 0 };
   at('/reference', opts.reference ? 'reference' : 'image tag');
 
-  const provenance = provenanceOf(scan, cfg, steps.length > 0 && steps.every((s) => s.instruction === 'NONE'), opts.bases ?? []);
+  const provenance = provenanceOf(scan, { ...config.labels, ...annotations }, steps.length > 0 && steps.every((s) => s.instruction === 'NONE'), opts.bases ?? []);
   at('/provenance', 'provenance');
 
   const data: ImageData = {
@@ -343,9 +353,8 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
   return { image, container };
 }
 
-function provenanceOf(scan: ImageScan, cfg: Record<string, unknown>, imported: boolean, bases: { name: string; diffIds: string[] }[]): ProvenanceData {
-  const labels = stringMap(cfg['Labels']);
-  const ann = { ...labels, ...scan.annotations };
+/** `ann`: the labels and manifest annotations as the target keeps them (keptPair: no secret in them). */
+function provenanceOf(scan: ImageScan, ann: Record<string, string>, imported: boolean, bases: { name: string; diffIds: string[] }[]): ProvenanceData {
   const baseName = ann['org.opencontainers.image.base.name'] ?? null;
   const baseDigest = ann['org.opencontainers.image.base.digest'] ?? null;
   const signals: string[] = [];
@@ -374,6 +383,24 @@ function provenanceOf(scan: ImageScan, cfg: Record<string, unknown>, imported: b
     imported,
     base: base ? { name: base.name, layers: base.diffIds.length } : null,
   };
+}
+
+/** Longer label values are not kept: a label can be megabytes (a licence, an SBOM), and no rule reads one that long. */
+const LABEL_VALUE_LIMIT = 1024;
+
+/**
+ * A label or annotation as the image target keeps it: a value the detectors found a secret in is kept
+ * as the first hit's fingerprint (`[redacted sk-a:3f9c0e12ab77]`), and so is a name that is itself a key
+ * (a hit without a name); an overlong value is not kept. Messages and rules reading `config.labels`
+ * then never see a secret.
+ */
+function keptPair(name: string, value: string, hits: SecretHit[]): [string, string] {
+  const asName = hits.find((h) => h.name === undefined);
+  // A name that is a key leaves every hit of the pair without a name (classifyPair): then any other hit is in the value.
+  const inValue = asName ? hits.find((h) => h !== asName) : hits[0];
+  const keptName = asName ? `[redacted ${asName.fingerprint}]` : name;
+  if (inValue) return [keptName, `[redacted ${inValue.fingerprint}]`];
+  return [keptName, value.length > LABEL_VALUE_LIMIT ? `[not kept: longer than ${LABEL_VALUE_LIMIT} characters]` : value];
 }
 
 /** For a credential known by name only (its content was not read): stable, and derived from no secret. */
