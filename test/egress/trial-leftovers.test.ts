@@ -78,6 +78,40 @@ describe('1b. a hostNetwork pod judged as a context of its own (behind naming it
   });
 });
 
+describe('1c. a configured pod context (no behind) that selects hostNetwork pods judges them on the OUTPUT path, not FORWARD', () => {
+  const setup = (pods: string): string => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'host'));
+    mkdirSync(join(dir, 'k8s'));
+    writeFileSync(join(dir, 'host/rules.v4'), v4('-A FORWARD -i cni0 -d 203.0.113.0/24 -p tcp -m tcp --dport 443 -j ACCEPT\n-A OUTPUT -d 198.51.100.0/24 -p tcp -m tcp --dport 443 -j ACCEPT\n'));
+    writeFileSync(join(dir, 'host/rules.v6'), V6_EMPTY);
+    writeFileSync(join(dir, 'k8s/pods.yaml'), pods);
+    writeFileSync(join(dir, 'sandcheck.yaml'), 'egress:\n  contexts:\n    - kind: pod\n      namespace: sandbox\n      labels: {app: runner}\n      interface: cni0\n');
+    return dir;
+  };
+  const hostPod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: runner, namespace: sandbox, labels: {app: runner}}\nspec:\n  hostNetwork: true\n  containers: [{name: runner, image: busybox}]\n';
+  const plainPod = '---\napiVersion: v1\nkind: Pod\nmetadata: {name: runner-b, namespace: sandbox, labels: {app: runner}}\nspec:\n  containers: [{name: runner, image: busybox}]\n';
+  const scan = (dir: string) => egressFindings(json(sandcheck(['egress', 'host', 'k8s', '-c', 'sandcheck.yaml', '--format', 'json'], { cwd: dir })));
+
+  it('only hostNetwork pods selected: judged as host processes on OUTPUT (198.51.100.0/24 at line 7), named, with the note; no FORWARD verdict', () => {
+    const dir = setup(hostPod);
+    const fs = scan(dir);
+    expect(fs.map((f) => `${f.ruleId} ${f.verdict} ${at(f)} ${f.evidence.context}`)).toEqual(['egress-destination-not-allowlisted fail host/rules.v4:7 pod sandbox/Pod/runner (hostNetwork)']);
+    expect(fs[0].message).toMatch(/; pod sandbox\/Pod\/runner \(hostNetwork: true, k8s\/pods\.yaml:5\) uses the host's network namespace, so it is judged here as a host process, on the host's OUTPUT chain$/);
+    const e = sandcheck(['egress', 'host', 'k8s', '-c', 'sandcheck.yaml', '--explain'], { cwd: dir });
+    expect(e.stdout).toContain("\n  pod sandbox/Pod/runner (hostNetwork) (in the host's network namespace: judged as a host process, on the host's OUTPUT chain)\n");
+    expect(e.stdout).not.toContain('pods in sandbox with app=runner');
+  });
+
+  it('a hostNetwork pod and an ordinary pod under one selector: the ordinary pods on FORWARD (line 6), the hostNetwork pod on OUTPUT (line 7)', () => {
+    const fs = scan(setup(hostPod + plainPod));
+    expect(fs.map((f) => `${f.ruleId} ${f.verdict} ${at(f)} ${f.evidence.context}`).sort()).toEqual([
+      'egress-destination-not-allowlisted fail host/rules.v4:6 pods in sandbox with app=runner',
+      'egress-destination-not-allowlisted fail host/rules.v4:7 pod sandbox/Pod/runner (hostNetwork)',
+    ]);
+  });
+});
+
 describe('2. witnesses: a host process never leaves by a bridge, and a container prefers the uplink to another bridge', () => {
   const iptables = v4(
     '-A FORWARD -i br-1a2b3c4d5e6f ! -o br-1a2b3c4d5e6f -j ACCEPT\n-A FORWARD -i docker0 ! -o docker0 -j ACCEPT\n-A OUTPUT -o eth1 -j DROP\n',

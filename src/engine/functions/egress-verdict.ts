@@ -119,15 +119,35 @@ function analyzeInventory(targets: readonly Target<object>[], config: SandcheckC
     // Evidence beats the assertion: a host whose sysctl turns IPv6 on is judged on IPv6 whatever sandcheck.yaml says.
     if (v6.on) allowlist.ipv6 = 'auto';
     const podsHere = hostNetworkPods.filter((p) => p.hosts.length === 0 || p.hosts.includes(host));
+    if (configured.length > 0 && podsHere.length > 0) contexts = hostNetworkContexts(contexts, pods, podsHere.map((p) => p.pod));
     // `--explain` names the hostNetwork pods beside the host-process context that judges them.
     const named = podsHere.length ? `; also pod ${podsHere.map((p) => p.pod.name).join(', ')} (hostNetwork: true)` : '';
-    const judgedContexts = (contexts.length ? contexts : impliedContexts(rulesets)).map((c) => (c.kind === 'host-process' && named ? { ...c, origin: `${c.origin ?? ''}${named}` } : c));
+    const judgedContexts = (contexts.length ? contexts : impliedContexts(rulesets)).map((c) => (c.kind === 'host-process' && !c.name && named ? { ...c, origin: `${c.origin ?? ''}${named}` } : c));
     const hostProcessNote = podsHere.length ? hostNetworkNote(podsHere.map((p) => p.pod)) : undefined;
     const analysis = analyzeHost({ rulesets, contexts: named ? judgedContexts : contexts, allowlist, pathLayers, ...(v6.off ? { ipv6OffEvidence: v6.off } : {}), ...(hostProcessNote ? { hostProcessNote } : {}) });
     analysis.findings.push(...missing, ...v6.findings);
     out.set(host, { analysis, targets: ts, scopes: used });
   }
   return out;
+}
+
+/**
+ * The configured contexts of a host that judges hostNetwork pods (`here`): their traffic leaves by the host's
+ * OUTPUT path, so a configured pod context that selects only such pods is no FORWARD context of the host (its
+ * input interface would be unknown and nothing would say why), and they are judged as host processes — by the
+ * configured host-process context, else by one named after them.
+ */
+function hostNetworkContexts(contexts: readonly EgressContext[], pods: readonly Pod[], here: readonly Pod[]): EgressContext[] {
+  const judgedHere = new Set(here);
+  const out = contexts.filter((c) => {
+    if (c.kind !== 'pod') return true;
+    const selected = pods.filter((p) => p.targetId !== undefined && (!c.namespace || p.namespace === c.namespace) && selectorMatches({ matchLabels: c.labels ?? {} }, p.labels));
+    return !(selected.length > 0 && selected.every((p) => judgedHere.has(p)));
+  });
+  if (out.some((c) => c.kind === 'host-process')) return out;
+  const names = here.map((p) => p.name);
+  const name = `${names.length > 1 ? 'pods' : 'pod'} ${names.join(', ')} (hostNetwork)`;
+  return [...out, { kind: 'host-process', name, origin: "in the host's network namespace: judged as a host process, on the host's OUTPUT chain" }];
 }
 
 /**
