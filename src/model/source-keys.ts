@@ -19,9 +19,17 @@ export const SOURCE_KEYS: Readonly<Record<string, SourceWording>> = {
   hostPID: { kubernetes: '`hostPID: true`', compose: '`pid: host`', docker: '`--pid host`' },
   hostIPC: { kubernetes: '`hostIPC: true`', compose: '`ipc: host`', docker: '`--ipc host`' },
   hostUsers: { kubernetes: '`hostUsers: true`', compose: '`userns_mode: host`', docker: '`--userns host`' },
+  hostProcessNetwork: { kubernetes: "`windowsOptions.hostProcess: true`, which runs the pod in the node's network namespace; the API also requires `hostNetwork: true` with it" },
   shareProcessNamespace: { kubernetes: '`shareProcessNamespace: true`', compose: '`pid: service:…` or `pid: container:…`', docker: '`--pid container:…`' },
 
   privileged: { kubernetes: '`securityContext.privileged: true`', compose: '`privileged: true`', docker: '`--privileged`' },
+  // container-privileged: what made this container privileged (a Windows HostProcess container is too).
+  privilegedBy: { kubernetes: '{{node.privilegedBy}}', compose: '`privileged: true`', docker: '`--privileged`' },
+  privilegedFix: {
+    kubernetes: 'Remove `securityContext.privileged: true` (on Windows: `windowsOptions.hostProcess: true`)',
+    compose: 'Remove `privileged: true`',
+    docker: 'Remove `--privileged`',
+  },
   capDropAll: { kubernetes: '`capabilities: { drop: [ALL] }` in the container securityContext', compose: '`cap_drop: [ALL]`', docker: '`--cap-drop ALL`' },
   capDrop: { kubernetes: '`capabilities.drop`', compose: '`cap_drop`', docker: '`--cap-drop`' },
   capAdd: { kubernetes: '`capabilities.add`', compose: '`cap_add`', docker: '`--cap-add`' },

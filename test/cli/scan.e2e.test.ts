@@ -68,7 +68,7 @@ describe('sandcheck scan on the example sandboxes', () => {
       severity: 'critical',
       verdict: 'fail',
       message: 'Runs privileged (`securityContext.privileged: true`)',
-      remediation: 'Remove `securityContext.privileged: true`.',
+      remediation: 'Remove `securityContext.privileged: true` (on Windows: `windowsOptions.hostProcess: true`).',
       target: { kind: 'container', id: 'k8s:agents/Deployment/agent-worker#container=log-shipper@fixtures/sandboxes/leaky/k8s/worker.yaml', name: 'agents/Deployment/agent-worker › container log-shipper' },
       location: { file: 'fixtures/sandboxes/leaky/k8s/worker.yaml', line: 43, column: 13, pointer: '/spec/template/spec/containers/1/securityContext/privileged' },
     });
@@ -138,7 +138,7 @@ describe('sandcheck scan on the example sandboxes', () => {
       '      fixtures/sandboxes/leaky/k8s/worker.yaml:43  agents/Deployment/agent-worker › container log-shipper',
       '        Runs privileged (`securityContext.privileged: true`)',
       '      fix (compose): Remove `privileged: true`.',
-      '      fix (Kubernetes): Remove `securityContext.privileged: true`.',
+      '      fix (Kubernetes): Remove `securityContext.privileged: true` (on Windows: `windowsOptions.hostProcess: true`).',
     ]);
     expect(r.stdout).toMatch(/Exit code 1\.\n$/);
     expect(r.stdout).not.toMatch(/\x1b\[/);
@@ -291,15 +291,17 @@ describe('user rules, suppressions, rules and explain', () => {
     expect(r.stdout.split('\n').filter((l) => l.startsWith('## '))).toEqual([
       '## Why',
       '## Noncompliant example (`fail-compose.yaml`)',
+      '## Noncompliant example (`fail-k8s-hostprocess.yaml`)',
       '## Noncompliant example (`fail-k8s.yaml`)',
       '## Compliant example (`pass-compose.yaml`)',
+      '## Compliant example (`pass-k8s-windows.yaml`)',
       '## Compliant example (`pass-k8s.yaml`)',
       '## How to fix',
       '## Suppress',
     ]);
     // The fix as each source format words it.
     const fix = r.stdout.slice(r.stdout.indexOf('## How to fix'), r.stdout.indexOf('## Suppress'));
-    expect(fix).toBe('## How to fix\n\n- Kubernetes: Remove `securityContext.privileged: true`.\n- compose: Remove `privileged: true`.\n- Docker: Remove `--privileged`.\n\n');
+    expect(fix).toBe('## How to fix\n\n- Kubernetes: Remove `securityContext.privileged: true` (on Windows: `windowsOptions.hostProcess: true`).\n- compose: Remove `privileged: true`.\n- Docker: Remove `--privileged`.\n\n');
     const bad = sandcheck(['explain', 'no-such-rule']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('sandcheck: unknown rule "no-such-rule" (see `sandcheck rules`)\n');

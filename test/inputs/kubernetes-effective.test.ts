@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { kubernetesHandler } from '../../src/inputs/kubernetes/handler.js';
+import type { KubernetesWorkloadData } from '../../src/inputs/kubernetes/handler.js';
+import type { KubernetesContainerData } from '../../src/inputs/kubernetes/effective.js';
 import { makeSourceFile } from '../../src/inputs/collect.js';
 import type { Target } from '../../src/model/target.js';
 import type { ContainerData, WorkloadData } from '../../src/model/workload.js';
@@ -151,6 +153,60 @@ describe('effective container settings (pod → container inheritance)', () => {
     expect(c.shipper!.data.seccomp).toEqual({ type: 'Unconfined', profile: null, source: 'container', text: '`privileged: true`, under which no seccomp profile applies' });
     expect(locate(c.shipper!, '/seccomp').line).toBe(locate(c.shipper!, '/privileged').line);
     expect(c.app!.data.seccomp).toMatchObject({ type: 'RuntimeDefault', source: 'pod' });
+  });
+
+  it('a Windows HostProcess container is privileged and a Windows container, the container overriding the pod, located at hostProcess', () => {
+    const text = pod(`  securityContext:
+    windowsOptions: {hostProcess: true, runAsUserName: "NT AUTHORITY\\\\SYSTEM"}
+  containers:
+    - {name: inherits, image: a}
+    - name: optout
+      image: a
+      securityContext:
+        windowsOptions: {hostProcess: false}
+    - name: own
+      image: a
+      securityContext:
+        windowsOptions:
+          hostProcess: true
+`);
+    const c = containers(text) as Record<string, Target<KubernetesContainerData>>;
+    expect(c.inherits!.data).toMatchObject({ privileged: true, hostProcess: true, os: 'windows', privilegedBy: '`windowsOptions.hostProcess: true` on the pod: a HostProcess container runs as a process on the node' });
+    expect(locate(c.inherits!, '/privileged')).toMatchObject({ line: 7, pointer: '/spec/securityContext/windowsOptions/hostProcess' });
+    // Windows user resolution applies: SYSTEM is the administrator.
+    expect(c.inherits!.data.user).toMatchObject({ name: 'NT AUTHORITY\\SYSTEM', nonRoot: false, source: 'pod' });
+    expect(c.optout!.data.privileged).toBe(false);
+    expect(c.optout!.data.hostProcess).toBeUndefined();
+    expect(c.optout!.data.privilegedBy).toBeUndefined();
+    expect(c.own!.data).toMatchObject({ privileged: true, privilegedBy: '`windowsOptions.hostProcess: true` on the container: a HostProcess container runs as a process on the node' });
+    expect(locate(c.own!, '/privileged')).toMatchObject({ line: 18, pointer: '/spec/containers/2/securityContext/windowsOptions/hostProcess' });
+    // Not a Linux privileged container: no seccomp or escalation is forced by it.
+    expect(c.own!.data.seccomp.text).toBe('seccompProfile: unset');
+    expect(c.own!.data.allowPrivilegeEscalation).toBe(true);
+  });
+
+  it('a HostProcess pod without hostNetwork shares the node network, located at the hostProcess that decided; with hostNetwork it does not add a second field', () => {
+    const workload = (text: string) => parse(text).find((t) => t.kind === 'workload') as Target<KubernetesWorkloadData>;
+    const without = workload(pod(`  containers:
+    - name: a
+      image: a
+      securityContext:
+        windowsOptions:
+          hostProcess: true
+`));
+    expect(without.data.hostNetwork).toBe(false);
+    expect(without.data.hostProcessNetwork).toBe(true);
+    expect(locate(without, '/hostProcessNetwork')).toMatchObject({ line: 11, pointer: '/spec/containers/0/securityContext/windowsOptions/hostProcess' });
+    const withIt = workload(pod(`  hostNetwork: true
+  securityContext: {windowsOptions: {hostProcess: true}}
+  containers: [{name: a, image: a}]
+`));
+    expect(withIt.data.hostNetwork).toBe(true);
+    expect(withIt.data.hostProcessNetwork).toBeUndefined();
+    const linux = workload(pod(`  securityContext: {windowsOptions: {hostProcess: false}}
+  containers: [{name: a, image: a, securityContext: {privileged: true}}]
+`));
+    expect(linux.data.hostProcessNetwork).toBeUndefined();
   });
 
   it('marks a hostPath volume writable only when some container mounts it writable', () => {

@@ -170,7 +170,7 @@ describe('text report', () => {
       `      ${dir}/fail-k8s.yaml:16  sandbox/CronJob/cleanup › init container setup`,
       '        Runs privileged (`securityContext.privileged: true`)',
       '      fix (compose): Remove `privileged: true`.',
-      '      fix (Kubernetes): Remove `securityContext.privileged: true`.',
+      '      fix (Kubernetes): Remove `securityContext.privileged: true` (on Windows: `windowsOptions.hostProcess: true`).',
     ]);
   });
 });
@@ -181,7 +181,7 @@ describe('SARIF rule help', () => {
     const report = await runFixture(rule('container-privileged'), join(dir, 'fail-compose.yaml'), dir);
     const sarif = buildSarif(report, rules, { cwd: dir }) as { runs: { tool: { driver: { rules: { id: string; help: { text: string } }[] } } }[] };
     const driver = sarif.runs[0]!.tool.driver;
-    expect(driver.rules.find((r) => r.id === 'container-privileged')!.help.text).toBe('- Kubernetes: Remove `securityContext.privileged: true`.\n- compose: Remove `privileged: true`.\n- Docker: Remove `--privileged`.');
+    expect(driver.rules.find((r) => r.id === 'container-privileged')!.help.text).toBe('- Kubernetes: Remove `securityContext.privileged: true` (on Windows: `windowsOptions.hostProcess: true`).\n- compose: Remove `privileged: true`.\n- Docker: Remove `--privileged`.');
     expect(driver.rules.filter((r) => r.help.text.includes('{{')).map((r) => r.id)).toEqual([]);
   });
 });

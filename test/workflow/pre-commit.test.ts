@@ -80,7 +80,7 @@ describe('.pre-commit-hooks.yaml', () => {
       '        Runs privileged (`securityContext.privileged: true`)',
       '      deploy/worker.yaml:26  sandbox/Deployment/agent-worker › container worker',
       '        Runs privileged (`securityContext.privileged: true`)',
-      '      fix: Remove `securityContext.privileged: true`.',
+      '      fix: Remove `securityContext.privileged: true` (on Windows: `windowsOptions.hostProcess: true`).',
       '  high container-seccomp-unconfined  Containers must run with a seccomp profile',
     ]);
     expect(lines.slice(-2)).toEqual(['FAIL: 9 failing findings (2 critical, 4 high, 2 medium, 1 low), 0 warnings, 0 suppressed; checklist: 1 fail, 3 pass, 4 not assessed; 3 inputs parsed. Exit code 1.', '']);

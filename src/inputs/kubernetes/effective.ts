@@ -22,8 +22,12 @@ export interface PodContext {
   windows?: boolean;
 }
 
-/** A Windows pod's containers carry `os: 'windows'`; rules that ask for Linux-only fields skip them (`when`). */
-export type KubernetesContainerData = ContainerData & { os?: 'windows' };
+/**
+ * A Windows pod's containers carry `os: 'windows'`; rules that ask for Linux-only fields skip them (`when`).
+ * `hostProcess`: the container runs as a Windows HostProcess container. `privilegedBy`: what makes a
+ * privileged container privileged, as the manifest says it (for messages).
+ */
+export type KubernetesContainerData = ContainerData & { os?: 'windows'; hostProcess?: true; privilegedBy?: string };
 
 export interface Resolved<D> {
   data: D;
@@ -53,8 +57,24 @@ export function resolveContainer(pod: PodContext, container: Obj, role: Containe
   // Each container-level field: its own path when set; else the container's securityContext; else the container.
   const scField = (field: string) => (has(cSc, field) ? [...cScPath, field] : has(container, 'securityContext') ? cScPath : cPath);
 
-  const privileged = bool(cSc.privileged);
-  paths.set('/privileged', scField('privileged'));
+  const contexts: SecurityContexts = { container: cSc, pod: pSc, containerPath: cScPath, podPath: pScPath };
+  // A Windows HostProcess container (windowsOptions.hostProcess, the container's over the pod's) is a
+  // process on the node, with the node's network, filesystem and devices: it is privileged, and it is
+  // a Windows container whatever the pod's os and node selector say (only Windows honours the field).
+  const hostProcessP = effectiveValue(contexts, ['windowsOptions', 'hostProcess']);
+  const hostProcess = hostProcessP !== null && bool(hostProcessP.value);
+  const windows = pod.windows === true || hostProcess;
+  const linuxPrivileged = bool(cSc.privileged);
+  const privileged = linuxPrivileged || hostProcess;
+  let privilegedBy: string | undefined;
+  if (hostProcess && hostProcessP) {
+    paths.set('/hostProcess', hostProcessP.path);
+    paths.set('/privileged', hostProcessP.path);
+    privilegedBy = `\`windowsOptions.hostProcess: true\` on the ${hostProcessP.source}: a HostProcess container runs as a process on the node`;
+  } else {
+    paths.set('/privileged', scField('privileged'));
+    if (linuxPrivileged) privilegedBy = '`securityContext.privileged: true`';
+  }
 
   const readOnlyRootFilesystem = bool(cSc.readOnlyRootFilesystem);
   paths.set('/readOnlyRootFilesystem', scField('readOnlyRootFilesystem'));
@@ -71,19 +91,18 @@ export function resolveContainer(pod: PodContext, container: Obj, role: Containe
   drop.forEach((_, i) => paths.set(`/capabilities/drop/${i}`, [...capsPath, 'drop', i]));
 
   // allowPrivilegeEscalation defaults to true, and is always true when privileged or CAP_SYS_ADMIN is added.
-  const forcedEscalation = privileged || add.includes('SYS_ADMIN') || add.includes('ALL');
+  const forcedEscalation = linuxPrivileged || add.includes('SYS_ADMIN') || add.includes('ALL');
   const allowPrivilegeEscalation = forcedEscalation || cSc.allowPrivilegeEscalation !== false;
   paths.set('/allowPrivilegeEscalation', scField('allowPrivilegeEscalation'));
 
-  const contexts: SecurityContexts = { container: cSc, pod: pSc, containerPath: cScPath, podPath: pScPath };
-  const user = pod.windows ? resolveWindowsUser(contexts, cPath, paths) : resolveUser(contexts, cPath, paths);
+  const user = windows ? resolveWindowsUser(contexts, cPath, paths) : resolveUser(contexts, cPath, paths);
 
   // A privileged container always runs Unconfined, whatever its profile (Kubernetes' seccomp documentation).
   const declared = resolveProfile('seccomp', cSc, pSc, cScPath, pScPath, pod, name, paths, cPath);
-  const seccomp: Profile = privileged
+  const seccomp: Profile = linuxPrivileged
     ? { type: 'Unconfined', profile: null, source: 'container', text: '`privileged: true`, under which no seccomp profile applies' }
     : { ...declared, text: `seccompProfile: ${declared.type}` };
-  if (privileged) paths.set('/seccomp', scField('privileged'));
+  if (linuxPrivileged) paths.set('/seccomp', scField('privileged'));
   const apparmor = resolveProfile('apparmor', cSc, pSc, cScPath, pScPath, pod, name, paths, cPath);
 
   const cSel = asObj(cSc.seLinuxOptions);
@@ -155,7 +174,10 @@ export function resolveContainer(pod: PodContext, container: Obj, role: Containe
     env,
     envFrom,
   };
-  if (pod.windows) (data as KubernetesContainerData).os = 'windows';
+  const k8sData = data as KubernetesContainerData;
+  if (windows) k8sData.os = 'windows';
+  if (hostProcess) k8sData.hostProcess = true;
+  if (privilegedBy) k8sData.privilegedBy = privilegedBy;
   return { data, paths };
 }
 

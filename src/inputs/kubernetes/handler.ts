@@ -198,10 +198,12 @@ function podTargets(obj: Obj, kind: string, path: SourcePath, template: { spec: 
     ['ephemeralContainers', 'ephemeral'],
   ];
   const containers: Target<ContainerData>[] = [];
+  let hostProcessPath: SourcePath | undefined;
   for (const [field, role] of groups) {
     asArr(spec[field]).forEach((c, i) => {
       const cPath = [...specPath, field, i];
       const resolved = resolveContainer(pod, asObj(c), role, cPath);
+      hostProcessPath ??= resolved.paths.get('/hostProcess');
       const label = role === 'main' ? 'container' : `${role} container`;
       const t: Target<ContainerData> = {
         kind: 'container',
@@ -242,6 +244,10 @@ function podTargets(obj: Obj, kind: string, path: SourcePath, template: { spec: 
     sysctls[o.name] = String(o.value ?? '');
     wPaths.set(`/sysctls/${o.name.replace(/~/g, '~0').replace(/\//g, '~1')}`, [...specPath, 'securityContext', 'sysctls', i]);
   });
+  // A HostProcess pod is in the node's network namespace; the API requires `hostNetwork: true` with it,
+  // and a manifest without it is still reported, at the hostProcess that decides (workload-host-namespace).
+  const hostProcessNetwork = hostProcessPath !== undefined && spec.hostNetwork !== true;
+  if (hostProcessNetwork) wPaths.set('/hostProcessNetwork', hostProcessPath!);
   const runtimeClassName = typeof spec.runtimeClassName === 'string' ? spec.runtimeClassName : null;
   const apiTokenMounts = projectedApiTokens(spec, specPath, containers, wPaths);
   const data: KubernetesWorkloadData = {
@@ -267,6 +273,7 @@ function podTargets(obj: Obj, kind: string, path: SourcePath, template: { spec: 
     networkMode: null,
     ...(Object.keys(sysctls).length ? { sysctls } : {}),
     ...(apiTokenMounts.length ? { apiTokenMounts } : {}),
+    ...(hostProcessNetwork ? { hostProcessNetwork: true as const } : {}),
   };
   const workload: Target<WorkloadData> = {
     kind: 'workload',
@@ -283,8 +290,12 @@ function podTargets(obj: Obj, kind: string, path: SourcePath, template: { spec: 
   return [workload, ...containers];
 }
 
-/** Kubernetes workloads also list the API server tokens mounted through projected volumes (workload-sa-token-projected). */
-export type KubernetesWorkloadData = WorkloadData & { apiTokenMounts?: { volume: string; container: string; mountPath: string }[] };
+/**
+ * Kubernetes workloads also list the API server tokens mounted through projected volumes
+ * (workload-sa-token-projected), and `hostProcessNetwork` when a Windows HostProcess container puts the
+ * pod in the node's network namespace without `hostNetwork: true` (with it, hostNetwork is reported).
+ */
+export type KubernetesWorkloadData = WorkloadData & { apiTokenMounts?: { volume: string; container: string; mountPath: string }[]; hostProcessNetwork?: true };
 
 /**
  * A projected `serviceAccountToken` source without an audience is a token for the API server. The one
