@@ -31,7 +31,16 @@ interface ContainerPositions {
   items?: Pos[];
 }
 
-export function parseYamlFast(text: string, file: string): YamlFile {
+export interface FastYamlOptions {
+  /**
+   * `error` (the default, as kubectl): a key written twice in one mapping is an input error. `last`: the
+   * last value wins, as the `yaml` document model reads it with `uniqueKeys: false`; the key's position
+   * stays its first occurrence's in both readers.
+   */
+  duplicateKeys?: 'error' | 'last';
+}
+
+export function parseYamlFast(text: string, file: string, options: FastYamlOptions = {}): YamlFile {
   // A Map, not a WeakMap: it lives as long as the parsed file anyway, and ephemeron tables of ~10^5
   // entries cost the garbage collector far more (bench/manifests).
   const positions = new Map<object, ContainerPositions>();
@@ -55,7 +64,7 @@ export function parseYamlFast(text: string, file: string): YamlFile {
     f.children = null;
     if (f.result === null || typeof f.result !== 'object' || positions.has(f.result)) return;
     if (f.kind === 'sequence' && Array.isArray(f.result)) positions.set(f.result, { items: children ?? [] });
-    else if (f.kind === 'mapping') positions.set(f.result, { keys: keyPositions(f.result as Record<string, unknown>, children ?? []) });
+    else if (f.kind === 'mapping') positions.set(f.result, { keys: keyPositions(f.result as Record<string, unknown>, children ?? [], positions) });
   };
 
   try {
@@ -63,7 +72,7 @@ export function parseYamlFast(text: string, file: string): YamlFile {
       text,
       // js-yaml parses every document before it calls this, so the root frames are read afterwards.
       (doc) => values.push(doc),
-      { schema: SCHEMA, filename: file, listener: listener as never },
+      { schema: SCHEMA, filename: file, listener: listener as never, json: options.duplicateKeys === 'last' },
     );
   } catch (err) {
     const e = err as { reason?: string; mark?: { line: number; column: number }; message: string };
@@ -111,15 +120,28 @@ export function parseYamlFast(text: string, file: string): YamlFile {
 /**
  * Children of a mapping alternate key, value — except that an empty value (`key:` then the next key)
  * has no node of its own. A scalar that names a key of the result, on a later line at the same column
- * as the previous key, is that next key.
+ * as the previous key, is that next key. A key that a merge (`<<: *anchor`, `<<: [*a, *b]`) brought in
+ * is where the merged mapping has it (its own keys first, then the sources in order), as the `yaml`
+ * reader finds it.
  */
-function keyPositions(obj: Record<string, unknown>, children: Frame[]): Map<string, Pos> {
+function keyPositions(obj: Record<string, unknown>, children: Frame[], positions: Map<object, ContainerPositions>): Map<string, Pos> {
   const keys = new Map<string, Pos>();
   let expectKey = true;
   let lastKey: Frame | null = null;
+  let merged: unknown[] | null = null;
+  let mergeNext = false;
   for (const c of children) {
+    if (mergeNext) {
+      mergeNext = false;
+      (merged ??= []).push(...(Array.isArray(c.result) ? c.result : [c.result]));
+      continue;
+    }
     const isKeyName = c.kind === 'scalar' && c.result !== null && typeof c.result !== 'object' && Object.prototype.hasOwnProperty.call(obj, String(c.result));
     if (expectKey) {
+      if (c.kind === 'scalar' && c.result === '<<' && !isKeyName) {
+        mergeNext = true;
+        continue;
+      }
       if (isKeyName) {
         if (!keys.has(String(c.result))) keys.set(String(c.result), c);
         lastKey = c;
@@ -133,6 +155,10 @@ function keyPositions(obj: Record<string, unknown>, children: Frame[]): Map<stri
       continue;
     }
     expectKey = true;
+  }
+  for (const source of merged ?? []) {
+    const from = source !== null && typeof source === 'object' ? positions.get(source)?.keys : undefined;
+    for (const [key, pos] of from ?? []) if (!keys.has(key)) keys.set(key, pos);
   }
   return keys;
 }

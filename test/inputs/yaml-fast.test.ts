@@ -49,8 +49,29 @@ describe('fast YAML reader', () => {
     expect(docs[1]!.value).toEqual({ kind: 'Pod', base: { x: 1 }, ts: '2024-01-01T00:00:00Z', m: { x: 1, y: 2 } });
     expect(docs[1]!.positionOf(['kind']).line).toBe(3);
     expect(docs[1]!.positionOf(['m', 'y']).line).toBe(8);
-    // A merged key has no node of its own under m: the nearest is m itself.
-    expect(docs[1]!.positionOf(['m', 'x'])).toMatchObject({ line: 6, exact: false });
+    // A merged key is where the anchored mapping has it, as the `yaml` reader finds it.
+    expect(docs[1]!.positionOf(['m', 'x'])).toMatchObject({ line: 4, exact: true });
+  });
+
+  it('finds merged keys in each source of a merge sequence, its own keys first, earlier sources before later ones', () => {
+    const text = ['a: &a', '  x: 1', '  y: 1', 'b: &b', '  y: 2', '  z: 2', 'm:', '  <<: [*a, *b]', '  x: 3', ''].join('\n');
+    const { docs } = parseYamlFast(text, 'f.yaml');
+    expect(docs[0]!.value).toEqual({ a: { x: 1, y: 1 }, b: { y: 2, z: 2 }, m: { x: 3, y: 1, z: 2 } });
+    const at = (path: string[]) => docs[0]!.positionOf(path);
+    expect(at(['m', 'x'])).toMatchObject({ line: 9, exact: true });
+    expect(at(['m', 'y'])).toMatchObject({ line: 3, exact: true });
+    expect(at(['m', 'z'])).toMatchObject({ line: 6, exact: true });
+    expect(at(['m', 'w'])).toMatchObject({ line: 7, exact: false });
+  });
+
+  it("duplicateKeys: 'last' reads a key written twice as the yaml reader does: the last value, at the first key's line", () => {
+    const text = 'env:\n  A: one\n  A: two\n';
+    expect(() => parseYamlFast(text, 'dup.yaml')).toThrow(/duplicated mapping key/);
+    const fast = parseYamlFast(text, 'dup.yaml', { duplicateKeys: 'last' }).docs[0]!;
+    const full = parseYaml(text, 'dup.yaml').docs[0]!;
+    expect(fast.value).toEqual({ env: { A: 'two' } });
+    expect(fast.value).toEqual(full.value);
+    expect(fast.positionOf(['env', 'A'])).toEqual(full.positionOf(['env', 'A']));
   });
 
   it('rejects bad YAML and duplicate keys with file, line and reason', () => {
