@@ -36,15 +36,31 @@ const UNMODELLED_TARGETS = new Set([
 ]);
 
 /**
+ * Targets the kernel accepts in one table only (x_tables refuses the rule: "MASQUERADE target: only valid
+ * in nat table, not filter"), so a dump that puts them elsewhere never loads. Read as written, they would
+ * change a verdict (MASQUERADE in filter would accept everything).
+ */
+const TARGET_TABLE: Readonly<Record<string, string>> = { DNAT: 'nat', SNAT: 'nat', MASQUERADE: 'nat', REDIRECT: 'nat', NETMAP: 'nat', TPROXY: 'mangle', CT: 'raw', NOTRACK: 'raw', REJECT: 'filter' };
+
+/**
  * iptables-save names only built-in targets, extension targets and chains of the same table: a jump to
  * anything else (`-j ACEPT`) cannot come from a real dump, and reading it as an unknown target would
- * turn a typo into a "possibly".
+ * turn a typo into a "possibly". Nor does it hold a target in a table the kernel refuses it in, or DROP in
+ * nat (iptables refuses it: the nat table is not for filtering).
  */
 function checkJumpTargets(table: NormTable, chains: ReadonlyMap<string, NormChain>, file: string): void {
   for (const c of table.chains)
     for (const r of c.rules) {
       const v = r.verdict;
-      if ((v.kind !== 'jump' && v.kind !== 'goto') || v.target === undefined) continue;
+      if (v.kind !== 'jump' && v.kind !== 'goto') {
+        const name = v.text.split(' ', 1)[0]!;
+        const only = TARGET_TABLE[name];
+        if (only !== undefined && only !== table.name)
+          throw new InputError(file, `-j ${name} in table ${table.name}: the kernel accepts ${name} only in the ${only} table, so iptables-restore cannot load this dump`, r.origin.line);
+        if (name === 'DROP' && table.name === 'nat') throw new InputError(file, '-j DROP in table nat: iptables refuses it (the nat table is not for filtering), so iptables-restore cannot load this dump', r.origin.line);
+        continue;
+      }
+      if (v.target === undefined) continue;
       if (chains.has(v.target) || UNMODELLED_TARGETS.has(v.target)) continue;
       throw new InputError(file, `${v.kind === 'goto' ? '-g' : '-j'} ${v.target}: no chain of that name in table ${table.name}, and not a known extension target (iptables-extensions(8), xtables-addons) (a typo?)`, r.origin.line);
     }
@@ -85,6 +101,8 @@ const SAVE_LINE = /^(#.*|\*(filter|nat|mangle|raw|security)|:\S+ (ACCEPT|DROP|-)
  * a README quoting a rule set is not taken for one).
  */
 export function looksLikeIptablesSave(text: string): boolean {
+  // A dump has a COMMIT line: includes() rules out most files before the multiline regexes.
+  if (!text.includes('COMMIT')) return false;
   const head = text.slice(0, 200_000);
   if (!(/^\*(filter|nat|mangle|raw|security)\s*$/m.test(head) && /^COMMIT\s*$/m.test(head) && /^:[^\s]+ (ACCEPT|DROP|-)( \[\d+:\d+\])?\s*$/m.test(head))) return false;
   let checked = 0;
@@ -552,6 +570,8 @@ export function readIpsetLine(line: string, lineNo: number, file: string, sets: 
 }
 
 export function looksLikeIpsetSave(text: string): boolean {
+  // includes() first: detection runs on every file of a scan, and a multiline regex is far slower to fail.
+  if (!text.includes('create ')) return false;
   return /^create \S+ (hash|bitmap|list):\S+/m.test(text.slice(0, 100_000)) && !/^\*(filter|nat|mangle|raw)/m.test(text.slice(0, 100_000));
 }
 

@@ -12,12 +12,21 @@ type J = Record<string, unknown>;
 
 export function looksLikeNftText(text: string): boolean {
   // The first statement must open a table (comments and `flush ruleset` may come before it).
-  const first = text
-    .slice(0, 20_000)
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .find((l) => l !== '' && !l.startsWith('#') && l !== 'flush ruleset');
-  return !!first && /^table\s+(ip|ip6|inet|arp|bridge|netdev)\s+\S+\s*\{$/.test(first) && /\bchain\s+\S+\s*\{/.test(text);
+  const first = firstStatement(text);
+  return first !== undefined && /^table\s+(ip|ip6|inet|arp|bridge|netdev)\s+\S+\s*\{$/.test(first) && /\bchain\s+\S+\s*\{/.test(text);
+}
+
+/** The first line that is not blank, a comment or `flush ruleset`, within the first 20,000 characters. */
+function firstStatement(text: string): string | undefined {
+  // Line by line up to that line only: detection runs on every file of a scan.
+  for (let at = 0; at < text.length && at < 20_000; ) {
+    let end = text.indexOf('\n', at);
+    if (end === -1) end = text.length;
+    const line = text.slice(at, end).trim();
+    if (line !== '' && !line.startsWith('#') && line !== 'flush ruleset') return line;
+    at = end + 1;
+  }
+  return undefined;
 }
 
 const PRIORITIES: Record<string, number> = { raw: -300, mangle: -150, dstnat: -100, filter: 0, security: 50, srcnat: 100 };
