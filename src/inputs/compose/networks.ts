@@ -29,6 +29,11 @@ export interface TopLevelNetwork {
   bridgeName?: string | null;
   /** The file whose `internal:` decides it, when merged from compose.override.yaml. */
   declaredIn?: string;
+  /**
+   * The booleans this declaration writes with a known value (an unresolved `${VAR}` counts as not
+   * written): an override's `external: false` or `enable_ipv6: false` replaces the base's `true`.
+   */
+  written?: { external?: true; enableIpv6?: true };
 }
 
 const UNDEFINED: TopLevelNetwork = { name: '', internal: false, external: false, engineName: null, enableIpv6: false, driver: null, line: null, internalLine: null, undeclared: true };
@@ -76,23 +81,26 @@ export function readTopLevelNetworks(locator: SourceLocator, root: Obj): Map<str
     if (present(def) && !isObj(def)) fail(path, `networks.${name} must be a mapping, not ${describe(def)}`);
     const d = (def ?? {}) as Obj;
     const r = new FieldReader(locator, path, (p) => [...path, ...p], `networks.${name}`);
-    let external = false;
+    let external: boolean | null;
     let engineName = r.str(d.name, ['name']);
     if (isObj(d.external)) {
       external = true;
       engineName = r.str(d.external.name, ['external', 'name']) ?? engineName;
-    } else external = r.bool(d.external, ['external']) ?? false;
+    } else external = r.bool(d.external, ['external']);
+    const enableIpv6 = r.bool(d.enable_ipv6, ['enable_ipv6']);
+    const written = { ...(external !== null ? { external: true as const } : {}), ...(enableIpv6 !== null ? { enableIpv6: true as const } : {}) };
     out.set(name, {
       name,
       internal: r.bool(d.internal, ['internal']) ?? false,
-      external,
+      external: external ?? false,
       engineName,
-      enableIpv6: r.bool(d.enable_ipv6, ['enable_ipv6']) ?? false,
+      enableIpv6: enableIpv6 ?? false,
       driver: r.str(d.driver, ['driver']),
       line: locator.at(path).line ?? null,
       internalLine: present(d.internal) ? (locator.at([...path, 'internal']).line ?? null) : null,
       subnets: subnetsOf(r, d.ipam),
       bridgeName: isObj(d.driver_opts) ? r.str(d.driver_opts['com.docker.network.bridge.name'], ['driver_opts', 'com.docker.network.bridge.name']) : null,
+      ...(Object.keys(written).length ? { written } : {}),
     });
   }
   if (!out.has('default')) {
@@ -158,7 +166,8 @@ export function readServiceNetwork(r: FieldReader, s: Obj, project: string, serv
 
 /**
  * The top-level networks of compose.yaml with compose.override.yaml on top, merged by name as compose
- * merges mappings: a field the override writes wins, the others stay the base's. The override's implicit
+ * merges mappings: a field the override writes wins, the others stay the base's (a scalar replaces the
+ * base's, so `external: false` or `enable_ipv6: false` turns off the base's `true`). The override's implicit
  * `default` adds nothing. Every declared network names the file whose `internal:` decides it
  * (`declaredIn`), so a verdict resting on it points at the right file whichever service joins it.
  */
@@ -175,8 +184,9 @@ export function mergeTopLevelNetworks(base: Map<string, TopLevelNetwork>, baseFi
         : {
             ...b,
             ...(n.internalLine !== null ? { internal: n.internal, internalLine: n.internalLine, declaredIn: overFile } : {}),
-            external: n.external || b.external,
-            enableIpv6: n.enableIpv6 || b.enableIpv6,
+            external: n.written?.external ? n.external : b.external,
+            enableIpv6: n.written?.enableIpv6 ? n.enableIpv6 : b.enableIpv6,
+            ...(n.written || b.written ? { written: { ...b.written, ...n.written } } : {}),
             driver: n.driver ?? b.driver,
             engineName: n.engineName ?? b.engineName,
             subnets: n.subnets?.length ? n.subnets : b.subnets,
