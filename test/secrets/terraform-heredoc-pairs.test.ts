@@ -97,6 +97,24 @@ describe('embeddedPairs: assignments inside a script or config value', () => {
     expect(embeddedPairs('- name: A_SECRET\n- value: x\n').map((p) => p.name)).toEqual(['name', 'value']);
   });
 
+  it('runs in linear time on inputs built to make a backtracking regex explode (1 MB each)', () => {
+    const size = 1 << 20;
+    const inputs = [
+      'a: b' + ' '.repeat(size) + 'c',
+      'k: ' + ' #'.repeat(size / 2),
+      ' ' + 'a'.repeat(size),
+      '"' + 'a'.repeat(size),
+      '"k": "' + '\\"'.repeat(size / 2),
+      'X=' + '"'.repeat(size),
+      ('- name: A_SECRET\n  note: ' + 'x '.repeat(100) + '\n').repeat(size / 230),
+    ];
+    for (const text of inputs) {
+      const t0 = performance.now();
+      embeddedPairs(text);
+      expect(performance.now() - t0).toBeLessThan(3000);
+    }
+  });
+
   it('plural secret names are secret names; single words and public qualifiers are not', () => {
     expect(['API_KEYS', 'db_passwords', 'STRIPE_SECRET_KEYS', 'ACCESS_TOKENS', 'KEYS', 'TOKENS', 'SORT_KEYS', 'SSH_AUTHORIZED_KEYS', 'PUBLIC_KEYS'].map((n) => secretNameKind(n))).toEqual([
       'key', 'password', 'key', 'key', null, null, null, null, null,

@@ -24,8 +24,10 @@ const NAME = '[A-Za-z_][A-Za-z0-9_.-]*';
 const ASSIGNMENT = new RegExp(`(?:^|[\\s;&|(\`"'])-{0,2}(${NAME})=("(?:[^"\\\\\\n]|\\\\.)*"|'[^'\\n]*'|\\$\\([^)\\n]*\\)|[^\\s;&|)\`"']+)`, 'g');
 /** `"name": "value"` anywhere (JSON). */
 const JSON_MEMBER = new RegExp(`"(${NAME})"\\s*:\\s*("(?:[^"\\\\\\n]|\\\\.)*")`, 'g');
-/** `name: value` starting a line, after an optional list dash (YAML, properties); not a block scalar header. */
-const YAML_ENTRY = new RegExp(`^[ \\t]*(?:-[ \\t]+)?(${NAME})[ \\t]*:[ \\t]+("(?:[^"\\\\\\n]|\\\\.)*"|'[^'\\n]*'|[^\\s|>#"'][^\\n]*?)[ \\t]*(?:[ \\t]#.*)?$`, 'gm');
+/** `name: value` starting a line, after an optional list dash (YAML, properties): the rest of the line, cut by yamlValue. */
+const YAML_ENTRY = new RegExp(`^[ \\t]*(?:-[ \\t]+)?(${NAME})[ \\t]*:[ \\t]+([^\\n]*)`, 'gm');
+/** A quoted YAML value at the start of the rest of a line. */
+const QUOTED = /^(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')/;
 
 interface Found extends EmbeddedPair {
   /** Where the whole match ends (for name/value objects). */
@@ -34,18 +36,20 @@ interface Found extends EmbeddedPair {
 
 export function embeddedPairs(text: string): EmbeddedPair[] {
   const found = new Map<number, Found>();
-  const add = (re: RegExp, trimComma: boolean) => {
+  const add = (re: RegExp, cut?: (rest: string) => string | null) => {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      const raw = m[2]!;
-      const valueAt = m.index + m[0].length - raw.length + (raw.startsWith('"') || raw.startsWith("'") ? 1 : 0);
-      const value = unquote(trimComma ? raw.replace(/,$/, '') : raw);
-      if (!found.has(valueAt)) found.set(valueAt, { name: m[1]!, value, offset: valueAt, end: m.index + m[0].length });
+      const rest = m[2]!;
+      const raw = cut ? cut(rest) : rest;
+      if (raw === null) continue;
+      const start = m.index + m[0].length - rest.length;
+      const valueAt = start + (raw.startsWith('"') || raw.startsWith("'") ? 1 : 0);
+      if (!found.has(valueAt)) found.set(valueAt, { name: m[1]!, value: unquote(raw), offset: valueAt, end: start + raw.length });
     }
   };
-  add(ASSIGNMENT, false);
-  add(JSON_MEMBER, false);
-  add(YAML_ENTRY, true);
+  add(ASSIGNMENT);
+  add(JSON_MEMBER);
+  add(YAML_ENTRY, yamlValue);
   const pairs = [...found.values()].sort((a, b) => a.offset - b.offset);
   const out: EmbeddedPair[] = pairs.map(({ name, value, offset }) => ({ name, value, offset }));
   // Name/value objects: a `value` member judged under the `name` member before it in the same object.
@@ -64,6 +68,20 @@ export function embeddedPairs(text: string): EmbeddedPair[] {
 function sameObject(text: string, from: number, to: number): boolean {
   const between = text.slice(from, to);
   return !/[{}]|\n[ \t]*-[ \t]/.test(between);
+}
+
+/**
+ * The value in the rest of a YAML line: a quoted scalar, or the text before a ` #` comment, trimmed, a
+ * trailing comma dropped; null for a block scalar header (`|`, `>`), a flow collection or nothing.
+ * (Cut in code: a regex with a lazy value before optional blanks and comment backtracks quadratically on long lines.)
+ */
+function yamlValue(rest: string): string | null {
+  const quoted = QUOTED.exec(rest);
+  if (quoted) return quoted[0];
+  if (rest === '' || /^[\s|>#"'[{]/.test(rest)) return null;
+  const hash = rest.search(/[ \t]#/);
+  const value = (hash === -1 ? rest : rest.slice(0, hash)).trimEnd();
+  return value.endsWith(',') ? value.slice(0, -1) : value;
 }
 
 function unquote(raw: string): string {
