@@ -286,6 +286,12 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
     lowercase: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -j accept\nCOMMIT\n',
     undefinedGoto: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -g SANDBOX\nCOMMIT\n',
     chain: '*filter\n:OUTPUT DROP [0:0]\n:SANDBOX - [0:0]\n-A OUTPUT -j SANDBOX\n-A SANDBOX -j LOG\nCOMMIT\n',
+    masqueradeInFilter: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -j MASQUERADE\nCOMMIT\n',
+    dropInNat: '*nat\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -d 198.51.100.0/24 -j DROP\nCOMMIT\n',
+    rejectInMangle: '*mangle\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -j REJECT\nCOMMIT\n',
+    notrackInMangle: '*mangle\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -j CT --notrack\nCOMMIT\n',
+    redirectInNat: '*nat\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -p tcp -j REDIRECT --to-ports 3128\nCOMMIT\n',
+    notrackInRaw: '*raw\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -j CT --notrack\nCOMMIT\n',
   };
 
   it('sandcheck: file, line and target for a typo, a lowercase verdict, a goto to no chain; a defined chain is read', () => {
@@ -293,6 +299,22 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
     expect(error(cases.lowercase)).toBe('rules.v4:3: -j accept: no chain of that name in table filter, and not a known extension target (iptables-extensions(8), xtables-addons) (a typo?)');
     expect(error(cases.undefinedGoto)).toBe('rules.v4:3: -g SANDBOX: no chain of that name in table filter, and not a known extension target (iptables-extensions(8), xtables-addons) (a typo?)');
     expect(error(cases.chain)).toBe('no error');
+  });
+
+  it('sandcheck: a target in a table the kernel refuses it in, and DROP in nat (MASQUERADE in filter was read as ACCEPT)', () => {
+    expect(error(cases.masqueradeInFilter)).toBe('rules.v4:3: -j MASQUERADE in table filter: the kernel accepts MASQUERADE only in the nat table, so iptables-restore cannot load this dump');
+    expect(error(cases.dropInNat)).toBe('rules.v4:3: -j DROP in table nat: iptables refuses it (the nat table is not for filtering), so iptables-restore cannot load this dump');
+    expect(error(cases.rejectInMangle)).toBe('rules.v4:3: -j REJECT in table mangle: the kernel accepts REJECT only in the filter table, so iptables-restore cannot load this dump');
+    expect(error(cases.notrackInMangle)).toBe('rules.v4:3: -j CT in table mangle: the kernel accepts CT only in the raw table, so iptables-restore cannot load this dump');
+    expect(error(cases.redirectInNat)).toBe('no error');
+    expect(error(cases.notrackInRaw)).toBe('no error');
+    // Through the CLI: exit 2, the file and line, no verdict from the dump.
+    const dir = tempDir();
+    writeFileSync(join(dir, 'rules.v4'), v4('-A OUTPUT -j MASQUERADE\n'));
+    const r = sandcheck(['egress', 'rules.v4', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('sandcheck: input error: rules.v4:6: -j MASQUERADE in table filter: the kernel accepts MASQUERADE only in the nat table, so iptables-restore cannot load this dump\n');
+    expect((json(r) as R).findings.filter((f: R) => f.ruleId.startsWith('egress-'))).toEqual([]);
   });
 
   it('nft text through the CLI: a jump to a chain the table does not define exits 2 naming file and line', () => {
@@ -304,9 +326,9 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
   });
 
   // The real tools agree (checked in a network namespace this test creates and deletes; nothing is loaded
-  // on the host). iptables-legacy-restore --test rejects the dump at the rule's line; the nf_tables backend's
-  // --test does not look up targets (it exits 0 for -j ACEPT with iptables 1.8.9), but loading the dump
-  // fails ("Chain 'ACEPT' does not exist"), so the real restore of that backend is the check.
+  // on the host). Each dump is loaded with both backends: `--test` does not do (the nf_tables backend's
+  // --test exits 0 for -j ACEPT with iptables 1.8.9, and the legacy one never asks the kernel, which is
+  // what refuses MASQUERADE in filter).
   const tools = ['ip', 'iptables-legacy-restore', 'iptables-nft-restore', 'nft'];
   const missing = tools.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
   const ns = `sc-leftovers-${process.pid}`;
@@ -315,7 +337,7 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
   if (canNetns) spawnSync('ip', ['netns', 'del', `${ns}-probe`]);
   if (!canNetns) console.log(`[egress trial leftovers] iptables-restore agreement skipped: ${reason || 'ip netns add failed (no permission for network namespaces here)'}`);
 
-  it.skipIf(!canNetns)('iptables-restore (legacy --test, nf_tables load) and nft -c reject exactly what sandcheck rejects', () => {
+  it.skipIf(!canNetns)('iptables-restore (legacy and nf_tables, loaded in a namespace) and nft -c reject exactly what sandcheck rejects', () => {
     execFileSync('ip', ['netns', 'add', ns]);
     try {
       agreement();
@@ -330,17 +352,24 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
     const inNs = (cmd: string[], input?: string) => spawnSync('ip', ['netns', 'exec', ns, ...cmd], { input, encoding: 'utf8' });
     const rows: string[] = [];
     for (const [name, text] of Object.entries(cases)) {
-      const legacy = inNs(['iptables-legacy-restore', '--test'], text);
+      const legacy = inNs(['iptables-legacy-restore'], text);
       const nftLoad = inNs(['iptables-nft-restore'], text);
       rows.push(`${name}: legacy ${legacy.status === 0 ? 'ok' : 'rejected'}, nf_tables ${nftLoad.status === 0 ? 'ok' : 'rejected'}, sandcheck ${error(text) === 'no error' ? 'ok' : 'rejected'}`);
-      if (legacy.status !== 0) expect(legacy.stderr).toContain('Error occurred at line: 3');
     }
     expect(rows).toEqual([
       'typo: legacy rejected, nf_tables rejected, sandcheck rejected',
       'lowercase: legacy rejected, nf_tables rejected, sandcheck rejected',
       'undefinedGoto: legacy rejected, nf_tables rejected, sandcheck rejected',
       'chain: legacy ok, nf_tables ok, sandcheck ok',
+      'masqueradeInFilter: legacy rejected, nf_tables rejected, sandcheck rejected',
+      'dropInNat: legacy rejected, nf_tables rejected, sandcheck rejected',
+      'rejectInMangle: legacy rejected, nf_tables rejected, sandcheck rejected',
+      'notrackInMangle: legacy rejected, nf_tables rejected, sandcheck rejected',
+      'redirectInNat: legacy ok, nf_tables ok, sandcheck ok',
+      'notrackInRaw: legacy ok, nf_tables ok, sandcheck ok',
     ]);
+    // The legacy backend's --test alone catches the typo, at the rule's line.
+    expect(inNs(['iptables-legacy-restore', '--test'], cases.typo).stderr).toContain('Error occurred at line: 3');
     const nft = (target: string) => `table inet filter {\n\tchain output {\n\t\ttype filter hook output priority filter; policy drop;\n\t\tjump ${target}\n\t}\n\tchain sandbox {\n\t\tip daddr 160.79.104.0/23 accept\n\t}\n}\n`;
     for (const target of ['sandbx', 'sandbox']) {
       writeFileSync(join(dir, 'r.nft'), nft(target));
