@@ -165,6 +165,16 @@ describe('Terraform heredocs are read as the script or config file they hold', (
     expect(res.code).toBe(1);
   });
 
+  it('the environment key under a prefixed name, or with a value that is not token-shaped, is the critical finding', async () => {
+    const prefixed = 'Wq8Lm3Tz9Kb4PnRv5Jx2Lz7N';
+    const dotted = 'Wq8.Lm3Tz9.Kb4PnRv5';
+    const dir = tree({ 'worker.tf': `resource "aws_instance" "w" {\n  user_data = <<EOF\nexport TF_VAR_ANTHROPIC_ENVIRONMENT_KEY=${prefixed}\nANTHROPIC_ENVIRONMENT_KEY="${dotted}"\nEOF\n}\n` });
+    const rep = await scan(dir);
+    expectNotPrinted(JSON.stringify(rep), [prefixed, dotted]);
+    expect(keyStorage(rep)).toEqual(['secret-environment-key-literal worker.tf:3:41', 'secret-environment-key-literal worker.tf:4:28']);
+    expect(rep.findings.map((f) => f.message.split(' ')[0]).sort()).toEqual(['ANTHROPIC_ENVIRONMENT_KEY', 'TF_VAR_ANTHROPIC_ENVIRONMENT_KEY']);
+  });
+
   it('a # sandcheck-ignore line inside the heredoc suppresses the next line, as in a script', async () => {
     const dir = tree({ 'main.tf': MAIN_TF.replace('    export DB_PASSWORD=', '    # sandcheck-ignore secret-generic-literal -- staging database, rotated weekly\n    export DB_PASSWORD=') });
     writeFileSync(join(dir, 'unused'), '');
