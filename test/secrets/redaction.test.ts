@@ -66,6 +66,10 @@ const composeArgKey = plant('compose build arg', tokens.environmentKey(r));
 const composeConfig = plant('compose config content', tokens.generic(r));
 const composeSecretFile = plant('compose secret file', tokens.environmentKey(r));
 const brokenComposeArg = plant('build arg in broken compose', tokens.environmentKey(r));
+// Terraform heredocs read as the script or config they hold, and an image label.
+const tfScriptPassword = plant('terraform heredoc export', tokens.password(r));
+const tfEcsSecret = plant('terraform heredoc ECS environment', tokens.generic(r));
+const imageLabel = plant('image label', tokens.password(r));
 // Too short for a generic token: the filters drop it, and --debug-secrets lists it (by fingerprint only).
 const droppedToken = plant('dropped short token', chars(r, 12, ALNUM));
 
@@ -113,6 +117,7 @@ data:
 `,
   'compose/compose.yaml': `services:\n  worker:\n    image: registry.internal/worker:1\n    environment:\n      SLACK_TOKEN: ${slack}\n      GITLAB_TOKEN: ${gl}\n      ANTHROPIC_ENVIRONMENT_KEY_FILE: /run/secrets/env_key\n    build:\n      context: .\n      args:\n        ANTHROPIC_ENVIRONMENT_KEY: ${composeArgKey}\n    secrets: [env_key]\n    configs: [session_secret]\nsecrets:\n  env_key:\n    file: ./secrets/env_key.txt\nconfigs:\n  session_secret:\n    content: ${composeConfig}\n`,
   'compose/secrets/env_key.txt': `${composeSecretFile}\n`,
+  'infra/main.tf': `resource "aws_instance" "worker" {\n  user_data = <<-EOF\n    #!/bin/sh\n    export DB_PASSWORD='${tfScriptPassword}'\n  EOF\n}\nresource "aws_ecs_task_definition" "worker" {\n  container_definitions = <<EOF\n[{"name": "worker", "environment": [{"name": "QUEUE_SECRET", "value": "${tfEcsSecret}"}]}]\nEOF\n}\n`,
   'build/Dockerfile': `FROM debian:bookworm@sha256:${'f6'.repeat(32)}\nARG NPM_TOKEN=${npm}\nENV GH_PAT=${ghFine}\nRUN echo "ANTHROPIC_ADMIN_KEY=${admin}" > /etc/admin.env\nUSER 10001\n`,
   'keys/sa.json': sa.text,
   'keys/docker-config.json': JSON.stringify({ auths: { 'registry.internal': { auth: auth.auth } } }),
@@ -153,7 +158,7 @@ beforeAll(async () => {
   );
   const image = await dockerArchive({
     tag: 'worker:1',
-    config: { config: { Env: [`ANTHROPIC_ENVIRONMENT_KEY=${imageKey}`, 'PATH=/usr/bin'] } },
+    config: { Env: [`ANTHROPIC_ENVIRONMENT_KEY=${imageKey}`, 'PATH=/usr/bin'], Labels: { DB_PASSWORD: imageLabel } },
     layers: [[{ name: 'app/.env', content: `GITHUB_TOKEN=${layerToken}\n` }]],
   });
   writeFileSync(join(root, 'image.tar'), image);
@@ -219,6 +224,9 @@ describe('redaction', () => {
     for (const v of [envKey, api, awsId, awsSecret, gh, ghFine, gl, npm, slack, stripe, dbPassword, auth.auth, composeArgKey, composeConfig, composeSecretFile]) expect(fps.has(fingerprint(v)), `fingerprint of a planted value`).toBe(true);
     const image = JSON.parse(outputs.find((o) => o.what === 'image -f json (stdout)')!.text);
     expect(image.findings.length).toBeGreaterThan(0);
+    for (const v of [tfScriptPassword, tfEcsSecret]) expect(fps.has(fingerprint(v)), 'fingerprint of a planted Terraform value').toBe(true);
+    // The image config's Env and labels (the craft helper takes the config's `config` object itself).
+    for (const v of [imageKey, imageLabel, layerToken]) expect(image.findings.some((f: { evidence?: { fingerprint?: string } }) => f.evidence?.fingerprint === fingerprint(v)), 'fingerprint of a planted image value').toBe(true);
     const broken = JSON.parse(outputs.find((o) => o.what === 'scan broken file (stdout)')!.text);
     expect(broken.inputs.find((i: { path: string }) => i.path.endsWith('.env') && i.path.includes('broken'))).toMatchObject({ status: 'error' });
     expect(broken.inputs.filter((i: { status: string }) => i.status === 'error').length).toBeGreaterThanOrEqual(2);
