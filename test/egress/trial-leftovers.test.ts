@@ -317,6 +317,34 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
     expect((json(r) as R).findings.filter((f: R) => f.ruleId.startsWith('egress-'))).toEqual([]);
   });
 
+  const chain = (head: string, stmt: string, extra = ''): string => `table ip t {\n\tchain c {\n\t\t${head}\n\t\t${stmt}\n\t}\n${extra}}\n`;
+  const nftCases = {
+    jumpToNoChain: chain('type filter hook output priority filter; policy drop;', 'jump sandbx', '\tchain sandbox {\n\t\tip daddr 160.79.104.0/23 accept\n\t}\n'),
+    jumpToChain: chain('type filter hook output priority filter; policy drop;', 'jump sandbox', '\tchain sandbox {\n\t\tip daddr 160.79.104.0/23 accept\n\t}\n'),
+    masqueradeInFilterChain: chain('type filter hook output priority filter; policy drop;', 'masquerade'),
+    dnatInFilterChain: chain('type filter hook output priority filter; policy drop;', 'dnat ip to 10.0.0.1'),
+    redirectInNatChain: chain('type nat hook output priority -100; policy accept;', 'meta l4proto tcp redirect to :3128'),
+    tproxyOnOutput: chain('type filter hook output priority mangle; policy accept;', 'meta l4proto tcp tproxy ip to :3128'),
+    tproxyOnPrerouting: chain('type filter hook prerouting priority mangle; policy accept;', 'meta l4proto tcp tproxy ip to :3128'),
+  };
+  const nftError = (text: string): string => {
+    try {
+      parseNftText(text, 'r.nft');
+    } catch (e) {
+      if (e instanceof InputError) return `${e.file}:${e.line}: ${e.reason}`;
+      throw e;
+    }
+    return 'no error';
+  };
+
+  it('nft: a nat statement in a base chain not of type nat, tproxy off prerouting (masquerade in a filter chain was read as accept)', () => {
+    expect(nftError(nftCases.masqueradeInFilterChain)).toBe('r.nft:4: masquerade in chain c of table ip t, whose type is filter: the kernel accepts nat statements only in chains of type nat, so nft cannot load this ruleset');
+    expect(nftError(nftCases.dnatInFilterChain)).toBe('r.nft:4: dnat in chain c of table ip t, whose type is filter: the kernel accepts nat statements only in chains of type nat, so nft cannot load this ruleset');
+    expect(nftError(nftCases.tproxyOnOutput)).toBe('r.nft:4: tproxy in chain c of table ip t, on the output hook: the kernel accepts tproxy only on prerouting, so nft cannot load this ruleset');
+    expect(nftError(nftCases.redirectInNatChain)).toBe('no error');
+    expect(nftError(nftCases.tproxyOnPrerouting)).toBe('no error');
+  });
+
   it('nft text through the CLI: a jump to a chain the table does not define exits 2 naming file and line', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'ruleset.nft'), 'table inet filter {\n\tchain output {\n\t\ttype filter hook output priority filter; policy drop;\n\t\tjump sandbx\n\t}\n\tchain sandbox {\n\t\tip daddr 160.79.104.0/23 accept\n\t}\n}\n');
@@ -370,18 +398,22 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
     ]);
     // The legacy backend's --test alone catches the typo, at the rule's line.
     expect(inNs(['iptables-legacy-restore', '--test'], cases.typo).stderr).toContain('Error occurred at line: 3');
-    const nft = (target: string) => `table inet filter {\n\tchain output {\n\t\ttype filter hook output priority filter; policy drop;\n\t\tjump ${target}\n\t}\n\tchain sandbox {\n\t\tip daddr 160.79.104.0/23 accept\n\t}\n}\n`;
-    for (const target of ['sandbx', 'sandbox']) {
-      writeFileSync(join(dir, 'r.nft'), nft(target));
-      const checked = inNs(['nft', '-c', '-f', join(dir, 'r.nft')]);
-      let ours = 'ok';
-      try {
-        parseNftText(nft(target), 'r.nft');
-      } catch (e) {
-        if (!(e instanceof InputError)) throw e;
-        ours = 'rejected';
-      }
-      expect(`${target}: nft ${checked.status === 0 ? 'ok' : 'rejected'}, sandcheck ${ours}`).toBe(`${target}: ${target === 'sandbx' ? 'nft rejected, sandcheck rejected' : 'nft ok, sandcheck ok'}`);
+    // nft: each ruleset loaded for real (`nft -c` passes a nat statement in a filter chain), then flushed.
+    const nftRows: string[] = [];
+    for (const [name, text] of Object.entries(nftCases)) {
+      writeFileSync(join(dir, 'r.nft'), text);
+      const loaded = inNs(['nft', '-f', join(dir, 'r.nft')]);
+      inNs(['nft', 'flush', 'ruleset']);
+      nftRows.push(`${name}: nft ${loaded.status === 0 ? 'ok' : 'rejected'}, sandcheck ${nftError(text) === 'no error' ? 'ok' : 'rejected'}`);
     }
+    expect(nftRows).toEqual([
+      'jumpToNoChain: nft rejected, sandcheck rejected',
+      'jumpToChain: nft ok, sandcheck ok',
+      'masqueradeInFilterChain: nft rejected, sandcheck rejected',
+      'dnatInFilterChain: nft rejected, sandcheck rejected',
+      'redirectInNatChain: nft ok, sandcheck ok',
+      'tproxyOnOutput: nft rejected, sandcheck rejected',
+      'tproxyOnPrerouting: nft ok, sandcheck ok',
+    ]);
   }
 });

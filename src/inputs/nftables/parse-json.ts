@@ -128,18 +128,30 @@ export function buildRuleset(doc: NftDoc, file: string, source: 'nft-json' | 'nf
   });
   if (xtSeen)
     notes.push({ text: 'rules created by iptables-nft contain xt statements whose parameters `nft -j` does not print; give the iptables-save output (or the nft text listing) as well', line: 1, severity: 'opaque' });
-  // nft refuses to load a jump or goto to a chain its table does not define: such a listing is not real.
+  // nft refuses to load a jump or goto to a chain its table does not define, and the kernel refuses a nat
+  // statement in a base chain that is not of type nat, or tproxy outside prerouting ("Operation not
+  // supported"; `nft -c` does not catch these): such a listing is not real. Read as written, masquerade in a
+  // filter chain would accept everything.
   for (const t of tables.values()) {
     const names = new Set(t.chains.map((c) => c.name));
     for (const c of t.chains)
-      for (const r of c.rules)
+      for (const r of c.rules) {
         if ((r.verdict.kind === 'jump' || r.verdict.kind === 'goto') && r.verdict.target !== undefined && !names.has(r.verdict.target))
           throw new InputError(file, `${r.verdict.kind} to chain ${r.verdict.target}, which table ${t.name} does not define`, r.origin.line);
+        if (!c.base) continue;
+        const stmt = r.verdict.text.split(' ', 1)[0]!;
+        if (NAT_STATEMENTS.has(stmt) && c.type !== 'nat')
+          throw new InputError(file, `${stmt} in chain ${c.name} of table ${t.name}, whose type is ${c.type}: the kernel accepts nat statements only in chains of type nat, so nft cannot load this ruleset`, r.origin.line);
+        if (stmt === 'tproxy' && c.hook !== 'prerouting')
+          throw new InputError(file, `tproxy in chain ${c.name} of table ${t.name}, on the ${c.hook} hook: the kernel accepts tproxy only on prerouting, so nft cannot load this ruleset`, r.origin.line);
+      }
   }
   const families = new Set<Family>();
   for (const t of tables.values()) for (const f of t.families) families.add(f);
   return { source, file, backend: 'nf_tables', families: [...families], tables: [...tables.values()], notes };
 }
+
+const NAT_STATEMENTS = new Set(['masquerade', 'snat', 'dnat', 'redirect']);
 
 interface RuleCtx {
   file: string;
