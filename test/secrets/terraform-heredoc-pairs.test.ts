@@ -175,6 +175,41 @@ describe('Terraform heredocs are read as the script or config file they hold', (
     expect(rep.findings.map((f) => f.message.split(' ')[0]).sort()).toEqual(['ANTHROPIC_ENVIRONMENT_KEY', 'TF_VAR_ANTHROPIC_ENVIRONMENT_KEY']);
   });
 
+  it('a parameter store value under its path, a secret_string, and jsonencode name/value objects are judged by name', async () => {
+    const ssm = 'Jx2Wq8Lm3Tz9Kb4PnRv5!';
+    const secretString = 'Lm3Tz9Kb4PnRv5Jx2Wq8Xc';
+    const ecs = 'Tz9Kb4PnRv5Jx2Wq8Lm3Qa';
+    const dir = tree({
+      'params.tf': [
+        'resource "aws_ssm_parameter" "db" {',
+        '  name  = "/prod/db/password"',
+        '  type  = "SecureString"',
+        `  value = "${ssm}"`,
+        '}',
+        'resource "aws_ssm_parameter" "region" {',
+        '  name  = "/prod/region"',
+        '  value = "eu-west-1"',
+        '}',
+        'resource "aws_secretsmanager_secret_version" "api" {',
+        '  secret_id     = aws_secretsmanager_secret.api.id',
+        `  secret_string = "${secretString}"`,
+        '}',
+        'resource "aws_ecs_task_definition" "worker" {',
+        '  container_definitions = jsonencode([{',
+        '    name        = "worker"',
+        `    environment = [{ name = "QUEUE_SECRET", value = "${ecs}" }, { name = "MODE", value = "prod" }]`,
+        '    secrets     = [{ name = "DB_PASSWORD", valueFrom = "arn:aws:secretsmanager:eu-west-1:1:secret:db" }]',
+        '  }])',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const rep = await scan(dir);
+    expectNotPrinted(JSON.stringify(rep), [ssm, secretString, ecs]);
+    expect(keyStorage(rep)).toEqual(['secret-generic-literal params.tf:12:20', 'secret-generic-literal params.tf:17:54', 'secret-generic-literal params.tf:4:12']);
+    expect(rep.findings.map((f) => f.message.split(' ')[0]).sort()).toEqual(['QUEUE_SECRET', 'password', 'secret_string']);
+  });
+
   it('a # sandcheck-ignore line inside the heredoc suppresses the next line, as in a script', async () => {
     const dir = tree({ 'main.tf': MAIN_TF.replace('    export DB_PASSWORD=', '    # sandcheck-ignore secret-generic-literal -- staging database, rotated weekly\n    export DB_PASSWORD=') });
     writeFileSync(join(dir, 'unused'), '');

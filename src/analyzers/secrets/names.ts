@@ -32,7 +32,8 @@ const NOT_SECRET_QUALIFIERS = new Set(['PUBLIC', 'PUB', 'PUBLISHABLE', 'SORT', '
  */
 export function secretNameKind(name: string): 'password' | 'key' | null {
   const canonical = canonicalName(name);
-  if (/(?:^|_)SECRET_KEY_BASE$/.test(canonical)) return 'key';
+  // Rails' SECRET_KEY_BASE; Terraform's aws_secretsmanager_secret_version secret_string / secret_binary.
+  if (/(?:^|_)SECRET_(?:KEY_BASE|STRING|BINARY)$/.test(canonical)) return 'key';
   const words = canonical.split('_').filter(Boolean);
   const last = words.at(-1);
   if (!last || !SECRET_WORDS.has(last)) return null;

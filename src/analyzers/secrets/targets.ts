@@ -266,7 +266,12 @@ function nameValueGroups(literals: HclLiteral[]): [HclLiteral, HclLiteral][] {
     byGroup.set(a.group, g);
   }
   const out: [HclLiteral, HclLiteral][] = [];
-  for (const { name, value } of byGroup.values()) if (name && value && /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name.value)) out.push([name, value]);
+  for (const { name, value } of byGroup.values()) {
+    if (!name || !value) continue;
+    // A parameter path (`aws_ssm_parameter` `name = "/prod/db/password"`) is named by its last segment.
+    const last = name.value.slice(name.value.lastIndexOf('/') + 1);
+    if (/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(last)) out.push([{ ...name, value: last }, value]);
+  }
   return out;
 }
 
