@@ -33,6 +33,11 @@ export interface ContainerInspect {
 }
 
 export interface DockerContainerData extends ContainerData {
+  /**
+   * `gidRoot`: a numeric user (`--user 4242`, or the image's `USER 4242`) that the container's
+   * /etc/passwd does not list, with no group given, runs with primary group 0 (image-user-group-root).
+   */
+  user: UserInfo & { gidRoot: boolean };
   /** Capabilities the process has: Docker's default set plus CapAdd minus CapDrop (all with --privileged). */
   effectiveCapabilities: string[];
   /** Added beyond Docker's default set. */
@@ -71,7 +76,7 @@ export function normalizeContainer(c: ContainerInspect, files: ContainerFiles): 
   const resolved = resolveUser(userText, files.passwd, files.group);
   // A name that cannot be resolved to a uid (no /etc/passwd, or none readable) may be root: not non-root.
   const nonRoot = resolved.uid !== null && resolved.uid !== 0;
-  const user: UserInfo = {
+  const user: DockerContainerData['user'] = {
     uid: resolved.uid,
     gid: resolved.gid,
     name: resolved.name,
@@ -79,6 +84,8 @@ export function normalizeContainer(c: ContainerInspect, files: ContainerFiles): 
     nonRoot,
     reason: userText.trim() === '' ? 'no user set on the container or its image: runs as root' : resolved.reason.replace(/^USER /, 'user '),
     source: userText.trim() === '' ? 'runtime-default' : 'container',
+    // Docker gives such a process gid 0 (`id` prints gid=0(root)); an unset user is root, judged elsewhere.
+    gidRoot: userText.trim() !== '' && resolved.gidRoot,
   };
   at(cLoc, '/user', 'Config.User');
 
