@@ -292,6 +292,11 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
     notrackInMangle: '*mangle\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -j CT --notrack\nCOMMIT\n',
     redirectInNat: '*nat\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -p tcp -j REDIRECT --to-ports 3128\nCOMMIT\n',
     notrackInRaw: '*raw\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -j CT --notrack\nCOMMIT\n',
+    // A hand-written restore file: chains and policies as commands.
+    newChainAndPolicy: '*filter\n:OUTPUT DROP [0:0]\n-N SANDBOX\n-A OUTPUT -j SANDBOX\n-A SANDBOX -d 160.79.104.0/23 -p tcp -m tcp --dport 443 -j ACCEPT\n-P OUTPUT ACCEPT\nCOMMIT\n',
+    policyOfUserChain: '*filter\n:OUTPUT DROP [0:0]\n-N SANDBOX\n-P SANDBOX DROP\nCOMMIT\n',
+    chainTwice: '*filter\n:OUTPUT DROP [0:0]\n:SANDBOX - [0:0]\n-N SANDBOX\nCOMMIT\n',
+    policyReturn: '*filter\n:OUTPUT ACCEPT [0:0]\n-P OUTPUT RETURN\nCOMMIT\n',
   };
 
   it('sandcheck: file, line and target for a typo, a lowercase verdict, a goto to no chain; a defined chain is read', () => {
@@ -299,6 +304,23 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
     expect(error(cases.lowercase)).toBe('rules.v4:3: -j accept: no chain of that name in table filter, and not a known extension target (iptables-extensions(8), xtables-addons) (a typo?)');
     expect(error(cases.undefinedGoto)).toBe('rules.v4:3: -g SANDBOX: no chain of that name in table filter, and not a known extension target (iptables-extensions(8), xtables-addons) (a typo?)');
     expect(error(cases.chain)).toBe('no error');
+  });
+
+  it('a restore file with -N and -P lines is read (iptables-restore runs them); the ones iptables-restore refuses are input errors', () => {
+    const [rs] = parseIptablesSave(cases.newChainAndPolicy, 'rules.v4');
+    const chains = rs!.tables[0]!.chains.map((c) => `${c.name} ${c.base ? `policy ${c.policy}` : 'user'} line ${c.origin.line}`);
+    // The last word on OUTPUT's policy is the -P line (6), which a finding about the policy points at.
+    expect(chains).toEqual(['OUTPUT policy accept line 6', 'SANDBOX user line 3']);
+    expect(error(cases.policyOfUserChain)).toBe('rules.v4:4: -P SANDBOX: only a built-in chain of table filter has a policy');
+    expect(error(cases.chainTwice)).toBe('rules.v4:4: -N SANDBOX: chain SANDBOX already exists in table filter');
+    expect(error(cases.policyReturn)).toBe('rules.v4:3: -P OUTPUT RETURN: a policy is ACCEPT or DROP');
+    // Detected by content (it was read as plain text: "nothing recognisable to audit", exit 2).
+    const dir = tempDir();
+    writeFileSync(join(dir, 'rules.v4'), '*filter\n-P OUTPUT DROP\n-N SANDBOX\n-A OUTPUT -j SANDBOX\n-A SANDBOX -d 198.51.100.0/24 -p tcp -m tcp --dport 443 -j ACCEPT\nCOMMIT\n');
+    writeFileSync(join(dir, 'rules.v6'), V6_EMPTY);
+    const r = sandcheck(['egress', '.', '--format', 'json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    expect(egressFindings(json(r)).map((f) => `${f.ruleId} ${f.verdict} ${at(f)}`)).toEqual(['egress-destination-not-allowlisted fail rules.v4:5']);
   });
 
   it('sandcheck: a target in a table the kernel refuses it in, and DROP in nat (MASQUERADE in filter was read as ACCEPT)', () => {
@@ -395,6 +417,10 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
       'notrackInMangle: legacy rejected, nf_tables rejected, sandcheck rejected',
       'redirectInNat: legacy ok, nf_tables ok, sandcheck ok',
       'notrackInRaw: legacy ok, nf_tables ok, sandcheck ok',
+      'newChainAndPolicy: legacy ok, nf_tables ok, sandcheck ok',
+      'policyOfUserChain: legacy rejected, nf_tables rejected, sandcheck rejected',
+      'chainTwice: legacy rejected, nf_tables rejected, sandcheck rejected',
+      'policyReturn: legacy rejected, nf_tables rejected, sandcheck rejected',
     ]);
     // The legacy backend's --test alone catches the typo, at the rule's line.
     expect(inNs(['iptables-legacy-restore', '--test'], cases.typo).stderr).toContain('Error occurred at line: 3');

@@ -94,7 +94,7 @@ export function tokenize(line: string): string[] {
   return out;
 }
 
-const SAVE_LINE = /^(#.*|\*(filter|nat|mangle|raw|security)|:\S+ (ACCEPT|DROP|-)( \[\d+:\d+\])?|(\[\d+:\d+\] )?-[AI] \S+.*|COMMIT|(create|add) \S+ .*)$/;
+const SAVE_LINE = /^(#.*|\*(filter|nat|mangle|raw|security)|:\S+ (ACCEPT|DROP|-)( \[\d+:\d+\])?|(\[\d+:\d+\] )?-[AI] \S+.*|-N \S+|-P \S+ (ACCEPT|DROP)|COMMIT|(create|add) \S+ .*)$/;
 
 /**
  * Content test: the file has the iptables-save tables and, line by line, nothing but that grammar (so
@@ -104,7 +104,7 @@ export function looksLikeIptablesSave(text: string): boolean {
   // A dump has a COMMIT line: includes() rules out most files before the multiline regexes.
   if (!text.includes('COMMIT')) return false;
   const head = text.slice(0, 200_000);
-  if (!(/^\*(filter|nat|mangle|raw|security)\s*$/m.test(head) && /^COMMIT\s*$/m.test(head) && /^:[^\s]+ (ACCEPT|DROP|-)( \[\d+:\d+\])?\s*$/m.test(head))) return false;
+  if (!(/^\*(filter|nat|mangle|raw|security)\s*$/m.test(head) && /^COMMIT\s*$/m.test(head) && /^(:[^\s]+ (ACCEPT|DROP|-)( \[\d+:\d+\])?|-P \S+ (ACCEPT|DROP))\s*$/m.test(head))) return false;
   let checked = 0;
   for (const raw of head.split(/\r?\n/)) {
     const line = raw.trim();
@@ -225,6 +225,30 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
       const chain: NormChain = { name: m[1]!, base, policy: base ? (m[2] === 'DROP' ? 'drop' : 'accept') : undefined, hook: base ? m[1]!.toLowerCase() : undefined, type: table.name, rules: [], origin: { file, line: lineNo } };
       table.chains.push(chain);
       chainIndex.set(chain.name, chain);
+      continue;
+    }
+    // A hand-written restore file may declare chains and policies as commands; iptables-restore runs them.
+    if (line.startsWith('-N ') || line.startsWith('-P ')) {
+      const [cmd, name, policy, ...rest] = line.split(/\s+/);
+      if (!name || (cmd === '-N' ? policy !== undefined : rest.length > 0)) throw new InputError(file, `malformed ${cmd} line "${line.slice(0, 60)}"`, lineNo);
+      if (cmd === '-N') {
+        if (chainIndex.has(name)) throw new InputError(file, `-N ${name}: chain ${name} already exists in table ${table.name}`, lineNo);
+        const chain: NormChain = { name, base: false, policy: undefined, hook: undefined, type: table.name, rules: [], origin: { file, line: lineNo } };
+        table.chains.push(chain);
+        chainIndex.set(name, chain);
+        continue;
+      }
+      if (!BUILTIN[table.name]!.includes(name)) throw new InputError(file, `-P ${name}: only a built-in chain of table ${table.name} has a policy`, lineNo);
+      if (policy !== 'ACCEPT' && policy !== 'DROP') throw new InputError(file, `-P ${name} ${policy ?? ''}: a policy is ACCEPT or DROP`, lineNo);
+      const existing = chainIndex.get(name);
+      if (existing) {
+        existing.policy = policy === 'DROP' ? 'drop' : 'accept';
+        existing.origin = { file, line: lineNo };
+      } else {
+        const chain: NormChain = { name, base: true, policy: policy === 'DROP' ? 'drop' : 'accept', hook: name.toLowerCase(), type: table.name, rules: [], origin: { file, line: lineNo } };
+        table.chains.push(chain);
+        chainIndex.set(name, chain);
+      }
       continue;
     }
     if (line.startsWith('-A ') || line.startsWith('-I ') || line.startsWith('[')) {
