@@ -146,7 +146,10 @@ describe('Terraform heredocs are read as the script or config file they hold', (
     const names = rep.findings.filter((f) => f.checklist === 'key-storage').map((f) => f.message.split(' ')[0]);
     expect(names.sort()).toEqual(['ANTHROPIC_ENVIRONMENT_KEY', 'API_KEYS', 'APP_SECRET', 'DB_PASSWORD', 'SESSION_SECRET', 'STRIPE_KEYS', 'WORKER_API_KEY', 'WORKER_TOKEN', 'queue_secret']);
     const env = rep.findings.find((f) => f.ruleId === 'secret-environment-key-literal')!;
-    expect(env.message).toBe(`ANTHROPIC_ENVIRONMENT_KEY holds a literal environment service key (text, fingerprint ${fingerprint(ENV_KEY)})`);
+    // Not token-shaped (no digit): the text scan passes it by, the heredoc read as a script does not.
+    expect(env.message).toBe(`ANTHROPIC_ENVIRONMENT_KEY holds a literal environment service key (heredoc user_data, fingerprint ${fingerprint(ENV_KEY)})`);
+    const where = (name: string) => rep.findings.find((f) => f.message.startsWith(`${name} `))!.message.replace(/^.*\((.*), fingerprint.*$/, '$1');
+    expect(['DB_PASSWORD', 'queue_secret', 'APP_SECRET', 'WORKER_API_KEY', 'STRIPE_KEYS'].map(where)).toEqual(['heredoc user_data', 'heredoc user_data', 'heredoc container_definitions', 'text', 'string script']);
   });
 
   it('at the CLI: exit 1, no value in any format nor in --debug-secrets, a reference listed as dropped', () => {

@@ -441,9 +441,9 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
       // they are judged as pairs, by name and value, as the env and manifest formats' are.
       if (file && TERRAFORM_FILE.test(file)) {
         const found = (line: number, last = line) => out.some((s) => s.location.line !== undefined && s.location.line >= line && s.location.line <= last);
-        const pairAt = (name: string, value: string, pos: PairPosition) => {
+        const pairAt = (name: string, value: string, pos: PairPosition, where = 'text') => {
           if (found(pos.line)) return;
-          push(classifyPair(name, value, pos, dropsAt()), '', 'text', (h) => at(file, h.line, h.column, ''));
+          push(classifyPair(name, value, pos, dropsAt()), '', where, (h) => at(file, h.line, h.column, ''));
         };
         const literals = hclLiterals(text, file);
         for (const a of literals) {
@@ -453,7 +453,8 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
           // A heredoc (or a string with line breaks) holding a script or a config file: its own assignments,
           // judged as an env file's would be (`export DB_PASSWORD=…` in user_data, ECS `environment` JSON).
           if (a.lines || a.value.includes('\n')) {
-            for (const p of embeddedPairs(a.value)) pairAt(p.name, p.value, a.lines ? positionInValue(a.lines, p.offset) : { line: a.line, column: a.column });
+            const where = `${a.lines ? 'heredoc' : 'string'} ${a.name}`;
+            for (const p of embeddedPairs(a.value)) pairAt(p.name, p.value, a.lines ? positionInValue(a.lines, p.offset) : { line: a.line, column: a.column }, where);
           }
         }
         // `env { name = "DB_PASSWORD" value = "…" }`, `{ name = "X", value = "…" }` in jsonencode(): the value under the name.
