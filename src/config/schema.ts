@@ -81,7 +81,7 @@ export const CONFIG_SCHEMA = {
       properties: {
         ignore: {
           type: 'array',
-          description: 'Accepted secrets, by fingerprint (so a swapped secret is not hidden).',
+          description: 'Accepted secrets, by fingerprint (so a swapped secret is not hidden): each accepts the value as a literal (its key-storage findings), not one key shared by several trust boundaries (waive secret-key-shared-across-boundaries for that).',
           items: {
             type: 'object',
             additionalProperties: false,
