@@ -108,7 +108,8 @@ describe.skipIf(!engine.host)(`sandcheck docker: a user's trial of risky and har
       'sc-trial-hostpid': [...DEFAULTS, 'container-selinux-unconfined @ HostConfig.SecurityOpt', 'workload-host-namespace @ HostConfig.PidMode'].sort(),
       'sc-trial-seccomp': [...DEFAULTS, 'container-seccomp-unconfined @ HostConfig.SecurityOpt'].sort(),
       'sc-trial-ro': without(DEFAULTS, 'container-rootfs-writable @ HostConfig.ReadonlyRootfs'),
-      'sc-trial-user': [...DEFAULTS],
+      // --user 1000 without a group, not in the image's /etc/passwd: Docker gives it gid 0 (a warning).
+      'sc-trial-user': [...DEFAULTS, 'image-user-group-root @ Config.User'].sort(),
       'sc-trial-root': [...DEFAULTS, 'container-run-as-root @ Config.User'].sort(),
       'sc-trial-key': [...DEFAULTS, 'secret-generic-literal @ Config.Env WORKER_API_TOKEN'].sort(),
       'sc-trial-hard': ['container-image-unpinned @ Config.Image', 'workload-no-sandboxed-runtime @ HostConfig.Runtime'],
