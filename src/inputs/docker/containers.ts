@@ -85,7 +85,7 @@ export function normalizeContainer(c: ContainerInspect, files: ContainerFiles): 
     reason: userText.trim() === '' ? 'no user set on the container or its image: runs as root' : resolved.reason.replace(/^USER /, 'user '),
     source: userText.trim() === '' ? 'runtime-default' : 'container',
     // Docker gives such a process gid 0 (`id` prints gid=0(root)); an unset user is root, judged elsewhere.
-    gidRoot: userText.trim() !== '' && resolved.gidRoot,
+    gidRoot: userText.trim() !== '' && resolved.gidRoot === true,
   };
   at(cLoc, '/user', 'Config.User');
 

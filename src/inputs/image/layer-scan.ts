@@ -25,6 +25,9 @@ export interface LayerScanOptions {
 
 export class LayerError extends Error {}
 
+/** Symlinks kept with their target (NotableEntry.linkname): the account files and their folder. */
+const ACCOUNT_LINK_PATHS = new Set(['etc', 'etc/passwd', 'etc/group']);
+
 const TYPE_CODES: EntryType[] = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'other'];
 
 export function packEntry(type: EntryType, mode: number): number {
@@ -185,7 +188,9 @@ export async function scanLayer(blob: OpenedBlob, name: string, opts: LayerScanO
         const special = (mode & 0o6000) !== 0 && type !== 'dir';
         const scored = type === 'file' || type === 'hardlink' ? scoredKind(path) : null;
         if (type === 'hardlink' && linkname) summary.hardlinks.set(path, linkname);
-        if (special || fileCaps || scored) {
+        // Where a symlinked /etc/passwd (or /etc/group, or /etc) points: the user resolution names it.
+        const accountLink = type === 'symlink' && ACCOUNT_LINK_PATHS.has(path);
+        if (special || fileCaps || scored || accountLink) {
           const entry: NotableEntry = {
             path,
             type,

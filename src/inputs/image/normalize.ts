@@ -51,18 +51,13 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
   const view = new MergedView(layers);
 
   // Final /etc/passwd and /etc/group (the topmost visible copy).
-  const finalText = (path: string): string | null => {
-    const e = view.lookup(path);
-    if (!e) return null;
-    return layers[e.layer]!.files.find((f) => f.path === path)?.text ?? null;
-  };
-  const passwdText = finalText(PASSWD);
-  const groupText = finalText(GROUP);
-  const passwd: PasswdEntry[] | null = passwdText === null ? null : parsePasswd(passwdText);
-  const group: GroupEntry[] | null = groupText === null ? null : parseGroup(groupText);
+  const passwdFile = accountFile(layers, view, PASSWD);
+  const groupFile = accountFile(layers, view, GROUP);
+  const passwd: PasswdEntry[] | null = passwdFile.text === null ? null : parsePasswd(passwdFile.text);
+  const group: GroupEntry[] | null = groupFile.text === null ? null : parseGroup(groupFile.text);
 
   const userText = typeof cfg['User'] === 'string' ? cfg['User'] : '';
-  const effective = resolveUser(userText, passwd, group);
+  const effective = resolveUser(userText, passwd, group, passwdFile.unreadable ?? undefined);
   at('/config/user', 'config User');
   at('/config/effectiveUser', 'config User');
 
@@ -406,6 +401,38 @@ function keptPair(name: string, value: string, hits: SecretHit[]): [string, stri
 /** For a credential known by name only (its content was not read): stable, and derived from no secret. */
 function nameFingerprint(path: string): string {
   return '****:' + createHash('sha256').update('sandcheck/credential-name\0').update(path).digest('hex').slice(0, 12);
+}
+
+const MAX_LINK_SHOWN = 200;
+
+/**
+ * The text of an account file (/etc/passwd, /etc/group) in the final view; when something stands there
+ * whose content this pass did not keep, `unreadable` says what was found, in words for the user reason:
+ * a symlink (the file, or /etc itself) or a hard link whose target is not among the few files a single
+ * streaming pass reads (its layer may have gone by before the link was seen). Null `text` and no
+ * `unreadable`: the image has no such file.
+ */
+function accountFile(layers: ImageScan['layers'], view: MergedView, path: string): { text: string | null; unreadable: string | null } {
+  const shown = (link: string | null | undefined) => (link ? (link.length > MAX_LINK_SHOWN ? `${link.slice(0, MAX_LINK_SHOWN)}…` : link) : 'a target the archive does not name');
+  const linkOf = (p: string, e: { layer: number }) => layers[e.layer]!.notable.find((n) => n.path === p && n.type === 'symlink')?.linkname;
+  const notFollowed = 'which sandcheck does not follow in an image';
+  const e = view.lookup(path);
+  if (!e) {
+    const dir = path.slice(0, path.indexOf('/'));
+    const d = view.lookup(dir);
+    if (d?.type === 'symlink') return { text: null, unreadable: `/${dir} is a symlink to ${shown(linkOf(dir, d))}, ${notFollowed} to find /${path}` };
+    return { text: null, unreadable: null };
+  }
+  if (e.type === 'symlink') return { text: null, unreadable: `/${path} is a symlink to ${shown(linkOf(path, e))}, ${notFollowed}` };
+  const f = layers[e.layer]!.files.find((x) => x.path === path);
+  if (f?.text != null) return { text: f.text, unreadable: null };
+  if (f?.hardlinkTo) {
+    const target = findFile(layers, e.layer, f.hardlinkTo);
+    if (target?.text != null) return { text: target.text, unreadable: null };
+    return { text: null, unreadable: `/${path} is a hard link to /${f.hardlinkTo}, whose content sandcheck does not keep` };
+  }
+  if (e.type !== 'file') return { text: null, unreadable: `/${path} is a ${e.type}, not a file` };
+  return { text: null, unreadable: null };
 }
 
 function findFile(layers: ImageScan['layers'], upTo: number, path: string) {

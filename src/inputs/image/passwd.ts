@@ -50,8 +50,11 @@ export interface ResolvedUser {
   gid: number | null;
   name: string | null;
   root: boolean;
-  /** Runs with primary group 0 because a numeric uid has no passwd entry (and no group was given). */
-  gidRoot: boolean;
+  /**
+   * Runs with primary group 0 because a numeric uid has no passwd entry (and no group was given);
+   * null when an /etc/passwd is there but could not be read (`unreadable`), so the group is not known.
+   */
+  gidRoot: boolean | null;
   /** The name cannot be resolved: Docker refuses to start the container. */
   unresolvable: boolean;
   reason: string;
@@ -61,8 +64,11 @@ export interface ResolvedUser {
  * What Docker does with config.User (observed with `docker run … id`): empty means root; `name` and
  * `uid` look up /etc/passwd (a name whose uid is 0 is root); a uid without an entry runs with gid 0;
  * a name without an entry fails to start; `user:group` takes the group from /etc/group when named.
+ * `unreadable` says what stands where /etc/passwd should be when its entries could not be read (`/etc/passwd
+ * is a symlink to /etc/real-passwd`): then a name is not resolved (it may be root) and the primary group
+ * of a uid is not known, never a pass on that basis.
  */
-export function resolveUser(configured: string | null | undefined, passwd: PasswdEntry[] | null, group: GroupEntry[] | null): ResolvedUser {
+export function resolveUser(configured: string | null | undefined, passwd: PasswdEntry[] | null, group: GroupEntry[] | null, unreadable?: string): ResolvedUser {
   const text = (configured ?? '').trim();
   if (text === '') {
     return { configured: '', uid: 0, gid: 0, name: 'root', root: true, gidRoot: true, unresolvable: false, reason: 'no USER in the image config: runs as root' };
@@ -79,7 +85,9 @@ export function resolveUser(configured: string | null | undefined, passwd: Passw
     const entry = passwd?.find((p) => p.uid === uid);
     name = entry?.name ?? null;
     gid = entry ? entry.gid : passwd ? 0 : null;
-    reason = entry ? `USER ${text}: uid ${uid} (${entry.name} in /etc/passwd)` : `USER ${text}: uid ${uid}${passwd ? ', not in /etc/passwd' : ', image has no /etc/passwd'}`;
+    reason = entry
+      ? `USER ${text}: uid ${uid} (${entry.name} in /etc/passwd)`
+      : `USER ${text}: uid ${uid}${passwd ? ', not in /etc/passwd' : unreadable ? `; ${unreadable}` : ', image has no /etc/passwd'}`;
   } else {
     const entry = passwd?.find((p) => p.name === userPart);
     if (entry) {
@@ -95,16 +103,23 @@ export function resolveUser(configured: string | null | undefined, passwd: Passw
     } else {
       unresolvable = passwd !== null;
       name = userPart;
-      reason = passwd ? `USER ${text}: ${userPart} is not in /etc/passwd (the container cannot start)` : `USER ${text}: the image has no /etc/passwd to resolve ${userPart}`;
+      reason = passwd
+        ? `USER ${text}: ${userPart} is not in /etc/passwd (the container cannot start)`
+        : unreadable
+          ? `USER ${text}: ${unreadable}, so ${userPart} could not be resolved to a uid`
+          : `USER ${text}: the image has no /etc/passwd to resolve ${userPart}`;
     }
   }
-  let gidRoot = false;
+  let gidRoot: boolean | null = false;
   if (groupPart !== null) {
     if (/^\d+$/.test(groupPart)) gid = Number(groupPart);
     else gid = group?.find((g) => g.name === groupPart)?.gid ?? (groupPart === 'root' ? 0 : null);
   } else if (numeric && uid !== 0 && passwd && !passwd.some((p) => p.uid === uid)) {
     gidRoot = true;
     reason += '; its primary group is 0 (root)';
+  } else if (numeric && uid !== 0 && !passwd && unreadable) {
+    gidRoot = null;
+    reason += `, so whether uid ${uid} has an entry is not known: its primary group is 0 (root) unless it has one`;
   }
   return { configured: text, uid, gid, name, root: uid === 0, gidRoot, unresolvable, reason };
 }
