@@ -213,6 +213,16 @@ describe('Terraform heredocs are read as the script or config file they hold', (
     expect(rep.findings.map((f) => f.message.split(' ')[0]).sort()).toEqual(['QUEUE_SECRET', 'password', 'secret_string']);
   });
 
+  it('--debug-secrets lists a dropped candidate in a heredoc once per detector, though four passes judge it', () => {
+    const placeholder = `ghp_${'x'.repeat(36)}`;
+    const dir = tree({ 'main.tf': `resource "aws_instance" "w" {\n  user_data = <<EOF\nexport GH_TOKEN=${placeholder}\nEOF\n}\n` });
+    const res = sandcheck(['scan', '.', '--debug-secrets', '-f', 'json'], { cwd: dir });
+    expect(res.stderr.split('\n').filter((l) => l.includes('dropped main.tf:'))).toEqual([
+      `sandcheck: dropped main.tf:3 generic-secret placeholder ${fingerprint(placeholder)} GH_TOKEN (a placeholder)`,
+      `sandcheck: dropped main.tf:3 github-token placeholder ${fingerprint(placeholder)} (a placeholder)`,
+    ]);
+  });
+
   it('a # sandcheck-ignore line inside the heredoc suppresses the next line, as in a script', async () => {
     const dir = tree({ 'main.tf': MAIN_TF.replace('    export DB_PASSWORD=', '    # sandcheck-ignore secret-generic-literal -- staging database, rotated weekly\n    export DB_PASSWORD=') });
     writeFileSync(join(dir, 'unused'), '');

@@ -279,6 +279,17 @@ function at(file: string | undefined, line: number, column: number, pointer: str
   return { file, line, column, pointer };
 }
 
+/** A listener that passes each (line, detector, fingerprint) on once. */
+function onceEach(onDrop: DropListener): DropListener {
+  const seen = new Set<string>();
+  return (d) => {
+    const key = `${d.line}\0${d.detector}\0${d.fingerprint}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    onDrop(d);
+  };
+}
+
 /** Scan options passing drops on with the file; `offset` moves the lines of a scanned fragment (a comment, a RUN line) to the file's. */
 function dropsIn(file: string | undefined, onDrop: DropListener | null, offset = 0): ScanOptions {
   return onDrop ? { onDrop: (d) => onDrop({ ...d, line: d.line + offset, file }) } : NO_OPTIONS;
@@ -431,6 +442,10 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
     }
     case 'textfile': {
       const text = (target.data as { text: string }).text;
+      // One candidate may be judged up to four times here (the text scan, the Terraform attribute, the
+      // assignment inside its heredoc by name and by format): --debug-secrets lists it once per detector.
+      const once = onDrop ? onceEach(onDrop) : null;
+      const dropsAt = () => dropsIn(file, once);
       const keywords = keywordScan(text);
       push(scanCandidates(text, keywords.rules, dropsAt()), '', 'text', (h) => at(file, h.line, h.column, ''));
       for (const a of namedAssignments(text, keywords.named)) {
