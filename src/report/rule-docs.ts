@@ -25,7 +25,8 @@ const EXPECT_LINE = /^\s*(#|\/\/)\s*(expect|todo-expect):/;
 
 const PEM_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----/;
 const PEM_END = /-----END [A-Z0-9 ]*-----/;
-const PAIR = /["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*["']?([^"'\s,#}]+)/g;
+/** `NAME: value`, `NAME=value`: a quoted value whole (it may hold commas: `API_KEYS="k1,k2"`), else up to a delimiter. */
+const PAIR = /["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*(?:"([^"\n]+)"|'([^'\n]+)'|([^"'\s,#}]+))/g;
 /** The secret at or after a detector's column: the first run long enough to be one. */
 const TOKEN_FROM = /[A-Za-z0-9_+/=.~-]{8,}/g;
 /** Test templates (`{{opaque}}`), SOPS values (cut at their first comma here) and store paths are not keys. */
@@ -72,7 +73,10 @@ export function maskExampleSecrets(text: string): string {
         out = out.slice(0, m.index) + name + mask(m[0].slice(name.length)) + out.slice(m.index + m[0].length);
       }
       // Named values (`ANTHROPIC_ENVIRONMENT_KEY: …`, `DB_PASSWORD=…`), judged like the scan judges them.
-      return out.replace(PAIR, (whole, name: string, value: string) => (!NOT_A_VALUE.test(value) && classifyPair(name, value).length ? whole.replace(value, mask(value)) : whole));
+      return out.replace(PAIR, (whole, name: string, dq: string | undefined, sq: string | undefined, bare: string | undefined) => {
+        const value = (dq ?? sq ?? bare)!;
+        return !NOT_A_VALUE.test(value) && classifyPair(name, value).length ? whole.replace(value, mask(value)) : whole;
+      });
     })
     .join('\n');
 }
