@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { audit } from '../../src/engine/audit.js';
@@ -7,7 +9,7 @@ import type { Report } from '../../src/model/finding.js';
 import type { Target } from '../../src/model/target.js';
 import { json, sandcheck, tempDir } from '../helpers/cli.js';
 import { dir, dockerArchive, file, type CraftEntry } from './helpers/craft.js';
-import { buildImage, testEngine } from './helpers/engine.js';
+import { buildImage, docker, testEngine } from './helpers/engine.js';
 import { scanBuffer, targetsOf } from './helpers/scan.js';
 
 /**
@@ -77,6 +79,29 @@ describe('an image whose /etc/passwd cannot be read through a link', () => {
   it('no /etc/passwd at all keeps its own reason', async () => {
     expect((await judge('app', [[dir('bin/')]])).reason).toBe('USER app: the image has no /etc/passwd to resolve app');
   });
+
+  it('no /etc/passwd at all and USER 4242: Docker gives it gid 0, so it warns (it passed before)', async () => {
+    const reason = 'USER 4242: uid 4242, image has no /etc/passwd; its primary group is 0 (root)';
+    expect(await judge('4242', [[dir('bin/')]])).toEqual({ reason, findings: [`image-user-group-root warn (config User): ${reason}`] });
+    expect((await judge('4242:4242', [[dir('bin/')]])).findings).toEqual([]);
+  });
+});
+
+describe('sandcheck image (the CLI, which runs only the rules an image can carry)', () => {
+  it('reports image-user-group-root for USER 4242 with a passwd that lacks it, and for a symlinked passwd', async () => {
+    const folder = tempDir();
+    const cases: [string, CraftEntry[][], string][] = [
+      ['listed.tar', [[dir('etc/'), file('etc/passwd', PASSWD)]], 'USER 4242: uid 4242, not in /etc/passwd; its primary group is 0 (root)'],
+      ['symlinked.tar', SYMLINKED, 'USER 4242: uid 4242; /etc/passwd is a symlink to /etc/real-passwd, which sandcheck does not follow in an image, so whether uid 4242 has an entry is not known: its primary group is 0 (root) unless it has one'],
+    ];
+    for (const [name, layers, message] of cases) {
+      writeFileSync(join(folder, name), await dockerArchive({ tag: 'sc/passwd-link:1', config: { User: '4242' }, layers }));
+      const res = sandcheck(['image', name, '-f', 'json'], { cwd: folder });
+      expect(res.code, res.stderr).toBe(1);
+      const found = json(res).findings.filter((f: { ruleId: string }) => f.ruleId === 'image-user-group-root');
+      expect(found.map((f: { verdict: string; message: string; location: { detail: string } }) => [f.verdict, f.location.detail, f.message])).toEqual([['warn', 'config User', message]]);
+    }
+  });
 });
 
 const engine = testEngine();
@@ -98,5 +123,15 @@ describe.skipIf(!engine.host)(`sandcheck image: a symlinked /etc/passwd built by
       ['fail', 'May run as root: USER app: /etc/passwd is a symlink to /etc/real-passwd, which sandcheck does not follow in an image, so app could not be resolved to a uid'],
     ]);
     expect(report.checklist.find((c: { id: string }) => c.id === 'image-hardening').verdict).toBe('fail');
+  }, 240_000);
+
+  it('an image without /etc/passwd and USER 4242 runs with gid 0 (docker run … id), and warns', async () => {
+    const tag = 'sc-test/no-passwd-uid:1';
+    await buildImage(engine, tempDir(), tag, 'FROM scratch\nCOPY busybox /bin/busybox\nENTRYPOINT ["/bin/busybox"]\nUSER 4242\n');
+    expect(docker(engine, ['run', '--rm', '--network', 'none', tag, 'id'])).toBe('uid=4242 gid=0 groups=0\n');
+    const report = json(sandcheck(['image', tag, '-f', 'json'], { env: { DOCKER_HOST: engine.host! } }));
+    expect(report.findings.filter((f: { ruleId: string }) => f.ruleId === 'image-user-group-root').map((f: { verdict: string; message: string }) => [f.verdict, f.message])).toEqual([
+      ['warn', 'USER 4242: uid 4242, image has no /etc/passwd; its primary group is 0 (root)'],
+    ]);
   }, 240_000);
 });

@@ -37,6 +37,18 @@ describe('USER resolution (ground truth: docker run … id, image-notes.md §4)'
     expect(resolveUser('app', null, null)).toMatchObject({ uid: null, root: false, unresolvable: false, reason: 'USER app: the image has no /etc/passwd to resolve app' });
     expect(resolveUser('1000', null, null)).toMatchObject({ uid: 1000, gid: null, root: false, gidRoot: false });
   });
+
+  it('an image known to have no /etc/passwd: a uid without a group runs with gid 0 (docker run … id: gid=0)', () => {
+    expect(resolveUser('1000', null, null, 'absent')).toMatchObject({ uid: 1000, gid: 0, gidRoot: true, reason: 'USER 1000: uid 1000, image has no /etc/passwd; its primary group is 0 (root)' });
+    expect(resolveUser('1000:1000', null, null, 'absent')).toMatchObject({ uid: 1000, gid: 1000, gidRoot: false });
+    expect(resolveUser('app', null, null, 'absent')).toMatchObject({ uid: null, gid: null, gidRoot: false, unresolvable: false });
+  });
+
+  it('an /etc/passwd that could not be read: a name is not resolved, the group of a uid is not known (null)', () => {
+    const missing = { unreadable: '/etc/passwd is a symlink to /x' };
+    expect(resolveUser('app', null, null, missing)).toMatchObject({ uid: null, root: false, unresolvable: false, reason: 'USER app: /etc/passwd is a symlink to /x, so app could not be resolved to a uid' });
+    expect(resolveUser('1000', null, null, missing)).toMatchObject({ uid: 1000, gid: null, gidRoot: null });
+  });
 });
 
 describe('history', () => {

@@ -57,7 +57,7 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
   const group: GroupEntry[] | null = groupFile.text === null ? null : parseGroup(groupFile.text);
 
   const userText = typeof cfg['User'] === 'string' ? cfg['User'] : '';
-  const effective = resolveUser(userText, passwd, group, passwdFile.unreadable ?? undefined);
+  const effective = resolveUser(userText, passwd, group, passwdFile.unreadable ? { unreadable: passwdFile.unreadable } : 'absent');
   at('/config/user', 'config User');
   at('/config/effectiveUser', 'config User');
 

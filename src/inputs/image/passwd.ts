@@ -64,11 +64,16 @@ export interface ResolvedUser {
  * What Docker does with config.User (observed with `docker run … id`): empty means root; `name` and
  * `uid` look up /etc/passwd (a name whose uid is 0 is root); a uid without an entry runs with gid 0;
  * a name without an entry fails to start; `user:group` takes the group from /etc/group when named.
- * `unreadable` says what stands where /etc/passwd should be when its entries could not be read (`/etc/passwd
- * is a symlink to /etc/real-passwd`): then a name is not resolved (it may be root) and the primary group
- * of a uid is not known, never a pass on that basis.
+ * Without passwd entries, `missing` says why: `absent` (the image has no /etc/passwd: a uid then runs
+ * with gid 0, as Docker does), or `unreadable` with what stands there (`/etc/passwd is a symlink to
+ * /etc/real-passwd`): then a name is not resolved (it may be root) and the primary group of a uid is not
+ * known, never a pass on that basis. Unset: not known why (a live container's file could not be read).
  */
-export function resolveUser(configured: string | null | undefined, passwd: PasswdEntry[] | null, group: GroupEntry[] | null, unreadable?: string): ResolvedUser {
+export type PasswdMissing = 'absent' | { unreadable: string };
+
+export function resolveUser(configured: string | null | undefined, passwd: PasswdEntry[] | null, group: GroupEntry[] | null, missing?: PasswdMissing): ResolvedUser {
+  const unreadable = typeof missing === 'object' ? missing.unreadable : undefined;
+  const absent = passwd === null && missing === 'absent';
   const text = (configured ?? '').trim();
   if (text === '') {
     return { configured: '', uid: 0, gid: 0, name: 'root', root: true, gidRoot: true, unresolvable: false, reason: 'no USER in the image config: runs as root' };
@@ -84,7 +89,7 @@ export function resolveUser(configured: string | null | undefined, passwd: Passw
     uid = Number(userPart);
     const entry = passwd?.find((p) => p.uid === uid);
     name = entry?.name ?? null;
-    gid = entry ? entry.gid : passwd ? 0 : null;
+    gid = entry ? entry.gid : passwd || absent ? 0 : null;
     reason = entry
       ? `USER ${text}: uid ${uid} (${entry.name} in /etc/passwd)`
       : `USER ${text}: uid ${uid}${passwd ? ', not in /etc/passwd' : unreadable ? `; ${unreadable}` : ', image has no /etc/passwd'}`;
@@ -114,7 +119,7 @@ export function resolveUser(configured: string | null | undefined, passwd: Passw
   if (groupPart !== null) {
     if (/^\d+$/.test(groupPart)) gid = Number(groupPart);
     else gid = group?.find((g) => g.name === groupPart)?.gid ?? (groupPart === 'root' ? 0 : null);
-  } else if (numeric && uid !== 0 && passwd && !passwd.some((p) => p.uid === uid)) {
+  } else if (numeric && uid !== 0 && (passwd ? !passwd.some((p) => p.uid === uid) : absent)) {
     gidRoot = true;
     reason += '; its primary group is 0 (root)';
   } else if (numeric && uid !== 0 && !passwd && unreadable) {
