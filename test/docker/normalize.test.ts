@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeContainer, parseContainerFiles, securityOpts, type ContainerInspect } from '../../src/inputs/docker/containers.js';
+import { containerLabelDetector } from '../../src/analyzers/container-labels.js';
 import { EngineError, engineFailure, engineTarget } from '../../src/inputs/docker/engine.js';
 
 // `docker inspect` output captured from Docker 20.10 (the containers were created with the flags named
@@ -11,7 +12,7 @@ const PASSWD = 'root:x:0:0:root:/root:/bin/sh\ntoor:x:0:0::/root:/bin/sh\napp:x:
 
 describe('docker inspect → workload and container targets', () => {
   it('a risky container: --privileged, host namespaces, caps, unconfined profiles, socket and /etc binds, env', () => {
-    const { workload, container } = normalizeContainer(load('inspect-risky.json'), parseContainerFiles(PASSWD, null));
+    const { workload, container } = normalizeContainer(load('inspect-risky.json'), parseContainerFiles(PASSWD, null), containerLabelDetector);
     expect(workload.id).toBe('docker:container/sc-cap1');
     expect(workload.uri).toBe('docker://container/sc-cap1');
     expect(workload.data).toMatchObject({
@@ -51,7 +52,7 @@ describe('docker inspect → workload and container targets', () => {
   });
 
   it('a hardened container: cap-drop ALL + one add, read-only, no-new-privileges, numeric user, rotated logs', () => {
-    const { workload, container } = normalizeContainer(load('inspect-hardened.json'), parseContainerFiles(PASSWD, null));
+    const { workload, container } = normalizeContainer(load('inspect-hardened.json'), parseContainerFiles(PASSWD, null), containerLabelDetector);
     const c = container.data;
     expect(c.capabilities).toEqual({ add: ['NET_BIND_SERVICE'], drop: ['ALL'], dropsAll: true });
     expect(c.effectiveCapabilities).toEqual(['NET_BIND_SERVICE']);
@@ -66,16 +67,16 @@ describe('docker inspect → workload and container targets', () => {
 
   it('takes the trust boundary from the compose project label', () => {
     const base = load('inspect-hardened.json');
-    const t = normalizeContainer({ ...base, Config: { ...base.Config, Labels: { 'com.docker.compose.project': 'tenant-a' } } }, parseContainerFiles(null, null));
+    const t = normalizeContainer({ ...base, Config: { ...base.Config, Labels: { 'com.docker.compose.project': 'tenant-a' } } }, parseContainerFiles(null, null), containerLabelDetector);
     expect([t.workload.boundary, t.container.boundary]).toEqual(['compose project tenant-a', 'compose project tenant-a']);
-    expect(normalizeContainer(base, parseContainerFiles(null, null)).container.boundary).toBeUndefined();
+    expect(normalizeContainer(base, parseContainerFiles(null, null), containerLabelDetector).container.boundary).toBeUndefined();
   });
 
   it('resolves the user through the container passwd: a uid-0 alias is root, a name nothing resolves may be root', () => {
     const base = load('inspect-hardened.json');
-    const toor = normalizeContainer({ ...base, Config: { ...base.Config, User: 'toor' } }, parseContainerFiles(PASSWD, null));
+    const toor = normalizeContainer({ ...base, Config: { ...base.Config, User: 'toor' } }, parseContainerFiles(PASSWD, null), containerLabelDetector);
     expect(toor.container.data.user).toMatchObject({ uid: 0, nonRoot: false, reason: 'user toor: /etc/passwd maps toor to uid 0' });
-    const noPasswd = normalizeContainer({ ...base, Config: { ...base.Config, User: 'svc' } }, parseContainerFiles(null, null));
+    const noPasswd = normalizeContainer({ ...base, Config: { ...base.Config, User: 'svc' } }, parseContainerFiles(null, null), containerLabelDetector);
     // As for an image (`sandcheck image`): without a passwd entry the name could be uid 0, so it is not non-root.
     expect(noPasswd.container.data.user).toMatchObject({ uid: null, nonRoot: false, reason: 'user svc: the image has no /etc/passwd to resolve svc' });
   });

@@ -6,6 +6,7 @@ import { audit } from '../../src/engine/audit.js';
 import { loadRules } from '../../src/engine/load-rules.js';
 import { emptyCollected } from '../../src/inputs/collect.js';
 import { normalizeContainer, parseContainerFiles, type ContainerInspect } from '../../src/inputs/docker/containers.js';
+import { containerLabelDetector } from '../../src/analyzers/container-labels.js';
 import type { Target } from '../../src/model/target.js';
 import { json, sandcheck, tempDir } from '../helpers/cli.js';
 import { buildImage, docker, testEngine } from '../image/helpers/engine.js';
@@ -22,7 +23,7 @@ const PASSWD = 'root:x:0:0:root:/root:/bin/sh\napp:x:10001:10001::/home/app:/bin
 const base = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'inspect-hardened.json'), 'utf8')) as ContainerInspect;
 
 function judge(user: string, passwd: string | null = PASSWD): { gidRoot: boolean; findings: string[] } {
-  const { workload, container } = normalizeContainer({ ...base, Config: { ...base.Config, User: user } }, parseContainerFiles(passwd, null));
+  const { workload, container } = normalizeContainer({ ...base, Config: { ...base.Config, User: user } }, parseContainerFiles(passwd, null), containerLabelDetector);
   const collected = emptyCollected();
   collected.targets.push(workload as Target<object>, container as Target<object>);
   const report = audit(collected, { rules: RULES, config: structuredClone(DEFAULT_CONFIG), failOn: 'any', now: new Date('2026-11-24T00:00:00Z') });

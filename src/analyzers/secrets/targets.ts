@@ -13,6 +13,7 @@ import { classifyPair, offsetIn } from './classify.js';
 import { keywordScan, lineOf, scanCandidates, scanText } from './scan-text.js';
 import type { DroppedCandidate, ScanOptions, SecretHit } from './types.js';
 import type { ImageData } from '../../inputs/image/image-data.js';
+import type { LabelDrop, LabelSecret } from '../../inputs/docker/containers.js';
 import { hclLiterals, type HclLiteral } from '../../inputs/terraform/hcl.js';
 import { embeddedPairs } from './embedded-pairs.js';
 import type { PairPosition } from './classify.js';
@@ -367,6 +368,17 @@ function detect(target: Target<object>, onDrop: DropListener | null): LocatedSec
             return loc.line ? { ...loc, line: h.line, column: h.column } : loc;
           });
         });
+      }
+      // A live container's labels were read by the docker input, which keeps no secret in its targets
+      // (see LabelSecret in src/inputs/docker/containers.ts): its findings are placed like its env's.
+      const labelled = target.data as { labelSecrets?: LabelSecret[]; labelDrops?: LabelDrop[] };
+      (labelled.labelSecrets ?? []).forEach((h, i) => {
+        const pointer = pointerOf('labelSecrets', i);
+        out.push({ detector: h.detector, title: h.title, severity: h.severity, confidence: h.confidence, fingerprint: h.fingerprint, name: h.name, line: 1, column: 1, pointer, where: h.name === undefined ? 'label name' : 'label', location: locate(target, pointer) });
+      });
+      if (onDrop) {
+        const uri = target.uri;
+        for (const d of labelled.labelDrops ?? []) onDrop({ detector: d.detector, reason: d.reason as LocatedDrop['reason'], fingerprint: d.fingerprint, line: 0, ...(d.name ? { name: d.name } : {}), file: formatLocation({ uri, detail: d.name === undefined ? 'Config.Labels' : `Config.Labels ${d.name}` }) });
       }
       break;
     }

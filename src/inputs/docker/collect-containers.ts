@@ -6,7 +6,7 @@ import { normalizeImage } from '../image/normalize.js';
 import { ImageReadError } from '../image/read-image.js';
 import { CHECKLIST_IDS } from '../../model/checklist.js';
 import { EngineError, engineFailure } from './engine.js';
-import { containerUri, normalizeContainer, parseContainerFiles, type ContainerInspect } from './containers.js';
+import { containerUri, normalizeContainer, parseContainerFiles, type ContainerInspect, type LabelDetector } from './containers.js';
 import { compareText } from '../../util/compare.js';
 import { external } from '../../util/vendor.js';
 
@@ -17,6 +17,8 @@ export interface CollectContainerOptions {
   all: boolean;
   /** Also audit each container's image, once per image id. */
   images: CollectImageOptions | null;
+  /** The secret detector for Config.Labels (with or without --images). */
+  detectLabel: LabelDetector;
 }
 
 const MAX_ACCOUNT_FILE = 1024 * 1024;
@@ -77,7 +79,7 @@ export async function collectContainers(docker: Docker, opts: CollectContainerOp
     if (!r) continue;
     const { info, inspect, passwd, group } = r;
     const uri = containerUri(nameOf(info));
-    const t = normalizeContainer(inspect, parseContainerFiles(passwd, group));
+    const t = normalizeContainer(inspect, parseContainerFiles(passwd, group), opts.detectLabel);
     out.targets.push(t.workload, t.container);
     out.inputs.push({ path: uri, format: 'docker-container', status: 'parsed', targets: 2 });
     if (!images.has(inspect.Image)) images.set(inspect.Image, inspect.Config?.Image ?? inspect.Image);

@@ -1,8 +1,10 @@
 import type { Location } from '../../model/location.js';
+import type { Severity } from '../../model/severity.js';
 import { escapePointerSegment, type Target } from '../../model/target.js';
 import { isSandboxedRuntime, namespaceSharing, type ContainerData, type EnvVar, type ImageRef, type Mount, type PortInfo, type Profile, type UserInfo, type Volume, type WorkloadData } from '../../model/workload.js';
 import { DOCKER_DEFAULT_CAPABILITIES, normalizeCapabilities } from '../../util/capabilities.js';
 import { parseImageRef } from '../../util/image-ref.js';
+import { keptPair } from '../image/kept-pair.js';
 import { parseGroup, parsePasswd, resolveUser, type GroupEntry, type PasswdEntry } from '../image/passwd.js';
 
 /** The parts of `GET /containers/{id}/json` that sandcheck reads (Docker Engine API 1.41+). */
@@ -44,7 +46,38 @@ export interface DockerContainerData extends ContainerData {
   addedBeyondDefault: string[];
   state: string | null;
   imageId: string;
+  /**
+   * Secrets the detector found in Config.Labels when the container was normalized: the workload keeps
+   * its labels without them (see keptPair), so they are recorded here for the key-storage rules.
+   */
+  labelSecrets: LabelSecret[];
+  /** Candidates the detector's filters dropped in Config.Labels (only while `--debug-secrets` listens). */
+  labelDrops?: LabelDrop[];
 }
+
+/** A secret found in one label: never the value, nor its length. */
+export interface LabelSecret {
+  detector: string;
+  title: string;
+  severity: Severity;
+  confidence: 'high' | 'medium';
+  fingerprint: string;
+  /** The label's name; absent when the name is itself the key (it is not shown then). */
+  name?: string;
+}
+
+export interface LabelDrop {
+  detector: string;
+  reason: string;
+  fingerprint: string;
+  name?: string;
+}
+
+/**
+ * The shared secret detector over one label (name, value), injected: inputs do not import analyzers.
+ * Candidates its filters drop go into `drops` when someone listens (`--debug-secrets`).
+ */
+export type LabelDetector = (name: string, value: string, drops?: LabelDrop[]) => LabelSecret[];
 
 export interface DockerTargets {
   workload: Target<WorkloadData & { containerId: string; state: string | null }>;
@@ -61,7 +94,7 @@ export function containerUri(name: string): string {
   return `docker://container/${name}`;
 }
 
-export function normalizeContainer(c: ContainerInspect, files: ContainerFiles): DockerTargets {
+export function normalizeContainer(c: ContainerInspect, files: ContainerFiles, detectLabel: LabelDetector): DockerTargets {
   const name = c.Name.replace(/^\//, '') || c.Id.slice(0, 12);
   const uri = containerUri(name);
   const id = `docker:container/${name}`;
@@ -161,6 +194,7 @@ export function normalizeContainer(c: ContainerInspect, files: ContainerFiles): 
     addedBeyondDefault,
     state: c.State?.Status ?? null,
     imageId: c.Image,
+    labelSecrets: [],
   };
 
   const network = hc.NetworkMode ?? null;
@@ -188,7 +222,20 @@ export function normalizeContainer(c: ContainerInspect, files: ContainerFiles): 
     const mi = mounts.findIndex((m) => m.volume === v.name && m.volumeType === v.type);
     at(wLoc, `/volumes/${i}`, `Mounts[${mi}] ${mounts[mi]!.mountPath}`);
   });
-  const labels = cfg.Labels ?? {};
+  // Labels are as readable as env (`docker inspect`, `docker ps --format`), and `docker run --label` puts
+  // them on no image: a key in one is found here. The workload keeps them for rules, never a secret.
+  const labels: Record<string, string> = {};
+  const labelSecrets: LabelSecret[] = [];
+  const labelDrops: LabelDrop[] = [];
+  for (const [label, value] of Object.entries(cfg.Labels ?? {})) {
+    const hits = detectLabel(label, value, labelDrops);
+    labelSecrets.push(...hits);
+    const [kept, keptValue] = keptPair(label, value, hits);
+    labels[kept] = keptValue;
+  }
+  container.labelSecrets = labelSecrets;
+  if (labelDrops.length > 0) container.labelDrops = labelDrops;
+  labelSecrets.forEach((s, i) => at(cLoc, `/labelSecrets/${i}`, s.name === undefined ? 'Config.Labels' : `Config.Labels ${s.name}`));
   // Containers started by compose carry their project: the same trust boundary as the compose file's.
   const project = labels['com.docker.compose.project'];
   const boundary = project ? `compose project ${project}` : undefined;

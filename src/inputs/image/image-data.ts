@@ -49,7 +49,7 @@ export interface ImageConfigData {
   volumes: string[];
   /**
    * Labels as written, except: a value holding a secret is `[redacted <fingerprint>]`, a name that is a
-   * key likewise, and a value over 1,024 characters is `[not kept: …]` (see keptPair in normalize.ts).
+   * key likewise, and a value over 1,024 characters is `[not kept: …]` (see keptPair in kept-pair.ts).
    */
   labels: Record<string, string>;
   healthcheck: { state: 'present' | 'absent' | 'disabled' | 'unknown'; reason: string };

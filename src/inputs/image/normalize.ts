@@ -7,6 +7,7 @@ import { parseHistory } from './history.js';
 import type { FileData, ImageConfigData, ImageData, ProvenanceData, SecretData, SecretDropData, SetuidData } from './image-data.js';
 import { MergedView } from './merged-view.js';
 import { parseGroup, parsePasswd, resolveUser, type GroupEntry, type PasswdEntry } from './passwd.js';
+import { keptPair } from './kept-pair.js';
 import { GROUP, PASSWD, scoredKind } from './scored-paths.js';
 import type { DroppedHit, ImageScan, SecretHit } from './types.js';
 
@@ -128,7 +129,7 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
   }
   // Labels are config too (`docker inspect` prints them): a key in one is as exposed as in ENV, and an
   // imported or squashed image has no history step that would show it. The target keeps them for rules
-  // (see keptValue), never a secret.
+  // (see keptPair), never a secret.
   const labels = config.labels;
   config.labels = {};
   for (const [label, value] of Object.entries(labels)) {
@@ -378,24 +379,6 @@ function provenanceOf(scan: ImageScan, ann: Record<string, string>, imported: bo
     imported,
     base: base ? { name: base.name, layers: base.diffIds.length } : null,
   };
-}
-
-/** Longer label values are not kept: a label can be megabytes (a licence, an SBOM), and no rule reads one that long. */
-const LABEL_VALUE_LIMIT = 1024;
-
-/**
- * A label or annotation as the image target keeps it: a value the detectors found a secret in is kept
- * as the first hit's fingerprint (`[redacted sk-a:3f9c0e12ab77]`), and so is a name that is itself a key
- * (a hit without a name); an overlong value is not kept. Messages and rules reading `config.labels`
- * then never see a secret.
- */
-function keptPair(name: string, value: string, hits: SecretHit[]): [string, string] {
-  const asName = hits.find((h) => h.name === undefined);
-  // A name that is a key leaves every hit of the pair without a name (classifyPair): then any other hit is in the value.
-  const inValue = asName ? hits.find((h) => h !== asName) : hits[0];
-  const keptName = asName ? `[redacted ${asName.fingerprint}]` : name;
-  if (inValue) return [keptName, `[redacted ${inValue.fingerprint}]`];
-  return [keptName, value.length > LABEL_VALUE_LIMIT ? `[not kept: longer than ${LABEL_VALUE_LIMIT} characters]` : value];
 }
 
 /** For a credential known by name only (its content was not read): stable, and derived from no secret. */
