@@ -74,6 +74,8 @@ export interface FamilyExplain {
   notListed: string[];
   opaque: string[];
   delegations: string[];
+  /** Base-chain policies taken as ACCEPT without the file giving them (a restore file), with why. */
+  assumed?: string[];
 }
 
 export interface ContextExplain {
@@ -357,6 +359,10 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       const fam = familyLabel(family);
       const v6Off = family === 'ipv6' ? (input.ipv6OffEvidence ? `IPv6 is off on this host: ${input.ipv6OffEvidence}` : allowlist.ipv6 === 'disabled' ? 'egress.ipv6: disabled (an assertion)' : undefined) : undefined;
       const v6Disabled = v6Off !== undefined;
+      // Policies the file does not give (taken as ACCEPT): said in --explain and in a no-default-deny finding.
+      const assumedStages = ev.stages.filter((st) => st.chain.policyNote);
+      const assumedText = (st: Stage): string => `${st.label} policy ${(st.chain.policy ?? 'accept').toUpperCase()}: ${st.chain.policyNote} (${st.chain.origin.file}:${st.chain.origin.line})`;
+      const assumed = assumedStages.map(assumedText);
       // The explanation (only `--explain` prints it) costs set operations per accepting rule: built on demand.
       explainParts.push(() => ({
         family,
@@ -368,12 +374,13 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         absent: !ev.present,
         ...(v6Off ? { notJudged: v6Off } : {}),
         allowedBy: (ev.result?.contributions ?? [])
-          .map((c) => ({ rule: c.rule ? ruleLabel(c.stage, c.chain.name, c.rule) : `${c.stage} policy ACCEPT (${c.chain.origin.file}:${c.chain.origin.line})`, space: c.space.intersect(may) }))
+          .map((c) => ({ rule: c.rule ? ruleLabel(c.stage, c.chain.name, c.rule) : `${c.stage} policy ACCEPT${c.chain.policyNote ? ` (${c.chain.policyNote})` : ''} (${c.chain.origin.file}:${c.chain.origin.line})`, space: c.space.intersect(may) }))
           .filter((c) => !c.space.isEmpty())
           .map((c) => ({ rule: c.rule, reaches: describeSpace(c.space.project([DST, PROTO, DPORT]), atoms, 6) })),
         notListed: (family === 'ipv4' ? LOCAL_V4 : LOCAL_V6).filter((c) => !ev.may.intersect(spaceOfCidrs(family, [c])).isEmpty()).map((c) => `${c} ${LOCAL_WHY[c] ?? ''}`.trim()),
         opaque: (ev.result?.opaque ?? []).map((r) => `${r.origin.file}:${r.origin.line} ${r.unknown.join('; ')}`),
         delegations: (ev.result?.delegations ?? []).map((d) => ruleLabel(d.stage, d.chain, d.rule)),
+        ...(assumed.length ? { assumed } : {}),
       }));
       if (v6Disabled) continue;
 
@@ -427,7 +434,8 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       }
       if (!dfltPublic.isEmpty() && !v4RestrictedHere) {
         const w = witness(dfltPublic);
-        add('no-default-deny', 'fail', `No default deny for ${fam} egress of ${label}; a new connection no rule decides is allowed`, w, { present: ev.present });
+        const unsaid = assumedStages.filter((st) => !w?.path.includes(st.chain.policyNote!)).map(assumedText);
+        add('no-default-deny', 'fail', `No default deny for ${fam} egress of ${label}; a new connection no rule decides is allowed${unsaid.length ? ` (${unsaid.join('; ')})` : ''}`, w, { present: ev.present });
       }
 
       // EGRESS-002: allow-any, after merging (0.0.0.0/1 + 128.0.0.0/1 counts).

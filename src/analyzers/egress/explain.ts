@@ -26,6 +26,7 @@ export function renderExplain(hosts: { host: string; analysis: HostAnalysis }[],
           continue;
         }
         out.push(`    ${fam}: default ${f.defaultVerdict === 'drop' ? 'deny' : 'ALLOW'} (${f.rulesets.join(', ')})`);
+        for (const a of f.assumed ?? []) out.push(`      assumed: ${a}`);
         if (f.mustReach.length === 0 && f.possibleReach.length === 0) out.push('      reachable: nothing (new connections)');
         else if (f.mustReach.length) {
           out.push('      reachable (new connections):');

@@ -83,6 +83,11 @@ export interface NormChain {
   /** Built-in (iptables) or base (nft) chain: it has a policy and a hook. */
   base: boolean;
   policy?: 'accept' | 'drop';
+  /**
+   * Why the policy is an assumption, not read from the file (a restore file that never sets it, or a line
+   * iptables-nft-restore resets it with): shown beside the policy in witnesses and --explain.
+   */
+  policyNote?: string;
   hook?: string;
   priority?: number;
   /** nft chain type: filter / nat / route. iptables: the table name. */

@@ -28,6 +28,7 @@ export interface CompiledChain {
   name: string;
   base: boolean;
   policy?: 'accept' | 'drop';
+  policyNote?: string;
   rules: CompiledRule[];
   origin: Origin;
 }
@@ -81,7 +82,7 @@ function compileChain(table: NormTable, chain: NormChain, family: Family, ctx: E
     const m = compileMatch(r.match, family, ctx, atoms);
     rules[i] = { over: m.over, under: m.under, unknown: m.unknown, verdict: r.verdict, origin: r.origin, text: r.text, index: r.index ?? i + 1 };
   }
-  return { table: table.name, name: chain.name, base: chain.base, policy: chain.policy, origin: chain.origin, rules };
+  return { table: table.name, name: chain.name, base: chain.base, policy: chain.policy, ...(chain.policyNote ? { policyNote: chain.policyNote } : {}), origin: chain.origin, rules };
 }
 
 /** The base chains a context's new connections traverse, in kernel order, for one ruleset. */
@@ -520,7 +521,7 @@ export function traceFlow(stages: readonly Stage[], flow: Flow): TraceOutcome[] 
           result = st.chain.policy === 'drop' ? 'drop' : 'accept';
           // Only the decisive policy is worth showing; an accepting policy of an empty stage is noise.
           if (stages.length === 1 || st.layer !== 'host' || r.steps.length > 0 || st.chain.policy === 'drop' || st.label.endsWith('OUTPUT') || st.label.endsWith('FORWARD') || /\/(output|forward)$/.test(st.label))
-            steps.push({ stage: st.label, chain: st.chain.name, index: 0, verdict: `policy ${(st.chain.policy ?? 'accept').toUpperCase()}`, origin: st.chain.origin });
+            steps.push({ stage: st.label, chain: st.chain.name, index: 0, verdict: `policy ${(st.chain.policy ?? 'accept').toUpperCase()}${st.chain.policyNote ? ` (${st.chain.policyNote})` : ''}`, origin: st.chain.origin });
         }
         next.push({ result, steps, assumptions: [...p.assumptions, ...r.assumptions] });
       }

@@ -20,7 +20,7 @@ const BUILTIN: Record<string, string[]> = {
 /** Targets that never end a chain. */
 const CONTINUE_TARGETS = new Set([
   'LOG', 'NFLOG', 'ULOG', 'MARK', 'CONNMARK', 'TRACE', 'TCPMSS', 'DSCP', 'TOS', 'TTL', 'HL', 'CLASSIFY', 'SET', 'AUDIT', 'CHECKSUM',
-  'SECMARK', 'CONNSECMARK', 'IDLETIMER', 'LED', 'RATEEST', 'TEE', 'CONNLIMIT', 'NETMAP', 'HMARK', 'SYNPROXY', 'TCPOPTSTRIP', 'ECN', 'COUNTER',
+  'SECMARK', 'CONNSECMARK', 'IDLETIMER', 'LED', 'RATEEST', 'TEE', 'CONNLIMIT', 'HMARK', 'SYNPROXY', 'TCPOPTSTRIP', 'ECN', 'COUNTER',
 ]);
 
 /**
@@ -41,6 +41,56 @@ const UNMODELLED_TARGETS = new Set([
  * change a verdict (MASQUERADE in filter would accept everything).
  */
 const TARGET_TABLE: Readonly<Record<string, string>> = { DNAT: 'nat', SNAT: 'nat', MASQUERADE: 'nat', REDIRECT: 'nat', NETMAP: 'nat', TPROXY: 'mangle', CT: 'raw', NOTRACK: 'raw', REJECT: 'filter' };
+
+/**
+ * The built-in chains whose traffic the kernel lets a target see (x_tables checks every chain a rule is
+ * reached from: "RULE_APPEND failed (Invalid argument)" with the nf_tables backend, a failed COMMIT with the
+ * legacy one). A DNAT reached from POSTROUTING never loads.
+ */
+const TARGET_HOOKS: Readonly<Record<string, readonly string[]>> = {
+  DNAT: ['PREROUTING', 'OUTPUT'],
+  REDIRECT: ['PREROUTING', 'OUTPUT'],
+  SNAT: ['POSTROUTING', 'INPUT'],
+  MASQUERADE: ['POSTROUTING'],
+  TPROXY: ['PREROUTING'],
+};
+
+/** For each chain of a table, the built-in chains it is reached from (by -j and -g, through user chains). */
+function reachingHooks(table: NormTable): Map<string, Set<string>> {
+  const from = new Map<string, Set<string>>();
+  const work: NormChain[] = [];
+  const byName = new Map(table.chains.map((c) => [c.name, c]));
+  for (const c of table.chains)
+    if (c.base) {
+      from.set(c.name, new Set([c.name]));
+      work.push(c);
+    }
+  while (work.length) {
+    const c = work.pop()!;
+    const mine = from.get(c.name)!;
+    for (const r of c.rules) {
+      const t = r.verdict.kind === 'jump' || r.verdict.kind === 'goto' ? byName.get(r.verdict.target ?? '') : undefined;
+      if (!t || t.base) continue;
+      const theirs = from.get(t.name) ?? new Set<string>();
+      const before = theirs.size;
+      for (const h of mine) theirs.add(h);
+      from.set(t.name, theirs);
+      if (theirs.size !== before) work.push(t);
+    }
+  }
+  return from;
+}
+
+/**
+ * NETMAP (`--to ADDR/LEN`) rewrites the network part of the destination where DNAT may stand (PREROUTING,
+ * OUTPUT) and of the source elsewhere, and ends the nat chain either way. As a destination rewrite it is
+ * read as a DNAT to the whole prefix (each address goes to one address of it: the prefix over-approximates).
+ */
+function netmapVerdict(v: RuleVerdict, hooks: ReadonlySet<string> | undefined): RuleVerdict {
+  const dst = [...(hooks ?? [])].filter((h) => h === 'PREROUTING' || h === 'OUTPUT');
+  if (!hooks || dst.length === 0) return { kind: 'accept', text: v.text };
+  return { kind: 'dnat', text: v.text, to: { addr: v.to?.addr } };
+}
 
 /**
  * iptables-save names only built-in targets, extension targets and chains of the same table: a jump to
@@ -64,6 +114,31 @@ function checkJumpTargets(table: NormTable, chains: ReadonlyMap<string, NormChai
       if (chains.has(v.target) || UNMODELLED_TARGETS.has(v.target)) continue;
       throw new InputError(file, `${v.kind === 'goto' ? '-g' : '-j'} ${v.target}: no chain of that name in table ${table.name}, and not a known extension target (iptables-extensions(8), xtables-addons) (a typo?)`, r.origin.line);
     }
+  const hooks = reachingHooks(table);
+  for (const c of table.chains) {
+    const from = hooks.get(c.name);
+    for (const r of c.rules) {
+      const name = r.verdict.kind === 'jump' || r.verdict.kind === 'goto' ? '' : r.verdict.text.split(' ', 1)[0]!;
+      if (name === 'NETMAP') r.verdict = netmapVerdict(r.verdict, from);
+      const allowed = TARGET_HOOKS[name];
+      if (!allowed || !from) continue;
+      const bad = [...from].filter((h) => !allowed.includes(h));
+      if (bad.length === 0) continue;
+      const where = c.base ? '' : `, which is reached from ${bad.join(' and ')}`;
+      throw new InputError(file, `-j ${name} in chain ${c.name} of table ${table.name}${where}: the kernel accepts ${name} only in ${allowed.join(' and ')} (and in user chains reached from nowhere else), so iptables-restore cannot load this dump`, r.origin.line);
+    }
+  }
+}
+
+/** Long forms of the commands a restore file may hold. */
+const LONG_COMMANDS: Readonly<Record<string, string>> = {
+  '--append': '-A', '--insert': '-I', '--new-chain': '-N', '--policy': '-P', '--flush': '-F', '--delete-chain': '-X', '--zero': '-Z',
+};
+
+/** The note on a built-in chain a restore file uses without giving its policy. */
+function unsetPolicy(name: string, backend: string | null): string {
+  if (backend === 'nf_tables') return `the file sets no policy for ${name}: iptables-nft-restore sets ACCEPT`;
+  return `the file sets no policy for ${name}: iptables-restore keeps the chain's current policy (legacy) or sets ACCEPT (nf_tables); taken as ACCEPT`;
 }
 
 /** Tokenizes one rule line, keeping quoted strings (`--comment "a b"`) as one token. */
@@ -94,7 +169,9 @@ export function tokenize(line: string): string[] {
   return out;
 }
 
-const SAVE_LINE = /^(#.*|\*(filter|nat|mangle|raw|security)|:\S+ (ACCEPT|DROP|-)( \[\d+:\d+\])?|(\[\d+:\d+\] )?-[AI] \S+.*|-N \S+|-P \S+ (ACCEPT|DROP)|COMMIT|(create|add) \S+ .*)$/;
+const SAVE_LINE = /^(#.*|\*(filter|nat|mangle|raw|security)|:\S+ (ACCEPT|DROP|-)( \[\d+:\d+\])?|(\[\d+:\d+\] )?(-[AI]|--append|--insert) \S+.*|(-N|--new-chain) \S+|(-P|--policy) \S+ (ACCEPT|DROP)|(-[FX]|--flush|--delete-chain)( \S+)?|(-Z|--zero)( \S+( \d+)?)?|COMMIT|(create|add) \S+ .*)$/;
+/** A line that makes a file a rule set: a chain, a policy or a rule (a table of only flush lines is not one). */
+const CHAIN_OR_RULE = /^(:[^\s]+ (ACCEPT|DROP|-)( \[\d+:\d+\])?|(-P|--policy) \S+ (ACCEPT|DROP)|(\[\d+:\d+\] )?(-[AIN]|--append|--insert|--new-chain) \S+.*)\s*$/m;
 
 /**
  * Content test: the file has the iptables-save tables and, line by line, nothing but that grammar (so
@@ -104,7 +181,7 @@ export function looksLikeIptablesSave(text: string): boolean {
   // A dump has a COMMIT line: includes() rules out most files before the multiline regexes.
   if (!text.includes('COMMIT')) return false;
   const head = text.slice(0, 200_000);
-  if (!(/^\*(filter|nat|mangle|raw|security)\s*$/m.test(head) && /^COMMIT\s*$/m.test(head) && /^(:[^\s]+ (ACCEPT|DROP|-)( \[\d+:\d+\])?|-P \S+ (ACCEPT|DROP))\s*$/m.test(head))) return false;
+  if (!(/^\*(filter|nat|mangle|raw|security)\s*$/m.test(head) && /^COMMIT\s*$/m.test(head) && CHAIN_OR_RULE.test(head))) return false;
   let checked = 0;
   for (const raw of head.split(/\r?\n/)) {
     const line = raw.trim();
@@ -154,10 +231,91 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
   let tableLine = 0;
   const newRuleset = (family: Family | null, backend: string | null): PendingRuleset => ({ family, explicitFamily: family !== null, backend, tables: [], notes: [], sawV4: false, sawV6: false, ipsets: cur?.ipsets });
   let chainIndex = new Map<string, NormChain>();
-  const chainOf = (name: string, lineNo: number): NormChain => {
+  /**
+   * The chain a rule or command names. A built-in chain exists whether or not the file declares it
+   * (iptables-restore accepts `-A OUTPUT …` after `*filter` alone), with a policy the file does not give.
+   */
+  const chainOf = (name: string, lineNo: number, what: string): NormChain => {
     const c = chainIndex.get(name);
-    if (!c) throw new InputError(file, `rule for chain ${name}, which is not declared in table ${table!.name}`, lineNo);
-    return c;
+    if (c) return c;
+    if (!BUILTIN[table!.name]!.includes(name)) throw new InputError(file, `${what} chain ${name}, which is not declared in table ${table!.name}`, lineNo);
+    const chain: NormChain = { name, base: true, policy: 'accept', policyNote: unsetPolicy(name, cur!.backend), hook: name.toLowerCase(), type: table!.name, rules: [], origin: { file, line: tableLine } };
+    table!.chains.push(chain);
+    chainIndex.set(name, chain);
+    return chain;
+  };
+
+  const setPolicy = (c: NormChain, policy: 'accept' | 'drop', lineNo: number): void => {
+    c.policy = policy;
+    delete c.policyNote;
+    c.origin = { file, line: lineNo };
+  };
+  /**
+   * `-F`, `-X`, `-Z` [chain] as iptables-restore runs them (checked with iptables 1.8.9, both backends, in a
+   * network namespace). Where the backends disagree the file is read as the nf_tables one runs it when that
+   * lets more out, and the policy says so; a dump whose header names the legacy backend is read as legacy.
+   */
+  const tableCommand = (cmd: '-F' | '-X' | '-Z', args: string[], line: string, lineNo: number): void => {
+    const t = table!;
+    const legacy = cur!.backend === 'legacy';
+    const nft = cur!.backend === 'nf_tables';
+    const [name, extra, ...more] = args;
+    if (more.length || (extra !== undefined && (cmd !== '-Z' || !/^\d+$/.test(extra)))) throw new InputError(file, `malformed ${cmd} line "${line.slice(0, 60)}"`, lineNo);
+    const isBuiltin = (n: string): boolean => BUILTIN[t.name]!.includes(n);
+    const referenced = (n: string): NormRule | undefined => {
+      for (const c of t.chains) for (const r of c.rules) if (r.verdict.target === n) return r;
+      return undefined;
+    };
+    /** The nf_tables backend drops a built-in chain's policy (resets it to ACCEPT, or deletes the empty chain). */
+    const reset = (c: NormChain, nftDoes: string, legacyDoes = 'keeps DROP'): void => {
+      if (legacy || c.policy !== 'drop') return;
+      c.policy = 'accept';
+      c.policyNote = `${cmd} on line ${lineNo}: iptables-nft-restore 1.8.9 ${nftDoes}${nft ? '' : `; iptables-legacy-restore ${legacyDoes}; taken as ACCEPT`}`;
+      c.origin = { file, line: lineNo };
+    };
+    if (cmd === '-F') {
+      if (name !== undefined) {
+        chainOf(name, lineNo, `-F of`).rules = [];
+        return;
+      }
+      const filled = t.chains.filter((c) => c.rules.length > 0);
+      if (filled.length === 0 || nft) return;
+      for (const c of filled) c.rules = [];
+      if (!legacy)
+        cur!.notes.push({ text: `-F without a chain (line ${lineNo}) flushes every chain of table ${t.name} with iptables-legacy-restore, but iptables-nft-restore (1.8.9) keeps the rules this file added before it; judged as flushed`, line: lineNo, severity: 'opaque' });
+      return;
+    }
+    if (cmd === '-Z') {
+      if (name !== undefined) {
+        const c = chainOf(name, lineNo, '-Z of');
+        if (c.base) reset(c, `resets the policy of ${c.name} to ACCEPT`);
+        return;
+      }
+      for (const c of t.chains) if (c.base) reset(c, 'resets the policy of every built-in chain to ACCEPT');
+      return;
+    }
+    // -X: a user chain must be empty and no rule may jump to it; iptables-nft-restore also deletes an empty built-in chain.
+    const drop = (c: NormChain): void => {
+      const by = referenced(c.name);
+      const busy = c.rules.length ? `it still has ${c.rules.length} rule${c.rules.length > 1 ? 's' : ''}` : by ? `the rule on line ${by.origin.line} jumps to it` : '';
+      if (busy) throw new InputError(file, `${name === undefined ? '-X' : `-X ${name}`}: chain ${c.name} cannot be deleted, ${busy} (iptables-restore refuses it)`, lineNo);
+      t.chains.splice(t.chains.indexOf(c), 1);
+      chainIndex.delete(c.name);
+    };
+    if (name !== undefined) {
+      const c = chainIndex.get(name);
+      if (!c && !isBuiltin(name)) throw new InputError(file, `-X ${name}: no chain ${name} in table ${t.name}`, lineNo);
+      if (!c || c.base || isBuiltin(name)) {
+        if (legacy) throw new InputError(file, `-X ${name}: iptables-legacy-restore refuses to delete a built-in chain`, lineNo);
+        if (c?.rules.length) throw new InputError(file, `-X ${name}: built-in chain ${name} still has rules (iptables-nft-restore refuses it: "Directory not empty")`, lineNo);
+        if (c) reset(c, `deletes the empty built-in chain ${name} with its DROP policy`, 'refuses the line');
+        return;
+      }
+      drop(c);
+      return;
+    }
+    for (const c of t.chains.filter((x) => !x.base)) drop(c);
+    for (const c of t.chains) if (c.base && c.rules.length === 0) reset(c, 'deletes every empty built-in chain with its DROP policy');
   };
 
   for (let i = 0; i < lines.length; i++) {
@@ -221,15 +379,34 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
       const m = /^:(\S+)\s+(ACCEPT|DROP|-)(?:\s+\[\d+:\d+\])?$/.exec(line);
       if (!m) throw new InputError(file, `malformed chain declaration "${line.slice(0, 60)}"`, lineNo);
       const base = BUILTIN[table.name]!.includes(m[1]!) && m[2] !== '-';
-      if (chainIndex.has(m[1]!)) throw new InputError(file, `chain ${m[1]} declared twice in table ${table.name}`, lineNo);
+      const known = chainIndex.get(m[1]!);
+      if (known?.base && base) {
+        // A built-in chain declared again (or after its rules): iptables-restore sets its policy.
+        setPolicy(known, m[2] === 'DROP' ? 'drop' : 'accept', lineNo);
+        continue;
+      }
+      if (known) throw new InputError(file, `chain ${m[1]} declared twice in table ${table.name}`, lineNo);
       const chain: NormChain = { name: m[1]!, base, policy: base ? (m[2] === 'DROP' ? 'drop' : 'accept') : undefined, hook: base ? m[1]!.toLowerCase() : undefined, type: table.name, rules: [], origin: { file, line: lineNo } };
       table.chains.push(chain);
       chainIndex.set(chain.name, chain);
       continue;
     }
-    // A hand-written restore file may declare chains and policies as commands; iptables-restore runs them.
-    if (line.startsWith('-N ') || line.startsWith('-P ')) {
-      const [cmd, name, policy, ...rest] = line.split(/\s+/);
+    // A hand-written restore file may hold commands; iptables-restore runs them in order.
+    if (line.startsWith('-') && !line.startsWith('-A ') && !line.startsWith('-I ')) {
+      const words = line.split(/\s+/);
+      const cmd = LONG_COMMANDS[words[0]!] ?? words[0]!;
+      if (cmd === '-A' || cmd === '-I') {
+        // `--append CHAIN …`: read as the short form.
+        lines[i] = `${cmd} ${words.slice(1).join(' ')}`;
+        i--;
+        continue;
+      }
+      if (cmd === '-F' || cmd === '-X' || cmd === '-Z') {
+        tableCommand(cmd, words.slice(1), line, lineNo);
+        continue;
+      }
+      if (cmd !== '-N' && cmd !== '-P') throw new InputError(file, `unrecognised line "${line.slice(0, 60)}"`, lineNo);
+      const [, name, policy, ...rest] = words;
       if (!name || (cmd === '-N' ? policy !== undefined : rest.length > 0)) throw new InputError(file, `malformed ${cmd} line "${line.slice(0, 60)}"`, lineNo);
       if (cmd === '-N') {
         if (chainIndex.has(name)) throw new InputError(file, `-N ${name}: chain ${name} already exists in table ${table.name}`, lineNo);
@@ -241,10 +418,8 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
       if (!BUILTIN[table.name]!.includes(name)) throw new InputError(file, `-P ${name}: only a built-in chain of table ${table.name} has a policy`, lineNo);
       if (policy !== 'ACCEPT' && policy !== 'DROP') throw new InputError(file, `-P ${name} ${policy ?? ''}: a policy is ACCEPT or DROP`, lineNo);
       const existing = chainIndex.get(name);
-      if (existing) {
-        existing.policy = policy === 'DROP' ? 'drop' : 'accept';
-        existing.origin = { file, line: lineNo };
-      } else {
+      if (existing) setPolicy(existing, policy === 'DROP' ? 'drop' : 'accept', lineNo);
+      else {
         const chain: NormChain = { name, base: true, policy: policy === 'DROP' ? 'drop' : 'accept', hook: name.toLowerCase(), type: table.name, rules: [], origin: { file, line: lineNo } };
         table.chains.push(chain);
         chainIndex.set(name, chain);
@@ -259,7 +434,7 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
         if (V6_MARKS.test(ruleText)) cur.sawV6 = true;
         else if (V4_MARKS.test(ruleText)) cur.sawV4 = true;
       }
-      const chain = chainOf(tokens[1]!, lineNo);
+      const chain = chainOf(tokens[1]!, lineNo, 'rule for');
       if (tokens[0] === '-I') chain.rules.unshift(rule);
       else chain.rules.push(rule);
       continue;
@@ -548,6 +723,11 @@ function targetVerdict(target: string, isGoto: boolean, rest: string[]): RuleVer
     case 'MASQUERADE':
     case 'SNAT':
       return { kind: 'accept', text: target };
+    case 'NETMAP': {
+      // Decided at COMMIT, once the chains it is reached from are known (netmapVerdict).
+      const to = opt('--to');
+      return { kind: 'accept', text: `NETMAP${to ? ` --to ${to}` : ''}`, to: { addr: to } };
+    }
     case 'REDIRECT': {
       const p = opt('--to-ports');
       const r = p ? p.split('-').map(Number) : undefined;

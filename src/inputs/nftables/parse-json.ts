@@ -1,6 +1,6 @@
 import { parseAddressRange, parsePrefix, type Family } from '../../analyzers/egress/address.js';
 import { CT_STATES, PORT_PROTOS, PROTO_NUMBERS, type CtState } from '../../analyzers/egress/header-space.js';
-import type { MatchSpec, NormRule, NormRuleset, NormTable, Origin, RuleVerdict } from '../../analyzers/egress/model.js';
+import type { MatchSpec, NormChain, NormRule, NormRuleset, NormTable, Origin, RuleVerdict } from '../../analyzers/egress/model.js';
 import { parseJsonInput } from '../json-error.js';
 import { InputError } from '../types.js';
 
@@ -132,18 +132,27 @@ export function buildRuleset(doc: NftDoc, file: string, source: 'nft-json' | 'nf
   // statement in a base chain that is not of type nat, or tproxy outside prerouting ("Operation not
   // supported"; `nft -c` does not catch these): such a listing is not real. Read as written, masquerade in a
   // filter chain would accept everything.
+  // A regular chain is checked against every base chain that reaches it by jump or goto (verdict maps
+  // included): the kernel validates a rule in each of them.
   for (const t of tables.values()) {
     const names = new Set(t.chains.map((c) => c.name));
     for (const c of t.chains)
-      for (const r of c.rules) {
+      for (const r of c.rules)
         if ((r.verdict.kind === 'jump' || r.verdict.kind === 'goto') && r.verdict.target !== undefined && !names.has(r.verdict.target))
           throw new InputError(file, `${r.verdict.kind} to chain ${r.verdict.target}, which table ${t.name} does not define`, r.origin.line);
-        if (!c.base) continue;
+    const reached = reachingBaseChains(t);
+    for (const c of t.chains)
+      for (const r of c.rules) {
         const stmt = r.verdict.text.split(' ', 1)[0]!;
-        if (NAT_STATEMENTS.has(stmt) && c.type !== 'nat')
-          throw new InputError(file, `${stmt} in chain ${c.name} of table ${t.name}, whose type is ${c.type}: the kernel accepts nat statements only in chains of type nat, so nft cannot load this ruleset`, r.origin.line);
-        if (stmt === 'tproxy' && c.hook !== 'prerouting')
-          throw new InputError(file, `tproxy in chain ${c.name} of table ${t.name}, on the ${c.hook} hook: the kernel accepts tproxy only on prerouting, so nft cannot load this ruleset`, r.origin.line);
+        if (!NAT_STATEMENTS.has(stmt) && stmt !== 'tproxy') continue;
+        for (const b of reached.get(c.name) ?? []) {
+          const where = b === c ? `chain ${c.name} of table ${t.name}` : `chain ${c.name} of table ${t.name}, reached from base chain ${b.name}`;
+          if (NAT_STATEMENTS.has(stmt) && b.type !== 'nat')
+            throw new InputError(file, `${stmt} in ${where}, whose type is ${b.type}: the kernel accepts nat statements only in chains of type nat, so nft cannot load this ruleset`, r.origin.line);
+          const hooks = STATEMENT_HOOKS[stmt]!;
+          if (!hooks.includes(b.hook ?? ''))
+            throw new InputError(file, `${stmt} in ${where}, on the ${b.hook} hook: the kernel accepts ${stmt} only on ${hooks.join(' and ')}, so nft cannot load this ruleset`, r.origin.line);
+        }
       }
   }
   const families = new Set<Family>();
@@ -152,6 +161,40 @@ export function buildRuleset(doc: NftDoc, file: string, source: 'nft-json' | 'nf
 }
 
 const NAT_STATEMENTS = new Set(['masquerade', 'snat', 'dnat', 'redirect']);
+/** The hooks the kernel accepts each statement on ("Operation not supported" elsewhere, checked with nft -f). */
+const STATEMENT_HOOKS: Readonly<Record<string, readonly string[]>> = {
+  dnat: ['prerouting', 'output'],
+  redirect: ['prerouting', 'output'],
+  snat: ['postrouting', 'input'],
+  masquerade: ['postrouting'],
+  tproxy: ['prerouting'],
+};
+
+/** For each chain of a table, the base chains that reach it (itself for a base chain; none if unreferenced). */
+function reachingBaseChains(t: NormTable): Map<string, Set<NormChain>> {
+  const byName = new Map(t.chains.map((c) => [c.name, c]));
+  const from = new Map<string, Set<NormChain>>();
+  const work: NormChain[] = [];
+  for (const c of t.chains)
+    if (c.base) {
+      from.set(c.name, new Set([c]));
+      work.push(c);
+    }
+  while (work.length) {
+    const c = work.pop()!;
+    const mine = from.get(c.name)!;
+    for (const r of c.rules) {
+      const next = r.verdict.kind === 'jump' || r.verdict.kind === 'goto' ? byName.get(r.verdict.target ?? '') : undefined;
+      if (!next || next.base) continue;
+      const theirs = from.get(next.name) ?? new Set<NormChain>();
+      const before = theirs.size;
+      for (const b of mine) theirs.add(b);
+      from.set(next.name, theirs);
+      if (theirs.size !== before) work.push(next);
+    }
+  }
+  return from;
+}
 
 interface RuleCtx {
   file: string;
