@@ -53,7 +53,7 @@ describe.skipIf(!engine.host)(`sandcheck docker --debug-secrets${engine.host ? '
       `sandcheck: dropped ${c} (Config.Env SESSION_SECRET) generic-secret repeated ${fp(repeated)} SESSION_SECRET (a run of one repeated character)`,
       `sandcheck: dropped ${c} (Config.Env WEBHOOK_TOKEN) generic-secret low-entropy ${fp('tooshort1')} WEBHOOK_TOKEN (low entropy)`,
       `sandcheck: dropped ${image} config Env generic-secret repeated ${fp(repeated)} SESSION_SECRET (a run of one repeated character)`,
-      `sandcheck: dropped ${image} history 1 (ENV) generic-secret repeated ${fp(repeated)} SESSION_SECRET (a run of one repeated character)`,
+      `sandcheck: dropped ${image} history 2 (ENV) generic-secret repeated ${fp(repeated)} SESSION_SECRET (a run of one repeated character)`,
     ]);
   });
 

@@ -69,17 +69,17 @@ USER 10001:10001
   }, 240_000);
   afterAll(() => server?.close());
 
-  // History steps 0-11: COPY busybox (layer 1), RUN install (2), RUN passwd (3), ENV, ARG, RUN npmrc
+  // History steps 1-12 (counted from 1, as layers are): COPY busybox (layer 1), RUN install (2), RUN passwd (3), ENV, ARG, RUN npmrc
   // (no change: an empty layer), COPY .env (4), RUN rm (5), RUN chmod (6), ADD (7), HEALTHCHECK, USER. The build arg is recorded in
   // front of every RUN after ARG; it is reported once, at the first.
   const LEAKY_FINDINGS = [
     'container-image-unpinned @ image reference',
     'container-run-as-root @ config User',
     'image-provenance-unverified @ provenance',
-    'image-remote-add @ history 9 (ADD, layer 7)',
+    'image-remote-add @ history 10 (ADD, layer 7)',
     'image-secret-env @ config Env GITHUB_TOKEN',
-    'image-secret-history @ history 3 (ENV)',
-    'image-secret-history @ history 5 (RUN)',
+    'image-secret-history @ history 4 (ENV)',
+    'image-secret-history @ history 6 (RUN)',
     'image-secret-layer-file @ layer 4 /app/.env:2',
     'image-setuid-unexpected @ layer 6 /bin/helper',
   ];

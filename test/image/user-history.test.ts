@@ -107,8 +107,8 @@ describe('history', () => {
     expectNotPrinted(JSON.stringify(image.data), [gh, npm]);
     expect(image.data.secrets.env.map((s) => [s.detector, s.name, s.where])).toEqual([['github-token', 'GITHUB_TOKEN', 'config Env GITHUB_TOKEN']]);
     expect(image.data.secrets.history.map((s) => [s.detector, s.name, s.where])).toEqual([
-      ['github-token', 'ENV GITHUB_TOKEN', 'history 0 (ENV)'],
-      ['npm-token', 'build arg NPM_TOKEN', 'history 1 (RUN)'],
+      ['github-token', 'ENV GITHUB_TOKEN', 'history 1 (ENV)'],
+      ['npm-token', 'build arg NPM_TOKEN', 'history 2 (RUN, layer 1)'],
     ]);
     expect(image.data.config.env).toEqual([
       { name: 'PATH', empty: false },

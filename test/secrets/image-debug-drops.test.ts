@@ -68,9 +68,9 @@ describe('image --debug-secrets', () => {
       `sandcheck: dropped ${at} config Env anthropic-key-variable placeholder ${fp(anthropicPlaceholder)} ANTHROPIC_API_KEY (a placeholder)`,
       `sandcheck: dropped ${at} config Env generic-secret reference ${fp('${API_TOKEN}')} API_TOKEN (a reference, not a value)`,
       `sandcheck: dropped ${at} config Env generic-secret placeholder ${fp('changeme')} DB_PASSWORD (a placeholder)`,
-      `sandcheck: dropped ${at} history 1 (ENV) generic-secret repeated ${fp('a'.repeat(24))} SESSION_SECRET (a run of one repeated character)`,
-      `sandcheck: dropped ${at} history 2 (RUN) github-token placeholder ${fp(githubPlaceholder)} (a placeholder)`,
-      `sandcheck: dropped ${at} history 3 (RUN) generic-secret placeholder ${fp('changeme')} WEBHOOK_SECRET (a placeholder)`,
+      `sandcheck: dropped ${at} history 2 (ENV) generic-secret repeated ${fp('a'.repeat(24))} SESSION_SECRET (a run of one repeated character)`,
+      `sandcheck: dropped ${at} history 3 (RUN, layer 2) github-token placeholder ${fp(githubPlaceholder)} (a placeholder)`,
+      `sandcheck: dropped ${at} history 4 (RUN) generic-secret placeholder ${fp('changeme')} WEBHOOK_SECRET (a placeholder)`,
       `sandcheck: dropped ${at} layer 2 /app/.env:2 generic-secret low-entropy ${fp('tooshort1')} WEBHOOK_TOKEN (low entropy)`,
       `sandcheck: dropped ${at} layer 2 /app/.env:3 aws-access-key-id example ${fp('AKIAIOSFODNN7EXAMPLE')} AWS_ACCESS_KEY_ID (a documented example value)`,
     ]);

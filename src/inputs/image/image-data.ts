@@ -56,7 +56,10 @@ export interface ImageConfigData {
 }
 
 export interface HistoryData {
+  /** 0-based position in the config's `history` array (the JSON pointer /history/<index>). */
   index: number;
+  /** The same step counted from 1, as layers are: how findings and locations name it (`history 6 (RUN, layer 4)`). */
+  step: number;
   instruction: string;
   layer: number | null;
   emptyLayer: boolean;
@@ -104,7 +107,7 @@ export interface SecretData {
   confidence: string;
   /** Variable or file name; never the value. */
   name: string;
-  /** Where: `config Env`, `history 4 (RUN)`, `layer 3 /app/.env:2`. */
+  /** Where: `config Env`, `history 6 (RUN, layer 4)`, `layer 3 /app/.env:2`. */
   where: string;
   layer: number | null;
   path: string | null;
@@ -116,7 +119,7 @@ export interface SecretData {
 }
 
 export interface SecretDropData {
-  /** `config Env`, `history 4 (RUN)`, `layer 3 /app/.env`. */
+  /** `config Env`, `history 6 (RUN, layer 4)`, `layer 3 /app/.env`. */
   where: string;
   /** Line inside a layer file; null for Env and history. */
   line: number | null;

@@ -3,7 +3,7 @@ import type { Location } from '../../model/location.js';
 import { pointerOf, type Target } from '../../model/target.js';
 import type { ContainerData, UserInfo } from '../../model/workload.js';
 import { parseImageRef } from '../../util/image-ref.js';
-import { parseHistory } from './history.js';
+import { parseHistory, type HistoryStep } from './history.js';
 import type { FileData, ImageConfigData, ImageData, ProvenanceData, SecretData, SecretDropData, SetuidData } from './image-data.js';
 import { MergedView } from './merged-view.js';
 import { parseGroup, parsePasswd, resolveUser, type GroupEntry, type PasswdEntry } from './passwd.js';
@@ -104,6 +104,7 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
   const steps = parseHistory(scan.config['history']);
   const history = steps.map((s) => ({
     index: s.index,
+    step: s.index + 1,
     instruction: s.instruction,
     layer: s.layer,
     emptyLayer: s.emptyLayer,
@@ -112,7 +113,7 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
     created: s.created,
     comment: s.comment,
   }));
-  for (const s of steps) at(pointerOf('history', s.index), `history ${s.index} (${s.instruction}${s.layer ? `, layer ${s.layer}` : ''})`);
+  for (const s of steps) at(pointerOf('history', s.index), stepPlace(s));
 
   // Secrets in ENV and history (build args, ENV steps, anything with a provider format).
   const secretDrops: SecretDropData[] = [];
@@ -166,14 +167,14 @@ export function normalizeImage(scan: ImageScan, opts: NormalizeOptions): ImageTa
     const push = (h: SecretHit, name: string) => {
       if (seen.has(h.fingerprint)) return;
       seen.add(h.fingerprint);
-      historySecrets.push({ ...secret(h, name, `history ${s.index} (${s.instruction})`, null, null), line: null, state: 'recorded in the image history' });
+      historySecrets.push({ ...secret(h, name, stepPlace(s), null, null), line: null, state: 'recorded in the image history' });
     };
     const drops: DroppedHit[] = [];
     // A hit without a name is a key written as the name: the label leaves it out (see config Env above).
     for (const a of s.buildArgs) for (const h of opts.detectors.pair(a.name, a.value, drops)) push(h, h.name === undefined ? 'build arg' : `build arg ${a.name}`);
     for (const e of s.env) for (const h of opts.detectors.pair(e.name, e.value, drops)) push(h, h.name === undefined ? 'ENV' : `ENV ${e.name}`);
     for (const h of opts.detectors.text(s.createdBy, drops)) push(h, h.name ?? s.instruction);
-    dropped(`history ${s.index} (${s.instruction})`, drops.filter(firstDrop), false);
+    dropped(stepPlace(s), drops.filter(firstDrop), false);
   }
 
   // Files in every layer, with their fate in the final view.
@@ -379,6 +380,15 @@ function provenanceOf(scan: ImageScan, ann: Record<string, string>, imported: bo
     imported,
     base: base ? { name: base.name, layers: base.diffIds.length } : null,
   };
+}
+
+/**
+ * A history step as findings, locations and --debug-secrets name it: counted from 1, as layers are, so
+ * that the step that made a layer reads `history 6 (RUN, layer 4)` (the JSON pointer, /history/5, is
+ * an array index and stays 0-based).
+ */
+function stepPlace(s: HistoryStep): string {
+  return `history ${s.index + 1} (${s.instruction}${s.layer ? `, layer ${s.layer}` : ''})`;
 }
 
 /** For a credential known by name only (its content was not read): stable, and derived from no secret. */
