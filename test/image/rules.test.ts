@@ -2,7 +2,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { imagePairDetectors, scanLayerFile } from '../../src/analyzers/image-secrets.js';
-import { rulesForImages } from '../../src/cli/image-common.js';
+import { NOT_FOR_IMAGE_COMMAND, rulesForImages } from '../../src/cli/image-common.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { audit } from '../../src/engine/audit.js';
 import { loadRules } from '../../src/engine/load-rules.js';
@@ -30,6 +30,16 @@ describe('image rule fixtures', () => {
   it('every image rule has image fixtures', () => {
     const withFixtures = new Set(cases.map((c) => c[0]));
     for (const r of set.rules.filter((x) => x.targets.includes('image'))) expect(withFixtures.has(r.id), r.id).toBe(true);
+  });
+
+  it('a built-in rule that targets images is left out of sandcheck image only by name, with a reason', () => {
+    // The container filter of rulesForImages must not drop an image rule silently (it did drop
+    // secret-key-shared-across-boundaries, which targets containers too, and its fixture check never saw it).
+    const all = loadRules();
+    const dropped = all.rules.filter((r) => r.targets.includes('image') && !set.byId.has(r.id)).map((r) => r.id);
+    expect(dropped).toEqual([...NOT_FOR_IMAGE_COMMAND.keys()]);
+    expect(dropped).toEqual(['secret-key-shared-across-boundaries']);
+    for (const reason of NOT_FOR_IMAGE_COMMAND.values()) expect(reason.length).toBeGreaterThan(40);
   });
 
   it.each(cases)('%s: %s', async (id, name, rule, path) => {
