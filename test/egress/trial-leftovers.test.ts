@@ -316,6 +316,16 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
     deleteChainWithRules: '*filter\n:OUTPUT DROP [0:0]\n-N SANDBOX\n-A SANDBOX -j ACCEPT\n-X\nCOMMIT\n',
     deleteBuiltinWithRules: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -j DROP\n-X OUTPUT\nCOMMIT\n',
     deleteThenJump: '*filter\n:OUTPUT DROP [0:0]\n-N SANDBOX\n-X SANDBOX\n-A OUTPUT -j SANDBOX\nCOMMIT\n',
+    // Rule commands: -I at a position, -D by number or by rule (iptables compares parsed rules), -R, -E.
+    insertAt: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -d 198.51.100.0/24 -j ACCEPT\n-A OUTPUT -j DROP\n-I OUTPUT 2 -d 203.0.113.0/24 -j ACCEPT\nCOMMIT\n',
+    insertTooFar: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -j DROP\n-I OUTPUT 3 -d 203.0.113.0/24 -j ACCEPT\nCOMMIT\n',
+    deleteByNumber: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -j ACCEPT\n-A OUTPUT -d 198.51.100.0/24 -j ACCEPT\n--delete OUTPUT 1\nCOMMIT\n',
+    deleteBySpec: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -d 198.51.100.7 -p tcp --dport 443 -j ACCEPT\n-A OUTPUT -d 198.51.100.0/24 -j ACCEPT\n-D OUTPUT -p tcp -m tcp -d 198.51.100.7/32 --dport 443 -j ACCEPT\nCOMMIT\n',
+    deleteNoSuchRule: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -j ACCEPT\n-D OUTPUT -d 198.51.100.7 -j ACCEPT\nCOMMIT\n',
+    deleteNumberTooBig: '*filter\n:OUTPUT DROP [0:0]\n-D OUTPUT 1\nCOMMIT\n',
+    replaceRule: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -j ACCEPT\n-R OUTPUT 1 -d 198.51.100.0/24 -j ACCEPT\nCOMMIT\n',
+    renameChain: '*filter\n:OUTPUT DROP [0:0]\n-N SANDBOX\n-A OUTPUT -j SANDBOX\n-A SANDBOX -d 198.51.100.0/24 -j ACCEPT\n-E SANDBOX EGRESS\nCOMMIT\n',
+    renameNoChain: '*filter\n:OUTPUT DROP [0:0]\n-E SANDBOX EGRESS\nCOMMIT\n',
     // nat targets on the hooks the kernel accepts them on, also through user chains.
     dnatInPostrouting: '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -p tcp -j DNAT --to-destination 10.0.0.1\nCOMMIT\n',
     redirectInInput: '*nat\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -j REDIRECT --to-ports 3128\nCOMMIT\n',
@@ -493,6 +503,17 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
     expect(at(fs.find((f) => f.ruleId === 'egress-metadata-reachable')!)).toBe('rules.v4:4');
   });
 
+  it('-I at a position, -D by number or by rule, -R and -E change the rules as iptables-restore does (-I always inserted first before)', () => {
+    const rules = (text: string, chain = 'OUTPUT'): string[] => parseIptablesSave(text, 'rules.v4')[0]!.tables[0]!.chains.find((c) => c.name === chain)!.rules.map((r) => `${r.origin.line} ${r.verdict.text}${r.match[0]!.dst ? ` ${r.match[0]!.dst.values.join(',')}` : ''}`);
+    expect(rules(cases.insertAt)).toEqual(['3 ACCEPT 198.51.100.0/24', '5 ACCEPT 203.0.113.0/24', '4 DROP']);
+    expect(rules(cases.deleteByNumber)).toEqual(['4 ACCEPT 198.51.100.0/24']);
+    expect(rules(cases.deleteBySpec)).toEqual(['4 ACCEPT 198.51.100.0/24']);
+    expect(rules(cases.replaceRule)).toEqual(['4 ACCEPT 198.51.100.0/24']);
+    // The renamed chain keeps its rules, and the jump to it follows.
+    expect(rules(cases.renameChain)).toEqual(['4 EGRESS']);
+    expect(rules(cases.renameChain, 'EGRESS')).toEqual(['5 ACCEPT 198.51.100.0/24']);
+  });
+
   it('-F without a chain after rules: read as flushed (legacy), with an egress-input-opaque warning at its line (iptables-nft-restore keeps them)', () => {
     expect(output(cases.flushAllAfterRules)).toBe('drop 1 rules, line 2');
     expect(parseIptablesSave(cases.flushAllAfterRules, 'rules.v4')[0]!.notes).toEqual([
@@ -519,7 +540,11 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
     expect(error(cases.deleteBuiltinWithRules)).toBe('rules.v4:4: -X OUTPUT: built-in chain OUTPUT still has rules (iptables-nft-restore refuses it: "Directory not empty")');
     expect(error(cases.deleteThenJump)).toBe('rules.v4:5: -j SANDBOX: no chain of that name in table filter, and not a known extension target (iptables-extensions(8), xtables-addons) (a typo?)');
     expect(error('*filter\n:OUTPUT DROP [0:0]\n-F OUTPUT INPUT\nCOMMIT\n')).toBe('rules.v4:3: malformed -F line "-F OUTPUT INPUT"');
-    expect(error('*filter\n:OUTPUT DROP [0:0]\n-D OUTPUT 1\nCOMMIT\n')).toBe('rules.v4:3: unrecognised line "-D OUTPUT 1"');
+    expect(error('*filter\n:OUTPUT DROP [0:0]\n-Q OUTPUT 1\nCOMMIT\n')).toBe('rules.v4:3: unrecognised line "-Q OUTPUT 1"');
+    expect(error(cases.insertTooFar)).toBe('rules.v4:4: -I OUTPUT 3: chain OUTPUT has 1 rule at that point (iptables-restore refuses it: "Index of insertion too big")');
+    expect(error(cases.deleteNoSuchRule)).toBe('rules.v4:4: -D OUTPUT: no rule of chain OUTPUT matches "-D OUTPUT -d 198.51.100.7 -j ACCEPT" at that point (iptables-restore refuses it: "Bad rule (does a matching rule exist in that chain?)")');
+    expect(error(cases.deleteNumberTooBig)).toBe('rules.v4:3: -D OUTPUT 1: chain OUTPUT has 0 rules at that point (iptables-restore refuses it: "Index of deletion too big")');
+    expect(error(cases.renameNoChain)).toBe('rules.v4:3: -E SANDBOX: no chain SANDBOX in table filter');
   });
 
   it('iptables: a nat target on a hook the kernel refuses it on, directly or through user chains, is an input error at the rule', () => {
@@ -621,6 +646,16 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
       'deleteChainWithRules: legacy rejected, nf_tables rejected, sandcheck rejected',
       'deleteBuiltinWithRules: legacy rejected, nf_tables rejected, sandcheck rejected',
       'deleteThenJump: legacy rejected, nf_tables rejected, sandcheck rejected',
+      'insertAt: legacy ok, nf_tables ok, sandcheck ok',
+      'insertTooFar: legacy rejected, nf_tables rejected, sandcheck rejected',
+      'deleteByNumber: legacy ok, nf_tables ok, sandcheck ok',
+      'deleteBySpec: legacy ok, nf_tables ok, sandcheck ok',
+      'deleteNoSuchRule: legacy rejected, nf_tables rejected, sandcheck rejected',
+      'deleteNumberTooBig: legacy rejected, nf_tables rejected, sandcheck rejected',
+      // iptables-nft-restore 1.8.9 crashes on -R (SIGSEGV) and fails -E (CHAIN_RENAME); the legacy backend runs both.
+      'replaceRule: legacy ok, nf_tables rejected, sandcheck ok',
+      'renameChain: legacy ok, nf_tables rejected, sandcheck ok',
+      'renameNoChain: legacy rejected, nf_tables rejected, sandcheck rejected',
       'dnatInPostrouting: legacy rejected, nf_tables rejected, sandcheck rejected',
       'redirectInInput: legacy rejected, nf_tables rejected, sandcheck rejected',
       'snatInOutput: legacy rejected, nf_tables rejected, sandcheck rejected',
@@ -639,7 +674,7 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
     // beforehand, so that "keeps the current policy" shows), beside sandcheck's reading ("assumed" when the
     // policy is not read from the file but taken as ACCEPT, with the reason in the finding).
     const stateRows: string[] = [];
-    for (const name of ['undeclaredBuiltin', 'builtinDeclaredAgain', 'flushChain', 'flushFirst', 'flushAfterPolicy', 'flushAllAfterRules', 'zeroChain', 'deleteEmptyBuiltin', 'longForms'] as const) {
+    for (const name of ['undeclaredBuiltin', 'builtinDeclaredAgain', 'flushChain', 'flushFirst', 'flushAfterPolicy', 'flushAllAfterRules', 'zeroChain', 'deleteEmptyBuiltin', 'longForms', 'insertAt', 'deleteByNumber', 'deleteBySpec', 'replaceRule'] as const) {
       const loaded = (backend: 'legacy' | 'nft'): string => {
         inNs([`iptables-${backend}`, '-P', 'OUTPUT', 'DROP']);
         if (inNs([`iptables-${backend}-restore`], cases[name]).status !== 0) return 'not loaded';
@@ -661,7 +696,18 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
       'zeroChain: legacy DROP 1, nf_tables ACCEPT 1, sandcheck ACCEPT 1 (assumed)',
       'deleteEmptyBuiltin: legacy not loaded, nf_tables ACCEPT 0, sandcheck ACCEPT 0 (assumed)',
       'longForms: legacy DROP 1, nf_tables DROP 1, sandcheck DROP 1',
+      'insertAt: legacy DROP 3, nf_tables DROP 3, sandcheck DROP 3',
+      'deleteByNumber: legacy DROP 1, nf_tables DROP 1, sandcheck DROP 1',
+      'deleteBySpec: legacy DROP 1, nf_tables DROP 1, sandcheck DROP 1',
+      'replaceRule: legacy DROP 1, nf_tables not loaded, sandcheck DROP 1',
     ]);
+    // The rules left, in order, as each backend dumps them and as sandcheck reads them.
+    for (const name of ['insertAt', 'deleteByNumber', 'deleteBySpec'] as const) {
+      inNs(['iptables-legacy-restore'], cases[name]);
+      const dumped = inNs(['iptables-legacy-save', '-t', 'filter']).stdout.split('\n').filter((l) => l.startsWith('-A OUTPUT '));
+      const read = parseIptablesSave(cases[name], 'rules.v4')[0]!.tables[0]!.chains.find((c) => c.name === 'OUTPUT')!.rules.map((r) => r.match[0]!.dst?.values.join(',') ?? 'any');
+      expect(read.map((d) => (d === 'any' ? '' : `-d ${d.includes('/') ? d : `${d}/32`}`)), name).toEqual(dumped.map((l) => /-d \S+/.exec(l)?.[0] ?? ''));
+    }
     // The legacy backend's --test alone catches the typo, at the rule's line.
     expect(inNs(['iptables-legacy-restore', '--test'], cases.typo).stderr).toContain('Error occurred at line: 3');
     // nft: each ruleset loaded for real (`nft -c` passes a nat statement in a filter chain), then flushed.

@@ -132,8 +132,16 @@ function checkJumpTargets(table: NormTable, chains: ReadonlyMap<string, NormChai
 
 /** Long forms of the commands a restore file may hold. */
 const LONG_COMMANDS: Readonly<Record<string, string>> = {
-  '--append': '-A', '--insert': '-I', '--new-chain': '-N', '--policy': '-P', '--flush': '-F', '--delete-chain': '-X', '--zero': '-Z',
+  '--append': '-A', '--insert': '-I', '--delete': '-D', '--replace': '-R', '--rename-chain': '-E', '--new-chain': '-N', '--policy': '-P', '--flush': '-F', '--delete-chain': '-X', '--zero': '-Z',
 };
+
+/** What iptables compares when `-D` names a rule by its spec: the parsed rule, addresses in one notation. */
+function ruleKey(r: NormRule): string {
+  const norm = (d: DimMatch<string> | undefined) => d && { ...d, values: d.values.map((v) => (parsePrefix(v) ? `${parsePrefix(v)!.lo}/${parsePrefix(v)!.hi}` : v)) };
+  const sorted = (o: object): string =>
+    JSON.stringify(o, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : typeof v === 'bigint' ? v.toString() : v));
+  return sorted({ match: r.match.map((m) => ({ ...m, dst: norm(m.dst), src: norm(m.src) })), verdict: { kind: r.verdict.kind, target: r.verdict.target, text: r.verdict.text } });
+}
 
 /** The note on a built-in chain a restore file uses without giving its policy. */
 function unsetPolicy(name: string, backend: string | null): string {
@@ -169,7 +177,7 @@ export function tokenize(line: string): string[] {
   return out;
 }
 
-const SAVE_LINE = /^(#.*|\*(filter|nat|mangle|raw|security)|:\S+ (ACCEPT|DROP|-)( \[\d+:\d+\])?|(\[\d+:\d+\] )?(-[AI]|--append|--insert) \S+.*|(-N|--new-chain) \S+|(-P|--policy) \S+ (ACCEPT|DROP)|(-[FX]|--flush|--delete-chain)( \S+)?|(-Z|--zero)( \S+( \d+)?)?|COMMIT|(create|add) \S+ .*)$/;
+const SAVE_LINE = /^(#.*|\*(filter|nat|mangle|raw|security)|:\S+ (ACCEPT|DROP|-)( \[\d+:\d+\])?|(\[\d+:\d+\] )?(-[AIDR]|--append|--insert|--delete|--replace) \S+.*|(-E|--rename-chain) \S+ \S+|(-N|--new-chain) \S+|(-P|--policy) \S+ (ACCEPT|DROP)|(-[FX]|--flush|--delete-chain)( \S+)?|(-Z|--zero)( \S+( \d+)?)?|COMMIT|(create|add) \S+ .*)$/;
 /** A line that makes a file a rule set: a chain, a policy or a rule (a table of only flush lines is not one). */
 const CHAIN_OR_RULE = /^(:[^\s]+ (ACCEPT|DROP|-)( \[\d+:\d+\])?|(-P|--policy) \S+ (ACCEPT|DROP)|(\[\d+:\d+\] )?(-[AIN]|--append|--insert|--new-chain) \S+.*)\s*$/m;
 
@@ -318,6 +326,56 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
     for (const c of t.chains) if (c.base && c.rules.length === 0) reset(c, 'deletes every empty built-in chain with its DROP policy');
   };
 
+  /** `-A`, `-I [N]`, `-D N|rule`, `-R N rule` as iptables-restore runs them. */
+  const ruleCommand = (cmd: '-A' | '-I' | '-D' | '-R', ruleText: string, lineNo: number): void => {
+    const tokens = tokenize(ruleText);
+    const name = tokens[1];
+    if (name === undefined) throw new InputError(file, `malformed ${cmd} line "${ruleText.slice(0, 60)}"`, lineNo);
+    const chain = chainOf(name, lineNo, 'rule for');
+    const num = /^\d+$/.test(tokens[2] ?? '') ? Number(tokens[2]) : undefined;
+    if (cmd === '-D' && num !== undefined && tokens.length === 3) {
+      if (num < 1 || num > chain.rules.length) throw new InputError(file, `-D ${name} ${num}: chain ${name} has ${chain.rules.length} rule${chain.rules.length === 1 ? '' : 's'} at that point (iptables-restore refuses it: "Index of deletion too big")`, lineNo);
+      chain.rules.splice(num - 1, 1);
+      return;
+    }
+    if (cmd === '-R' && num === undefined) throw new InputError(file, `-R ${name} needs a rule number: "${ruleText.slice(0, 60)}"`, lineNo);
+    // parseRule reads the rule from the third token (the fourth after a rule number of -I and -R).
+    const rule = parseRule(cmd === '-R' ? ['-I', ...tokens.slice(1)] : tokens, file, lineNo, cur!, cmd === '-A' || cmd === '-I' ? ruleText : `-A ${name}${ruleText.slice(ruleText.indexOf(name) + name.length).replace(/^\s+\d+(?=\s|$)/, '')}`);
+    if (!cur!.explicitFamily) {
+      if (V6_MARKS.test(ruleText)) cur!.sawV6 = true;
+      else if (V4_MARKS.test(ruleText)) cur!.sawV4 = true;
+    }
+    if (cmd === '-A') chain.rules.push(rule);
+    else if (cmd === '-I') {
+      const at = num ?? 1;
+      if (at < 1 || at > chain.rules.length + 1) throw new InputError(file, `-I ${name} ${at}: chain ${name} has ${chain.rules.length} rule${chain.rules.length === 1 ? '' : 's'} at that point (iptables-restore refuses it: "Index of insertion too big")`, lineNo);
+      chain.rules.splice(at - 1, 0, rule);
+    } else if (cmd === '-R') {
+      if (num! < 1 || num! > chain.rules.length) throw new InputError(file, `-R ${name} ${num}: chain ${name} has ${chain.rules.length} rule${chain.rules.length === 1 ? '' : 's'} at that point (iptables-restore refuses it)`, lineNo);
+      chain.rules[num! - 1] = rule;
+    } else {
+      // iptables compares the parsed rules: `-d 1.2.3.4` deletes `-d 1.2.3.4/32`.
+      const key = ruleKey(rule);
+      const k = chain.rules.findIndex((r) => ruleKey(r) === key);
+      if (k < 0) throw new InputError(file, `-D ${name}: no rule of chain ${name} matches "${ruleText.slice(0, 60)}" at that point (iptables-restore refuses it: "Bad rule (does a matching rule exist in that chain?)")`, lineNo);
+      chain.rules.splice(k, 1);
+    }
+  };
+  /** `-E OLD NEW`: the chain is renamed and every jump to it follows (iptables-legacy-restore; the nf_tables backend fails). */
+  const renameChain = (args: string[], line: string, lineNo: number): void => {
+    const [from, to, ...more] = args;
+    if (!from || !to || more.length) throw new InputError(file, `malformed -E line "${line.slice(0, 60)}"`, lineNo);
+    const c = chainIndex.get(from);
+    if (!c || c.base) throw new InputError(file, `-E ${from}: ${c ? 'a built-in chain cannot be renamed' : `no chain ${from} in table ${table!.name}`}`, lineNo);
+    if (chainIndex.has(to) || BUILTIN[table!.name]!.includes(to)) throw new InputError(file, `-E ${from} ${to}: chain ${to} already exists in table ${table!.name}`, lineNo);
+    chainIndex.delete(from);
+    c.name = to;
+    chainIndex.set(to, c);
+    for (const x of table!.chains)
+      for (const r of x.rules)
+        if ((r.verdict.kind === 'jump' || r.verdict.kind === 'goto') && r.verdict.target === from) r.verdict = { ...r.verdict, target: to, text: r.verdict.kind === 'goto' ? `goto ${to}` : to };
+  };
+
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     const line = lines[i]!.trim();
@@ -395,14 +453,22 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
     if (line.startsWith('-') && !line.startsWith('-A ') && !line.startsWith('-I ')) {
       const words = line.split(/\s+/);
       const cmd = LONG_COMMANDS[words[0]!] ?? words[0]!;
-      if (cmd === '-A' || cmd === '-I') {
+      if (cmd === '-A' || cmd === '-I' || cmd === '-D' || cmd === '-R') {
         // `--append CHAIN …`: read as the short form.
+        if (cmd === words[0]) {
+          ruleCommand(cmd, line, lineNo);
+          continue;
+        }
         lines[i] = `${cmd} ${words.slice(1).join(' ')}`;
         i--;
         continue;
       }
       if (cmd === '-F' || cmd === '-X' || cmd === '-Z') {
         tableCommand(cmd, words.slice(1), line, lineNo);
+        continue;
+      }
+      if (cmd === '-E') {
+        renameChain(words.slice(1), line, lineNo);
         continue;
       }
       if (cmd !== '-N' && cmd !== '-P') throw new InputError(file, `unrecognised line "${line.slice(0, 60)}"`, lineNo);
@@ -427,16 +493,7 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
       continue;
     }
     if (line.startsWith('-A ') || line.startsWith('-I ') || line.startsWith('[')) {
-      const ruleText = line.startsWith('[') ? line.replace(/^\[\d+:\d+\]\s*/, '') : line;
-      const tokens = tokenize(ruleText);
-      const rule = parseRule(tokens, file, lineNo, cur, ruleText);
-      if (!cur.explicitFamily) {
-        if (V6_MARKS.test(ruleText)) cur.sawV6 = true;
-        else if (V4_MARKS.test(ruleText)) cur.sawV4 = true;
-      }
-      const chain = chainOf(tokens[1]!, lineNo, 'rule for');
-      if (tokens[0] === '-I') chain.rules.unshift(rule);
-      else chain.rules.push(rule);
+      ruleCommand(line.startsWith('-I ') ? '-I' : '-A', line.startsWith('[') ? line.replace(/^\[\d+:\d+\]\s*/, '') : line, lineNo);
       continue;
     }
     throw new InputError(file, `unrecognised line "${line.slice(0, 60)}"`, lineNo);
