@@ -132,7 +132,7 @@ function checkJumpTargets(table: NormTable, chains: ReadonlyMap<string, NormChai
 
 /** Long forms of the commands a restore file may hold. */
 const LONG_COMMANDS: Readonly<Record<string, string>> = {
-  '--append': '-A', '--insert': '-I', '--delete': '-D', '--replace': '-R', '--rename-chain': '-E', '--new-chain': '-N', '--policy': '-P', '--flush': '-F', '--delete-chain': '-X', '--zero': '-Z',
+  '--append': '-A', '--insert': '-I', '--delete': '-D', '--replace': '-R', '--check': '-C', '--rename-chain': '-E', '--list': '-L', '--list-rules': '-S', '--new-chain': '-N', '--policy': '-P', '--flush': '-F', '--delete-chain': '-X', '--zero': '-Z',
 };
 
 /** What iptables compares when `-D` names a rule by its spec: the parsed rule, addresses in one notation. */
@@ -177,7 +177,7 @@ export function tokenize(line: string): string[] {
   return out;
 }
 
-const SAVE_LINE = /^(#.*|\*(filter|nat|mangle|raw|security)|:\S+ (ACCEPT|DROP|-)( \[\d+:\d+\])?|(\[\d+:\d+\] )?(-[AIDR]|--append|--insert|--delete|--replace) \S+.*|(-E|--rename-chain) \S+ \S+|(-N|--new-chain) \S+|(-P|--policy) \S+ (ACCEPT|DROP)|(-[FX]|--flush|--delete-chain)( \S+)?|(-Z|--zero)( \S+( \d+)?)?|COMMIT|(create|add) \S+ .*)$/;
+const SAVE_LINE = /^(#.*|\*(filter|nat|mangle|raw|security)|:\S+ (ACCEPT|DROP|-)( \[\d+:\d+\])?|(\[\d+:\d+\] )?(-[AIDRC]|--append|--insert|--delete|--replace|--check) \S+.*|(-[LS]|--list|--list-rules)( .*)?|(-E|--rename-chain) \S+ \S+|(-N|--new-chain) \S+|(-P|--policy) \S+ (ACCEPT|DROP)|(-[FX]|--flush|--delete-chain)( \S+)?|(-Z|--zero)( \S+( \d+)?)?|COMMIT|(create|add) \S+ .*)$/;
 /** A line that makes a file a rule set: a chain, a policy or a rule (a table of only flush lines is not one). */
 const CHAIN_OR_RULE = /^(:[^\s]+ (ACCEPT|DROP|-)( \[\d+:\d+\])?|(-P|--policy) \S+ (ACCEPT|DROP)|(\[\d+:\d+\] )?(-[AIN]|--append|--insert|--new-chain) \S+.*)\s*$/m;
 
@@ -327,7 +327,7 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
   };
 
   /** `-A`, `-I [N]`, `-D N|rule`, `-R N rule` as iptables-restore runs them. */
-  const ruleCommand = (cmd: '-A' | '-I' | '-D' | '-R', ruleText: string, lineNo: number): void => {
+  const ruleCommand = (cmd: '-A' | '-I' | '-D' | '-R' | '-C', ruleText: string, lineNo: number): void => {
     const tokens = tokenize(ruleText);
     const name = tokens[1];
     if (name === undefined) throw new InputError(file, `malformed ${cmd} line "${ruleText.slice(0, 60)}"`, lineNo);
@@ -357,8 +357,9 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
       // iptables compares the parsed rules: `-d 1.2.3.4` deletes `-d 1.2.3.4/32`.
       const key = ruleKey(rule);
       const k = chain.rules.findIndex((r) => ruleKey(r) === key);
-      if (k < 0) throw new InputError(file, `-D ${name}: no rule of chain ${name} matches "${ruleText.slice(0, 60)}" at that point (iptables-restore refuses it: "Bad rule (does a matching rule exist in that chain?)")`, lineNo);
-      chain.rules.splice(k, 1);
+      if (k < 0) throw new InputError(file, `${cmd} ${name}: no rule of chain ${name} matches "${ruleText.slice(0, 60)}" at that point (iptables-restore refuses it: "Bad rule (does a matching rule exist in that chain?)")`, lineNo);
+      // -C only checks that the rule exists.
+      if (cmd === '-D') chain.rules.splice(k, 1);
     }
   };
   /** `-E OLD NEW`: the chain is renamed and every jump to it follows (iptables-legacy-restore; the nf_tables backend fails). */
@@ -443,6 +444,11 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
         setPolicy(known, m[2] === 'DROP' ? 'drop' : 'accept', lineNo);
         continue;
       }
+      // A user chain declared again: iptables-nft-restore empties it, the legacy backend refuses the line.
+      if (known && !known.base && m[2] === '-' && cur.backend !== 'legacy') {
+        known.rules = [];
+        continue;
+      }
       if (known) throw new InputError(file, `chain ${m[1]} declared twice in table ${table.name}`, lineNo);
       const chain: NormChain = { name: m[1]!, base, policy: base ? (m[2] === 'DROP' ? 'drop' : 'accept') : undefined, hook: base ? m[1]!.toLowerCase() : undefined, type: table.name, rules: [], origin: { file, line: lineNo } };
       table.chains.push(chain);
@@ -453,7 +459,7 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
     if (line.startsWith('-') && !line.startsWith('-A ') && !line.startsWith('-I ')) {
       const words = line.split(/\s+/);
       const cmd = LONG_COMMANDS[words[0]!] ?? words[0]!;
-      if (cmd === '-A' || cmd === '-I' || cmd === '-D' || cmd === '-R') {
+      if (cmd === '-A' || cmd === '-I' || cmd === '-D' || cmd === '-R' || cmd === '-C') {
         // `--append CHAIN …`: read as the short form.
         if (cmd === words[0]) {
           ruleCommand(cmd, line, lineNo);
@@ -469,6 +475,12 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
       }
       if (cmd === '-E') {
         renameChain(words.slice(1), line, lineNo);
+        continue;
+      }
+      if (cmd === '-L' || cmd === '-S') {
+        // Listing prints and changes nothing; a chain it names must exist.
+        const name = words.slice(1).find((w) => !w.startsWith('-'));
+        if (name !== undefined && !/^\d+$/.test(name)) chainOf(name, lineNo, `${cmd} of`);
         continue;
       }
       if (cmd !== '-N' && cmd !== '-P') throw new InputError(file, `unrecognised line "${line.slice(0, 60)}"`, lineNo);
