@@ -1,6 +1,7 @@
 import { parseAddressRange, parsePrefix, type Family } from '../../analyzers/egress/address.js';
 import { CT_STATES, PROTO_NUMBERS, type CtState } from '../../analyzers/egress/header-space.js';
 import type { DimMatch, IpsetContent, MatchSpec, NormChain, NormRule, NormRuleset, NormTable, RuleVerdict } from '../../analyzers/egress/model.js';
+import { reachingBaseChains } from '../../analyzers/egress/reaching-bases.js';
 import { InputError } from '../types.js';
 
 /**
@@ -55,32 +56,6 @@ const TARGET_HOOKS: Readonly<Record<string, readonly string[]>> = {
   TPROXY: ['PREROUTING'],
 };
 
-/** For each chain of a table, the built-in chains it is reached from (by -j and -g, through user chains). */
-function reachingHooks(table: NormTable): Map<string, Set<string>> {
-  const from = new Map<string, Set<string>>();
-  const work: NormChain[] = [];
-  const byName = new Map(table.chains.map((c) => [c.name, c]));
-  for (const c of table.chains)
-    if (c.base) {
-      from.set(c.name, new Set([c.name]));
-      work.push(c);
-    }
-  while (work.length) {
-    const c = work.pop()!;
-    const mine = from.get(c.name)!;
-    for (const r of c.rules) {
-      const t = r.verdict.kind === 'jump' || r.verdict.kind === 'goto' ? byName.get(r.verdict.target ?? '') : undefined;
-      if (!t || t.base) continue;
-      const theirs = from.get(t.name) ?? new Set<string>();
-      const before = theirs.size;
-      for (const h of mine) theirs.add(h);
-      from.set(t.name, theirs);
-      if (theirs.size !== before) work.push(t);
-    }
-  }
-  return from;
-}
-
 /**
  * NETMAP (`--to ADDR/LEN`) rewrites the network part of the destination where DNAT may stand (PREROUTING,
  * OUTPUT) and of the source elsewhere, and ends the nat chain either way. As a destination rewrite it is
@@ -114,9 +89,11 @@ function checkJumpTargets(table: NormTable, chains: ReadonlyMap<string, NormChai
       if (chains.has(v.target) || UNMODELLED_TARGETS.has(v.target)) continue;
       throw new InputError(file, `${v.kind === 'goto' ? '-g' : '-j'} ${v.target}: no chain of that name in table ${table.name}, and not a known extension target (iptables-extensions(8), xtables-addons) (a typo?)`, r.origin.line);
     }
-  const hooks = reachingHooks(table);
+  // Built-in chains are named after their hooks in iptables.
+  const hooks = reachingBaseChains(table);
   for (const c of table.chains) {
-    const from = hooks.get(c.name);
+    const bases = hooks.get(c.name);
+    const from = bases && new Set([...bases].map((b) => b.name));
     for (const r of c.rules) {
       const name = r.verdict.kind === 'jump' || r.verdict.kind === 'goto' ? '' : r.verdict.text.split(' ', 1)[0]!;
       if (name === 'NETMAP') r.verdict = netmapVerdict(r.verdict, from);

@@ -1,6 +1,7 @@
 import { parseAddressRange, parsePrefix, type Family } from '../../analyzers/egress/address.js';
 import { CT_STATES, PORT_PROTOS, PROTO_NUMBERS, type CtState } from '../../analyzers/egress/header-space.js';
 import type { MatchSpec, NormChain, NormRule, NormRuleset, NormTable, Origin, RuleVerdict } from '../../analyzers/egress/model.js';
+import { reachingBaseChains } from '../../analyzers/egress/reaching-bases.js';
 import { parseJsonInput } from '../json-error.js';
 import { InputError } from '../types.js';
 
@@ -169,32 +170,6 @@ const STATEMENT_HOOKS: Readonly<Record<string, readonly string[]>> = {
   masquerade: ['postrouting'],
   tproxy: ['prerouting'],
 };
-
-/** For each chain of a table, the base chains that reach it (itself for a base chain; none if unreferenced). */
-function reachingBaseChains(t: NormTable): Map<string, Set<NormChain>> {
-  const byName = new Map(t.chains.map((c) => [c.name, c]));
-  const from = new Map<string, Set<NormChain>>();
-  const work: NormChain[] = [];
-  for (const c of t.chains)
-    if (c.base) {
-      from.set(c.name, new Set([c]));
-      work.push(c);
-    }
-  while (work.length) {
-    const c = work.pop()!;
-    const mine = from.get(c.name)!;
-    for (const r of c.rules) {
-      const next = r.verdict.kind === 'jump' || r.verdict.kind === 'goto' ? byName.get(r.verdict.target ?? '') : undefined;
-      if (!next || next.base) continue;
-      const theirs = from.get(next.name) ?? new Set<NormChain>();
-      const before = theirs.size;
-      for (const b of mine) theirs.add(b);
-      from.set(next.name, theirs);
-      if (theirs.size !== before) work.push(next);
-    }
-  }
-  return from;
-}
 
 interface RuleCtx {
   file: string;
