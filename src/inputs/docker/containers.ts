@@ -1,5 +1,5 @@
+import type { SecretHit } from '../../analyzers/secrets/types.js';
 import type { Location } from '../../model/location.js';
-import type { Severity } from '../../model/severity.js';
 import { escapePointerSegment, type Target } from '../../model/target.js';
 import { isSandboxedRuntime, namespaceSharing, type ContainerData, type EnvVar, type ImageRef, type Mount, type PortInfo, type Profile, type UserInfo, type Volume, type WorkloadData } from '../../model/workload.js';
 import { DOCKER_DEFAULT_CAPABILITIES, normalizeCapabilities } from '../../util/capabilities.js';
@@ -55,16 +55,11 @@ export interface DockerContainerData extends ContainerData {
   labelDrops?: LabelDrop[];
 }
 
-/** A secret found in one label: never the value, nor its length. */
-export interface LabelSecret {
-  detector: string;
-  title: string;
-  severity: Severity;
-  confidence: 'high' | 'medium';
-  fingerprint: string;
-  /** The label's name; absent when the name is itself the key (it is not shown then). */
-  name?: string;
-}
+/**
+ * A secret found in one label: a detector hit without a line (never the value, nor its length). `name` is
+ * the label's name, absent when the name is itself the key (it is not shown then).
+ */
+export type LabelSecret = Omit<SecretHit, 'line' | 'column'>;
 
 export interface LabelDrop {
   detector: string;
