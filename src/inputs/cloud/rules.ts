@@ -1,6 +1,7 @@
 import { parsePrefix } from '../../analyzers/egress/address.js';
 import { PROTO_NUMBERS } from '../../analyzers/egress/header-space.js';
 import type { MatchSpec, NormChain, NormRule, NormRuleset, Origin } from '../../analyzers/egress/model.js';
+import { asObj, type Obj } from '../../util/objects.js';
 
 /**
  * AWS security groups and network ACLs, GCP firewall rules and Azure NSGs (the JSON their CLIs print)
@@ -57,8 +58,7 @@ export interface CloudInterface {
   origin: Origin;
 }
 
-type Obj = Record<string, unknown>;
-export const asObj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+export { asObj } from '../../util/objects.js';
 export const asArr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 export function scopeRuleset(file: string, label: string, rules: NormRule[], policy: 'accept' | 'drop', origin: Origin): NormRuleset {

@@ -4,9 +4,9 @@ import type { SourceLocator, SourcePath } from '../source-locator.js';
 
 /** Small typed readers over a compose service: each names the field and its line when the value has the wrong shape. */
 
-export type Obj = Record<string, unknown>;
+import { isObj, type Obj } from '../../util/objects.js';
 
-export const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+export { isObj, type Obj };
 export const present = (v: unknown): boolean => v !== undefined && v !== null;
 
 /** Compose `${VAR}` / `$VAR` interpolation: sandcheck leaves these as written and cannot judge them. */

@@ -10,6 +10,7 @@ import { parseGroup, parsePasswd, resolveUser, type GroupEntry, type PasswdEntry
 import { keptPair } from './kept-pair.js';
 import { GROUP, PASSWD, scoredKind } from './scored-paths.js';
 import type { DroppedHit, ImageScan, SecretHit } from './types.js';
+import { isObj } from '../../util/objects.js';
 
 /**
  * The detectors the normalizer applies to ENV values and history lines (injected: inputs do not import
@@ -457,10 +458,6 @@ function secret(h: SecretHit, name: string, where: string, layer: number | null,
             ? 'recorded in the image history'
             : 'set in the image config',
   };
-}
-
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function strings(v: unknown): string[] {

@@ -1,6 +1,7 @@
 import type { ArchiveContents } from './archive-reader.js';
 import type { ImageScan, ImageSourceKind, LayerSummary, Platform } from './types.js';
 import { describeJsonSyntaxError, parseJsonInput } from '../json-error.js';
+import { isObj as isObject } from '../../util/objects.js';
 
 /** Where the resolver gets JSON members and layer summaries from: a streamed archive or a layout directory. */
 export interface BlobStore {
@@ -51,10 +52,6 @@ function platformMatches(want: Platform, got: Partial<Platform> | undefined): bo
 function parseJson(buf: Buffer, what: string): unknown {
   // V8's message quotes the text around the error: an image config's Env values.
   return parseJsonInput(buf.toString('utf8'), (e) => new ImageFormatError(`${what} is not valid JSON: ${describeJsonSyntaxError(e)}`));
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function blobPath(digest: unknown, what: string): string {

@@ -4,9 +4,8 @@ import { OBJECT_HANDLERS, SUPPRESS_ANNOTATION, type ObjectContext } from '../kub
 import type { SourcePath } from '../source-locator.js';
 import { blockScalarAt, locateBlockValue, positionInValue } from '../block-scalar.js';
 import type { Location } from '../../model/location.js';
+import { asObj, type Obj } from '../../util/objects.js';
 
-type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 const asArr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null);
 const strMap = (v: unknown): Record<string, string> =>

@@ -7,6 +7,7 @@ import type { Location } from '../../model/location.js';
 import type { Target } from '../../model/target.js';
 import { OBJECT_HANDLERS, SUPPRESS_ANNOTATION, type ObjectContext } from '../kubernetes/handler.js';
 import type { SourcePath } from '../source-locator.js';
+import { asObj, type Obj } from '../../util/objects.js';
 
 /**
  * Kubernetes NetworkPolicy (networking.k8s.io/v1) and CiliumNetworkPolicy → `egress` targets. The
@@ -14,8 +15,6 @@ import type { SourcePath } from '../source-locator.js';
  * same analyzer judges them once they are attached to the pods they select (egress-verdict.ts).
  */
 
-type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 const asArr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 export interface LabelSelector {
