@@ -1,9 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectValidSarif } from '../report/helpers.js';
-import { buildCli, runCli } from '../workflow/cli.js';
+import { builtCliWithScratch, runCli } from '../workflow/cli.js';
 
 /**
  * README (Exit codes, CI): exit 1 for "an attestation that has expired", exit 2 for "nothing
@@ -11,16 +10,7 @@ import { buildCli, runCli } from '../workflow/cli.js';
  * nothing of it: JUnit had failures="0" errors="0" (a green CI test tab under a red job), and the
  * Markdown summary said "the audit could not be completed" without a reason.
  */
-let cli: Awaited<ReturnType<typeof buildCli>>;
-let dir: string;
-beforeAll(async () => {
-  cli = await buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'sc-trial-contract-'));
-}, 60_000);
-afterAll(() => {
-  cli?.cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const trial = builtCliWithScratch('sc-trial-contract-');
 
 const DIGEST = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 const CLEAN_POD = `apiVersion: v1
@@ -52,9 +42,9 @@ function totals(xml: string): string {
 
 describe('an expired attestation (exit 1 with no finding)', () => {
   it('is a failing JUnit case of its item', () => {
-    writeFileSync(join(dir, 'pod.yaml'), CLEAN_POD);
-    writeFileSync(join(dir, 'expired.yaml'), EXPIRED);
-    const r = runCli(cli.bin, ['scan', 'pod.yaml', '-c', 'expired.yaml', '-f', 'junit'], { cwd: dir });
+    writeFileSync(join(trial.dir, 'pod.yaml'), CLEAN_POD);
+    writeFileSync(join(trial.dir, 'expired.yaml'), EXPIRED);
+    const r = runCli(trial.bin, ['scan', 'pod.yaml', '-c', 'expired.yaml', '-f', 'junit'], { cwd: trial.dir });
     expect(r.status).toBe(1);
     expect(totals(r.stdout)).toMatch(/ failures="1" errors="0" /);
     const suite = /<testsuite name="session-data"[^>]*>[\s\S]*?<\/testsuite>/.exec(r.stdout)![0];
@@ -68,9 +58,9 @@ describe('an expired attestation (exit 1 with no finding)', () => {
   });
 
   it('is a SARIF result at the attestation in sandcheck.yaml, so code scanning shows the failing run', () => {
-    writeFileSync(join(dir, 'pod.yaml'), CLEAN_POD);
-    writeFileSync(join(dir, 'expired.yaml'), EXPIRED);
-    const r = runCli(cli.bin, ['scan', 'pod.yaml', '-c', 'expired.yaml', '-f', 'sarif'], { cwd: dir });
+    writeFileSync(join(trial.dir, 'pod.yaml'), CLEAN_POD);
+    writeFileSync(join(trial.dir, 'expired.yaml'), EXPIRED);
+    const r = runCli(trial.bin, ['scan', 'pod.yaml', '-c', 'expired.yaml', '-f', 'sarif'], { cwd: trial.dir });
     expect(r.status).toBe(1);
     const run = expectValidSarif(r.stdout).runs[0];
     const results = run.results as { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: unknown[]; partialFingerprints: Record<string, string> }[];
@@ -85,25 +75,25 @@ describe('an expired attestation (exit 1 with no finding)', () => {
     expect(run.tool.driver.rules[results[0]!.ruleIndex].id).toBe('attestation-expired');
     expect(results[0]!.partialFingerprints['sandcheck/v1']).toMatch(/^[0-9a-f]{16}$/);
     // An expired attestation of an item that evidence decides adds no result.
-    writeFileSync(join(dir, 'evidence.yaml'), EXPIRED.replace('item: session-data', 'item: image-hardening'));
-    const ok = runCli(cli.bin, ['scan', 'pod.yaml', '-c', 'evidence.yaml', '-f', 'sarif'], { cwd: dir });
+    writeFileSync(join(trial.dir, 'evidence.yaml'), EXPIRED.replace('item: session-data', 'item: image-hardening'));
+    const ok = runCli(trial.bin, ['scan', 'pod.yaml', '-c', 'evidence.yaml', '-f', 'sarif'], { cwd: trial.dir });
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout).runs[0].results).toEqual([]);
   });
 
   it('automatic evidence decides an item: an expired attestation of a passing item adds no case (exit 0)', () => {
-    writeFileSync(join(dir, 'pod.yaml'), CLEAN_POD);
-    writeFileSync(join(dir, 'evidence.yaml'), EXPIRED.replace('item: session-data', 'item: image-hardening'));
-    const r = runCli(cli.bin, ['scan', 'pod.yaml', '-c', 'evidence.yaml', '-f', 'junit'], { cwd: dir });
+    writeFileSync(join(trial.dir, 'pod.yaml'), CLEAN_POD);
+    writeFileSync(join(trial.dir, 'evidence.yaml'), EXPIRED.replace('item: session-data', 'item: image-hardening'));
+    const r = runCli(trial.bin, ['scan', 'pod.yaml', '-c', 'evidence.yaml', '-f', 'junit'], { cwd: trial.dir });
     expect(r.status).toBe(0);
     expect(totals(r.stdout)).toMatch(/ failures="0" errors="0" /);
     expect(r.stdout).not.toContain('.attestation"');
   });
 
   it('an unexpired attestation adds no case', () => {
-    writeFileSync(join(dir, 'pod.yaml'), CLEAN_POD);
-    writeFileSync(join(dir, 'live.yaml'), EXPIRED.replace('expires: 2025-07-15', 'expires: 2099-07-15'));
-    const r = runCli(cli.bin, ['scan', 'pod.yaml', '-c', 'live.yaml', '-f', 'junit'], { cwd: dir });
+    writeFileSync(join(trial.dir, 'pod.yaml'), CLEAN_POD);
+    writeFileSync(join(trial.dir, 'live.yaml'), EXPIRED.replace('expires: 2025-07-15', 'expires: 2099-07-15'));
+    const r = runCli(trial.bin, ['scan', 'pod.yaml', '-c', 'live.yaml', '-f', 'junit'], { cwd: trial.dir });
     expect(r.status).toBe(0);
     expect(totals(r.stdout)).toMatch(/ failures="0" errors="0" /);
     expect(r.stdout).not.toContain('session-data.attestation');
@@ -112,31 +102,31 @@ describe('an expired attestation (exit 1 with no finding)', () => {
 
 describe('nothing audited (exit 2 with every input read)', () => {
   it('nothing to audit: a JUnit error case and a Markdown error line, stderr as before', () => {
-    writeFileSync(join(dir, 'svc.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: {name: worker}\nspec:\n  ports: [{port: 80}]\n');
-    const j = runCli(cli.bin, ['scan', 'svc.yaml', '-f', 'junit=out/j.xml', '-f', 'markdown=out/m.md'], { cwd: dir });
+    writeFileSync(join(trial.dir, 'svc.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: {name: worker}\nspec:\n  ports: [{port: 80}]\n');
+    const j = runCli(trial.bin, ['scan', 'svc.yaml', '-f', 'junit=out/j.xml', '-f', 'markdown=out/m.md'], { cwd: trial.dir });
     expect(j.status).toBe(2);
     expect(j.stderr.split('\n')[0]).toBe(`sandcheck: ${NOTHING_TO_AUDIT}`);
-    const xml = readFileSync(join(dir, 'out/j.xml'), 'utf8');
+    const xml = readFileSync(join(trial.dir, 'out/j.xml'), 'utf8');
     expect(totals(xml)).toMatch(/ failures="0" errors="1" /);
     expect(xml).toContain(`<testcase classname="inputs" name="run" time="0">\n      <error message="${NOTHING_TO_AUDIT}" type="nothing-to-audit">${NOTHING_TO_AUDIT}</error>\n    </testcase>`);
-    const md = readFileSync(join(dir, 'out/m.md'), 'utf8');
+    const md = readFileSync(join(trial.dir, 'out/m.md'), 'utf8');
     expect(md).toContain(`#### Errors\n\n- ${NOTHING_TO_AUDIT}\n`);
   });
 
   it('nothing recognisable: the same, with its own reason', () => {
-    writeFileSync(join(dir, 'notes.txt'), 'release notes\n');
-    const j = runCli(cli.bin, ['scan', 'notes.txt', '-f', 'junit'], { cwd: dir });
+    writeFileSync(join(trial.dir, 'notes.txt'), 'release notes\n');
+    const j = runCli(trial.bin, ['scan', 'notes.txt', '-f', 'junit'], { cwd: trial.dir });
     expect(j.status).toBe(2);
     expect(j.stderr).toBe(`sandcheck: ${NOTHING_RECOGNISABLE}\n`);
     expect(j.stdout).toContain(`<error message="${NOTHING_RECOGNISABLE}" type="nothing-to-audit">`);
-    const m = runCli(cli.bin, ['scan', 'notes.txt', '-f', 'markdown'], { cwd: dir });
+    const m = runCli(trial.bin, ['scan', 'notes.txt', '-f', 'markdown'], { cwd: trial.dir });
     expect(m.status).toBe(2);
     expect(m.stdout).toContain(`#### Errors\n\n- ${NOTHING_RECOGNISABLE}\n`);
   });
 
   it('an input error is not also called "nothing to audit"', () => {
-    writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: a\n');
-    const r = runCli(cli.bin, ['scan', 'broken.yaml', '-f', 'junit'], { cwd: dir });
+    writeFileSync(join(trial.dir, 'broken.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: a\n');
+    const r = runCli(trial.bin, ['scan', 'broken.yaml', '-f', 'junit'], { cwd: trial.dir });
     expect(r.status).toBe(2);
     expect(totals(r.stdout)).toMatch(/ failures="0" errors="1" /);
     expect(r.stdout).toContain('type="input-error"');

@@ -1,24 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, buildCli, runCli } from '../workflow/cli.js';
+import { describe, expect, it } from 'vitest';
+import { REPO, builtCliWithScratch, runCli } from '../workflow/cli.js';
 
 /**
  * README (sandcheck.yaml): "An invalid file stops the run with exit 2 and every problem as
  * `file:line:col: reason`". A waiver naming an unknown rule id was reported as `file:line:` only, and
  * without the id it probably meant (a misspelt key gets one).
  */
-let cli: Awaited<ReturnType<typeof buildCli>>;
-let dir: string;
-beforeAll(async () => {
-  cli = await buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'sc-trial-contract-'));
-}, 60_000);
-afterAll(() => {
-  cli?.cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const trial = builtCliWithScratch('sc-trial-contract-');
 
 const CONFIG = [
   'version: 1',
@@ -38,8 +28,8 @@ const CONFIG = [
 
 describe('a waiver naming an unknown rule', () => {
   it('config validate names it at file:line:col with the rule it probably meant, exit 2', () => {
-    writeFileSync(join(dir, 'sandcheck.yaml'), CONFIG);
-    const r = runCli(cli.bin, ['config', 'validate'], { cwd: dir });
+    writeFileSync(join(trial.dir, 'sandcheck.yaml'), CONFIG);
+    const r = runCli(trial.bin, ['config', 'validate'], { cwd: trial.dir });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd().split('\n')).toEqual([
@@ -49,8 +39,8 @@ describe('a waiver naming an unknown rule', () => {
   });
 
   it('scan --config stops with the same lines and no report', () => {
-    writeFileSync(join(dir, 'sandcheck.yaml'), CONFIG);
-    const r = runCli(cli.bin, ['scan', join(REPO, 'fixtures/sandboxes/hardened'), '--config', 'sandcheck.yaml', '-f', 'json'], { cwd: dir });
+    writeFileSync(join(trial.dir, 'sandcheck.yaml'), CONFIG);
+    const r = runCli(trial.bin, ['scan', join(REPO, 'fixtures/sandboxes/hardened'), '--config', 'sandcheck.yaml', '-f', 'json'], { cwd: trial.dir });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd().split('\n')[0]).toBe(
@@ -70,8 +60,8 @@ describe('a rule id that is not a name is never quoted back', () => {
   const HEX = ['3f9c0a1b2c3d4e5f', '60718293a4b5c6d7e8f90a1b'].join('');
 
   it.each([GITHUB, HEX])('waiver rule %#: exit 2 at file:line:col, the value not shown', (token) => {
-    writeFileSync(join(dir, 'sandcheck.yaml'), `version: 1\nwaivers:\n  - rule: ${token}\n    target: "*"\n    reason: r\n    owner: o@example.com\n    expires: 2099-01-01\n`);
-    const r = runCli(cli.bin, ['config', 'validate'], { cwd: dir });
+    writeFileSync(join(trial.dir, 'sandcheck.yaml'), `version: 1\nwaivers:\n  - rule: ${token}\n    target: "*"\n    reason: r\n    owner: o@example.com\n    expires: 2099-01-01\n`);
+    const r = runCli(trial.bin, ['config', 'validate'], { cwd: trial.dir });
     expect([r.status, r.stdout, r.stderr]).toEqual([
       2,
       '',
@@ -81,11 +71,11 @@ describe('a rule id that is not a name is never quoted back', () => {
 
   it('an annotation or x-sandcheck-ignore key naming a token: the warning gives its place, not the token', () => {
     writeFileSync(
-      join(dir, 'pod.yaml'),
+      join(trial.dir, 'pod.yaml'),
       `apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  annotations:\n    ignore.sandcheck.dev/${HEX}: "x"\n    ignore.sandcheck.dev/${GITHUB}: "x"\n    ignore.sandcheck.dev/no-such-rule: "typo"\nspec:\n  containers: [{name: a, image: a}]\n`,
     );
-    writeFileSync(join(dir, 'compose.yaml'), `services:\n  a:\n    image: a\n    x-sandcheck-ignore:\n      ${GITHUB}: "x"\n`);
-    const r = runCli(cli.bin, ['scan', 'pod.yaml', 'compose.yaml', '-c', '/dev/null', '-f', 'json'], { cwd: dir });
+    writeFileSync(join(trial.dir, 'compose.yaml'), `services:\n  a:\n    image: a\n    x-sandcheck-ignore:\n      ${GITHUB}: "x"\n`);
+    const r = runCli(trial.bin, ['scan', 'pod.yaml', 'compose.yaml', '-c', '/dev/null', '-f', 'json'], { cwd: trial.dir });
     expect(r.stderr.split('\n').filter((l) => l.includes('suppression'))).toEqual([
       'sandcheck: warning: pod.yaml:6: suppression names an unknown rule that is not a rule id (not shown: it may be a value); it suppresses nothing',
       'sandcheck: warning: pod.yaml:7: suppression names an unknown rule that is not a rule id (not shown: it may be a value); it suppresses nothing',
@@ -101,8 +91,8 @@ describe('an egress address that is not one is never quoted back', () => {
   const GITHUB = ['ghp', '_', 'Zx9Qw3Lk7Pv2Mn8Rt5Yb1Hc6Jd4Fg0KsAbCd'].join('');
 
   it('a token in egress.allow[].cidr: exit 2 at file:line:col, the value not shown; a mistyped address is still quoted', () => {
-    writeFileSync(join(dir, 'sandcheck.yaml'), `version: 1\negress:\n  allow:\n    - cidr: ${GITHUB}\n      ports: [443]\n  dns:\n    resolvers: [300.1.1.1]\n`);
-    const r = runCli(cli.bin, ['config', 'validate'], { cwd: dir });
+    writeFileSync(join(trial.dir, 'sandcheck.yaml'), `version: 1\negress:\n  allow:\n    - cidr: ${GITHUB}\n      ports: [443]\n  dns:\n    resolvers: [300.1.1.1]\n`);
+    const r = runCli(trial.bin, ['config', 'validate'], { cwd: trial.dir });
     expect(r.status).toBe(2);
     expect(r.stderr).not.toContain(GITHUB.slice(4, 12));
     expect(r.stderr.trimEnd().split('\n')).toEqual([

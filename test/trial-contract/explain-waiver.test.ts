@@ -1,28 +1,18 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, runCli } from '../workflow/cli.js';
+import { describe, expect, it } from 'vitest';
+import { builtCliWithScratch, runCli } from '../workflow/cli.js';
 
 /**
  * README: "`sandcheck explain RULE_ID` prints … how to suppress it", and a waiver's `owner` is
  * required. The waiver explain printed had no owner: copied into sandcheck.yaml, it stopped the run
  * with exit 2 (`missing required key "owner"`).
  */
-let cli: Awaited<ReturnType<typeof buildCli>>;
-let dir: string;
-beforeAll(async () => {
-  cli = await buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'sc-trial-contract-'));
-}, 60_000);
-afterAll(() => {
-  cli?.cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const trial = builtCliWithScratch('sc-trial-contract-');
 
 describe('the waiver explain prints', () => {
   it('is a valid sandcheck.yaml waiver once its placeholders are filled', () => {
-    const r = runCli(cli.bin, ['explain', 'container-privileged']);
+    const r = runCli(trial.bin, ['explain', 'container-privileged']);
     expect(r.status).toBe(0);
     const line = r.stdout.split('\n').find((l) => l.startsWith('- sandcheck.yaml: a waiver'));
     expect(line).toBe('- sandcheck.yaml: a waiver `{ rule: container-privileged, target: "<glob>", reason: "…", owner: "<who>", expires: YYYY-MM-DD }`');
@@ -31,8 +21,8 @@ describe('the waiver explain prints', () => {
       .replace('"…"', '"vendor image, OPS-123"')
       .replace('"<who>"', '"platform@example.com"')
       .replace('YYYY-MM-DD', '2099-12-31');
-    writeFileSync(join(dir, 'sandcheck.yaml'), `version: 1\nwaivers:\n  - ${waiver}\n`);
-    const v = runCli(cli.bin, ['config', 'validate'], { cwd: dir });
+    writeFileSync(join(trial.dir, 'sandcheck.yaml'), `version: 1\nwaivers:\n  - ${waiver}\n`);
+    const v = runCli(trial.bin, ['config', 'validate'], { cwd: trial.dir });
     expect([v.status, v.stdout, v.stderr]).toEqual([0, 'sandcheck.yaml: valid (1 waiver, 0 attestations)\n', '']);
   });
 });
@@ -47,7 +37,7 @@ describe('explain knows the checks the engine makes itself', () => {
     ['suppression-without-reason', 'Inline suppressions must give a reason', 'Severity: low · Checklist: that of the rule the suppression names'],
     ['trust-boundary-unmatched', 'A trust boundary of sandcheck.yaml matches nothing in the scan', 'Severity: low · Checklist: `workload-isolation`'],
   ])('%s', (id, title, meta) => {
-    const r = runCli(cli.bin, ['explain', id]);
+    const r = runCli(trial.bin, ['explain', id]);
     expect([r.status, r.stderr]).toEqual([0, '']);
     const lines = r.stdout.split('\n');
     expect(lines.slice(0, 5)).toEqual([`# ${id}`, '', `**${title}**`, '', `${meta} · A check sandcheck makes itself (no rule file)`]);
@@ -55,7 +45,7 @@ describe('explain knows the checks the engine makes itself', () => {
   });
 
   it('an id that is neither still exits 2', () => {
-    const r = runCli(cli.bin, ['explain', 'no-such-check']);
+    const r = runCli(trial.bin, ['explain', 'no-such-check']);
     expect([r.status, r.stdout, r.stderr]).toEqual([2, '', 'sandcheck: unknown rule "no-such-check" (see `sandcheck rules`)\n']);
   });
 });

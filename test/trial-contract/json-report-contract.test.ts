@@ -1,8 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, buildCli, runCli } from '../workflow/cli.js';
+import { describe, expect, it } from 'vitest';
+import { REPO, builtCliWithScratch, runCli } from '../workflow/cli.js';
 
 /**
  * README, "The JSON report": "This is a public contract". Every field a real report carries must be
@@ -11,16 +10,7 @@ import { REPO, buildCli, runCli } from '../workflow/cli.js';
  * (input errors) and `findings[].suppressed.expires` (waivers) that the README did not document, and
  * its example showed `README.md` as a skipped input although text files are parsed (scanned for keys).
  */
-let cli: Awaited<ReturnType<typeof buildCli>>;
-let dir: string;
-beforeAll(async () => {
-  cli = await buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'sc-trial-contract-'));
-}, 60_000);
-afterAll(() => {
-  cli?.cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const trial = builtCliWithScratch('sc-trial-contract-');
 
 /** The README's jsonc example as a value: comments dropped, `{ … }` as an empty (free-form) object. */
 function readmeExample(): unknown {
@@ -49,8 +39,8 @@ function shape(v: unknown, path = '', out = new Map<string, Set<string>>()): Map
 
 function tree(files: Record<string, string | Buffer>): void {
   for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
+    mkdirSync(dirname(join(trial.dir, path)), { recursive: true });
+    writeFileSync(join(trial.dir, path), text);
   }
 }
 
@@ -107,7 +97,7 @@ describe('the JSON report holds only the fields the README documents', () => {
       'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]),
       'sandcheck.yaml': CONFIG,
     });
-    const r = runCli(cli.bin, ['scan', '.', '-f', 'json'], { cwd: dir });
+    const r = runCli(trial.bin, ['scan', '.', '-f', 'json'], { cwd: trial.dir });
     expect(r.status).toBe(2);
     const report = JSON.parse(r.stdout) as { inputs: { path: string }[]; findings: { suppressed?: { by: string } }[] };
     // The report exercises what the test claims to check.
@@ -127,7 +117,7 @@ describe('the JSON report holds only the fields the README documents', () => {
 
   it('the README example shows the input error as a report gives it: file:line, never a column, and its line', () => {
     tree({ 'broken.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: a\n' });
-    const r = runCli(cli.bin, ['scan', 'broken.yaml', '-f', 'json'], { cwd: dir });
+    const r = runCli(trial.bin, ['scan', 'broken.yaml', '-f', 'json'], { cwd: trial.dir });
     const input = (JSON.parse(r.stdout) as { inputs: Record<string, unknown>[] }).inputs[0]!;
     expect(input).toEqual({ path: 'broken.yaml', format: null, status: 'error', error: 'broken.yaml:4: not valid YAML: unexpected end of the stream within a flow collection', line: 4 });
     const example = (readmeExample() as { inputs: Record<string, unknown>[] }).inputs.find((i) => i.status === 'error')!;
@@ -137,7 +127,7 @@ describe('the JSON report holds only the fields the README documents', () => {
 
   it('the README example of a skipped input is one a report gives', () => {
     tree({ 'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), 'README.md': '# notes\n' });
-    const r = runCli(cli.bin, ['scan', 'logo.png', 'README.md', '-f', 'json'], { cwd: dir });
+    const r = runCli(trial.bin, ['scan', 'logo.png', 'README.md', '-f', 'json'], { cwd: trial.dir });
     const inputs = (JSON.parse(r.stdout) as { inputs: Record<string, unknown>[] }).inputs;
     const example = (readmeExample() as { inputs: Record<string, unknown>[] }).inputs.find((i) => i.status === 'skipped')!;
     expect(inputs.find((i) => i.path === example.path)).toEqual(example);

@@ -1,28 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, buildCli, runCli } from '../workflow/cli.js';
+import { describe, expect, it } from 'vitest';
+import { REPO, builtCliWithScratch, runCli } from '../workflow/cli.js';
 
 /**
  * README: "`-q, --quiet` Only failing items, their failing findings, errors and the summary", and
  * "when every report goes to a file, the summary line goes to stderr". With --quiet and every report
  * in a file, a failing run printed nothing at all: a CI log with exit 1 and no line saying why.
  */
-let cli: Awaited<ReturnType<typeof buildCli>>;
-let dir: string;
-beforeAll(async () => {
-  cli = await buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'sc-trial-contract-'));
-}, 60_000);
-afterAll(() => {
-  cli?.cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const trial = builtCliWithScratch('sc-trial-contract-');
 
 describe('--quiet with every report in a file', () => {
   it('still prints the summary line on stderr, and nothing on stdout', () => {
-    const r = runCli(cli.bin, ['scan', join(REPO, 'fixtures/sandboxes/leaky'), '-q', '--format', 'sarif=out/s.sarif', '--format', 'json=out/r.json'], { cwd: dir });
+    const r = runCli(trial.bin, ['scan', join(REPO, 'fixtures/sandboxes/leaky'), '-q', '--format', 'sarif=out/s.sarif', '--format', 'json=out/r.json'], { cwd: trial.dir });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(

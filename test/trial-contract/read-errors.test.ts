@@ -1,25 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, buildCli, runCli } from '../workflow/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO, builtCliWithScratch, runCli } from '../workflow/cli.js';
 
 /**
  * README (Exit codes): exit 2 for "bad config or baseline", named with the reason. An unreadable
  * --baseline or --config was reported with Node's errno code (`ENOENT`, `EISDIR`), not a reason in
  * words as an output file that cannot be written is (`is a folder`, `permission denied`).
  */
-let cli: Awaited<ReturnType<typeof buildCli>>;
-let dir: string;
 const HARDENED = join(REPO, 'fixtures/sandboxes/hardened');
-beforeAll(async () => {
-  cli = await buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'sc-trial-contract-'));
-  mkdirSync(join(dir, 'a-folder.json'));
-}, 60_000);
-afterAll(() => {
-  cli?.cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+const trial = builtCliWithScratch('sc-trial-contract-');
+beforeAll(() => {
+  mkdirSync(join(trial.dir, 'a-folder.json'));
 });
 
 describe('an unreadable --baseline or --config: exit 2, the reason in words, no report', () => {
@@ -28,7 +20,7 @@ describe('an unreadable --baseline or --config: exit 2, the reason in words, no 
     [['--baseline', 'a-folder.json'], 'sandcheck: invalid baseline a-folder.json: cannot read the baseline: is a folder, not a file\n'],
     [['--config', 'a-folder.json'], 'sandcheck: invalid config a-folder.json: cannot read: is a folder, not a file\n'],
   ])('scan %j', (args, stderr) => {
-    const r = runCli(cli.bin, ['scan', HARDENED, '-f', 'json', ...args], { cwd: dir });
+    const r = runCli(trial.bin, ['scan', HARDENED, '-f', 'json', ...args], { cwd: trial.dir });
     expect([r.status, r.stdout, r.stderr]).toEqual([2, '', stderr]);
   });
 });
@@ -41,15 +33,15 @@ describe('an unreadable --baseline or --config: exit 2, the reason in words, no 
  */
 describe('--write-baseline', () => {
   it('creates missing folders and keeps the exit code of the run', () => {
-    const r = runCli(cli.bin, ['scan', HARDENED, '--config', join(HARDENED, 'sandcheck.yaml'), '-q', '--write-baseline', '.sandcheck/ci/baseline.json'], { cwd: dir });
+    const r = runCli(trial.bin, ['scan', HARDENED, '--config', join(HARDENED, 'sandcheck.yaml'), '-q', '--write-baseline', '.sandcheck/ci/baseline.json'], { cwd: trial.dir });
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('sandcheck: wrote 0 findings to the baseline .sandcheck/ci/baseline.json\n');
-    expect(existsSync(join(dir, '.sandcheck/ci/baseline.json'))).toBe(true);
-    expect(JSON.parse(readFileSync(join(dir, '.sandcheck/ci/baseline.json'), 'utf8'))).toMatchObject({ format: 'sandcheck-baseline', version: 1, findings: [] });
+    expect(existsSync(join(trial.dir, '.sandcheck/ci/baseline.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(trial.dir, '.sandcheck/ci/baseline.json'), 'utf8'))).toMatchObject({ format: 'sandcheck-baseline', version: 1, findings: [] });
   });
 
   it('a path that cannot be written: exit 2 with the reason in words', () => {
-    const r = runCli(cli.bin, ['scan', HARDENED, '--config', join(HARDENED, 'sandcheck.yaml'), '-q', '--write-baseline', 'a-folder.json'], { cwd: dir });
+    const r = runCli(trial.bin, ['scan', HARDENED, '--config', join(HARDENED, 'sandcheck.yaml'), '-q', '--write-baseline', 'a-folder.json'], { cwd: trial.dir });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('sandcheck: a-folder.json: cannot write the baseline: is a folder, not a file\n');
   });

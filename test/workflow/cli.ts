@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { afterAll, beforeAll } from 'vitest';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -28,6 +30,31 @@ export async function buildCli(): Promise<{ bin: string; cleanup(): void }> {
     logLevel: 'error',
   });
   return { bin, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * For one test file: the CLI bundled once (buildCli) and a scratch folder, both made before its tests
+ * and removed after them. Read `bin` and `dir` inside tests (they are set by then).
+ */
+export function builtCliWithScratch(prefix: string): { readonly bin: string; readonly dir: string } {
+  let cli: Awaited<ReturnType<typeof buildCli>> | undefined;
+  let dir: string | undefined;
+  beforeAll(async () => {
+    cli = await buildCli();
+    dir = mkdtempSync(join(tmpdir(), prefix));
+  }, 60_000);
+  afterAll(() => {
+    cli?.cleanup();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get bin() {
+      return cli!.bin;
+    },
+    get dir() {
+      return dir!;
+    },
+  };
 }
 
 export interface CliResult {
