@@ -15,7 +15,7 @@ import { readServiceNetwork, readTopLevelNetworks, type ComposeNetworkData, type
 import { readObjectDefinitions } from './secrets.js';
 import { blockScalarAt, lineOfFile, locateContainerBlockValues, setValueLines } from '../block-scalar.js';
 import type { Location } from '../../model/location.js';
-import { parseCommentSuppressions, toTargetSuppressions } from '../../util/comment-suppressions.js';
+import { commentSuppressionsOf } from '../file-target.js';
 
 /** compose.yaml, compose.override.yml, docker-compose.yml, docker-compose.prod.yaml, docker-compose-dev.yml… */
 const COMPOSE_NAME = /^(?:compose(?:\.[\w.-]+)?|docker-compose[\w.-]*)\.ya?ml$/i;
@@ -295,7 +295,7 @@ export function composeObjectsTarget(
     data,
     locations,
     // Top-level entries belong to no service: `# sandcheck-ignore <rule> -- <reason>` above the line suppresses one.
-    suppressions: file.text.includes('sandcheck-ignore') ? toTargetSuppressions(file.path, parseCommentSuppressions(file.text).suppressions) : [],
+    suppressions: commentSuppressionsOf(file),
     boundary: project,
   };
 }

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { BuildData } from '../../model/build.js';
 import type { Target } from '../../model/target.js';
-import { parseCommentSuppressions, toTargetSuppressions } from '../../util/comment-suppressions.js';
+import { commentSuppressionsOf } from '../file-target.js';
 import type { InputHandler } from '../types.js';
 import { normalizeDockerfile } from './normalize.js';
 
@@ -37,7 +37,7 @@ export const dockerfileHandler: InputHandler = {
       file: file.path,
       data,
       locations: new Map([...lines].map(([pointer, pos]) => [pointer, { file: file.path, line: pos.line, column: pos.column, pointer }])),
-      suppressions: toTargetSuppressions(file.path, parseCommentSuppressions(file.text).suppressions),
+      suppressions: commentSuppressionsOf(file),
     };
     return { targets: [target] };
   },

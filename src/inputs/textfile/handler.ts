@@ -1,6 +1,6 @@
 import type { Location } from '../../model/location.js';
 import type { Target } from '../../model/target.js';
-import { parseCommentSuppressions, toTargetSuppressions } from '../../util/comment-suppressions.js';
+import { commentSuppressionsOf } from '../file-target.js';
 import type { InputHandler, SourceFile } from '../types.js';
 import { readAgain, readAgainOf, type ReadAgain } from '../read-again.js';
 
@@ -71,10 +71,7 @@ export function textTarget(file: SourceFile, parsedAs: string | null = null): Ta
     file: file.path,
     data,
     locations: new Map<string, Location>().set('', { file: file.path, line: 1, column: 1 }),
-    // Comment suppressions only matter where a finding exists; skip the parse when none can be present.
-    // (`k-igno` first: indexOf runs memchr on the first character of a pattern shorter than 7, and `k`
-    // is rarer than `s`; longer patterns switch to a Boyer-Moore-Horspool that is slow on letters.)
-    suppressions: file.text.includes('k-igno') && file.text.includes('sandcheck-ignore') ? toTargetSuppressions(file.path, parseCommentSuppressions(file.text).suppressions) : [],
+    suppressions: commentSuppressionsOf(file),
   };
   if (scanner !== null) {
     scanner(target);
