@@ -41,15 +41,18 @@ const composeReads = new WeakMap<SourceFile, YamlFile>();
 function composeYaml(file: SourceFile): YamlFile {
   let read = composeReads.get(file);
   if (!read) {
-    try {
-      if (file.text.includes('!reset') || file.text.includes('!override')) throw new Error('merge tags');
-      read = parseYamlFast(file.text, file.path, { duplicateKeys: 'last' });
-    } catch {
-      read = file.yaml();
-    }
+    read = file.text.includes('!reset') || file.text.includes('!override') ? file.yaml() : fastOrFull(file);
     composeReads.set(file, read);
   }
   return read;
+}
+
+function fastOrFull(file: SourceFile): YamlFile {
+  try {
+    return parseYamlFast(file.text, file.path, { duplicateKeys: 'last' });
+  } catch {
+    return file.yaml();
+  }
 }
 
 const firstValue = (file: SourceFile): YamlDoc | undefined => composeYaml(file).docs.find((d) => d.value !== null && d.value !== undefined);
