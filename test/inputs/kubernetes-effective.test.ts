@@ -114,7 +114,7 @@ describe('effective container settings (pod → container inheritance)', () => {
         'name: p\n  annotations: {container.seccomp.security.alpha.kubernetes.io/annotated: unconfined}',
       ),
     );
-    expect(c.own!.data.seccomp).toEqual({ type: 'Localhost', profile: 'p.json', source: 'container', text: 'seccompProfile: Localhost' });
+    expect(c.own!.data.seccomp).toEqual({ type: 'Localhost', profile: 'p.json', source: 'container', text: '`seccompProfile: Localhost`' });
     expect(c.annotated!.data.seccomp).toMatchObject({ type: 'RuntimeDefault', source: 'pod' });
     expect(c.inherits!.data.seccomp).toMatchObject({ type: 'RuntimeDefault', source: 'pod' });
   });
@@ -132,8 +132,8 @@ describe('effective container settings (pod → container inheritance)', () => {
     container.seccomp.security.alpha.kubernetes.io/b: localhost/tools.json`,
       ),
     );
-    expect(c.a!.data.seccomp).toEqual({ type: 'unset', profile: null, source: 'unset', text: 'seccompProfile: unset' });
-    expect(c.b!.data.seccomp).toEqual({ type: 'unset', profile: null, source: 'unset', text: 'seccompProfile: unset' });
+    expect(c.a!.data.seccomp).toEqual({ type: 'unset', profile: null, source: 'unset', text: 'no `seccompProfile` on the container or the pod' });
+    expect(c.b!.data.seccomp).toEqual({ type: 'unset', profile: null, source: 'unset', text: 'no `seccompProfile` on the container or the pod' });
     expect(locate(c.a!, '/seccomp').line).toBe(6);
     expect(locate(c.b!, '/seccomp').line).toBe(7);
   });
@@ -181,7 +181,7 @@ describe('effective container settings (pod → container inheritance)', () => {
     expect(c.own!.data).toMatchObject({ privileged: true, privilegedBy: '`windowsOptions.hostProcess: true` on the container: a HostProcess container runs as a process on the node' });
     expect(locate(c.own!, '/privileged')).toMatchObject({ line: 18, pointer: '/spec/containers/2/securityContext/windowsOptions/hostProcess' });
     // Not a Linux privileged container: no seccomp or escalation is forced by it.
-    expect(c.own!.data.seccomp.text).toBe('seccompProfile: unset');
+    expect(c.own!.data.seccomp.text).toBe('no `seccompProfile` on the container or the pod');
     expect(c.own!.data.allowPrivilegeEscalation).toBe(true);
   });
 

@@ -101,7 +101,7 @@ export function resolveContainer(pod: PodContext, container: Obj, role: Containe
   const declared = resolveProfile('seccomp', cSc, pSc, cScPath, pScPath, pod, name, paths, cPath);
   const seccomp: Profile = linuxPrivileged
     ? { type: 'Unconfined', profile: null, source: 'container', text: '`privileged: true`, under which no seccomp profile applies' }
-    : { ...declared, text: `seccompProfile: ${declared.type}` };
+    : { ...declared, text: declared.type === 'unset' ? 'no `seccompProfile` on the container or the pod' : `\`seccompProfile: ${declared.type}\`` };
   if (linuxPrivileged) paths.set('/seccomp', scField('privileged'));
   const apparmor = resolveProfile('apparmor', cSc, pSc, cScPath, pScPath, pod, name, paths, cPath);
 
