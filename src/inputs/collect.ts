@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { errnoReason } from '../util/errno-reason.js';
 import { basename, join, relative, resolve } from 'node:path';
 import { CHECKLIST_IDS, type ChecklistId } from '../model/checklist.js';
@@ -12,6 +12,7 @@ import { InputError, type DetailedParseOutput, type InputHandler, type SourceFil
 import { compareText } from '../util/compare.js';
 import { mergeComposeOverrides } from './compose/override.js';
 import { excludedBy, type Exclusion } from './exclude.js';
+import { readInput, type InputBytes } from './read-input.js';
 import { startManifestSourceScan } from './kubernetes/unrendered.js';
 
 export interface Collected {
@@ -151,32 +152,26 @@ function readAndCollect(abs: string, ctx: WalkContext, explicit: boolean): void 
   // sandcheck.yaml met in a walk is configuration, not an input (it is read with --config or from the
   // working directory); a key pasted into it is still a key in a file, so its text is scanned.
   const config = CONFIG_NAMES.has(basename(abs)) && !explicit;
-  let raw: string | Buffer;
+  let read: InputBytes;
   try {
-    const size = statSync(abs).size;
-    if (size > MAX_FILE_BYTES) {
-      out.inputs.push({ path: shown, format: null, status: 'skipped', reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` });
-      return;
-    }
-    // Small files straight to a string (one native call: reading a Buffer and decoding it cost a third
-    // more over many files); large ones as bytes, so that a large binary is never decoded.
-    raw = size > 1 << 20 ? readFileSync(abs) : readFileSync(abs, 'utf8');
+    read = readInput(abs, MAX_FILE_BYTES);
   } catch (err) {
     addError(out, { path: shown, format: null, status: 'error', error: `${shown}: ${errnoReason(err)}` }, null);
     return;
   }
-  // A NUL byte in the first 8 KiB means binary (in a decoded string it is U+0000).
-  const nul = typeof raw === 'string' ? raw.indexOf('\0') : raw.subarray(0, 8192).indexOf(0);
-  if (nul !== -1 && nul < 8192) {
+  if (read.kind === 'too-large') {
+    out.inputs.push({ path: shown, format: null, status: 'skipped', reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` });
+    return;
+  }
+  if (read.kind === 'binary') {
     // A file named as a configuration format that holds binary data is a broken input (a bad checkout, a
     // truncated upload), not a file to pass over; an encrypted one says so and is skipped.
-    const head = typeof raw === 'string' ? raw.slice(0, 10) : raw.subarray(0, 10).toString('latin1');
-    if (head === GIT_CRYPT_HEADER) out.inputs.push({ path: shown, format: null, status: 'skipped', reason: 'encrypted with git-crypt' });
+    if (read.head === GIT_CRYPT_HEADER) out.inputs.push({ path: shown, format: null, status: 'skipped', reason: 'encrypted with git-crypt' });
     else if (CONFIG_FORMAT_NAME.test(basename(abs))) addError(out, { path: shown, format: null, status: 'error', error: `${shown}: binary content in a file named as a configuration file (corrupt, or encrypted?)` }, null);
     else out.inputs.push({ path: shown, format: null, status: 'skipped', reason: 'binary file' });
     return;
   }
-  collectFile(makeSourceFile(shown, abs, typeof raw === 'string' ? raw : raw.toString('utf8')), config ? [CONFIG_AS_TEXT] : handlers, out);
+  collectFile(makeSourceFile(shown, abs, read.text), config ? [CONFIG_AS_TEXT] : handlers, out);
 }
 
 /** Detects the format and parses; every file ends up in `inputs` as parsed, skipped or error. */
