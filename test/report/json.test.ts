@@ -44,7 +44,7 @@ describe('the JSON report in pieces', () => {
     const text = pieces.join('');
     expect(text).toBe(whole(report));
     expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(text.length / 5);
-    for (const n of [255, 256, 257, 512, 513]) {
+    for (const n of [1, 31, 32, 33, 64, 65, 255, 256, 257]) {
       const list = { 'a[b': Array.from({ length: n }, (_, i) => (i % 3 ? { i, l: [i] } : null)), after: { k: [] } };
       expect([...jsonPieces(list)].join(''), String(n)).toBe(whole(list));
     }
@@ -53,7 +53,9 @@ describe('the JSON report in pieces', () => {
   it('is written to a file in order, pieces joined or cut around the 1 MiB chunks', () => {
     const dir = tempDir();
     const big = 'x'.repeat((1 << 20) + 17);
-    const pieces = ['{"a": "', big, '", "b": [', ...Array.from({ length: 50_000 }, (_, i) => `${i},`), '"\u203a\ud83d\ude00"]}\n'];
+    // Pieces are encoded into one reused buffer: pieces that fill it, of multi-byte characters, around a long one.
+    const wide = (n: number) => Array.from({ length: 5 }, (_, i) => `"${'\u00e9\u203a'.repeat(n)}${i}",`);
+    const pieces = ['{"a": "', big, '", "b": [', ...wide(174_762), ...Array.from({ length: 50_000 }, (_, i) => `${i},`), ...wide(99_999), '"\u203a\ud83d\ude00"]}\n'];
     const file = join(dir, 'out.json');
     writeTextFile(file, pieces);
     expect(readFileSync(file, 'utf8')).toBe(pieces.join(''));
