@@ -3,6 +3,7 @@ import { compareText } from '../util/compare.js';
 import type { DropReason } from '../analyzers/secrets/false-positives.js';
 import type { ImageData } from '../inputs/image/image-data.js';
 import type { Target } from '../model/target.js';
+import { writeStderr } from '../util/stderr.js';
 
 /** Why the false-positive pipeline dropped a candidate, in words. */
 const REASONS: Record<LocatedDrop['reason'], string> = {
@@ -47,10 +48,10 @@ export function startSecretDropLog(): { addImages(targets: Target<object>[]): vo
     print() {
       setSecretDropListener(null);
       const list = [...drops.values()].sort((a, b) => compareText(a.file ?? '', b.file ?? '') || a.line - b.line || compareText(a.detector, b.detector) || compareText(a.fingerprint, b.fingerprint));
-      process.stderr.write(`sandcheck: --debug-secrets: ${list.length} candidate${list.length === 1 ? '' : 's'} dropped by the false-positive filters (file:line detector reason fingerprint [name])\n`);
+      writeStderr(`sandcheck: --debug-secrets: ${list.length} candidate${list.length === 1 ? '' : 's'} dropped by the false-positive filters (file:line detector reason fingerprint [name])\n`);
       for (const d of list) {
         // Image config Env and history have no lines (line 0): the place alone.
-        process.stderr.write(`sandcheck: dropped ${d.file ?? '<input>'}${d.line > 0 ? `:${d.line}` : ''} ${d.detector} ${d.reason} ${d.fingerprint}${d.name ? ` ${d.name}` : ''} (${REASONS[d.reason]})\n`);
+        writeStderr(`sandcheck: dropped ${d.file ?? '<input>'}${d.line > 0 ? `:${d.line}` : ''} ${d.detector} ${d.reason} ${d.fingerprint}${d.name ? ` ${d.name}` : ''} (${REASONS[d.reason]})\n`);
       }
     },
   };

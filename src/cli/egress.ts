@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { collectPaths } from '../inputs/collect.js';
 import { EXCLUDE_OPTION, addCommonOptions, finish, prepare, walkExclusions, type CommonOptions, type WalkOptions } from './scan.js';
 import { writeStdout } from '../util/stdout.js';
+import { writeStderr } from '../util/stderr.js';
 
 interface EgressOptions extends CommonOptions, WalkOptions {
   explain?: boolean;
@@ -37,7 +38,7 @@ export function registerEgress(program: Command): void {
       const assumptions = egressAssumptions(prepared.config.egress);
       // The explanation never mixes into a machine-readable report on stdout.
       const reportOnStdout = prepared.outputs.some((o) => o.file === null && o.format !== 'text');
-      (reportOnStdout ? (t: string) => process.stderr.write(t) : writeStdout)(renderExplain(hosts, assumptions) + '\n');
+      (reportOnStdout ? writeStderr : writeStdout)(renderExplain(hosts, assumptions) + '\n');
     }
     finish(collected, opts, { ...prepared, rules: ruleSet });
   });

@@ -3,6 +3,7 @@ import { commandsFor } from './commands.js';
 import { VERSION } from '../util/version.js';
 import { UsageError, exitWith } from './exit.js';
 import { writeStdout } from '../util/stdout.js';
+import { writeStderr } from '../util/stderr.js';
 
 const program = new Command();
 program
@@ -11,7 +12,7 @@ program
   .version(VERSION, '-V, --version')
   .showHelpAfterError()
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: writeStdout });
+  .configureOutput({ writeErr: writeStderr, writeOut: writeStdout });
 
 for (const register of commandsFor(process.argv)) register(program);
 
@@ -21,10 +22,10 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     process.exit(err.exitCode === 0 ? 0 : 2);
   }
   if (err instanceof UsageError) {
-    process.stderr.write(`sandcheck: ${err.message}\n`);
+    writeStderr(`sandcheck: ${err.message}\n`);
     exitWith(2);
   } else {
-    process.stderr.write(`sandcheck: internal error: ${(err as Error)?.stack ?? err}\n`);
+    writeStderr(`sandcheck: internal error: ${(err as Error)?.stack ?? err}\n`);
     exitWith(2);
   }
 });

@@ -10,6 +10,7 @@ import { collect } from './options.js';
 import { writeStdout } from '../util/stdout.js';
 import { SUPPRESSION_WITHOUT_REASON_RULE } from '../engine/suppression-findings.js';
 import { TRUST_BOUNDARY_UNMATCHED_RULE } from '../engine/trust-boundary-findings.js';
+import { writeStderr } from '../util/stderr.js';
 
 /**
  * Checks the engine makes itself, with no rule file (their findings name them as ruleId, and waivers
@@ -108,7 +109,7 @@ export function registerRules(program: Command): void {
       if (existsSync(dir)) for (const f of readdirSync(dir)) if (f.endsWith('.md')) rmSync(join(dir, f));
       mkdirSync(dir, { recursive: true });
       for (const [name, text] of files) writeFileSync(join(dir, name), text);
-      process.stderr.write(`wrote ${files.size} files to ${dir}\n`);
+      writeStderr(`wrote ${files.size} files to ${dir}\n`);
     });
 }
 

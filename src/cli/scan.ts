@@ -23,6 +23,7 @@ import { collect } from './options.js';
 import { startSecretDropLog } from './debug-secrets.js';
 import { stdoutIsTerminal, writeStdout, writeTextFile } from '../util/stdout.js';
 import { errnoReason } from '../util/errno-reason.js';
+import { writeStderr } from '../util/stderr.js';
 
 export interface CommonOptions {
   format: string[];
@@ -89,18 +90,18 @@ export function prepare(opts: CommonOptions): { config: SandcheckConfig; rules: 
 
 /** Audits collected targets, writes every requested output, sets the exit code. */
 export function finish(collected: Collected, opts: CommonOptions, prepared: ReturnType<typeof prepare>): Report {
-  for (const w of unknownSuppressionWarnings(collected.targets, prepared.rules, [SUPPRESSION_WITHOUT_REASON])) process.stderr.write(`sandcheck: warning: ${w}\n`);
+  for (const w of unknownSuppressionWarnings(collected.targets, prepared.rules, [SUPPRESSION_WITHOUT_REASON])) writeStderr(`sandcheck: warning: ${w}\n`);
   const report = audit(collected, { rules: prepared.rules, config: prepared.config, failOn: opts.failOn, ...(prepared.baseline ? { baseline: prepared.baseline } : {}) });
-  for (const w of trustBoundaryWarnings(report)) process.stderr.write(`sandcheck: warning: ${w}\n`);
-  for (const i of report.inputs.filter((x) => x.status === 'error')) process.stderr.write(`sandcheck: input error: ${i.error}\n`);
-  for (const e of report.errors) process.stderr.write(`sandcheck: error: ${e.message}\n`);
+  for (const w of trustBoundaryWarnings(report)) writeStderr(`sandcheck: warning: ${w}\n`);
+  for (const i of report.inputs.filter((x) => x.status === 'error')) writeStderr(`sandcheck: input error: ${i.error}\n`);
+  for (const e of report.errors) writeStderr(`sandcheck: error: ${e.message}\n`);
   const notAudited = notAuditedMessage(report);
-  if (notAudited) process.stderr.write(`sandcheck: ${notAudited}\n`);
+  if (notAudited) writeStderr(`sandcheck: ${notAudited}\n`);
   writeOutputs(report, opts, prepared);
   // Every report went to a file: say on stderr how the run ended, so a terminal or CI log is not silent
   // (--quiet too: it keeps "errors and the summary").
   if (prepared.outputs.every((o) => o.file !== null)) {
-    process.stderr.write(`sandcheck: ${summaryLine(report, false)} Reports: ${prepared.outputs.map((o) => o.file).join(', ')}\n`);
+    writeStderr(`sandcheck: ${summaryLine(report, false)} Reports: ${prepared.outputs.map((o) => o.file).join(', ')}\n`);
   }
   reportBaseline(report, opts, prepared.baseline);
   exitWith(report.summary.exitCode);
@@ -156,12 +157,12 @@ export function registerScan(program: Command): void {
 function reportBaseline(report: Report, opts: CommonOptions, baseline: Baseline | undefined): void {
   if (baseline) {
     const stale = staleEntries(baseline);
-    if (stale.length) process.stderr.write(`sandcheck: ${stale.length} baseline entr${stale.length === 1 ? 'y no longer matches' : 'ies no longer match'} a finding (fixed or renamed); rewrite it with --write-baseline ${baseline.file}\n`);
+    if (stale.length) writeStderr(`sandcheck: ${stale.length} baseline entr${stale.length === 1 ? 'y no longer matches' : 'ies no longer match'} a finding (fixed or renamed); rewrite it with --write-baseline ${baseline.file}\n`);
   }
   if (opts.writeBaseline) {
     try {
       const n = writeBaseline(opts.writeBaseline, report);
-      process.stderr.write(`sandcheck: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${opts.writeBaseline}\n`);
+      writeStderr(`sandcheck: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${opts.writeBaseline}\n`);
     } catch (err) {
       if (err instanceof BaselineError) throw new UsageError(err.message);
       throw err;
