@@ -5,6 +5,7 @@ import { RuleLoadError, loadRules, type RuleSet } from '../engine/load-rules.js'
 import { CHECKLIST_IDS } from '../model/checklist.js';
 import { renderAllDocs, renderRuleDoc } from '../report/rule-docs.js';
 import { packageRoot } from '../util/package-root.js';
+import { unknownRuleText } from '../config/check-rules.js';
 import { UsageError } from './exit.js';
 import { collect } from './options.js';
 import { writeStdout } from '../util/stdout.js';
@@ -91,7 +92,7 @@ export function registerRules(program: Command): void {
         writeStdout(engineCheckDoc(check));
         return;
       }
-      if (!rule) throw new UsageError(`unknown rule "${id}" (see \`sandcheck rules\`)`);
+      if (!rule) throw new UsageError(unknownRuleText(id, set, ENGINE_CHECKS.map((c) => c.id)));
       const doc = join(packageRoot(), 'docs', 'rules', `${rule.id}.md`);
       const text = rule.builtin && existsSync(doc) ? readFileSync(doc, 'utf8') : await renderRuleDoc(rule);
       // The "generated, do not edit" marker is for the repository, not for a reader of explain.

@@ -21,6 +21,21 @@ function readsAsRuleId(id: string): boolean {
   return /^[a-z0-9]{1,24}(?:-[a-z0-9]{1,24})*$/.test(id) && id.length <= 64 && scanText(id).length === 0;
 }
 
+/**
+ * `unknown rule "x" (did you mean "y"? see `sandcheck rules`)`, the same words wherever a rule id is
+ * named (a waiver, an inline suppression, `explain`); an id that does not read as one is not quoted back.
+ */
+export function unknownRuleText(id: string, rules: KnownRules, synthetic: readonly string[] = SYNTHETIC_RULES): string {
+  if (!readsAsRuleId(id)) return `${NOT_A_RULE_ID} (see \`sandcheck rules\`)`;
+  const near = nearestRule(id, rules, synthetic);
+  return `unknown rule "${id}" (${near ? `did you mean "${near}"? ` : ''}see \`sandcheck rules\`)`;
+}
+
+/** The known rule id (or alias) a misspelt one probably meant. */
+function nearestRule(id: string, rules: KnownRules, synthetic: readonly string[]): string | undefined {
+  return closest(id, [...rules.byId.keys(), ...rules.aliases.keys(), ...synthetic]);
+}
+
 /** A waiver must name a rule that exists (or an alias, or `*`): a typo would otherwise waive nothing, silently. */
 export function unknownWaiverRules(waivers: unknown, rules: KnownRules): ConfigProblem[] {
   if (!Array.isArray(waivers)) return [];
@@ -29,12 +44,7 @@ export function unknownWaiverRules(waivers: unknown, rules: KnownRules): ConfigP
     const rule = (w as { rule?: unknown } | null)?.rule;
     // Not a string: the schema reports it.
     if (typeof rule !== 'string' || rule === '*' || SYNTHETIC_RULES.includes(rule) || rules.byId.has(rule) || rules.aliases.has(rule)) return;
-    if (!readsAsRuleId(rule)) {
-      out.push({ path: ['waivers', i, 'rule'], reason: `${NOT_A_RULE_ID} (see \`sandcheck rules\`)` });
-      return;
-    }
-    const near = closest(rule, [...rules.byId.keys(), ...rules.aliases.keys(), ...SYNTHETIC_RULES]);
-    out.push({ path: ['waivers', i, 'rule'], reason: `unknown rule "${rule}" (${near ? `did you mean "${near}"? ` : ''}see \`sandcheck rules\`)` });
+    out.push({ path: ['waivers', i, 'rule'], reason: unknownRuleText(rule, rules, SYNTHETIC_RULES) });
   });
   return out;
 }
@@ -50,8 +60,13 @@ export function unknownSuppressionWarnings(targets: { suppressions: { ruleId: st
       const key = `${where}|${s.ruleId}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const named = readsAsRuleId(s.ruleId) ? `unknown rule "${s.ruleId}"` : NOT_A_RULE_ID;
-      out.push(`${where ? `${where}: ` : ''}suppression names ${named}; it suppresses nothing`);
+      const prefix = `${where ? `${where}: ` : ''}suppression names`;
+      if (!readsAsRuleId(s.ruleId)) {
+        out.push(`${prefix} ${NOT_A_RULE_ID}; it suppresses nothing`);
+        continue;
+      }
+      const near = nearestRule(s.ruleId, rules, synthetic);
+      out.push(`${prefix} unknown rule "${s.ruleId}"; it suppresses nothing${near ? ` (did you mean "${near}"?)` : ''}`);
     }
   }
   return out;

@@ -236,7 +236,7 @@ describe('typos never waive silently', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    ignore.sandcheck.dev/container-rootfs-writeable: "tools write to /"\nspec:\n  containers: [{name: c, image: c:1}]\n');
     const r = sandcheck(['scan', 'pod.yaml', '--format', 'json'], { cwd: dir });
-    expect(r.stderr).toBe('sandcheck: warning: pod.yaml:6: suppression names unknown rule "container-rootfs-writeable"; it suppresses nothing\n');
+    expect(r.stderr).toBe('sandcheck: warning: pod.yaml:6: suppression names unknown rule "container-rootfs-writeable"; it suppresses nothing (did you mean "container-rootfs-writable"?)\n');
     expect(json(r).findings.find((f: R) => f.ruleId === 'container-rootfs-writable').suppressed).toBeUndefined();
   });
 });
@@ -305,6 +305,12 @@ describe('user rules, suppressions, rules and explain', () => {
     const bad = sandcheck(['explain', 'no-such-rule']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('sandcheck: unknown rule "no-such-rule" (see `sandcheck rules`)\n');
+    // A misspelt id names the rule it probably meant, as a waiver naming it does.
+    const typo = sandcheck(['explain', 'container-privilege']);
+    expect([typo.code, typo.stdout, typo.stderr]).toEqual([2, '', 'sandcheck: unknown rule "container-privilege" (did you mean "container-privileged"? see `sandcheck rules`)\n']);
+    // So does a misspelt engine check, which has no rule file.
+    const check = sandcheck(['explain', 'suppresion-without-reason']);
+    expect([check.code, check.stderr]).toEqual([2, 'sandcheck: unknown rule "suppresion-without-reason" (did you mean "suppression-without-reason"? see `sandcheck rules`)\n']);
   });
 });
 
