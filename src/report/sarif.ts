@@ -11,6 +11,7 @@ import { docUrl, repositoryUrl, ruleDocUrl } from './links.js';
 import { remediationBySource } from './remediation.js';
 import { compareText } from '../util/compare.js';
 import { sha256Hex } from '../util/sha256.js';
+import { jsonPieces } from './json.js';
 
 /**
  * SARIF 2.1.0 for GitHub code scanning and any SARIF viewer. One run; `rules[]` comes from the rule
@@ -52,7 +53,12 @@ interface RuleLike {
 }
 
 export function renderSarif(report: Report, rules: readonly LoadedRule[], opts: SarifOptions = {}): string {
-  return JSON.stringify(buildSarif(report, rules, opts), null, 2) + '\n';
+  return [...sarifPieces(report, rules, opts)].join('');
+}
+
+/** renderSarif's text in pieces (jsonPieces), for writing a large log without holding it as one string. */
+export function sarifPieces(report: Report, rules: readonly LoadedRule[], opts: SarifOptions = {}): Iterable<string> {
+  return jsonPieces(buildSarif(report, rules, opts));
 }
 
 export function buildSarif(report: Report, rules: readonly LoadedRule[], opts: SarifOptions = {}): Json {

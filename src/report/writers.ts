@@ -4,7 +4,7 @@ import type { Report } from '../model/finding.js';
 import { jsonReportPieces } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
-import { renderSarif } from './sarif.js';
+import { sarifPieces } from './sarif.js';
 import { renderText } from './text.js';
 
 export interface WriterContext {
@@ -26,7 +26,7 @@ export type Writer = (report: Report, ctx: WriterContext) => string | Iterable<s
 export const WRITERS: Record<string, Writer> = {
   text: (r, ctx) => renderText(r, { color: ctx.color, quiet: ctx.quiet, verbose: ctx.verbose }),
   json: (r) => jsonReportPieces(r),
-  sarif: (r, ctx) => renderSarif(r, ctx.rules, { root: ctx.root, ...(ctx.config ? { config: ctx.config } : {}) }),
+  sarif: (r, ctx) => sarifPieces(r, ctx.rules, { root: ctx.root, ...(ctx.config ? { config: ctx.config } : {}) }),
   junit: (r, ctx) => renderJunit(r, ctx.rules),
   markdown: (r, ctx) => renderMarkdown(r, ctx.rules),
 };

@@ -50,6 +50,26 @@ describe('the JSON report in pieces', () => {
     }
   });
 
+  it('cuts long lists at any depth (SARIF results sit in runs[0].results) and stays JSON.stringify', () => {
+    const long = (n: number, f: (i: number) => unknown) => Array.from({ length: n }, (_, i) => f(i));
+    const samples: unknown[] = [
+      { runs: [{ tool: { driver: { rules: long(40, (i) => ({ id: `r${i}` })) } }, results: long(100, (i) => ({ i, m: 'x \u203a', loc: [{ l: i }] })) }] },
+      [long(33, (i) => i), [], {}, { deep: { deeper: { deepest: long(70, (i) => [i, { i }]) } } }],
+      { a: long(33, () => undefined), b: long(34, () => () => 1), c: [long(35, () => null), undefined, () => 1], d: undefined },
+      { when: new Date(0), list: long(33, (i) => new Date(i)), obj: Object.assign([1], { toJSON: () => long(40, (i) => i) }) },
+      { tooDeep: [[[[[[long(50, (i) => ({ i }))]]]]]] },
+      long(65, (i) => (i % 2 ? { k: long(33, (j) => j) } : 'text')),
+    ];
+    for (const s of samples) {
+      const pieces = [...jsonPieces(s)];
+      expect(pieces.join(''), JSON.stringify(s).slice(0, 80)).toBe(whole(s));
+    }
+    const sarifLike = { runs: [{ results: long(3200, (i) => ({ ruleId: `r${i}`, message: { text: 'm \u2026' } })) }] };
+    const pieces = [...jsonPieces(sarifLike)];
+    expect(pieces.join('')).toBe(whole(sarifLike));
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(whole(sarifLike).length / 50);
+  });
+
   it('is written to a file in order, pieces joined or cut around the 1 MiB chunks', () => {
     const dir = tempDir();
     const big = 'x'.repeat((1 << 20) + 17);
