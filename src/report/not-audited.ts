@@ -10,8 +10,15 @@ const MESSAGES = {
   'nothing-to-audit': 'nothing to audit: the inputs were read, but no rule applies to anything in them (every checklist item is not assessed)',
 } as const;
 
+/**
+ * A walk that met no file at all (an empty folder, a mistyped folder of the checkout, one holding only
+ * the folders a walk skips) is not "no supported input found": there was nothing to look at.
+ */
+export const NO_FILE_FOUND = 'nothing to audit: no file found in the paths given (an empty folder, or only node_modules, .git, .hg or .svn)';
+
 /** Null when the run was audited, or when an input or rule error already says why it was not. */
-export function notAuditedMessage(report: Pick<Report, 'summary' | 'errors'>): string | null {
+export function notAuditedMessage(report: Pick<Report, 'summary' | 'errors' | 'inputs'>): string | null {
   const why = whyNotAudited(report);
+  if (why === 'nothing-recognisable' && report.inputs.length === 0) return NO_FILE_FOUND;
   return why === 'nothing-recognisable' || why === 'nothing-to-audit' ? MESSAGES[why] : null;
 }

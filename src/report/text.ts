@@ -132,6 +132,8 @@ function sourceLabel(f: Finding): string {
 function renderInputs(c: Palette, report: Report, verbose: boolean): string[] {
   const out = ['Inputs:'];
   const skipped = report.inputs.filter((i) => i.status === 'skipped');
+  // An empty heading reads as a report cut short: say that no file was found.
+  if (report.inputs.length === 0) out.push(c.gray('  none: no file found in the paths given'));
   for (const i of report.inputs) {
     if (i.status === 'parsed') {
       out.push(`  ${c.green('parsed ')} ${i.path} (${i.format}, ${i.targets} target${i.targets === 1 ? '' : 's'})`);

@@ -50,6 +50,19 @@ describe('nothing to audit', () => {
     expect(r.stderr).toBe('sandcheck: nothing recognisable to audit (no Kubernetes manifest, compose file, Dockerfile or other supported input found)\n');
   });
 
+  it('says that no file was found in an empty folder, or one holding only the folders a walk skips', () => {
+    const noFile = 'sandcheck: nothing to audit: no file found in the paths given (an empty folder, or only node_modules, .git, .hg or .svn)\n';
+    for (const dir of [tempDir(), tree({ 'node_modules/x/pod.yaml': 'apiVersion: v1\nkind: Pod\n', '.git/HEAD': 'ref: refs/heads/main\n' })]) {
+      const r = sandcheck(['scan', '.'], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(noFile);
+      // No empty "Inputs:" heading, which reads as a report cut short.
+      expect(r.stdout).toContain('\nInputs:\n  none: no file found in the paths given\n\nERROR — nothing recognisable to audit: 0 failing findings');
+      const junit = sandcheck(['scan', '.', '--format', 'junit'], { cwd: dir });
+      expect(junit.stdout).toContain(`<error message="${noFile.slice('sandcheck: '.length, -1)}"`);
+    }
+  });
+
   it('audits a run where one item has evidence (a Namespace and its Pod Security labels): exit 0', () => {
     const dir = tree({
       'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: agents\n  labels: {pod-security.kubernetes.io/enforce: restricted}\n',
