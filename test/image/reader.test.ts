@@ -247,6 +247,15 @@ describe('collectImages', () => {
     ]);
     expect([...collected.inputErrorItems].sort()).toEqual(['image-hardening', 'key-storage', 'supply-chain']);
   });
+
+  it('names the working directory `.` as given (`sandcheck image .`), never by its absolute path', async () => {
+    const layout = tmp();
+    writeDir(layout, (await ociMembers({ layers: [[file('a', 'x')]] })).members);
+    const read = await collectImages(['.'], { platform: AMD64, scanFile: scanLayerFile, detectors: imagePairDetectors, cwd: layout });
+    expect(read.inputs).toEqual([{ path: '.', format: 'oci-layout', status: 'parsed', targets: 2 }]);
+    const notImage = await collectImages(['.'], { platform: AMD64, scanFile: scanLayerFile, detectors: imagePairDetectors, cwd: tmp() });
+    expect(notImage.inputs.map((i) => [i.path, i.status, i.error])).toEqual([['.', 'error', '.: the folder is neither an OCI image layout (index.json) nor an unpacked docker save (manifest.json)']]);
+  });
 });
 
 describe('OCI layouts', () => {

@@ -52,7 +52,8 @@ export async function collectImages(args: string[], opts: CollectImageOptions): 
     const abs = resolve(cwd, arg);
     if (existsSync(abs)) {
       const rel = relative(cwd, abs);
-      const display = rel && !rel.startsWith('..') ? rel : abs;
+      // `sandcheck image .` (an OCI layout as the working directory) is named as given, not by its absolute path.
+      const display = rel === '' ? '.' : !rel.startsWith('..') ? rel : abs;
       await collectOne(out, display, () => readImagePath(display, abs, opts), null, opts);
     } else if (pathWithTag(abs)) {
       // `layout:v2` / `images.tar:repo:tag`, as skopeo names them: one tagged image of a path.

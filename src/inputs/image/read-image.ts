@@ -119,7 +119,7 @@ async function readLayoutDir(display: string, dir: string, opts: ReadImageOption
   const hasManifest = !!(await fileOf('manifest.json'));
   const hasIndex = !!(await fileOf('index.json'));
   if (!hasManifest && !hasIndex) {
-    throw new ImageFormatError('the directory is neither an OCI image layout (index.json) nor an unpacked docker save (manifest.json)');
+    throw new ImageFormatError('the folder is neither an OCI image layout (index.json) nor an unpacked docker save (manifest.json)');
   }
   return resolveImages(store, { source: hasManifest ? 'docker-archive' : 'oci-layout', input: display, platform: opts.platform, maxLayers: limits.maxLayers, tag: opts.tag });
 }
