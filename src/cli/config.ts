@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { ConfigError, loadConfig } from '../config/load.js';
+import { existsSync } from 'node:fs';
+import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from '../config/load.js';
 import { RuleLoadError, loadRules } from '../engine/load-rules.js';
 import { CONFIG_SCHEMA } from '../config/schema.js';
 import { UsageError } from './exit.js';
@@ -22,9 +23,12 @@ export function registerConfig(program: Command): void {
   config
     .command('validate')
     .description('check a sandcheck.yaml (default ./sandcheck.yaml); exit 2 with file:line and the reason when it is invalid')
-    .argument('[file]', 'the config file', 'sandcheck.yaml')
+    .argument('[file]', 'the config file (default: sandcheck.yaml)')
     .option('--rules <dir>', 'extra rule folder whose ids waivers may name (repeatable)', collect, [])
-    .action((file: string, opts: { rules: string[] }) => {
+    .action((named: string | undefined, opts: { rules: string[] }) => {
+      const file = named ?? DEFAULT_CONFIG_FILE;
+      // Nothing named and nothing to find: say where it looked and what to do, not "invalid config".
+      if (!named && !existsSync(file)) throw new UsageError(`no ${DEFAULT_CONFIG_FILE} in the current folder: name one (sandcheck config validate FILE), or write a starter with sandcheck init`);
       try {
         // Rules first: an unknown rule id in a waiver is listed with every other problem of the file.
         const c = loadConfig(file, undefined, loadRules(opts.rules));

@@ -68,6 +68,15 @@ describe('sandcheck config validate', () => {
     expect(ok.status).toBe(0);
   });
 
+  it('with no file named and no sandcheck.yaml in the folder, says where it looked and what to do (exit 2)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandcheck-config-'));
+    const r = runCli(cli.bin, ['config', 'validate'], { cwd: dir });
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, '', 'sandcheck: no sandcheck.yaml in the current folder: name one (sandcheck config validate FILE), or write a starter with sandcheck init\n']);
+    // A file named on the command line that does not exist is still an invalid --config.
+    const named = runCli(cli.bin, ['config', 'validate', 'prod.yaml'], { cwd: dir });
+    expect([named.status, named.stderr]).toEqual([2, 'sandcheck: invalid config prod.yaml: config file does not exist\n']);
+  });
+
   it('reports every problem in one run, in line order: impossible dates, inexact CIDRs, unknown keys', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sandcheck-config-'));
     const text = [
