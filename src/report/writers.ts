@@ -2,7 +2,7 @@ import type { SandcheckConfig } from '../config/types.js';
 import type { LoadedRule } from '../engine/types.js';
 import type { Report } from '../model/finding.js';
 import { jsonReportPieces } from './json.js';
-import { renderJunit } from './junit.js';
+import { junitPieces } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { sarifPieces } from './sarif.js';
 import { renderText } from './text.js';
@@ -27,7 +27,7 @@ export const WRITERS: Record<string, Writer> = {
   text: (r, ctx) => renderText(r, { color: ctx.color, quiet: ctx.quiet, verbose: ctx.verbose }),
   json: (r) => jsonReportPieces(r),
   sarif: (r, ctx) => sarifPieces(r, ctx.rules, { root: ctx.root, ...(ctx.config ? { config: ctx.config } : {}) }),
-  junit: (r, ctx) => renderJunit(r, ctx.rules),
+  junit: (r, ctx) => junitPieces(r, ctx.rules),
   markdown: (r, ctx) => renderMarkdown(r, ctx.rules),
 };
 

@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import type { Evaluation } from '../../src/model/finding.js';
-import { renderJunit } from '../../src/report/junit.js';
+import { junitPieces, renderJunit } from '../../src/report/junit.js';
 import { finding, makeReport, rule } from './helpers.js';
 
 const rules = [rule('container-privileged'), rule('container-run-as-root', { checklist: 'blast-radius' })];
@@ -98,5 +98,29 @@ describe('JUnit XML', () => {
     });
     const doc = parse(renderJunit(report, rules));
     expect(doc.testsuite[0].testcase[0].failure['@message']).toBe('bell  here');
+  });
+
+  it('is written in pieces for a large scan, with the counts of the whole in every header', () => {
+    const n = 1500;
+    const evaluations: Evaluation[] = Array.from({ length: n }, (_, i) => ({
+      ruleId: 'container-privileged',
+      checklist: 'image-hardening',
+      targetId: `c${String(i).padStart(4, '0')}`,
+      outcome: i % 3 === 0 ? 'fail' : i % 3 === 1 ? 'pass' : 'not-applicable',
+    }));
+    const findings = evaluations
+      .filter((e) => e.outcome === 'fail')
+      .map((e, k) => finding('container-privileged', { target: { kind: 'container', id: e.targetId, name: `w${k} \u203a a&b "q"\n` }, message: `m ${k} <x>`, ...(k % 2 ? { suppressed: { by: 'waiver', reason: 'r' } } : {}) }));
+    const report = makeReport({ findings, evaluations });
+    const pieces = [...junitPieces(report, rules)];
+    expect(pieces.length).toBeGreaterThan(5);
+    expect(pieces.join('')).toBe(renderJunit(report, rules));
+    const doc = parse(pieces.join(''));
+    const suite = doc.testsuite[0];
+    expect([suite['@tests'], suite['@failures'], suite['@skipped']]).toEqual([String(n), String(n / 6), String(n / 3)]);
+    expect(suite.testcase).toHaveLength(n);
+    expect(pieces.join('')).toContain('name="container-privileged · w0 \u203a a&amp;b &quot;q&quot;&#10;"');
+    expect(pieces.join('')).toContain('<failure message="m 0 &lt;x&gt;"');
+    expect(doc['@tests']).toBe(String(n + 1));
   });
 });
