@@ -14,6 +14,7 @@ import { mergeComposeOverrides } from './compose/override.js';
 import { excludedBy, type Exclusion } from './exclude.js';
 import { readInput, type InputBytes } from './read-input.js';
 import { startManifestSourceScan } from './kubernetes/unrendered.js';
+import { pushAll } from '../util/arrays.js';
 
 export interface Collected {
   targets: Target<object>[];
@@ -201,7 +202,7 @@ export function collectFile(file: SourceFile, handlers: InputHandler[], out: Col
       t.id = `${t.id}@${file.path}`;
       if (t.parentId) t.parentId = `${t.parentId}@${file.path}`;
     }
-    out.targets.push(...res.targets);
+    pushAll(out.targets, res.targets);
     // Every structured file is also scanned as text for provider-format keys (comments, args, labels).
     if (!handler.generic) out.targets.push(companionTextTarget(file, handler.format));
     if (!handler.generic) out.recognised = (out.recognised ?? 0) + 1;

@@ -5,6 +5,7 @@ import { severityRank } from '../model/severity.js';
 import { compareText } from '../util/compare.js';
 import { vendor } from '../util/vendor.js';
 import { whyNotAudited } from './aggregate.js';
+import { pushAll } from '../util/arrays.js';
 
 export interface TextOptions {
   color: boolean;
@@ -72,7 +73,7 @@ export function renderText(report: Report, opts: TextOptions): string {
     if (opts.quiet && item.verdict !== 'fail' && item.verdict !== 'error') continue;
     const label = verdictColor(c, item.verdict)(VERDICT_LABEL[item.verdict].padEnd(12));
     lines.push(`${label} ${c.bold(item.id.padEnd(width))}  ${item.title}${item.note ? c.gray(` — ${item.note}`) : ''}`);
-    lines.push(...renderRuleGroups(c, findings));
+    pushAll(lines, renderRuleGroups(c, findings));
     // --quiet: failing findings only (the summary line still counts the suppressed ones).
     if (suppressed.length && !opts.quiet) lines.push(c.gray(`             ${suppressed.length} suppressed — ${suppressedSummary(suppressed)}`));
   }

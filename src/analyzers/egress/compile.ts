@@ -2,6 +2,7 @@ import { parseAddressRange, parsePrefix, type Family } from './address.js';
 import { CT, CT_STATES, DPORT, DST, OIF, PROTO, dimMax, fullCube, type Cube } from './header-space.js';
 import { IntervalSet } from './interval-set.js';
 import type { DimMatch, EgressContext, IpsetContent, MatchSpec, NormRuleset } from './model.js';
+import { pushAll } from '../../util/arrays.js';
 
 /**
  * Compiles MatchSpecs into header-space cubes for one family and one source context. Conditions on the
@@ -275,7 +276,7 @@ export function compileMatch(specs: readonly MatchSpec[], family: Family, ctx: E
     if (!c.cube) continue;
     over.push(c.cube);
     if (c.unknown.length === 0) under.push(c.cube);
-    else unknown.push(...c.unknown);
+    else pushAll(unknown, c.unknown);
   }
   return { over, under, unknown };
 }

@@ -4,6 +4,7 @@ import { parsePrefix } from './address.js';
 import { CT, DPORT, DST, OIF, Space, cubeOf, flowCube, type Cube, type Flow } from './header-space.js';
 import { IntervalSet } from './interval-set.js';
 import type { EgressContext, NormChain, NormRule, NormRuleset, NormTable, Origin, RouteDrop, RuleVerdict } from './model.js';
+import { pushAll } from '../../util/arrays.js';
 
 /**
  * Symbolic evaluation of ordered netfilter chains (iptables and nftables share the semantics: first
@@ -285,7 +286,7 @@ function subtractAll(R: Space, cubes: readonly Cube[]): Space {
 
 function unionAll(family: Family, spaces: Space[]): Space {
   const cubes: Cube[] = [];
-  for (const s of spaces) cubes.push(...s.cubes);
+  for (const s of spaces) pushAll(cubes, s.cubes);
   return new Space(family, cubes).compact();
 }
 

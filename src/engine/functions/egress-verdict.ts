@@ -16,6 +16,7 @@ import type { EgressConfig, SandcheckConfig } from '../../config/types.js';
 import { locate, type Target } from '../../model/target.js';
 import type { CloudEgressData } from '../../inputs/cloud/handler.js';
 import { NOT_APPLICABLE, type Inventory, type RuleFunction } from '../types.js';
+import { pushAll } from '../../util/arrays.js';
 
 /**
  * Egress verdicts over every host packet filter of the scan. Files in one directory are one host; its
@@ -278,7 +279,7 @@ function findingsByTarget(inventory: Inventory): InventoryFindings {
     if (t.data.scopes.some((s) => run.onPath.has(s) || judgedAlone(s))) seen.add(t.id);
     for (const { analysis } of run.cloud.filter((c) => c.target === t)) {
       const list = byTarget.get(t.id) ?? [];
-      list.push(...analysis.findings);
+      pushAll(list, analysis.findings);
       byTarget.set(t.id, list);
     }
   }

@@ -4,6 +4,7 @@ import type { MatchSpec, NormChain, NormRule, NormRuleset, NormTable, Origin, Ru
 import { reachingBaseChains } from '../../analyzers/egress/reaching-bases.js';
 import { parseJsonInput } from '../json-error.js';
 import { InputError } from '../types.js';
+import { pushAll } from '../../util/arrays.js';
 
 /**
  * `nft -j list ruleset` (libnftables-json(5)) → normalized rulesets. Also used for the text form, which
@@ -125,7 +126,7 @@ export function buildRuleset(doc: NftDoc, file: string, source: 'nft-json' | 'nf
     const expr = Array.isArray(r.expr) ? (r.expr as J[]) : [];
     const rules = compileRule(expr, ctx, chain.rules.length + 1, typeof r.comment === 'string' ? r.comment : undefined);
     if (ctx.xt) xtSeen = true;
-    chain.rules.push(...rules);
+    pushAll(chain.rules, rules);
   });
   if (xtSeen)
     notes.push({ text: 'rules created by iptables-nft contain xt statements whose parameters `nft -j` does not print; give the iptables-save output (or the nft text listing) as well', line: 1, severity: 'opaque' });
