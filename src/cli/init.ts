@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { errnoReason } from '../util/errno-reason.js';
 import { UsageError } from './exit.js';
 import { writeStdout } from '../util/stdout.js';
 
@@ -68,7 +69,7 @@ export function registerInit(program: Command): void {
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'EEXIST') throw new UsageError(`${file} already exists; not overwriting it (edit it, or remove it first)`);
-        throw new UsageError(`cannot write ${file}: ${code ?? (err as Error).message}`);
+        throw new UsageError(`cannot write ${file}: ${errnoReason(err)}`);
       }
       writeStdout(`wrote ${file}; check it with: sandcheck config validate ${file}\n`);
     });

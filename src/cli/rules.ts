@@ -6,6 +6,7 @@ import { CHECKLIST_IDS } from '../model/checklist.js';
 import { renderAllDocs, renderRuleDoc } from '../report/rule-docs.js';
 import { packageRoot } from '../util/package-root.js';
 import { unknownRuleText } from '../config/check-rules.js';
+import { errnoReason } from '../util/errno-reason.js';
 import { UsageError } from './exit.js';
 import { collect } from './options.js';
 import { writeStdout } from '../util/stdout.js';
@@ -107,9 +108,14 @@ export function registerRules(program: Command): void {
       const set = load([]);
       const files = await renderAllDocs(set.rules);
       const dir = join(opts.out, 'rules');
-      if (existsSync(dir)) for (const f of readdirSync(dir)) if (f.endsWith('.md')) rmSync(join(dir, f));
-      mkdirSync(dir, { recursive: true });
-      for (const [name, text] of files) writeFileSync(join(dir, name), text);
+      try {
+        if (existsSync(dir)) for (const f of readdirSync(dir)) if (f.endsWith('.md')) rmSync(join(dir, f));
+        mkdirSync(dir, { recursive: true });
+        for (const [name, text] of files) writeFileSync(join(dir, name), text);
+      } catch (err) {
+        // A folder that cannot be written is bad usage (exit 2, one line), not an internal error with a stack.
+        throw new UsageError(`cannot write the rule pages to ${dir}: ${errnoReason(err)}`);
+      }
       writeStderr(`wrote ${files.size} files to ${dir}\n`);
     });
 }

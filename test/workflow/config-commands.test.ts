@@ -54,6 +54,22 @@ describe('sandcheck init', () => {
     expect(r.stderr).toBe('sandcheck: sandcheck.yaml already exists; not overwriting it (edit it, or remove it first)\n');
     expect(readFileSync(join(dir, 'sandcheck.yaml'), 'utf8')).toBe('waivers: []\n');
   });
+
+  it('a path it cannot write is named with the reason in words, not an errno code (exit 2)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandcheck-init-'));
+    writeFileSync(join(dir, 'deploy'), 'a file, not a folder\n');
+    const r = runCli(cli.bin, ['init', 'deploy/sandcheck.yaml'], { cwd: dir });
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, '', 'sandcheck: cannot write deploy/sandcheck.yaml: a part of the path is a file, not a folder\n']);
+  });
+});
+
+describe('sandcheck docs', () => {
+  it('an output folder it cannot write is exit 2 with the folder and the reason, never an internal error with a stack', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandcheck-docs-'));
+    writeFileSync(join(dir, 'site'), 'a file, not a folder\n');
+    const r = runCli(cli.bin, ['docs', '--out', 'site'], { cwd: dir });
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, '', 'sandcheck: cannot write the rule pages to site/rules: a part of the path is a file, not a folder\n']);
+  });
 });
 
 describe('sandcheck config validate', () => {
