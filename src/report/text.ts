@@ -5,7 +5,6 @@ import { severityRank } from '../model/severity.js';
 import { compareText } from '../util/compare.js';
 import { vendor } from '../util/vendor.js';
 import { whyNotAudited } from './aggregate.js';
-import { pushAll } from '../util/arrays.js';
 
 export interface TextOptions {
   color: boolean;
@@ -62,8 +61,25 @@ function verdictColor(c: Palette, v: ItemVerdict): (s: string) => string {
 
 /** Grouped by checklist item, each with its verdict and findings; then inputs; then one summary line. */
 export function renderText(report: Report, opts: TextOptions): string {
+  return [...textPieces(report, opts)].join('');
+}
+
+/** renderText's text in pieces of a few hundred lines: a large scan's report is never one string. */
+export function* textPieces(report: Report, opts: TextOptions): Generator<string> {
+  let batch: string[] = [];
+  for (const line of textLines(report, opts)) {
+    batch.push(line);
+    if (batch.length >= 256) {
+      yield batch.join('\n') + '\n';
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch.join('\n') + '\n';
+}
+
+function* textLines(report: Report, opts: TextOptions): Generator<string> {
   const c = palette(opts.color);
-  const lines: string[] = [];
+  let any = false;
   const width = Math.max(...report.checklist.map((i) => i.id.length));
   for (const item of report.checklist) {
     const findings = report.findings
@@ -72,17 +88,28 @@ export function renderText(report: Report, opts: TextOptions): string {
     const suppressed = report.findings.filter((f) => f.checklist === item.id && f.suppressed);
     if (opts.quiet && item.verdict !== 'fail' && item.verdict !== 'error') continue;
     const label = verdictColor(c, item.verdict)(VERDICT_LABEL[item.verdict].padEnd(12));
-    lines.push(`${label} ${c.bold(item.id.padEnd(width))}  ${item.title}${item.note ? c.gray(` — ${item.note}`) : ''}`);
-    pushAll(lines, renderRuleGroups(c, findings));
+    any = true;
+    yield `${label} ${c.bold(item.id.padEnd(width))}  ${item.title}${item.note ? c.gray(` — ${item.note}`) : ''}`;
+    yield* renderRuleGroups(c, findings);
     // --quiet: failing findings only (the summary line still counts the suppressed ones).
-    if (suppressed.length && !opts.quiet) lines.push(c.gray(`             ${suppressed.length} suppressed — ${suppressedSummary(suppressed)}`));
+    if (suppressed.length && !opts.quiet) yield c.gray(`             ${suppressed.length} suppressed — ${suppressedSummary(suppressed)}`);
   }
-  if (!opts.quiet) lines.push('', ...renderInputs(c, report, opts.verbose ?? false));
-  else for (const i of report.inputs.filter((x) => x.status === 'error')) lines.push(c.red(`input error: ${i.error}`));
-  for (const e of report.errors) lines.push(c.red(`error: ${e.message}`));
-  if (lines.length) lines.push('');
-  lines.push(summaryText(c, report));
-  return lines.join('\n') + '\n';
+  if (!opts.quiet) {
+    yield '';
+    yield* renderInputs(c, report, opts.verbose ?? false);
+    any = true;
+  } else {
+    for (const i of report.inputs.filter((x) => x.status === 'error')) {
+      any = true;
+      yield c.red(`input error: ${i.error}`);
+    }
+  }
+  for (const e of report.errors) {
+    any = true;
+    yield c.red(`error: ${e.message}`);
+  }
+  if (any) yield '';
+  yield summaryText(c, report);
 }
 
 /** Findings of one item, grouped by rule: severity, id and title once, each place, then each distinct fix once. */

@@ -5,7 +5,7 @@ import { jsonReportPieces } from './json.js';
 import { junitPieces } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { sarifPieces } from './sarif.js';
-import { renderText } from './text.js';
+import { textPieces } from './text.js';
 
 export interface WriterContext {
   rules: LoadedRule[];
@@ -24,7 +24,7 @@ export type Writer = (report: Report, ctx: WriterContext) => string | Iterable<s
 
 /** Output formats by name. Each renders the same Report; add new formats here. */
 export const WRITERS: Record<string, Writer> = {
-  text: (r, ctx) => renderText(r, { color: ctx.color, quiet: ctx.quiet, verbose: ctx.verbose }),
+  text: (r, ctx) => textPieces(r, { color: ctx.color, quiet: ctx.quiet, verbose: ctx.verbose }),
   json: (r) => jsonReportPieces(r),
   sarif: (r, ctx) => sarifPieces(r, ctx.rules, { root: ctx.root, ...(ctx.config ? { config: ctx.config } : {}) }),
   junit: (r, ctx) => junitPieces(r, ctx.rules),

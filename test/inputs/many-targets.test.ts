@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { collectFile, emptyCollected } from '../../src/inputs/collect.js';
 import type { InputHandler } from '../../src/inputs/types.js';
 import type { Target } from '../../src/model/target.js';
-import { renderText } from '../../src/report/text.js';
+import { renderText, textPieces } from '../../src/report/text.js';
 import { pushAll } from '../../src/util/arrays.js';
 import { finding, makeReport } from '../report/helpers.js';
 
@@ -39,5 +39,16 @@ describe('inputs and reports far larger than a call stack', () => {
     const findings = Array.from({ length: MANY }, (_, i) => finding('container-privileged', { location: { file: 'pods.yaml', line: i + 1 } }));
     const text = renderText(makeReport({ findings }), { color: false, quiet: false, verbose: false });
     expect(text.split('\n').filter((l) => l.includes('pods.yaml:')).length).toBe(MANY);
+  });
+
+  it('the text report is written in pieces of a few hundred lines, which join to the whole', () => {
+    const report = makeReport({ findings: Array.from({ length: 5000 }, (_, i) => finding('container-privileged', { location: { file: 'pods.yaml', line: i + 1 } })) });
+    for (const opts of [{ color: false }, { color: false, quiet: true }, { color: true, verbose: true }]) {
+      const pieces = [...textPieces(report, opts)];
+      expect(pieces.length).toBeGreaterThan(10);
+      expect(Math.max(...pieces.map((p) => p.split('\n').length))).toBeLessThanOrEqual(257);
+      expect(pieces.join('')).toBe(renderText(report, opts));
+      expect(pieces.every((p) => p.endsWith('\n'))).toBe(true);
+    }
   });
 });
