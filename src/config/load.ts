@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { createAjv, describeAjvError, leafErrors, withoutTypoShadows } from '../engine/ajv.js';
 import { checkEgressAddresses } from './semantic-checks.js';
@@ -29,7 +29,10 @@ export function loadConfig(explicit?: string, cwd = process.cwd(), rules?: Known
     if (explicit) throw new ConfigError(explicit, 'config file does not exist');
     return structuredClone(DEFAULT_CONFIG);
   }
-  const shown = relative(cwd, file) || file;
+  // Relative to the working directory (`../sandcheck.yaml`), but a folder above it (`--config /tmp`) by its
+  // absolute path: `../..` names nothing a reader recognises.
+  const rel = relative(cwd, file);
+  const shown = rel && !rel.split(sep).every((s) => s === '..') ? rel : file;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

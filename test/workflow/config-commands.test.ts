@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,18 @@ describe('sandcheck config validate', () => {
     // A file named on the command line that does not exist is still an invalid --config.
     const named = runCli(cli.bin, ['config', 'validate', 'prod.yaml'], { cwd: dir });
     expect([named.status, named.stderr]).toEqual([2, 'sandcheck: invalid config prod.yaml: config file does not exist\n']);
+  });
+
+  it('names a folder above the working directory given as the config by its absolute path, never as `../..`', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandcheck-config-'));
+    const work = join(dir, 'a', 'b');
+    mkdirSync(work, { recursive: true });
+    const folder = runCli(cli.bin, ['config', 'validate', dir], { cwd: work });
+    expect([folder.status, folder.stderr]).toEqual([2, `sandcheck: invalid config ${dir}: cannot read: is a folder, not a file\n`]);
+    writeFileSync(join(dir, 'sandcheck.yaml'), 'bogus: 1\n');
+    const bad = runCli(cli.bin, ['config', 'validate', '../../sandcheck.yaml'], { cwd: work });
+    // A file above it stays relative, as written.
+    expect([bad.status, bad.stderr]).toEqual([2, 'sandcheck: invalid config ../../sandcheck.yaml:1:1: (top level): unknown key "bogus"\n']);
   });
 
   it('reports every problem in one run, in line order: impossible dates, inexact CIDRs, unknown keys', () => {
