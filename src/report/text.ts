@@ -172,7 +172,8 @@ function renderInputs(c: Palette, report: Report, verbose: boolean): string[] {
   if (!verbose && skipped.length > 5) {
     const reasons = new Map<string, number>();
     for (const s of skipped) reasons.set(s.reason ?? '', (reasons.get(s.reason ?? '') ?? 0) + 1);
-    out.push(c.gray(`  skipped ${skipped.length} files (${[...reasons].map(([r, n]) => `${n} ${r}`).join(', ')}); --verbose lists them`));
+    // `binary file ×7`, as suppressed findings are counted: `7 binary file` read as broken English.
+    out.push(c.gray(`  skipped ${skipped.length} files (${[...reasons].map(([r, n]) => (n > 1 ? `${r} ×${n}` : r)).join(', ')}); --verbose lists them`));
   }
   return out;
 }

@@ -77,3 +77,22 @@ describe('text report: findings of one rule', () => {
     expect(single).toEqual(['      fix: Fix container-privileged like this.']);
   });
 });
+
+describe('text report: skipped inputs', () => {
+  const skipped = (path: string, reason: string) => ({ path, format: null, status: 'skipped' as const, reason });
+  const inputs = [
+    { path: 'deploy/web.yaml', format: 'kubernetes', status: 'parsed' as const, targets: 2 },
+    ...['a', 'b', 'c', 'd', 'e'].map((n) => skipped(`img/${n}.png`, 'binary file')),
+    skipped('charts', 'symbolic link to a folder (not followed)'),
+  ];
+
+  it('more than five are counted by reason, each reason once with its count', () => {
+    const lines = renderText(makeReport({ inputs }), { color: false }).split('\n');
+    expect(lines.filter((l) => l.includes('skipped'))).toEqual(['  skipped 6 files (binary file ×5, symbolic link to a folder (not followed)); --verbose lists them']);
+  });
+
+  it('--verbose lists each one', () => {
+    const lines = renderText(makeReport({ inputs }), { color: false, verbose: true }).split('\n');
+    expect(lines.filter((l) => l.includes('skipped'))).toEqual([...['a', 'b', 'c', 'd', 'e'].map((n) => `  skipped img/${n}.png: binary file`), '  skipped charts: symbolic link to a folder (not followed)']);
+  });
+});
