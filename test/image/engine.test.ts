@@ -143,6 +143,13 @@ describe('an unreachable engine is one clear line and exit 2', () => {
     expect(res.stderr).toBe('sandcheck: cannot reach the Docker engine at unix:///nonexistent/docker.sock: no such socket (is dockerd running? set DOCKER_HOST or --docker-host)\n');
   });
 
+  it('an archive name that is no file here says it was taken as a reference (a typo reads as a Docker problem otherwise)', () => {
+    const res = sandcheck(['image', 'worker.tar', '--docker-host', 'tcp://127.0.0.1:1'], { cwd: tempDir() });
+    expect([res.code, res.stdout, res.stderr]).toEqual([2, '', 'sandcheck: cannot reach the Docker engine at tcp://127.0.0.1:1: connection refused (worker.tar is no file here, so it was taken as an image reference)\n']);
+    const base = sandcheck(['image', 'worker.tar', '--base', 'base.tar.gz', '--docker-host', 'tcp://127.0.0.1:1'], { cwd: tempDir() });
+    expect([base.code, base.stderr]).toEqual([2, 'sandcheck: cannot reach the Docker engine at tcp://127.0.0.1:1: connection refused (base.tar.gz is no file here, so it was taken as an image reference)\n']);
+  });
+
   it('sandcheck docker, through DOCKER_HOST', () => {
     const res = sandcheck(['docker'], { env: { DOCKER_HOST: 'tcp://127.0.0.1:1' } });
     expect(res.code).toBe(2);

@@ -66,12 +66,29 @@ export async function collectImages(args: string[], opts: CollectImageOptions): 
         recordError(out, arg, `${arg}: ${opts.engine ? NOT_FOUND : 'no such file or folder'}`);
         continue;
       }
-      const { docker } = await opts.engine();
+      const { docker } = await asReference(arg, opts.engine());
       // Named by its id (`a99c58427680`, `sha256:…`): not a reference anyone deploys by; its tags are.
       await collectOne(out, arg, () => readEngineImage(docker, arg, opts), (scan) => (namesImageId(arg, scan.configDigest) ? null : arg), opts);
     }
   }
   return out;
+}
+
+/** An archive's name (`worker.tar`, `img.tar.gz`): when no such file exists, it is most likely a typo, not a reference. */
+const ARCHIVE_NAME = /\.(?:tar|tgz|tar\.gz|tar\.zst|oci)$/i;
+
+/**
+ * The engine a missing path was sent to as an image reference: when it cannot be reached and the
+ * argument reads as an archive's name, the error says why the engine was asked at all (a mistyped
+ * `worker.tra` or `./build/worker.tar` run from the wrong folder otherwise reads as a Docker problem).
+ */
+async function asReference<T>(arg: string, engine: Promise<T>): Promise<T> {
+  try {
+    return await engine;
+  } catch (err) {
+    if (err instanceof EngineError && ARCHIVE_NAME.test(arg)) throw new EngineError(`${err.message} (${arg} is no file here, so it was taken as an image reference)`);
+    throw err;
+  }
 }
 
 /** `arg` is the image's id or a prefix of it as `docker images` shows one (12 hex characters or more). */
@@ -107,7 +124,7 @@ export async function readBases(args: string[], opts: CollectImageOptions): Prom
     const abs = resolve(cwd, arg);
     let scans: ImageScan[];
     if (existsSync(abs)) scans = await readImagePath(arg, abs, opts);
-    else if (opts.engine && isImageReference(arg)) scans = await readEngineImage((await opts.engine()).docker, arg, opts);
+    else if (opts.engine && isImageReference(arg)) scans = await readEngineImage((await asReference(arg, opts.engine())).docker, arg, opts);
     else throw new ImageReadError(arg, NOT_FOUND);
     for (const s of scans) out.push({ name: arg, diffIds: s.layers.map((l) => l.diffId) });
   }
