@@ -20,5 +20,18 @@ export const NO_FILE_FOUND = 'nothing to audit: no file found in the paths given
 export function notAuditedMessage(report: Pick<Report, 'summary' | 'errors' | 'inputs'>): string | null {
   const why = whyNotAudited(report);
   if (why === 'nothing-recognisable' && report.inputs.length === 0) return NO_FILE_FOUND;
-  return why === 'nothing-recognisable' || why === 'nothing-to-audit' ? MESSAGES[why] : null;
+  return why === 'nothing-recognisable' || why === 'nothing-to-audit' ? MESSAGES[why] + unrenderedHint(report.inputs) : null;
+}
+
+/**
+ * Sources sandcheck lists but judges only once rendered (a Helm chart's templates, kustomize patches):
+ * when they are all a run found, the line says how to audit them, not only that nothing was audited.
+ */
+function unrenderedHint(inputs: Report['inputs']): string {
+  const helm = inputs.some((i) => i.format === 'helm-template');
+  const kustomize = inputs.some((i) => i.format === 'kustomize-patch');
+  if (!helm && !kustomize) return '';
+  const what = [helm && 'Helm chart templates', kustomize && 'kustomize patches'].filter(Boolean).join(' and ');
+  const how = [helm && 'helm template … | sandcheck scan -', kustomize && 'kustomize build … | sandcheck scan -'].filter(Boolean).join(', ');
+  return `; ${what} are judged once rendered: ${how}`;
 }

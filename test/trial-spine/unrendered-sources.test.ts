@@ -77,6 +77,8 @@ describe('Helm chart templates in a scanned folder', () => {
     const r = sandcheck(['scan', '.', '--format', 'json'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(input(json(r), 'agent-worker/templates/deployment.yaml').format).toBe('helm-template');
+    // Says how to audit the chart, not only that nothing was recognised.
+    expect(r.stderr).toBe('sandcheck: nothing recognisable to audit (no Kubernetes manifest, compose file, Dockerfile or other supported input found); Helm chart templates are judged once rendered: helm template … | sandcheck scan -\n');
   });
 
   it('still reads a templates/ folder that belongs to no chart as manifests', () => {
