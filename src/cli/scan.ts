@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { unknownSuppressionWarnings } from '../config/check-rules.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { SandcheckConfig } from '../config/types.js';
+import { unusedConfigWarnings } from '../config/unused-config.js';
 import { audit } from '../engine/audit.js';
 import { RuleLoadError, loadRules, type RuleSet } from '../engine/load-rules.js';
 import type { Collected } from '../inputs/collect.js';
@@ -93,6 +94,7 @@ export function finish(collected: Collected, opts: CommonOptions, prepared: Retu
   for (const w of unknownSuppressionWarnings(collected.targets, prepared.rules, [SUPPRESSION_WITHOUT_REASON])) writeStderr(`sandcheck: warning: ${w}\n`);
   const report = audit(collected, { rules: prepared.rules, config: prepared.config, failOn: opts.failOn, ...(prepared.baseline ? { baseline: prepared.baseline } : {}) });
   for (const w of trustBoundaryWarnings(report)) writeStderr(`sandcheck: warning: ${w}\n`);
+  for (const w of unusedConfigWarnings(report.inputs, prepared.config.file)) writeStderr(`sandcheck: warning: ${w}\n`);
   for (const i of report.inputs.filter((x) => x.status === 'error')) writeStderr(`sandcheck: input error: ${i.error}\n`);
   for (const e of report.errors) writeStderr(`sandcheck: error: ${e.message}\n`);
   const notAudited = notAuditedMessage(report);
