@@ -4,6 +4,7 @@ import type { LoadedRule } from '../engine/types.js';
 import type { Report } from '../model/finding.js';
 import { renderMarkdown } from './markdown.js';
 import type { OutputSpec } from './writers.js';
+import { errnoReason } from '../util/errno-reason.js';
 import { writeStderr } from '../util/stderr.js';
 
 /**
@@ -21,7 +22,7 @@ export function writeStepSummary(report: Report, rules: readonly LoadedRule[], o
     appendFileSync(abs, renderMarkdown(report, rules) + '\n');
     return abs;
   } catch (err) {
-    writeStderr(`sandcheck: warning: cannot write the step summary to $GITHUB_STEP_SUMMARY: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+    writeStderr(`sandcheck: warning: cannot write the step summary to ${target} ($GITHUB_STEP_SUMMARY): ${errnoReason(err)}\n`);
     return null;
   }
 }

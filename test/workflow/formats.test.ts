@@ -87,6 +87,14 @@ describe('--format with destinations', () => {
     expect(readFileSync(summary, 'utf8').match(/### ✅ sandcheck: pass/g)).toHaveLength(1);
   });
 
+  it('a step summary it cannot write is a warning naming the path and the reason in words; the run keeps its exit code', () => {
+    const blocker = join(out, 'not-a-folder');
+    writeFileSync(blocker, 'x\n');
+    const r = runCli(cli.bin, ['scan', 'fixtures/workflow/hardened', '-q'], { env: { GITHUB_STEP_SUMMARY: join(blocker, 'summary.md') } });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(`sandcheck: warning: cannot write the step summary to ${join(blocker, 'summary.md')} ($GITHUB_STEP_SUMMARY): a part of the path is a file, not a folder\n`);
+  });
+
   it('rejects an unknown format and two formats on stdout with exit 2', () => {
     const a = runCli(cli.bin, ['scan', 'fixtures/workflow/hardened', '--format', 'yaml']);
     expect(a.status).toBe(2);
