@@ -12,6 +12,7 @@ import { RULE_SCHEMA } from './rule-schema.js';
 import type { LoadedRule, RuleDefinition, RuleFunction } from './types.js';
 import { LocatedError } from '../model/located-error.js';
 import { compareText } from '../util/compare.js';
+import { errnoReason } from '../util/errno-reason.js';
 
 /** A rule file that cannot be used: `file:line:col: reason`. The CLI exits 2 before scanning. */
 export class RuleLoadError extends LocatedError {}
@@ -47,7 +48,7 @@ export function listRuleFiles(dir: string): string[] {
   try {
     entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name));
   } catch (err) {
-    throw new RuleLoadError(dir, `cannot read rule folder: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new RuleLoadError(dir, `cannot read rule folder: ${errnoReason(err)}`);
   }
   for (const e of entries) {
     const full = join(dir, e.name);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from './types.js';
+import { errnoReason } from '../util/errno-reason.js';
 
 /**
  * Where to read a file again once its text was released (text and env file targets). A scan keeps one
@@ -23,6 +24,6 @@ export function readAgain(where: ReadAgain, path: string): string {
   try {
     return readFileSync(abs, 'utf8');
   } catch (err) {
-    throw new InputError(path, `cannot be read again: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new InputError(path, `cannot be read again: ${errnoReason(err)}`);
   }
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RuleLoadError, loadRules } from '../../src/engine/load-rules.js';
+import { RuleLoadError, listRuleFiles, loadRules } from '../../src/engine/load-rules.js';
 import { precompiledConfigValidator, rulesStamp, stampHolds } from '../../src/engine/precompiled.js';
 import { createAjv } from '../../src/engine/ajv.js';
 import { CONFIG_SCHEMA } from '../../src/config/schema.js';
@@ -206,5 +206,13 @@ describe('the stamp that lets a run use the precompiled built-in rules', () => {
     const removed = setUp();
     rmSync(removed.b);
     expect(stampHolds(removed.root, removed.stamp)).toBe(false);
+  });
+});
+
+describe('a rule folder that cannot be listed', () => {
+  it('names the folder and the reason in words, not an errno code', () => {
+    const file = join(tempDir(), 'rules');
+    writeFileSync(file, 'a file, not a folder\n');
+    expect(thrown(() => listRuleFiles(file)).message).toBe(`${file}: cannot read rule folder: a part of the path is a file, not a folder`);
   });
 });

@@ -248,6 +248,14 @@ describe('collectImages', () => {
     expect([...collected.inputErrorItems].sort()).toEqual(['image-hardening', 'key-storage', 'supply-chain']);
   });
 
+  it('a path it cannot stat is named with the reason in words, not an errno code', async () => {
+    const d = tmp();
+    writeFileSync(join(d, 'images'), 'a file, not a folder\n');
+    const collected = await collectImages(['images/worker.tar'], { platform: AMD64, scanFile: scanLayerFile, detectors: imagePairDetectors, cwd: d });
+    expect(collected.inputs.map((i) => [i.path, i.status, i.error])).toEqual([['images/worker.tar', 'error', 'images/worker.tar: no such file or folder']]);
+    await expect(scanPath(join(d, 'images', 'worker.tar'))).rejects.toThrow(`${join(d, 'images', 'worker.tar')}: cannot read: a part of the path is a file, not a folder`);
+  });
+
   it('names the working directory `.` as given (`sandcheck image .`), never by its absolute path', async () => {
     const layout = tmp();
     writeDir(layout, (await ociMembers({ layers: [[file('a', 'x')]] })).members);

@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS, type ImageLimits } from './limits.js';
 import { archiveStore, resolveImages, ImageFormatError, type BlobStore } from './resolve.js';
 import { normalizeEntryPath } from './tar-path.js';
 import type { ImageScan, ImageSourceKind, LayerSummary, Platform } from './types.js';
+import { errnoReason } from '../../util/errno-reason.js';
 
 export interface ReadImageOptions {
   platform: Platform;
@@ -40,7 +41,7 @@ export async function readImagePath(display: string, absPath: string, opts: Read
   try {
     st = await stat(absPath);
   } catch (err) {
-    throw new ImageReadError(display, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new ImageReadError(display, `cannot read: ${errnoReason(err)}`);
   }
   try {
     if (st.isDirectory()) return await readLayoutDir(display, absPath, opts);
