@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DEFAULT_CONFIG_FILE } from '../config/load.js';
 import type { Command } from 'commander';
 import { errnoReason } from '../util/errno-reason.js';
 import { UsageError } from './exit.js';
@@ -71,6 +73,8 @@ export function registerInit(program: Command): void {
         if (code === 'EEXIST') throw new UsageError(`${file} already exists; not overwriting it (edit it, or remove it first)`);
         throw new UsageError(`cannot write ${file}: ${errnoReason(err)}`);
       }
-      writeStdout(`wrote ${file}; check it with: sandcheck config validate ${file}\n`);
+      // Only ./sandcheck.yaml is read without --config: a starter written elsewhere says how to use it.
+      const used = resolve(file) === resolve(DEFAULT_CONFIG_FILE) ? '' : `; scans use it with --config ${file} (without it, only ./${DEFAULT_CONFIG_FILE} is read)`;
+      writeStdout(`wrote ${file}; check it with: sandcheck config validate ${file}${used}\n`);
     });
 }

@@ -55,6 +55,15 @@ describe('sandcheck init', () => {
     expect(readFileSync(join(dir, 'sandcheck.yaml'), 'utf8')).toBe('waivers: []\n');
   });
 
+  it('a starter written elsewhere than ./sandcheck.yaml says how scans use it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandcheck-init-'));
+    mkdirSync(join(dir, 'deploy'));
+    const r = runCli(cli.bin, ['init', 'deploy/sandcheck.yaml'], { cwd: dir });
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, 'wrote deploy/sandcheck.yaml; check it with: sandcheck config validate deploy/sandcheck.yaml; scans use it with --config deploy/sandcheck.yaml (without it, only ./sandcheck.yaml is read)\n', '']);
+    const here = runCli(cli.bin, ['init', './sandcheck.yaml'], { cwd: dir });
+    expect([here.status, here.stdout]).toEqual([0, 'wrote ./sandcheck.yaml; check it with: sandcheck config validate ./sandcheck.yaml\n']);
+  });
+
   it('a path it cannot write is named with the reason in words, not an errno code (exit 2)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sandcheck-init-'));
     writeFileSync(join(dir, 'deploy'), 'a file, not a folder\n');
