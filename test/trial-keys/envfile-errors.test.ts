@@ -19,11 +19,14 @@ const error = (text: string): InputError => {
 describe('env-file errors', () => {
   it('text after a quoted value: the line, no column', () => {
     const e = error(`A=1\nAPI_TOKEN="${KEY}" trailing\n`);
-    expect(e.message).toBe('app/.env:2: line 2: unexpected text after the quoted value of API_TOKEN');
+    expect(e.message).toBe('app/.env:2: unexpected text after the quoted value of API_TOKEN');
     expect(e.column).toBeUndefined();
   });
   it('an unclosed quote is placed where the value starts (that tells nothing of its length)', () => {
     const e = error(`A=1\nAPI_TOKEN="${KEY}\n`);
-    expect(e.message).toBe('app/.env:2:11: line 2: the quoted value of API_TOKEN is never closed');
+    expect(e.message).toBe('app/.env:2:11: the quoted value of API_TOKEN is never closed');
+  });
+  it('a line that is no assignment: its place once, not the line number again in the reason', () => {
+    expect(error('A=1\n  =orphan\n').message).toBe('app/.env:2:3: not a NAME=value line');
   });
 });

@@ -60,7 +60,7 @@ export function parseDotenv(text: string, file: string): Dotenv {
       }
       NAME.lastIndex = i;
       const m = NAME.exec(src);
-      if (!m) throw new InputError(file, `line ${line} is not NAME=value`, line, i - start + 1);
+      if (!m) throw new InputError(file, 'not a NAME=value line', line, i - start + 1);
       const name = m[0];
       i = skipBlanks(src, i + name.length, end);
       if (i >= end || src[i] === '\r' || src[i] === '#') {
@@ -72,7 +72,7 @@ export function parseDotenv(text: string, file: string): Dotenv {
         const q = src[i];
         if (q === '"' || q === "'" || q === '`') {
           const close = findClose(src, i + 1, q);
-          if (close === -1) throw new InputError(file, `line ${line}: the quoted value of ${name} is never closed`, line, column);
+          if (close === -1) throw new InputError(file, `the quoted value of ${name} is never closed`, line, column);
           const raw = src.slice(i + 1, close);
           const value = q === '"' ? unescapeDouble(raw) : raw;
           entries.push({ name, value, line, column, quote: q === '"' ? 'double' : q === "'" ? 'single' : 'backtick', exported });
@@ -83,7 +83,7 @@ export function parseDotenv(text: string, file: string): Dotenv {
           const j = skipBlanks(src, close + 1, closeEnd);
           if (j < closeEnd && src[j] !== '\r') {
             // No column: the column after a value, less where it starts, is the value's length.
-            if (src[j] !== '#') throw new InputError(file, `line ${line}: unexpected text after the quoted value of ${name}`, line);
+            if (src[j] !== '#') throw new InputError(file, `unexpected text after the quoted value of ${name}`, line);
             comments.push({ text: stripCr(src.slice(j, closeEnd)), line, column: j - closeLineStart + 1 });
           }
           pos = closeEnd + 1;
@@ -99,7 +99,7 @@ export function parseDotenv(text: string, file: string): Dotenv {
         const value = stripCr(src.slice(i, valueEnd)).trim();
         entries.push({ name, value, line, column, quote: 'none', exported });
       } else {
-        throw new InputError(file, `line ${line} is not NAME=value`, line, i - start + 1);
+        throw new InputError(file, 'not a NAME=value line', line, i - start + 1);
       }
     }
     pos = end + 1;
