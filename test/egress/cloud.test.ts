@@ -83,4 +83,10 @@ describe('Terraform', () => {
     expect(blocks[0]!.blocks[0]).toMatchObject({ type: 'inner', line: 5, attrs: { k: { value: true, line: 6 } } });
     expect(() => parseHcl('resource "x" {\n  a = "unterminated\n}\n', 't.tf')).toThrow(/unterminated string/);
   });
+  it('a list missing its "]" is an input error at the token that ends it, not a loop until the heap runs out', () => {
+    const text = 'resource "aws_security_group" "sandbox" {\n  egress {\n    cidr_blocks = ["0.0.0.0/0"\n  }\n}\n';
+    expect(() => parseHcl(text, 'main.tf')).toThrow('main.tf:4: missing "]": the list opened on line 3 is followed by "}"');
+    expect(parseHcl('resource "x" "y" {\n  a = [[1, 2], [3]]\n  b = concat(["x"], ["y"])\n}\n', 't.tf')[0]!.attrs).toEqual({ a: { value: [[1, 2], [3]], line: 2 }, b: { value: { unresolved: 'concat(["x"],["y"])' }, line: 3 } });
+    expect(() => parseHcl('resource "x" "y" {\n  a = [1, 2\n}\n', 't.tf')).toThrow('t.tf:3: missing "]": the list opened on line 2 is followed by "}"');
+  });
 });

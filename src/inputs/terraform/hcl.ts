@@ -252,7 +252,14 @@ class Parser {
           this.skipBalanced('[', ']', 1);
           break;
         }
+        const at = this.i;
         list.push(this.expr());
+        // A closing `}` or `)` where an element or `]` belongs (`["0.0.0.0/0"` then `}`): expr() consumed
+        // nothing, and looping on it grew the list until the heap ran out. Only punctuation is left here.
+        if (this.i === at) {
+          const found = this.peek()!;
+          throw new InputError(this.file, `missing "]": the list opened on line ${t.line} is followed by "${found.v}"`, found.line);
+        }
         this.skipNl();
         if (this.peek()?.v === ',') this.i++;
       }
