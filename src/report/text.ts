@@ -211,6 +211,9 @@ function summaryText(c: Palette, report: Report): string {
     `${s.findings.warn} warning${s.findings.warn === 1 ? '' : 's'}`,
     `${s.findings.suppressed} suppressed`,
   ];
+  // An expired attestation fails the run with no failing finding: "FAIL: 0 failing findings" alone reads as a fault.
+  const expired = report.checklist.filter((i) => i.verdict === 'fail' && i.attestation?.expired).length;
+  if (expired) parts.push(`${expired} expired attestation${expired === 1 ? '' : 's'}`);
   const itemParts = (['fail', 'error', 'warn', 'pass', 'manual', 'not-assessed'] as ItemVerdict[]).filter((v) => items(v) > 0).map((v) => `${items(v)} ${VERDICT_LABEL[v].toLowerCase()}`);
   const inputs = `${s.inputs.parsed} input${s.inputs.parsed === 1 ? '' : 's'} parsed${s.inputs.error ? `, ${s.inputs.error} unreadable` : ''}`;
   const why = { incomplete: ' — the audit is incomplete', 'nothing-recognisable': ' — nothing recognisable to audit', 'nothing-to-audit': ' — nothing to audit', none: '' }[whyNotAudited(report) ?? 'none'];

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderText } from '../../src/report/text.js';
+import { renderText, summaryLine } from '../../src/report/text.js';
+import { aggregate } from '../../src/report/aggregate.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { finding, makeReport } from './helpers.js';
 
 describe('text report: suppressed findings under their item', () => {
@@ -94,5 +96,17 @@ describe('text report: skipped inputs', () => {
   it('--verbose lists each one', () => {
     const lines = renderText(makeReport({ inputs }), { color: false, verbose: true }).split('\n');
     expect(lines.filter((l) => l.includes('skipped'))).toEqual([...['a', 'b', 'c', 'd', 'e'].map((n) => `  skipped img/${n}.png: binary file`), '  skipped charts: symbolic link to a folder (not followed)']);
+  });
+});
+
+describe('text report: summary line', () => {
+  it('names an expired attestation that fails the run, which has no failing finding', () => {
+    const config = { ...structuredClone(DEFAULT_CONFIG), attestations: [{ item: 'session-data' as const, by: 'sec@example.com', date: '2025-01-15', evidence: 'https://wiki.example.com/r', expires: '2025-07-15' }] };
+    const run = (cfg: typeof config) =>
+      aggregate({ findings: [], evaluations: [{ ruleId: 'r', checklist: 'image-hardening', targetId: 't', targetName: 't', outcome: 'pass' }], inputs: [{ path: 'a.yaml', format: 'kubernetes', status: 'parsed', targets: 1 }], recognisedInputs: 1, inputErrorItems: [], errors: [], failOn: 'any', config: cfg, targets: 1, rules: 1, now: new Date('2026-11-24T00:00:00Z') });
+    expect(summaryLine(run(config), false)).toBe('FAIL: 0 failing findings, 0 warnings, 0 suppressed, 1 expired attestation; checklist: 1 fail, 1 pass, 6 not assessed; 1 input parsed. Exit code 1.');
+    // Unexpired: manual, and the line says nothing of attestations.
+    const current = { ...config, attestations: [{ ...config.attestations[0]!, expires: '2027-07-15' }] };
+    expect(summaryLine(run(current), false)).toBe('PASS: 0 failing findings, 0 warnings, 0 suppressed; checklist: 1 pass, 1 manual, 6 not assessed; 1 input parsed. Exit code 0.');
   });
 });
