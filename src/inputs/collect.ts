@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { errnoReason } from '../util/errno-reason.js';
 import { basename, join, relative, resolve } from 'node:path';
 import { CHECKLIST_IDS, type ChecklistId } from '../model/checklist.js';
@@ -84,8 +84,11 @@ export async function collectPaths(
   const handlers = opts.handlers ?? HANDLERS;
   const walkContext: WalkContext = { cwd, handlers, out, exclude: opts.exclude ?? [], read: new Set() };
   startManifestSourceScan();
+  let stdinRead = false;
   for (const p of paths.length ? paths : ['.']) {
     if (p === '-') {
+      if (stdinRead) continue; // `scan - -`: standard input is read once
+      stdinRead = true;
       const text = await (opts.stdin ?? readStdin)();
       collectFile(makeSourceFile('<stdin>', null, text), handlers, out);
       continue;
@@ -95,7 +98,7 @@ export async function collectPaths(
     try {
       st = statSync(abs);
     } catch (err) {
-      addError(out, { path: p, format: null, status: 'error', error: `${p}: ${errnoReason(err)}` }, null);
+      addError(out, { path: p, format: null, status: 'error', error: `${p}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' && brokenLink(abs) ? 'broken symbolic link (what it points to does not exist)' : errnoReason(err)}` }, null);
       continue;
     }
     if (st.isDirectory()) walk(abs, walkContext);
@@ -136,12 +139,32 @@ function walk(dir: string, ctx: WalkContext): void {
     else if (e.isSymbolicLink()) {
       // Follow links to files only; links to folders could loop.
       try {
-        if (statSync(full).isFile()) readAndCollect(full, ctx, false);
-        else out.inputs.push({ path: displayPath(full, cwd), format: null, status: 'skipped', reason: 'symbolic link to a folder (not followed)' });
+        const st = statSync(full);
+        if (st.isFile()) readAndCollect(full, ctx, false);
+        else skip(full, st.isDirectory() ? 'symbolic link to a folder (not followed)' : `symbolic link to a ${specialKind(st)} (not read)`);
       } catch {
-        out.inputs.push({ path: displayPath(full, cwd), format: null, status: 'skipped', reason: 'broken symbolic link' });
+        skip(full, 'broken symbolic link');
       }
-    }
+    } else skip(full, `${specialKind(e)} (not read)`); // a pipe could block the walk, a device never end
+  }
+
+  function skip(path: string, reason: string): void {
+    out.inputs.push({ path: displayPath(path, cwd), format: null, status: 'skipped', reason });
+  }
+}
+
+function specialKind(e: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (e.isFIFO()) return 'named pipe';
+  if (e.isSocket()) return 'socket';
+  if (e.isCharacterDevice() || e.isBlockDevice()) return 'device';
+  return 'special file';
+}
+
+function brokenLink(abs: string): boolean {
+  try {
+    return lstatSync(abs).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 /** What the collector gets for one file. */
 export type InputBytes =
@@ -23,14 +23,25 @@ export function readInput(abs: string, maxBytes: number): InputBytes {
   const fd = openSync(abs, 'r');
   try {
     const buf = (shared ??= Buffer.allocUnsafe(CHUNK));
-    let n = 0;
-    for (let got; n < CHUNK && (got = readSync(fd, buf, n, CHUNK - n, n)) > 0; ) n += got;
+    // Reads from the current offset (position null): a pipe (`scan <(helm template …)`) cannot seek.
+    const n = readUpTo(fd, buf);
     let bytes: Buffer;
     if (n < CHUNK) bytes = buf.subarray(0, n);
     else {
-      const size = fstatSync(fd).size;
-      if (size > maxBytes) return { kind: 'too-large', size };
-      bytes = readFileSync(fd); // positional reads above left the file offset at 0
+      const st = fstatSync(fd);
+      if (st.isFile() && st.size > maxBytes) return { kind: 'too-large', size: st.size };
+      // The rest, from where the first read stopped; a pipe has no size, so its length is counted.
+      const parts = [Buffer.from(buf)];
+      let total = CHUNK;
+      for (;;) {
+        const part = Buffer.allocUnsafe(Math.max(CHUNK, st.isFile() ? st.size - total : 0));
+        const got = readUpTo(fd, part);
+        if (got === 0) break;
+        parts.push(part.subarray(0, got));
+        total += got;
+        if (total > maxBytes) return { kind: 'too-large', size: total };
+      }
+      bytes = Buffer.concat(parts, total);
     }
     const nul = bytes.subarray(0, BINARY_PROBE).indexOf(0);
     if (nul !== -1) return { kind: 'binary', head: bytes.toString('latin1', 0, 10) };
@@ -38,4 +49,11 @@ export function readInput(abs: string, maxBytes: number): InputBytes {
   } finally {
     closeSync(fd);
   }
+}
+
+/** Fills `buf` from the file's current offset, or stops at its end; the number of bytes read. */
+function readUpTo(fd: number, buf: Buffer): number {
+  let n = 0;
+  for (let got; n < buf.length && (got = readSync(fd, buf, n, buf.length - n, null)) > 0; ) n += got;
+  return n;
 }

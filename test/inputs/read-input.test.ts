@@ -1,4 +1,5 @@
-import { mkdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectPaths, MAX_FILE_BYTES } from '../../src/inputs/collect.js';
@@ -47,6 +48,26 @@ describe('readInput (the collector reads every file through it)', () => {
     expect(readInput(p, 2 * MiB)).toEqual({ kind: 'too-large', size: 3 * MiB });
   });
 
+  it('reads a pipe, which cannot seek (scan <(helm template …)), small or larger than the buffer, and stops one past the limit', async () => {
+    const dir = tempDir();
+    const viaFifo = async (content: string, maxBytes: number) => {
+      const fifo = join(dir, `p${Math.random().toString(36).slice(2)}`);
+      writeFileSync(`${fifo}.src`, content);
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+      const writer = spawn('sh', ['-c', `cat "${fifo}.src" > "${fifo}"`], { stdio: 'ignore' });
+      const done = new Promise((resolve) => writer.on('exit', resolve));
+      const got = readInput(fifo, maxBytes);
+      await done;
+      return got;
+    };
+    expect(await viaFifo('apiVersion: v1\n', MAX_FILE_BYTES)).toEqual({ kind: 'text', text: 'apiVersion: v1\n' });
+    const big = 'k: v\n'.repeat(700_000); // 3.5 MB
+    const got = await viaFifo(big, MAX_FILE_BYTES);
+    expect(got.kind === 'text' && got.text === big).toBe(true);
+    const over = await viaFifo(big, 2 * MiB);
+    expect(over.kind).toBe('too-large');
+  });
+
   it('throws the system error for a missing file or a folder', () => {
     expect(() => readInput(join(tempDir(), 'missing.yaml'), MAX_FILE_BYTES)).toThrow(expect.objectContaining({ code: 'ENOENT' }));
     const dir = tempDir();
@@ -64,5 +85,32 @@ describe('readInput (the collector reads every file through it)', () => {
       ['dump.yaml', 'skipped', 'larger than 64 MiB'],
       ['pod.yaml', 'parsed', 'kubernetes'],
     ]);
+  });
+});
+
+describe('the collector and files that are not regular files', () => {
+  it('lists a named pipe or socket met in a folder walk as skipped, and does not read it', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: w}\nspec:\n  containers:\n    - {name: w, image: "r.example.com/w:1"}\n');
+    expect(spawnSync('mkfifo', [join(dir, 'pipe.yaml')]).status).toBe(0);
+    symlinkSync(join(dir, 'pipe.yaml'), join(dir, 'link-to-pipe.yaml'));
+    symlinkSync(join(dir, 'nowhere.yaml'), join(dir, 'dangling.yaml'));
+    const c = await collectPaths(['.'], { cwd: dir });
+    expect(c.inputs.map((i) => [i.path, i.status, i.status === 'skipped' ? i.reason : i.format])).toEqual([
+      ['dangling.yaml', 'skipped', 'broken symbolic link'],
+      ['link-to-pipe.yaml', 'skipped', 'symbolic link to a named pipe (not read)'],
+      ['pipe.yaml', 'skipped', 'named pipe (not read)'],
+      ['pod.yaml', 'parsed', 'kubernetes'],
+    ]);
+  });
+
+  it('a dangling symbolic link named on the command line says so; stdin named twice is read once', async () => {
+    const dir = tempDir();
+    symlinkSync(join(dir, 'nowhere.yaml'), join(dir, 'd.yaml'));
+    const c = await collectPaths(['d.yaml', 'missing.yaml'], { cwd: dir });
+    expect(c.inputs.map((i) => i.status === 'error' && i.error)).toEqual(['d.yaml: broken symbolic link (what it points to does not exist)', 'missing.yaml: no such file or folder']);
+    let reads = 0;
+    const twice = await collectPaths(['-', '-'], { cwd: dir, stdin: async () => (reads++, 'API_TOKEN=x\n') });
+    expect([reads, twice.inputs.length]).toEqual([1, 1]);
   });
 });
