@@ -13,6 +13,7 @@ import { writeStdout } from '../util/stdout.js';
 import { SUPPRESSION_WITHOUT_REASON_RULE } from '../engine/suppression-findings.js';
 import { TRUST_BOUNDARY_UNMATCHED_RULE } from '../engine/trust-boundary-findings.js';
 import { writeStderr } from '../util/stderr.js';
+import { ATTESTATION_EXPIRED_RULE } from '../engine/attestation-expired.js';
 
 /**
  * Checks the engine makes itself, with no rule file (their findings name them as ruleId, and waivers
@@ -26,11 +27,13 @@ interface EngineCheck {
   remediation: string;
   docPath: string;
   checklist?: string;
+  /** In words, when the item depends on the case. */
+  checklistNote?: string;
 }
-const ENGINE_CHECKS: readonly EngineCheck[] = [SUPPRESSION_WITHOUT_REASON_RULE, TRUST_BOUNDARY_UNMATCHED_RULE];
+const ENGINE_CHECKS: readonly EngineCheck[] = [SUPPRESSION_WITHOUT_REASON_RULE, TRUST_BOUNDARY_UNMATCHED_RULE, ATTESTATION_EXPIRED_RULE];
 
 function engineCheckDoc(c: EngineCheck): string {
-  const item = c.checklist ? `Checklist: \`${c.checklist}\`` : 'Checklist: that of the rule the suppression names';
+  const item = c.checklist ? `Checklist: \`${c.checklist}\`` : `Checklist: ${c.checklistNote ?? 'that of the rule the suppression names'}`;
   return [
     `# ${c.id}`,
     '',

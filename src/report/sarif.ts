@@ -2,6 +2,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SUPPRESSION_WITHOUT_REASON_RULE } from '../engine/suppression-findings.js';
 import { TRUST_BOUNDARY_UNMATCHED_RULE } from '../engine/trust-boundary-findings.js';
+import { ATTESTATION_EXPIRED_RULE } from '../engine/attestation-expired.js';
 import type { SandcheckConfig } from '../config/types.js';
 import type { LoadedRule } from '../engine/types.js';
 import type { Finding, Report } from '../model/finding.js';
@@ -128,16 +129,6 @@ export function buildSarif(report: Report, rules: readonly LoadedRule[], opts: S
 
 /** Checks that are no rule file (the engine makes them: their checklist item or target is not a rule's), described for rules[]. */
 const ENGINE_CHECKS = new Map<string, RuleLike>([SUPPRESSION_WITHOUT_REASON_RULE, TRUST_BOUNDARY_UNMATCHED_RULE].map((r) => [r.id, r]));
-
-/** An attestation in sandcheck.yaml past its `expires` date, for an item no input gives evidence for. */
-const ATTESTATION_EXPIRED_RULE: RuleLike = {
-  id: 'attestation-expired',
-  title: 'Attestations must be renewed before they expire',
-  severity: 'high',
-  rationale: 'An item that no input gives evidence for is decided by its attestation in sandcheck.yaml. Past its `expires` date the attestation no longer counts: the item fails, and so does the run (exit 1).',
-  remediation: 'Review the item again and renew its attestation in sandcheck.yaml (`by`, `date`, `evidence`, a new `expires`).',
-  docPath: 'docs/ci-and-workflow.md#attestations-sandcheckyaml',
-};
 
 function attestationResult(item: Report['checklist'][number], ruleIndex: number, config: SarifOptions['config'], uriOf: (file: string) => string | undefined): Json {
   const a = item.attestation!;

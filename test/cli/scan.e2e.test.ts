@@ -311,6 +311,16 @@ describe('user rules, suppressions, rules and explain', () => {
     // So does a misspelt engine check, which has no rule file.
     const check = sandcheck(['explain', 'suppresion-without-reason']);
     expect([check.code, check.stderr]).toEqual([2, 'sandcheck: unknown rule "suppresion-without-reason" (did you mean "suppression-without-reason"? see `sandcheck rules`)\n']);
+    // SARIF reports an expired attestation under attestation-expired, which no rule file makes: explain knows it.
+    const attestation = sandcheck(['explain', 'attestation-expired']);
+    expect(attestation.code, attestation.stderr).toBe(0);
+    expect(attestation.stdout.split('\n').slice(0, 5)).toEqual([
+      '# attestation-expired',
+      '',
+      '**Attestations must be renewed before they expire**',
+      '',
+      'Severity: high · Checklist: the item the attestation is for · A check sandcheck makes itself (no rule file)',
+    ]);
   });
 });
 
