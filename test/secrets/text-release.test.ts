@@ -44,6 +44,6 @@ describe('text targets release their text', () => {
     const collected = await collectPaths([file], { cwd: dir });
     const target = collected.targets.find((t) => t.kind === 'textfile') as Target<TextFileData>;
     rmSync(file);
-    expect(() => target.data.text).toThrow('gone.txt: cannot be read again: ENOENT');
+    expect(() => target.data.text).toThrow('gone.txt: cannot be read again: no such file or folder');
   });
 });
