@@ -29,3 +29,16 @@ export function reachingBaseChains(table: NormTable): Map<string, Set<NormChain>
   }
   return from;
 }
+
+/**
+ * The hooks the kernel accepts each NAT target (iptables, upper case there) or statement (nft) on, and
+ * TPROXY's: elsewhere iptables-restore fails ("RULE_APPEND failed (Invalid argument)", a failed COMMIT)
+ * and nft -f says "Operation not supported". A DNAT reached from POSTROUTING never loads.
+ */
+export const NAT_HOOKS: Readonly<Record<string, readonly string[]>> = {
+  dnat: ['prerouting', 'output'],
+  redirect: ['prerouting', 'output'],
+  snat: ['postrouting', 'input'],
+  masquerade: ['postrouting'],
+  tproxy: ['prerouting'],
+};

@@ -1,7 +1,7 @@
 import { parseAddressRange, parsePrefix, type Family } from '../../analyzers/egress/address.js';
 import { CT_STATES, PROTO_NUMBERS, type CtState } from '../../analyzers/egress/header-space.js';
 import type { DimMatch, IpsetContent, MatchSpec, NormChain, NormRule, NormRuleset, NormTable, RuleVerdict } from '../../analyzers/egress/model.js';
-import { reachingBaseChains } from '../../analyzers/egress/reaching-bases.js';
+import { NAT_HOOKS, reachingBaseChains } from '../../analyzers/egress/reaching-bases.js';
 import { InputError } from '../types.js';
 
 /**
@@ -44,19 +44,6 @@ const UNMODELLED_TARGETS = new Set([
 const TARGET_TABLE: Readonly<Record<string, string>> = { DNAT: 'nat', SNAT: 'nat', MASQUERADE: 'nat', REDIRECT: 'nat', NETMAP: 'nat', TPROXY: 'mangle', CT: 'raw', NOTRACK: 'raw', REJECT: 'filter' };
 
 /**
- * The built-in chains whose traffic the kernel lets a target see (x_tables checks every chain a rule is
- * reached from: "RULE_APPEND failed (Invalid argument)" with the nf_tables backend, a failed COMMIT with the
- * legacy one). A DNAT reached from POSTROUTING never loads.
- */
-const TARGET_HOOKS: Readonly<Record<string, readonly string[]>> = {
-  DNAT: ['PREROUTING', 'OUTPUT'],
-  REDIRECT: ['PREROUTING', 'OUTPUT'],
-  SNAT: ['POSTROUTING', 'INPUT'],
-  MASQUERADE: ['POSTROUTING'],
-  TPROXY: ['PREROUTING'],
-};
-
-/**
  * NETMAP (`--to ADDR/LEN`) rewrites the network part of the destination where DNAT may stand (PREROUTING,
  * OUTPUT) and of the source elsewhere, and ends the nat chain either way. As a destination rewrite it is
  * read as a DNAT to the whole prefix (each address goes to one address of it: the prefix over-approximates).
@@ -97,7 +84,7 @@ function checkJumpTargets(table: NormTable, chains: ReadonlyMap<string, NormChai
     for (const r of c.rules) {
       const name = r.verdict.kind === 'jump' || r.verdict.kind === 'goto' ? '' : r.verdict.text.split(' ', 1)[0]!;
       if (name === 'NETMAP') r.verdict = netmapVerdict(r.verdict, from);
-      const allowed = TARGET_HOOKS[name];
+      const allowed = NAT_HOOKS[name.toLowerCase()]?.map((h) => h.toUpperCase());
       if (!allowed || !from) continue;
       const bad = [...from].filter((h) => !allowed.includes(h));
       if (bad.length === 0) continue;

@@ -1,7 +1,7 @@
 import { parseAddressRange, parsePrefix, type Family } from '../../analyzers/egress/address.js';
 import { CT_STATES, PORT_PROTOS, PROTO_NUMBERS, type CtState } from '../../analyzers/egress/header-space.js';
 import type { MatchSpec, NormChain, NormRule, NormRuleset, NormTable, Origin, RuleVerdict } from '../../analyzers/egress/model.js';
-import { reachingBaseChains } from '../../analyzers/egress/reaching-bases.js';
+import { NAT_HOOKS, reachingBaseChains } from '../../analyzers/egress/reaching-bases.js';
 import { parseJsonInput } from '../json-error.js';
 import { InputError } from '../types.js';
 import { pushAll } from '../../util/arrays.js';
@@ -151,7 +151,7 @@ export function buildRuleset(doc: NftDoc, file: string, source: 'nft-json' | 'nf
           const where = b === c ? `chain ${c.name} of table ${t.name}` : `chain ${c.name} of table ${t.name}, reached from base chain ${b.name}`;
           if (NAT_STATEMENTS.has(stmt) && b.type !== 'nat')
             throw new InputError(file, `${stmt} in ${where}, whose type is ${b.type}: the kernel accepts nat statements only in chains of type nat, so nft cannot load this ruleset`, r.origin.line);
-          const hooks = STATEMENT_HOOKS[stmt]!;
+          const hooks = NAT_HOOKS[stmt]!;
           if (!hooks.includes(b.hook ?? ''))
             throw new InputError(file, `${stmt} in ${where}, on the ${b.hook} hook: the kernel accepts ${stmt} only on ${hooks.join(' and ')}, so nft cannot load this ruleset`, r.origin.line);
         }
@@ -163,14 +163,6 @@ export function buildRuleset(doc: NftDoc, file: string, source: 'nft-json' | 'nf
 }
 
 const NAT_STATEMENTS = new Set(['masquerade', 'snat', 'dnat', 'redirect']);
-/** The hooks the kernel accepts each statement on ("Operation not supported" elsewhere, checked with nft -f). */
-const STATEMENT_HOOKS: Readonly<Record<string, readonly string[]>> = {
-  dnat: ['prerouting', 'output'],
-  redirect: ['prerouting', 'output'],
-  snat: ['postrouting', 'input'],
-  masquerade: ['postrouting'],
-  tproxy: ['prerouting'],
-};
 
 interface RuleCtx {
   file: string;
