@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/inputs/types.js';
 import { parseYamlFast } from '../../src/util/yaml-fast.js';
-import { parseYaml } from '../../src/util/yaml-source.js';
+import { parseYaml, type YamlDoc } from '../../src/util/yaml-source.js';
 import { ROOT, filesUnder } from '../helpers/fixtures.js';
 
 /** Every path to every node of a value (keys and items). */
@@ -12,6 +12,18 @@ function paths(value: unknown, prefix: (string | number)[] = [], out: (string | 
   if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...prefix, i], out));
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) paths(v, [...prefix, k], out);
   return out;
+}
+
+/** The same values, and every key and item at the same line and depth. */
+function expectSameReading(fast: YamlDoc[], slow: YamlDoc[]): void {
+  expect(fast.map((d) => d.value)).toEqual(slow.map((d) => d.value));
+  fast.forEach((doc, i) => {
+    for (const p of paths(doc.value)) {
+      const a = doc.positionOf(p);
+      const b = slow[i]!.positionOf(p);
+      expect({ path: p, line: a.line, depth: a.depth }).toEqual({ path: p, line: b.line, depth: b.depth });
+    }
+  });
 }
 
 const k8sFiles = [...filesUnder(join(ROOT, 'fixtures', 'rules')), ...filesUnder(join(ROOT, 'fixtures', 'sandboxes'))].filter((f) => {
@@ -53,28 +65,14 @@ describe('fast YAML reader', () => {
     const text = readFileSync(file, 'utf8');
     const slow = parseYaml(text, file).docs;
     const fast = parseYamlFast(text, file, { duplicateKeys: 'last' }).docs;
-    expect(fast.map((d) => d.value)).toEqual(slow.map((d) => d.value));
-    fast.forEach((doc, i) => {
-      for (const p of paths(doc.value)) {
-        const a = doc.positionOf(p);
-        const b = slow[i]!.positionOf(p);
-        expect({ path: p, line: a.line, depth: a.depth }).toEqual({ path: p, line: b.line, depth: b.depth });
-      }
-    });
+    expectSameReading(fast, slow);
   });
 
   it.each(k8sFiles.map((f) => [f.slice(ROOT.length + 1), f]))('agrees with the yaml package on values and lines: %s', (_, file) => {
     const text = readFileSync(file, 'utf8');
     const slow = parseYaml(text, file).docs;
     const fast = parseYamlFast(text, file).docs;
-    expect(fast.map((d) => d.value)).toEqual(slow.map((d) => d.value));
-    fast.forEach((doc, i) => {
-      for (const p of paths(doc.value)) {
-        const a = doc.positionOf(p);
-        const b = slow[i]!.positionOf(p);
-        expect({ path: p, line: a.line, depth: a.depth }).toEqual({ path: p, line: b.line, depth: b.depth });
-      }
-    });
+    expectSameReading(fast, slow);
   });
 
   it('keeps key positions when a key has an empty value', () => {

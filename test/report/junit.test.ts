@@ -114,7 +114,6 @@ describe('JUnit XML', () => {
     const report = makeReport({ findings, evaluations });
     const pieces = [...junitPieces(report, rules)];
     expect(pieces.length).toBeGreaterThan(5);
-    expect(pieces.join('')).toBe(renderJunit(report, rules));
     const doc = parse(pieces.join(''));
     const suite = doc.testsuite[0];
     expect([suite['@tests'], suite['@failures'], suite['@skipped']]).toEqual([String(n), String(n / 6), String(n / 3)]);
