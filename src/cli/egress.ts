@@ -1,9 +1,9 @@
-import { isAbsolute, relative, sep } from 'node:path';
 import type { Command } from 'commander';
 import { collectPaths } from '../inputs/collect.js';
 import { EXCLUDE_OPTION, addCommonOptions, finish, prepare, walkExclusions, type CommonOptions, type WalkOptions } from './scan.js';
 import { writeStdout } from '../util/stdout.js';
 import { writeStderr } from '../util/stderr.js';
+import { shownPath } from '../util/shown-path.js';
 
 interface EgressOptions extends CommonOptions, WalkOptions {
   explain?: boolean;
@@ -28,7 +28,7 @@ export function registerEgress(program: Command): void {
       // The same analysis the egress rules report from (computed once per scan: finish() below reuses it).
       const run = egressRun(collected.targets, prepared.config);
       const hosts = [
-        ...[...run.hosts].map(([host, v]) => ({ host: `Host ${shownFolder(host)}`, analysis: v.analysis })),
+        ...[...run.hosts].map(([host, v]) => ({ host: `Host ${shownPath(host)}`, analysis: v.analysis })),
         ...run.pods.map(({ pod, analysis, nodes }) => ({ host: nodes.length ? `Kubernetes pod ${pod.name} behind its node (${nodes[0]!.files.join(', ')})` : `Kubernetes NetworkPolicy, pod ${pod.name}`, analysis })),
         // Cloud scopes in front of a host or pod are shown on that context's path, not again alone.
         ...run.cloud.map(({ label, analysis }) => ({ host: label, analysis })),
@@ -45,9 +45,3 @@ export function registerEgress(program: Command): void {
   });
 }
 
-/** A host's folder as the report names files: relative to the working directory when it is below it. */
-function shownFolder(dir: string): string {
-  const rel = relative(process.cwd(), dir);
-  if (rel === '') return '.';
-  return isAbsolute(rel) || rel === '..' || rel.startsWith(`..${sep}`) ? dir : rel;
-}

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { Ajv, ValidateFunction } from 'ajv';
 import { InputError } from '../inputs/types.js';
 import { packageRoot } from '../util/package-root.js';
@@ -13,6 +13,7 @@ import type { LoadedRule, RuleDefinition, RuleFunction } from './types.js';
 import { LocatedError } from '../model/located-error.js';
 import { compareText } from '../util/compare.js';
 import { errnoReason } from '../util/errno-reason.js';
+import { shownPath } from '../util/shown-path.js';
 
 /** A rule file that cannot be used: `file:line:col: reason`. The CLI exits 2 before scanning. */
 export class RuleLoadError extends LocatedError {}
@@ -59,14 +60,9 @@ export function listRuleFiles(dir: string): string[] {
   return out;
 }
 
-function display(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') ? rel : file;
-}
-
 /** Parses and validates one rule file; throws RuleLoadError pointing at the offending line. */
 export function loadRuleFile(file: string, builtin: boolean): CompiledRule {
-  const shown = display(file);
+  const shown = shownPath(file);
   let parsed;
   try {
     parsed = parseYaml(readFileSync(file, 'utf8'), shown);

@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { errnoReason } from '../util/errno-reason.js';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { CHECKLIST_IDS, type ChecklistId } from '../model/checklist.js';
 import type { InputRecord } from '../model/finding.js';
 import type { Target } from '../model/target.js';
@@ -15,6 +15,7 @@ import { excludedBy, type Exclusion } from './exclude.js';
 import { readInput, type InputBytes } from './read-input.js';
 import { startManifestSourceScan } from './kubernetes/unrendered.js';
 import { pushAll } from '../util/arrays.js';
+import { shownPath } from '../util/shown-path.js';
 
 export interface Collected {
   targets: Target<object>[];
@@ -68,11 +69,6 @@ export function makeSourceFile(path: string, absPath: string | null, text: strin
   };
 }
 
-function displayPath(abs: string, cwd: string): string {
-  const rel = relative(cwd, abs);
-  return rel && !rel.startsWith('..') ? rel : abs;
-}
-
 /** Walks the paths (files, folders recursively, `-` for stdin) and parses every file it recognises. */
 export async function collectPaths(
   paths: string[],
@@ -123,7 +119,7 @@ function walk(dir: string, ctx: WalkContext): void {
   try {
     entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name));
   } catch (err) {
-    addError(out, { path: displayPath(dir, cwd), format: null, status: 'error', error: `${displayPath(dir, cwd)}: ${errnoReason(err)}` }, null);
+    addError(out, { path: shownPath(dir, cwd), format: null, status: 'error', error: `${shownPath(dir, cwd)}: ${errnoReason(err)}` }, null);
     return;
   }
   for (const e of entries) {
@@ -131,7 +127,7 @@ function walk(dir: string, ctx: WalkContext): void {
     if (e.isDirectory() && SKIP_DIRS.has(e.name)) continue;
     const excluded = exclude.length ? excludedBy(exclude, full) : undefined;
     if (excluded) {
-      out.inputs.push({ path: displayPath(full, cwd), format: null, status: 'skipped', reason: `excluded by ${excluded.source} ${excluded.glob}` });
+      out.inputs.push({ path: shownPath(full, cwd), format: null, status: 'skipped', reason: `excluded by ${excluded.source} ${excluded.glob}` });
       continue;
     }
     if (e.isDirectory()) walk(full, ctx);
@@ -149,7 +145,7 @@ function walk(dir: string, ctx: WalkContext): void {
   }
 
   function skip(path: string, reason: string): void {
-    out.inputs.push({ path: displayPath(path, cwd), format: null, status: 'skipped', reason });
+    out.inputs.push({ path: shownPath(path, cwd), format: null, status: 'skipped', reason });
   }
 }
 
@@ -172,7 +168,7 @@ function readAndCollect(abs: string, ctx: WalkContext, explicit: boolean): void 
   const { cwd, handlers, out } = ctx;
   if (ctx.read.has(abs)) return;
   ctx.read.add(abs);
-  const shown = displayPath(abs, cwd);
+  const shown = shownPath(abs, cwd);
   // sandcheck.yaml met in a walk is configuration, not an input (it is read with --config or from the
   // working directory); a key pasted into it is still a key in a file, so its text is scanned.
   const config = CONFIG_NAMES.has(basename(abs)) && !explicit;

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { type Collected, emptyCollected } from '../collect.js';
 import type { ChecklistId } from '../../model/checklist.js';
@@ -10,6 +10,7 @@ import { normalizeImage, type ImageTargets, type PairDetectors } from './normali
 import { ImageReadError, readImagePath, readImageStream } from './read-image.js';
 import { isImageReference } from './reference-syntax.js';
 import type { ImageScan, Platform } from './types.js';
+import { shownPath } from '../../util/shown-path.js';
 
 /** Checklist items an image gives evidence for: an unreadable image makes them `error`. */
 export const IMAGE_ITEMS: ChecklistId[] = ['image-hardening', 'key-storage', 'supply-chain'];
@@ -51,15 +52,13 @@ export async function collectImages(args: string[], opts: CollectImageOptions): 
     }
     const abs = resolve(cwd, arg);
     if (existsSync(abs)) {
-      const rel = relative(cwd, abs);
-      // `sandcheck image .` (an OCI layout as the working directory) is named as given, not by its absolute path.
-      const display = rel === '' ? '.' : !rel.startsWith('..') ? rel : abs;
+      // `sandcheck image .` (an OCI layout as the working directory) is named `.`, not by its absolute path.
+      const display = shownPath(abs, cwd);
       await collectOne(out, display, () => readImagePath(display, abs, opts), null, opts);
     } else if (pathWithTag(abs)) {
       // `layout:v2` / `images.tar:repo:tag`, as skopeo names them: one tagged image of a path.
       const { path, tag } = pathWithTag(abs)!;
-      const rel = relative(cwd, path);
-      const display = `${rel && !rel.startsWith('..') ? rel : path}:${tag}`;
+      const display = `${shownPath(path, cwd)}:${tag}`;
       await collectOne(out, display, () => readImagePath(display, path, { ...opts, tag }), null, opts);
     } else {
       if (!opts.engine || !isImageReference(arg)) {
