@@ -1,8 +1,6 @@
 import { resolve } from 'node:path';
+import { CONFIG_AS_TEXT_DETAIL } from '../inputs/collect.js';
 import type { InputRecord } from '../model/finding.js';
-
-/** The detail the collector gives a sandcheck.yaml met in a folder walk (src/inputs/collect.ts, CONFIG_AS_TEXT). */
-const CONFIG_AS_TEXT = /\(sandcheck configuration: scanned for secrets only\)$/;
 
 /**
  * A sandcheck.yaml the walk met that is not this run's configuration: only ./sandcheck.yaml or
@@ -14,6 +12,6 @@ export function unusedConfigWarnings(inputs: readonly InputRecord[], configFile:
   const used = configFile ? resolve(cwd, configFile) : null;
   const which = configFile ? `${configFile} is` : 'none was given: sandcheck reads ./sandcheck.yaml or --config FILE';
   return inputs
-    .filter((i) => i.status === 'parsed' && i.format !== null && CONFIG_AS_TEXT.test(i.format) && resolve(cwd, i.path) !== used)
+    .filter((i) => i.status === 'parsed' && i.format !== null && i.format.endsWith(`(${CONFIG_AS_TEXT_DETAIL})`) && resolve(cwd, i.path) !== used)
     .map((i) => `${i.path} is not this run's configuration (${which}), so its settings do not apply; pass --config ${i.path} to use it`);
 }

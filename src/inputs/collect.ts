@@ -33,7 +33,9 @@ const CONFIG_NAMES = new Set(['sandcheck.yaml', 'sandcheck.yml', '.sandcheck.yam
 /** Names of the text formats sandcheck audits: binary content in one of them is an input error. */
 const CONFIG_FORMAT_NAME = /(\.(ya?ml|json|env|tf|dockerfile)|^(Dockerfile|Containerfile)(\..*)?|^\.env(\..*)?)$/i;
 /** sandcheck.yaml in a walk: scanned as text, for secrets only. */
-const CONFIG_AS_TEXT: InputHandler = { ...textfileHandler, parse: (file) => ({ ...textfileHandler.parse(file), detail: 'sandcheck configuration: scanned for secrets only' }) };
+/** The detail of its input record (`text (…)`); src/config/unused-config.ts warns about such files. */
+export const CONFIG_AS_TEXT_DETAIL = 'sandcheck configuration: scanned for secrets only';
+const CONFIG_AS_TEXT: InputHandler = { ...textfileHandler, parse: (file) => ({ ...textfileHandler.parse(file), detail: CONFIG_AS_TEXT_DETAIL }) };
 const GIT_CRYPT_HEADER = '\0GITCRYPT\0';
 
 /** recognised stays unset: front ends without catch-all inputs (images, live Docker) count every parsed input. */
