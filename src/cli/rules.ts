@@ -10,30 +10,11 @@ import { errnoReason } from '../util/errno-reason.js';
 import { UsageError } from './exit.js';
 import { collect } from './options.js';
 import { writeStdout } from '../util/stdout.js';
-import { SUPPRESSION_WITHOUT_REASON_RULE } from '../engine/suppression-findings.js';
-import { TRUST_BOUNDARY_UNMATCHED_RULE } from '../engine/trust-boundary-findings.js';
 import { writeStderr } from '../util/stderr.js';
-import { ATTESTATION_EXPIRED_RULE } from '../engine/attestation-expired.js';
-
-/**
- * Checks the engine makes itself, with no rule file (their findings name them as ruleId, and waivers
- * may name them): `explain` must know them too, not answer "unknown rule" for an id a report printed.
- */
-interface EngineCheck {
-  id: string;
-  title: string;
-  severity: string;
-  rationale: string;
-  remediation: string;
-  docPath: string;
-  checklist?: string;
-  /** In words, when the item depends on the case. */
-  checklistNote?: string;
-}
-const ENGINE_CHECKS: readonly EngineCheck[] = [SUPPRESSION_WITHOUT_REASON_RULE, TRUST_BOUNDARY_UNMATCHED_RULE, ATTESTATION_EXPIRED_RULE];
+import { ENGINE_CHECKS, ENGINE_CHECK_IDS, engineCheck, engineCheckItem, type EngineCheck } from '../engine/engine-checks.js';
 
 function engineCheckDoc(c: EngineCheck): string {
-  const item = c.checklist ? `Checklist: \`${c.checklist}\`` : `Checklist: ${c.checklistNote ?? 'that of the rule the suppression names'}`;
+  const item = c.checklist ? `Checklist: \`${c.checklist}\`` : `Checklist: ${engineCheckItem(c)}`;
   return [
     `# ${c.id}`,
     '',
@@ -73,14 +54,24 @@ export function registerRules(program: Command): void {
     .action((opts: { checklist?: string; format: string; rules: string[] }) => {
       const set = load(opts.rules);
       const rules = set.rules.filter((r) => !opts.checklist || r.checklist === opts.checklist);
+      // A check whose item depends on the case belongs to no one item: listed only unfiltered.
+      const checks = ENGINE_CHECKS.filter((c) => (opts.checklist ? c.checklist === opts.checklist : true));
       if (opts.format === 'json') {
-        const rows = rules.map((r) => ({ id: r.id, checklist: r.checklist, severity: r.severity, verdict: r.verdict ?? 'fail', targets: r.targets, title: r.title, builtin: r.builtin, aliases: r.aliases ?? [] }));
+        const rows = [
+          ...rules.map((r) => ({ id: r.id, checklist: r.checklist, severity: r.severity, verdict: r.verdict ?? 'fail', targets: r.targets, title: r.title, builtin: r.builtin, aliases: r.aliases ?? [], engine: false })),
+          ...checks.map((c) => ({ id: c.id, ...(c.checklist ? { checklist: c.checklist } : { checklistNote: engineCheckItem(c) }), severity: c.severity, verdict: c.verdict ?? 'fail', targets: [], title: c.title, builtin: true, aliases: [], engine: true })),
+        ];
         writeStdout(JSON.stringify(rows, null, 2) + '\n');
         return;
       }
-      const w = Math.max(...rules.map((r) => r.id.length), 4);
+      const w = Math.max(...rules.map((r) => r.id.length), ...checks.map((c) => c.id.length), 4);
       for (const r of rules) writeStdout(`${r.id.padEnd(w)}  ${r.checklist.padEnd(18)} ${r.severity.padEnd(8)} ${r.title}\n`);
-      writeStdout(`${rules.length} rule${rules.length === 1 ? '' : 's'}\n`);
+      if (checks.length) {
+        writeStdout(`\nChecks sandcheck makes itself (no rule file; \`explain\` describes them):\n`);
+        for (const c of checks) writeStdout(`${c.id.padEnd(w)}  ${(c.checklist ?? '(varies)').padEnd(18)} ${c.severity.padEnd(8)} ${c.title}${c.checklist ? '' : ` (item: ${engineCheckItem(c)})`}\n`);
+      }
+      const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+      writeStdout(`${plural(rules.length, 'rule')}${checks.length ? ` and ${plural(checks.length, 'engine check')}` : ''}\n`);
     });
 
   program
@@ -91,12 +82,12 @@ export function registerRules(program: Command): void {
     .action(async (id: string, opts: { rules: string[] }) => {
       const set = load(opts.rules);
       const rule = set.byId.get(id) ?? set.byId.get(set.aliases.get(id) ?? '');
-      const check = ENGINE_CHECKS.find((c) => c.id === id);
+      const check = engineCheck(id);
       if (!rule && check) {
         writeStdout(engineCheckDoc(check));
         return;
       }
-      if (!rule) throw new UsageError(unknownRuleText(id, set, ENGINE_CHECKS.map((c) => c.id)));
+      if (!rule) throw new UsageError(unknownRuleText(id, set, ENGINE_CHECK_IDS));
       const doc = join(packageRoot(), 'docs', 'rules', `${rule.id}.md`);
       const text = rule.builtin && existsSync(doc) ? readFileSync(doc, 'utf8') : await renderRuleDoc(rule);
       // The "generated, do not edit" marker is for the repository, not for a reader of explain.

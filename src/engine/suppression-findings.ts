@@ -11,6 +11,7 @@ export const SUPPRESSION_WITHOUT_REASON_RULE = {
   id: SUPPRESSION_WITHOUT_REASON,
   title: 'Inline suppressions must give a reason',
   severity: 'low',
+  checklistNote: 'that of the rule the suppression names',
   rationale: 'A suppression without a reason cannot be reviewed: nobody can tell later whether the accepted risk still holds. It suppresses nothing, and is reported under the checklist item of the rule it names.',
   /** Its documentation (it has no generated rule page). */
   docPath: 'docs/ci-and-workflow.md#suppressing-a-finding-inline-always-with-a-reason',

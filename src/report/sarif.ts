@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SUPPRESSION_WITHOUT_REASON_RULE } from '../engine/suppression-findings.js';
-import { TRUST_BOUNDARY_UNMATCHED_RULE } from '../engine/trust-boundary-findings.js';
+import { ENGINE_CHECKS as ENGINE_CHECK_LIST } from '../engine/engine-checks.js';
 import { ATTESTATION_EXPIRED_RULE } from '../engine/attestation-expired.js';
 import type { SandcheckConfig } from '../config/types.js';
 import type { LoadedRule } from '../engine/types.js';
@@ -128,7 +128,7 @@ export function buildSarif(report: Report, rules: readonly LoadedRule[], opts: S
 }
 
 /** Checks that are no rule file (the engine makes them: their checklist item or target is not a rule's), described for rules[]. */
-const ENGINE_CHECKS = new Map<string, RuleLike>([SUPPRESSION_WITHOUT_REASON_RULE, TRUST_BOUNDARY_UNMATCHED_RULE].map((r) => [r.id, r]));
+const ENGINE_CHECKS = new Map<string, RuleLike>(ENGINE_CHECK_LIST.map((r) => [r.id, r]));
 
 function attestationResult(item: Report['checklist'][number], ruleIndex: number, config: SarifOptions['config'], uriOf: (file: string) => string | undefined): Json {
   const a = item.attestation!;

@@ -284,6 +284,23 @@ describe('user rules, suppressions, rules and explain', () => {
     expect(ids).toEqual(['workload-no-sandboxed-runtime', 'workload-shared-process-namespace']);
   });
 
+  it('lists the checks the engine makes itself, which reports name as ruleId, after the rules', () => {
+    const all = JSON.parse(sandcheck(['rules', '--format', 'json']).stdout);
+    expect(all.filter((x: R) => x.engine).map((x: R) => [x.id, x.checklist ?? x.checklistNote, x.severity, x.verdict])).toEqual([
+      ['suppression-without-reason', 'that of the rule the suppression names', 'low', 'fail'],
+      ['trust-boundary-unmatched', 'workload-isolation', 'low', 'warn'],
+      ['attestation-expired', 'the item the attestation is for', 'high', 'fail'],
+    ]);
+    expect(all.filter((x: R) => x.engine === false).length).toBe(all.length - 3);
+    // A filtered list has the checks of that item only; one whose item varies belongs to none.
+    const item = sandcheck(['rules', '--checklist', 'workload-isolation']);
+    expect(item.stdout.split('\n').filter((l) => /^\S+-\S+ /.test(l)).map((l) => l.split(/\s+/)[0])).toEqual(['secret-key-shared-across-boundaries', 'trust-boundary-unmatched']);
+    expect(item.stdout.endsWith('\n1 rule and 1 engine check\n')).toBe(true);
+    const text = sandcheck(['rules']).stdout;
+    expect(text).toMatch(/^attestation-expired +\(varies\) +high +Attestations must be renewed before they expire \(item: the item the attestation is for\)$/m);
+    expect(sandcheck(['rules', '--checklist', 'tool-isolation']).stdout.endsWith('\n2 rules\n')).toBe(true);
+  });
+
   it('explains a rule with its rationale, remediation and examples', () => {
     const r = sandcheck(['explain', 'container-privileged']);
     expect(r.code).toBe(0);
