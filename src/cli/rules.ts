@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { makeDirs } from '../util/make-dirs.js';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { RuleLoadError, loadRules, type RuleSet } from '../engine/load-rules.js';
@@ -104,7 +105,7 @@ export function registerRules(program: Command): void {
       const dir = join(opts.out, 'rules');
       try {
         if (existsSync(dir)) for (const f of readdirSync(dir)) if (f.endsWith('.md')) rmSync(join(dir, f));
-        mkdirSync(dir, { recursive: true });
+        makeDirs(dir);
         for (const [name, text] of files) writeFileSync(join(dir, name), text);
       } catch (err) {
         // A folder that cannot be written is bad usage (exit 2, one line), not an internal error with a stack.

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { makeDirs } from '../util/make-dirs.js';
 import { dirname, resolve } from 'node:path';
 import { describeJsonSyntaxError, parseJsonInput } from '../inputs/json-error.js';
 import type { Finding, Report } from '../model/finding.js';
@@ -98,7 +99,7 @@ export function writeBaseline(file: string, report: Report): number {
   const text = renderBaseline(report);
   try {
     // As for --output: a CI job names `.sandcheck/baseline.json` before anything made the folder.
-    mkdirSync(dirname(resolve(file)), { recursive: true });
+    makeDirs(dirname(resolve(file)));
     writeFileSync(file, text);
   } catch (err) {
     throw new BaselineError(file, `cannot write the baseline: ${errnoReason(err)}`);
