@@ -98,7 +98,7 @@ export function normalizeDockerfile(text: string, file: string): NormalizedBuild
         break;
       case 'ADD':
         at(`/adds/${data.adds.length}`, ins);
-        data.adds.push(readAdd(ins as Add, stage));
+        data.adds.push(readAdd(ins as Add, stage, scope, escape));
         break;
       case 'COPY':
         at(`/copies/${data.copies.length}`, ins);
@@ -203,10 +203,11 @@ function pathArgs(ins: Add | Copy): string[] {
   return ins.getArguments().map((a) => a.getValue());
 }
 
-function readAdd(ins: Add, stage: number): BuildAdd {
+function readAdd(ins: Add, stage: number, scope: Scope, escape: string): BuildAdd {
   const args = pathArgs(ins);
   const sources = args.slice(0, -1);
-  const remote = sources.filter((s) => REMOTE.test(s));
+  // Docker expands ARG and ENV values in ADD sources: `ARG URL=https://…` then `ADD $URL /opt/` downloads.
+  const remote = sources.map((s) => expand(s, scope, escape).value).filter((s) => REMOTE.test(s));
   return {
     sources,
     destination: args.length > 1 ? args[args.length - 1]! : null,
