@@ -208,12 +208,14 @@ function readAdd(ins: Add, stage: number, scope: Scope, escape: string): BuildAd
   const sources = args.slice(0, -1);
   // Docker expands ARG and ENV values in ADD sources: `ARG URL=https://…` then `ADD $URL /opt/` downloads.
   const remote = sources.map((s) => expand(s, scope, escape).value).filter((s) => REMOTE.test(s));
+  const checksum = ins.getFlags().find((f) => f.getName() === 'checksum')?.getValue() ?? null;
   return {
     sources,
     destination: args.length > 1 ? args[args.length - 1]! : null,
     remote: remote.length > 0,
     remoteHosts: [...new Set(remote.map(remoteHost))],
-    checksum: ins.getFlags().find((f) => f.getName() === 'checksum')?.getValue() ?? null,
+    // BuildKit expands variables in --checksum too (moby/buildkit#3287).
+    checksum: checksum === null ? null : expand(checksum, scope, escape).value,
     line: lineOf(ins),
     stage,
   };
