@@ -137,8 +137,9 @@ const BY_NAME = new Set(['anthropic-environment-key', 'anthropic-key-variable', 
  * The secrets a rule should report for a target, given the whole scan: a file parsed by a structured
  * handler also has a text target (parsedAs set); that one reports only what the structured targets of
  * the same file did not (a key in a comment, a build arg, a command line), so nothing is reported twice:
- * not a secret the structure found (same fingerprint), nor a value judged by its name on a line where
- * the structure read a value (same place, see coveredLines).
+ * not a secret the structure found where it read a value (same fingerprint on a line of a value it read,
+ * see coveredLines), nor a value judged by its name on such a line. The same key on another line (a
+ * container's `args`, an annotation) is reported there too.
  */
 export function reportableSecretsOf(target: Target<object>, inventory: { targets: Target<object>[] }): LocatedSecret[] {
   const envFiles = composeEnvFiles(inventory);
@@ -170,7 +171,14 @@ export function reportableSecretsOf(target: Target<object>, inventory: { targets
   }
   const known = byFile.get(target.file ?? '');
   if (!known) return secretsOf(target, { envFiles });
-  return secretsOf(target, { envFiles }).filter((s) => !known.fingerprints.has(s.fingerprint) && !(BY_NAME.has(s.detector) && s.location.line !== undefined && known.lines.has(s.location.line)));
+  return secretsOf(target, { envFiles }).filter((s) => {
+    const line = s.location.line;
+    const read = line !== undefined && known.lines.has(line);
+    // The same key elsewhere in the file (a command-line flag, an annotation, a probe header) is another
+    // place to clean up: only the place the structure read is not reported twice.
+    if (known.fingerprints.has(s.fingerprint) && (read || line === undefined)) return false;
+    return !(BY_NAME.has(s.detector) && read);
+  });
 }
 
 const envFileSets = new WeakMap<object, Set<string>>();
