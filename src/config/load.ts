@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { createAjv, describeAjvError, leafErrors, withoutTypoShadows } from '../engine/ajv.js';
-import { checkEgressAddresses } from './semantic-checks.js';
+import { checkDuplicates, checkEgressAddresses } from './semantic-checks.js';
 import { errnoReason } from '../util/errno-reason.js';
 import { unknownWaiverRules, type KnownRules } from './check-rules.js';
 import { precompiledConfigValidator } from '../engine/precompiled.js';
@@ -45,7 +45,7 @@ export function loadConfig(explicit?: string, cwd = process.cwd(), rules?: Known
 export function parseConfig(text: string, shown: string, rules?: KnownRules): SandcheckConfig {
   let parsed;
   try {
-    parsed = parseYaml(text, shown);
+    parsed = parseYaml(text, shown, { uniqueKeys: true });
   } catch (err) {
     if (err instanceof InputError) throw new ConfigError(shown, err.reason, err.line, err.column);
     throw err;
@@ -67,7 +67,7 @@ export function parseConfig(text: string, shown: string, rules?: KnownRules): Sa
       at(path, describeAjvError(e, CONFIG_SCHEMA));
     }
   }
-  for (const p of checkEgressAddresses((value as { egress?: unknown }).egress)) at(p.path, `${pointerText(p.path)}: ${p.reason}`);
+  for (const p of [...checkEgressAddresses((value as { egress?: unknown }).egress), ...checkDuplicates(value)]) at(p.path, `${pointerText(p.path)}: ${p.reason}`);
   if (rules) {
     for (const p of unknownWaiverRules((value as { waivers?: unknown }).waivers, rules)) at(p.path, `${pointerText(p.path)}: ${p.reason}`);
   }

@@ -49,3 +49,25 @@ export function cidrProblem(text: string): string | null {
 function readsAsAddress(text: string): boolean {
   return /^[0-9a-fA-F:./]{1,64}$/.test(text) && /[.:]/.test(text) && scanText(text).length === 0;
 }
+
+/**
+ * Entries that must be unique: two trust boundaries with one name are read as one (a key the two share
+ * is then not reported as shared), and of two attestations of one item only the first counts.
+ */
+export function checkDuplicates(config: { trustBoundaries?: unknown; attestations?: unknown }): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const unique = (list: unknown, section: string, field: string, why: (value: string, earlier: string) => string): void => {
+    if (!Array.isArray(list)) return;
+    const first = new Map<string, number>();
+    list.forEach((entry, i) => {
+      const value = (entry as Record<string, unknown> | null)?.[field];
+      if (typeof value !== 'string') return;
+      const earlier = first.get(value);
+      if (earlier === undefined) first.set(value, i);
+      else out.push({ path: [section, i, field], reason: why(value, `${section}[${earlier}]`) });
+    });
+  };
+  unique(config.trustBoundaries, 'trustBoundaries', 'name', (v, e) => `"${v}" is the name of ${e} too: two boundaries with one name are read as one, so a key they share would not be reported`);
+  unique(config.attestations, 'attestations', 'item', (v, e) => `${v} is attested by ${e} too: only one attestation per item can count`);
+  return out;
+}

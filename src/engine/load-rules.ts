@@ -65,7 +65,7 @@ export function loadRuleFile(file: string, builtin: boolean): CompiledRule {
   const shown = shownPath(file);
   let parsed;
   try {
-    parsed = parseYaml(readFileSync(file, 'utf8'), shown);
+    parsed = parseYaml(readFileSync(file, 'utf8'), shown, { uniqueKeys: true });
   } catch (err) {
     if (err instanceof InputError) throw new RuleLoadError(shown, err.reason, err.line, err.column);
     throw new RuleLoadError(shown, (err as Error).message);

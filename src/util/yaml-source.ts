@@ -25,11 +25,15 @@ export interface YamlFile {
   docs: YamlDoc[];
 }
 
-export function parseYaml(text: string, file: string): YamlFile {
+/**
+ * `uniqueKeys`: a key written twice in one mapping is an error (sandcheck's own files: one of the two
+ * values would be dropped without a word). Inputs stay lenient, as the tools that read them are.
+ */
+export function parseYaml(text: string, file: string, options: { uniqueKeys?: boolean } = {}): YamlFile {
   const lineCounter = new (Y().LineCounter)();
   let parsed: Document.Parsed[];
   try {
-    parsed = Y().parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false, merge: true, logLevel: 'error' }) as Document.Parsed[];
+    parsed = Y().parseAllDocuments(text, { lineCounter, uniqueKeys: options.uniqueKeys ?? false, prettyErrors: false, strict: false, merge: true, logLevel: 'error' }) as Document.Parsed[];
   } catch (err) {
     throw new InputError(file, `not valid YAML: ${(err as Error).message}`);
   }
@@ -41,7 +45,12 @@ export function parseYaml(text: string, file: string): YamlFile {
     if (err) {
       // A line, no column, and no quoted escape: where an error falls inside or just after a value, its
       // column less the value's start is the value's length (a secret's, possibly).
-      throw new InputError(file, `not valid YAML: ${firstLine(err.message).replace(/^(Invalid escape sequence)\b.*$/, '$1')}`, lineCounter.linePos(err.pos[0]).line);
+      const { line, col } = lineCounter.linePos(err.pos[0]);
+      if (err.code === 'DUPLICATE_KEY') {
+        const key = /^[\w.\/-]{1,64}/.exec(text.slice(err.pos[0], err.pos[0] + 64))?.[0];
+        throw new InputError(file, `${key ? `key "${key}"` : 'a key'} is written twice in one mapping: one of the two values would be ignored`, line, col);
+      }
+      throw new InputError(file, `not valid YAML: ${firstLine(err.message).replace(/^(Invalid escape sequence)\b.*$/, '$1')}`, line);
     }
     let value: unknown;
     try {
