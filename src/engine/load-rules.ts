@@ -14,6 +14,7 @@ import { LocatedError } from '../model/located-error.js';
 import { compareText } from '../util/compare.js';
 import { errnoReason } from '../util/errno-reason.js';
 import { shownPath } from '../util/shown-path.js';
+import { ENGINE_CHECK_IDS } from './engine-checks.js';
 
 /** A rule file that cannot be used: `file:line:col: reason`. The CLI exits 2 before scanning. */
 export class RuleLoadError extends LocatedError {}
@@ -186,11 +187,13 @@ export function loadRules(userDirs: string[] = [], options: { builtin?: boolean;
   for (const r of rules) {
     const clash = byId.get(r.id) ?? (aliases.has(r.id) ? byId.get(aliases.get(r.id)!) : undefined);
     if (clash) throw new RuleLoadError(r.file, `duplicate rule id "${r.id}" (also in ${clash.file})`, ...positionIn(r.file, ['id']));
+    // Reports, waivers and `explain` name the engine's own checks by these ids.
+    if (ENGINE_CHECK_IDS.includes(r.id)) throw new RuleLoadError(r.file, `rule id "${r.id}" is the id of a check sandcheck makes itself (see \`sandcheck rules\`)`, ...positionIn(r.file, ['id']));
     byId.set(r.id, r);
   }
   for (const r of rules) {
     for (const a of r.aliases ?? []) {
-      if (byId.has(a) || aliases.has(a)) throw new RuleLoadError(r.file, `alias "${a}" collides with another rule id or alias`, ...positionIn(r.file, ['aliases', (r.aliases ?? []).indexOf(a)]));
+      if (byId.has(a) || aliases.has(a) || ENGINE_CHECK_IDS.includes(a)) throw new RuleLoadError(r.file, `alias "${a}" collides with another rule id or alias`, ...positionIn(r.file, ['aliases', (r.aliases ?? []).indexOf(a)]));
       aliases.set(a, r.id);
     }
   }

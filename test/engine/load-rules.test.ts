@@ -117,6 +117,16 @@ describe('rule loading is strict and says where', () => {
     expect(() => loadRules([dir])).toThrow(/duplicate rule id "container-privileged"/);
   });
 
+  it("rejects a user rule or alias that takes the id of one of the engine's own checks", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'x.yaml'), rule({ id: 'attestation-expired' }));
+    const id = thrown(() => loadRules([dir]));
+    expect([id.line, id.column, id.reason]).toEqual([1, 1, 'rule id "attestation-expired" is the id of a check sandcheck makes itself (see `sandcheck rules`)']);
+    const dir2 = tempDir();
+    writeFileSync(join(dir2, 'x.yaml'), rule({ id: 'my-rule', aliases: '[suppression-without-reason]' }));
+    expect(thrown(() => loadRules([dir2])).reason).toBe('alias "suppression-without-reason" collides with another rule id or alias');
+  });
+
   it('reports bad YAML in a rule file with its position', () => {
     const e = loadOne('id: x\ntitle: [unclosed\n');
     expect(e.reason).toMatch(/not valid YAML/);
