@@ -50,13 +50,24 @@ export const SOURCE_KEYS: Readonly<Record<string, SourceWording>> = {
 
   seccompProfile: {
     kubernetes: '{{node.seccomp.text}}',
-    compose: '`security_opt: [seccomp=unconfined]`, or `privileged: true`, which turns seccomp off',
+    compose: '{{node.seccomp.text}}',
     docker: '`--security-opt seccomp=unconfined`, or `--privileged`, which turns seccomp off',
   },
   seccompFix: {
     kubernetes: 'Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod (or `Localhost` with a reviewed profile), and remove `privileged: true`, under which no profile applies',
     compose: "Remove `seccomp=unconfined` from `security_opt` and `privileged: true` from the service so that Docker's default profile applies (or name a reviewed profile: `seccomp=/path/profile.json`)",
     docker: "Remove `--security-opt seccomp=unconfined` and `--privileged` so that Docker's default profile applies (or name a reviewed profile file)",
+  },
+  // What left AppArmor or SELinux off, as the input says it (live Docker: the flags that can).
+  apparmorProfile: {
+    kubernetes: '{{node.apparmor.text}}',
+    compose: '{{node.apparmor.text}}',
+    docker: '`--security-opt apparmor=unconfined`, or `--privileged` with no AppArmor profile named',
+  },
+  selinuxLabel: {
+    kubernetes: '{{node.selinux.text}}',
+    compose: '{{node.selinux.text}}',
+    docker: 'type `{{node.selinux.type}}` from `--security-opt label=…`',
   },
   apparmorFix: {
     kubernetes: 'Remove the `Unconfined` AppArmor profile (`appArmorProfile.type`, or the legacy `container.apparmor.security.beta.kubernetes.io` annotation)',
@@ -65,7 +76,7 @@ export const SOURCE_KEYS: Readonly<Record<string, SourceWording>> = {
   },
   selinuxFix: {
     kubernetes: 'Remove `seLinuxOptions.type` (or use `container_t`)',
-    compose: 'Remove `label=disable` and `label=type:…` from `security_opt` (or use `container_t`)',
+    compose: 'Remove `label=disable` and `label=type:…` from `security_opt` (or use `container_t`); a privileged service, or one with `pid: host` or `ipc: host`, needs a `label=type:container_t` entry, or Docker turns labelling off',
     docker: 'Remove `--security-opt label=disable` and `label=type:…` (or use `container_t`)',
   },
   systemPathsUnconfined: { kubernetes: '`procMount: Unmasked`', compose: '`security_opt: [systempaths=unconfined]`', docker: '`--security-opt systempaths=unconfined`' },

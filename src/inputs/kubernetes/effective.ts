@@ -109,10 +109,10 @@ export function resolveContainer(pod: PodContext, container: Obj, role: Containe
   const pSel = asObj(pSc.seLinuxOptions);
   let selinux: ContainerData['selinux'] = { type: null, source: 'unset' };
   if (has(cSel, 'type')) {
-    selinux = { type: String(cSel.type), source: 'container' };
+    selinux = { type: String(cSel.type), source: 'container', text: `\`seLinuxOptions.type: ${String(cSel.type)}\` on the container` };
     paths.set('/selinux', [...cScPath, 'seLinuxOptions', 'type']);
   } else if (has(pSel, 'type')) {
-    selinux = { type: String(pSel.type), source: 'pod' };
+    selinux = { type: String(pSel.type), source: 'pod', text: `\`seLinuxOptions.type: ${String(pSel.type)}\` on the pod` };
     paths.set('/selinux', [...pScPath, 'seLinuxOptions', 'type']);
   } else paths.set('/selinux', scField('seLinuxOptions'));
 
@@ -302,13 +302,14 @@ function resolveProfile(
     const p = asObj(o[field]);
     if (!has(p, 'type')) return null;
     paths.set(`/${which}`, [...base, field, 'type']);
-    return { type: profileType(String(p.type)), profile: has(p, 'localhostProfile') ? String(p.localhostProfile) : null, source };
+    const text = `\`${field}.type: ${String(p.type)}\` on the ${source}`;
+    return { type: profileType(String(p.type)), profile: has(p, 'localhostProfile') ? String(p.localhostProfile) : null, source, text };
   };
   const fromAnnotation = (key: string, source: ValueSource): Profile | null => {
     const v = pod.annotations[key];
     if (v === undefined) return null;
     paths.set(`/${which}`, [...pod.annotationsPath, key]);
-    return annotationProfile(v, source);
+    return { ...annotationProfile(v, source), text: `annotation \`${key}: ${v}\`` };
   };
   if (which === 'seccomp') {
     // The seccomp annotations have had no effect since Kubernetes 1.27 (kubernetes/kubernetes#114947):
