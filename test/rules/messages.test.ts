@@ -116,10 +116,17 @@ const COMPOSE: [string, string, [number, string, string][]][] = [
     [8, "Mounts host path /srv/output writable at /output", "Mount it read-only (`./src:/src:ro`, or `read_only: true` in the long syntax), or replace it with a `tmpfs` mount."],
   ]],
   ['workload-host-namespace', 'fail-compose.yaml', [
-    [5, "Shares a host namespace (`network_mode: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host`."],
-    [7, "Shares a host namespace (`pid: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host`."],
-    [9, "Shares a host namespace (`ipc: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host`."],
-    [11, "Shares a host namespace (`userns_mode: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host`."],
+    [5, "Shares a host namespace (`network_mode: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:` join of a service that has them)."],
+    [7, "Shares a host namespace (`pid: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:` join of a service that has them)."],
+    [9, "Shares a host namespace (`ipc: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:` join of a service that has them)."],
+    [11, "Shares a host namespace (`userns_mode: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:` join of a service that has them)."],
+  ]],
+  ['workload-host-namespace', 'fail-compose-service-join.yaml', [
+    [6, "Shares a host namespace (`network_mode: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:` join of a service that has them)."],
+    [8, "Shares a host namespace (`pid: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:` join of a service that has them)."],
+    [12, "Shares a host namespace (`network_mode: service:node-agent`, whose service is in the host's network namespace)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:` join of a service that has them)."],
+    [14, "Shares a host namespace (`pid: service:node-agent`, whose service is in the host's PID namespace)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:` join of a service that has them)."],
+    [20, "Shares a host namespace (`network_mode: service:sidecar`, whose service is in the host's network namespace)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:` join of a service that has them)."],
   ]],
   ['workload-log-unbounded', 'fail-compose.yaml', [
     [5, "Logs of workload-log-unbounded/service worker grow without bound (json-file driver without max-size)", "Set `logging: { driver: json-file, options: { max-size: 10m, max-file: \"3\" } }` on the service, use the `local` driver (rotates by default), or ship logs to a store with a retention policy; set the same defaults in the daemon's daemon.json."],

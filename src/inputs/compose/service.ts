@@ -189,6 +189,7 @@ export function normalizeService(r: FieldReader, name: string, s: Obj, ctx: Serv
     containers: [name],
     logging,
     networkMode,
+    namespaceModes: { network: networkMode, pid, ipc },
     project: ctx.project,
     build,
   };
