@@ -38,7 +38,7 @@ export const SOURCE_KEYS: Readonly<Record<string, SourceWording>> = {
   capDrop: { kubernetes: '`capabilities.drop`', compose: '`cap_drop`', docker: '`--cap-drop`' },
   capAdd: { kubernetes: '`capabilities.add`', compose: '`cap_add`', docker: '`--cap-add`' },
 
-  privilegeEscalationAllowed: { kubernetes: '`allowPrivilegeEscalation` is not false, or `privileged: true` or SYS_ADMIN in `capabilities.add` forces it on', compose: 'no `no-new-privileges:true` in `security_opt`', docker: 'no `--security-opt no-new-privileges`' },
+  privilegeEscalationAllowed: { kubernetes: '{{node.escalationBy}}', compose: 'no `no-new-privileges:true` in `security_opt`', docker: 'no `--security-opt no-new-privileges`' },
   noNewPrivileges: { kubernetes: '`securityContext.allowPrivilegeEscalation: false`, and drop `privileged: true` and an added SYS_ADMIN (either forces escalation on)', compose: '`security_opt: [no-new-privileges:true]`', docker: '`--security-opt no-new-privileges`' },
 
   rootfsWritable: { kubernetes: '`readOnlyRootFilesystem` is not true', compose: '`read_only` is not true', docker: 'no `--read-only`' },

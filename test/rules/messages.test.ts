@@ -154,13 +154,17 @@ describe('compose messages and remediations', () => {
   });
 });
 
-describe('AppArmor and SELinux findings name the Kubernetes field or annotation that decided', () => {
+describe('AppArmor, SELinux and privilege-escalation findings name the Kubernetes field or annotation that decided', () => {
   it.each([
     ['container-apparmor-unconfined', 'fail-k8s.yaml', [
       [9, 'Runs with AppArmor unconfined (annotation `container.apparmor.security.beta.kubernetes.io/worker: unconfined`)'],
       [19, 'Runs with AppArmor unconfined (`appArmorProfile.type: Unconfined` on the container)'],
     ]],
     ['container-selinux-unconfined', 'fail-k8s.yaml', [[8, 'Runs with SELinux unconfined (`seLinuxOptions.type: spc_t` on the pod)']]],
+    ['container-privilege-escalation', 'fail-k8s.yaml', [
+      [8, 'Allows privilege escalation (no `allowPrivilegeEscalation: false` on the container; Kubernetes allows it by default): setuid binaries and file capabilities take effect'],
+      [15, 'Allows privilege escalation (SYS_ADMIN in `capabilities.add`, which forces it on whatever `allowPrivilegeEscalation` says): setuid binaries and file capabilities take effect'],
+    ]],
   ] as [string, string, [number, string][]][])('%s %s', async (id, fixture, expected) => {
     expect((await findingsOf(id, fixture)).map(([line, message]) => [line, message])).toEqual(expected);
   });

@@ -25,9 +25,10 @@ export interface PodContext {
 /**
  * A Windows pod's containers carry `os: 'windows'`; rules that ask for Linux-only fields skip them (`when`).
  * `hostProcess`: the container runs as a Windows HostProcess container. `privilegedBy`: what makes a
- * privileged container privileged, as the manifest says it (for messages).
+ * privileged container privileged, as the manifest says it (for messages); `escalationBy`: what leaves
+ * privilege escalation allowed, likewise.
  */
-export type KubernetesContainerData = ContainerData & { os?: 'windows'; hostProcess?: true; privilegedBy?: string };
+export type KubernetesContainerData = ContainerData & { os?: 'windows'; hostProcess?: true; privilegedBy?: string; escalationBy?: string };
 
 export interface Resolved<D> {
   data: D;
@@ -94,6 +95,12 @@ export function resolveContainer(pod: PodContext, container: Obj, role: Containe
   const forcedEscalation = linuxPrivileged || add.includes('SYS_ADMIN') || add.includes('ALL');
   const allowPrivilegeEscalation = forcedEscalation || cSc.allowPrivilegeEscalation !== false;
   paths.set('/allowPrivilegeEscalation', scField('allowPrivilegeEscalation'));
+  const forcing = linuxPrivileged ? '`privileged: true`' : add.includes('SYS_ADMIN') ? 'SYS_ADMIN in `capabilities.add`' : add.includes('ALL') ? 'ALL in `capabilities.add`' : null;
+  const escalationBy = forcing
+    ? `${forcing}, which forces it on whatever \`allowPrivilegeEscalation\` says`
+    : has(cSc, 'allowPrivilegeEscalation')
+      ? `\`allowPrivilegeEscalation: ${String(cSc.allowPrivilegeEscalation)}\``
+      : 'no `allowPrivilegeEscalation: false` on the container; Kubernetes allows it by default';
 
   const user = windows ? resolveWindowsUser(contexts, cPath, paths) : resolveUser(contexts, cPath, paths);
 
@@ -178,6 +185,7 @@ export function resolveContainer(pod: PodContext, container: Obj, role: Containe
   if (windows) k8sData.os = 'windows';
   if (hostProcess) k8sData.hostProcess = true;
   if (privilegedBy) k8sData.privilegedBy = privilegedBy;
+  if (allowPrivilegeEscalation) k8sData.escalationBy = escalationBy;
   return { data, paths };
 }
 
