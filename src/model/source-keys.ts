@@ -20,9 +20,9 @@ export const SOURCE_KEYS: Readonly<Record<string, SourceWording>> = {
   hostIPC: { kubernetes: '`hostIPC: true`', compose: '`ipc: host`', docker: '`--ipc host`' },
   hostUsers: { kubernetes: '`hostUsers: true`', compose: '`userns_mode: host`', docker: '`--userns host`' },
   // A compose `service:` join that reaches a service in the host's namespace ({{value}}: the mode as written).
-  hostNetworkJoined: { compose: "`network_mode: {{value}}`, whose service is in the host's network namespace" },
-  hostPIDJoined: { compose: "`pid: {{value}}`, whose service is in the host's PID namespace" },
-  hostIPCJoined: { compose: "`ipc: {{value}}`, whose service is in the host's IPC namespace" },
+  hostNetworkJoined: { compose: "`network_mode: {{value}}`, joining a service in the host's network namespace" },
+  hostPIDJoined: { compose: "`pid: {{value}}`, joining a service in the host's PID namespace" },
+  hostIPCJoined: { compose: "`ipc: {{value}}`, joining a service in the host's IPC namespace" },
   hostProcessNetwork: { kubernetes: "`windowsOptions.hostProcess: true`, which runs the pod in the node's network namespace; the API also requires `hostNetwork: true` with it" },
   shareProcessNamespace: { kubernetes: '`shareProcessNamespace: true`', compose: '`pid: service:…` or `pid: container:…`', docker: '`--pid container:…`' },
 
@@ -125,7 +125,7 @@ export const SOURCE_KEYS: Readonly<Record<string, SourceWording>> = {
 
   hostNamespaces: {
     kubernetes: '`hostNetwork`, `hostPID` and `hostIPC`',
-    compose: '`network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:` join of a service that has them)',
+    compose: '`network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:`/`container:` join of a service that has them)',
     docker: '`--network host`, `--pid host`, `--ipc host` and `--userns host`',
   },
 

@@ -552,6 +552,7 @@ describe('compose handler: malformed input gives an InputError with file, line a
     ['services:\n  api:\n    image: x\n    environment: KEY=value\n', 4, 'services.api.environment must be a list of KEY=VALUE strings or a mapping, not a string'],
     ['services:\n  api:\n    image: x\n    security_opt:\n      - seccomp\n', 5, "services.api.security_opt.0 'seccomp' needs a value"],
     ['services:\n  api:\n    image: x\n    security_opt:\n      - privileged=true\n', 5, "services.api.security_opt.0 'privileged' is not a Docker security option (seccomp, apparmor, label, no-new-privileges, systempaths)"],
+    ['services:\n  api:\n    image: x\n    volumes_from:\n      - db:rx\n', 5, "services.api.volumes_from.0 'db:rx' is not a service name or container:<name>, with an optional :ro or :rw"],
     ['services:\n  api:\n    image: x\n    user: {uid: 1}\n', 4, 'services.api.user must be a string, not a mapping'],
     ['services:\n  api:\n    image: x\n    x-sandcheck-ignore: container-root\n', 4, 'services.api.x-sandcheck-ignore must map rule ids to reasons, not a string'],
     ['- not\n- a compose file\n', 1, 'the top level of a compose file must be a mapping, not a list'],

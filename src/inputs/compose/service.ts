@@ -147,6 +147,9 @@ export function normalizeService(r: FieldReader, name: string, s: Obj, ctx: Serv
   at(wp, '/hostIPC', 'ipc');
   const userns = r.str(s.userns_mode, ['userns_mode']);
   at(wp, '/hostUsers', 'userns_mode');
+  const containerName = r.str(s.container_name, ['container_name']);
+  const volumesFrom = readVolumesFrom(r, s.volumes_from);
+  volumesFrom.forEach((_, i) => wp.set(`/volumesFrom/${i}`, ['volumes_from', i]));
   const runtime = r.str(s.runtime, ['runtime']);
   at(wp, '/runtimeClassName', 'runtime');
   at(wp, '/sandboxedRuntime', 'runtime');
@@ -190,6 +193,8 @@ export function normalizeService(r: FieldReader, name: string, s: Obj, ctx: Serv
     logging,
     networkMode,
     namespaceModes: { network: networkMode, pid, ipc },
+    containerName,
+    ...(volumesFrom.length ? { volumesFrom } : {}),
     project: ctx.project,
     build,
   };
@@ -209,6 +214,16 @@ function selinuxOf(s: Obj, privileged: boolean, sec: SecurityOpts): { value: Con
   if (by === null) return { value: { type: null, source: 'unset' } };
   const said = by === 'privileged' ? '`privileged: true`' : `\`${by}: host\``;
   return { value: { type: 'spc_t', source: 'service', text: `${said} with no \`label\` entry in \`security_opt\`, under which Docker turns SELinux labelling off` }, field: by };
+}
+
+/** `volumes_from: [service[:ro|:rw], container:name[:ro|:rw]]`. */
+function readVolumesFrom(r: FieldReader, value: unknown): NonNullable<ComposeWorkloadData['volumesFrom']> {
+  return r.strList(value, ['volumes_from']).map((raw, i) => {
+    const path: SourcePath = ['volumes_from', i];
+    const m = /^(container:)?([^:]+)(?::(ro|rw))?$/.exec(raw.trim());
+    if (!m) return r.fail(path, `${r.label(path)} '${raw}' is not a service name or container:<name>, with an optional :ro or :rw`);
+    return { service: m[1] ? null : m[2]!, container: m[1] ? m[2]! : null, readOnly: m[3] === 'ro' };
+  });
 }
 
 export function readUser(r: FieldReader, value: unknown): UserInfo {
