@@ -3,6 +3,7 @@ import { normalizeCapabilities } from '../../util/capabilities.js';
 import { parseImageRef } from '../../util/image-ref.js';
 import type { SourcePath } from '../source-locator.js';
 import { asObj, type Obj } from '../../util/objects.js';
+import { normalizeHostPath } from '../compose/volumes.js';
 
 /**
  * The effective security settings of one container of a pod spec, after pod → container inheritance
@@ -385,7 +386,8 @@ export function resolveVolumes(spec: Obj, specPath: SourcePath, paths: Map<strin
     const name = String(vo.name ?? '');
     const typeEntry = VOLUME_TYPES.find(([k]) => has(vo, k));
     const type: VolumeType = typeEntry ? typeEntry[1] : 'other';
-    const hostPath = type === 'hostPath' ? String(asObj(vo.hostPath).path ?? '') : null;
+    // The kubelet mounts the path the kernel resolves: `/./etc` and `/etc/` are /etc (the API rejects `..`).
+    const hostPath = type === 'hostPath' ? normalizeHostPath(String(asObj(vo.hostPath).path ?? '')) : null;
     const driver = type === 'csi' ? String(asObj(vo.csi).driver ?? '') : null;
     paths.set(`/volumes/${i}`, [...specPath, 'volumes', i]);
     if (type === 'hostPath') paths.set(`/volumes/${i}/hostPath`, [...specPath, 'volumes', i, 'hostPath', 'path']);
