@@ -11,6 +11,8 @@ import { textTarget, textfileHandler } from './textfile/handler.js';
 import { InputError, type DetailedParseOutput, type InputHandler, type SourceFile } from './types.js';
 import { compareText } from '../util/compare.js';
 import { mergeComposeOverrides } from './compose/override.js';
+import { markHostNamespaceJoins } from './compose/joined-namespaces.js';
+import { shareVolumesFrom } from './compose/volumes-from.js';
 import { excludedBy, type Exclusion } from './exclude.js';
 import { readInput, type InputBytes } from './read-input.js';
 import { startManifestSourceScan } from './kubernetes/unrendered.js';
@@ -103,6 +105,9 @@ export async function collectPaths(
     else readAndCollect(abs, walkContext, true);
   }
   mergeComposeOverrides(out); // compose.override.yaml into compose.yaml: needs both files parsed
+  // `service:` joins of a host namespace and `volumes_from`: need every service of a project.
+  markHostNamespaceJoins(out.targets);
+  shareVolumesFrom(out.targets);
   return out;
 }
 

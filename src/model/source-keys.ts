@@ -19,6 +19,10 @@ export const SOURCE_KEYS: Readonly<Record<string, SourceWording>> = {
   hostPID: { kubernetes: '`hostPID: true`', compose: '`pid: host`', docker: '`--pid host`' },
   hostIPC: { kubernetes: '`hostIPC: true`', compose: '`ipc: host`', docker: '`--ipc host`' },
   hostUsers: { kubernetes: '`hostUsers: true`', compose: '`userns_mode: host`', docker: '`--userns host`' },
+  // A compose `service:` join that reaches a service in the host's namespace ({{value}}: the mode as written).
+  hostNetworkJoined: { compose: "`network_mode: {{value}}`, joining a service in the host's network namespace" },
+  hostPIDJoined: { compose: "`pid: {{value}}`, joining a service in the host's PID namespace" },
+  hostIPCJoined: { compose: "`ipc: {{value}}`, joining a service in the host's IPC namespace" },
   hostProcessNetwork: { kubernetes: "`windowsOptions.hostProcess: true`, which runs the pod in the node's network namespace; the API also requires `hostNetwork: true` with it" },
   shareProcessNamespace: { kubernetes: '`shareProcessNamespace: true`', compose: '`pid: service:…` or `pid: container:…`', docker: '`--pid container:…`' },
 
@@ -34,7 +38,7 @@ export const SOURCE_KEYS: Readonly<Record<string, SourceWording>> = {
   capDrop: { kubernetes: '`capabilities.drop`', compose: '`cap_drop`', docker: '`--cap-drop`' },
   capAdd: { kubernetes: '`capabilities.add`', compose: '`cap_add`', docker: '`--cap-add`' },
 
-  privilegeEscalationAllowed: { kubernetes: '`allowPrivilegeEscalation` is not false, or `privileged: true` or SYS_ADMIN in `capabilities.add` forces it on', compose: 'no `no-new-privileges:true` in `security_opt`', docker: 'no `--security-opt no-new-privileges`' },
+  privilegeEscalationAllowed: { kubernetes: '{{node.escalationBy}}', compose: 'no `no-new-privileges:true` in `security_opt`', docker: 'no `--security-opt no-new-privileges`' },
   noNewPrivileges: { kubernetes: '`securityContext.allowPrivilegeEscalation: false`, and drop `privileged: true` and an added SYS_ADMIN (either forces escalation on)', compose: '`security_opt: [no-new-privileges:true]`', docker: '`--security-opt no-new-privileges`' },
 
   rootfsWritable: { kubernetes: '`readOnlyRootFilesystem` is not true', compose: '`read_only` is not true', docker: 'no `--read-only`' },
@@ -50,13 +54,24 @@ export const SOURCE_KEYS: Readonly<Record<string, SourceWording>> = {
 
   seccompProfile: {
     kubernetes: '{{node.seccomp.text}}',
-    compose: '`security_opt: [seccomp=unconfined]`, or `privileged: true`, which turns seccomp off',
+    compose: '{{node.seccomp.text}}',
     docker: '`--security-opt seccomp=unconfined`, or `--privileged`, which turns seccomp off',
   },
   seccompFix: {
     kubernetes: 'Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod (or `Localhost` with a reviewed profile), and remove `privileged: true`, under which no profile applies',
     compose: "Remove `seccomp=unconfined` from `security_opt` and `privileged: true` from the service so that Docker's default profile applies (or name a reviewed profile: `seccomp=/path/profile.json`)",
     docker: "Remove `--security-opt seccomp=unconfined` and `--privileged` so that Docker's default profile applies (or name a reviewed profile file)",
+  },
+  // What left AppArmor or SELinux off, as the input says it (live Docker: the flags that can).
+  apparmorProfile: {
+    kubernetes: '{{node.apparmor.text}}',
+    compose: '{{node.apparmor.text}}',
+    docker: '`--security-opt apparmor=unconfined`, or `--privileged` with no AppArmor profile named',
+  },
+  selinuxLabel: {
+    kubernetes: '{{node.selinux.text}}',
+    compose: '{{node.selinux.text}}',
+    docker: 'type `{{node.selinux.type}}` from `--security-opt label=…`',
   },
   apparmorFix: {
     kubernetes: 'Remove the `Unconfined` AppArmor profile (`appArmorProfile.type`, or the legacy `container.apparmor.security.beta.kubernetes.io` annotation)',
@@ -65,7 +80,7 @@ export const SOURCE_KEYS: Readonly<Record<string, SourceWording>> = {
   },
   selinuxFix: {
     kubernetes: 'Remove `seLinuxOptions.type` (or use `container_t`)',
-    compose: 'Remove `label=disable` and `label=type:…` from `security_opt` (or use `container_t`)',
+    compose: 'Remove `label=disable` and `label=type:…` from `security_opt` (or use `container_t`); a privileged service, or one with `pid: host` or `ipc: host`, needs a `label=type:container_t` entry, or Docker turns labelling off',
     docker: 'Remove `--security-opt label=disable` and `label=type:…` (or use `container_t`)',
   },
   systemPathsUnconfined: { kubernetes: '`procMount: Unmasked`', compose: '`security_opt: [systempaths=unconfined]`', docker: '`--security-opt systempaths=unconfined`' },
@@ -110,7 +125,7 @@ export const SOURCE_KEYS: Readonly<Record<string, SourceWording>> = {
 
   hostNamespaces: {
     kubernetes: '`hostNetwork`, `hostPID` and `hostIPC`',
-    compose: '`network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host`',
+    compose: '`network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:`/`container:` join of a service that has them)',
     docker: '`--network host`, `--pid host`, `--ipc host` and `--userns host`',
   },
 

@@ -99,7 +99,8 @@ export interface ContainerData {
   };
   seccomp: Profile;
   apparmor: Profile;
-  selinux: { type: string | null; source: ValueSource };
+  /** `text`: what decided it, as the input says it (compose: the `security_opt` entry, or `privileged: true`). */
+  selinux: { type: string | null; source: ValueSource; text?: string };
   mounts: Mount[];
   ports: PortInfo[];
   env: EnvVar[];

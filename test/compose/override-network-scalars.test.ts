@@ -76,6 +76,29 @@ describe('compose.override.yaml scalars of a top-level network replace the base 
     expect(egress(report)).toEqual(['egress-no-default-deny fail p/compose.yaml:5 ipv4']);
   });
 
+  // The old `external: {name: …}` is one mapping: an override that writes `external` replaces it, name and
+  // all (docker compose config then shows no name, or the base's own `name:`).
+  it('external: true over the base’s external: {name: host} drops that name: the network is the external `sandbox`, opaque, not the host’s', async () => {
+    const { report, network } = await scanPair(BASE('    external: {name: host}\n'), 'networks:\n  sandbox:\n    external: true\n');
+    expect(network).toMatchObject({ external: true, engineName: null });
+    expect(egress(report)).toEqual(['egress-input-opaque warn p/compose.yaml:5']);
+  });
+
+  it('external: false over external: {name: shared-net} leaves no stale engine name', async () => {
+    const { network } = await scanPair(BASE('    external: {name: shared-net}\n'), 'networks:\n  sandbox:\n    external: false\n');
+    expect(network).toMatchObject({ external: false, engineName: null });
+  });
+
+  it('a `name:` beside external: true stays when the override writes external: false (compose keeps the key)', async () => {
+    const { network } = await scanPair(BASE('    name: shared-net\n    external: true\n'), 'networks:\n  sandbox:\n    external: false\n');
+    expect(network).toMatchObject({ external: false, engineName: 'shared-net' });
+  });
+
+  it('an override that does not write external keeps the base’s external: {name: host}', async () => {
+    const { network } = await scanPair(BASE('    external: {name: host}\n'), 'networks:\n  sandbox:\n    labels: {team: agents}\n');
+    expect(network).toMatchObject({ external: true, engineName: 'host' });
+  });
+
   it('external: true in the base alone stays opaque (a warning), as before', async () => {
     const { report, network } = await scanPair(BASE('    external: true\n'), 'networks:\n  sandbox:\n    labels: {team: agents}\n');
     expect(network.external).toBe(true);

@@ -89,9 +89,10 @@ describe('an override that weakens the base', () => {
     const r = await scan([E]);
     expect(findings(await scan([`${E}/compose.yaml`]))).toEqual([`workload-runtime-socket fail ${E}/compose.yaml:25`]);
     expect(findings(r)).toEqual([
-      // worker: privileged: true (which also grants every capability and turns seccomp and AppArmor off) and NET_ADMIN added
+      // worker: privileged: true (which also grants every capability and turns seccomp, AppArmor and SELinux labelling off) and NET_ADMIN added
       `container-apparmor-unconfined fail ${E}/compose.override.yaml:3`,
       `container-seccomp-unconfined fail ${E}/compose.override.yaml:3`,
+      `container-selinux-unconfined fail ${E}/compose.override.yaml:3`,
       `container-caps-not-dropped fail ${E}/compose.override.yaml:3`,
       `container-dangerous-capability fail ${E}/compose.override.yaml:4`,
       `container-privileged fail ${E}/compose.override.yaml:3`,

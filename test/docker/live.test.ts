@@ -84,7 +84,7 @@ describe.skipIf(!engine.host)(`sandcheck docker against live containers${engine.
         ["container-rootfs-writable", "Can write to its root filesystem (no `--read-only`)", "Set `--read-only` and give the tools a `--tmpfs` mount where they need scratch space."],
         ["container-run-as-root", "May run as root: no user set on the container or its image: runs as root", "Start the container with a numeric non-root user (`docker run --user 10001:10001`), and build the image with a numeric non-root `USER`."],
         ["container-seccomp-unconfined", "Runs without seccomp confinement (`--security-opt seccomp=unconfined`, or `--privileged`, which turns seccomp off)", "Remove `--security-opt seccomp=unconfined` and `--privileged` so that Docker's default profile applies (or name a reviewed profile file)."],
-        ["container-selinux-unconfined", "Runs with SELinux type spc_t (unconfined)", "Remove `--security-opt label=disable` and `label=type:…` (or use `container_t`)."],
+        ["container-selinux-unconfined", "Runs with SELinux unconfined (type `spc_t` from `--security-opt label=…`)", "Remove `--security-opt label=disable` and `label=type:…` (or use `container_t`)."],
         ["container-writable-host-path", "Mounts host path /var/run writable at /host-run", "Mount it read-only (`-v /src:/src:ro`), or replace it with a `--tmpfs` mount."],
         ["workload-host-namespace", "Shares a host namespace (`--network host`)", "Remove `--network host`, `--pid host`, `--ipc host` and `--userns host`."],
         ["workload-host-namespace", "Shares a host namespace (`--pid host`)", "Remove `--network host`, `--pid host`, `--ipc host` and `--userns host`."],

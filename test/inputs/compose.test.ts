@@ -230,9 +230,9 @@ describe('compose handler: an agent worker stack', () => {
     expect(c.allowPrivilegeEscalation).toBe(true);
     expect(c.readOnlyRootFilesystem).toBe(false);
     expect(c.capabilities).toEqual({ add: ['SYS_ADMIN', 'NET_RAW'], drop: [], dropsAll: false });
-    expect(c.seccomp).toEqual({ type: 'Unconfined', profile: null, source: 'service' });
-    expect(c.apparmor).toEqual({ type: 'Unconfined', profile: null, source: 'service' });
-    expect(c.selinux).toEqual({ type: 'spc_t', source: 'service' });
+    expect(c.seccomp).toEqual({ type: 'Unconfined', profile: null, source: 'service', text: '`security_opt: [seccomp:unconfined]`' });
+    expect(c.apparmor).toEqual({ type: 'Unconfined', profile: null, source: 'service', text: '`security_opt: [apparmor=unconfined]`' });
+    expect(c.selinux).toEqual({ type: 'spc_t', source: 'service', text: '`security_opt: [label:disable]`, which turns SELinux labelling off' });
     expect(c.devices).toEqual([{ hostPath: '/dev/fuse', containerPath: '/dev/fuse', permissions: 'rwm' }]);
     const w = byId<ComposeWorkloadData>(targets, 'compose:agent-sandbox/legacy-worker').data;
     expect([w.hostNetwork, w.hostPID, w.hostIPC, w.hostUsers, w.shareProcessNamespace]).toEqual([true, true, true, true, false]);
@@ -353,12 +353,12 @@ describe('compose handler: field forms', () => {
   });
 
   it.each([
-    ['- seccomp=/etc/docker/seccomp/agent.json', 'seccomp', { type: 'Localhost', profile: '/etc/docker/seccomp/agent.json', source: 'service' }],
-    ['- seccomp:unconfined', 'seccomp', { type: 'Unconfined', profile: null, source: 'service' }],
-    ['- apparmor=agent-profile', 'apparmor', { type: 'Localhost', profile: 'agent-profile', source: 'service' }],
-    ['- apparmor:unconfined', 'apparmor', { type: 'Unconfined', profile: null, source: 'service' }],
-    ['- label=type:container_t', 'selinux', { type: 'container_t', source: 'service' }],
-    ['- label:disable', 'selinux', { type: 'spc_t', source: 'service' }],
+    ['- seccomp=/etc/docker/seccomp/agent.json', 'seccomp', { type: 'Localhost', profile: '/etc/docker/seccomp/agent.json', source: 'service', text: '`security_opt: [seccomp=/etc/docker/seccomp/agent.json]`' }],
+    ['- seccomp:unconfined', 'seccomp', { type: 'Unconfined', profile: null, source: 'service', text: '`security_opt: [seccomp:unconfined]`' }],
+    ['- apparmor=agent-profile', 'apparmor', { type: 'Localhost', profile: 'agent-profile', source: 'service', text: '`security_opt: [apparmor=agent-profile]`' }],
+    ['- apparmor:unconfined', 'apparmor', { type: 'Unconfined', profile: null, source: 'service', text: '`security_opt: [apparmor:unconfined]`' }],
+    ['- label=type:container_t', 'selinux', { type: 'container_t', source: 'service', text: '`security_opt: [label=type:container_t]`' }],
+    ['- label:disable', 'selinux', { type: 'spc_t', source: 'service', text: '`security_opt: [label:disable]`, which turns SELinux labelling off' }],
   ] as const)('security_opt %s', (opt, field, value) => {
     expect(one(`image: x\nsecurity_opt:\n  ${opt}`).c.data[field]).toEqual(value);
   });
@@ -552,6 +552,7 @@ describe('compose handler: malformed input gives an InputError with file, line a
     ['services:\n  api:\n    image: x\n    environment: KEY=value\n', 4, 'services.api.environment must be a list of KEY=VALUE strings or a mapping, not a string'],
     ['services:\n  api:\n    image: x\n    security_opt:\n      - seccomp\n', 5, "services.api.security_opt.0 'seccomp' needs a value"],
     ['services:\n  api:\n    image: x\n    security_opt:\n      - privileged=true\n', 5, "services.api.security_opt.0 'privileged' is not a Docker security option (seccomp, apparmor, label, no-new-privileges, systempaths)"],
+    ['services:\n  api:\n    image: x\n    volumes_from:\n      - db:rx\n', 5, "services.api.volumes_from.0 'db:rx' is not a service name or container:<name>, with an optional :ro or :rw"],
     ['services:\n  api:\n    image: x\n    user: {uid: 1}\n', 4, 'services.api.user must be a string, not a mapping'],
     ['services:\n  api:\n    image: x\n    x-sandcheck-ignore: container-root\n', 4, 'services.api.x-sandcheck-ignore must map rule ids to reasons, not a string'],
     ['- not\n- a compose file\n', 1, 'the top level of a compose file must be a mapping, not a list'],

@@ -55,7 +55,10 @@ describe('wording by source format', () => {
 // The exact compose wording, rule by rule: [rule, fixture, [[line, message, remediation]…]].
 const COMPOSE: [string, string, [number, string, string][]][] = [
   ['container-apparmor-unconfined', 'fail-compose.yaml', [
-    [6, "Runs with AppArmor unconfined", "Remove `apparmor=unconfined` from `security_opt`, and `privileged: true` (a privileged container runs unconfined unless `security_opt` names a profile)."],
+    [6, "Runs with AppArmor unconfined (`security_opt: [apparmor:unconfined]`)", "Remove `apparmor=unconfined` from `security_opt`, and `privileged: true` (a privileged container runs unconfined unless `security_opt` names a profile)."],
+  ]],
+  ['container-apparmor-unconfined', 'fail-compose-privileged.yaml', [
+    [6, "Runs with AppArmor unconfined (`privileged: true` with no AppArmor profile in `security_opt`)", "Remove `apparmor=unconfined` from `security_opt`, and `privileged: true` (a privileged container runs unconfined unless `security_opt` names a profile)."],
   ]],
   ['container-caps-not-dropped', 'fail-compose-privileged.yaml', [
     [7, "Has every capability: `privileged: true` grants them all, whatever `cap_drop` says", "Drop every capability with `cap_drop: [ALL]` and add back (`cap_add`) only those a tool provably needs. A privileged container keeps them all whatever it drops: remove `privileged: true` first."],
@@ -94,20 +97,40 @@ const COMPOSE: [string, string, [number, string, string][]][] = [
     [8, "May run as root: no `user:` set on the service; the image's USER applies", "Set a numeric non-root `user` on the service (`user: \"10001:10001\"`), and build the image with a numeric non-root `USER`."],
   ]],
   ['container-seccomp-unconfined', 'fail-compose.yaml', [
-    [7, "Runs without seccomp confinement (`security_opt: [seccomp=unconfined]`, or `privileged: true`, which turns seccomp off)", "Remove `seccomp=unconfined` from `security_opt` and `privileged: true` from the service so that Docker's default profile applies (or name a reviewed profile: `seccomp=/path/profile.json`)."],
+    [7, "Runs without seccomp confinement (`security_opt: [seccomp=unconfined]`)", "Remove `seccomp=unconfined` from `security_opt` and `privileged: true` from the service so that Docker's default profile applies (or name a reviewed profile: `seccomp=/path/profile.json`)."],
+    [13, "Runs without seccomp confinement (`security_opt: [seccomp:unconfined]`)", "Remove `seccomp=unconfined` from `security_opt` and `privileged: true` from the service so that Docker's default profile applies (or name a reviewed profile: `seccomp=/path/profile.json`)."],
+  ]],
+  ['container-seccomp-unconfined', 'fail-compose-privileged.yaml', [
+    [6, "Runs without seccomp confinement (`privileged: true`, which turns seccomp off)", "Remove `seccomp=unconfined` from `security_opt` and `privileged: true` from the service so that Docker's default profile applies (or name a reviewed profile: `seccomp=/path/profile.json`)."],
+    [12, "Runs without seccomp confinement (`privileged: true`, which turns seccomp off)", "Remove `seccomp=unconfined` from `security_opt` and `privileged: true` from the service so that Docker's default profile applies (or name a reviewed profile: `seccomp=/path/profile.json`)."],
   ]],
   ['container-selinux-unconfined', 'fail-compose.yaml', [
-    [6, "Runs with SELinux type spc_t (unconfined)", "Remove `label=disable` and `label=type:…` from `security_opt` (or use `container_t`)."],
+    [6, "Runs with SELinux unconfined (`security_opt: [label:disable]`, which turns SELinux labelling off)", "Remove `label=disable` and `label=type:…` from `security_opt` (or use `container_t`); a privileged service, or one with `pid: host` or `ipc: host`, needs a `label=type:container_t` entry, or Docker turns labelling off."],
+    [11, "Runs with SELinux unconfined (`security_opt: [label:type:unconfined_t]`)", "Remove `label=disable` and `label=type:…` from `security_opt` (or use `container_t`); a privileged service, or one with `pid: host` or `ipc: host`, needs a `label=type:container_t` entry, or Docker turns labelling off."],
+    [17, "Runs with SELinux unconfined (`privileged: true` with no `label` entry in `security_opt`, under which Docker turns SELinux labelling off)", "Remove `label=disable` and `label=type:…` from `security_opt` (or use `container_t`); a privileged service, or one with `pid: host` or `ipc: host`, needs a `label=type:container_t` entry, or Docker turns labelling off."],
+    [21, "Runs with SELinux unconfined (`pid: host` with no `label` entry in `security_opt`, under which Docker turns SELinux labelling off)", "Remove `label=disable` and `label=type:…` from `security_opt` (or use `container_t`); a privileged service, or one with `pid: host` or `ipc: host`, needs a `label=type:container_t` entry, or Docker turns labelling off."],
+    [25, "Runs with SELinux unconfined (`ipc: host` with no `label` entry in `security_opt`, under which Docker turns SELinux labelling off)", "Remove `label=disable` and `label=type:…` from `security_opt` (or use `container_t`); a privileged service, or one with `pid: host` or `ipc: host`, needs a `label=type:container_t` entry, or Docker turns labelling off."],
   ]],
   ['container-writable-host-path', 'fail-compose.yaml', [
     [6, "Mounts host path ./workspace writable at /workspace", "Mount it read-only (`./src:/src:ro`, or `read_only: true` in the long syntax), or replace it with a `tmpfs` mount."],
     [8, "Mounts host path /srv/output writable at /output", "Mount it read-only (`./src:/src:ro`, or `read_only: true` in the long syntax), or replace it with a `tmpfs` mount."],
   ]],
   ['workload-host-namespace', 'fail-compose.yaml', [
-    [5, "Shares a host namespace (`network_mode: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host`."],
-    [7, "Shares a host namespace (`pid: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host`."],
-    [9, "Shares a host namespace (`ipc: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host`."],
-    [11, "Shares a host namespace (`userns_mode: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host`."],
+    [5, "Shares a host namespace (`network_mode: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:`/`container:` join of a service that has them)."],
+    [7, "Shares a host namespace (`pid: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:`/`container:` join of a service that has them)."],
+    [9, "Shares a host namespace (`ipc: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:`/`container:` join of a service that has them)."],
+    [11, "Shares a host namespace (`userns_mode: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:`/`container:` join of a service that has them)."],
+  ]],
+  ['workload-host-namespace', 'fail-compose-service-join.yaml', [
+    [7, "Shares a host namespace (`network_mode: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:`/`container:` join of a service that has them)."],
+    [9, "Shares a host namespace (`pid: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:`/`container:` join of a service that has them)."],
+    [11, "Shares a host namespace (`ipc: host`)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:`/`container:` join of a service that has them)."],
+    [15, "Shares a host namespace (`network_mode: service:node-agent`, joining a service in the host's network namespace)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:`/`container:` join of a service that has them)."],
+    [17, "Shares a host namespace (`pid: service:node-agent`, joining a service in the host's PID namespace)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:`/`container:` join of a service that has them)."],
+    [19, "Shares a host namespace (`ipc: service:node-agent`, joining a service in the host's IPC namespace)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:`/`container:` join of a service that has them)."],
+    [23, "Shares a host namespace (`network_mode: service:sidecar`, joining a service in the host's network namespace)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:`/`container:` join of a service that has them)."],
+    [29, "Shares a host namespace (`network_mode: container:node-agent-1`, joining a service in the host's network namespace)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:`/`container:` join of a service that has them)."],
+    [27, "Shares a host namespace (`ipc: container:node-agent-1`, joining a service in the host's IPC namespace)", "Remove `network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:`/`container:` join of a service that has them)."],
   ]],
   ['workload-log-unbounded', 'fail-compose.yaml', [
     [5, "Logs of workload-log-unbounded/service worker grow without bound (json-file driver without max-size)", "Set `logging: { driver: json-file, options: { max-size: 10m, max-file: \"3\" } }` on the service, use the `local` driver (rotates by default), or ship logs to a store with a retention policy; set the same defaults in the daemon's daemon.json."],
@@ -132,6 +155,22 @@ const COMPOSE: [string, string, [number, string, string][]][] = [
 describe('compose messages and remediations', () => {
   it.each(COMPOSE)('%s %s', async (id, fixture, expected) => {
     expect(await findingsOf(id, fixture)).toEqual(expected);
+  });
+});
+
+describe('AppArmor, SELinux and privilege-escalation findings name the Kubernetes field or annotation that decided', () => {
+  it.each([
+    ['container-apparmor-unconfined', 'fail-k8s.yaml', [
+      [9, 'Runs with AppArmor unconfined (annotation `container.apparmor.security.beta.kubernetes.io/worker: unconfined`)'],
+      [19, 'Runs with AppArmor unconfined (`appArmorProfile.type: Unconfined` on the container)'],
+    ]],
+    ['container-selinux-unconfined', 'fail-k8s.yaml', [[8, 'Runs with SELinux unconfined (`seLinuxOptions.type: spc_t` on the pod)']]],
+    ['container-privilege-escalation', 'fail-k8s.yaml', [
+      [8, 'Allows privilege escalation (no `allowPrivilegeEscalation: false` on the container; Kubernetes allows it by default): setuid binaries and file capabilities take effect'],
+      [15, 'Allows privilege escalation (SYS_ADMIN in `capabilities.add`, which forces it on whatever `allowPrivilegeEscalation` says): setuid binaries and file capabilities take effect'],
+    ]],
+  ] as [string, string, [number, string][]][])('%s %s', async (id, fixture, expected) => {
+    expect((await findingsOf(id, fixture)).map(([line, message]) => [line, message])).toEqual(expected);
   });
 });
 

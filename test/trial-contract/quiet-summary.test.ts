@@ -15,7 +15,7 @@ describe('--quiet with every report in a file', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      'sandcheck: FAIL: 52 failing findings (9 critical, 31 high, 12 medium), 4 warnings, 0 suppressed; checklist: 7 fail, 1 not assessed; 5 inputs parsed. Exit code 1. Reports: out/s.sarif, out/r.json\n',
+      'sandcheck: FAIL: 53 failing findings (9 critical, 32 high, 12 medium), 4 warnings, 0 suppressed; checklist: 7 fail, 1 not assessed; 5 inputs parsed. Exit code 1. Reports: out/s.sarif, out/r.json\n',
     );
   });
 });

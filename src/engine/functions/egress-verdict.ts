@@ -15,6 +15,7 @@ import type { WorkloadData } from '../../model/workload.js';
 import type { EgressConfig, SandcheckConfig } from '../../config/types.js';
 import { locate, type Target } from '../../model/target.js';
 import type { CloudEgressData } from '../../inputs/cloud/handler.js';
+import type { KubernetesWorkloadData } from '../../inputs/kubernetes/handler.js';
 import { NOT_APPLICABLE, type Inventory, type RuleFunction } from '../types.js';
 import { pushAll } from '../../util/arrays.js';
 
@@ -122,7 +123,7 @@ function analyzeInventory(targets: readonly Target<object>[], config: SandcheckC
     const podsHere = hostNetworkPods.filter((p) => p.hosts.length === 0 || p.hosts.includes(host));
     if (configured.length > 0 && podsHere.length > 0) contexts = hostNetworkContexts(contexts, pods, podsHere.map((p) => p.pod));
     // `--explain` names the hostNetwork pods beside the host-process context that judges them.
-    const named = podsHere.length ? `; also pod ${podsHere.map((p) => p.pod.name).join(', ')} (hostNetwork: true)` : '';
+    const named = podsHere.length ? `; also pod ${podsHere.map((p) => `${p.pod.name} (${p.pod.hostNetworkBy ?? 'hostNetwork: true'})`).join(', ')}` : '';
     const judgedContexts = (contexts.length ? contexts : impliedContexts(rulesets)).map((c) => (c.kind === 'host-process' && !c.name && named ? { ...c, origin: `${c.origin ?? ''}${named}` } : c));
     const hostProcessNote = podsHere.length ? hostNetworkNote(podsHere.map((p) => p.pod)) : undefined;
     const analysis = analyzeHost({ rulesets, contexts: named ? judgedContexts : contexts, allowlist, pathLayers, ...(v6.off ? { ipv6OffEvidence: v6.off } : {}), ...(hostProcessNote ? { hostProcessNote } : {}) });
@@ -157,7 +158,7 @@ function hostNetworkContexts(contexts: readonly EgressContext[], pods: readonly 
  * report would otherwise speak only of host processes.
  */
 function hostNetworkNote(pods: readonly Pod[]): { text: string; evidence: Record<string, string> } {
-  const names = pods.map((pod) => `pod ${pod.name} (hostNetwork: true, ${pod.hostNetworkOrigin?.file ?? pod.origin.file}:${pod.hostNetworkOrigin?.line ?? pod.origin.line})`);
+  const names = pods.map((pod) => `pod ${pod.name} (${pod.hostNetworkBy ?? 'hostNetwork: true'}, ${pod.hostNetworkOrigin?.file ?? pod.origin.file}:${pod.hostNetworkOrigin?.line ?? pod.origin.line})`);
   return {
     text: `${names.join(', ')} ${names.length > 1 ? 'use' : 'uses'} the host's network namespace, so ${names.length > 1 ? 'they are' : 'it is'} judged here as a host process, on the host's OUTPUT chain`,
     evidence: { hostNetworkPods: pods.map((pod) => pod.name).join(', ') },
@@ -390,8 +391,10 @@ interface Pod {
   name: string;
   /** The workload target (absent for a configured pod context that matches no workload of the scan). */
   targetId?: string;
-  /** The hostNetwork line, when hostNetwork is true. */
+  /** The line that puts it in the node's network namespace, when hostNetwork is true. */
   hostNetworkOrigin?: Origin;
+  /** What puts it there, as the manifest says it: `hostNetwork: true`, or a HostProcess container's `windowsOptions.hostProcess: true`. */
+  hostNetworkBy?: string;
   /** securityContext.sysctls net.ipv6.conf.all.disable_ipv6 = 1: IPv6 is off in the pod's network namespace (evidence). */
   ipv6Off?: string;
   namespace: string;
@@ -413,20 +416,35 @@ function podIpv6Off(t: Target<object>, d: WorkloadData): { ipv6Off?: string } {
   return { ipv6Off: `securityContext.sysctls ${key} = 1 in the pod (${l.file ?? t.file ?? '?'}:${l.line ?? 1})` };
 }
 
+/**
+ * Whether a Kubernetes workload is in its node's network namespace, and what says so. A Windows HostProcess
+ * container always is: the API requires `hostNetwork: true` with it, but a manifest can leave it out (the
+ * handler then sets `hostProcessNetwork`, at the hostProcess field). Every egress decision asks this.
+ */
+function hostNetworkOf(t: Target<object>): { by: string; pointer: string } | null {
+  if (t.kind !== 'workload' || t.platform !== 'kubernetes') return null;
+  const d = t.data as KubernetesWorkloadData;
+  if (d.hostNetwork) return { by: 'hostNetwork: true', pointer: '/hostNetwork' };
+  if (d.hostProcessNetwork) return { by: 'windowsOptions.hostProcess: true, a HostProcess container', pointer: '/hostProcessNetwork' };
+  return null;
+}
+
 function podsOf(targets: readonly Target<object>[], config: SandcheckConfig): Pod[] {
   const pods: Pod[] = [];
   for (const t of targets) {
     if (t.kind !== 'workload' || t.platform !== 'kubernetes') continue;
     const d = t.data as WorkloadData;
     const loc = locate(t, '/labels');
-    const hn = d.hostNetwork ? locate(t, '/hostNetwork') : undefined;
+    const host = hostNetworkOf(t);
+    const hn = host ? locate(t, host.pointer) : undefined;
     pods.push({
       name: `${d.namespace ?? 'default'}/${d.kind}/${d.name}`,
       targetId: t.id,
       namespace: d.namespace ?? 'default',
       labels: d.labels,
-      hostNetwork: d.hostNetwork,
+      hostNetwork: host !== null,
       origin: { file: loc.file ?? t.file ?? '?', line: loc.line ?? 1 },
+      ...(host ? { hostNetworkBy: host.by } : {}),
       ...(hn ? { hostNetworkOrigin: { file: hn.file ?? loc.file ?? t.file ?? '?', line: hn.line ?? loc.line ?? 1 } } : {}),
       ...podIpv6Off(t, d),
     });
@@ -461,7 +479,7 @@ export function analyzePolicies(targets: readonly Target<object>[], config: Sand
   // Without any policy in the scan only hostNetwork pods, and pods whose node filter is in the scan, are
   // judged: no NetworkPolicy can ever apply to the former; the latter are judged on their node's filter.
   const noPolicies = policies.length === 0 && calico.length === 0;
-  if (noPolicies && hosts.length === 0 && !targets.some((t) => t.kind === 'workload' && (t.data as Partial<WorkloadData>).hostNetwork === true)) return [];
+  if (noPolicies && hosts.length === 0 && !targets.some((t) => hostNetworkOf(t) !== null)) return [];
   const allPods = workloadPods(targets);
   const cloud = cloudScopesOf(targets);
   const tierInfo = new Map<string, CalicoTierData>();
@@ -569,10 +587,10 @@ export function analyzePolicies(targets: readonly Target<object>[], config: Sand
 function unisolatedPodFindings(findings: EgressFinding[], pod: Pod, node: HostFilter | null = null): EgressFinding[] {
   const atPod = (f: EgressFinding): boolean => f.location.file === pod.origin.file && f.location.line === pod.origin.line;
   const why = pod.hostNetwork
-    ? 'hostNetwork: true puts it in the node\'s network namespace, where NetworkPolicy does not apply, and no host firewall of its node is among the inputs (an absent layer counts as allow-all)'
+    ? `${pod.hostNetworkBy ?? 'hostNetwork: true'} puts it in the node's network namespace, where NetworkPolicy does not apply, and no host firewall of its node is among the inputs (an absent layer counts as allow-all)`
     : `no egress NetworkPolicy selects it (no NetworkPolicy or Calico policy with Egress in policyTypes selects its labels in namespace ${pod.namespace})${node ? `, and its node's packet filter (${node.files.join(', ')}) does not stop it either` : ''}`;
   const fix = pod.hostNetwork
-    ? 'run it without hostNetwork and isolate it with an egress NetworkPolicy, or filter the node\'s egress (OUTPUT policy DROP) and give its iptables-save/nft output to sandcheck'
+    ? `run it ${pod.hostNetworkBy?.startsWith('windowsOptions') ? 'as an ordinary container, not a HostProcess one,' : 'without hostNetwork'} and isolate it with an egress NetworkPolicy, or filter the node's egress (OUTPUT policy DROP) and give its iptables-save/nft output to sandcheck`
     : `add a default-deny egress NetworkPolicy in namespace ${pod.namespace} (podSelector: {}, policyTypes: [Egress]) and allow only the endpoints the pod needs`;
   const out: EgressFinding[] = [];
   for (const f of findings) {

@@ -16,6 +16,11 @@ export interface TopLevelNetwork {
   external: boolean;
   /** The engine's name of the network (`name:`, or the old `external: {name: …}`). */
   engineName: string | null;
+  /**
+   * Set when `engineName` came from the old `external: {name: …}`: an override that writes `external`
+   * replaces that mapping, name and all, as compose merges a mapping under a scalar; then `name:` (this) decides.
+   */
+  externalName?: { replacedBy: string | null };
   enableIpv6: boolean;
   driver: string | null;
   /** Line of the declaration, and of its `internal:` field when written. */
@@ -82,10 +87,16 @@ export function readTopLevelNetworks(locator: SourceLocator, root: Obj): Map<str
     const d = (def ?? {}) as Obj;
     const r = new FieldReader(locator, path, (p) => [...path, ...p], `networks.${name}`);
     let external: boolean | null;
-    let engineName = r.str(d.name, ['name']);
+    const declaredName = r.str(d.name, ['name']);
+    let engineName = declaredName;
+    let externalName: TopLevelNetwork['externalName'];
     if (isObj(d.external)) {
       external = true;
-      engineName = r.str(d.external.name, ['external', 'name']) ?? engineName;
+      const legacy = r.str(d.external.name, ['external', 'name']);
+      if (legacy !== null) {
+        engineName = legacy;
+        externalName = { replacedBy: declaredName };
+      }
     } else external = r.bool(d.external, ['external']);
     const enableIpv6 = r.bool(d.enable_ipv6, ['enable_ipv6']);
     const written = { ...(external !== null ? { external: true as const } : {}), ...(enableIpv6 !== null ? { enableIpv6: true as const } : {}) };
@@ -101,6 +112,7 @@ export function readTopLevelNetworks(locator: SourceLocator, root: Obj): Map<str
       subnets: subnetsOf(r, d.ipam),
       bridgeName: isObj(d.driver_opts) ? r.str(d.driver_opts['com.docker.network.bridge.name'], ['driver_opts', 'com.docker.network.bridge.name']) : null,
       ...(Object.keys(written).length ? { written } : {}),
+      ...(externalName ? { externalName } : {}),
     });
   }
   if (!out.has('default')) {
@@ -182,17 +194,33 @@ export function mergeTopLevelNetworks(base: Map<string, TopLevelNetwork>, baseFi
       !b || b.line === null
         ? { ...n, declaredIn: overFile }
         : {
-            ...b,
+            ...withoutExternalName(b),
             ...(n.internalLine !== null ? { internal: n.internal, internalLine: n.internalLine, declaredIn: overFile } : {}),
             external: n.written?.external ? n.external : b.external,
             enableIpv6: n.written?.enableIpv6 ? n.enableIpv6 : b.enableIpv6,
             ...(n.written || b.written ? { written: { ...b.written, ...n.written } } : {}),
             driver: n.driver ?? b.driver,
-            engineName: n.engineName ?? b.engineName,
+            ...engineNameOver(b, n),
             subnets: n.subnets?.length ? n.subnets : b.subnets,
             bridgeName: n.bridgeName ?? b.bridgeName,
           },
     );
   }
   return out;
+}
+
+function withoutExternalName(n: TopLevelNetwork): TopLevelNetwork {
+  const { externalName: _, ...rest } = n;
+  return rest;
+}
+
+/**
+ * The merged engine name: the override's, else the base's, except that a base name from the old
+ * `external: {name: …}` goes with the mapping when the override writes `external` (`docker compose config`
+ * then shows the base's `name:`, or none: an external network is then looked up by its key).
+ */
+function engineNameOver(b: TopLevelNetwork, n: TopLevelNetwork): Pick<TopLevelNetwork, 'engineName' | 'externalName'> {
+  if (n.engineName !== null) return { engineName: n.engineName, ...(n.externalName ? { externalName: n.externalName } : {}) };
+  if (b.externalName && n.written?.external) return { engineName: b.externalName.replacedBy };
+  return { engineName: b.engineName, ...(b.externalName ? { externalName: b.externalName } : {}) };
 }

@@ -8,6 +8,7 @@ import { takeComposeFileState, takeServicelessComposeState, composeHandler, comp
 import { overridePairs, type OverridePair } from './pairs.js';
 import type { ComposeContainerData, ComposeObjectDef, ComposeObjectUse } from './types.js';
 import { mergeTopLevelNetworks, readServiceNetwork, type ComposeNetworkData } from './networks.js';
+import { mergeTopLevelVolumes } from './volumes.js';
 import { FieldReader, isObj, type Obj } from './values.js';
 import { vendor } from '../../util/vendor.js';
 
@@ -76,7 +77,7 @@ export function mergeComposeOverrides(out: CollectedCompose): void {
 
 function mergePair(out: CollectedCompose, base: ComposeFileState, over: ComposeFileState): void {
   const top = {
-    volumes: new Map([...base.volumes, ...over.volumes]),
+    volumes: mergeTopLevelVolumes(base.volumes, over.volumes),
     objects: [...base.objects.filter((b) => !over.objects.some((o) => o.kind === b.kind && o.name === b.name)), ...over.objects] as readonly ComposeObjectDef[],
     networks: mergeTopLevelNetworks(base.networks, base.file.path, over.networks, over.file.path),
   };

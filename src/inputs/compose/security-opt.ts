@@ -2,11 +2,15 @@ import type { Profile } from '../../model/workload.js';
 import type { SourcePath } from '../source-locator.js';
 import type { FieldReader } from './values.js';
 
-/** What `security_opt` decides, with the index of the entry that decided each value. */
+/** What `security_opt` decides, with the index of the entry that decided each value (and its text, for messages). */
 export interface SecurityOpts {
   seccomp: Profile;
   apparmor: Profile;
   selinuxType: string | null;
+  /** The entry that set the SELinux type, as the file spells it. */
+  selinuxText: string | null;
+  /** Some `label` entry is present: Docker then keeps labelling even for a privileged or host-PID/IPC container. */
+  labelled: boolean;
   noNewPrivileges: boolean;
   /** `systempaths=unconfined`: /proc and /sys paths Docker masks are exposed. */
   systemPathsUnconfined: boolean;
@@ -22,6 +26,8 @@ export function readSecurityOpts(r: FieldReader, value: unknown): SecurityOpts {
     seccomp: { type: 'RuntimeDefault', profile: null, source: 'runtime-default' },
     apparmor: { type: 'RuntimeDefault', profile: null, source: 'runtime-default' },
     selinuxType: null,
+    selinuxText: null,
+    labelled: false,
     noNewPrivileges: false,
     systemPathsUnconfined: false,
     at: {},
@@ -32,24 +38,29 @@ export function readSecurityOpts(r: FieldReader, value: unknown): SecurityOpts {
     const cut = opt.search(/[=:]/);
     const key = (cut < 0 ? opt : opt.slice(0, cut)).toLowerCase();
     const val = cut < 0 ? null : opt.slice(cut + 1).trim();
+    // A finding quotes the entry as written (`seccomp:unconfined` stays so), where the reader will look for it.
+    const text = `\`security_opt: [${opt}]\``;
     switch (key) {
       case 'seccomp':
-        out.seccomp = profile(r, val, path, 'seccomp');
+        out.seccomp = { ...profile(r, val, path, 'seccomp'), text };
         out.at.seccomp = i;
         break;
       case 'apparmor':
-        out.apparmor = profile(r, val, path, 'apparmor');
+        out.apparmor = { ...profile(r, val, path, 'apparmor'), text };
         out.at.apparmor = i;
         break;
       case 'label': {
         if (val === null) r.fail(path, `${r.label(path)} 'label' needs a value (disable, type:…, user:…, role:…, level:…)`);
+        out.labelled = true;
         if (val === 'disable') {
           out.selinuxType = 'spc_t';
+          out.selinuxText = `${text}, which turns SELinux labelling off`;
           out.at.selinux = i;
         } else {
           const m = /^type[:=](.+)$/.exec(val);
           if (m) {
             out.selinuxType = m[1]!;
+            out.selinuxText = text;
             out.at.selinux = i;
           }
         }

@@ -1,9 +1,9 @@
-import { isSandboxedRuntime, namespaceSharing, type EnvVar, type UserInfo } from '../../model/workload.js';
+import { isSandboxedRuntime, namespaceSharing, type ContainerData, type EnvVar, type UserInfo } from '../../model/workload.js';
 import { normalizeCapabilities } from '../../util/capabilities.js';
 import { parseImageRef } from '../../util/image-ref.js';
 import type { SourcePath } from '../source-locator.js';
 import { readPorts } from './ports.js';
-import { readSecurityOpts } from './security-opt.js';
+import { readSecurityOpts, type SecurityOpts } from './security-opt.js';
 import { displayPathOf, fileVariable, hostOrLiteral, readBuildArgs, readObjectUses } from './secrets.js';
 import type { ComposeContainerData, ComposeObjectDef, ComposeWorkloadData, DeviceMapping, EnvFileRef } from './types.js';
 import { FieldReader, INTERPOLATION, describe, isObj, present, splitOutsideVars, withDefaults, type Obj } from './values.js';
@@ -76,13 +76,15 @@ export function normalizeService(r: FieldReader, name: string, s: Obj, ctx: Serv
   // Docker runs a privileged container without seccomp, whatever profile is named, and without AppArmor
   // unless a profile is named: those findings point at `privileged`.
   if (privileged && sec.seccomp.type !== 'Unconfined') {
-    sec.seccomp = { type: 'Unconfined', profile: null, source: 'service' };
+    sec.seccomp = { type: 'Unconfined', profile: null, source: 'service', text: '`privileged: true`, which turns seccomp off' };
     cp.set('/seccomp', ['privileged']);
   }
   if (privileged && sec.at.apparmor === undefined) {
-    sec.apparmor = { type: 'Unconfined', profile: null, source: 'service' };
+    sec.apparmor = { type: 'Unconfined', profile: null, source: 'service', text: '`privileged: true` with no AppArmor profile in `security_opt`' };
     cp.set('/apparmor', ['privileged']);
   }
+  const selinux = selinuxOf(s, privileged, sec);
+  if (selinux.field) cp.set('/selinux', [selinux.field]);
 
   const mounts = readServiceMounts(r, s, ctx.volumes);
   mounts.forEach((m, i) => cp.set(`/mounts/${i}`, m.path));
@@ -122,7 +124,7 @@ export function normalizeService(r: FieldReader, name: string, s: Obj, ctx: Serv
     capabilities: { add, drop, dropsAll },
     seccomp: sec.seccomp,
     apparmor: sec.apparmor,
-    selinux: sec.selinuxType === null ? { type: null, source: 'unset' } : { type: sec.selinuxType, source: 'service' },
+    selinux: selinux.value,
     mounts: mounts.map((m) => m.mount),
     ports: ports.map((p) => p.port),
     env: env.map((e) => e.env),
@@ -145,6 +147,9 @@ export function normalizeService(r: FieldReader, name: string, s: Obj, ctx: Serv
   at(wp, '/hostIPC', 'ipc');
   const userns = r.str(s.userns_mode, ['userns_mode']);
   at(wp, '/hostUsers', 'userns_mode');
+  const containerName = r.str(s.container_name, ['container_name']);
+  const volumesFrom = readVolumesFrom(r, s.volumes_from);
+  volumesFrom.forEach((_, i) => wp.set(`/volumesFrom/${i}`, ['volumes_from', i]));
   const runtime = r.str(s.runtime, ['runtime']);
   at(wp, '/runtimeClassName', 'runtime');
   at(wp, '/sandboxedRuntime', 'runtime');
@@ -187,10 +192,38 @@ export function normalizeService(r: FieldReader, name: string, s: Obj, ctx: Serv
     containers: [name],
     logging,
     networkMode,
+    namespaceModes: { network: networkMode, pid, ipc },
+    containerName,
+    ...(volumesFrom.length ? { volumesFrom } : {}),
     project: ctx.project,
     build,
   };
   return { workload, container, workloadPaths: wp, containerPaths: cp };
+}
+
+/**
+ * The SELinux type, and the service key that decided it when `security_opt` did not. Docker turns
+ * labelling off (`spc_t`) for a privileged container and one sharing the host's PID or IPC namespace,
+ * unless `security_opt` has a `label` entry (moby daemon/create.go, generateSecurityOpt).
+ */
+function selinuxOf(s: Obj, privileged: boolean, sec: SecurityOpts): { value: ContainerData['selinux']; field?: string } {
+  if (sec.selinuxType !== null) return { value: { type: sec.selinuxType, source: 'service', ...(sec.selinuxText ? { text: sec.selinuxText } : {}) } };
+  if (sec.labelled) return { value: { type: null, source: 'unset' } };
+  const host = (field: 'pid' | 'ipc') => typeof s[field] === 'string' && (s[field] as string).trim() === 'host';
+  const by = privileged ? 'privileged' : host('pid') ? 'pid' : host('ipc') ? 'ipc' : null;
+  if (by === null) return { value: { type: null, source: 'unset' } };
+  const said = by === 'privileged' ? '`privileged: true`' : `\`${by}: host\``;
+  return { value: { type: 'spc_t', source: 'service', text: `${said} with no \`label\` entry in \`security_opt\`, under which Docker turns SELinux labelling off` }, field: by };
+}
+
+/** `volumes_from: [service[:ro|:rw], container:name[:ro|:rw]]`. */
+function readVolumesFrom(r: FieldReader, value: unknown): NonNullable<ComposeWorkloadData['volumesFrom']> {
+  return r.strList(value, ['volumes_from']).map((raw, i) => {
+    const path: SourcePath = ['volumes_from', i];
+    const m = /^(container:)?([^:]+)(?::(ro|rw))?$/.exec(raw.trim());
+    if (!m) return r.fail(path, `${r.label(path)} '${raw}' is not a service name or container:<name>, with an optional :ro or :rw`);
+    return { service: m[1] ? null : m[2]!, container: m[1] ? m[2]! : null, readOnly: m[3] === 'ro' };
+  });
 }
 
 export function readUser(r: FieldReader, value: unknown): UserInfo {

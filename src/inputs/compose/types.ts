@@ -28,6 +28,16 @@ export interface ComposeContainerData extends ContainerData {
 
 export interface ComposeWorkloadData extends WorkloadData {
   project: string;
+  /** `network_mode`, `pid` and `ipc` as written (`service:<name>` joins another service's namespace). */
+  namespaceModes?: { network: string | null; pid: string | null; ipc: string | null };
+  /** `container_name:`, which `container:<name>` joins and `volumes_from` entries name. */
+  containerName?: string | null;
+  /** `volumes_from` entries: another service's (or `container:<name>`'s) mounts, read-only with `:ro` (volumes-from.ts). */
+  volumesFrom?: { service: string | null; container: string | null; readOnly: boolean }[];
+  /** Set when a `service:` join reaches a service in the host's namespace: the mode as written (joined-namespaces.ts). */
+  hostNetworkJoined?: string;
+  hostPIDJoined?: string;
+  hostIPCJoined?: string;
   /** `build:` of the service: where its Dockerfile is, relative to the compose file. */
   build: { context: string; dockerfile: string | null } | null;
 }

@@ -9,21 +9,48 @@ export interface TopLevelVolume {
   /** `driver_opts: { type: none, o: bind, device: /srv/x }` binds a host directory. */
   hostPath: string | null;
   external: boolean;
+  /** The definition as written, for merging an override's over it (mergeTopLevelVolumes). */
+  def: Obj;
 }
 
 export function readTopLevelVolumes(value: unknown): Map<string, TopLevelVolume> {
   const out = new Map<string, TopLevelVolume>();
   if (!isObj(value)) return out;
-  for (const [name, def] of Object.entries(value)) {
-    const d: Obj = isObj(def) ? def : {};
-    const opts: Obj = isObj(d.driver_opts) ? d.driver_opts : {};
-    const binds = typeof opts.o === 'string' && opts.o.split(',').map((o) => o.trim()).includes('bind');
-    const device = typeof opts.device === 'string' ? opts.device : null;
-    out.set(name, {
-      driver: typeof d.driver === 'string' ? d.driver : d.external === true ? null : 'local',
-      hostPath: binds && device ? normalizeHostPath(substituted(device)) : null,
-      external: d.external === true || isObj(d.external),
-    });
+  for (const [name, def] of Object.entries(value)) out.set(name, readTopLevelVolume(isObj(def) ? def : {}));
+  return out;
+}
+
+function readTopLevelVolume(d: Obj): TopLevelVolume {
+  const opts: Obj = isObj(d.driver_opts) ? d.driver_opts : {};
+  const binds = typeof opts.o === 'string' && opts.o.split(',').map((o) => o.trim()).includes('bind');
+  const device = typeof opts.device === 'string' ? opts.device : null;
+  return {
+    driver: typeof d.driver === 'string' ? d.driver : d.external === true ? null : 'local',
+    hostPath: binds && device ? normalizeHostPath(substituted(device)) : null,
+    external: d.external === true || isObj(d.external),
+    def: d,
+  };
+}
+
+/**
+ * compose.yaml's top-level volumes with compose.override.yaml's merged over them as compose merges
+ * mappings, key by key (an override that only adds `labels` keeps the base's `driver_opts` bind of a
+ * host directory); a scalar or list the override writes replaces the base's.
+ */
+export function mergeTopLevelVolumes(base: Map<string, TopLevelVolume>, over: Map<string, TopLevelVolume>): Map<string, TopLevelVolume> {
+  const out = new Map(base);
+  for (const [name, o] of over) {
+    const b = base.get(name);
+    out.set(name, b ? readTopLevelVolume(mergeMappings(b.def, o.def)) : o);
+  }
+  return out;
+}
+
+function mergeMappings(b: Obj, o: Obj): Obj {
+  const out: Obj = { ...b };
+  for (const [k, v] of Object.entries(o)) {
+    const bv = out[k];
+    out[k] = isObj(bv) && isObj(v) ? mergeMappings(bv, v) : v;
   }
   return out;
 }

@@ -3,6 +3,7 @@ import { normalizeCapabilities } from '../../util/capabilities.js';
 import { parseImageRef } from '../../util/image-ref.js';
 import type { SourcePath } from '../source-locator.js';
 import { asObj, type Obj } from '../../util/objects.js';
+import { normalizeHostPath } from '../compose/volumes.js';
 
 /**
  * The effective security settings of one container of a pod spec, after pod → container inheritance
@@ -25,9 +26,10 @@ export interface PodContext {
 /**
  * A Windows pod's containers carry `os: 'windows'`; rules that ask for Linux-only fields skip them (`when`).
  * `hostProcess`: the container runs as a Windows HostProcess container. `privilegedBy`: what makes a
- * privileged container privileged, as the manifest says it (for messages).
+ * privileged container privileged, as the manifest says it (for messages); `escalationBy`: what leaves
+ * privilege escalation allowed, likewise.
  */
-export type KubernetesContainerData = ContainerData & { os?: 'windows'; hostProcess?: true; privilegedBy?: string };
+export type KubernetesContainerData = ContainerData & { os?: 'windows'; hostProcess?: true; privilegedBy?: string; escalationBy?: string };
 
 export interface Resolved<D> {
   data: D;
@@ -94,6 +96,12 @@ export function resolveContainer(pod: PodContext, container: Obj, role: Containe
   const forcedEscalation = linuxPrivileged || add.includes('SYS_ADMIN') || add.includes('ALL');
   const allowPrivilegeEscalation = forcedEscalation || cSc.allowPrivilegeEscalation !== false;
   paths.set('/allowPrivilegeEscalation', scField('allowPrivilegeEscalation'));
+  const forcing = linuxPrivileged ? '`privileged: true`' : add.includes('SYS_ADMIN') ? 'SYS_ADMIN in `capabilities.add`' : add.includes('ALL') ? 'ALL in `capabilities.add`' : null;
+  const escalationBy = forcing
+    ? `${forcing}, which forces it on whatever \`allowPrivilegeEscalation\` says`
+    : has(cSc, 'allowPrivilegeEscalation')
+      ? `\`allowPrivilegeEscalation: ${String(cSc.allowPrivilegeEscalation)}\``
+      : 'no `allowPrivilegeEscalation: false` on the container; Kubernetes allows it by default';
 
   const user = windows ? resolveWindowsUser(contexts, cPath, paths) : resolveUser(contexts, cPath, paths);
 
@@ -109,10 +117,10 @@ export function resolveContainer(pod: PodContext, container: Obj, role: Containe
   const pSel = asObj(pSc.seLinuxOptions);
   let selinux: ContainerData['selinux'] = { type: null, source: 'unset' };
   if (has(cSel, 'type')) {
-    selinux = { type: String(cSel.type), source: 'container' };
+    selinux = { type: String(cSel.type), source: 'container', text: `\`seLinuxOptions.type: ${String(cSel.type)}\` on the container` };
     paths.set('/selinux', [...cScPath, 'seLinuxOptions', 'type']);
   } else if (has(pSel, 'type')) {
-    selinux = { type: String(pSel.type), source: 'pod' };
+    selinux = { type: String(pSel.type), source: 'pod', text: `\`seLinuxOptions.type: ${String(pSel.type)}\` on the pod` };
     paths.set('/selinux', [...pScPath, 'seLinuxOptions', 'type']);
   } else paths.set('/selinux', scField('seLinuxOptions'));
 
@@ -178,6 +186,7 @@ export function resolveContainer(pod: PodContext, container: Obj, role: Containe
   if (windows) k8sData.os = 'windows';
   if (hostProcess) k8sData.hostProcess = true;
   if (privilegedBy) k8sData.privilegedBy = privilegedBy;
+  if (allowPrivilegeEscalation) k8sData.escalationBy = escalationBy;
   return { data, paths };
 }
 
@@ -302,13 +311,14 @@ function resolveProfile(
     const p = asObj(o[field]);
     if (!has(p, 'type')) return null;
     paths.set(`/${which}`, [...base, field, 'type']);
-    return { type: profileType(String(p.type)), profile: has(p, 'localhostProfile') ? String(p.localhostProfile) : null, source };
+    const text = `\`${field}.type: ${String(p.type)}\` on the ${source}`;
+    return { type: profileType(String(p.type)), profile: has(p, 'localhostProfile') ? String(p.localhostProfile) : null, source, text };
   };
   const fromAnnotation = (key: string, source: ValueSource): Profile | null => {
     const v = pod.annotations[key];
     if (v === undefined) return null;
     paths.set(`/${which}`, [...pod.annotationsPath, key]);
-    return annotationProfile(v, source);
+    return { ...annotationProfile(v, source), text: `annotation \`${key}: ${v}\`` };
   };
   if (which === 'seccomp') {
     // The seccomp annotations have had no effect since Kubernetes 1.27 (kubernetes/kubernetes#114947):
@@ -376,7 +386,8 @@ export function resolveVolumes(spec: Obj, specPath: SourcePath, paths: Map<strin
     const name = String(vo.name ?? '');
     const typeEntry = VOLUME_TYPES.find(([k]) => has(vo, k));
     const type: VolumeType = typeEntry ? typeEntry[1] : 'other';
-    const hostPath = type === 'hostPath' ? String(asObj(vo.hostPath).path ?? '') : null;
+    // The kubelet mounts the path the kernel resolves: `/./etc` and `/etc/` are /etc (the API rejects `..`).
+    const hostPath = type === 'hostPath' ? normalizeHostPath(String(asObj(vo.hostPath).path ?? '')) : null;
     const driver = type === 'csi' ? String(asObj(vo.csi).driver ?? '') : null;
     paths.set(`/volumes/${i}`, [...specPath, 'volumes', i]);
     if (type === 'hostPath') paths.set(`/volumes/${i}/hostPath`, [...specPath, 'volumes', i, 'hostPath', 'path']);
