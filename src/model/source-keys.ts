@@ -20,9 +20,9 @@ export const SOURCE_KEYS: Readonly<Record<string, SourceWording>> = {
   hostIPC: { kubernetes: '`hostIPC: true`', compose: '`ipc: host`', docker: '`--ipc host`' },
   hostUsers: { kubernetes: '`hostUsers: true`', compose: '`userns_mode: host`', docker: '`--userns host`' },
   // A compose `service:` join that reaches a service in the host's namespace ({{value}}: the mode as written).
-  hostNetworkJoined: { compose: "`network_mode: {{value}}`, joining a service in the host's network namespace" },
-  hostPIDJoined: { compose: "`pid: {{value}}`, joining a service in the host's PID namespace" },
-  hostIPCJoined: { compose: "`ipc: {{value}}`, joining a service in the host's IPC namespace" },
+  hostNetworkJoined: { compose: "`network_mode: {{value}}`, joining a service in the host's network namespace", docker: "`--network {{value}}`, joining a container in the host's network namespace" },
+  hostPIDJoined: { compose: "`pid: {{value}}`, joining a service in the host's PID namespace", docker: "`--pid {{value}}`, joining a container in the host's PID namespace" },
+  hostIPCJoined: { compose: "`ipc: {{value}}`, joining a service in the host's IPC namespace", docker: "`--ipc {{value}}`, joining a container in the host's IPC namespace" },
   hostProcessNetwork: { kubernetes: "`windowsOptions.hostProcess: true`, which runs the pod in the node's network namespace; the API also requires `hostNetwork: true` with it" },
   shareProcessNamespace: { kubernetes: '`shareProcessNamespace: true`', compose: '`pid: service:…` or `pid: container:…`', docker: '`--pid container:…`' },
 

@@ -8,6 +8,7 @@ import { CHECKLIST_IDS } from '../../model/checklist.js';
 import { EngineError, engineFailure } from './engine.js';
 import { containerUri, normalizeContainer, parseContainerFiles, type ContainerInspect, type LabelDetector } from './containers.js';
 import { compareText } from '../../util/compare.js';
+import { markHostNamespaceJoins, type JoinableContainer } from './joined-namespaces.js';
 import { external } from '../../util/vendor.js';
 
 export interface CollectContainerOptions {
@@ -75,6 +76,7 @@ export async function collectContainers(docker: Docker, opts: CollectContainerOp
     const [passwd, group] = await Promise.all([readContainerFile(docker, info.Id, '/etc/passwd'), readContainerFile(docker, info.Id, '/etc/group')]);
     return { info, inspect, passwd, group };
   });
+  const scanned: JoinableContainer[] = [];
   for (const r of read) {
     if (!r) continue;
     const { info, inspect, passwd, group } = r;
@@ -82,8 +84,23 @@ export async function collectContainers(docker: Docker, opts: CollectContainerOp
     const t = normalizeContainer(inspect, parseContainerFiles(passwd, group), opts.detectLabel);
     out.targets.push(t.workload, t.container);
     out.inputs.push({ path: uri, format: 'docker-container', status: 'parsed', targets: 2 });
+    scanned.push({ inspect, workload: t.workload });
     if (!images.has(inspect.Image)) images.set(inspect.Image, inspect.Config?.Image ?? inspect.Image);
   }
+  // A joined container the scan does not list (filtered out, or stopped without --all) is inspected.
+  const known = new Map<string, ContainerInspect | null>();
+  for (const { inspect } of scanned) for (const key of [inspect.Id, inspect.Id.slice(0, 12), inspect.Name.replace(/^\//, '')]) known.set(key, inspect);
+  await markHostNamespaceJoins(scanned, async (ref) => {
+    if (known.has(ref)) return known.get(ref)!;
+    let found: ContainerInspect | null = null;
+    try {
+      found = (await docker.getContainer(ref).inspect()) as unknown as ContainerInspect;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw new EngineError(engineFailure(null, err));
+    }
+    known.set(ref, found);
+    return found;
+  });
 
   if (opts.images) {
     for (const [imageId, reference] of images) {
