@@ -217,6 +217,19 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
     return chain;
   };
 
+  /**
+   * A line only one backend loads (checked with iptables 1.8.9 in a network namespace): the other fails the
+   * whole file, which leaves the rules loaded before it in force. Under a header naming the failing backend it
+   * is an input error; without one the file is read as the backend that loads it, with a warning at the line.
+   */
+  const loadsWithOneBackend = (loads: 'legacy' | 'nf_tables', what: string, refusal: string, lineNo: number): void => {
+    const fails = loads === 'legacy' ? 'nf_tables' : 'legacy';
+    const tool = (b: string): string => `iptables-${b === 'legacy' ? 'legacy' : 'nft'}-restore`;
+    if (cur!.backend === loads) return;
+    if (cur!.backend === fails) throw new InputError(file, `${what}: ${tool(fails)} refuses the line (${refusal}), so this dump cannot be loaded`, lineNo);
+    cur!.notes.push({ text: `line ${lineNo}: ${what}, which only ${tool(loads)} loads; ${tool(fails)} 1.8.9 refuses it (${refusal}) and loads nothing of the file, leaving the rules loaded before it in force. Judged as ${tool(loads)} loads it`, line: lineNo, severity: 'opaque' });
+  };
+
   const setPolicy = (c: NormChain, policy: 'accept' | 'drop', lineNo: number): void => {
     c.policy = policy;
     delete c.policyNote;
@@ -260,7 +273,9 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
     if (cmd === '-Z') {
       if (name !== undefined) {
         const c = chainOf(name, lineNo, '-Z of');
-        if (c.base) reset(c, `resets the policy of ${c.name} to ACCEPT`);
+        // iptables-nft-restore 1.8.9 crashes on a rule number (SIGSEGV), so it never gets to reset the policy.
+        if (extra !== undefined) loadsWithOneBackend('legacy', `-Z ${name} ${extra} names a rule`, 'it crashes with SIGSEGV', lineNo);
+        else if (c.base) reset(c, `resets the policy of ${c.name} to ACCEPT`);
         return;
       }
       for (const c of t.chains) if (c.base) reset(c, 'resets the policy of every built-in chain to ACCEPT');
@@ -280,6 +295,7 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
       if (!c || c.base || isBuiltin(name)) {
         if (legacy) throw new InputError(file, `-X ${name}: iptables-legacy-restore refuses to delete a built-in chain`, lineNo);
         if (c?.rules.length) throw new InputError(file, `-X ${name}: built-in chain ${name} still has rules (iptables-nft-restore refuses it: "Directory not empty")`, lineNo);
+        loadsWithOneBackend('nf_tables', `-X ${name} deletes a built-in chain`, '"Invalid argument"', lineNo);
         if (c) reset(c, `deletes the empty built-in chain ${name} with its DROP policy`, 'refuses the line');
         return;
       }
@@ -316,6 +332,7 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
       chain.rules.splice(at - 1, 0, rule);
     } else if (cmd === '-R') {
       if (num! < 1 || num! > chain.rules.length) throw new InputError(file, `-R ${name} ${num}: chain ${name} has ${chain.rules.length} rule${chain.rules.length === 1 ? '' : 's'} at that point (iptables-restore refuses it)`, lineNo);
+      loadsWithOneBackend('legacy', `-R ${name} ${num} replaces a rule`, 'it crashes with SIGSEGV', lineNo);
       chain.rules[num! - 1] = rule;
     } else {
       // iptables compares the parsed rules: `-d 1.2.3.4` deletes `-d 1.2.3.4/32`.
@@ -333,6 +350,7 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
     const c = chainIndex.get(from);
     if (!c || c.base) throw new InputError(file, `-E ${from}: ${c ? 'a built-in chain cannot be renamed' : `no chain ${from} in table ${table!.name}`}`, lineNo);
     if (chainIndex.has(to) || BUILTIN[table!.name]!.includes(to)) throw new InputError(file, `-E ${from} ${to}: chain ${to} already exists in table ${table!.name}`, lineNo);
+    loadsWithOneBackend('legacy', `-E ${from} ${to} renames a chain`, '"CHAIN_RENAME failed"', lineNo);
     chainIndex.delete(from);
     c.name = to;
     chainIndex.set(to, c);
@@ -401,18 +419,28 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
     if (line.startsWith(':')) {
       const m = /^:(\S+)\s+(ACCEPT|DROP|-)(?:\s+\[\d+:\d+\])?$/.exec(line);
       if (!m) throw new InputError(file, `malformed chain declaration "${line.slice(0, 60)}"`, lineNo);
-      const base = BUILTIN[table.name]!.includes(m[1]!) && m[2] !== '-';
+      const builtin = BUILTIN[table.name]!.includes(m[1]!);
       const known = chainIndex.get(m[1]!);
-      if (known?.base && base) {
+      if (builtin && m[2] === '-') {
+        // `:OUTPUT - [0:0]` declares the built-in chain without a policy: both backends keep one already
+        // set, and on a new chain the legacy one keeps the kernel's, the nf_tables one sets ACCEPT.
+        if (!known) chainOf(m[1]!, lineNo, 'declaration of').origin = { file, line: lineNo };
+        continue;
+      }
+      if (known?.base && builtin) {
         // A built-in chain declared again (or after its rules): iptables-restore sets its policy.
         setPolicy(known, m[2] === 'DROP' ? 'drop' : 'accept', lineNo);
         continue;
       }
+      const base = builtin;
       // A user chain declared again: iptables-nft-restore empties it, the legacy backend refuses the line.
-      if (known && !known.base && m[2] === '-' && cur.backend !== 'legacy') {
+      if (known && !known.base && m[2] === '-') {
+        loadsWithOneBackend('nf_tables', `chain ${m[1]} is declared again`, '"error creating chain: File exists"', lineNo);
         known.rules = [];
         continue;
       }
+      // `:SANDBOX ACCEPT`: iptables-nft-restore makes a user chain and ignores the policy.
+      if (!base && m[2] !== '-') loadsWithOneBackend('nf_tables', `user chain ${m[1]} is declared with policy ${m[2]}`, '"Can\'t set policy on a user chain"', lineNo);
       if (known) throw new InputError(file, `chain ${m[1]} declared twice in table ${table.name}`, lineNo);
       const chain: NormChain = { name: m[1]!, base, policy: base ? (m[2] === 'DROP' ? 'drop' : 'accept') : undefined, hook: base ? m[1]!.toLowerCase() : undefined, type: table.name, rules: [], origin: { file, line: lineNo } };
       table.chains.push(chain);
