@@ -44,17 +44,6 @@ const UNMODELLED_TARGETS = new Set([
 const TARGET_TABLE: Readonly<Record<string, string>> = { DNAT: 'nat', SNAT: 'nat', MASQUERADE: 'nat', REDIRECT: 'nat', NETMAP: 'nat', TPROXY: 'mangle', CT: 'raw', NOTRACK: 'raw', REJECT: 'filter' };
 
 /**
- * NETMAP (`--to ADDR/LEN`) rewrites the network part of the destination where DNAT may stand (PREROUTING,
- * OUTPUT) and of the source elsewhere, and ends the nat chain either way. As a destination rewrite it is
- * read as a DNAT to the whole prefix (each address goes to one address of it: the prefix over-approximates).
- */
-function netmapVerdict(v: RuleVerdict, hooks: ReadonlySet<string> | undefined): RuleVerdict {
-  const dst = [...(hooks ?? [])].filter((h) => h === 'PREROUTING' || h === 'OUTPUT');
-  if (!hooks || dst.length === 0) return { kind: 'accept', text: v.text };
-  return { kind: 'dnat', text: v.text, to: { addr: v.to?.addr } };
-}
-
-/**
  * iptables-save names only built-in targets, extension targets and chains of the same table: a jump to
  * anything else (`-j ACEPT`) cannot come from a real dump, and reading it as an unknown target would
  * turn a typo into a "possibly". Nor does it hold a target in a table the kernel refuses it in, or DROP in
@@ -83,7 +72,6 @@ function checkJumpTargets(table: NormTable, chains: ReadonlyMap<string, NormChai
     const from = bases && new Set([...bases].map((b) => b.name));
     for (const r of c.rules) {
       const name = r.verdict.kind === 'jump' || r.verdict.kind === 'goto' ? '' : r.verdict.text.split(' ', 1)[0]!;
-      if (name === 'NETMAP') r.verdict = netmapVerdict(r.verdict, from);
       const allowed = NAT_HOOKS[name.toLowerCase()]?.map((h) => h.toUpperCase());
       if (!allowed || !from) continue;
       const bad = [...from].filter((h) => !allowed.includes(h));
@@ -785,9 +773,10 @@ function targetVerdict(target: string, isGoto: boolean, rest: string[]): RuleVer
     case 'SNAT':
       return { kind: 'accept', text: target };
     case 'NETMAP': {
-      // Decided at COMMIT, once the chains it is reached from are known (netmapVerdict).
+      // A destination rewrite onto the whole prefix (each address goes to one address of it: the prefix
+      // over-approximates) where DNAT may stand; a source rewrite elsewhere, decided per path (verdictOnHook).
       const to = opt('--to');
-      return { kind: 'accept', text: `NETMAP${to ? ` --to ${to}` : ''}`, to: { addr: to } };
+      return { kind: 'dnat', text: `NETMAP${to ? ` --to ${to}` : ''}`, to: { addr: to }, netmap: true };
     }
     case 'REDIRECT': {
       const p = opt('--to-ports');
