@@ -464,11 +464,11 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
       'egress-dns-unrestricted fail rules.v4:1',
       'egress-internal-reachable warn rules.v4:1',
       'egress-metadata-reachable fail rules.v4:1',
-      'egress-no-default-deny fail rules.v4:2',
+      'egress-no-default-deny fail rules.v4:1',
     ]);
     const assumed = "filter/OUTPUT policy ACCEPT: the file sets no policy for OUTPUT: iptables-restore keeps the chain's current policy (legacy) or sets ACCEPT (nf_tables); taken as ACCEPT (rules.v4:1)";
     expect(fs.find((f) => f.ruleId === 'egress-no-default-deny')!.message).toBe(
-      `No default deny for IPv4 egress of host processes; a new connection no rule decides is allowed (${assumed}): IPv4 tcp → 198.51.100.7:443, new connection, allowed by filter/OUTPUT #1 ACCEPT (rules.v4:2)`,
+      "No default deny for IPv4 egress of host processes; a new connection no rule decides is allowed: IPv4 tcp → 203.0.113.7:443, new connection, allowed by filter/OUTPUT policy ACCEPT (the file sets no policy for OUTPUT: iptables-restore keeps the chain's current policy (legacy) or sets ACCEPT (nf_tables); taken as ACCEPT) (rules.v4:1)",
     );
     expect(fs.find((f) => f.ruleId === 'egress-metadata-reachable')!.message).toContain("allowed by filter/OUTPUT policy ACCEPT (the file sets no policy for OUTPUT: iptables-restore keeps the chain's current policy (legacy) or sets ACCEPT (nf_tables); taken as ACCEPT) (rules.v4:1)");
     const e = sandcheck(['egress', '.', '--explain'], { cwd: dir });
@@ -501,10 +501,10 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
     expect(r.code, r.stderr).toBe(1);
     const fs = egressFindings(json(r));
     const nd = fs.find((f) => f.ruleId === 'egress-no-default-deny')!;
-    // The witness (198.51.100.7:443) leaves by the accept rule on line 6; the policy's reason is in the message.
-    expect(`${nd.verdict} ${at(nd)}`).toBe('fail rules.v4:6');
+    // The finding is at the -X line that loses the policy, with a flow no rule decides as its witness.
+    expect(`${nd.verdict} ${at(nd)}`).toBe('fail rules.v4:4');
     expect(nd.message).toBe(
-      'No default deny for IPv4 egress of host processes; a new connection no rule decides is allowed (filter/OUTPUT policy ACCEPT: -X on line 4: iptables-nft-restore 1.8.9 deletes every empty built-in chain with its DROP policy; iptables-legacy-restore keeps DROP; taken as ACCEPT (rules.v4:4)): IPv4 tcp → 198.51.100.7:443, new connection, allowed by filter/OUTPUT #1 ACCEPT (rules.v4:6)',
+      'No default deny for IPv4 egress of host processes; a new connection no rule decides is allowed: IPv4 tcp → 203.0.113.7:443, new connection, allowed by filter/OUTPUT policy ACCEPT (-X on line 4: iptables-nft-restore 1.8.9 deletes every empty built-in chain with its DROP policy; iptables-legacy-restore keeps DROP; taken as ACCEPT) (rules.v4:4)',
     );
     expect(at(fs.find((f) => f.ruleId === 'egress-metadata-reachable')!)).toBe('rules.v4:4');
   });

@@ -311,6 +311,8 @@ export interface HookResult {
   defaultAcc: Space;
   /** Accepting rules and policies of the stages that can drop, with what each lets through (may). */
   contributions: { stage: string; rule: CompiledRule | null; chain: CompiledChain; space: Space }[];
+  /** Flows no rule of a filtering (non-nat) stage decides: each such stage's policy accepts them (may). */
+  policyOnly: Space;
 }
 
 /**
@@ -383,6 +385,7 @@ function evaluateHookUncached(rulesets: readonly NormRuleset[], family: Family, 
   const opaque = new Map<string, CompiledRule>();
   const policyParts: Space[] = [];
   const contributions: HookResult['contributions'] = [];
+  let policyOnly: Space | null = null;
   for (const st of stages) {
     const wMay = new Walker(family, 'may', st);
     const same = may === must;
@@ -396,6 +399,7 @@ function evaluateHookUncached(rulesets: readonly NormRuleset[], family: Family, 
     // loses the flows an opaque ACCEPT takes on one branch and a later rule accepts on the other.
     must = reuse ? rMust.acc : rMust.acc.union(must.subtract(unionAll(family, wMay.mayDrop)));
     for (const [k, r] of wMay.opaqueSeen) opaque.set(k, r);
+    if (!st.nat) policyOnly = policyOnly ? policyOnly.intersect(wMay.policyAcc) : wMay.policyAcc;
     if (wMay.canDrop) {
       policyParts.push(wMay.policyAcc);
       for (const c of wMay.contributions) contributions.push({ stage: st.label, ...c });
@@ -420,7 +424,7 @@ function evaluateHookUncached(rulesets: readonly NormRuleset[], family: Family, 
   }
   let defaultAcc = may;
   for (const p of policyParts) defaultAcc = defaultAcc.intersect(p);
-  return { family, may, must, delegations, opaque: [...opaque.values()], stages, defaultAcc, contributions };
+  return { family, may, must, delegations, opaque: [...opaque.values()], stages, defaultAcc, contributions, policyOnly: policyOnly ?? defaultAcc };
 }
 
 // ---------------------------------------------------------------------------------------------------
