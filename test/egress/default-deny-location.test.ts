@@ -21,7 +21,7 @@ describe('egress-no-default-deny is reported at the policy', () => {
   it('an ACCEPT policy after an allowlisted accept rule: at the policy line, with a flow the policy lets out', () => {
     const text = v4([':INPUT ACCEPT [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]', '-A OUTPUT -d 198.51.100.0/24 -p tcp -m tcp --dport 443 -j ACCEPT']);
     expect(noDefaultDeny(parseIptablesSave(text, 'rules.v4'))).toEqual([
-      'rules.v4:5: No default deny for IPv4 egress of host processes; a new connection no rule decides is allowed: IPv4 tcp → 203.0.113.7:443, new connection, allowed by filter/OUTPUT policy ACCEPT (rules.v4:5)',
+      'rules.v4:5: No default deny for IPv4 egress of host processes; nothing drops what no rule decides: IPv4 tcp → 203.0.113.7:443, new connection, allowed by filter/OUTPUT policy ACCEPT (rules.v4:5)',
     ]);
   });
 
@@ -33,14 +33,14 @@ describe('egress-no-default-deny is reported at the policy', () => {
   it('every flow accepted by a rule of a chain that drops nothing: at the policy line, the rule named as the witness', () => {
     const text = v4([':INPUT ACCEPT [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]', '-A OUTPUT -d 198.51.100.0/24 -p tcp -m tcp --dport 443 -j ACCEPT', '-A OUTPUT -j ACCEPT']);
     expect(noDefaultDeny(parseIptablesSave(text, 'rules.v4'))).toEqual([
-      'rules.v4:5: No default deny for IPv4 egress of host processes: filter/OUTPUT drops nothing (policy ACCEPT, rules.v4:5): IPv4 tcp → 203.0.113.7:443, new connection, allowed by filter/OUTPUT #2 ACCEPT (rules.v4:7)',
+      'rules.v4:5: No default deny for IPv4 egress of host processes; filter/OUTPUT drops nothing (policy ACCEPT, rules.v4:5): IPv4 tcp → 203.0.113.7:443, new connection, allowed by filter/OUTPUT #2 ACCEPT (rules.v4:7)',
     ]);
   });
 
   it('nft: at the chain whose policy accepts', () => {
     const text = ['table inet sandbox {', '  chain output {', '    type filter hook output priority 0; policy accept;', '    ip daddr 198.51.100.0/24 tcp dport 443 accept', '  }', '}', ''].join('\n');
     expect(noDefaultDeny([parseNftText(text, 'rules.nft')])).toEqual([
-      'rules.nft:3: No default deny for IPv4 egress of host processes; a new connection no rule decides is allowed: IPv4 tcp → 203.0.113.7:443, new connection, allowed by inet sandbox/output policy ACCEPT (rules.nft:3)',
+      'rules.nft:3: No default deny for IPv4 egress of host processes; nothing drops what no rule decides: IPv4 tcp → 203.0.113.7:443, new connection, allowed by inet sandbox/output policy ACCEPT (rules.nft:3)',
     ]);
   });
 });

@@ -59,15 +59,15 @@ describe('restore files: lines only one iptables backend loads', () => {
   it('without a header: read as the backend that loads them, with a warning at the line saying the other fails the whole file', () => {
     const notes = (text: string) => parseIptablesSave(text, 'rules.v4')[0]!.notes;
     expect(notes(cases.zeroRule)).toEqual([
-      { text: 'line 4: -Z OUTPUT 1 names a rule, which only iptables-legacy-restore loads; iptables-nft-restore 1.8.9 refuses it (it crashes with SIGSEGV) and loads nothing of the file, leaving the rules loaded before it in force. Judged as iptables-legacy-restore loads it', line: 4, severity: 'opaque' },
+      { text: '-Z OUTPUT 1 names a rule, which only iptables-legacy-restore loads; iptables-nft-restore 1.8.9 refuses it (it crashes with SIGSEGV) and loads nothing of the file, leaving the rules loaded before it in force. Judged as iptables-legacy-restore loads it', line: 4, severity: 'opaque' },
     ]);
-    expect(notes(cases.replaceRule).map((n) => `${n.line}: ${n.text.split(',')[0]}`)).toEqual(['4: line 4: -R OUTPUT 1 replaces a rule']);
-    expect(notes(cases.renameChain).map((n) => `${n.line}: ${n.text.split(',')[0]}`)).toEqual(['6: line 6: -E SANDBOX EGRESS renames a chain']);
+    expect(notes(cases.replaceRule).map((n) => `${n.line}: ${n.text.split(',')[0]}`)).toEqual(['4: -R OUTPUT 1 replaces a rule']);
+    expect(notes(cases.renameChain).map((n) => `${n.line}: ${n.text.split(',')[0]}`)).toEqual(['6: -E SANDBOX EGRESS renames a chain']);
     expect(notes(cases.userChainTwice)).toEqual([
-      { text: 'line 5: chain SANDBOX is declared again, which only iptables-nft-restore loads; iptables-legacy-restore 1.8.9 refuses it ("error creating chain: File exists") and loads nothing of the file, leaving the rules loaded before it in force. Judged as iptables-nft-restore loads it', line: 5, severity: 'opaque' },
+      { text: 'chain SANDBOX is declared again, which only iptables-nft-restore loads; iptables-legacy-restore 1.8.9 refuses it ("error creating chain: File exists") and loads nothing of the file, leaving the rules loaded before it in force. Judged as iptables-nft-restore loads it', line: 5, severity: 'opaque' },
     ]);
-    expect(notes(cases.userChainPolicy).map((n) => `${n.line}: ${n.text.split(',')[0]}`)).toEqual(['3: line 3: user chain SANDBOX is declared with policy ACCEPT']);
-    expect(notes(cases.deleteEmptyBuiltin).map((n) => `${n.line}: ${n.text.split(',')[0]}`)).toEqual(['3: line 3: -X OUTPUT deletes a built-in chain']);
+    expect(notes(cases.userChainPolicy).map((n) => `${n.line}: ${n.text.split(',')[0]}`)).toEqual(['3: user chain SANDBOX is declared with policy ACCEPT']);
+    expect(notes(cases.deleteEmptyBuiltin).map((n) => `${n.line}: ${n.text.split(',')[0]}`)).toEqual(['3: -X OUTPUT deletes a built-in chain']);
     // -Z with a rule number resets no policy: iptables-nft-restore never gets that far.
     expect(reading(cases.zeroRule)).toBe('DROP 1; warning at line 4');
   });
@@ -91,7 +91,7 @@ describe('restore files: lines only one iptables backend loads', () => {
     const fs = json(r).findings.filter((f: R) => f.ruleId === 'egress-input-opaque');
     expect(fs.map((f: R) => `${f.verdict} ${f.location.file}:${f.location.line}`)).toEqual(['warn rules.v4:4']);
     expect(fs[0].message).toBe(
-      'Firewall input is incomplete: line 4: -R OUTPUT 1 replaces a rule, which only iptables-legacy-restore loads; iptables-nft-restore 1.8.9 refuses it (it crashes with SIGSEGV) and loads nothing of the file, leaving the rules loaded before it in force. Judged as iptables-legacy-restore loads it',
+      'Firewall input is incomplete: -R OUTPUT 1 replaces a rule, which only iptables-legacy-restore loads; iptables-nft-restore 1.8.9 refuses it (it crashes with SIGSEGV) and loads nothing of the file, leaving the rules loaded before it in force. Judged as iptables-legacy-restore loads it',
     );
   });
 });
@@ -108,7 +108,7 @@ describe('restore files: a built-in chain declared with "-" for its policy', () 
     const fs = json(r).findings.filter((f: R) => f.ruleId.startsWith('egress-'));
     // tcp/80, where the metadata services serve, is dropped by line 3 (it was reported reachable); everything else leaves by line 4.
     expect(fs.map((f: R) => `${f.ruleId} ${f.location.file}:${f.location.line}`)).toEqual(['egress-allow-any rules.v4:4', 'egress-dns-unrestricted rules.v4:4', 'egress-internal-reachable rules.v4:4']);
-    expect(fs[0].message).toBe('Every public IPv4 address is reachable from host processes on any protocol but tcp, tcp/0-79,81-65535: IPv4 tcp → 198.51.100.7:443, new connection, allowed by filter/OUTPUT #2 ACCEPT (rules.v4:4)');
+    expect(fs[0].message).toBe('Every public IPv4 address is reachable from host processes on any protocol but tcp/80: IPv4 tcp → 198.51.100.7:443, new connection, allowed by filter/OUTPUT #2 ACCEPT (rules.v4:4)');
   });
 });
 

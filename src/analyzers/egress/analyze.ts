@@ -361,7 +361,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       const v6Disabled = v6Off !== undefined;
       // Policies the file does not give (taken as ACCEPT): said in --explain and in a no-default-deny finding.
       const assumedStages = ev.stages.filter((st) => st.chain.policyNote);
-      const assumedText = (st: Stage): string => `${st.label} policy ${(st.chain.policy ?? 'accept').toUpperCase()}: ${st.chain.policyNote} (${st.chain.origin.file}:${st.chain.origin.line})`;
+      const assumedText = (st: Stage): string => `${st.label} policy ${(st.chain.policy ?? 'accept').toUpperCase()} (${st.chain.policyNote}) (${st.chain.origin.file}:${st.chain.origin.line})`;
       const assumed = assumedStages.map(assumedText);
       // The explanation (only `--explain` prints it) costs set operations per accepting rule: built on demand.
       explainParts.push(() => ({
@@ -388,7 +388,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         const s = sample(space, prefer);
         if (!s) return null;
         const { flow, text } = s;
-        if (!ev.present) return { flow, text, path: `nothing (no ${fam} ruleset among the inputs, so nothing filters ${fam})`, origin: hookOrigin, assumptions: [] };
+        if (!ev.present) return { flow, text, path: `nothing (no ${fam} ruleset among the inputs)`, origin: hookOrigin, assumptions: [] };
         const outcomes = traceFlow(ev.stages, flow);
         if (outcomes.length > 0 && outcomes.every((o) => o.result === 'accept')) {
           // Accepted on every branch of the opaque matches: cite the path that assumes the fewest of them
@@ -446,8 +446,8 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
           // policy (or a final rule); the accept rule stays named as the witness.
           const st = byRule;
           const others = assumedStages.filter((x) => x !== st).map(assumedText);
-          add('no-default-deny', 'fail', `No default deny for ${fam} egress of ${label}: ${st.label} drops nothing (policy ${(st.chain.policy ?? 'accept').toUpperCase()}${st.chain.policyNote ? `: ${st.chain.policyNote}` : ''}, ${st.chain.origin.file}:${st.chain.origin.line})${others.length ? ` (${others.join('; ')})` : ''}`, { ...w, origin: st.chain.origin }, { present: ev.present });
-        } else add('no-default-deny', 'fail', `No default deny for ${fam} egress of ${label}; a new connection no rule decides is allowed${unsaid.length ? ` (${unsaid.join('; ')})` : ''}`, w, { present: ev.present });
+          add('no-default-deny', 'fail', `No default deny for ${fam} egress of ${label}; ${st.label} drops nothing (policy ${(st.chain.policy ?? 'accept').toUpperCase()}${st.chain.policyNote ? ` (${st.chain.policyNote})` : ''}, ${st.chain.origin.file}:${st.chain.origin.line})${others.length ? ` (${others.join('; ')})` : ''}`, { ...w, origin: st.chain.origin }, { present: ev.present });
+        } else add('no-default-deny', 'fail', `No default deny for ${fam} egress of ${label}; nothing drops what no rule decides${unsaid.length ? ` (${unsaid.join('; ')})` : ''}`, w, { present: ev.present });
       }
 
       // EGRESS-002: allow-any, after merging (0.0.0.0/1 + 128.0.0.0/1 counts).

@@ -96,9 +96,9 @@ function ruleKey(r: NormRule): string {
 }
 
 /** The note on a built-in chain a restore file uses without giving its policy. */
-function unsetPolicy(name: string, backend: string | null): string {
-  if (backend === 'nf_tables') return `the file sets no policy for ${name}: iptables-nft-restore sets ACCEPT`;
-  return `the file sets no policy for ${name}: iptables-restore keeps the chain's current policy (legacy) or sets ACCEPT (nf_tables); taken as ACCEPT`;
+function unsetPolicy(backend: string | null): string {
+  if (backend === 'nf_tables') return 'the file sets none: iptables-nft-restore sets ACCEPT';
+  return "the file sets none: iptables-nft-restore sets ACCEPT, iptables-legacy-restore keeps the kernel's";
 }
 
 /** Tokenizes one rule line, keeping quoted strings (`--comment "a b"`) as one token. */
@@ -199,7 +199,7 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
     const c = chainIndex.get(name);
     if (c) return c;
     if (!BUILTIN[table!.name]!.includes(name)) throw new InputError(file, `${what} chain ${name}, which is not declared in table ${table!.name}`, lineNo);
-    const chain: NormChain = { name, base: true, policy: 'accept', policyNote: unsetPolicy(name, cur!.backend), hook: name.toLowerCase(), type: table!.name, rules: [], origin: { file, line: tableLine } };
+    const chain: NormChain = { name, base: true, policy: 'accept', policyNote: unsetPolicy(cur!.backend), hook: name.toLowerCase(), type: table!.name, rules: [], origin: { file, line: tableLine } };
     table!.chains.push(chain);
     chainIndex.set(name, chain);
     return chain;
@@ -215,7 +215,7 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
     const tool = (b: string): string => `iptables-${b === 'legacy' ? 'legacy' : 'nft'}-restore`;
     if (cur!.backend === loads) return;
     if (cur!.backend === fails) throw new InputError(file, `${what}: ${tool(fails)} refuses the line (${refusal}), so this dump cannot be loaded`, lineNo);
-    cur!.notes.push({ text: `line ${lineNo}: ${what}, which only ${tool(loads)} loads; ${tool(fails)} 1.8.9 refuses it (${refusal}) and loads nothing of the file, leaving the rules loaded before it in force. Judged as ${tool(loads)} loads it`, line: lineNo, severity: 'opaque' });
+    cur!.notes.push({ text: `${what}, which only ${tool(loads)} loads; ${tool(fails)} 1.8.9 refuses it (${refusal}) and loads nothing of the file, leaving the rules loaded before it in force. Judged as ${tool(loads)} loads it`, line: lineNo, severity: 'opaque' });
   };
 
   const setPolicy = (c: NormChain, policy: 'accept' | 'drop', lineNo: number): void => {
@@ -243,7 +243,8 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
     const reset = (c: NormChain, nftDoes: string, legacyDoes = 'keeps DROP'): void => {
       if (legacy || c.policy !== 'drop') return;
       c.policy = 'accept';
-      c.policyNote = `${cmd} on line ${lineNo}: iptables-nft-restore 1.8.9 ${nftDoes}${nft ? '' : `; iptables-legacy-restore ${legacyDoes}; taken as ACCEPT`}`;
+      // The line is where the policy is reported (origin), so the note does not repeat it.
+      c.policyNote = `${cmd}: iptables-nft-restore 1.8.9 ${nftDoes}${nft ? '' : `; iptables-legacy-restore ${legacyDoes}`}`;
       c.origin = { file, line: lineNo };
     };
     if (cmd === '-F') {
@@ -255,7 +256,7 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
       if (filled.length === 0 || nft) return;
       for (const c of filled) c.rules = [];
       if (!legacy)
-        cur!.notes.push({ text: `-F without a chain (line ${lineNo}) flushes every chain of table ${t.name} with iptables-legacy-restore, but iptables-nft-restore (1.8.9) keeps the rules this file added before it; judged as flushed`, line: lineNo, severity: 'opaque' });
+        cur!.notes.push({ text: `-F without a chain flushes every chain of table ${t.name} with iptables-legacy-restore, but iptables-nft-restore 1.8.9 keeps the rules this file added before it; judged as flushed`, line: lineNo, severity: 'opaque' });
       return;
     }
     if (cmd === '-Z') {
@@ -263,10 +264,10 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
         const c = chainOf(name, lineNo, '-Z of');
         // iptables-nft-restore 1.8.9 crashes on a rule number (SIGSEGV), so it never gets to reset the policy.
         if (extra !== undefined) loadsWithOneBackend('legacy', `-Z ${name} ${extra} names a rule`, 'it crashes with SIGSEGV', lineNo);
-        else if (c.base) reset(c, `resets the policy of ${c.name} to ACCEPT`);
+        else if (c.base) reset(c, 'resets it');
         return;
       }
-      for (const c of t.chains) if (c.base) reset(c, 'resets the policy of every built-in chain to ACCEPT');
+      for (const c of t.chains) if (c.base) reset(c, 'resets every built-in policy');
       return;
     }
     // -X: a user chain must be empty and no rule may jump to it; iptables-nft-restore also deletes an empty built-in chain.
@@ -284,14 +285,14 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
         if (legacy) throw new InputError(file, `-X ${name}: iptables-legacy-restore refuses to delete a built-in chain`, lineNo);
         if (c?.rules.length) throw new InputError(file, `-X ${name}: built-in chain ${name} still has rules (iptables-nft-restore refuses it: "Directory not empty")`, lineNo);
         loadsWithOneBackend('nf_tables', `-X ${name} deletes a built-in chain`, '"Invalid argument"', lineNo);
-        if (c) reset(c, `deletes the empty built-in chain ${name} with its DROP policy`, 'refuses the line');
+        if (c) reset(c, 'deletes the empty chain and its DROP policy', 'refuses the line');
         return;
       }
       drop(c);
       return;
     }
     for (const c of t.chains.filter((x) => !x.base)) drop(c);
-    for (const c of t.chains) if (c.base && c.rules.length === 0) reset(c, 'deletes every empty built-in chain with its DROP policy');
+    for (const c of t.chains) if (c.base && c.rules.length === 0) reset(c, 'deletes every empty built-in chain and its DROP policy');
   };
 
   /** `-A`, `-I [N]`, `-D N|rule`, `-R N rule` as iptables-restore runs them. */
