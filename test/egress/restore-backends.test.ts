@@ -34,6 +34,8 @@ const cases = {
   undeclaredBuiltin: '*filter\n-A OUTPUT -d 198.51.100.0/24 -j ACCEPT\nCOMMIT\n',
   flushAfterPolicy: '*filter\n:OUTPUT DROP [0:0]\n-F\n-X\n-Z\n-A OUTPUT -d 198.51.100.0/24 -j ACCEPT\nCOMMIT\n',
   flushAllAfterRules: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -j ACCEPT\n-F\n-A OUTPUT -d 198.51.100.0/24 -j ACCEPT\nCOMMIT\n',
+  flushAfterDrop: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -d 198.51.100.7 -j DROP\n-F\n-A OUTPUT -d 198.51.100.0/24 -j ACCEPT\nCOMMIT\n',
+  flushAfterBoth: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -d 198.51.100.7 -j DROP\n-A OUTPUT -j ACCEPT\n-F\n-A OUTPUT -d 198.51.100.0/24 -j ACCEPT\nCOMMIT\n',
   // The same on both: -X leaves a built-in chain that has rules (and its DROP policy) alone.
   deleteAllWithRules: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -d 198.51.100.0/24 -j ACCEPT\n-X\nCOMMIT\n',
   insertFirst: '*filter\n:OUTPUT DROP [0:0]\n-I OUTPUT 1 -d 198.51.100.0/24 -j ACCEPT\n-I OUTPUT -j DROP\nCOMMIT\n',
@@ -151,8 +153,11 @@ describe('restore files loaded with both backends', () => {
       'deleteEmptyBuiltin: legacy refused (exit 1), nf_tables ACCEPT 0, sandcheck ACCEPT 0 (assumed); warning at line 3',
       'undeclaredBuiltin: legacy DROP 1, nf_tables ACCEPT 1, sandcheck ACCEPT 1 (assumed)',
       'flushAfterPolicy: legacy DROP 1, nf_tables ACCEPT 1, sandcheck ACCEPT 1 (assumed)',
-      // The one difference read as one backend: the legacy reading, with a warning at the -F line.
-      'flushAllAfterRules: legacy DROP 1, nf_tables DROP 2, sandcheck DROP 1; warning at line 4',
+      // -F after rules: the more open reading when one is (kept accepts, flushed drops); the legacy reading
+      // and a warning saying a "blocked" may not hold when the kept rules accept and drop.
+      'flushAllAfterRules: legacy DROP 1, nf_tables DROP 2, sandcheck DROP 2; warning at line 4',
+      'flushAfterDrop: legacy DROP 1, nf_tables DROP 2, sandcheck DROP 1; warning at line 4',
+      'flushAfterBoth: legacy DROP 1, nf_tables DROP 3, sandcheck DROP 1; warning at line 5',
       'deleteAllWithRules: legacy DROP 1, nf_tables DROP 1, sandcheck DROP 1',
       'insertFirst: legacy DROP 2, nf_tables DROP 2, sandcheck DROP 2',
     ]);

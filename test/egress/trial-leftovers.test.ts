@@ -527,20 +527,36 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
     expect(error(cases.listNoChain)).toBe('rules.v4:3: -L of chain SANDBOX, which is not declared in table filter');
   });
 
-  it('-F without a chain after rules: read as flushed (legacy), with an egress-input-opaque warning at its line (iptables-nft-restore keeps them)', () => {
-    expect(output(cases.flushAllAfterRules)).toBe('drop 1 rules, line 2');
-    expect(parseIptablesSave(cases.flushAllAfterRules, 'rules.v4')[0]!.notes).toEqual([
-      { text: '-F without a chain flushes every chain of table filter with iptables-legacy-restore, but iptables-nft-restore 1.8.9 keeps the rules this file added before it; judged as flushed', line: 4, severity: 'opaque' },
+  it('-F without a chain after rules: read as the backend that lets more out, with an egress-input-opaque warning at its line (iptables-nft-restore keeps the rules before it)', () => {
+    const fAt4 = '-F without a chain flushes every chain of table filter with iptables-legacy-restore, but iptables-nft-restore 1.8.9 keeps the rule this file added before it';
+    // The rule before -F only accepts: kept (iptables-nft-restore), which lets more out. Read as flushed it was a false "blocked".
+    expect(output(cases.flushAllAfterRules)).toBe('drop 2 rules, line 2');
+    expect(parseIptablesSave(cases.flushAllAfterRules, 'rules.v4')[0]!.notes).toEqual([{ text: `${fAt4}; it only accepts, so it is judged as kept (the more open reading)`, line: 4, severity: 'opaque' }]);
+    // Only drops before -F: flushed (iptables-legacy-restore) lets more out.
+    const dropsFirst = '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -d 198.51.100.7 -j DROP\n-F\n-A OUTPUT -d 198.51.100.0/24 -j ACCEPT\nCOMMIT\n';
+    expect(output(dropsFirst)).toBe('drop 1 rules, line 2');
+    expect(parseIptablesSave(dropsFirst, 'rules.v4')[0]!.notes.map((n) => n.text)).toEqual([`${fAt4}; it only drops, so it is judged as flushed (the more open reading)`]);
+    // Both: neither reading covers the other; the warning says what the verdict may miss.
+    const both = '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -d 198.51.100.7 -j DROP\n-A OUTPUT -j ACCEPT\n-F\n-A OUTPUT -d 198.51.100.0/24 -j ACCEPT\nCOMMIT\n';
+    expect(output(both)).toBe('drop 1 rules, line 2');
+    expect(parseIptablesSave(both, 'rules.v4')[0]!.notes).toEqual([
+      { text: '-F without a chain flushes every chain of table filter with iptables-legacy-restore, but iptables-nft-restore 1.8.9 keeps the 2 rules this file added before it; judged as flushed, so a destination reported blocked may be reachable where iptables-nft-restore loads the file', line: 5, severity: 'opaque' },
     ]);
+    // Rules that decide nothing (LOG): no difference, no warning.
+    expect(parseIptablesSave('*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -j LOG\n-F\nCOMMIT\n', 'rules.v4')[0]!.notes).toEqual([]);
     const dir = tempDir();
     writeFileSync(join(dir, 'rules.v6'), V6_EMPTY);
     writeFileSync(join(dir, 'rules.v4'), cases.flushAllAfterRules);
     const fs = egressFindings(json(sandcheck(['egress', '.', '--format', 'json'], { cwd: dir })));
-    // Only the rule after the flush lets anything out (198.51.100.0/24, DNS to it included).
-    expect(fs.map((f) => `${f.ruleId} ${f.verdict} ${at(f)}`)).toEqual(['egress-destination-not-allowlisted fail rules.v4:5', 'egress-dns-unrestricted fail rules.v4:5', 'egress-input-opaque warn rules.v4:4']);
-    expect(fs.find((f) => f.ruleId === 'egress-input-opaque')!.message).toBe(
-      'Firewall input is incomplete: -F without a chain flushes every chain of table filter with iptables-legacy-restore, but iptables-nft-restore 1.8.9 keeps the rules this file added before it; judged as flushed',
-    );
+    // The kept -j ACCEPT (line 3) lets everything out.
+    expect(fs.map((f) => `${f.ruleId} ${f.verdict} ${at(f)}`)).toEqual([
+      'egress-allow-any fail rules.v4:3',
+      'egress-dns-unrestricted fail rules.v4:3',
+      'egress-input-opaque warn rules.v4:4',
+      'egress-internal-reachable warn rules.v4:3',
+      'egress-metadata-reachable fail rules.v4:3',
+    ]);
+    expect(fs.find((f) => f.ruleId === 'egress-input-opaque')!.message).toBe(`Firewall input is incomplete: ${fAt4}; it only accepts, so it is judged as kept (the more open reading)`);
   });
 
   it('the restore lines iptables-restore refuses are input errors naming file, line and why', () => {
@@ -710,8 +726,8 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
       'flushFirst: legacy DROP 1, nf_tables DROP 1, sandcheck DROP 1',
       // -X deletes the empty OUTPUT chain with iptables-nft-restore (and -Z resets its policy): ACCEPT.
       'flushAfterPolicy: legacy DROP 1, nf_tables ACCEPT 1, sandcheck ACCEPT 1 (assumed)',
-      // -F without a chain: the nf_tables backend keeps the -j ACCEPT the file wrote before it (a warning says so).
-      'flushAllAfterRules: legacy DROP 1, nf_tables DROP 2, sandcheck DROP 1',
+      // -F without a chain: the nf_tables backend keeps the -j ACCEPT the file wrote before it, the more open reading (a warning says so).
+      'flushAllAfterRules: legacy DROP 1, nf_tables DROP 2, sandcheck DROP 2',
       'zeroChain: legacy DROP 1, nf_tables ACCEPT 1, sandcheck ACCEPT 1 (assumed)',
       'deleteEmptyBuiltin: legacy not loaded, nf_tables ACCEPT 0, sandcheck ACCEPT 0 (assumed)',
       'longForms: legacy DROP 1, nf_tables DROP 1, sandcheck DROP 1',

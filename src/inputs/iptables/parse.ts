@@ -254,9 +254,29 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
       }
       const filled = t.chains.filter((c) => c.rules.length > 0);
       if (filled.length === 0 || nft) return;
+      // The rules the two backends disagree on: iptables-legacy-restore flushes them, iptables-nft-restore
+      // 1.8.9 keeps them. When they only accept, keeping them is the more open reading; when they only drop,
+      // flushing is; when they do both, neither reading covers the other.
+      const kept = filled.flatMap((c) => c.rules);
+      const opens = kept.every((r) => r.verdict.kind === 'accept' || r.verdict.kind === 'continue');
+      const closes = kept.every((r) => r.verdict.kind === 'drop' || r.verdict.kind === 'continue');
+      const one = kept.length === 1;
+      const which = `-F without a chain flushes every chain of table ${t.name} with iptables-legacy-restore, but iptables-nft-restore 1.8.9 keeps the ${one ? 'rule' : `${kept.length} rules`} this file added before it`;
+      const they = (verb: string): string => (one ? `it only ${verb}s, so it is` : `they only ${verb}, so they are`);
+      if (legacy || (opens && closes)) {
+        for (const c of filled) c.rules = [];
+        return;
+      }
+      if (opens) {
+        cur!.notes.push({ text: `${which}; ${they('accept')} judged as kept (the more open reading)`, line: lineNo, severity: 'opaque' });
+        return;
+      }
       for (const c of filled) c.rules = [];
-      if (!legacy)
-        cur!.notes.push({ text: `-F without a chain flushes every chain of table ${t.name} with iptables-legacy-restore, but iptables-nft-restore 1.8.9 keeps the rules this file added before it; judged as flushed`, line: lineNo, severity: 'opaque' });
+      cur!.notes.push({
+        text: closes ? `${which}; ${they('drop')} judged as flushed (the more open reading)` : `${which}; judged as flushed, so a destination reported blocked may be reachable where iptables-nft-restore loads the file`,
+        line: lineNo,
+        severity: 'opaque',
+      });
       return;
     }
     if (cmd === '-Z') {
