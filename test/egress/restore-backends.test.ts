@@ -36,6 +36,10 @@ const cases = {
   flushAllAfterRules: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -j ACCEPT\n-F\n-A OUTPUT -d 198.51.100.0/24 -j ACCEPT\nCOMMIT\n',
   flushAfterDrop: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -d 198.51.100.7 -j DROP\n-F\n-A OUTPUT -d 198.51.100.0/24 -j ACCEPT\nCOMMIT\n',
   flushAfterBoth: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -d 198.51.100.7 -j DROP\n-A OUTPUT -j ACCEPT\n-F\n-A OUTPUT -d 198.51.100.0/24 -j ACCEPT\nCOMMIT\n',
+  // A table named again after its COMMIT is loaded anew (it was an input error, "appears twice in one dump").
+  tableTwice: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -j ACCEPT\nCOMMIT\n*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -d 198.51.100.0/24 -j ACCEPT\nCOMMIT\n',
+  tableTwiceNoPolicy: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -d 198.51.100.0/24 -j ACCEPT\nCOMMIT\n*filter\nCOMMIT\n',
+  tableTwiceUserChain: '*filter\n:OUTPUT DROP [0:0]\n-N SANDBOX\n-A OUTPUT -j SANDBOX\nCOMMIT\n*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -j SANDBOX\nCOMMIT\n',
   // The same on both: -X leaves a built-in chain that has rules (and its DROP policy) alone.
   deleteAllWithRules: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -d 198.51.100.0/24 -j ACCEPT\n-X\nCOMMIT\n',
   insertFirst: '*filter\n:OUTPUT DROP [0:0]\n-I OUTPUT 1 -d 198.51.100.0/24 -j ACCEPT\n-I OUTPUT -j DROP\nCOMMIT\n',
@@ -52,6 +56,7 @@ const error = (text: string): string => {
 };
 /** OUTPUT as sandcheck reads it: policy (assumed or not), rules, and the warnings of the file. */
 const reading = (text: string): string => {
+  if (error(text) !== 'no error') return 'refused';
   const rs = parseIptablesSave(text, 'rules.v4')[0]!;
   const c = rs.tables[0]!.chains.find((x) => x.name === 'OUTPUT');
   return `${c ? `${c.policy!.toUpperCase()} ${c.rules.length}${c.policyNote ? ' (assumed)' : ''}` : 'no OUTPUT'}${rs.notes.map((n) => `; warning at line ${n.line}`).join('')}`;
@@ -95,6 +100,16 @@ describe('restore files: lines only one iptables backend loads', () => {
     expect(fs[0].message).toBe(
       'Firewall input is incomplete: -R OUTPUT 1 replaces a rule, which only iptables-legacy-restore loads; iptables-nft-restore 1.8.9 refuses it (it crashes with SIGSEGV) and loads nothing of the file, leaving the rules loaded before it in force. Judged as iptables-legacy-restore loads it',
     );
+  });
+});
+
+describe('restore files: a table named twice', () => {
+  it('the second block replaces the first; a DROP policy it does not repeat is taken as ACCEPT and said so; a chain of the first block is gone', () => {
+    expect(reading(cases.tableTwice)).toBe('DROP 1');
+    const out = parseIptablesSave(cases.tableTwiceNoPolicy, 'rules.v4')[0]!.tables[0]!.chains.find((c) => c.name === 'OUTPUT')!;
+    expect(`${out.policy} ${out.origin.line}: ${out.policyNote}`).toBe('accept 5: *filter again: iptables-nft-restore 1.8.9 starts the table anew; iptables-legacy-restore keeps DROP');
+    expect(reading(LEGACY + cases.tableTwiceNoPolicy)).toBe('DROP 0');
+    expect(error(cases.tableTwiceUserChain)).toBe('rules.v4:8: -j SANDBOX: no chain of that name in table filter, and not a known extension target (iptables-extensions(8), xtables-addons) (a typo?)');
   });
 });
 
@@ -158,6 +173,10 @@ describe('restore files loaded with both backends', () => {
       'flushAllAfterRules: legacy DROP 1, nf_tables DROP 2, sandcheck DROP 2; warning at line 4',
       'flushAfterDrop: legacy DROP 1, nf_tables DROP 2, sandcheck DROP 1; warning at line 4',
       'flushAfterBoth: legacy DROP 1, nf_tables DROP 3, sandcheck DROP 1; warning at line 5',
+      'tableTwice: legacy DROP 1, nf_tables DROP 1, sandcheck DROP 1',
+      // legacy keeps the DROP the first block set, nf_tables starts anew: the worse is taken and said so.
+      'tableTwiceNoPolicy: legacy DROP 0, nf_tables ACCEPT 0, sandcheck ACCEPT 0 (assumed)',
+      'tableTwiceUserChain: legacy refused (exit 2), nf_tables refused (exit 2), sandcheck refused',
       'deleteAllWithRules: legacy DROP 1, nf_tables DROP 1, sandcheck DROP 1',
       'insertFirst: legacy DROP 2, nf_tables DROP 2, sandcheck DROP 2',
     ]);

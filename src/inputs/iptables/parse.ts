@@ -315,6 +315,23 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
     for (const c of t.chains) if (c.base && c.rules.length === 0) reset(c, 'deletes every empty built-in chain and its DROP policy');
   };
 
+  /**
+   * A table named again after its COMMIT: both backends load it anew (the rules and user chains of the first
+   * block are gone). iptables-legacy-restore keeps the built-in chains' policies the first block set;
+   * iptables-nft-restore 1.8.9 starts from an empty table, so a DROP policy the new block does not repeat
+   * becomes ACCEPT (the more open reading, said beside the policy).
+   */
+  const reopenTable = (old: NormTable, lineNo: number): void => {
+    for (const c of old.chains) {
+      if (!c.base) continue;
+      const lost = c.policy === 'drop' && cur!.backend !== 'legacy';
+      const note = lost ? `*${old.name} again: iptables-nft-restore 1.8.9 starts the table anew${cur!.backend === 'nf_tables' ? '' : '; iptables-legacy-restore keeps DROP'}` : c.policyNote;
+      const chain: NormChain = { ...c, rules: [], ...(lost ? { policy: 'accept' as const, origin: { file, line: lineNo } } : {}), ...(note ? { policyNote: note } : {}) };
+      table!.chains.push(chain);
+      chainIndex.set(chain.name, chain);
+    }
+  };
+
   /** `-A`, `-I [N]`, `-D N|rule`, `-R N rule` as iptables-restore runs them. */
   const ruleCommand = (cmd: '-A' | '-I' | '-D' | '-R' | '-C', ruleText: string, lineNo: number): void => {
     const tokens = tokenize(ruleText);
@@ -407,10 +424,11 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
       if (table) throw new InputError(file, `table ${table.name} has no COMMIT before *${line.slice(1)}`, lineNo);
       const name = line.slice(1).trim();
       if (!BUILTIN[name]) throw new InputError(file, `unknown table "${name}"`, lineNo);
-      if (cur.tables.some((t) => t.name === name)) throw new InputError(file, `table ${name} appears twice in one dump`, lineNo);
+      const before = cur.tables.findIndex((t) => t.name === name);
       table = { name, families: [], chains: [] };
       chainIndex = new Map();
       tableLine = lineNo;
+      if (before >= 0) reopenTable(cur.tables.splice(before, 1)[0]!, lineNo);
       continue;
     }
     if (line === 'COMMIT') {
