@@ -445,7 +445,7 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
 
   it('a restore file that appends to a built-in chain it never declares is read (it was an input error); the policy is taken as ACCEPT and the report says why', () => {
     expect(error(cases.undeclaredBuiltin)).toBe('no error');
-    expect(output(cases.undeclaredBuiltin)).toBe("accept 1 rules, line 1: the file sets no policy for OUTPUT: iptables-restore keeps the chain's current policy (legacy) or sets ACCEPT (nf_tables); taken as ACCEPT");
+    expect(output(cases.undeclaredBuiltin)).toBe("accept 1 rules, line 1: the file sets none: iptables-nft-restore sets ACCEPT, iptables-legacy-restore keeps the kernel's");
     // A declaration after the rules (or a second one) sets the policy, as iptables-restore does.
     expect(output(cases.builtinDeclaredAgain)).toBe('drop 1 rules, line 4');
     const dir = tempDir();
@@ -464,13 +464,13 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
       'egress-dns-unrestricted fail rules.v4:1',
       'egress-internal-reachable warn rules.v4:1',
       'egress-metadata-reachable fail rules.v4:1',
-      'egress-no-default-deny fail rules.v4:2',
+      'egress-no-default-deny fail rules.v4:1',
     ]);
-    const assumed = "filter/OUTPUT policy ACCEPT: the file sets no policy for OUTPUT: iptables-restore keeps the chain's current policy (legacy) or sets ACCEPT (nf_tables); taken as ACCEPT (rules.v4:1)";
+    const assumed = "filter/OUTPUT policy ACCEPT (the file sets none: iptables-nft-restore sets ACCEPT, iptables-legacy-restore keeps the kernel's) (rules.v4:1)";
     expect(fs.find((f) => f.ruleId === 'egress-no-default-deny')!.message).toBe(
-      `No default deny for IPv4 egress of host processes; a new connection no rule decides is allowed (${assumed}): IPv4 tcp → 198.51.100.7:443, new connection, allowed by filter/OUTPUT #1 ACCEPT (rules.v4:2)`,
+      "No default deny for IPv4 egress of host processes; nothing drops what no rule decides: IPv4 tcp → 203.0.113.7:443, new connection, allowed by filter/OUTPUT policy ACCEPT (the file sets none: iptables-nft-restore sets ACCEPT, iptables-legacy-restore keeps the kernel's) (rules.v4:1)",
     );
-    expect(fs.find((f) => f.ruleId === 'egress-metadata-reachable')!.message).toContain("allowed by filter/OUTPUT policy ACCEPT (the file sets no policy for OUTPUT: iptables-restore keeps the chain's current policy (legacy) or sets ACCEPT (nf_tables); taken as ACCEPT) (rules.v4:1)");
+    expect(fs.find((f) => f.ruleId === 'egress-metadata-reachable')!.message).toContain("allowed by filter/OUTPUT policy ACCEPT (the file sets none: iptables-nft-restore sets ACCEPT, iptables-legacy-restore keeps the kernel's) (rules.v4:1)");
     const e = sandcheck(['egress', '.', '--explain'], { cwd: dir });
     expect(e.stdout).toContain(`    IPv4: default ALLOW (iptables-save)\n      assumed: ${assumed}\n`);
   });
@@ -482,16 +482,17 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
     expect(output(cases.longForms)).toBe('drop 1 rules, line 2');
     expect(parseIptablesSave(cases.longForms, 'rules.v4')[0]!.tables[0]!.chains.find((c) => c.name === 'SANDBOX')!.rules.map((r) => r.text)).toEqual(['-A SANDBOX -d 198.51.100.0/24 -j ACCEPT']);
     // After them: -X deletes the empty chain with iptables-nft-restore, -Z resets its policy.
-    expect(output(cases.flushAfterPolicy)).toBe('accept 1 rules, line 4: -X on line 4: iptables-nft-restore 1.8.9 deletes every empty built-in chain with its DROP policy; iptables-legacy-restore keeps DROP; taken as ACCEPT');
-    expect(output(cases.zeroChain)).toBe('accept 1 rules, line 4: -Z on line 4: iptables-nft-restore 1.8.9 resets the policy of OUTPUT to ACCEPT; iptables-legacy-restore keeps DROP; taken as ACCEPT');
-    expect(output(cases.zeroRule)).toBe('accept 1 rules, line 4: -Z on line 4: iptables-nft-restore 1.8.9 resets the policy of OUTPUT to ACCEPT; iptables-legacy-restore keeps DROP; taken as ACCEPT');
-    expect(output(cases.deleteEmptyBuiltin)).toBe('accept 0 rules, line 3: -X on line 3: iptables-nft-restore 1.8.9 deletes the empty built-in chain OUTPUT with its DROP policy; iptables-legacy-restore refuses the line; taken as ACCEPT');
+    expect(output(cases.flushAfterPolicy)).toBe('accept 1 rules, line 4: -X: iptables-nft-restore 1.8.9 deletes every empty built-in chain and its DROP policy; iptables-legacy-restore keeps DROP');
+    expect(output(cases.zeroChain)).toBe('accept 1 rules, line 4: -Z: iptables-nft-restore 1.8.9 resets it; iptables-legacy-restore keeps DROP');
+    // -Z with a rule number: iptables-nft-restore 1.8.9 crashes on it, so only the legacy reading (DROP kept) exists.
+    expect(output(cases.zeroRule)).toBe('drop 1 rules, line 2');
+    expect(output(cases.deleteEmptyBuiltin)).toBe('accept 0 rules, line 3: -X: iptables-nft-restore 1.8.9 deletes the empty chain and its DROP policy; iptables-legacy-restore refuses the line');
     // A dump whose header names a backend is read as that backend runs it.
     const legacy = (text: string) => `# Generated by iptables-save v1.8.9\n${text}`;
     expect(output(legacy(cases.zeroChain))).toBe('drop 1 rules, line 3');
     expect(output(legacy(cases.flushAfterPolicy))).toBe('drop 1 rules, line 3');
     expect(error(legacy(cases.deleteEmptyBuiltin))).toBe('rules.v4:4: -X OUTPUT: iptables-legacy-restore refuses to delete a built-in chain');
-    expect(output(`# Generated by iptables-save v1.8.9 (nf_tables)\n${cases.zeroChain}`)).toBe('accept 1 rules, line 5: -Z on line 5: iptables-nft-restore 1.8.9 resets the policy of OUTPUT to ACCEPT');
+    expect(output(`# Generated by iptables-save v1.8.9 (nf_tables)\n${cases.zeroChain}`)).toBe('accept 1 rules, line 5: -Z: iptables-nft-restore 1.8.9 resets it');
     // Through the CLI: the DROP policy lost after -F -X -Z is a failure, saying why and where (the -X line).
     const dir = tempDir();
     writeFileSync(join(dir, 'rules.v6'), V6_EMPTY);
@@ -500,10 +501,10 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
     expect(r.code, r.stderr).toBe(1);
     const fs = egressFindings(json(r));
     const nd = fs.find((f) => f.ruleId === 'egress-no-default-deny')!;
-    // The witness (198.51.100.7:443) leaves by the accept rule on line 6; the policy's reason is in the message.
-    expect(`${nd.verdict} ${at(nd)}`).toBe('fail rules.v4:6');
+    // The finding is at the -X line that loses the policy, with a flow no rule decides as its witness.
+    expect(`${nd.verdict} ${at(nd)}`).toBe('fail rules.v4:4');
     expect(nd.message).toBe(
-      'No default deny for IPv4 egress of host processes; a new connection no rule decides is allowed (filter/OUTPUT policy ACCEPT: -X on line 4: iptables-nft-restore 1.8.9 deletes every empty built-in chain with its DROP policy; iptables-legacy-restore keeps DROP; taken as ACCEPT (rules.v4:4)): IPv4 tcp → 198.51.100.7:443, new connection, allowed by filter/OUTPUT #1 ACCEPT (rules.v4:6)',
+      'No default deny for IPv4 egress of host processes; nothing drops what no rule decides: IPv4 tcp → 203.0.113.7:443, new connection, allowed by filter/OUTPUT policy ACCEPT (-X: iptables-nft-restore 1.8.9 deletes every empty built-in chain and its DROP policy; iptables-legacy-restore keeps DROP) (rules.v4:4)',
     );
     expect(at(fs.find((f) => f.ruleId === 'egress-metadata-reachable')!)).toBe('rules.v4:4');
   });
@@ -521,25 +522,41 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
     expect(rules(cases.checkRule)).toEqual(['3 ACCEPT 198.51.100.7']);
     expect(rules(cases.listing)).toEqual(['3 ACCEPT']);
     expect(rules(cases.userChainTwice, 'SANDBOX')).toEqual([]);
-    expect(error(`# Generated by iptables-save v1.8.9\n${cases.userChainTwice}`)).toBe('rules.v4:6: chain SANDBOX declared twice in table filter');
+    expect(error(`# Generated by iptables-save v1.8.9\n${cases.userChainTwice}`)).toBe('rules.v4:6: chain SANDBOX is declared again: iptables-legacy-restore refuses the line ("error creating chain: File exists"), so this dump cannot be loaded');
     expect(error(cases.checkNoRule)).toBe('rules.v4:4: -C OUTPUT: no rule of chain OUTPUT matches "-C OUTPUT -d 198.51.100.7 -j ACCEPT" at that point (iptables-restore refuses it: "Bad rule (does a matching rule exist in that chain?)")');
     expect(error(cases.listNoChain)).toBe('rules.v4:3: -L of chain SANDBOX, which is not declared in table filter');
   });
 
-  it('-F without a chain after rules: read as flushed (legacy), with an egress-input-opaque warning at its line (iptables-nft-restore keeps them)', () => {
-    expect(output(cases.flushAllAfterRules)).toBe('drop 1 rules, line 2');
-    expect(parseIptablesSave(cases.flushAllAfterRules, 'rules.v4')[0]!.notes).toEqual([
-      { text: '-F without a chain (line 4) flushes every chain of table filter with iptables-legacy-restore, but iptables-nft-restore (1.8.9) keeps the rules this file added before it; judged as flushed', line: 4, severity: 'opaque' },
+  it('-F without a chain after rules: read as the backend that lets more out, with an egress-input-opaque warning at its line (iptables-nft-restore keeps the rules before it)', () => {
+    const fAt4 = '-F without a chain flushes every chain of table filter with iptables-legacy-restore, but iptables-nft-restore 1.8.9 keeps the rule this file added before it';
+    // The rule before -F only accepts: kept (iptables-nft-restore), which lets more out. Read as flushed it was a false "blocked".
+    expect(output(cases.flushAllAfterRules)).toBe('drop 2 rules, line 2');
+    expect(parseIptablesSave(cases.flushAllAfterRules, 'rules.v4')[0]!.notes).toEqual([{ text: `${fAt4}; it only accepts, so it is judged as kept (the more open reading)`, line: 4, severity: 'opaque' }]);
+    // Only drops before -F: flushed (iptables-legacy-restore) lets more out.
+    const dropsFirst = '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -d 198.51.100.7 -j DROP\n-F\n-A OUTPUT -d 198.51.100.0/24 -j ACCEPT\nCOMMIT\n';
+    expect(output(dropsFirst)).toBe('drop 1 rules, line 2');
+    expect(parseIptablesSave(dropsFirst, 'rules.v4')[0]!.notes.map((n) => n.text)).toEqual([`${fAt4}; it only drops, so it is judged as flushed (the more open reading)`]);
+    // Both: neither reading covers the other; the warning says what the verdict may miss.
+    const both = '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -d 198.51.100.7 -j DROP\n-A OUTPUT -j ACCEPT\n-F\n-A OUTPUT -d 198.51.100.0/24 -j ACCEPT\nCOMMIT\n';
+    expect(output(both)).toBe('drop 1 rules, line 2');
+    expect(parseIptablesSave(both, 'rules.v4')[0]!.notes).toEqual([
+      { text: '-F without a chain flushes every chain of table filter with iptables-legacy-restore, but iptables-nft-restore 1.8.9 keeps the 2 rules this file added before it; judged as flushed, so a destination reported blocked may be reachable where iptables-nft-restore loads the file', line: 5, severity: 'opaque' },
     ]);
+    // Rules that decide nothing (LOG): no difference, no warning.
+    expect(parseIptablesSave('*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -j LOG\n-F\nCOMMIT\n', 'rules.v4')[0]!.notes).toEqual([]);
     const dir = tempDir();
     writeFileSync(join(dir, 'rules.v6'), V6_EMPTY);
     writeFileSync(join(dir, 'rules.v4'), cases.flushAllAfterRules);
     const fs = egressFindings(json(sandcheck(['egress', '.', '--format', 'json'], { cwd: dir })));
-    // Only the rule after the flush lets anything out (198.51.100.0/24, DNS to it included).
-    expect(fs.map((f) => `${f.ruleId} ${f.verdict} ${at(f)}`)).toEqual(['egress-destination-not-allowlisted fail rules.v4:5', 'egress-dns-unrestricted fail rules.v4:5', 'egress-input-opaque warn rules.v4:4']);
-    expect(fs.find((f) => f.ruleId === 'egress-input-opaque')!.message).toBe(
-      'Firewall input is incomplete: -F without a chain (line 4) flushes every chain of table filter with iptables-legacy-restore, but iptables-nft-restore (1.8.9) keeps the rules this file added before it; judged as flushed',
-    );
+    // The kept -j ACCEPT (line 3) lets everything out.
+    expect(fs.map((f) => `${f.ruleId} ${f.verdict} ${at(f)}`)).toEqual([
+      'egress-allow-any fail rules.v4:3',
+      'egress-dns-unrestricted fail rules.v4:3',
+      'egress-input-opaque warn rules.v4:4',
+      'egress-internal-reachable warn rules.v4:3',
+      'egress-metadata-reachable fail rules.v4:3',
+    ]);
+    expect(fs.find((f) => f.ruleId === 'egress-input-opaque')!.message).toBe(`Firewall input is incomplete: ${fAt4}; it only accepts, so it is judged as kept (the more open reading)`);
   });
 
   it('the restore lines iptables-restore refuses are input errors naming file, line and why', () => {
@@ -709,8 +726,8 @@ describe('6. an invalid iptables target is an input error, as iptables-restore r
       'flushFirst: legacy DROP 1, nf_tables DROP 1, sandcheck DROP 1',
       // -X deletes the empty OUTPUT chain with iptables-nft-restore (and -Z resets its policy): ACCEPT.
       'flushAfterPolicy: legacy DROP 1, nf_tables ACCEPT 1, sandcheck ACCEPT 1 (assumed)',
-      // -F without a chain: the nf_tables backend keeps the -j ACCEPT the file wrote before it (a warning says so).
-      'flushAllAfterRules: legacy DROP 1, nf_tables DROP 2, sandcheck DROP 1',
+      // -F without a chain: the nf_tables backend keeps the -j ACCEPT the file wrote before it, the more open reading (a warning says so).
+      'flushAllAfterRules: legacy DROP 1, nf_tables DROP 2, sandcheck DROP 2',
       'zeroChain: legacy DROP 1, nf_tables ACCEPT 1, sandcheck ACCEPT 1 (assumed)',
       'deleteEmptyBuiltin: legacy not loaded, nf_tables ACCEPT 0, sandcheck ACCEPT 0 (assumed)',
       'longForms: legacy DROP 1, nf_tables DROP 1, sandcheck DROP 1',

@@ -361,7 +361,7 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       const v6Disabled = v6Off !== undefined;
       // Policies the file does not give (taken as ACCEPT): said in --explain and in a no-default-deny finding.
       const assumedStages = ev.stages.filter((st) => st.chain.policyNote);
-      const assumedText = (st: Stage): string => `${st.label} policy ${(st.chain.policy ?? 'accept').toUpperCase()}: ${st.chain.policyNote} (${st.chain.origin.file}:${st.chain.origin.line})`;
+      const assumedText = (st: Stage): string => `${st.label} policy ${(st.chain.policy ?? 'accept').toUpperCase()} (${st.chain.policyNote}) (${st.chain.origin.file}:${st.chain.origin.line})`;
       const assumed = assumedStages.map(assumedText);
       // The explanation (only `--explain` prints it) costs set operations per accepting rule: built on demand.
       explainParts.push(() => ({
@@ -384,23 +384,23 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
       }));
       if (v6Disabled) continue;
 
-      const witness = (space: Space, prefer: bigint[] = witnessAddrs(family)): { flow: Flow; text: string; path: string; origin: Origin; assumptions: string[] } | null => {
+      const witness = (space: Space, prefer: bigint[] = witnessAddrs(family)): { flow: Flow; text: string; path: string; origin: Origin; assumptions: string[]; steps?: TraceStep[] } | null => {
         const s = sample(space, prefer);
         if (!s) return null;
         const { flow, text } = s;
-        if (!ev.present) return { flow, text, path: `nothing (no ${fam} ruleset among the inputs, so nothing filters ${fam})`, origin: hookOrigin, assumptions: [] };
+        if (!ev.present) return { flow, text, path: `nothing (no ${fam} ruleset among the inputs)`, origin: hookOrigin, assumptions: [] };
         const outcomes = traceFlow(ev.stages, flow);
         if (outcomes.length > 0 && outcomes.every((o) => o.result === 'accept')) {
           // Accepted on every branch of the opaque matches: cite the path that assumes the fewest of them
           // to match (the rule that accepts the flow whichever way they go), with no condition.
           const positive = (o: (typeof outcomes)[number]): number => o.assumptions.filter((a) => !a.startsWith('not: ')).length;
           const best = outcomes.reduce((x, y) => (positive(y) < positive(x) ? y : x));
-          return { flow, text, path: formatLayeredTrace(best.steps, ev.stages), origin: layerOrigin(best.steps, ev.stages) ?? anyOrigin, assumptions: [] };
+          return { flow, text, path: formatLayeredTrace(best.steps, ev.stages), origin: layerOrigin(best.steps, ev.stages) ?? anyOrigin, assumptions: [], steps: best.steps };
         }
         const accepted = outcomes.find((o) => o.result === 'accept' && o.assumptions.length === 0) ?? outcomes.find((o) => o.result === 'accept');
         if (!accepted) return { flow, text, path: 'no accepting path found', origin: anyOrigin, assumptions: [] };
         // Several layers on the path (host ∩ cloud, pod policy ∩ cloud): each one's rule path, reported at the first.
-        return { flow, text, path: formatLayeredTrace(accepted.steps, ev.stages), origin: layerOrigin(accepted.steps, ev.stages) ?? anyOrigin, assumptions: accepted.assumptions };
+        return { flow, text, path: formatLayeredTrace(accepted.steps, ev.stages), origin: layerOrigin(accepted.steps, ev.stages) ?? anyOrigin, assumptions: accepted.assumptions, steps: accepted.steps };
       };
       const add = (code: FindingCode, verdict: 'fail' | 'warn', msg: string, w: ReturnType<typeof witness>, extra: Record<string, string | number | boolean> = {}, key = ''): void => {
         const ev2: Record<string, string | number | boolean> = { context: label, family: fam, ...extra };
@@ -433,9 +433,21 @@ export function analyzeHost(input: AnalyzeInput): HostAnalysis {
         continue;
       }
       if (!dfltPublic.isEmpty() && !v4RestrictedHere) {
-        const w = witness(dfltPublic);
+        // The witness is a flow no rule decides when there is one (the finding is about the policy), and one
+        // outside the allowlist when there is one.
+        const byPolicy = dfltPublic.intersect(ev.result!.policyOnly);
+        const pool = byPolicy.isEmpty() ? dfltPublic : byPolicy;
+        const outside = pool.subtract(sp.allow);
+        const w = witness(outside.isEmpty() ? pool : outside);
         const unsaid = assumedStages.filter((st) => !w?.path.includes(st.chain.policyNote!)).map(assumedText);
-        add('no-default-deny', 'fail', `No default deny for ${fam} egress of ${label}; a new connection no rule decides is allowed${unsaid.length ? ` (${unsaid.join('; ')})` : ''}`, w, { present: ev.present });
+        const byRule = w && openPolicyOfRule(w, ev.stages);
+        if (byRule) {
+          // Every such flow is accepted by a rule of a chain that drops nothing: what must change is its
+          // policy (or a final rule); the accept rule stays named as the witness.
+          const st = byRule;
+          const others = assumedStages.filter((x) => x !== st).map(assumedText);
+          add('no-default-deny', 'fail', `No default deny for ${fam} egress of ${label}; ${st.label} drops nothing (policy ${(st.chain.policy ?? 'accept').toUpperCase()}${st.chain.policyNote ? ` (${st.chain.policyNote})` : ''}, ${st.chain.origin.file}:${st.chain.origin.line})${others.length ? ` (${others.join('; ')})` : ''}`, { ...w, origin: st.chain.origin }, { present: ev.present });
+        } else add('no-default-deny', 'fail', `No default deny for ${fam} egress of ${label}; nothing drops what no rule decides${unsaid.length ? ` (${unsaid.join('; ')})` : ''}`, w, { present: ev.present });
       }
 
       // EGRESS-002: allow-any, after merging (0.0.0.0/1 + 128.0.0.0/1 counts).
@@ -627,6 +639,17 @@ const NO_ATOMS: ReadonlySet<number> = new Set();
 /** A rule as every output names it: its stage, its chain when that is not the stage's own, its index there (`nat/OUTPUT → PROXY #2 REDIRECT --to-ports 3128 (rules.v4:9)`). */
 function ruleLabel(stage: string, chain: string, rule: { index: number; verdict: { text: string }; origin: Origin }): string {
   return `${stage}${chain !== stage.split('/').pop() ? ` → ${chain}` : ''} #${rule.index} ${rule.verdict.text} (${rule.origin.file}:${rule.origin.line})`;
+}
+
+/**
+ * When a no-default-deny witness is reported at an accepting rule: the stage of that rule, if its base chain
+ * accepts by policy (so the policy, not the rule, is what the finding asks to change).
+ */
+function openPolicyOfRule(w: { origin: Origin; steps?: TraceStep[] }, stages: readonly Stage[]): Stage | undefined {
+  const at = w.steps?.find((s) => s.origin === w.origin);
+  if (!at || at.index === 0) return undefined;
+  const st = stages.find((x) => x.label === at.stage);
+  return st && !st.nat && st.chain.base && st.chain.policy === 'accept' ? st : undefined;
 }
 
 /**

@@ -25,17 +25,57 @@ function formatProtos(s: IntervalSet): string {
   return names.length > 6 ? `${names.length} protocols` : names.join('/');
 }
 
-/** `160.79.104.0/23 tcp/443`, `0.0.0.0/0 any protocol`. One line per cube, at most `limit`. */
+/**
+ * `160.79.104.0/23 tcp/443`, `0.0.0.0/0 any protocol`. One line per destination set, at most `limit`: cubes
+ * with the same destinations (and interfaces) share a line, their protocols and ports joined
+ * (`10.0.0.0/8 any protocol but tcp/80`, not the address list once for "any protocol but tcp" and again for
+ * "tcp/0-79,81-65535").
+ */
 export function describeSpace(space: Space, atoms?: InterfaceAtoms, limit = 8): string[] {
-  const lines: string[] = [];
+  const groups = new Map<string, Cube[]>();
   for (const c of space.cubes) {
-    lines.push(describeCube(space.family, c, atoms));
+    const key = `${c[DST]!.key}|${c[OIF]!.key}|${c[CT]!.key}`;
+    const g = groups.get(key);
+    if (g) g.push(c);
+    else groups.set(key, [c]);
+  }
+  const lines: string[] = [];
+  for (const g of groups.values()) {
+    lines.push(describeGroup(space.family, g, atoms));
     if (lines.length >= limit) {
-      if (space.cubes.length > limit) lines.push(`… and ${space.cubes.length - limit} more`);
+      if (groups.size > limit) lines.push(`… and ${groups.size - limit} more`);
       break;
     }
   }
   return lines;
+}
+
+function describeGroup(family: Family, g: Cube[], atoms?: InterfaceAtoms): string {
+  if (g.length === 1) return describeCube(family, g[0]!, atoms);
+  const [head, l4] = splitL4(family, g[0]!, atoms);
+  // Every protocol and port but some ports of one protocol: said as such.
+  if (g.length === 2) {
+    const [a, b] = isAllBut(g[0]!, g[1]!) ? [g[0]!, g[1]!] : isAllBut(g[1]!, g[0]!) ? [g[1]!, g[0]!] : [null, null];
+    if (a && b) return `${head} any protocol but ${protoName(Number(b[PROTO]!.lo[0]!))}/${formatPorts(b[DPORT]!.complement(PORT_MAX))}`;
+  }
+  return `${head} ${[l4, ...g.slice(1).map((c) => splitL4(family, c, atoms)[1])].join(', ')}`;
+}
+
+/** `all` covers every protocol but one on every port, and `one` is that protocol on some of its ports. */
+function isAllBut(all: Cube, one: Cube): boolean {
+  const p = one[PROTO]!;
+  if (p.count !== 1 || p.lo[0] !== p.hi[0] || !PORT_PROTOS.includes(Number(p.lo[0]))) return false;
+  const everyPort = all[DPORT]!.count === 1 && all[DPORT]!.lo[0] === 0n && all[DPORT]!.hi[0] === PORT_MAX;
+  return everyPort && all[PROTO]!.equals(p.complement(PROTO_MAX));
+}
+
+/** A cube's text as [destinations and interface, protocols and ports]. */
+function splitL4(family: Family, c: Cube, atoms?: InterfaceAtoms): [string, string] {
+  const text = describeCube(family, c, atoms);
+  const dst = formatAddressSet(family, c[DST]!);
+  const rest = text.slice(dst.length + 1);
+  const via = / via .*$| \(untracked\)$/.exec(rest);
+  return via ? [`${dst}${via[0]}`, rest.slice(0, via.index)] : [dst, rest];
 }
 
 export function describeCube(family: Family, c: Cube, atoms?: InterfaceAtoms): string {

@@ -49,6 +49,12 @@ export interface RuleVerdict {
   text: string;
   /** redirect/dnat: where the flow goes instead (`127.0.0.1:3128`, `10.0.0.5:8080`). */
   to?: { addr?: string; ports?: [number, number] };
+  /**
+   * iptables NETMAP (a dnat to its prefix): it rewrites the destination only on the hooks DNAT may stand on
+   * (prerouting, output); on postrouting and input it rewrites the source and ends the nat chain like ACCEPT.
+   * A user chain reached from both kinds of hook does both, one per path (see verdictOnHook).
+   */
+  netmap?: true;
   /** A cloud route table's drop (a route table is judged as a filter): see RouteDrop. */
   route?: RouteDrop;
 }

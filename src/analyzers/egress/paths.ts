@@ -124,7 +124,9 @@ class PathBuilder {
     const groups = this.used.filter((u) => u.scope.kind === 'aws-sg');
     if (groups.length) {
       // The security groups of one interface: a flow any of them allows is allowed (each has its own platform rules).
-      const label = groups.length === 1 && !this.unknownGroups.length ? groups[0]!.scope.label : `AWS security groups ${[...groups.map((g) => g.scope.id), ...this.unknownGroupIds].join(' ∪ ')}`;
+      // One group may come from several listings of the scan (main.tf, plan.json, state.json): named once.
+      const ids = [...new Set([...groups.map((g) => g.scope.id), ...this.unknownGroupIds])];
+      const label = ids.length === 1 && !this.unknownGroups.length ? groups[0]!.scope.label : `AWS security groups ${ids.join(' ∪ ')}`;
       const first = only(groups[0]!.scope.ruleset);
       rulesets.push(asRuleset(groups[0]!.file, onPath(first, 0, [...groups.flatMap((g) => only(g.scope.ruleset).rules), ...this.unknownGroups], label)));
     }

@@ -44,6 +44,8 @@ export interface Stage {
   layer: string;
   chain: CompiledChain;
   lookup: (name: string) => CompiledChain | undefined;
+  /** The netfilter hook of its base chain, lower case (`output`, `postrouting`). */
+  hook: string;
   nat: boolean;
   raw: boolean;
   /** Kernel order of the stage on its hook (hook position, then priority). */
@@ -106,7 +108,7 @@ export function stagesOf(rs: NormRuleset, family: Family, ctx: EgressContext, ho
       IPT_STAGES[hook].forEach(([t, c], order) => {
         if (t !== table.name) return;
         const chain = table.chains.find((x) => x.name === c && x.base);
-        if (chain) stages.push({ label: `${t}/${c}`, layer: 'host', chain: lookup(c)!, lookup, nat: t === 'nat', raw: t === 'raw', order: order * 1000 });
+        if (chain) stages.push({ label: `${t}/${c}`, layer: 'host', chain: lookup(c)!, lookup, hook: c.toLowerCase(), nat: t === 'nat', raw: t === 'raw', order: order * 1000 });
       });
     } else {
       // The context's own layer (its pod's network policy, its compose network) is enforced where its
@@ -118,11 +120,16 @@ export function stagesOf(rs: NormRuleset, family: Family, ctx: EgressContext, ho
         // A `path` chain is a layer further on every context's path (a cloud firewall): after the host's hooks.
         const order = chain.hook === PATH_HOOK ? 10_000_000 + (chain.priority ?? 0) : own ? -10_000_000 + (chain.priority ?? 0) : NFT_HOOKS[hook].indexOf(chain.hook) * 100000 + (chain.priority ?? 0);
         if (chain.hook !== PATH_HOOK && !own && !NFT_HOOKS[hook].includes(chain.hook)) continue;
-        stages.push({ label: `${table.name}/${chain.name}`, layer: layer ?? chain.name, chain: lookup(chain.name)!, lookup, nat: chain.type === 'nat', raw: (chain.priority ?? 0) <= -300, order });
+        stages.push({ label: `${table.name}/${chain.name}`, layer: layer ?? chain.name, chain: lookup(chain.name)!, lookup, hook: chain.hook, nat: chain.type === 'nat', raw: (chain.priority ?? 0) <= -300, order });
       }
     }
   }
   return stages.sort((a, b) => a.order - b.order);
+}
+
+/** A rule's verdict on the path through one hook: NETMAP rewrites the source (ends the nat chain) off prerouting/output. */
+export function verdictOnHook(v: RuleVerdict, hook: string): RuleVerdict {
+  return v.netmap && hook !== 'prerouting' && hook !== 'output' ? { kind: 'accept', text: v.text } : v;
 }
 
 export type Mode = 'may' | 'must';
@@ -188,7 +195,7 @@ class Walker {
       if (rule.verdict.kind === 'unknown' && !enter.isEmpty()) this.imprecise = true;
       if (rule.unknown.length && rule.verdict.kind !== 'continue' && rule.verdict.kind !== 'notrack' && !intersectAll(R, rule.over).isEmpty() && (this.imprecise = true)) this.opaqueSeen.set(`${rule.origin.file}:${rule.origin.line}`, rule);
       const leave = (): Space => rest ?? subtractAll(R, leaveCubes);
-      const v = rule.verdict;
+      const v = verdictOnHook(rule.verdict, this.stage.hook);
       switch (v.kind) {
         case 'continue':
           break;
@@ -304,6 +311,8 @@ export interface HookResult {
   defaultAcc: Space;
   /** Accepting rules and policies of the stages that can drop, with what each lets through (may). */
   contributions: { stage: string; rule: CompiledRule | null; chain: CompiledChain; space: Space }[];
+  /** Flows no rule of a filtering (non-nat) stage decides: each such stage's policy accepts them (may). */
+  policyOnly: Space;
 }
 
 /**
@@ -376,6 +385,7 @@ function evaluateHookUncached(rulesets: readonly NormRuleset[], family: Family, 
   const opaque = new Map<string, CompiledRule>();
   const policyParts: Space[] = [];
   const contributions: HookResult['contributions'] = [];
+  let policyOnly: Space | null = null;
   for (const st of stages) {
     const wMay = new Walker(family, 'may', st);
     const same = may === must;
@@ -389,6 +399,7 @@ function evaluateHookUncached(rulesets: readonly NormRuleset[], family: Family, 
     // loses the flows an opaque ACCEPT takes on one branch and a later rule accepts on the other.
     must = reuse ? rMust.acc : rMust.acc.union(must.subtract(unionAll(family, wMay.mayDrop)));
     for (const [k, r] of wMay.opaqueSeen) opaque.set(k, r);
+    if (!st.nat) policyOnly = policyOnly ? policyOnly.intersect(wMay.policyAcc) : wMay.policyAcc;
     if (wMay.canDrop) {
       policyParts.push(wMay.policyAcc);
       for (const c of wMay.contributions) contributions.push({ stage: st.label, ...c });
@@ -413,7 +424,7 @@ function evaluateHookUncached(rulesets: readonly NormRuleset[], family: Family, 
   }
   let defaultAcc = may;
   for (const p of policyParts) defaultAcc = defaultAcc.intersect(p);
-  return { family, may, must, delegations, opaque: [...opaque.values()], stages, defaultAcc, contributions };
+  return { family, may, must, delegations, opaque: [...opaque.values()], stages, defaultAcc, contributions, policyOnly: policyOnly ?? defaultAcc };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -428,6 +439,8 @@ export interface TraceStep {
   origin: Origin;
   /** The rule is a route table's drop: which table, and the blackhole route if one decides. */
   route?: RouteDrop;
+  /** A DNAT, REDIRECT or TPROXY: the flow goes elsewhere than addressed. */
+  rewritesDestination?: true;
 }
 
 export interface TraceOutcome {
@@ -461,15 +474,17 @@ function runChain(stage: Stage, chain: CompiledChain, flow: Cube, path: TraceSte
         go(i + 1, steps, [...asm, `not: ${rule.unknown.join('; ')} (${rule.origin.file}:${rule.origin.line})`]);
         asm = [...asm, `${rule.unknown.join('; ')} (${rule.origin.file}:${rule.origin.line})`];
       }
-      const v = rule.verdict;
+      const v = verdictOnHook(rule.verdict, stage.hook);
       switch (v.kind) {
         case 'continue':
         case 'notrack':
           continue;
         case 'accept':
+          out.push({ result: 'accept', steps: [...steps, step(rule, v.text)], assumptions: asm });
+          return;
         case 'redirect':
         case 'dnat':
-          out.push({ result: 'accept', steps: [...steps, step(rule, v.text)], assumptions: asm });
+          out.push({ result: 'accept', steps: [...steps, { ...step(rule, v.text), rewritesDestination: true }], assumptions: asm });
           return;
         case 'unknown':
           out.push({ result: 'accept', steps: [...steps, step(rule, v.text)], assumptions: [...asm, `${v.text} decides elsewhere`] });
@@ -517,6 +532,12 @@ export function traceFlow(stages: readonly Stage[], flow: Flow): TraceOutcome[] 
       const runs = runChain(st, st.chain, cube, [], [], 0, { n: 5000 });
       for (const r of runs) {
         let result: 'accept' | 'drop' = r.result === 'drop' ? 'drop' : 'accept';
+        // A nat chain that lets the flow through unchanged (its policy, SNAT, MASQUERADE, a source NETMAP)
+        // filters nothing: naming it would point the witness away from the rule that allows the flow.
+        if (st.nat && result === 'accept' && !r.steps.some((s) => s.rewritesDestination) && stages.some((s) => !s.nat)) {
+          next.push({ ...p, assumptions: [...p.assumptions, ...r.assumptions] });
+          continue;
+        }
         const steps = [...p.steps, ...r.steps];
         if (r.result === 'return') {
           result = st.chain.policy === 'drop' ? 'drop' : 'accept';

@@ -44,17 +44,6 @@ const UNMODELLED_TARGETS = new Set([
 const TARGET_TABLE: Readonly<Record<string, string>> = { DNAT: 'nat', SNAT: 'nat', MASQUERADE: 'nat', REDIRECT: 'nat', NETMAP: 'nat', TPROXY: 'mangle', CT: 'raw', NOTRACK: 'raw', REJECT: 'filter' };
 
 /**
- * NETMAP (`--to ADDR/LEN`) rewrites the network part of the destination where DNAT may stand (PREROUTING,
- * OUTPUT) and of the source elsewhere, and ends the nat chain either way. As a destination rewrite it is
- * read as a DNAT to the whole prefix (each address goes to one address of it: the prefix over-approximates).
- */
-function netmapVerdict(v: RuleVerdict, hooks: ReadonlySet<string> | undefined): RuleVerdict {
-  const dst = [...(hooks ?? [])].filter((h) => h === 'PREROUTING' || h === 'OUTPUT');
-  if (!hooks || dst.length === 0) return { kind: 'accept', text: v.text };
-  return { kind: 'dnat', text: v.text, to: { addr: v.to?.addr } };
-}
-
-/**
  * iptables-save names only built-in targets, extension targets and chains of the same table: a jump to
  * anything else (`-j ACEPT`) cannot come from a real dump, and reading it as an unknown target would
  * turn a typo into a "possibly". Nor does it hold a target in a table the kernel refuses it in, or DROP in
@@ -83,7 +72,6 @@ function checkJumpTargets(table: NormTable, chains: ReadonlyMap<string, NormChai
     const from = bases && new Set([...bases].map((b) => b.name));
     for (const r of c.rules) {
       const name = r.verdict.kind === 'jump' || r.verdict.kind === 'goto' ? '' : r.verdict.text.split(' ', 1)[0]!;
-      if (name === 'NETMAP') r.verdict = netmapVerdict(r.verdict, from);
       const allowed = NAT_HOOKS[name.toLowerCase()]?.map((h) => h.toUpperCase());
       if (!allowed || !from) continue;
       const bad = [...from].filter((h) => !allowed.includes(h));
@@ -108,9 +96,9 @@ function ruleKey(r: NormRule): string {
 }
 
 /** The note on a built-in chain a restore file uses without giving its policy. */
-function unsetPolicy(name: string, backend: string | null): string {
-  if (backend === 'nf_tables') return `the file sets no policy for ${name}: iptables-nft-restore sets ACCEPT`;
-  return `the file sets no policy for ${name}: iptables-restore keeps the chain's current policy (legacy) or sets ACCEPT (nf_tables); taken as ACCEPT`;
+function unsetPolicy(backend: string | null): string {
+  if (backend === 'nf_tables') return 'the file sets none: iptables-nft-restore sets ACCEPT';
+  return "the file sets none: iptables-nft-restore sets ACCEPT, iptables-legacy-restore keeps the kernel's";
 }
 
 /** Tokenizes one rule line, keeping quoted strings (`--comment "a b"`) as one token. */
@@ -211,10 +199,23 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
     const c = chainIndex.get(name);
     if (c) return c;
     if (!BUILTIN[table!.name]!.includes(name)) throw new InputError(file, `${what} chain ${name}, which is not declared in table ${table!.name}`, lineNo);
-    const chain: NormChain = { name, base: true, policy: 'accept', policyNote: unsetPolicy(name, cur!.backend), hook: name.toLowerCase(), type: table!.name, rules: [], origin: { file, line: tableLine } };
+    const chain: NormChain = { name, base: true, policy: 'accept', policyNote: unsetPolicy(cur!.backend), hook: name.toLowerCase(), type: table!.name, rules: [], origin: { file, line: tableLine } };
     table!.chains.push(chain);
     chainIndex.set(name, chain);
     return chain;
+  };
+
+  /**
+   * A line only one backend loads (checked with iptables 1.8.9 in a network namespace): the other fails the
+   * whole file, which leaves the rules loaded before it in force. Under a header naming the failing backend it
+   * is an input error; without one the file is read as the backend that loads it, with a warning at the line.
+   */
+  const loadsWithOneBackend = (loads: 'legacy' | 'nf_tables', what: string, refusal: string, lineNo: number): void => {
+    const fails = loads === 'legacy' ? 'nf_tables' : 'legacy';
+    const tool = (b: string): string => `iptables-${b === 'legacy' ? 'legacy' : 'nft'}-restore`;
+    if (cur!.backend === loads) return;
+    if (cur!.backend === fails) throw new InputError(file, `${what}: ${tool(fails)} refuses the line (${refusal}), so this dump cannot be loaded`, lineNo);
+    cur!.notes.push({ text: `${what}, which only ${tool(loads)} loads; ${tool(fails)} 1.8.9 refuses it (${refusal}) and loads nothing of the file, leaving the rules loaded before it in force. Judged as ${tool(loads)} loads it`, line: lineNo, severity: 'opaque' });
   };
 
   const setPolicy = (c: NormChain, policy: 'accept' | 'drop', lineNo: number): void => {
@@ -242,7 +243,8 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
     const reset = (c: NormChain, nftDoes: string, legacyDoes = 'keeps DROP'): void => {
       if (legacy || c.policy !== 'drop') return;
       c.policy = 'accept';
-      c.policyNote = `${cmd} on line ${lineNo}: iptables-nft-restore 1.8.9 ${nftDoes}${nft ? '' : `; iptables-legacy-restore ${legacyDoes}; taken as ACCEPT`}`;
+      // The line is where the policy is reported (origin), so the note does not repeat it.
+      c.policyNote = `${cmd}: iptables-nft-restore 1.8.9 ${nftDoes}${nft ? '' : `; iptables-legacy-restore ${legacyDoes}`}`;
       c.origin = { file, line: lineNo };
     };
     if (cmd === '-F') {
@@ -252,18 +254,40 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
       }
       const filled = t.chains.filter((c) => c.rules.length > 0);
       if (filled.length === 0 || nft) return;
+      // The rules the two backends disagree on: iptables-legacy-restore flushes them, iptables-nft-restore
+      // 1.8.9 keeps them. When they only accept, keeping them is the more open reading; when they only drop,
+      // flushing is; when they do both, neither reading covers the other.
+      const kept = filled.flatMap((c) => c.rules);
+      const opens = kept.every((r) => r.verdict.kind === 'accept' || r.verdict.kind === 'continue');
+      const closes = kept.every((r) => r.verdict.kind === 'drop' || r.verdict.kind === 'continue');
+      const one = kept.length === 1;
+      const which = `-F without a chain flushes every chain of table ${t.name} with iptables-legacy-restore, but iptables-nft-restore 1.8.9 keeps the ${one ? 'rule' : `${kept.length} rules`} this file added before it`;
+      const they = (verb: string): string => (one ? `it only ${verb}s, so it is` : `they only ${verb}, so they are`);
+      if (legacy || (opens && closes)) {
+        for (const c of filled) c.rules = [];
+        return;
+      }
+      if (opens) {
+        cur!.notes.push({ text: `${which}; ${they('accept')} judged as kept (the more open reading)`, line: lineNo, severity: 'opaque' });
+        return;
+      }
       for (const c of filled) c.rules = [];
-      if (!legacy)
-        cur!.notes.push({ text: `-F without a chain (line ${lineNo}) flushes every chain of table ${t.name} with iptables-legacy-restore, but iptables-nft-restore (1.8.9) keeps the rules this file added before it; judged as flushed`, line: lineNo, severity: 'opaque' });
+      cur!.notes.push({
+        text: closes ? `${which}; ${they('drop')} judged as flushed (the more open reading)` : `${which}; judged as flushed, so a destination reported blocked may be reachable where iptables-nft-restore loads the file`,
+        line: lineNo,
+        severity: 'opaque',
+      });
       return;
     }
     if (cmd === '-Z') {
       if (name !== undefined) {
         const c = chainOf(name, lineNo, '-Z of');
-        if (c.base) reset(c, `resets the policy of ${c.name} to ACCEPT`);
+        // iptables-nft-restore 1.8.9 crashes on a rule number (SIGSEGV), so it never gets to reset the policy.
+        if (extra !== undefined) loadsWithOneBackend('legacy', `-Z ${name} ${extra} names a rule`, 'it crashes with SIGSEGV', lineNo);
+        else if (c.base) reset(c, 'resets it');
         return;
       }
-      for (const c of t.chains) if (c.base) reset(c, 'resets the policy of every built-in chain to ACCEPT');
+      for (const c of t.chains) if (c.base) reset(c, 'resets every built-in policy');
       return;
     }
     // -X: a user chain must be empty and no rule may jump to it; iptables-nft-restore also deletes an empty built-in chain.
@@ -280,14 +304,32 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
       if (!c || c.base || isBuiltin(name)) {
         if (legacy) throw new InputError(file, `-X ${name}: iptables-legacy-restore refuses to delete a built-in chain`, lineNo);
         if (c?.rules.length) throw new InputError(file, `-X ${name}: built-in chain ${name} still has rules (iptables-nft-restore refuses it: "Directory not empty")`, lineNo);
-        if (c) reset(c, `deletes the empty built-in chain ${name} with its DROP policy`, 'refuses the line');
+        loadsWithOneBackend('nf_tables', `-X ${name} deletes a built-in chain`, '"Invalid argument"', lineNo);
+        if (c) reset(c, 'deletes the empty chain and its DROP policy', 'refuses the line');
         return;
       }
       drop(c);
       return;
     }
     for (const c of t.chains.filter((x) => !x.base)) drop(c);
-    for (const c of t.chains) if (c.base && c.rules.length === 0) reset(c, 'deletes every empty built-in chain with its DROP policy');
+    for (const c of t.chains) if (c.base && c.rules.length === 0) reset(c, 'deletes every empty built-in chain and its DROP policy');
+  };
+
+  /**
+   * A table named again after its COMMIT: both backends load it anew (the rules and user chains of the first
+   * block are gone). iptables-legacy-restore keeps the built-in chains' policies the first block set;
+   * iptables-nft-restore 1.8.9 starts from an empty table, so a DROP policy the new block does not repeat
+   * becomes ACCEPT (the more open reading, said beside the policy).
+   */
+  const reopenTable = (old: NormTable, lineNo: number): void => {
+    for (const c of old.chains) {
+      if (!c.base) continue;
+      const lost = c.policy === 'drop' && cur!.backend !== 'legacy';
+      const note = lost ? `*${old.name} again: iptables-nft-restore 1.8.9 starts the table anew${cur!.backend === 'nf_tables' ? '' : '; iptables-legacy-restore keeps DROP'}` : c.policyNote;
+      const chain: NormChain = { ...c, rules: [], ...(lost ? { policy: 'accept' as const, origin: { file, line: lineNo } } : {}), ...(note ? { policyNote: note } : {}) };
+      table!.chains.push(chain);
+      chainIndex.set(chain.name, chain);
+    }
   };
 
   /** `-A`, `-I [N]`, `-D N|rule`, `-R N rule` as iptables-restore runs them. */
@@ -316,6 +358,7 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
       chain.rules.splice(at - 1, 0, rule);
     } else if (cmd === '-R') {
       if (num! < 1 || num! > chain.rules.length) throw new InputError(file, `-R ${name} ${num}: chain ${name} has ${chain.rules.length} rule${chain.rules.length === 1 ? '' : 's'} at that point (iptables-restore refuses it)`, lineNo);
+      loadsWithOneBackend('legacy', `-R ${name} ${num} replaces a rule`, 'it crashes with SIGSEGV', lineNo);
       chain.rules[num! - 1] = rule;
     } else {
       // iptables compares the parsed rules: `-d 1.2.3.4` deletes `-d 1.2.3.4/32`.
@@ -333,6 +376,7 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
     const c = chainIndex.get(from);
     if (!c || c.base) throw new InputError(file, `-E ${from}: ${c ? 'a built-in chain cannot be renamed' : `no chain ${from} in table ${table!.name}`}`, lineNo);
     if (chainIndex.has(to) || BUILTIN[table!.name]!.includes(to)) throw new InputError(file, `-E ${from} ${to}: chain ${to} already exists in table ${table!.name}`, lineNo);
+    loadsWithOneBackend('legacy', `-E ${from} ${to} renames a chain`, '"CHAIN_RENAME failed"', lineNo);
     chainIndex.delete(from);
     c.name = to;
     chainIndex.set(to, c);
@@ -380,10 +424,11 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
       if (table) throw new InputError(file, `table ${table.name} has no COMMIT before *${line.slice(1)}`, lineNo);
       const name = line.slice(1).trim();
       if (!BUILTIN[name]) throw new InputError(file, `unknown table "${name}"`, lineNo);
-      if (cur.tables.some((t) => t.name === name)) throw new InputError(file, `table ${name} appears twice in one dump`, lineNo);
+      const before = cur.tables.findIndex((t) => t.name === name);
       table = { name, families: [], chains: [] };
       chainIndex = new Map();
       tableLine = lineNo;
+      if (before >= 0) reopenTable(cur.tables.splice(before, 1)[0]!, lineNo);
       continue;
     }
     if (line === 'COMMIT') {
@@ -401,18 +446,28 @@ export function parseIptablesSave(text: string, file: string): NormRuleset[] {
     if (line.startsWith(':')) {
       const m = /^:(\S+)\s+(ACCEPT|DROP|-)(?:\s+\[\d+:\d+\])?$/.exec(line);
       if (!m) throw new InputError(file, `malformed chain declaration "${line.slice(0, 60)}"`, lineNo);
-      const base = BUILTIN[table.name]!.includes(m[1]!) && m[2] !== '-';
+      const builtin = BUILTIN[table.name]!.includes(m[1]!);
       const known = chainIndex.get(m[1]!);
-      if (known?.base && base) {
+      if (builtin && m[2] === '-') {
+        // `:OUTPUT - [0:0]` declares the built-in chain without a policy: both backends keep one already
+        // set, and on a new chain the legacy one keeps the kernel's, the nf_tables one sets ACCEPT.
+        if (!known) chainOf(m[1]!, lineNo, 'declaration of').origin = { file, line: lineNo };
+        continue;
+      }
+      if (known?.base && builtin) {
         // A built-in chain declared again (or after its rules): iptables-restore sets its policy.
         setPolicy(known, m[2] === 'DROP' ? 'drop' : 'accept', lineNo);
         continue;
       }
+      const base = builtin;
       // A user chain declared again: iptables-nft-restore empties it, the legacy backend refuses the line.
-      if (known && !known.base && m[2] === '-' && cur.backend !== 'legacy') {
+      if (known && !known.base && m[2] === '-') {
+        loadsWithOneBackend('nf_tables', `chain ${m[1]} is declared again`, '"error creating chain: File exists"', lineNo);
         known.rules = [];
         continue;
       }
+      // `:SANDBOX ACCEPT`: iptables-nft-restore makes a user chain and ignores the policy.
+      if (!base && m[2] !== '-') loadsWithOneBackend('nf_tables', `user chain ${m[1]} is declared with policy ${m[2]}`, '"Can\'t set policy on a user chain"', lineNo);
       if (known) throw new InputError(file, `chain ${m[1]} declared twice in table ${table.name}`, lineNo);
       const chain: NormChain = { name: m[1]!, base, policy: base ? (m[2] === 'DROP' ? 'drop' : 'accept') : undefined, hook: base ? m[1]!.toLowerCase() : undefined, type: table.name, rules: [], origin: { file, line: lineNo } };
       table.chains.push(chain);
@@ -757,9 +812,10 @@ function targetVerdict(target: string, isGoto: boolean, rest: string[]): RuleVer
     case 'SNAT':
       return { kind: 'accept', text: target };
     case 'NETMAP': {
-      // Decided at COMMIT, once the chains it is reached from are known (netmapVerdict).
+      // A destination rewrite onto the whole prefix (each address goes to one address of it: the prefix
+      // over-approximates) where DNAT may stand; a source rewrite elsewhere, decided per path (verdictOnHook).
       const to = opt('--to');
-      return { kind: 'accept', text: `NETMAP${to ? ` --to ${to}` : ''}`, to: { addr: to } };
+      return { kind: 'dnat', text: `NETMAP${to ? ` --to ${to}` : ''}`, to: { addr: to }, netmap: true };
     }
     case 'REDIRECT': {
       const p = opt('--to-ports');
