@@ -55,7 +55,7 @@ export const SOURCE_KEYS: Readonly<Record<string, SourceWording>> = {
   seccompProfile: {
     kubernetes: '{{node.seccomp.text}}',
     compose: '{{node.seccomp.text}}',
-    docker: '`--security-opt seccomp=unconfined`, or `--privileged`, which turns seccomp off',
+    docker: '{{node.seccomp.text}}',
   },
   seccompFix: {
     kubernetes: 'Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod (or `Localhost` with a reviewed profile), and remove `privileged: true`, under which no profile applies',
@@ -66,12 +66,12 @@ export const SOURCE_KEYS: Readonly<Record<string, SourceWording>> = {
   apparmorProfile: {
     kubernetes: '{{node.apparmor.text}}',
     compose: '{{node.apparmor.text}}',
-    docker: '`--security-opt apparmor=unconfined`, or `--privileged` with no AppArmor profile named',
+    docker: '{{node.apparmor.text}}',
   },
   selinuxLabel: {
     kubernetes: '{{node.selinux.text}}',
     compose: '{{node.selinux.text}}',
-    docker: 'type `{{node.selinux.type}}` from `--security-opt label=…`',
+    docker: '{{node.selinux.text}}',
   },
   apparmorFix: {
     kubernetes: 'Remove the `Unconfined` AppArmor profile (`appArmorProfile.type`, or the legacy `container.apparmor.security.beta.kubernetes.io` annotation)',

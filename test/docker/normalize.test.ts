@@ -38,7 +38,8 @@ describe('docker inspect → workload and container targets', () => {
     expect(c.addedBeyondDefault).toEqual(['SYS_ADMIN']);
     expect(c.seccomp.type).toBe('Unconfined');
     expect(c.apparmor.type).toBe('Unconfined');
-    expect(c.selinux).toEqual({ type: 'spc_t', source: 'container' });
+    // Findings name the entry as Docker stores it, and say when Docker writes it itself.
+    expect(c.selinux).toEqual({ type: 'spc_t', source: 'container', text: '`--security-opt label=disable`, which Docker adds itself for `--privileged`, `--pid host` and `--ipc host`' });
     expect(c.allowPrivilegeEscalation).toBe(true);
     expect(c.readOnlyRootFilesystem).toBe(false);
     expect(c.user).toMatchObject({ uid: 0, nonRoot: false, source: 'runtime-default' });
@@ -81,12 +82,23 @@ describe('docker inspect → workload and container targets', () => {
     expect(noPasswd.container.data.user).toMatchObject({ uid: null, nonRoot: false, reason: 'user svc: the image has no /etc/passwd to resolve svc' });
   });
 
+  it('names --privileged as what turned seccomp off when no seccomp entry did', () => {
+    const risky = load('inspect-risky.json');
+    const onlyPrivileged = { ...risky, HostConfig: { ...risky.HostConfig, SecurityOpt: ['label=disable'] } };
+    const { container } = normalizeContainer(onlyPrivileged, parseContainerFiles(PASSWD, null), containerLabelDetector);
+    expect(container.data.seccomp).toEqual({ type: 'Unconfined', profile: null, source: 'container', text: '`--privileged`, which turns seccomp off' });
+    expect(container.locations.get('/seccomp')).toMatchObject({ detail: 'HostConfig.Privileged' });
+  });
+
   it('reads SecurityOpt in the forms Docker stores', () => {
     expect(securityOpts(['no-new-privileges'])).toMatchObject({ noNewPrivileges: true });
     expect(securityOpts(['no-new-privileges:false'])).toMatchObject({ noNewPrivileges: false });
-    expect(securityOpts(['seccomp={"defaultAction":"SCMP_ACT_ALLOW"}']).seccomp).toEqual({ type: 'Localhost', profile: '(inline JSON profile)', source: 'container' });
-    expect(securityOpts(['label=type:spc_t']).selinuxType).toBe('spc_t');
-    expect(securityOpts([], 'unconfined').apparmor.type).toBe('Unconfined');
+    // A profile file is stored inline: its JSON is never quoted back.
+    expect(securityOpts(['seccomp={"defaultAction":"SCMP_ACT_ALLOW"}']).seccomp).toEqual({ type: 'Localhost', profile: '(inline JSON profile)', source: 'container', text: '`--security-opt seccomp=<inline JSON profile>`' });
+    expect(securityOpts(['seccomp:unconfined']).seccomp).toEqual({ type: 'Unconfined', profile: null, source: 'container', text: '`--security-opt seccomp:unconfined`' });
+    expect(securityOpts(['label=type:spc_t'])).toMatchObject({ selinuxType: 'spc_t', selinuxText: '`--security-opt label=type:spc_t`' });
+    expect(securityOpts([], 'unconfined').apparmor).toMatchObject({ type: 'Unconfined', text: 'AppArmor profile `unconfined` (Docker gives it to a `--privileged` container that names no profile)' });
+    expect(securityOpts(['apparmor=unconfined'], 'unconfined').apparmor).toMatchObject({ type: 'Unconfined', text: '`--security-opt apparmor=unconfined`' });
   });
 });
 

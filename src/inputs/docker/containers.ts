@@ -178,9 +178,9 @@ export function normalizeContainer(c: ContainerInspect, files: ContainerFiles, d
     allowPrivilegeEscalation: !sec.noNewPrivileges,
     readOnlyRootFilesystem: hc.ReadonlyRootfs === true,
     capabilities: { add, drop, dropsAll },
-    seccomp: seccompOff ? { type: 'Unconfined', profile: null, source: 'container' } : sec.seccomp,
+    seccomp: seccompOff ? { type: 'Unconfined', profile: null, source: 'container', text: '`--privileged`, which turns seccomp off' } : sec.seccomp,
     apparmor: sec.apparmor,
-    selinux: sec.selinuxType === null ? { type: null, source: 'unset' } : { type: sec.selinuxType, source: 'container' },
+    selinux: sec.selinuxType === null ? { type: null, source: 'unset' } : { type: sec.selinuxType, source: 'container', ...(sec.selinuxText ? { text: selinuxCause(sec.selinuxText, privileged, hc) } : {}) },
     mounts,
     ports,
     env,
@@ -278,6 +278,8 @@ interface SecurityOpts {
   seccomp: Profile;
   apparmor: Profile;
   selinuxType: string | null;
+  /** The entry that decided selinuxType, as Docker stores it, for messages. */
+  selinuxText: string | null;
   noNewPrivileges: boolean;
 }
 
@@ -287,9 +289,10 @@ export function securityOpts(list: string[], appArmorProfile?: string): Security
     seccomp: { type: 'RuntimeDefault', profile: null, source: 'runtime-default' },
     apparmor:
       appArmorProfile === 'unconfined'
-        ? { type: 'Unconfined', profile: null, source: 'container' }
+        ? { type: 'Unconfined', profile: null, source: 'container', text: 'AppArmor profile `unconfined` (Docker gives it to a `--privileged` container that names no profile)' }
         : { type: 'RuntimeDefault', profile: appArmorProfile || null, source: 'runtime-default' },
     selinuxType: null,
+    selinuxText: null,
     noNewPrivileges: false,
   };
   for (const raw of list) {
@@ -297,16 +300,35 @@ export function securityOpts(list: string[], appArmorProfile?: string): Security
     const cut = opt.search(/[=:]/);
     const key = (cut < 0 ? opt : opt.slice(0, cut)).toLowerCase();
     const val = cut < 0 ? null : opt.slice(cut + 1).trim();
-    if (key === 'seccomp') out.seccomp = profile(val);
-    else if (key === 'apparmor') out.apparmor = profile(val);
+    // Docker stores a profile file's content inline: never quote a whole JSON profile.
+    const text = `\`--security-opt ${val !== null && val.startsWith('{') ? `${opt.slice(0, cut + 1)}<inline JSON profile>` : opt}\``;
+    if (key === 'seccomp') out.seccomp = { ...profile(val), text };
+    else if (key === 'apparmor') out.apparmor = { ...profile(val), text };
     else if (key === 'no-new-privileges') out.noNewPrivileges = (val ?? 'true').toLowerCase() !== 'false';
     else if (key === 'label' && val) {
-      if (val === 'disable') out.selinuxType = 'spc_t';
+      if (val === 'disable') {
+        out.selinuxType = 'spc_t';
+        out.selinuxText = text;
+      }
       const m = /^type[:=](.+)$/.exec(val);
-      if (m) out.selinuxType = m[1]!;
+      if (m) {
+        out.selinuxType = m[1]!;
+        out.selinuxText = text;
+      }
     }
   }
   return out;
+}
+
+/**
+ * Docker writes `label=disable` into SecurityOpt itself for a `--privileged` container and one with
+ * `--pid host` or `--ipc host` that names no label: the stored entry does not tell who wrote it.
+ */
+function selinuxCause(text: string, privileged: boolean, hc: ContainerInspect['HostConfig']): string {
+  if (!text.includes('label=disable')) return text;
+  const flags = [privileged ? '`--privileged`' : null, hc.PidMode === 'host' ? '`--pid host`' : null, hc.IpcMode === 'host' ? '`--ipc host`' : null].filter((f) => f !== null);
+  if (flags.length === 0) return text;
+  return `${text}, which Docker adds itself for ${flags.length > 1 ? `${flags.slice(0, -1).join(', ')} and ${flags.at(-1)}` : flags[0]}`;
 }
 
 function profile(val: string | null): Profile {
