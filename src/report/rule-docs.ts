@@ -113,8 +113,18 @@ async function messagesFor(rule: CompiledRule, file: string, lineMaps: Map<strin
   const findings = report.findings.filter((f) => f.ruleId === rule.id);
   const lines = new Map<string, Set<number>>();
   for (const f of findings) if (f.location.file && f.location.line) lines.set(f.location.file, (lines.get(f.location.file) ?? new Set()).add(f.location.line));
-  const messages = findings.map((f) => `${f.location.line ? `${where(f.location.file)}line ${lineMaps.get(f.location.file ?? '')?.get(f.location.line) ?? f.location.line}` : (f.location.detail ?? f.location.uri ?? '')}: ${f.message}`);
+  const messages = findings.map((f) => `${f.location.line ? `${where(f.location.file)}line ${lineMaps.get(f.location.file ?? '')?.get(f.location.line) ?? f.location.line}` : (f.location.detail ?? f.location.uri ?? '')}: ${shownLinesIn(f.message, lineMaps)}`);
   return { messages, lines };
+}
+
+/** A message that names a place in a fixture (`(fail.rules:11)`) names the line the page shows, without the `# expect:` lines. */
+function shownLinesIn(message: string, lineMaps: Map<string, Map<number, number>>): string {
+  let out = message;
+  for (const [part, map] of lineMaps) {
+    const escaped = part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(`(^|[\\s(/])${escaped}:(\\d+)\\b`, 'g'), (_all, before: string, n: string) => `${before}${part}:${map.get(Number(n)) ?? n}`);
+  }
+  return out;
 }
 
 /**

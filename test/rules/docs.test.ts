@@ -44,3 +44,24 @@ describe('examples in the rule docs', () => {
     expect(leaks).toEqual([]);
   });
 });
+
+describe('messages shown under an example', () => {
+  // The page shows a fixture without its `# expect:` lines; a message that names a line of it
+  // (`(fail.rules:11)`, `(… :15 [here])`) must name the line the page shows, as the `line N:` prefix does.
+  it('name the lines of the example as shown', async () => {
+    const pages = await renderAllDocs(loadRules().rules);
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const [name, text] of pages) {
+      for (const m of text.matchAll(/^- (?:(\S+) )?line (\d+): (.*)$/gm)) {
+        const [, part, line, message] = m;
+        for (const here of message!.matchAll(/\(([^\s()]+):(\d+) \[here\]/g)) {
+          checked++;
+          if ((part === undefined || here[1] === part) && here[2] !== line) wrong.push(`${name}: line ${line} but ${here[1]}:${here[2]} [here]`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+    expect(wrong).toEqual([]);
+  });
+});
