@@ -3,8 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseIptablesSave } from '../../src/inputs/iptables/parse.js';
-import { InputError } from '../../src/inputs/types.js';
 import { json, sandcheck, tempDir } from '../helpers/cli.js';
+import { iptablesError } from './iptables-error.js';
 
 /**
  * Where iptables-legacy-restore and iptables-nft-restore (1.8.9) read one restore file differently, and
@@ -45,15 +45,7 @@ const cases = {
   insertFirst: '*filter\n:OUTPUT DROP [0:0]\n-I OUTPUT 1 -d 198.51.100.0/24 -j ACCEPT\n-I OUTPUT -j DROP\nCOMMIT\n',
 } as const;
 
-const error = (text: string): string => {
-  try {
-    parseIptablesSave(text, 'rules.v4');
-  } catch (e) {
-    if (e instanceof InputError) return `${e.file}:${e.line}: ${e.reason}`;
-    throw e;
-  }
-  return 'no error';
-};
+const error = iptablesError;
 /** OUTPUT as sandcheck reads it: policy (assumed or not), rules, and the warnings of the file. */
 const reading = (text: string): string => {
   if (error(text) !== 'no error') return 'refused';

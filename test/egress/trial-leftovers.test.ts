@@ -8,6 +8,7 @@ import { parseNftText } from '../../src/inputs/nftables/parse-text.js';
 import { InputError } from '../../src/inputs/types.js';
 import { ROOT } from '../helpers/fixtures.js';
 import { json, sandcheck, tempDir } from '../helpers/cli.js';
+import { iptablesError } from './iptables-error.js';
 
 /**
  * The six edge cases a new-user trial of egress control left open (hostNetwork pods, bridges in witnesses,
@@ -272,15 +273,7 @@ describe('5. egress-metadata-reachable: only the port the metadata services serv
 });
 
 describe('6. an invalid iptables target is an input error, as iptables-restore rejects it', () => {
-  const error = (text: string): string => {
-    try {
-      parseIptablesSave(text, 'rules.v4');
-    } catch (e) {
-      if (e instanceof InputError) return `${e.file}:${e.line}: ${e.reason}`;
-      throw e;
-    }
-    return 'no error';
-  };
+  const error = iptablesError;
   const cases = {
     typo: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -j ACEPT\nCOMMIT\n',
     lowercase: '*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -j accept\nCOMMIT\n',

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { classifyPair } from '../../src/analyzers/secrets/classify.js';
+import { seededToken } from '../helpers/tokens.js';
 
 // A value that the variable's name says is the environment key is a finding unless it is wholly a
 // placeholder: a word that happens to sit inside a generated body must not hide a real key.
-const body = (n: number, seed: number) => {
-  const a = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let s = '';
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    s += a[x % a.length];
-  }
-  return s;
-};
+const body = seededToken;
 
 describe('named Anthropic keys and placeholders', () => {
   const hidden = [

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { seededToken } from '../helpers/tokens.js';
 import { scan, tempTrees } from './helpers.js';
 
-const body = (n: number, seed: number): string => {
-  const a = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let s = '';
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    s += a[x % a.length];
-  }
-  return s;
-};
-const KEY = `sk-ant-api03-${body(93, 7)}AA`;
+const KEY = `sk-ant-api03-${seededToken(93, 7)}AA`;
 const tree = tempTrees('sc-same-key-');
 
 /**
