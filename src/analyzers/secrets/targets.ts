@@ -16,6 +16,7 @@ import type { ImageData } from '../../inputs/image/image-data.js';
 import type { LabelDrop, LabelSecret } from '../../inputs/docker/containers.js';
 import { hclLiterals, type HclLiteral } from '../../inputs/terraform/hcl.js';
 import { embeddedPairs } from './embedded-pairs.js';
+import { terraformTemplates, type TerraformTemplate } from './terraform-templates.js';
 import type { PairPosition } from './classify.js';
 
 /** A secret found in a target, with where it is. Never carries the value. */
@@ -89,6 +90,8 @@ export interface SecretsOfOptions {
   envFiles?: ReadonlySet<string>;
   /** Files named by a compose secret/config `file:`: their content is one value, under the name compose gives it. */
   valueFiles?: ReadonlyMap<string, ComposeValueFile>;
+  /** Files a Terraform configuration renders or reads (`templatefile()`, `file()`): read as a heredoc's text is. */
+  templates?: ReadonlyMap<string, TerraformTemplate>;
 }
 
 /** Every secret in one target (computed once per target, shared by every rule that asks). */
@@ -96,12 +99,15 @@ export function secretsOf(target: Target<object>, options: SecretsOfOptions = {}
   let found = cache.get(target);
   if (!found) {
     const valueFile = target.kind === 'textfile' && target.file ? options.valueFiles?.get(target.file) : undefined;
+    const template = target.kind === 'textfile' && target.file && !valueFile ? options.templates?.get(target.file) : undefined;
     found =
       target.kind === 'textfile' && target.file && options.envFiles?.has(target.file)
         ? detectDotenvText(target)
         : valueFile
           ? detectValueFile(target, valueFile)
-          : target.kind === 'textfile' || target.kind === 'envfile'
+          : template
+            ? detectTemplate(target, template)
+            : target.kind === 'textfile' || target.kind === 'envfile'
             ? textHits(target)
             : detect(target, dropListener);
     cache.set(target, found);
@@ -145,7 +151,7 @@ export function reportableSecretsOf(target: Target<object>, inventory: { targets
   const envFiles = composeEnvFiles(inventory);
   const valueFiles = composeValueFiles(inventory);
   const parsedAs = target.kind === 'textfile' ? (target.data as { parsedAs?: string | null }).parsedAs ?? null : null;
-  if (parsedAs === null) return secretsOf(target, { envFiles, valueFiles });
+  if (parsedAs === null) return secretsOf(target, { envFiles, valueFiles, templates: terraformTemplates(inventory) });
   if (parsedAs === 'envfile') return []; // the envfile target already reads every entry and comment
   let byFile = structuredByFile.get(inventory);
   if (!byFile) {
@@ -223,6 +229,25 @@ function detectValueFile(target: Target<object>, ref: ComposeValueFile): Located
   const text = textHits(target).map((s) => ({ ...s, name: s.name ?? ref.name, where }));
   const named = classifyPair(ref.name, (target.data as { text: string }).text, { line: 1, column: 1 }, dropsIn(target.file, dropListener)).filter((h) => !text.some((s) => s.fingerprint === h.fingerprint));
   return [...text, ...named.map((h) => ({ ...h, pointer: '', where, location: at(target.file, h.line, h.column, '') }))];
+}
+
+/**
+ * A file Terraform renders into a value (`user_data = templatefile("user-data.sh.tpl", …)`): a script or a
+ * config file, as an inline heredoc would be. The text scan, plus its assignments judged by name and value
+ * as a heredoc's are (`export DB_PASSWORD=…`), once per line.
+ */
+function detectTemplate(target: Target<object>, ref: TerraformTemplate): LocatedSecret[] {
+  const text = (target.data as { text: string }).text;
+  const out = [...textHits(target)];
+  const where = `template read by ${ref.usedAt}`;
+  const drops = dropsIn(target.file, dropListener);
+  for (const p of embeddedPairs(text)) {
+    const line = lineOf(text, p.offset);
+    if (out.some((s) => s.location.line === line)) continue;
+    const column = p.offset - text.lastIndexOf('\n', p.offset - 1);
+    for (const h of classifyPair(p.name, p.value, { line, column }, drops)) out.push({ ...h, name: h.name === undefined ? undefined : ownName(h.name), pointer: '', where, location: at(target.file, h.line, h.column, '') });
+  }
+  return out;
 }
 
 /** A compose env_file with a name the dotenv handler does not claim (`worker.vars`): dotenv tiers, falling back to text. */
