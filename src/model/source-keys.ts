@@ -25,6 +25,8 @@ export const SOURCE_KEYS: Readonly<Record<string, SourceWording>> = {
   hostIPCJoined: { compose: "`ipc: {{value}}`, joining a service in the host's IPC namespace", docker: "`--ipc {{value}}`, joining a container in the host's IPC namespace" },
   hostProcessNetwork: { kubernetes: "`windowsOptions.hostProcess: true`, which runs the pod in the node's network namespace; the API also requires `hostNetwork: true` with it" },
   shareProcessNamespace: { kubernetes: '`shareProcessNamespace: true`', compose: '`pid: service:…` or `pid: container:…`', docker: '`--pid container:…`' },
+  // In a finding: the compose `pid:` as written (a remediation, also shown without a target, keeps the general form).
+  shareProcessNamespaceBy: { kubernetes: '`shareProcessNamespace: true`', compose: '`pid: {{node.namespaceModes.pid}}`', docker: '`--pid container:…`' },
 
   privileged: { kubernetes: '`securityContext.privileged: true`', compose: '`privileged: true`', docker: '`--privileged`' },
   // container-privileged: what made this container privileged (a Windows HostProcess container is too).

@@ -148,7 +148,7 @@ const COMPOSE: [string, string, [number, string, string][]][] = [
     [14, "Mounts the host path ~/.aws", "Remove the bind mount from `volumes:`; use a named volume or a `tmpfs` mount with only the data the tools need."],
   ]],
   ['workload-shared-process-namespace', 'fail-compose.yaml', [
-    [7, "Shares a process namespace with other containers (`pid: service:…` or `pid: container:…`)", "Remove `pid: service:…` or `pid: container:…`: give each container its own process namespace."],
+    [7, "Shares a process namespace with other containers (`pid: service:worker`)", "Remove `pid: service:…` or `pid: container:…`: give each container its own process namespace."],
   ]],
 ];
 
