@@ -2,6 +2,7 @@ import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
 import { InputError } from '../inputs/types.js';
 import { vendor } from './vendor.js';
 import { ALIAS_BUDGET, ownGraph, UnsafeAliases } from './own-value.js';
+import { scanText } from '../analyzers/secrets/scan-text.js';
 
 // Loaded on first use: a Kubernetes-only scan never needs it (see vendor.ts).
 const Y = () => vendor('yaml');
@@ -33,7 +34,7 @@ export function parseYaml(text: string, file: string, options: { uniqueKeys?: bo
   const lineCounter = new (Y().LineCounter)();
   let parsed: Document.Parsed[];
   try {
-    parsed = Y().parseAllDocuments(text, { lineCounter, uniqueKeys: options.uniqueKeys ?? false, prettyErrors: false, strict: false, merge: true, logLevel: 'error' }) as Document.Parsed[];
+    parsed = Y().parseAllDocuments(text, { lineCounter, uniqueKeys: options.uniqueKeys ? sameJsKey : false, prettyErrors: false, strict: false, merge: true, logLevel: 'error' }) as Document.Parsed[];
   } catch (err) {
     throw new InputError(file, `not valid YAML: ${(err as Error).message}`);
   }
@@ -47,8 +48,8 @@ export function parseYaml(text: string, file: string, options: { uniqueKeys?: bo
       // column less the value's start is the value's length (a secret's, possibly).
       const { line, col } = lineCounter.linePos(err.pos[0]);
       if (err.code === 'DUPLICATE_KEY') {
-        const key = /^[\w.\/-]{1,64}/.exec(text.slice(err.pos[0], err.pos[0] + 64))?.[0];
-        throw new InputError(file, `${key ? `key "${key}"` : 'a key'} is written twice in one mapping: one of the two values would be ignored`, line, col);
+        const key = keyAt(doc, err.pos[0]);
+        throw new InputError(file, `${key !== undefined ? `key "${key}"` : 'a key (not shown: it does not read as a name)'} is written twice in one mapping: one of the two values would be ignored`, line, col);
       }
       throw new InputError(file, `not valid YAML: ${firstLine(err.message).replace(/^(Invalid escape sequence)\b.*$/, '$1')}`, line);
     }
@@ -63,6 +64,36 @@ export function parseYaml(text: string, file: string, options: { uniqueKeys?: bo
     docs.push({ index, value, positionOf, line: (path) => positionOf(path).line });
   });
   return { docs };
+}
+
+/**
+ * Two keys are one when they become one key of the plain value: `1` and `"1"`, `true` and `"true"`,
+ * `~` and `""` are told apart by the YAML reader's own comparison, yet one of their values is dropped.
+ * Each `<<` merge key is its own symbol, so several stay allowed, as the reader allows them.
+ */
+function sameJsKey(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!Y().isScalar(a) || !Y().isScalar(b)) return false;
+  const text = (v: unknown): string | undefined => (v === null ? '' : typeof v === 'symbol' || typeof v === 'object' ? undefined : String(v));
+  const ta = text(a.value);
+  return ta !== undefined && ta === text(b.value);
+}
+
+/** The key whose node starts at `offset`, quoted back only when it reads as a name (a key may be a pasted token). */
+function keyAt(doc: Document.Parsed, offset: number): string | undefined {
+  let found: string | undefined;
+  Y().visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      if (Y().isScalar(key) && key.range?.[0] === offset) {
+        found = key.value === null ? '' : String(key.value);
+        return Y().visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (found === undefined || !/^[A-Za-z_][\w.\/-]{0,63}$/.test(found) || scanText(found).length > 0) return undefined;
+  return found;
 }
 
 function firstLine(s: string): string {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { RuleLoadError, loadRules } from '../../src/engine/load-rules.js';
+import { seededToken } from '../helpers/tokens.js';
 
 const problem = (text: string): string => {
   try {
@@ -28,6 +29,30 @@ describe('sandcheck.yaml and rule files hold each key and name once', () => {
     expect(problem('waivers:\n  - rule: container-privileged\n    target: "*"\n    reason: a\n    reason: b\n')).toBe(
       'sandcheck.yaml:5:5: key "reason" is written twice in one mapping: one of the two values would be ignored',
     );
+  });
+
+  it('refuses two keys that become one key of the value (1 and "1", true and "true", ~ and "")', () => {
+    const labels = (pairs: string) => `trustBoundaries:\n  - name: a\n    labels: {${pairs}}\n`;
+    expect(problem(labels('1: x, "1": y'))).toMatch(/^sandcheck\.yaml:3:20: a key \(not shown: it does not read as a name\) is written twice in one mapping/);
+    expect(problem(labels('true: x, "true": y'))).toMatch(/^sandcheck\.yaml:3:23: key "true" is written twice in one mapping/);
+    expect(problem(labels('~: x, "": y'))).toMatch(/^sandcheck\.yaml:3:20: a key .* is written twice/);
+    expect(problem(labels('"1": x, "2": y'))).toBe('valid');
+  });
+
+  it('names the repeated key as written, quoted or not, and never a key that reads as a value', () => {
+    expect(problem('waivers:\n  - rule: container-privileged\n    target: "*"\n    reason: a\n    "reason": b\n')).toMatch(/:5:5: key "reason" is written twice/);
+    // The whole key or none of it: "my key" was named "my".
+    expect(problem('trustBoundaries:\n  - name: a\n    labels:\n      my key: x\n      my key: y\n')).toMatch(/:5:7: a key \(not shown: it does not read as a name\) is written twice/);
+    const token = `ghp_${seededToken(36, 7)}`;
+    const message = problem(`trustBoundaries:\n  - name: a\n    labels: {${token}: x, ${token}: y}\n`);
+    expect(message).toMatch(/a key \(not shown: it does not read as a name\) is written twice/);
+    expect(message).not.toContain(token.slice(4, 12));
+  });
+
+  it('still takes merge keys, several of them, and a key that overrides a merged one', () => {
+    const waiver = 'rule: container-privileged, target: a, reason: r, owner: o, expires: 2099-01-01';
+    expect(problem(`waivers:\n  - &w {${waiver}}\n  - &v {owner: p}\n  - <<: *w\n    <<: *v\n    target: b\n`)).not.toMatch(/twice/);
+    expect(problem(`waivers:\n  - &w {${waiver}}\n  - <<: *w\n    target: b\n`)).toBe('valid');
   });
 
   it('refuses two trust boundaries with one name, and two attestations of one item', () => {

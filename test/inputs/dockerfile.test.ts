@@ -114,6 +114,16 @@ describe('dockerfile handler: a multi-stage agent worker', () => {
     ]);
   });
 
+  it('expands ${VAR:?message} and ${VAR?message} in ADD sources to the value (a build without one fails)', () => {
+    const adds = (text: string) => build(text).data.adds.map((a) => [a.remote, a.remoteHosts]);
+    expect(adds('FROM scratch\nARG U=https://example.com/t.tgz\nADD ${U:?required} /opt/\nADD ${U?required} /opt/\n')).toEqual([
+      [true, ['example.com']],
+      [true, ['example.com']],
+    ]);
+    // No value: the source stays as written (the build stops there).
+    expect(adds('FROM scratch\nARG U\nADD ${U:?required} /opt/\n')).toEqual([[false, []]]);
+  });
+
   it('marks remote ADDs, keeping only the host (the URL may carry a token)', () => {
     expect(t.data.adds).toEqual([
       {

@@ -177,14 +177,56 @@ export function reportableSecretsOf(target: Target<object>, inventory: { targets
   }
   const known = byFile.get(target.file ?? '');
   if (!known) return secretsOf(target, { envFiles });
+  let continued: ((line: number) => boolean) | undefined;
   return secretsOf(target, { envFiles }).filter((s) => {
     const line = s.location.line;
-    const read = line !== undefined && known.lines.has(line);
+    let read = line !== undefined && known.lines.has(line);
+    // A value the structure read may go on below the line it is placed at (`value:` then the value, a
+    // quoted or plain scalar that wraps, a Dockerfile instruction continued with `\`): its other lines
+    // are that one place too. Looked at only for a hit that would be dropped on a read line.
+    if (!read && line !== undefined && (known.fingerprints.has(s.fingerprint) || BY_NAME.has(s.detector))) {
+      continued ??= continuationOf(target as Target<{ text: string }>, parsedAs, known.lines);
+      read = continued(line);
+    }
     // The same key elsewhere in the file (a command-line flag, an annotation, a probe header) is another
     // place to clean up: only the place the structure read is not reported twice.
     if (known.fingerprints.has(s.fingerprint) && (read || line === undefined)) return false;
     return !(BY_NAME.has(s.detector) && read);
   });
+}
+
+/**
+ * Whether a line of a structured file continues a value the structure read on a line above it: in YAML
+ * (kubernetes, compose), a line indented further than a read line, with every line between indented
+ * further too and no comment line (a plain or quoted scalar's continuation lines, or the value under
+ * `key:`); in a Dockerfile, a line of an instruction continued from a read line by its escape character.
+ */
+function continuationOf(target: Target<{ text: string }>, format: string, read: ReadonlySet<number>): (line: number) => boolean {
+  const yaml = format === 'kubernetes' || format === 'compose';
+  if (!yaml && format !== 'dockerfile') return () => false;
+  const lines = target.data.text.split('\n');
+  const indent = (l: string) => l.length - l.trimStart().length;
+  if (yaml) {
+    return (line) => {
+      const own = indent(lines[line - 1] ?? '');
+      for (let j = line - 1; j >= 1 && line - j <= 1000; j--) {
+        const text = lines[j - 1]!;
+        if (text.trim() === '') continue;
+        if (text.trimStart().startsWith('#')) return false;
+        // The first line above indented less holds the hit: a read value's line, or another key.
+        if (indent(text) < own) return read.has(j);
+      }
+      return false;
+    };
+  }
+  const escape = /^#\s*escape\s*=\s*`/m.test(lines.slice(0, 8).join('\n')) ? '`' : '\\';
+  return (line) => {
+    for (let j = line - 1; j >= 1 && line - j <= 1000; j--) {
+      if (!lines[j - 1]!.trimEnd().endsWith(escape)) return false;
+      if (read.has(j)) return true;
+    }
+    return false;
+  };
 }
 
 const envFileSets = new WeakMap<object, Set<string>>();

@@ -1,6 +1,7 @@
 /**
  * Dockerfile variable substitution with the defaults a plain `docker build` (no --build-arg) uses:
- * `$VAR`, `${VAR}`, `${VAR:-word}`, `${VAR:+word}`. A variable with no known value leaves the result unresolved.
+ * `$VAR`, `${VAR}`, `${VAR:-word}`, `${VAR:+word}`, `${VAR:?message}` (the value, or a failed build when it
+ * has none). A variable with no known value leaves the result unresolved.
  */
 export type Scope = Map<string, string | null>;
 
@@ -34,7 +35,8 @@ export function expand(text: string, scope: Scope, escape = '\\'): { value: stri
     const value = known ? scope.get(name)! : null;
     if (op === ':-' || op === '-') out += value !== null && (op === '-' || value !== '') ? value : word;
     else if (op === ':+' || op === '+') out += value !== null && (op === '+' || value !== '') ? word : '';
-    else if (value !== null) out += value;
+    else if ((op === ':?' || op === '?') && value !== null && (op === '?' || value !== '')) out += value;
+    else if (op === undefined && value !== null) out += value;
     else {
       unresolved.push(name);
       out += m[0];
@@ -46,7 +48,7 @@ export function expand(text: string, scope: Scope, escape = '\\'): { value: stri
 }
 
 // Sticky: matched where the `$` is, without slicing the rest of the text for each one.
-const BRACED = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}/y;
+const BRACED = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])([^}]*))?\}/y;
 const BARE = /\$([A-Za-z_][A-Za-z0-9_]*)/y;
 
 /** No real value comes near it; ARGs that each repeat the one before double at every step. */
