@@ -68,6 +68,15 @@ export function checkDuplicates(config: { trustBoundaries?: unknown; attestation
     });
   };
   unique(config.trustBoundaries, 'trustBoundaries', 'name', (v, e) => `"${v}" is the name of ${e} too: two boundaries with one name are read as one, so a key they share would not be reported`);
+  // The default boundaries are named so (src/analyzers/secrets/boundaries.ts): a declared one of that
+  // name would merge with the namespace or project it names.
+  if (Array.isArray(config.trustBoundaries)) {
+    config.trustBoundaries.forEach((entry, i) => {
+      const name = (entry as Record<string, unknown> | null)?.name;
+      const reserved = typeof name === 'string' ? /^(namespace|compose project) \S/.exec(name) : null;
+      if (reserved) out.push({ path: ['trustBoundaries', i, 'name'], reason: `"${name}" is the name sandcheck gives the default boundary of that ${reserved[1]}: a boundary declared with it would be read as one with it; choose another name` });
+    });
+  }
   unique(config.attestations, 'attestations', 'item', (v, e) => `${v} is attested by ${e} too: only one attestation per item can count`);
   return out;
 }

@@ -64,6 +64,12 @@ describe('sandcheck.yaml and rule files hold each key and name once', () => {
       'sandcheck.yaml:7:5: /attestations/1/item: session-data is attested by attestations[0] too: only one attestation per item can count',
     );
     expect(problem('trustBoundaries:\n  - name: a\n    namespaces: [x]\n  - name: b\n    namespaces: [y]\n')).toBe('valid');
+    // The default boundaries' names: a declared "namespace x" holding namespace y merged with namespace x.
+    expect(problem('trustBoundaries:\n  - name: namespace x\n    namespaces: [y]\n')).toBe(
+      'sandcheck.yaml:2:5: /trustBoundaries/0/name: "namespace x" is the name sandcheck gives the default boundary of that namespace: a boundary declared with it would be read as one with it; choose another name',
+    );
+    expect(problem('trustBoundaries:\n  - name: compose project sandbox\n    paths: ["**"]\n')).toMatch(/default boundary of that compose project/);
+    expect(problem('trustBoundaries:\n  - name: namespaces of tenant red\n    namespaces: [red]\n')).toBe('valid');
   });
 
   it('refuses a rule file with a key written twice', () => {
