@@ -1,4 +1,4 @@
-import { makeDirs } from '../util/make-dirs.js';
+import { makeParentDirs } from '../util/make-dirs.js';
 import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { unknownSuppressionWarnings } from '../config/check-rules.js';
@@ -125,7 +125,7 @@ export function writeOutputs(report: Report, opts: CommonOptions, prepared: Retu
     else {
       try {
         // A CI job names `reports/sandcheck.sarif` before anything made `reports/`.
-        makeDirs(dirname(resolve(spec.file!)));
+        makeParentDirs(spec.file!);
         writeTextFile(spec.file!, text);
       } catch (err) {
         throw new UsageError(`cannot write ${spec.file}: ${errnoReason(err)}`);

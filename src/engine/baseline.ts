@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { makeDirs } from '../util/make-dirs.js';
-import { dirname, resolve } from 'node:path';
+import { makeParentDirs } from '../util/make-dirs.js';
 import { describeJsonSyntaxError, parseJsonInput } from '../inputs/json-error.js';
 import type { Finding, Report } from '../model/finding.js';
 import type { AuditOptions } from './audit.js';
@@ -99,7 +98,7 @@ export function writeBaseline(file: string, report: Report): number {
   const text = renderBaseline(report);
   try {
     // As for --output: a CI job names `.sandcheck/baseline.json` before anything made the folder.
-    makeDirs(dirname(resolve(file)));
+    makeParentDirs(file);
     writeFileSync(file, text);
   } catch (err) {
     throw new BaselineError(file, `cannot write the baseline: ${errnoReason(err)}`);

@@ -29,3 +29,13 @@ export function makeDirs(dir: string): void {
     }
   }
 }
+
+/**
+ * The folders a file is to be written in (`--output reports/x.sarif`), made before it is written. A path
+ * that ends with a separator names a folder: refused before anything is made, rather than after its
+ * parent was (the write itself would then fail with "is a folder").
+ */
+export function makeParentDirs(file: string): void {
+  if (/[\\/]$/.test(file)) throw new Error('the path ends with "/": it names a folder, not a file');
+  makeDirs(dirname(resolve(file)));
+}

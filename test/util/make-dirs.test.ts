@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeDirs } from '../../src/util/make-dirs.js';
+import { makeDirs, makeParentDirs } from '../../src/util/make-dirs.js';
 import { sandcheck } from '../helpers/cli.js';
 
 // /proc answers mkdir with ENOENT though /proc exists: Node's recursive mkdirSync retries forever there.
@@ -22,6 +22,17 @@ describe('makeDirs (mkdir -p for --output, --write-baseline and docs --out)', ()
     writeFileSync(join(dir, 'f'), '');
     expect(() => makeDirs(join(dir, 'f', 'x'))).toThrow(expect.objectContaining({ code: 'ENOTDIR' }));
     expect(() => makeDirs(join(dir, 'f'))).toThrow(expect.objectContaining({ code: 'ENOTDIR' }));
+  });
+
+  it('refuses a file path that ends with a separator before making anything', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sc-mkdirs-'));
+    expect(() => makeParentDirs(join(dir, 'reports', 'x') + '/')).toThrow('the path ends with "/": it names a folder, not a file');
+    expect(existsSync(join(dir, 'reports'))).toBe(false);
+    makeParentDirs(join(dir, 'reports', 'x.sarif'));
+    expect(statSync(join(dir, 'reports')).isDirectory()).toBe(true);
+    const r = sandcheck(['scan', 'fixtures/rules/container-privileged/pass-k8s.yaml', '-q', '--write-baseline', join(dir, 'bl', 'x') + '/']);
+    expect([r.code, r.stderr]).toEqual([2, `sandcheck: ${join(dir, 'bl', 'x')}/: cannot write the baseline: the path ends with "/": it names a folder, not a file\n`]);
+    expect(existsSync(join(dir, 'bl'))).toBe(false);
   });
 
   it.skipIf(!procMounted)('returns an error under /proc instead of looping', () => {
