@@ -19,6 +19,7 @@ export const SOURCE_KEYS: Readonly<Record<string, SourceWording>> = {
   hostPID: { kubernetes: '`hostPID: true`', compose: '`pid: host`', docker: '`--pid host`' },
   hostIPC: { kubernetes: '`hostIPC: true`', compose: '`ipc: host`', docker: '`--ipc host`' },
   hostUsers: { kubernetes: '`hostUsers: true`', compose: '`userns_mode: host`', docker: '`--userns host`' },
+  hostUTS: { compose: '`uts: host`', docker: '`--uts host`' },
   // A compose `service:` join that reaches a service in the host's namespace ({{value}}: the mode as written).
   hostNetworkJoined: { compose: "`network_mode: {{value}}`, joining a service in the host's network namespace", docker: "`--network {{value}}`, joining a container in the host's network namespace" },
   hostPIDJoined: { compose: "`pid: {{value}}`, joining a service in the host's PID namespace", docker: "`--pid {{value}}`, joining a container in the host's PID namespace" },
@@ -127,8 +128,8 @@ export const SOURCE_KEYS: Readonly<Record<string, SourceWording>> = {
 
   hostNamespaces: {
     kubernetes: '`hostNetwork`, `hostPID` and `hostIPC`',
-    compose: '`network_mode: host`, `pid: host`, `ipc: host` and `userns_mode: host` (and a `service:`/`container:` join of a service that has them)',
-    docker: '`--network host`, `--pid host`, `--ipc host` and `--userns host`',
+    compose: '`network_mode: host`, `pid: host`, `ipc: host`, `userns_mode: host` and `uts: host` (and a `service:`/`container:` join of a service that has them)',
+    docker: '`--network host`, `--pid host`, `--ipc host`, `--userns host` and `--uts host` (and a `container:` join of a container that has them)',
   },
 
   /** How the key the running worker needs gets to it instead of a literal value. */

@@ -120,6 +120,8 @@ export interface WorkloadData {
   hostIPC: boolean;
   /** Shares the host user namespace explicitly (compose/docker `userns_mode: host`). Kubernetes pods do unless `hostUsers: false`, which is not a finding by itself. */
   hostUsers: boolean;
+  /** compose `uts: host`, docker `--uts host`: the host's hostname and NIS domain name (no Kubernetes field). */
+  hostUTS?: boolean;
   shareProcessNamespace: boolean;
   serviceAccountName: string | null;
   /** Effective token automount (pod field, else the ServiceAccount's, else the Kubernetes default true). Always false outside Kubernetes. */
@@ -147,8 +149,9 @@ export function isSandboxedRuntime(name: string | null): boolean {
  * Namespace sharing from Docker-style modes, as compose and the Engine API write them: `host` shares
  * the host's; `container:x` (and compose `service:x`) joins another container's PID namespace.
  */
-export function namespaceSharing(modes: { network: string | null; pid: string | null; ipc: string | null; userns: string | null }): Pick<WorkloadData, 'hostNetwork' | 'hostPID' | 'hostIPC' | 'hostUsers' | 'shareProcessNamespace'> {
+export function namespaceSharing(modes: { network: string | null; pid: string | null; ipc: string | null; userns: string | null; uts: string | null }): Pick<WorkloadData, 'hostNetwork' | 'hostPID' | 'hostIPC' | 'hostUsers' | 'hostUTS' | 'shareProcessNamespace'> {
   return {
+    hostUTS: modes.uts === 'host',
     hostNetwork: modes.network === 'host',
     hostPID: modes.pid === 'host',
     hostIPC: modes.ipc === 'host',

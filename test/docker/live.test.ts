@@ -33,7 +33,7 @@ describe.skipIf(!engine.host)(`sandcheck docker against live containers${engine.
     );
     for (const n of ['sc-live-bad', 'sc-live-good', 'sc-live-toor']) docker(engine, ['rm', '-f', n]);
     docker(engine, [
-      'create', '--name', 'sc-live-bad', '--label', LABEL, '--privileged', '--network', 'host', '--pid', 'host', '--ipc', 'host',
+      'create', '--name', 'sc-live-bad', '--label', LABEL, '--privileged', '--network', 'host', '--pid', 'host', '--ipc', 'host', '--uts', 'host',
       '--cap-add', 'SYS_ADMIN', '--security-opt', 'seccomp=unconfined', '-v', '/var/run:/host-run', '-e', `ANTHROPIC_ENVIRONMENT_KEY=${KEY}`, IMAGE,
     ]);
     docker(engine, ['create', '--name', 'sc-live-toor', '--label', LABEL, '--network', 'none', '--user', 'toor', '--cap-drop', 'ALL', '--read-only', IMAGE]);
@@ -66,6 +66,7 @@ describe.skipIf(!engine.host)(`sandcheck docker against live containers${engine.
         'workload-host-namespace @ HostConfig.IpcMode',
         'workload-host-namespace @ HostConfig.NetworkMode',
         'workload-host-namespace @ HostConfig.PidMode',
+        'workload-host-namespace @ HostConfig.UTSMode',
         'workload-log-unbounded @ HostConfig.LogConfig',
         'workload-no-sandboxed-runtime @ HostConfig.Runtime',
         'workload-runtime-socket @ Mounts[0] /host-run',
@@ -86,9 +87,10 @@ describe.skipIf(!engine.host)(`sandcheck docker against live containers${engine.
         ["container-seccomp-unconfined", "Runs without seccomp confinement (`--security-opt seccomp=unconfined`)", "Remove `--security-opt seccomp=unconfined` and `--privileged` so that Docker's default profile applies (or name a reviewed profile file)."],
         ["container-selinux-unconfined", "Runs with SELinux unconfined (`--security-opt label=disable`, which Docker adds itself for `--privileged`, `--pid host` and `--ipc host`)", "Remove `--security-opt label=disable` and `label=type:…` (or use `container_t`)."],
         ["container-writable-host-path", "Mounts host path /var/run writable at /host-run", "Mount it read-only (`-v /src:/src:ro`), or replace it with a `--tmpfs` mount."],
-        ["workload-host-namespace", "Shares a host namespace (`--network host`)", "Remove `--network host`, `--pid host`, `--ipc host` and `--userns host`."],
-        ["workload-host-namespace", "Shares a host namespace (`--pid host`)", "Remove `--network host`, `--pid host`, `--ipc host` and `--userns host`."],
-        ["workload-host-namespace", "Shares a host namespace (`--ipc host`)", "Remove `--network host`, `--pid host`, `--ipc host` and `--userns host`."],
+        ["workload-host-namespace", "Shares a host namespace (`--network host`)", "Remove `--network host`, `--pid host`, `--ipc host`, `--userns host` and `--uts host` (and a `container:` join of a container that has them)."],
+        ["workload-host-namespace", "Shares a host namespace (`--pid host`)", "Remove `--network host`, `--pid host`, `--ipc host`, `--userns host` and `--uts host` (and a `container:` join of a container that has them)."],
+        ["workload-host-namespace", "Shares a host namespace (`--ipc host`)", "Remove `--network host`, `--pid host`, `--ipc host`, `--userns host` and `--uts host` (and a `container:` join of a container that has them)."],
+        ["workload-host-namespace", "Shares a host namespace (`--uts host`)", "Remove `--network host`, `--pid host`, `--ipc host`, `--userns host` and `--uts host` (and a `container:` join of a container that has them)."],
         ["workload-log-unbounded", "Logs of sc-live-bad grow without bound (json-file driver without max-size)", "Start the container with `--log-opt max-size=10m --log-opt max-file=3`, use the `local` driver (rotates by default), or ship logs to a store with a retention policy; set the same defaults in the daemon's daemon.json."],
         ["workload-no-sandboxed-runtime", "Runs on the host's shared kernel (no gVisor or Kata `--runtime`)", "Start the container with `--runtime runsc` (gVisor) or `--runtime kata-runtime`, with that runtime installed in the engine."],
         ["workload-runtime-socket", "Mounts the container runtime socket or its folder (/var/run)", "Remove the socket bind mount (`-v /var/run/docker.sock:…`). Tools that build images should use a rootless builder in its own sandbox."],

@@ -147,6 +147,8 @@ export function normalizeService(r: FieldReader, name: string, s: Obj, ctx: Serv
   at(wp, '/hostIPC', 'ipc');
   const userns = r.str(s.userns_mode, ['userns_mode']);
   at(wp, '/hostUsers', 'userns_mode');
+  const uts = r.str(s.uts, ['uts']);
+  at(wp, '/hostUTS', 'uts');
   const containerName = r.str(s.container_name, ['container_name']);
   const volumesFrom = readVolumesFrom(r, s.volumes_from);
   volumesFrom.forEach((_, i) => wp.set(`/volumesFrom/${i}`, ['volumes_from', i]));
@@ -182,7 +184,7 @@ export function normalizeService(r: FieldReader, name: string, s: Obj, ctx: Serv
     namespace: null,
     labels,
     annotations: {},
-    ...namespaceSharing({ network: networkMode, pid, ipc, userns }),
+    ...namespaceSharing({ network: networkMode, pid, ipc, userns, uts }),
     serviceAccountName: null,
     automountServiceAccountToken: false,
     automountSource: 'not-applicable',

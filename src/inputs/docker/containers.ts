@@ -26,6 +26,7 @@ export interface ContainerInspect {
     PidMode?: string;
     IpcMode?: string;
     UsernsMode?: string;
+    UTSMode?: string;
     Runtime?: string;
     LogConfig?: { Type?: string; Config?: Record<string, string> | null };
     PortBindings?: Record<string, { HostIp?: string; HostPort?: string }[] | null> | null;
@@ -196,6 +197,7 @@ export function normalizeContainer(c: ContainerInspect, files: ContainerFiles, d
   const pid = hc.PidMode ?? '';
   const ipc = hc.IpcMode ?? '';
   const userns = hc.UsernsMode ?? '';
+  const uts = hc.UTSMode ?? '';
   const runtime = hc.Runtime && hc.Runtime !== 'runc' ? hc.Runtime : null;
   at(wLoc, '/hostNetwork', 'HostConfig.NetworkMode');
   at(wLoc, '/networkMode', 'HostConfig.NetworkMode');
@@ -203,6 +205,7 @@ export function normalizeContainer(c: ContainerInspect, files: ContainerFiles, d
   at(wLoc, '/shareProcessNamespace', 'HostConfig.PidMode');
   at(wLoc, '/hostIPC', 'HostConfig.IpcMode');
   at(wLoc, '/hostUsers', 'HostConfig.UsernsMode');
+  at(wLoc, '/hostUTS', 'HostConfig.UTSMode');
   at(wLoc, '/logging', 'HostConfig.LogConfig');
   at(wLoc, '/runtimeClassName', 'HostConfig.Runtime');
   at(wLoc, '/sandboxedRuntime', 'HostConfig.Runtime');
@@ -249,7 +252,7 @@ export function normalizeContainer(c: ContainerInspect, files: ContainerFiles, d
       namespace: null,
       labels,
       annotations: {},
-      ...namespaceSharing({ network, pid, ipc, userns }),
+      ...namespaceSharing({ network, pid, ipc, userns, uts }),
       serviceAccountName: null,
       automountServiceAccountToken: false,
       automountSource: 'not-applicable',
