@@ -16,7 +16,7 @@ import type { ImageData } from '../../inputs/image/image-data.js';
 import type { LabelDrop, LabelSecret } from '../../inputs/docker/containers.js';
 import { hclLiterals, type HclLiteral } from '../../inputs/terraform/hcl.js';
 import { embeddedPairs } from './embedded-pairs.js';
-import { terraformTemplates, type TerraformTemplate } from './terraform-templates.js';
+import { noteTerraformReads, terraformTemplates, type TerraformTemplate } from './terraform-templates.js';
 import type { PairPosition } from './classify.js';
 
 /** A secret found in a target, with where it is. Never carries the value. */
@@ -73,6 +73,7 @@ setTextScanner((target) => {
   // An env file's text target reports nothing: its envfile target reads every entry and comment.
   if (target.data.parsedAs === 'envfile') return;
   prescan(target);
+  noteTerraformReads(target, target.data.text);
 });
 // Env files likewise: scanned when built, their parsed values then released (see setEnvfileScanner).
 setEnvfileScanner(prescan);
