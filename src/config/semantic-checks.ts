@@ -51,8 +51,9 @@ function readsAsAddress(text: string): boolean {
 }
 
 /**
- * Entries that must be unique: two trust boundaries with one name are read as one (a key the two share
- * is then not reported as shared), and of two attestations of one item only the first counts.
+ * Names that must be unique: two trust boundaries with one name are read as one (a key the two share
+ * is then not reported as shared), and so is one named like a default boundary; of two attestations of
+ * one item only the first counts.
  */
 export function checkDuplicates(config: { trustBoundaries?: unknown; attestations?: unknown }): ConfigProblem[] {
   const out: ConfigProblem[] = [];
